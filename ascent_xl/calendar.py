@@ -1,0 +1,193 @@
+"""Trading days from a real exchange calendar (``exchange_calendars``), as a numpy array.
+
+A *trading day* (session) is a day the exchange is open. Look-back windows count sessions strictly
+before a reference date. The calendar is built once per process and name (about 0.2 s) and then
+answered with binary searches on a sorted ``datetime64[D]`` array.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+from collections.abc import Iterable
+from typing import Any
+
+import numpy as np
+
+from ascent_xl.errors import MarketDataError, TermsError
+
+CALENDAR_START = "2000-01-01"
+CALENDAR_END = "2040-12-31"
+
+DateLike = dt.date | np.datetime64 | str
+
+
+def as_day(value: Any) -> np.datetime64:
+    """A date as ``numpy.datetime64[D]``: accepts date, datetime, pandas Timestamp, ISO text."""
+    if isinstance(value, np.datetime64):
+        return value.astype("datetime64[D]")
+    if isinstance(value, dt.datetime):
+        value = value.date()
+    try:
+        return np.datetime64(value, "D")
+    except (ValueError, TypeError):
+        raise MarketDataError(f"{value!r} is not a date; write it as YYYY-MM-DD") from None
+
+
+def as_days(values: Iterable[Any] | np.ndarray | Any) -> np.ndarray:
+    """One or many dates as a 1-D ``datetime64[D]`` array (see :func:`as_day`)."""
+    if isinstance(values, np.ndarray) and np.issubdtype(values.dtype, np.datetime64):
+        return np.atleast_1d(values.astype("datetime64[D]"))
+    if isinstance(values, (str, dt.date, np.datetime64)) or not hasattr(values, "__iter__"):
+        return np.array([as_day(values)])
+    return np.array([as_day(v) for v in values], dtype="datetime64[D]")
+
+
+def day_text(day: np.datetime64 | dt.date) -> str:
+    """ISO text of a day, for messages."""
+    return str(np.datetime64(day, "D"))
+
+
+class TradingCalendar:
+    """The sessions of one exchange between ``CALENDAR_START`` and ``CALENDAR_END``."""
+
+    def __init__(self, name: str, sessions: np.ndarray) -> None:
+        self.name = name
+        self.sessions = sessions.astype("datetime64[D]")
+        self.first = self.sessions[0]
+        self.last = self.sessions[-1]
+        self._span = (int(self.first.astype("int64")), int(self.last.astype("int64")))
+        # Day-indexed lookup tables: for every calendar day in the span, the number of sessions
+        # before it and whether it is a session. O(1) per date instead of a binary search.
+        all_days = np.arange(self.first, self.last + np.timedelta64(1, "D"))
+        self._before = np.searchsorted(self.sessions, all_days, side="left")
+        self._open = np.zeros(len(all_days), dtype=bool)
+        self._open[(self.sessions - self.first).astype("int64")] = True
+
+    def __repr__(self) -> str:
+        return f"TradingCalendar({self.name!r}, {day_text(self.first)}..{day_text(self.last)})"
+
+    def check_range(self, day: np.datetime64, what: str = "date") -> None:
+        """Raise if ``day`` lies outside the calendar's span."""
+        if day < self.first or day > self.last:
+            raise MarketDataError(
+                f"{what} {day_text(day)} is outside the {self.name} calendar "
+                f"({day_text(self.first)} to {day_text(self.last)})"
+            )
+
+    def check_span(self, days: np.ndarray, what: str = "date") -> None:
+        """Raise if any of ``days`` (a ``datetime64[D]`` array) lies outside the calendar."""
+        v = days.view("int64")
+        lo, hi = (int(v[0]), int(v[0])) if v.size == 1 else (int(v.min()), int(v.max()))
+        if lo < self._span[0] or hi > self._span[1]:
+            self.check_range(days.min(), what)
+            self.check_range(days.max(), what)
+
+    def is_session(self, day: DateLike) -> bool:
+        """True when the exchange is open on ``day``."""
+        d = as_day(day)
+        i = int(np.searchsorted(self.sessions, d))
+        return bool(i < len(self.sessions) and self.sessions[i] == d)
+
+    def _offsets(self, days: np.ndarray | np.datetime64) -> tuple[np.ndarray, np.ndarray]:
+        """Offsets of ``days`` from the first session, clipped into the tables, and which were
+        inside the span."""
+        off = np.asarray(days, dtype="datetime64[D]").view("int64") - self._span[0]
+        inside = (off >= 0) & (off < len(self._open))
+        return np.clip(off, 0, len(self._open) - 1), inside
+
+    def _offset_one(self, days: np.ndarray | np.datetime64) -> int | None:
+        """Offset of a single day from the first session (None when ``days`` is not one day)."""
+        arr = np.asarray(days, dtype="datetime64[D]")
+        if arr.size != 1:
+            return None
+        return int(arr.reshape(-1).view("int64")[0]) - self._span[0]
+
+    def sessions_mask(self, days: np.ndarray) -> np.ndarray:
+        """Boolean array: which of ``days`` are sessions."""
+        one = self._offset_one(days)
+        if one is not None:
+            is_open = 0 <= one < len(self._open) and bool(self._open[one])
+            return np.full(np.shape(days), is_open)
+        off, inside = self._offsets(days)
+        return self._open[off] & inside
+
+    def count_before(self, days: np.ndarray | np.datetime64) -> np.ndarray | int:
+        """Number of sessions strictly before each day (the index of the day's session)."""
+        one = self._offset_one(days)
+        if one is not None:
+            if 0 <= one < len(self._before):
+                n = int(self._before[one])
+            else:
+                n = 0 if one < 0 else len(self.sessions)
+            return np.full(np.shape(days), n) if np.ndim(days) else n
+        off, inside = self._offsets(days)
+        out = np.where(inside, self._before[off], np.where(off <= 0, 0, len(self.sessions)))
+        return int(out) if np.ndim(out) == 0 else out
+
+    def sessions_before(self, day: DateLike, n: int) -> np.ndarray:
+        """The ``n`` sessions strictly before ``day``, oldest first."""
+        d = as_day(day)
+        self.check_range(d)
+        i = int(np.searchsorted(self.sessions, d))
+        if i < n:
+            raise MarketDataError(f"fewer than {n} {self.name} trading days before {day_text(d)}")
+        return self.sessions[i - n : i]
+
+    def sessions_between(self, start: DateLike, end: DateLike) -> np.ndarray:
+        """Sessions from ``start`` to ``end``, both included."""
+        a, b = as_day(start), as_day(end)
+        i = np.searchsorted(self.sessions, a, side="left")
+        j = np.searchsorted(self.sessions, b, side="right")
+        return self.sessions[i:j]
+
+    def on_or_after(self, day: DateLike) -> np.datetime64:
+        """The first session on or after ``day``."""
+        d = as_day(day)
+        self.check_range(d)
+        return self.sessions[int(np.searchsorted(self.sessions, d, side="left"))]
+
+    def on_or_before(self, day: DateLike) -> np.datetime64:
+        """The last session on or before ``day``."""
+        d = as_day(day)
+        self.check_range(d)
+        return self.sessions[int(np.searchsorted(self.sessions, d, side="right")) - 1]
+
+    def offset(self, day: DateLike, n: int) -> np.datetime64:
+        """The session ``n`` sessions after ``day``'s session (``day`` rolled forward first)."""
+        d = self.on_or_after(day)
+        i = int(np.searchsorted(self.sessions, d)) + n
+        if not 0 <= i < len(self.sessions):
+            raise MarketDataError(f"{n} trading days from {day_text(d)} is outside the calendar")
+        return self.sessions[i]
+
+
+@functools.lru_cache(maxsize=8)
+def trading_calendar(name: str = "XNAS") -> TradingCalendar:
+    """The exchange calendar ``name`` (an ``exchange_calendars`` code such as ``XNAS``).
+
+    Built once per process. An unknown name raises a :class:`TermsError` on ``calendar``.
+
+    Examples
+    --------
+    >>> cal = trading_calendar("XNAS")
+    >>> cal.is_session("2022-12-26"), cal.is_session("2022-12-27")
+    (False, True)
+    """
+    import warnings
+
+    import exchange_calendars as xcals
+    from exchange_calendars.errors import InvalidCalendarName
+
+    key = name.strip().upper()
+    try:
+        with warnings.catch_warnings():
+            # exchange_calendars still uses pandas APIs that pandas 3 deprecates; not ours to fix.
+            warnings.simplefilter("ignore", FutureWarning)
+            warnings.simplefilter("ignore", DeprecationWarning)
+            cal = xcals.get_calendar(key, start=CALENDAR_START, end=CALENDAR_END)
+    except InvalidCalendarName:
+        known = ", ".join(n for n in ("XNAS", "XNYS", "XASE", "XTSE", "XLON") if n != key)
+        raise TermsError("calendar", f"{name!r} is not an exchange calendar; try {known}") from None
+    sessions = cal.sessions.values.astype("datetime64[D]")
+    return TradingCalendar(key, sessions)

@@ -1,0 +1,43 @@
+"""Errors raised by ascent-xl.
+
+Every error message names the thing that is wrong (a term, a date, a row, a cell) and says what to
+fix, because the message is what a finance user sees: in the terminal, or in an Excel cell.
+"""
+
+from __future__ import annotations
+
+
+class AscentError(ValueError):
+    """Base class of every error ascent-xl raises on bad input."""
+
+
+class TermsError(AscentError):
+    """A deal term is missing, of the wrong type or out of range.
+
+    ``field`` is the dotted name of the term (e.g. ``conversion.floor_price``).
+    """
+
+    def __init__(self, field: str, problem: str) -> None:
+        self.field = field
+        self.problem = problem
+        super().__init__(f"{field}: {problem}" if field else problem)
+
+    def within(self, prefix: str) -> TermsError:
+        """The same error with ``prefix`` put before the field name."""
+        return TermsError(f"{prefix}.{self.field}" if self.field else prefix, self.problem)
+
+
+class MarketDataError(AscentError):
+    """VWAP, volume or market-cap data cannot serve the request (gap, bad row, date outside)."""
+
+
+class InputError(AscentError):
+    """An argument of a pricing rule is out of range (a negative amount, an unknown option)."""
+
+
+class LedgerError(AscentError):
+    """An event cannot be applied to the ledger; the message names the event's row."""
+
+
+class WorkbookError(AscentError):
+    """A workbook cannot be read or written; the message names the sheet and cell."""

@@ -1,0 +1,140 @@
+"""Named deal presets. ``ASTI_2022`` holds every number of Ascent Solar's December 2022 advance
+notes (424(b)(5) prospectus supplement of 2022-12-19, registration no. 333-267971).
+
+This is the only module with deal numbers in it. Where the supplement is unclear, the reading
+chosen is marked *(reading)* and is a term a user can change.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from ascent_xl.errors import TermsError
+from ascent_xl.terms import (
+    AdditionalNoteTerms,
+    ConversionTerms,
+    CovenantTerms,
+    DealTerms,
+    DefaultTerms,
+    EquityConditionTerms,
+    NoteTerms,
+    PlacementTerms,
+    RedemptionTerms,
+    WarrantTerms,
+)
+
+_CLOSING = dt.date(2022, 12, 19)
+
+
+def _note(name: str, kind: str, face: float, *, interest_payment: str, pik_style: str) -> NoteTerms:
+    return NoteTerms(
+        name=name,
+        kind=kind,  # type: ignore[arg-type]
+        face=face,
+        purchase_price_pct=0.90,  # 90% of face: OID of 10%
+        issue_date=_CLOSING,
+        maturity_months=18,
+        rate=0.045,
+        day_count="30/360",  # (reading) not stated in the supplement
+        interest_months=(3, 6, 9, 12),  # quarterly in arrears: Mar 31, Jun 30, Sep 30, Dec 31
+        interest_payment=interest_payment,  # type: ignore[arg-type]
+        pik_style=pik_style,  # type: ignore[arg-type]
+        pik_note_rate=0.0,  # registered PIK notes bear no interest
+    )
+
+
+ASTI_2022 = DealTerms(
+    name="Ascent Solar advance notes, December 2022",
+    issuer="Ascent Solar Technologies, Inc. (Nasdaq: ASTI)",
+    calendar="XNAS",
+    agreement_date=_CLOSING,
+    shares_outstanding=33_930_812,  # 2022-12-16
+    notes=(
+        _note("Registered", "registered", 12_500_000, interest_payment="cash", pik_style="pik_note"),
+        _note("Private", "private", 2_500_000, interest_payment="cash", pik_style="capitalise"),
+    ),
+    conversion=ConversionTerms(
+        fixed_price=3.93042,  # 130% of the 5-day average VWAP 3.0234 before issue
+        fixed_price_premium=0.30,
+        fixed_price_days=5,
+        alternate_price_discount=0.075,  # 92.5% of the average
+        alternate_price_days=10,
+        alternate_price_lowest=3,
+        floor_price=0.29,
+        floor_price_max=0.57,
+        share_rounding="up",  # (reading) the supplement's 3,180,321.7 -> 3,180,322
+        ownership_cap=0.0499,
+        ownership_cap_max=0.0999,
+        ownership_cap_notice_days=61,
+    ),
+    default=DefaultTerms(
+        redemption_premium=1.20,
+        premium_on_interest=False,  # (reading) 120% of principal + 100% of accrued interest
+        reset_factor=0.80,
+        reset_days=10,
+        reset_lowest=3,
+    ),
+    redemption=RedemptionTerms(
+        change_of_control_premium=1.05,
+        change_of_control_notice_trading_days=5,
+        change_of_control_put_days=30,
+        optional_prepayment_premium=1.20,
+        optional_prepayment_threshold=300_000,
+        optional_prepayment_notice_trading_days=20,
+        financing_prepayment_pct=0.30,
+    ),
+    additional_notes=AdditionalNoteTerms(
+        start_days=210,
+        notice_business_days=5,
+        purchase_price_pct=0.90,
+        monthly_limit=1_000_000,
+        monthly_limit_with_consent=2_000_000,
+        min_days_between=30,
+        total_limit=35_000_000,
+        max_outstanding_before=2_000_000,
+        termination_trading_days=60,
+        termination_trading_days_extended=90,
+    ),
+    equity_conditions=EquityConditionTerms(
+        days=20,
+        trim_highest=3,
+        trim_lowest=3,
+        min_dollar_volume=250_000,
+        min_market_cap=75_000_000,
+        min_market_cap_days=15,
+    ),
+    warrants=WarrantTerms(
+        shares=2_513_406,
+        exercise_price=3.93,
+        issue_date=_CLOSING,
+        term_years=5,
+        ownership_cap=0.0499,
+        share_rounding="up",
+    ),
+    placement=PlacementTerms(
+        fee_tier_limits=(5_000_000, 10_000_000),
+        fee_tier_rates=(0.08, 0.04, 0.06),
+        discretionary_fee=25_000,
+        fee_notes=("Registered",),
+        other_expenses=649_000,  # "about $649,000"
+    ),
+    covenants=CovenantTerms(
+        restricted_period_days=120,
+        restricted_issue_limit=5_000_000,
+        min_cash=3_000_000,
+        share_reserve_multiple=3,
+        leak_out_pct=0.35,
+        participation_pct=0.20,
+        amendment_majority=0.66,
+    ),
+)
+
+PRESETS: dict[str, DealTerms] = {"ASTI_2022": ASTI_2022}
+
+
+def preset(name: str) -> DealTerms:
+    """The preset called ``name`` (case-insensitive), e.g. ``"ASTI_2022"``."""
+    for key, value in PRESETS.items():
+        if key.lower() == str(name).strip().lower():
+            return value
+    raise TermsError("base", f"no preset named {name!r}; presets: {', '.join(PRESETS)}")

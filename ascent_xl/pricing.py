@@ -1,0 +1,480 @@
+"""Pricing rules of an advance note: pure functions of terms, amounts and market data.
+
+Every rule takes its deal numbers as keyword arguments (``premium=``, ``days=`` ...), so the
+same function prices any deal of the family; :func:`quote_conversion` fills them from a
+:class:`~ascent_xl.terms.DealTerms`. Functions that take a ``notice_date`` also take an array of
+dates and then return an array, computed in one vectorised pass.
+
+Units: prices in USD per share, amounts in USD, shares as whole numbers after rounding.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from ascent_xl.calendar import as_day, as_days, day_text
+from ascent_xl.errors import InputError, MarketDataError
+from ascent_xl.market import MarketData, _lowest_mean
+from ascent_xl.money import check_amount, check_amounts, round_cents, round_shares
+from ascent_xl.terms import ConversionTerms, DealTerms, DefaultTerms, WarrantTerms, check_term
+
+# ---------------------------------------------------------------------------------------------
+# VWAP averages
+
+
+def lowest_average(windows: np.ndarray, lowest: int) -> np.ndarray:
+    """Mean of the ``lowest`` smallest values of each row of ``windows`` (shape (m, n))."""
+    return _lowest_mean(np.asarray(windows, dtype=float), lowest)
+
+
+def _dates(value: Any) -> tuple[np.ndarray, bool]:
+    """Dates as a datetime64[D] array and whether the input was a single date."""
+    if isinstance(value, (list, tuple, np.ndarray)) and not isinstance(value, str):
+        return as_days(value), False
+    return np.array([as_day(value)]), True
+
+
+def _out(values: np.ndarray, scalar: bool) -> Any:
+    return float(values[0]) if scalar else values
+
+
+def _require_sessions(market: MarketData, days: np.ndarray, what: str) -> None:
+    market.calendar.check_span(days, what)
+    closed = ~market.calendar.sessions_mask(days)
+    if closed.any():
+        raise MarketDataError(f"{what} {day_text(days[np.argmax(closed)])}: not a trading day")
+
+
+def fixed_conversion_price(
+    market: MarketData, *, issue_date: Any, premium: float, days: int
+) -> float:
+    """Fixed conversion price: ``(1 + premium)`` × the average VWAP of the ``days`` trading days
+    immediately before ``issue_date`` (USD/share).
+
+    Examples
+    --------
+    >>> m = MarketData.from_lists(
+    ...     ["2022-12-12", "2022-12-13", "2022-12-14", "2022-12-15", "2022-12-16"],
+    ...     [3.154, 3.089, 3.012, 2.972, 2.890])
+    >>> round(fixed_conversion_price(m, issue_date="2022-12-19", premium=0.30, days=5), 5)
+    3.93042
+    """
+    premium = check_term(ConversionTerms, "fixed_price_premium", premium, label="premium")
+    days = check_term(ConversionTerms, "fixed_price_days", days, label="days")
+    window = market.window(as_day(issue_date), days, what="issue date")
+    return float((1.0 + premium) * window.mean())
+
+
+def alternate_conversion_price(
+    market: MarketData, *, notice_date: Any, discount: float, days: int, lowest: int
+) -> Any:
+    """Alternate conversion price: ``(1 - discount)`` × the average of the ``lowest`` lowest
+    VWAPs among the ``days`` trading days immediately before the notice date (USD/share).
+
+    The notice date must be a trading day. ``notice_date`` may be an array: the result is then
+    an array, computed in one pass.
+    """
+    discount = check_term(ConversionTerms, "alternate_price_discount", discount, label="discount")
+    days = check_term(ConversionTerms, "alternate_price_days", days, label="days")
+    lowest = check_term(ConversionTerms, "alternate_price_lowest", lowest, label="lowest")
+    if lowest > days:
+        raise InputError(f"lowest {lowest} is more than days {days}")
+    refs, scalar = _dates(notice_date)
+    _require_sessions(market, refs, "notice date")
+    average = market.lowest_averages(refs, days, lowest, what="notice date")
+    return _out((1.0 - discount) * average, scalar)
+
+
+def default_conversion_price(
+    market: MarketData, *, default_date: Any, factor: float, days: int, lowest: int
+) -> Any:
+    """Default (reset) conversion price: ``factor`` × the average of the ``lowest`` lowest VWAPs
+    among the ``days`` trading days immediately before ``default_date`` (USD/share)."""
+    factor = check_term(DefaultTerms, "reset_factor", factor, label="factor")
+    days = check_term(DefaultTerms, "reset_days", days, label="days")
+    lowest = check_term(DefaultTerms, "reset_lowest", lowest, label="lowest")
+    if lowest > days:
+        raise InputError(f"lowest {lowest} is more than days {days}")
+    refs, scalar = _dates(default_date)
+    return _out(factor * market.lowest_averages(refs, days, lowest, what="default date"), scalar)
+
+
+# ---------------------------------------------------------------------------------------------
+# conversion
+
+
+def unfloored_price(*, fixed_price: Any, alternate_price: Any) -> Any:
+    """The lower of the fixed and the alternate conversion price (before the floor)."""
+    fixed = _positive(fixed_price, "fixed_price")
+    alt = _positive(alternate_price, "alternate_price")
+    if isinstance(fixed, float) and isinstance(alt, float):
+        return min(fixed, alt)
+    return np.minimum(fixed, alt)
+
+
+def conversion_price(*, fixed_price: Any, alternate_price: Any, floor_price: float) -> Any:
+    """Conversion price: the lower of the fixed and the alternate price, never below the floor
+    (USD/share). Works element-wise on arrays.
+
+    Examples
+    --------
+    >>> conversion_price(fixed_price=3.93042, alternate_price=0.25, floor_price=0.29)
+    0.29
+    """
+    floor = check_term(ConversionTerms, "floor_price", floor_price, label="floor_price")
+    raw = unfloored_price(fixed_price=fixed_price, alternate_price=alternate_price)
+    if isinstance(raw, float):
+        return max(raw, floor)
+    return np.maximum(raw, floor)
+
+
+def conversion_shares(amount: Any, price: Any, *, rounding: str) -> Any:
+    """Shares for converting ``amount`` USD at ``price`` USD/share, rounded by ``rounding``
+    (up, down, nearest).
+
+    Examples
+    --------
+    >>> conversion_shares(12_500_000, 3.93042, rounding="up")
+    3180322
+    """
+    if np.ndim(amount) == 0 and np.ndim(price) == 0:
+        a = check_amount(amount, "amount")
+        p = _positive(price, "price")
+        return round_shares(a / p, rounding)
+    a = check_amounts(np.asarray(amount, dtype=float), "amount")
+    return round_shares(a / _positive(price, "price"), rounding)
+
+
+def floor_payment(amount: Any, *, unfloored_price: Any, floor_price: Any, vwap: Any) -> Any:
+    """Cash make-up when the floor binds, in USD rounded to the cent:
+    ``(amount / unfloored_price - amount / floor_price) × vwap`` with unrounded share counts;
+    zero when ``unfloored_price`` is at or above ``floor_price``.
+
+    Examples
+    --------
+    >>> floor_payment(100_000, unfloored_price=0.25, floor_price=0.29, vwap=0.27)
+    14896.55
+    """
+    a = np.asarray(amount, dtype=float)
+    u = _positive(unfloored_price, "unfloored_price")
+    f = _positive(floor_price, "floor_price")
+    v = _positive(vwap, "vwap")
+    pay = np.where(u < f, (a / u - a / f) * v, 0.0)
+    out = round_cents(pay)
+    return float(out) if np.ndim(out) == 0 else out
+
+
+@dataclass(frozen=True, slots=True)
+class ConversionQuote:
+    """Everything about one conversion notice. Prices USD/share, amounts USD."""
+
+    notice_date: dt.date
+    amount: float
+    fixed_price: float
+    alternate_price: float
+    unfloored_price: float
+    floor_price: float
+    conversion_price: float
+    floor_binds: bool
+    shares: int
+    floor_payment: float
+    vwap: float | None  # VWAP on the conversion date; None when the floor does not bind and it is unknown
+
+    @property
+    def conversion_value(self) -> float:
+        """Shares × VWAP on the conversion date plus the floor payment, USD (None-safe: 0)."""
+        return self.shares * (self.vwap or 0.0) + self.floor_payment
+
+
+def quote_conversion(
+    terms: DealTerms,
+    market: MarketData,
+    *,
+    notice_date: Any,
+    amount: float,
+    fixed_price: float | None = None,
+    floor_price: float | None = None,
+) -> ConversionQuote:
+    """Price one conversion of ``amount`` USD of principal on ``notice_date`` under ``terms``.
+
+    ``fixed_price`` and ``floor_price`` default to the terms (the fixed price is computed from
+    the VWAPs before the first note's issue date when the terms do not set it). The VWAP on the
+    conversion date is needed only when the floor binds.
+    """
+    q = quote_conversions(
+        terms,
+        market,
+        notice_dates=[notice_date],
+        amounts=[amount],
+        fixed_price=fixed_price,
+        floor_price=floor_price,
+    )
+    return ConversionQuote(
+        notice_date=q["notice_date"][0].item(),
+        amount=float(q["amount"][0]),
+        fixed_price=float(q["fixed_price"][0]),
+        alternate_price=float(q["alternate_price"][0]),
+        unfloored_price=float(q["unfloored_price"][0]),
+        floor_price=float(q["floor_price"][0]),
+        conversion_price=float(q["conversion_price"][0]),
+        floor_binds=bool(q["floor_binds"][0]),
+        shares=int(q["shares"][0]),
+        floor_payment=float(q["floor_payment"][0]),
+        vwap=None if np.isnan(q["vwap"][0]) else float(q["vwap"][0]),
+    )
+
+
+def quote_conversions(
+    terms: DealTerms,
+    market: MarketData,
+    *,
+    notice_dates: Any,
+    amounts: Any,
+    fixed_price: float | None = None,
+    floor_price: float | None = None,
+) -> dict[str, np.ndarray]:
+    """Vector form of :func:`quote_conversion`: one array per field of :class:`ConversionQuote`.
+
+    ``amounts`` is one amount or one per notice date.
+    """
+    c = terms.conversion
+    refs = as_days(notice_dates)
+    amt = np.broadcast_to(np.asarray(amounts, dtype=float), refs.shape).astype(float)
+    check_amounts(amt, "amount")
+    fixed = resolve_fixed_price(terms, market) if fixed_price is None else fixed_price
+    fixed = float(check_term(ConversionTerms, "fixed_price", fixed, label="fixed_price"))
+    floor = c.floor_price if floor_price is None else float(floor_price)
+    alt = alternate_conversion_price(
+        market,
+        notice_date=refs,
+        discount=c.alternate_price_discount,
+        days=c.alternate_price_days,
+        lowest=c.alternate_price_lowest,
+    )
+    raw = np.minimum(fixed, alt)
+    price = conversion_price(fixed_price=fixed, alternate_price=alt, floor_price=floor)
+    binds = raw < floor
+    vwap = np.full(refs.shape, np.nan)
+    if binds.any():
+        vwap[binds] = market.vwap_on(refs[binds], what="conversion date (for the floor payment)")
+    known = _vwaps_if_present(market, refs[~binds])
+    vwap[~binds] = known
+    pay = np.zeros(refs.shape)
+    if binds.any():
+        pay[binds] = floor_payment(amt[binds], unfloored_price=raw[binds], floor_price=floor, vwap=vwap[binds])
+    return {
+        "notice_date": refs,
+        "amount": amt,
+        "fixed_price": np.full(refs.shape, fixed),
+        "alternate_price": alt,
+        "unfloored_price": raw,
+        "floor_price": np.full(refs.shape, floor),
+        "conversion_price": price,
+        "floor_binds": binds,
+        "shares": round_shares(amt / price, c.share_rounding),
+        "floor_payment": pay,
+        "vwap": vwap,
+    }
+
+
+def _vwaps_if_present(market: MarketData, days: np.ndarray) -> np.ndarray:
+    """VWAPs on ``days`` where the data has them, NaN elsewhere (no error)."""
+    if days.size == 0:
+        return np.empty(0)
+    pos = np.asarray(market.calendar.count_before(days), dtype=np.int64) - market.start
+    ok = (pos >= 0) & (pos < len(market.vwap)) & market.calendar.sessions_mask(days)
+    out = np.full(days.shape, np.nan)
+    out[ok] = market.vwap[pos[ok]]
+    return out
+
+
+def resolve_fixed_price(terms: DealTerms, market: MarketData | None) -> float:
+    """The deal's fixed conversion price: the terms' ``fixed_price`` when set, else computed from
+    the VWAPs before the earliest note's issue date."""
+    c = terms.conversion
+    if c.fixed_price is not None:
+        return float(c.fixed_price)
+    if market is None:
+        raise InputError("conversion.fixed_price is blank and no VWAPs were given to compute it")
+    issue = min(n.issue_date for n in terms.notes)
+    return fixed_conversion_price(
+        market, issue_date=issue, premium=c.fixed_price_premium, days=c.fixed_price_days
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# defaults and redemptions
+
+
+@dataclass(frozen=True, slots=True)
+class DefaultAmount:
+    """Mandatory default amount and its two candidates, USD (rounded to the cent)."""
+
+    parity: float
+    premium: float
+    amount: float
+    basis: str  # "parity" or "premium": which candidate is larger
+
+
+def mandatory_default_amount(
+    principal: float,
+    accrued_interest: float,
+    *,
+    price_at_demand: float,
+    price_at_payment: float,
+    vwap_at_demand: float,
+    vwap_at_payment: float,
+    premium: float,
+    premium_on_interest: bool,
+) -> DefaultAmount:
+    """Mandatory default amount: the greater of
+
+    - parity: (principal + accrued interest) / the lower of the conversion prices on the demand
+      and payment dates × the higher of the VWAPs on those dates, and
+    - premium: ``premium`` × principal + accrued interest (× ``premium`` too when
+      ``premium_on_interest``).
+
+    Examples
+    --------
+    >>> mandatory_default_amount(1_000_000, 10_000, price_at_demand=0.50, price_at_payment=0.45,
+    ...     vwap_at_demand=0.60, vwap_at_payment=0.55, premium=1.20,
+    ...     premium_on_interest=False).basis
+    'parity'
+    """
+    p = check_amount(principal, "principal", allow_zero=True)
+    i = check_amount(accrued_interest, "accrued_interest", allow_zero=True)
+    prem = check_term(DefaultTerms, "redemption_premium", premium, label="premium")
+    price = min(_positive(price_at_demand, "price_at_demand"), _positive(price_at_payment, "price_at_payment"))
+    vwap = max(_positive(vwap_at_demand, "vwap_at_demand"), _positive(vwap_at_payment, "vwap_at_payment"))
+    parity = round_cents((p + i) / price * vwap)
+    prem_amount = round_cents(prem * p + (prem if premium_on_interest else 1.0) * i)
+    if parity > prem_amount:
+        return DefaultAmount(parity, prem_amount, parity, "parity")
+    return DefaultAmount(parity, prem_amount, prem_amount, "premium")
+
+
+def redemption_amount(principal: float, accrued_interest: float, *, premium: float) -> float:
+    """Cash to redeem a note at ``premium`` × principal plus accrued interest, USD to the cent.
+
+    Serves the change-of-control put (105%) and the optional prepayment (120%).
+
+    Examples
+    --------
+    >>> redemption_amount(1_000_000, 5_000, premium=1.05)
+    1055000.0
+    """
+    p = check_amount(principal, "principal", allow_zero=True)
+    i = check_amount(accrued_interest, "accrued_interest", allow_zero=True)
+    if not 1 <= float(premium) < 10:
+        raise InputError(f"premium {premium}: a multiple of principal, 105% is 1.05")
+    return round_cents(float(premium) * p + i)
+
+
+# ---------------------------------------------------------------------------------------------
+# limits and adjustments
+
+
+def max_conversion_shares(*, holder_shares: float, shares_outstanding: float, cap: float) -> int:
+    """Largest number of new shares the holder may receive now so that its holding stays at or
+    below ``cap`` of the shares outstanding after the issue: floor((cap × S − h) / (1 − cap))."""
+    h = check_amount(holder_shares, "holder_shares", allow_zero=True)
+    s = check_amount(shares_outstanding, "shares_outstanding")
+    c = check_term(ConversionTerms, "ownership_cap", cap, label="cap")
+    room = (c * s - h) / (1.0 - c)
+    return max(0, int(np.floor(np.round(room, 6))))
+
+
+def max_conversion_amount(
+    *, conversion_price: float, holder_shares: float, shares_outstanding: float, cap: float
+) -> float:
+    """Largest principal (USD, rounded down to the cent) that converts now without taking the
+    holder above ``cap``: the largest share count allowed × the conversion price.
+
+    Examples
+    --------
+    >>> max_conversion_amount(conversion_price=1.0, holder_shares=0,
+    ...                       shares_outstanding=1_000_000, cap=0.0499)
+    52520.0
+    """
+    price = _positive(conversion_price, "conversion_price")
+    n = max_conversion_shares(holder_shares=holder_shares, shares_outstanding=shares_outstanding, cap=cap)
+    return float(np.floor(np.round(n * price * 100, 6)) / 100)
+
+
+def split_ratio(value: Any) -> float:
+    """New shares per old share from ``"1:200"`` (1 new for 200 old), ``"2:1"``, ``"1-for-200"``
+    or a positive number.
+
+    Examples
+    --------
+    >>> split_ratio("1:200"), split_ratio("3-for-1"), split_ratio(0.5)
+    (0.005, 3.0, 0.5)
+    """
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        ratio = float(value)
+    else:
+        text = str(value).strip().lower().replace("-for-", ":").replace(" for ", ":")
+        try:
+            if ":" in text:
+                new, old = (float(x) for x in text.split(":", 1))
+                ratio = new / old
+            else:
+                ratio = float(text)
+        except (ValueError, ZeroDivisionError):
+            raise InputError(f"split ratio {value!r}: write new:old, e.g. 1:200 for a reverse split") from None
+    if not np.isfinite(ratio) or ratio <= 0:
+        raise InputError(f"split ratio {value!r}: must be positive, e.g. 1:200")
+    return ratio
+
+
+def split_adjusted_price(price: float, *, ratio: float) -> float:
+    """A per-share price after a split of ``ratio`` new shares per old share: price / ratio."""
+    return _positive(price, "price") / split_ratio(ratio)
+
+
+def ratcheted_price(price: float, *, issue_price: float) -> float:
+    """Full ratchet: the price falls to a lower-priced later issue's price, never rises."""
+    return min(_positive(price, "price"), _positive(issue_price, "issue_price"))
+
+
+def warrant_cashless_shares(
+    warrant_shares: float, *, exercise_price: float, market_price: float, rounding: str
+) -> int:
+    """Shares delivered on a cashless exercise: (A − B) × X / A, with A the market price (VWAP),
+    B the exercise price, X the warrant shares exercised; zero when A ≤ B.
+
+    Examples
+    --------
+    >>> warrant_cashless_shares(1_000_000, exercise_price=3.93, market_price=5.00, rounding="up")
+    214000
+    """
+    x = check_amount(warrant_shares, "warrant_shares", allow_zero=True)
+    b = _positive(exercise_price, "exercise_price")
+    a = _positive(market_price, "market_price")
+    if a <= b:
+        return 0
+    return round_shares((a - b) * x / a, check_term(WarrantTerms, "share_rounding", rounding, label="rounding"))
+
+
+def _positive(value: Any, name: str) -> Any:
+    """Positive finite number(s) or an InputError naming ``name``."""
+    if type(value) is float and 0 < value < math.inf:
+        return value
+    if np.ndim(value) == 0:
+        try:
+            x = float(value)
+        except (TypeError, ValueError):
+            raise InputError(f"{name} {value!r} is not a number") from None
+        if not (x > 0 and np.isfinite(x)):
+            raise InputError(f"{name} {x:g} must be a positive price")
+        return x
+    arr = np.asarray(value, dtype=float)
+    bad = ~(arr > 0) | ~np.isfinite(arr)
+    if bad.any():
+        raise InputError(f"{name} {arr[np.argmax(bad)]:g} must be a positive price")
+    return arr

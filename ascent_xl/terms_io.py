@@ -1,0 +1,102 @@
+"""Terms files: load deal terms from TOML or JSON and save them back.
+
+A file either lists every term, or names a preset in ``base`` and lists only what differs::
+
+    base = "ASTI_2022"
+    name = "Ascent Solar, floor amended"
+
+    [conversion]
+    floor_price = 0.20
+
+    [[notes]]          # with a base, notes not listed are kept from the base
+    name = "Private"
+    rate = 0.05
+
+Loading validates every term; an error names the file and the field
+(``terms.toml: conversion.floor_price: -1 USD/share must be above 0``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import tomllib
+from pathlib import Path
+from typing import Any
+
+from ascent_xl.errors import TermsError
+from ascent_xl.fileio import atomic_write_text
+from ascent_xl.presets import preset
+from ascent_xl.terms import DealTerms
+
+
+def terms_from_mapping(data: dict[str, Any]) -> DealTerms:
+    """Deal terms from a parsed file: a full set, or ``base`` (a preset name) plus overrides."""
+    data = dict(data)
+    base_name = data.pop("base", None)
+    base = preset(base_name) if base_name else None
+    return DealTerms.from_mapping(data, base=base)
+
+
+def load_terms(path: str | os.PathLike[str]) -> DealTerms:
+    """Read and validate a ``.toml`` or ``.json`` terms file.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "deal.toml"
+    >>> _ = p.write_text('base = "ASTI_2022"\\n[conversion]\\nfloor_price = 0.20\\n')
+    >>> load_terms(p).conversion.floor_price
+    0.2
+    """
+    p = Path(path)
+    try:
+        raw = p.read_bytes()
+    except FileNotFoundError:
+        raise TermsError("", f"terms file not found: {p}") from None
+    try:
+        if ".json" in (x.lower() for x in p.suffixes):
+            data = json.loads(raw.decode("utf-8"))
+        else:
+            data = tomllib.loads(raw.decode("utf-8"))
+    except (tomllib.TOMLDecodeError, json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise TermsError("", f"{p}: not a valid {p.suffix.lstrip('.').upper() or 'TOML'} file: {exc}") from None
+    if not isinstance(data, dict):
+        raise TermsError("", f"{p}: expected a table of terms at the top level")
+    try:
+        return terms_from_mapping(data)
+    except TermsError as exc:
+        raise TermsError(f"{p.name}: {exc.field}" if exc.field else p.name, exc.problem) from None
+
+
+def dumps_terms(terms: DealTerms, *, fmt: str = "toml") -> str:
+    """The terms as TOML or JSON text (blank optional terms are left out of TOML)."""
+    data = terms.to_mapping()
+    if fmt == "json":
+        return json.dumps(data, indent=2, default=_json_default) + "\n"
+    import tomli_w
+
+    header = "# ascent-xl deal terms. Units: see `ascent-xl terms show`.\n"
+    return header + tomli_w.dumps(_drop_none(data))
+
+
+def save_terms(terms: DealTerms, path: str | os.PathLike[str]) -> Path:
+    """Write the terms to ``path`` (``.toml`` or ``.json``), atomically, keeping a backup."""
+    p = Path(path)
+    fmt = "json" if p.suffix.lower() == ".json" else "toml"
+    return atomic_write_text(p, dumps_terms(terms, fmt=fmt))
+
+
+def _json_default(value: Any) -> Any:
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    raise TypeError(f"cannot write {type(value).__name__} to JSON")
+
+
+def _drop_none(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _drop_none(v) for k, v in value.items() if v is not None}
+    if isinstance(value, list):
+        return [_drop_none(v) for v in value]
+    return value
