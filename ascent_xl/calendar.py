@@ -63,6 +63,10 @@ class TradingCalendar:
         self._before = np.searchsorted(self.sessions, all_days, side="left")
         self._open = np.zeros(len(all_days), dtype=bool)
         self._open[(self.sessions - self.first).astype("int64")] = True
+        # The same tables as Python lists, for one-date-at-a-time callers such as the ledger.
+        self._ordinal0 = self.first.item().toordinal()
+        self._before_list: list[int] = self._before.tolist()
+        self._open_list: list[bool] = self._open.tolist()
 
     def __repr__(self) -> str:
         return f"TradingCalendar({self.name!r}, {day_text(self.first)}..{day_text(self.last)})"
@@ -74,6 +78,14 @@ class TradingCalendar:
                 f"{what} {day_text(day)} is outside the {self.name} calendar "
                 f"({day_text(self.first)} to {day_text(self.last)})"
             )
+
+    def date_index(self, day: dt.date) -> tuple[int, bool] | None:
+        """(sessions before ``day``, whether ``day`` is a session) for a :class:`datetime.date`
+        inside the calendar's span, else None. The fast path for one date at a time."""
+        off = day.toordinal() - self._ordinal0
+        if 0 <= off < len(self._before_list):
+            return self._before_list[off], self._open_list[off]
+        return None
 
     def check_span(self, days: np.ndarray, what: str = "date") -> None:
         """Raise if any of ``days`` (a ``datetime64[D]`` array) lies outside the calendar."""

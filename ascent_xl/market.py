@@ -281,15 +281,17 @@ class MarketData:
             self._raise_missing(ref[row], lo[row], days, what, column)
         return win
 
-    def lowest_averages(self, refs: np.ndarray | Any, days: int, lowest: int, *, what: str = "date") -> np.ndarray:
+    def lowest_averages(
+        self, refs: np.ndarray | Any, days: int, lowest: int, *, what: str = "date", cached: bool = False
+    ) -> np.ndarray:
         """Average of the ``lowest`` lowest VWAPs in the ``days`` sessions before each reference
         date (errors as :meth:`window`).
 
-        For many dates the averages of every window in the data are computed once and cached,
-        so each date costs one array lookup.
+        For many dates (or with ``cached``, for callers that ask date by date) the averages of
+        every window in the data are computed once and cached, so each date costs one lookup.
         """
         ref, lo = self._window_starts(refs, days, what, "vwap")
-        if ref.size * 4 < len(self.vwap):  # few dates: average their windows directly
+        if not cached and ref.size * 4 < len(self.vwap):  # few dates: average their windows
             return _lowest_mean(self._gather(ref, lo, days, what, "vwap"), lowest)
         key = ("lowest", days, lowest)
         table = self._cache.get(key)
@@ -301,6 +303,30 @@ class MarketData:
             row = int(np.argmax(np.isnan(out)))
             self._raise_missing(ref[row], lo[row], days, what, "vwap")
         return out
+
+    def lowest_average_on(self, day: dt.date, days: int, lowest: int, *, what: str = "date") -> float:
+        """:meth:`lowest_averages` for one :class:`datetime.date`, from the cached table: the
+        fast path for callers that price one date at a time (the ledger). Errors as there."""
+        found = self.calendar.date_index(day) if type(day) is dt.date else None
+        table = self._cache.get(("lowest", days, lowest))
+        if found is not None and table is not None:
+            lo = found[0] - self.start - days
+            if 0 <= lo < len(table):
+                value = float(table[lo])
+                if value == value:
+                    return value
+        return float(self.lowest_averages(np.array([as_day(day)]), days, lowest, what=what, cached=True)[0])
+
+    def vwap_on_date(self, day: dt.date, *, what: str = "date") -> float:
+        """:meth:`vwap_on` for one :class:`datetime.date` (fast path; errors as there)."""
+        found = self.calendar.date_index(day) if type(day) is dt.date else None
+        if found is not None and found[1]:
+            pos = found[0] - self.start
+            if 0 <= pos < len(self.vwap):
+                value = float(self.vwap[pos])
+                if value == value:
+                    return value
+        return float(self.vwap_on(as_day(day), what=what)[0])
 
     def _window_starts(self, refs: Any, days: int, what: str, column: str) -> tuple[np.ndarray, np.ndarray]:
         """The reference dates and the data position where each one's window starts."""

@@ -31,6 +31,9 @@ def round_cents(amount: float | np.ndarray) -> float | np.ndarray:
     >>> round_cents(1.005), round_cents(2.344999)
     (1.01, 2.34)
     """
+    if type(amount) is float or type(amount) is int:  # scalar fast path, same rule
+        c = math.floor(round(abs(amount) * 100 + 0.5, _TOLERANCE_DIGITS))
+        return math.copysign(c, amount) / 100 if c else 0.0
     x = np.asarray(amount, dtype=float)
     cents = np.sign(x) * np.floor(np.round(np.abs(x) * 100 + 0.5, _TOLERANCE_DIGITS))
     out = cents / 100
@@ -50,6 +53,15 @@ def round_shares(shares: float | np.ndarray, rounding: str) -> int | np.ndarray:
     >>> round_shares(3180321.7, "up"), round_shares(3180321.7, "down")
     (3180322, 3180321)
     """
+    if type(shares) is float or type(shares) is int:  # scalar fast path, same rule
+        q = round(shares, _TOLERANCE_DIGITS)
+        if rounding == "up":
+            return math.ceil(q)
+        if rounding == "down":
+            return math.floor(q)
+        if rounding == "nearest":
+            return math.floor(q + 0.5)
+        raise InputError(f"rounding {rounding!r}: use up, down or nearest")
     x = np.round(np.asarray(shares, dtype=float), _TOLERANCE_DIGITS)
     if rounding == "up":
         out = np.ceil(x)

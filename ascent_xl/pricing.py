@@ -386,7 +386,7 @@ def max_conversion_shares(*, holder_shares: float, shares_outstanding: float, ca
     s = check_amount(shares_outstanding, "shares_outstanding")
     c = check_term(ConversionTerms, "ownership_cap", cap, label="cap")
     room = (c * s - h) / (1.0 - c)
-    return max(0, int(np.floor(np.round(room, 6))))
+    return max(0, math.floor(round(room, 6)))
 
 
 def max_conversion_amount(

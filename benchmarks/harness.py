@@ -39,7 +39,7 @@ def report(title: str, rows: list[dict[str, Any]]) -> None:
     """Print rows of results; with BENCH_JSON set, also append them to that file as JSON lines."""
     print(f"\n== {title}  (cores: {os.cpu_count()}, python {sys.version.split()[0]})")
     for r in rows:
-        parts = [f"{k}={_fmt(v)}" for k, v in r.items()]
+        parts = [f"{k}={_fmt(v, k)}" for k, v in r.items()]
         print("  " + "  ".join(parts))
     out = os.environ.get("BENCH_JSON")
     if out:
@@ -48,7 +48,9 @@ def report(title: str, rows: list[dict[str, Any]]) -> None:
                 fh.write(json.dumps({"benchmark": title, **r}) + "\n")
 
 
-def _fmt(v: Any) -> str:
+def _fmt(v: Any, key: str = "") -> str:
+    if key == "ratio" and isinstance(v, float):
+        return f"{v:,.1f}x" if v >= 10 else f"{v:,.2f}x"
     if isinstance(v, float):
         if v < 1e-3:
             return f"{v * 1e6:.1f}us"

@@ -79,6 +79,18 @@ def demo() -> None:
     for note in terms.notes:
         out.print(_interest_table(note))
     out.print(_fees_table(terms))
+    _print_sample_schedule(terms, market)
+
+
+def _print_sample_schedule(terms: DealTerms, market: MarketData) -> None:
+    from ascent_xl.cli.ledger_cmds import print_schedule
+    from ascent_xl.events import events_from_csv
+    from ascent_xl.ledger import run_ledger
+    from ascent_xl.samples import SAMPLE_EVENTS, data_path
+
+    schedule = run_ledger(terms, events_from_csv(data_path(SAMPLE_EVENTS)), market)
+    console().rule("[bold]The example deal's life: bundled sample events through the ledger[/]")
+    print_schedule(schedule, "Schedule (sample events; interest dates and maturities added by the ledger)")
 
 
 def _notes_table(terms: DealTerms) -> object:

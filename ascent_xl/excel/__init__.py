@@ -1,0 +1,5 @@
+"""The Excel layer: converts cells to engine calls and engine results to cells; no deal logic.
+
+- :mod:`ascent_xl.excel.udfs` — the ``ASCENT_*`` worksheet functions (xlwings);
+- :mod:`ascent_xl.excel.cells` — cell values to engine arguments and back;
+"""

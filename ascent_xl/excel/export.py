@@ -1,0 +1,62 @@
+"""Export a ledger schedule to a formatted ``.xlsx`` (sheets ``Schedule`` and ``Summary``), for
+``ascent-xl schedule --out FILE.xlsx``. Written atomically, keeping the previous file."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from pathlib import Path
+from typing import Any
+
+from ascent_xl.excel.formats import SCHEDULE_FORMATS, SUMMARY_FORMATS, column_width
+from ascent_xl.fileio import atomic_write
+from ascent_xl.ledger.schedule import SCHEDULE_COLUMNS, SUMMARY_COLUMNS, Schedule
+
+
+def write_rows(ws: Any, columns: tuple[str, ...], rows: list[dict[str, Any]], formats: dict[str, str], *, start_row: int = 1) -> None:
+    """Write a header and ``rows`` (dicts keyed by ``columns``) on an openpyxl worksheet, with
+    number formats, bold header, widths, a frozen header and an auto-filter."""
+    from openpyxl.styles import Font, PatternFill
+    from openpyxl.utils import get_column_letter
+
+    header_fill = PatternFill("solid", fgColor="1F3864")
+    for j, name in enumerate(columns, 1):
+        cell = ws.cell(row=start_row, column=j, value=name)
+        cell.font = Font(bold=True, color="FFFFFF")
+        cell.fill = header_fill
+        ws.column_dimensions[get_column_letter(j)].width = column_width(name, formats.get(name))
+    for i, row in enumerate(rows, start_row + 1):
+        for j, name in enumerate(columns, 1):
+            value = _cell_value(row.get(name))
+            cell = ws.cell(row=i, column=j, value=value)
+            fmt = formats.get(name)
+            if fmt and value is not None:
+                cell.number_format = fmt
+    ws.freeze_panes = ws.cell(row=start_row + 1, column=4)
+    last = get_column_letter(len(columns))
+    ws.auto_filter.ref = f"A{start_row}:{last}{start_row + max(len(rows), 1)}"
+
+
+def _cell_value(value: Any) -> Any:
+    if value is None:
+        return None
+    if hasattr(value, "item") and not isinstance(value, (str, bytes)):
+        value = value.item()
+    if isinstance(value, float) and value != value:
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date()
+    return value
+
+
+def export_schedule_xlsx(schedule: Schedule, path: str | os.PathLike[str]) -> Path:
+    """Write the schedule and the per-note summary to ``path`` (``.xlsx``)."""
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Schedule"
+    write_rows(ws, SCHEDULE_COLUMNS, schedule.rows, SCHEDULE_FORMATS)
+    summary = schedule.summary().to_dict("records")
+    write_rows(wb.create_sheet("Summary"), SUMMARY_COLUMNS, summary, SUMMARY_FORMATS)
+    return atomic_write(path, lambda tmp: wb.save(tmp))

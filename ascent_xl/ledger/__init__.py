@@ -1,0 +1,9 @@
+"""The deal ledger: events in, schedule out (see :mod:`ascent_xl.ledger.engine`).
+
+>>> from ascent_xl.ledger import run_ledger
+"""
+
+from ascent_xl.ledger.engine import Ledger, run_ledger
+from ascent_xl.ledger.schedule import SCHEDULE_COLUMNS, SUMMARY_COLUMNS, Flag, Schedule
+
+__all__ = ["SCHEDULE_COLUMNS", "SUMMARY_COLUMNS", "Flag", "Ledger", "Schedule", "run_ledger"]

@@ -1,0 +1,126 @@
+"""Covenant and limit checks. Each returns the reasons a row breaks a limit (empty when it does
+not); the ledger shows them as flags and never changes an amount because of them — except the
+ownership cap, which the conversion itself applies (and flags)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+
+from ascent_xl.calendar import as_day
+from ascent_xl.equity import equity_conditions
+from ascent_xl.errors import MarketDataError
+from ascent_xl.ledger.state import DealState
+from ascent_xl.money import round_shares
+
+Reasons = list[tuple[str, str]]
+
+
+def shares_issuable(state: DealState) -> int:
+    """Shares all outstanding notes would convert into at the reference price (the last
+    conversion price, or the fixed price before any conversion), plus unexercised warrants."""
+    price = state.reference_price or state.fixed_price
+    notes = sum(n.principal for n in state.notes.values())
+    return int(round_shares(notes / price, "up")) + state.warrant_shares if price > 0 else state.warrant_shares
+
+
+def check_reserve(state: DealState) -> Reasons:
+    """Share reserve: reserved shares ≥ multiple × shares issuable (when a reserve is given)."""
+    if state.reserve is None:
+        return []
+    need = state.terms.covenants.share_reserve_multiple * shares_issuable(state)
+    if state.reserve < need:
+        return [("reserve", f"{state.reserve:,} shares reserved, {need:,.0f} required "
+                 f"({state.terms.covenants.share_reserve_multiple:g}x issuable)")]
+    return []
+
+
+def check_min_cash(state: DealState) -> Reasons:
+    """Minimum cash: company cash ≥ the covenant minimum (when a cash balance is given)."""
+    floor = state.terms.covenants.min_cash
+    if state.cash is not None and state.cash < floor:
+        return [("min-cash", f"cash ${state.cash:,.2f} below the ${floor:,.0f} minimum")]
+    return []
+
+
+def check_leak_out(state: DealState, day: dt.date, month_sales: float) -> Reasons:
+    """Leak-out: the holder's sales in the calendar month ≤ the leak-out share of the month's
+    trading value (needs dollar volumes)."""
+    m = state.market
+    if m is None or m.dollar_volume is None:
+        return []
+    start = np.datetime64(dt.date(day.year, day.month, 1), "D")
+    end = np.datetime64(dt.date(day.year + (day.month == 12), day.month % 12 + 1, 1), "D")
+    in_month = (m.dates >= start) & (m.dates < end)
+    volume = float(np.nansum(m.dollar_volume[in_month]))
+    limit = state.terms.covenants.leak_out_pct * volume
+    if month_sales > limit:
+        return [("leak-out", f"sales ${month_sales:,.0f} in {day:%b %Y} exceed "
+                 f"{state.terms.covenants.leak_out_pct:.0%} of the month's trading value ${volume:,.0f}")]
+    return []
+
+
+def check_restricted(state: DealState, day: dt.date, value: float, closing: dt.date) -> Reasons:
+    """Restricted period: equity issued within the period after closing stays within the limit."""
+    cov = state.terms.covenants
+    if (day - closing).days > cov.restricted_period_days:
+        return []
+    state.restricted_issued += value
+    if state.restricted_issued > cov.restricted_issue_limit:
+        return [("restricted", f"${state.restricted_issued:,.0f} issued within {cov.restricted_period_days} "
+                 f"days of closing; at most ${cov.restricted_issue_limit:,.0f} of restricted securities")]
+    return []
+
+
+def check_equity_conditions(state: DealState, day: dt.date, purpose: str) -> Reasons:
+    """Equity conditions on ``day`` (when dollar volume and market cap data cover the period)."""
+    m = state.market
+    if m is None or m.dollar_volume is None or m.market_cap is None:
+        return []
+    try:
+        result = equity_conditions(m, test_date=day, terms=state.terms.equity_conditions)
+    except MarketDataError as exc:
+        return [("equity", f"equity conditions for {purpose} not tested: {exc}")]
+    if not result.met:
+        return [("equity", f"equity conditions not met for {purpose}: {result.reason}")]
+    return []
+
+
+def check_additional_note(state: DealState, day: dt.date, amount: float) -> Reasons:
+    """Limits of the additional-note facility for a new additional note of ``amount`` USD."""
+    a = state.terms.additional_notes
+    out: Reasons = []
+    first = state.terms.agreement_date + dt.timedelta(days=a.start_days)
+    if day < first:
+        out.append(("additional", f"issued before {first} ({a.start_days} days after the agreement)"))
+    month = sum(x for d, x in state.additional if (d.year, d.month) == (day.year, day.month)) + amount
+    if month > a.monthly_limit_with_consent:
+        out.append(("additional", f"${month:,.0f} in {day:%b %Y} above the ${a.monthly_limit_with_consent:,.0f} monthly maximum"))
+    elif month > a.monthly_limit:
+        out.append(("additional", f"${month:,.0f} in {day:%b %Y} above ${a.monthly_limit:,.0f}: needs the investor's consent"))
+    if state.additional:
+        last = max(d for d, _ in state.additional)
+        if (day - last).days < a.min_days_between:
+            out.append(("additional", f"only {(day - last).days} days after the last additional note (minimum {a.min_days_between})"))
+    total = sum(x for _, x in state.additional) + amount
+    if total > a.total_limit:
+        out.append(("additional", f"${total:,.0f} of additional notes above the ${a.total_limit:,.0f} total"))
+    outstanding = state.total_principal
+    if outstanding > a.max_outstanding_before:
+        out.append(("additional", f"${outstanding:,.0f} of notes outstanding before the issue "
+                    f"(at most ${a.max_outstanding_before:,.0f})"))
+    out += check_equity_conditions(state, day, "an additional note")
+    return out
+
+
+def vwap_on_or_before(state: DealState, day: dt.date, what: str) -> float:
+    """The VWAP of the last trading day on or before ``day`` (e.g. for a default on a Saturday)."""
+    m = state.market
+    if m is None:
+        raise MarketDataError(f"{what} needs VWAP data; give the VWAP series")
+    found = m.calendar.date_index(day)
+    if found is not None and found[1]:
+        return m.vwap_on_date(day, what=what)
+    session = m.calendar.on_or_before(as_day(day))
+    return float(m.vwap_on(session, what=what)[0])

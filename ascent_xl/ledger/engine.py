@@ -1,0 +1,753 @@
+"""The deal ledger: applies events in date order to the deal's state and writes one schedule row
+per entry.
+
+Rules (see :mod:`ascent_xl.events` for the event table and the same-date order):
+
+- The notes of the terms are issued on their issue dates unless an ``Issue`` event issues them.
+  Every issued note gets ``Interest`` rows on its interest dates and a ``Maturity`` row.
+- Interest accrues on each note's outstanding principal at its rate and day count; each row
+  accrues (rounded to the cent) from the note's last entry to the row's date, so the column
+  ``Interest Accrued`` adds up to the interest paid, capitalised, converted and still accrued.
+- On an interest date the interest is paid in cash or in kind by the note's election (an
+  ``Interest Election`` event, else the terms): a ``pik_note`` note gets a new PIK note (same
+  maturity and conversion terms, the PIK rate), a ``capitalise`` note adds it to principal. At
+  maturity interest is paid in cash, and the principal is repaid in cash.
+- A conversion converts principal (and, if asked, accrued interest) at the conversion price of
+  the notice date; above the ownership cap only the part up to the cap converts (interest first),
+  the rest stays as principal and the row is flagged. Where the floor binds the company pays the
+  floor payment in cash.
+- A split restates share counts and every per-share price (fixed price, floor, warrant price)
+  and, from its date, the VWAPs before it. A dilutive issue ratchets the fixed price and the
+  warrant price down to its price. An amendment changes a term from its date on.
+- Covenant checks (reserve, minimum cash, leak-out, restricted period, additional-note limits,
+  equity conditions) are flags with a reason; they never change an amount.
+- Every row checks conservation: for every note, principal issued = converted + repaid +
+  outstanding. An event that would convert or repay more than is outstanding is refused.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import heapq
+import math
+from collections.abc import Callable, Iterable
+from typing import Any
+
+
+from ascent_xl.errors import AscentError, LedgerError
+from ascent_xl.events import Event, EventKind
+from ascent_xl.interest import interest_dates, year_fraction
+from ascent_xl.ledger import checks
+from ascent_xl.ledger.schedule import SCHEDULE_COLUMNS, Flag, Schedule
+from ascent_xl.ledger.state import BALANCE_TOLERANCE, DealState, NoteState
+from ascent_xl.market import MarketData
+from ascent_xl.money import round_cents, round_shares
+from ascent_xl.pricing import (
+    floor_payment,
+    mandatory_default_amount,
+    max_conversion_shares,
+    resolve_fixed_price,
+    split_ratio,
+    warrant_cashless_shares,
+)
+from ascent_xl.terms import DealTerms, NoteTerms, resolve_term_name
+
+AUTO = "auto"  # Source of rows the ledger inserts itself
+_REDEEM = {"redeem", "redemption", "mandatory", "mandatorydefaultamount", "mda", "cash"}
+_RESET = {"reset", "pricereset", "conversionpricereset"}
+_NOTICE = {"", "notice", "none"}
+
+
+def run_ledger(terms: DealTerms, events: Iterable[Event], market: MarketData | None = None) -> Schedule:
+    """Apply ``events`` to the deal and return its :class:`Schedule`.
+
+    ``market`` (VWAPs as traded, optionally dollar volume and market cap) is needed by
+    conversions, defaults, cashless warrant exercises and the volume-based checks.
+
+    Examples
+    --------
+    >>> from ascent_xl.presets import ASTI_2022
+    >>> s = run_ledger(ASTI_2022, [])
+    >>> s.frame["Event"].iloc[-1], s.summary().iloc[-1]["Principal Repaid"]
+    ('Maturity', 15000000.0)
+    """
+    return Ledger(terms, market).run(events)
+
+
+class Ledger:
+    """Applies events one by one; :meth:`run` returns the schedule. See the module docstring."""
+
+    def __init__(self, terms: DealTerms, market: MarketData | None = None) -> None:
+        if terms.conversion.fixed_price is None and market is None:
+            raise LedgerError("conversion.fixed_price is blank: give VWAPs to compute it, or set it")
+        try:
+            fixed = resolve_fixed_price(terms, market)
+        except AscentError as exc:
+            raise LedgerError(f"fixed conversion price: {exc}") from None
+        self.closing = min(n.issue_date for n in terms.notes)
+        self.state = DealState(
+            terms=terms,
+            market=market,
+            shares_outstanding=terms.shares_outstanding,
+            fixed_price=fixed,
+            floor_price=terms.conversion.floor_price,
+            warrant_shares=terms.warrants.shares,
+            warrant_price=terms.warrants.exercise_price,
+        )
+        self.rows: list[dict[str, Any]] = []
+        self.flags: list[Flag] = []
+        self._queue: list[tuple[dt.date, int, int, Event]] = []
+        self._seq = 0
+        self._handlers: dict[EventKind, Callable[[Event], None]] = {
+            EventKind.SPLIT: self._split,
+            EventKind.AMENDMENT: self._amend,
+            EventKind.WAIVER: self._waiver,
+            EventKind.SHARES_OUTSTANDING: self._shares_outstanding,
+            EventKind.CASH_BALANCE: self._cash_balance,
+            EventKind.SHARE_RESERVE: self._share_reserve,
+            EventKind.ISSUE: self._issue,
+            EventKind.DILUTIVE_ISSUE: self._dilutive_issue,
+            EventKind.DEFAULT: self._default,
+            EventKind.INTEREST_ELECTION: self._interest_election,
+            EventKind.CONVERSION: self._convert,
+            EventKind.WARRANT_EXERCISE: self._warrant_exercise,
+            EventKind.HOLDER_SALE: self._holder_sale,
+            EventKind.PREPAYMENT: self._prepay,
+            EventKind.OPTIONAL_PREPAYMENT: self._optional_prepay,
+            EventKind.CHANGE_OF_CONTROL: self._change_of_control,
+            EventKind.INTEREST: self._interest,
+            EventKind.MATURITY: self._maturity,
+        }
+
+    # -- driver ---------------------------------------------------------------------------
+    def run(self, events: Iterable[Event]) -> Schedule:
+        """Apply the events (and the interest dates and maturities they imply) in order."""
+        user = list(events)
+        issued = {e.note.lower() for e in user if e.kind is EventKind.ISSUE and e.note}
+        for note in self.state.terms.notes:
+            if note.name.lower() not in issued:
+                self._push(Event(note.issue_date, EventKind.ISSUE, note.name, note.face, note.kind, "terms"))
+        for e in user:
+            self._push(e)
+        while self._queue:
+            *_, event = heapq.heappop(self._queue)
+            try:
+                self._handlers[event.kind](event)
+            except LedgerError:
+                raise
+            except AscentError as exc:  # engine errors get the event's row in front
+                raise event.error(str(exc)) from None
+        return Schedule(terms=self.state.terms, rows=self.rows, flags=self.flags, state=self.state)
+
+    def _push(self, event: Event) -> None:
+        heapq.heappush(self._queue, (event.date, event.kind.order, self._seq, event))
+        self._seq += 1
+
+    # -- rows -----------------------------------------------------------------------------
+    def _row(self, ev: Event, note: NoteState | None, reasons: list[tuple[str, str]] | None = None, **values: Any) -> dict[str, Any]:
+        s = self.state
+        row: dict[str, Any] = dict.fromkeys(SCHEDULE_COLUMNS)
+        row.update(values)
+        row["Date"] = ev.date
+        row["Event"] = values.get("Event", ev.kind.value)
+        row["Note"] = note.name if note else ev.note
+        if note is not None:
+            if row["Principal After"] is None:
+                row["Principal After"] = note.principal
+            row["Fixed Price"] = note.fixed_price
+            row["Floor Price"] = note.floor_price
+        else:
+            row["Fixed Price"] = s.fixed_price
+            row["Floor Price"] = s.floor_price
+        row["Total Principal"] = s.total_principal
+        row["Shares Outstanding"] = s.shares_outstanding
+        row["Holder Shares"] = s.holder_shares
+        row["Holder Ownership"] = s.holder_ownership
+        row["Check"] = s.conserved
+        row["Source"] = ev.row
+        cash_out = row["Cash Paid"] or 0.0
+        cash_in = row["Cash Received"] or 0.0
+        if s.cash is not None and ev.kind is not EventKind.CASH_BALANCE:
+            s.cash = round_cents(s.cash - cash_out + cash_in)
+        found = list(reasons or []) + checks.check_reserve(s) + checks.check_min_cash(s)
+        row["Flags"] = "; ".join(f"{code}: {why}" for code, why in found) or None
+        index = len(self.rows)
+        self.flags.extend(Flag(index, ev.date, code, why) for code, why in found)
+        self.rows.append(row)
+        return row
+
+    # -- helpers --------------------------------------------------------------------------
+    def _note(self, ev: Event, name: str | None = None) -> NoteState:
+        name = name or ev.note
+        if not name:
+            raise ev.error("name the note in the Note column")
+        note = self._find(name)
+        if note is None:
+            issued = ", ".join(self.state.notes) or "none yet"
+            if any(n.name.lower() == name.lower() for n in self.state.terms.notes):
+                first = self.state.terms.note(name).issue_date
+                raise ev.error(f"note {name} is issued on {first}; an event on it cannot come before its issue")
+            raise ev.error(f"no note named {name!r} has been issued (issued: {issued})")
+        if ev.date < note.issue_date:
+            raise ev.error(f"note {note.name} is issued on {note.issue_date}; an event on it cannot come before")
+        if note.closed:
+            raise ev.error(f"note {note.name} was repaid or redeemed in full; no event can apply to it after")
+        return note
+
+    def _find(self, name: str) -> NoteState | None:
+        for n in self.state.notes.values():
+            if n.name.lower() == name.strip().lower():
+                return n
+        return None
+
+    def _targets(self, ev: Event) -> list[NoteState]:
+        """The note named by the event, or every open note with principal when Note is blank."""
+        if ev.note:
+            return [self._note(ev)]
+        notes = [n for n in self.state.notes.values() if not n.closed and n.issue_date <= ev.date and n.principal > 0]
+        if not notes:
+            raise ev.error("no note with principal outstanding on this date")
+        return notes
+
+    def _accrue(self, note: NoteState, day: dt.date) -> float:
+        """Accrue interest on ``note`` up to ``day``; returns the amount accrued now (USD).
+
+        Each piece is the difference of the day count from the start of the interest period,
+        so that the pieces of a period add up to the period's interest on every basis (under
+        US 30/360 the count to a 31st depends on the period's start).
+        """
+        start, ps = note.accrued_to, note.period_start
+        if start is None or ps is None or day <= start or note.principal <= 0:
+            note.accrued_to = max(day, start or day)
+            return 0.0
+        t = note.terms
+        yf = year_fraction(ps, day, t.day_count) - year_fraction(ps, start, t.day_count)
+        amount = round_cents(note.principal * t.rate * yf)
+        note.accrued = round_cents(note.accrued + amount)
+        note.accrued_to = day
+        return amount
+
+    def _market(self, ev: Event) -> MarketData:
+        if self.state.market is None:
+            raise ev.error("needs VWAP data; give the VWAP series")
+        return self.state.market
+
+    def _conversion_prices(self, ev: Event, note: NoteState, what: str) -> tuple[float, float, float]:
+        """(alternate, unfloored, floored) conversion prices of ``note`` on the event's date."""
+        c = self.state.terms.conversion
+        market = self._market(ev)
+        avg = market.lowest_average_on(ev.date, c.alternate_price_days, c.alternate_price_lowest, what=what)
+        alt = (1.0 - c.alternate_price_discount) * avg
+        unfloored = min(note.fixed_price, alt)
+        return alt, unfloored, max(unfloored, note.floor_price)
+
+    def _schedule_dates(self, note: NoteState, after: dt.date) -> None:
+        """Queue the note's interest dates after ``after`` and its maturity."""
+        note.schedule_version += 1
+        version = note.schedule_version
+        if note.terms.rate > 0:
+            for d in interest_dates(note.issue_date, note.maturity, note.terms.interest_months):
+                if d > after:
+                    self._push(Event(d, EventKind.INTEREST, note.name, None, version, AUTO))
+        self._push(Event(note.maturity, EventKind.MATURITY, note.name, None, version, AUTO))
+
+    @staticmethod
+    def _premium(ev: Event, default: float) -> float:
+        if ev.value is None:
+            return default
+        try:
+            p = float(str(ev.value).replace("%", "")) / (100.0 if "%" in str(ev.value) else 1.0)
+        except ValueError:
+            raise ev.error(f"Value {ev.value!r}: give the premium as a multiple of principal (at par: 1.00)") from None
+        if not 1.0 <= p < 10.0:
+            raise ev.error(f"Value {ev.value!r}: premium is a multiple of principal of at least 1.00 (105% is 1.05)")
+        return p
+
+    # -- events ---------------------------------------------------------------------------
+    def _issue(self, ev: Event) -> None:
+        s = self.state
+        if not ev.note:
+            raise ev.error("name the new note in the Note column")
+        if self._find(ev.note) is not None:
+            raise ev.error(f"note {ev.note} is already issued")
+        in_terms = any(n.name.lower() == ev.note.lower() for n in s.terms.notes)
+        base = s.terms.note(ev.note) if in_terms else s.terms.notes[0]
+        kind = str(ev.value).strip().lower() if ev.value is not None else (base.kind if in_terms else "additional")
+        if kind not in ("registered", "private", "additional", "pik"):
+            raise ev.error(f"Value {ev.value!r}: the kind of note is registered, private, additional or pik")
+        if ev.amount is None and not in_terms:
+            raise ev.error("Amount: give the principal of the new note")
+        face = base.face if ev.amount is None else ev.amount
+        if face <= 0:
+            raise ev.error("Amount: the principal must be more than zero")
+        pct = s.terms.additional_notes.purchase_price_pct if kind == "additional" else base.purchase_price_pct
+        try:
+            terms = base.replace(name=ev.note, kind=kind, face=face, issue_date=ev.date, purchase_price_pct=pct)
+        except AscentError as exc:
+            raise ev.error(str(exc)) from None
+        reasons = checks.check_additional_note(s, ev.date, face) if kind == "additional" else []
+        note = self._open_note(terms, fixed=s.fixed_price, floor=s.floor_price, maturity=terms.maturity)
+        if kind == "additional":
+            s.additional.append((ev.date, face))
+        self._row(
+            ev,
+            note,
+            reasons,
+            **{
+                "Principal Before": 0.0,
+                "Principal Issued": face,
+                "Cash Received": round_cents(face * pct),
+                "Detail": f"{kind} note issued: ${face:,.2f} principal for ${face * pct:,.2f} "
+                f"({pct:.0%}); matures {note.maturity}",
+            },
+        )
+
+    def _open_note(self, terms: NoteTerms, *, fixed: float, floor: float, maturity: dt.date, parent: str | None = None) -> NoteState:
+        note = NoteState(
+            name=terms.name,
+            kind=terms.kind,
+            terms=terms,
+            issue_date=terms.issue_date,
+            maturity=maturity,
+            fixed_price=fixed,
+            floor_price=floor,
+            interest_method=terms.interest_payment,
+            parent=parent,
+            principal_issued=terms.face,
+            principal=terms.face,
+            accrued_to=terms.issue_date,
+            period_start=terms.issue_date,
+        )
+        self.state.notes[note.name] = note
+        self._schedule_dates(note, after=terms.issue_date)
+        return note
+
+    def _convert(self, ev: Event) -> None:
+        s = self.state
+        note = self._note(ev)
+        market = self._market(ev)
+        found = market.calendar.date_index(ev.date)
+        if found is None or not found[1]:
+            raise ev.error(f"notice date {ev.date}: not a trading day; a conversion needs a day the market is open")
+        requested = note.principal if ev.amount is None else ev.amount
+        if requested <= 0:
+            raise ev.error("Amount: the principal to convert must be more than zero")
+        if requested > note.principal + BALANCE_TOLERANCE:
+            raise ev.error(f"converts ${requested:,.2f} but note {note.name} has ${note.principal:,.2f} outstanding")
+        requested = min(requested, note.principal)
+        before = note.principal
+        accrued_now = self._accrue(note, ev.date)
+        interest_req = self._interest_to_convert(ev, note)
+        alt, unfloored, price = self._conversion_prices(ev, note, "notice date")
+        c = s.terms.conversion
+        reasons: list[tuple[str, str]] = []
+        total_req = requested + interest_req
+        limit = max_conversion_shares(holder_shares=s.holder_shares, shares_outstanding=s.shares_outstanding, cap=c.ownership_cap)
+        if round_shares(total_req / price, c.share_rounding) > limit:
+            allowed = math.floor(round(limit * price * 100, 6)) / 100
+            interest_conv = min(interest_req, allowed)
+            principal_conv = min(requested, round_cents(allowed - interest_conv))
+            reasons.append(("cap", f"holder capped at {c.ownership_cap:.2%}: converted ${principal_conv + interest_conv:,.2f} "
+                            f"of ${total_req:,.2f} requested; ${requested - principal_conv:,.2f} stays as principal"))
+        else:
+            interest_conv, principal_conv = interest_req, requested
+        converted = principal_conv + interest_conv
+        shares = int(round_shares(converted / price, c.share_rounding)) if converted > 0 else 0
+        pay = 0.0
+        if unfloored < note.floor_price and converted > 0:
+            vwap = market.vwap_on_date(ev.date, what="conversion date (for the floor payment)")
+            pay = floor_payment(converted, unfloored_price=unfloored, floor_price=note.floor_price, vwap=vwap)
+        note.principal = round_cents(note.principal - principal_conv)
+        note.converted = round_cents(note.converted + principal_conv)
+        note.accrued = round_cents(note.accrued - interest_conv)
+        note.interest_converted = round_cents(note.interest_converted + interest_conv)
+        note.shares_issued += shares
+        note.floor_payments = round_cents(note.floor_payments + pay)
+        s.shares_outstanding += shares
+        s.holder_shares += shares
+        s.reference_price = price
+        detail = f"alternate ${alt:,.5f}, fixed ${note.fixed_price:,.5f}, floor ${note.floor_price:,.5f}"
+        if pay:
+            detail += f"; floor binds (unfloored ${unfloored:,.5f}): floor payment in cash"
+        self._row(
+            ev,
+            note,
+            reasons,
+            **{
+                "Principal Before": before,
+                "Principal Converted": principal_conv,
+                "Interest Converted": interest_conv or None,
+                "Conversion Price": price,
+                "Shares Issued": shares,
+                "Floor Payment": pay,
+                "Interest Accrued": accrued_now or None,
+                "Cash Paid": pay or None,
+                "Detail": detail,
+            },
+        )
+
+    def _interest_to_convert(self, ev: Event, note: NoteState) -> float:
+        if ev.value is None:
+            return 0.0
+        if str(ev.value).strip().lower() == "all":
+            return note.accrued
+        try:
+            x = float(str(ev.value).replace(",", "").replace("$", ""))
+        except ValueError:
+            raise ev.error(f"Value {ev.value!r}: the accrued interest to convert is a USD amount or 'all'") from None
+        if x < 0 or x > note.accrued + BALANCE_TOLERANCE:
+            raise ev.error(f"converts ${x:,.2f} of interest but ${note.accrued:,.2f} has accrued on {note.name}")
+        return min(x, note.accrued)
+
+    def _interest(self, ev: Event) -> None:
+        note = self._find(ev.note or "")
+        if note is None or note.closed or ev.value != note.schedule_version:
+            return  # superseded by an amendment, or the note is gone
+        accrued_now = self._accrue(note, ev.date)
+        amount = note.accrued
+        if amount <= 0:
+            note.period_start = ev.date
+            return
+        method = "cash" if ev.date >= note.maturity else note.interest_method
+        reasons: list[tuple[str, str]] = []
+        values: dict[str, Any] = {"Principal Before": note.principal, "Interest Accrued": accrued_now or None}
+        note.accrued = 0.0
+        note.period_start = ev.date
+        if method == "cash":
+            note.interest_cash = round_cents(note.interest_cash + amount)
+            values.update({"Interest Paid Cash": amount, "Cash Paid": amount, "Detail": "interest paid in cash"})
+            self._row(ev, note, reasons, **values)
+            return
+        note.interest_pik = round_cents(note.interest_pik + amount)
+        if note.terms.pik_style == "capitalise":
+            note.principal = round_cents(note.principal + amount)
+            note.principal_issued = round_cents(note.principal_issued + amount)
+            values.update({"Interest PIK": amount, "Principal Issued": amount, "Detail": "interest paid in kind: added to principal"})
+            self._row(ev, note, reasons, **values)
+            return
+        if note.kind == "registered":
+            reasons += checks.check_equity_conditions(self.state, ev.date, "registered PIK notes")
+        note.pik_count += 1
+        name = f"{note.name}-PIK{note.pik_count}"
+        values.update({"Interest PIK": amount, "Detail": f"interest paid in kind: new note {name}"})
+        self._row(ev, note, reasons, **values)
+        pik_terms = note.terms.replace(name=name, kind="pik", face=amount, issue_date=ev.date, rate=note.terms.pik_note_rate,
+                                       interest_payment="cash", pik_style="capitalise")
+        pik = self._open_note(pik_terms, fixed=note.fixed_price, floor=note.floor_price, maturity=note.maturity, parent=note.name)
+        issue = Event(ev.date, EventKind.ISSUE, name, amount, "pik", AUTO)
+        self._row(issue, pik, None, **{"Principal Before": 0.0, "Principal Issued": amount,
+                                       "Detail": f"PIK note for the interest of {note.name}; matures {pik.maturity}"})
+
+    def _maturity(self, ev: Event) -> None:
+        note = self._find(ev.note or "")
+        if note is None or note.closed or ev.value != note.schedule_version:
+            return
+        accrued_now = self._accrue(note, ev.date)
+        before, interest = note.principal, note.accrued
+        note.repaid = round_cents(note.repaid + before)
+        note.interest_cash = round_cents(note.interest_cash + interest)
+        note.principal, note.accrued, note.closed = 0.0, 0.0, True
+        if before <= 0 and interest <= 0:
+            return
+        self._row(ev, note, None, **{
+            "Principal Before": before,
+            "Interest Accrued": accrued_now or None,
+            "Interest Paid Cash": interest or None,
+            "Principal Repaid": before,
+            "Cash Paid": round_cents(before + interest),
+            "Detail": "principal repaid in cash at maturity",
+        })
+
+    def _interest_election(self, ev: Event) -> None:
+        method = str(ev.value or "").strip().lower()
+        if method in ("in kind", "kind", "paid in kind"):
+            method = "pik"
+        if method not in ("cash", "pik"):
+            raise ev.error(f"Value {ev.value!r}: elect cash or pik")
+        notes = [self._note(ev)] if ev.note else [n for n in self.state.notes.values() if not n.closed]
+        for note in notes:
+            note.interest_method = method
+        self._row(ev, notes[0] if ev.note else None, None, Detail=f"interest paid {'in kind' if method == 'pik' else 'in cash'} from {ev.date} "
+                  f"({', '.join(n.name for n in notes) or 'no notes'})")
+
+    def _redeem(self, ev: Event, premium: float, why: str, reasons: list[tuple[str, str]] | None = None) -> None:
+        targets = self._targets(ev)
+        if ev.amount is not None and len(targets) > 1:
+            raise ev.error("Amount is given but Note is blank: name the note to prepay part of it")
+        for note in targets:
+            amount = note.principal if ev.amount is None else ev.amount
+            if amount > note.principal + BALANCE_TOLERANCE:
+                raise ev.error(f"prepays ${amount:,.2f} but note {note.name} has ${note.principal:,.2f} outstanding")
+            amount = min(amount, note.principal)
+            before = note.principal
+            accrued_now = self._accrue(note, ev.date)
+            interest = note.accrued if amount >= note.principal else round_cents(note.accrued * amount / note.principal)
+            principal_cash = round_cents(amount * premium)
+            note.principal = round_cents(note.principal - amount)
+            note.repaid = round_cents(note.repaid + amount)
+            note.accrued = round_cents(note.accrued - interest)
+            note.interest_cash = round_cents(note.interest_cash + interest)
+            note.premiums = round_cents(note.premiums + principal_cash - amount)
+            self._row(ev, note, reasons, **{
+                "Principal Before": before,
+                "Interest Accrued": accrued_now or None,
+                "Interest Paid Cash": interest or None,
+                "Principal Repaid": amount,
+                "Premium Paid": round_cents(principal_cash - amount) or None,
+                "Cash Paid": round_cents(principal_cash + interest),
+                "Detail": f"{why} at {premium:.0%} of principal plus accrued interest",
+            })
+            reasons = None  # the flag goes on the first row only
+
+    def _prepay(self, ev: Event) -> None:
+        self._redeem(ev, self._premium(ev, 1.0), "prepaid in cash")
+
+    def _optional_prepay(self, ev: Event) -> None:
+        r = self.state.terms.redemption
+        total = self.state.total_principal
+        reasons = []
+        if total >= r.optional_prepayment_threshold:
+            reasons.append(("optional-prepay", f"all notes ${total:,.2f}: optional prepayment needs them below "
+                            f"${r.optional_prepayment_threshold:,.0f}"))
+        self._redeem(ev, r.optional_prepayment_premium, "optional prepayment", reasons)
+
+    def _change_of_control(self, ev: Event) -> None:
+        self._redeem(ev, self.state.terms.redemption.change_of_control_premium, "change-of-control prepayment")
+
+    def _default(self, ev: Event) -> None:
+        election = "".join(ch for ch in str(ev.value or "").lower() if ch.isalnum())
+        if election not in _REDEEM | _RESET | _NOTICE:
+            raise ev.error(f"Value {ev.value!r}: the holder's election is redeem, reset, or blank for a notice")
+        d = self.state.terms.default
+        for note in self._targets(ev):
+            note.in_default = True
+            if election in _NOTICE:
+                self._row(ev, note, [("default", "event of default outstanding (no election yet)")],
+                          Detail="event of default noticed")
+            elif election in _RESET:
+                market = self._market(ev)
+                avg = market.lowest_average_on(ev.date, d.reset_days, d.reset_lowest, what="default date")
+                reset = d.reset_factor * avg
+                old = note.fixed_price
+                note.fixed_price = min(old, reset)
+                self._row(ev, note, None, **{"Conversion Price": reset, "Detail": (
+                    f"conversion price reset to ${reset:,.5f} ({d.reset_factor:.0%} of the {d.reset_lowest} lowest of "
+                    f"{d.reset_days} VWAPs); fixed price ${old:,.5f} -> ${note.fixed_price:,.5f}")})
+            else:
+                self._default_redemption(ev, note)
+
+    def _default_redemption(self, ev: Event, note: NoteState) -> None:
+        d = self.state.terms.default
+        accrued_now = self._accrue(note, ev.date)
+        _, _, price = self._conversion_prices(ev, note, "default date")
+        vwap = checks.vwap_on_or_before(self.state, ev.date, "default date")
+        amount = mandatory_default_amount(
+            note.principal, note.accrued, price_at_demand=price, price_at_payment=price,
+            vwap_at_demand=vwap, vwap_at_payment=vwap, premium=d.redemption_premium, premium_on_interest=d.premium_on_interest,
+        )
+        before, interest = note.principal, note.accrued
+        premium = round_cents(amount.amount - before - interest)
+        note.repaid = round_cents(note.repaid + before)
+        note.interest_cash = round_cents(note.interest_cash + interest)
+        note.premiums = round_cents(note.premiums + premium)
+        note.default_amounts = round_cents(note.default_amounts + amount.amount)
+        note.principal, note.accrued, note.closed = 0.0, 0.0, True
+        self._row(ev, note, None, **{
+            "Principal Before": before,
+            "Conversion Price": price,
+            "Interest Accrued": accrued_now or None,
+            "Interest Paid Cash": interest or None,
+            "Principal Repaid": before,
+            "Premium Paid": premium,
+            "Default Amount": amount.amount,
+            "Cash Paid": amount.amount,
+            "Detail": f"mandatory default amount by {amount.basis}: parity ${amount.parity:,.2f}, "
+            f"premium ${amount.premium:,.2f}",
+        })
+
+    def _waiver(self, ev: Event) -> None:
+        notes = [self._note(ev)] if ev.note else [n for n in self.state.notes.values() if n.in_default]
+        for note in notes:
+            note.in_default = False
+        self._row(ev, notes[0] if ev.note else None, None, Detail="event of default waived"
+                  + (f" ({', '.join(n.name for n in notes)})" if notes else ""))
+
+    def _amend(self, ev: Event) -> None:
+        s = self.state
+        text = str(ev.value or "")
+        sep = "=" if "=" in text else ":" if ":" in text else None
+        if sep is None:
+            raise ev.error("Value: write the amendment as term = value, e.g. floor_price = 0.20")
+        name, raw = (x.strip() for x in text.split(sep, 1))
+        note = self._note(ev) if ev.note else None
+        try:
+            full = self._amended_term(ev, name, note)
+            if note is not None and not full.startswith("notes."):  # a per-note price
+                new_value = float(s.terms.with_term(full, raw).flat()[full])
+                old = getattr(note, full.rsplit(".", 1)[-1])
+                setattr(note, full.rsplit(".", 1)[-1], new_value)
+                self._row(ev, note, None, Detail=f"{note.name}: {full} {old:g} -> {new_value:g}")
+                return
+            old_terms = s.terms
+            s.terms = s.terms.with_term(full, raw)
+        except AscentError as exc:
+            raise ev.error(str(exc)) from None
+        old, new = old_terms.flat()[full], s.terms.flat()[full]
+        self._apply_amendment(ev, full)
+        self._row(ev, note, None, Detail=f"{full}: {old} -> {new}")
+
+    def _amended_term(self, ev: Event, name: str, note: NoteState | None) -> str:
+        s = self.state
+        if note is None:
+            return resolve_term_name(s.terms, name)
+        in_terms = any(n.name == note.name for n in s.terms.notes)
+        if in_terms and name.split(".")[-1] in NoteTerms.__dataclass_fields__:
+            return resolve_term_name(s.terms, f"notes.{note.name}.{name.split('.')[-1]}")
+        full = resolve_term_name(s.terms, name)
+        if full in ("conversion.floor_price", "conversion.fixed_price"):
+            return full
+        raise ev.error(f"{full} applies to the whole deal; leave Note blank (per note: a note's own terms, "
+                       "floor_price or fixed_price)")
+
+    def _apply_amendment(self, ev: Event, full: str) -> None:
+        s = self.state
+        if full == "conversion.floor_price":
+            s.floor_price = s.terms.conversion.floor_price
+            for n in s.notes.values():
+                n.floor_price = s.floor_price
+        elif full == "conversion.fixed_price":
+            if s.terms.conversion.fixed_price is None:
+                raise ev.error("conversion.fixed_price cannot be made blank after issue")
+            s.fixed_price = s.terms.conversion.fixed_price
+            for n in s.notes.values():
+                n.fixed_price = s.fixed_price
+        elif full.startswith("notes."):
+            _, name, field_name = full.split(".", 2)
+            note = self._find(name)
+            if note is None:
+                return  # not issued yet: it is issued on the amended terms
+            self._accrue(note, ev.date)  # a new rate applies from the amendment's date
+            note.terms = s.terms.note(name).replace(issue_date=note.issue_date, face=note.terms.face)
+            if field_name in ("maturity_months", "interest_months"):
+                note.maturity = note.terms.maturity
+                self._schedule_dates(note, after=ev.date)
+            if field_name == "interest_payment":
+                note.interest_method = note.terms.interest_payment
+
+    def _split(self, ev: Event) -> None:
+        s = self.state
+        try:
+            ratio = split_ratio(ev.value if ev.value is not None else "")
+        except AscentError as exc:
+            raise ev.error(str(exc)) from None
+        old_fixed, old_floor = s.fixed_price, s.floor_price
+        s.shares_outstanding = int(round_shares(s.shares_outstanding * ratio, "nearest"))
+        s.holder_shares = int(round_shares(s.holder_shares * ratio, "nearest"))
+        s.fixed_price /= ratio
+        s.floor_price /= ratio
+        s.warrant_price /= ratio
+        s.warrant_shares = int(round_shares(s.warrant_shares * ratio, "nearest"))
+        if s.reference_price:
+            s.reference_price /= ratio
+        if s.reserve is not None:
+            s.reserve = int(round_shares(s.reserve * ratio, "nearest"))
+        for n in s.notes.values():
+            n.fixed_price /= ratio
+            n.floor_price /= ratio
+        if s.market is not None:
+            s.market = s.market.adjusted_for_split(ev.date, ratio)
+        self._row(ev, None, None, Detail=(
+            f"split {ev.value} ({ratio:g} new per old): fixed price ${old_fixed:,.5f} -> ${s.fixed_price:,.5f}, "
+            f"floor ${old_floor:,.5f} -> ${s.floor_price:,.5f}, warrant price ${s.warrant_price:,.4f}"))
+
+    def _dilutive_issue(self, ev: Event) -> None:
+        s = self.state
+        try:
+            price = float(str(ev.value).replace("$", "").replace(",", ""))
+        except (TypeError, ValueError):
+            price = float("nan")
+        if not price > 0:
+            raise ev.error(f"Value {ev.value!r}: give the issue's price per share (USD)")
+        shares = int(ev.amount or 0)
+        old = s.fixed_price
+        s.fixed_price = min(s.fixed_price, price)
+        s.warrant_price = min(s.warrant_price, price)
+        for n in s.notes.values():
+            n.fixed_price = min(n.fixed_price, price)
+        s.shares_outstanding += shares
+        reasons = checks.check_restricted(s, ev.date, shares * price, self.closing)
+        self._row(ev, None, reasons, Detail=f"{shares:,} shares at ${price:,.4f}: fixed price ${old:,.5f} -> "
+                  f"${s.fixed_price:,.5f} (full ratchet), warrant price ${s.warrant_price:,.4f}")
+
+    def _warrant_exercise(self, ev: Event) -> None:
+        s = self.state
+        w = s.terms.warrants
+        if ev.date > w.expiry:
+            raise ev.error(f"the warrants expired on {w.expiry}")
+        exercised = s.warrant_shares if ev.amount is None else int(ev.amount)
+        if exercised <= 0 or exercised > s.warrant_shares:
+            raise ev.error(f"exercises {exercised:,} warrant shares but {s.warrant_shares:,} remain")
+        how = str(ev.value or "cash").strip().lower()
+        if how not in ("cash", "cashless"):
+            raise ev.error(f"Value {ev.value!r}: exercise for cash or cashless")
+        received = 0.0
+        if how == "cash":
+            shares = exercised
+            received = round_cents(exercised * s.warrant_price)
+            detail = f"{exercised:,} warrant shares for cash at ${s.warrant_price:,.4f}"
+        else:
+            vwap = checks.vwap_on_or_before(s, ev.date, "cashless exercise date")
+            shares = warrant_cashless_shares(exercised, exercise_price=s.warrant_price, market_price=vwap, rounding=w.share_rounding)
+            detail = f"{exercised:,} warrant shares cashless at VWAP ${vwap:,.4f}: {shares:,} shares"
+        s.warrant_shares -= exercised
+        s.shares_outstanding += shares
+        s.holder_shares += shares
+        reasons = []
+        if s.holder_ownership > w.ownership_cap:
+            reasons.append(("warrant-cap", f"holder at {s.holder_ownership:.2%} after exercise, above the {w.ownership_cap:.2%} cap"))
+        self._row(ev, None, reasons, **{"Shares Issued": shares, "Cash Received": received or None, "Detail": detail})
+
+    def _shares_outstanding(self, ev: Event) -> None:
+        count = self._count(ev, ev.value, "Value")
+        old = self.state.shares_outstanding
+        self.state.shares_outstanding = count
+        self._row(ev, None, None, Detail=f"shares outstanding {old:,} -> {count:,}")
+
+    def _holder_sale(self, ev: Event) -> None:
+        s = self.state
+        sold = s.holder_shares if ev.amount is None else self._count(ev, ev.amount, "Amount")
+        if sold > s.holder_shares:
+            raise ev.error(f"sells {sold:,} shares but the holder has {s.holder_shares:,}")
+        s.holder_shares -= sold
+        reasons = []
+        detail = f"holder sold {sold:,} shares"
+        if s.market is not None:
+            vwap = checks.vwap_on_or_before(s, ev.date, "sale date")
+            key = (ev.date.year, ev.date.month)
+            s.month_sales[key] = s.month_sales.get(key, 0.0) + sold * vwap
+            reasons = checks.check_leak_out(s, ev.date, s.month_sales[key])
+            detail += f" (about ${sold * vwap:,.0f} at VWAP ${vwap:,.4f})"
+        self._row(ev, None, reasons, Detail=detail)
+
+    def _cash_balance(self, ev: Event) -> None:
+        try:
+            cash = float(str(ev.value).replace("$", "").replace(",", ""))
+        except (TypeError, ValueError):
+            raise ev.error(f"Value {ev.value!r}: give the company's cash in USD") from None
+        self.state.cash = cash
+        self._row(ev, None, None, Detail=f"company cash ${cash:,.2f}")
+
+    def _share_reserve(self, ev: Event) -> None:
+        self.state.reserve = self._count(ev, ev.value, "Value")
+        self._row(ev, None, None, Detail=f"{self.state.reserve:,} shares reserved; "
+                  f"{checks.shares_issuable(self.state):,} issuable now")
+
+    @staticmethod
+    def _count(ev: Event, value: Any, column: str) -> int:
+        try:
+            x = float(str(value).replace(",", ""))
+        except (TypeError, ValueError):
+            raise ev.error(f"{column} {value!r}: give a number of shares") from None
+        if x < 0 or x != int(x):
+            raise ev.error(f"{column} {value!r}: a number of shares is a whole number, zero or more")
+        return int(x)

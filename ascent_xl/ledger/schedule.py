@@ -1,0 +1,174 @@
+"""The schedule: one row per ledger entry, the per-note summary, and the columns they carry."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from ascent_xl.ledger.state import DealState, NoteState
+from ascent_xl.terms import DealTerms
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+SCHEDULE_COLUMNS = (
+    "Date",
+    "Event",
+    "Note",
+    "Principal Before",
+    "Principal Issued",
+    "Principal Converted",
+    "Interest Converted",
+    "Conversion Price",
+    "Shares Issued",
+    "Floor Payment",
+    "Interest Accrued",
+    "Interest Paid Cash",
+    "Interest PIK",
+    "Principal Repaid",
+    "Premium Paid",
+    "Default Amount",
+    "Cash Paid",
+    "Cash Received",
+    "Principal After",
+    "Total Principal",
+    "Fixed Price",
+    "Floor Price",
+    "Shares Outstanding",
+    "Holder Shares",
+    "Holder Ownership",
+    "Check",
+    "Flags",
+    "Detail",
+    "Source",
+)
+"""Columns of the schedule, in order. Money in USD, prices in USD/share as of the row's date."""
+
+MONEY_COLUMNS = (
+    "Principal Before",
+    "Principal Issued",
+    "Principal Converted",
+    "Interest Converted",
+    "Floor Payment",
+    "Interest Accrued",
+    "Interest Paid Cash",
+    "Interest PIK",
+    "Principal Repaid",
+    "Premium Paid",
+    "Default Amount",
+    "Cash Paid",
+    "Cash Received",
+    "Principal After",
+    "Total Principal",
+)
+
+SUMMARY_COLUMNS = (
+    "Note",
+    "Kind",
+    "Issue Date",
+    "Maturity",
+    "Principal Issued",
+    "Principal Converted",
+    "Principal Repaid",
+    "Principal Outstanding",
+    "Shares Issued",
+    "Floor Payments",
+    "Interest Paid Cash",
+    "Interest PIK",
+    "Interest Converted",
+    "Premiums Paid",
+    "Default Amounts",
+    "Accrued Interest",
+    "Conserved",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Flag:
+    """A covenant or limit flag on one schedule row: ``code`` (e.g. ``cap``) and the reason."""
+
+    row: int
+    date: dt.date
+    code: str
+    reason: str
+
+    def __str__(self) -> str:
+        return f"{self.code}: {self.reason}"
+
+
+@dataclass
+class Schedule:
+    """The ledger's output: rows, flags, and the final state of the deal.
+
+    ``rows`` is a list of dicts keyed by :data:`SCHEDULE_COLUMNS`; :attr:`frame` and
+    :meth:`summary` give pandas DataFrames.
+    """
+
+    terms: DealTerms
+    rows: list[dict[str, Any]]
+    flags: list[Flag]
+    state: DealState
+    _frame: Any = field(default=None, repr=False)
+
+    @property
+    def frame(self) -> pd.DataFrame:
+        """The schedule as a DataFrame, one row per ledger entry, columns :data:`SCHEDULE_COLUMNS`."""
+        if self._frame is None:
+            import pandas as pd
+
+            frame = pd.DataFrame.from_records(self.rows, columns=list(SCHEDULE_COLUMNS))
+            frame["Date"] = pd.to_datetime(frame["Date"])
+            self._frame = frame
+        return self._frame
+
+    @property
+    def notes(self) -> dict[str, NoteState]:
+        """Final state of every note, by name."""
+        return self.state.notes
+
+    def summary(self) -> pd.DataFrame:
+        """One row per note and a ``Total`` row: issued, converted, repaid, outstanding, shares,
+        floor payments, interest in cash / in kind / converted, premiums, default amounts."""
+        import pandas as pd
+
+        records = [summary_record(n) for n in self.state.notes.values()]
+        total: dict[str, Any] = {c: None for c in SUMMARY_COLUMNS}
+        total["Note"] = "Total"
+        for c in SUMMARY_COLUMNS[4:-1]:
+            total[c] = sum(r[c] for r in records)
+        total["Conserved"] = all(r["Conserved"] for r in records)
+        return pd.DataFrame.from_records([*records, total], columns=list(SUMMARY_COLUMNS))
+
+    def totals(self) -> dict[str, float]:
+        """Deal totals by summary column (the ``Total`` row), plus shares outstanding and the
+        holder's ownership after the last row."""
+        s = self.summary().iloc[-1].to_dict()
+        s["Shares Outstanding"] = self.state.shares_outstanding
+        s["Holder Ownership"] = self.state.holder_ownership
+        s["Cash Paid"] = float(sum(r["Cash Paid"] or 0.0 for r in self.rows))
+        s["Cash Received"] = float(sum(r["Cash Received"] or 0.0 for r in self.rows))
+        return s
+
+
+def summary_record(n: NoteState) -> dict[str, Any]:
+    """The summary row of one note."""
+    return {
+        "Note": n.name,
+        "Kind": n.kind,
+        "Issue Date": n.issue_date,
+        "Maturity": n.maturity,
+        "Principal Issued": n.principal_issued,
+        "Principal Converted": n.converted,
+        "Principal Repaid": n.repaid,
+        "Principal Outstanding": n.principal,
+        "Shares Issued": n.shares_issued,
+        "Floor Payments": n.floor_payments,
+        "Interest Paid Cash": n.interest_cash,
+        "Interest PIK": n.interest_pik,
+        "Interest Converted": n.interest_converted,
+        "Premiums Paid": n.premiums,
+        "Default Amounts": n.default_amounts,
+        "Accrued Interest": n.accrued,
+        "Conserved": n.conserved,
+    }

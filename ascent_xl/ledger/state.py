@@ -1,0 +1,87 @@
+"""The ledger's running state: each note's principal and accrued interest, and the deal's share
+counts, prices, cash and limits, as they stand after the events applied so far."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from ascent_xl.market import MarketData
+from ascent_xl.terms import DealTerms, NoteTerms
+
+# A balance is conserved when the identity holds to within half a cent.
+BALANCE_TOLERANCE = 0.005
+
+
+@dataclass
+class NoteState:
+    """One note as it stands now. Money in USD, prices in USD/share (after any split)."""
+
+    name: str
+    kind: str
+    terms: NoteTerms
+    issue_date: dt.date
+    maturity: dt.date
+    fixed_price: float
+    floor_price: float
+    interest_method: str
+    parent: str | None = None
+    principal_issued: float = 0.0  # face at issue plus interest capitalised
+    principal: float = 0.0  # outstanding
+    converted: float = 0.0
+    repaid: float = 0.0  # prepaid, redeemed or repaid at maturity, in cash
+    accrued: float = 0.0  # accrued unpaid interest, sum of rows rounded to the cent
+    accrued_to: dt.date | None = None
+    period_start: dt.date | None = None  # start of the current interest period
+    in_default: bool = False
+    closed: bool = False  # fully redeemed or matured
+    schedule_version: int = 0  # bumped when interest dates or maturity are amended
+    pik_count: int = 0
+    shares_issued: int = 0
+    floor_payments: float = 0.0
+    interest_cash: float = 0.0
+    interest_pik: float = 0.0
+    interest_converted: float = 0.0
+    premiums: float = 0.0
+    default_amounts: float = 0.0
+
+    @property
+    def conserved(self) -> bool:
+        """Principal issued = converted + repaid + outstanding (to within half a cent)."""
+        return abs(self.principal_issued - self.converted - self.repaid - self.principal) < BALANCE_TOLERANCE
+
+
+@dataclass
+class DealState:
+    """The deal as it stands now."""
+
+    terms: DealTerms
+    market: MarketData | None
+    shares_outstanding: int
+    fixed_price: float  # deal-level fixed price for notes issued from now on
+    floor_price: float
+    warrant_shares: int
+    warrant_price: float
+    notes: dict[str, NoteState] = field(default_factory=dict)
+    holder_shares: int = 0
+    cash: float | None = None  # company cash, once a Cash Balance event gives it
+    reserve: int | None = None  # shares reserved, once a Share Reserve event gives it
+    reference_price: float | None = None  # price of the last conversion (for the reserve)
+    restricted_issued: float = 0.0  # USD issued in the restricted period
+    additional: list[tuple[dt.date, float]] = field(default_factory=list)
+    month_sales: dict[tuple[int, int], float] = field(default_factory=dict)
+
+    @property
+    def total_principal(self) -> float:
+        """Principal outstanding over all notes, USD."""
+        return sum(n.principal for n in self.notes.values())
+
+    @property
+    def holder_ownership(self) -> float:
+        """Holder's shares / shares outstanding (0 when there are no shares)."""
+        return self.holder_shares / self.shares_outstanding if self.shares_outstanding else 0.0
+
+    @property
+    def conserved(self) -> bool:
+        """Every note's principal is conserved."""
+        return all(n.conserved for n in self.notes.values())

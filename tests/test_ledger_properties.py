@@ -1,0 +1,75 @@
+"""Invariants of the ledger over random event sequences (hypothesis)."""
+
+from __future__ import annotations
+
+import numpy as np
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from ascent_xl.events import Event, EventKind
+from ascent_xl.ledger import run_ledger
+from ascent_xl.presets import ASTI_2022
+from ascent_xl.money import round_shares
+from ascent_xl.pricing import split_ratio
+from ascent_xl.samples import sample_market
+
+MARKET = sample_market()
+SESSIONS = [d.item() for d in MARKET.dates if np.datetime64("2022-12-20") <= d <= np.datetime64("2024-06-18")]
+CAP = ASTI_2022.conversion.ownership_cap
+
+dates = st.sampled_from(SESSIONS)
+
+
+def _event(kind, **kw):
+    return st.builds(lambda d, **k: Event(d, kind, **k), dates, **kw)
+
+
+events = st.one_of(
+    _event(EventKind.CONVERSION, note=st.sampled_from(["Registered", "Private"]),
+           amount=st.floats(1_000, 100_000).map(lambda x: round(x, 2))),
+    _event(EventKind.HOLDER_SALE),
+    _event(EventKind.PREPAYMENT, note=st.sampled_from(["Registered", "Private"]),
+           amount=st.floats(1_000, 50_000).map(lambda x: round(x, 2)), value=st.sampled_from([None, 1.05])),
+    _event(EventKind.INTEREST_ELECTION, value=st.sampled_from(["cash", "pik"])),
+    _event(EventKind.SPLIT, value=st.sampled_from(["1:200", "1:10", "2:1", "3:2"])),
+    _event(EventKind.DILUTIVE_ISSUE, amount=st.integers(0, 5_000_000).map(float), value=st.floats(0.05, 5.0)),
+    _event(EventKind.AMENDMENT, value=st.floats(0.05, 0.5).map(lambda x: f"floor_price = {x:.3f}")),
+    _event(EventKind.DEFAULT, note=st.sampled_from(["Registered", "Private"]), value=st.sampled_from([None, "reset"])),
+    _event(EventKind.WAIVER),
+)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(events, max_size=25))
+def test_conservation_shares_and_cap_hold_on_every_row(evs):
+    s = run_ledger(ASTI_2022, evs, MARKET)
+    previous = ASTI_2022.shares_outstanding
+    for r in s.rows:
+        assert r["Check"], r  # issued = converted + repaid + outstanding, every note, every row
+        assert r["Principal After"] is None or r["Principal After"] >= 0
+        if r["Event"] == "Split":
+            pass  # a combination may reduce the count; a forward split raises it
+        else:
+            assert r["Shares Outstanding"] >= previous, r
+        if r["Event"] == "Conversion":
+            assert r["Holder Ownership"] <= CAP + 1e-12, r
+        previous = r["Shares Outstanding"]
+    for note in s.notes.values():
+        assert note.conserved
+        assert abs(note.principal_issued - note.converted - note.repaid - note.principal) < 0.005
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(events, min_size=1, max_size=25))
+def test_splits_restate_shares_by_their_ratio_and_only_combinations_reduce_them(evs):
+    s = run_ledger(ASTI_2022, evs, MARKET)
+    prev = ASTI_2022.shares_outstanding
+    for r in s.rows:
+        if r["Event"] == "Split":
+            ratio = split_ratio(r["Detail"].split()[1])
+            assert r["Shares Outstanding"] == round_shares(prev * ratio, "nearest")
+            if ratio >= 1:
+                assert r["Shares Outstanding"] >= prev
+        prev = r["Shares Outstanding"]
+    converted = [r for r in s.rows if r["Event"] == "Conversion"]
+    assert all(r["Shares Issued"] >= 0 for r in converted)
