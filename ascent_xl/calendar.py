@@ -20,6 +20,7 @@ CALENDAR_START = "2000-01-01"
 CALENDAR_END = "2040-12-31"
 
 DateLike = dt.date | np.datetime64 | str
+_EPOCH_ORDINAL = dt.date(1970, 1, 1).toordinal()
 
 
 def as_day(value: Any) -> np.datetime64:
@@ -40,6 +41,11 @@ def as_days(values: Iterable[Any] | np.ndarray | Any) -> np.ndarray:
         return np.atleast_1d(values.astype("datetime64[D]"))
     if isinstance(values, (str, dt.date, np.datetime64)) or not hasattr(values, "__iter__"):
         return np.array([as_day(values)])
+    values = list(values)
+    kinds = set(map(type, values))
+    if kinds and kinds <= {dt.date, dt.datetime}:  # the common case, in one pass
+        ordinals = np.fromiter(map(dt.date.toordinal, values), dtype=np.int64, count=len(values))
+        return (ordinals - _EPOCH_ORDINAL).astype("datetime64[D]")
     return np.array([as_day(v) for v in values], dtype="datetime64[D]")
 
 

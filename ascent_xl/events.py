@@ -162,10 +162,17 @@ class Event:
         return (self.date, self.kind.order)
 
 
-def parse_events(rows: Iterable[Mapping[str, Any] | Sequence[Any]], *, labels: Sequence[str] | None = None) -> list[Event]:
+def parse_events(
+    rows: Iterable[Mapping[str, Any] | Sequence[Any]],
+    *,
+    labels: Sequence[str] | None = None,
+    cells: Sequence[Mapping[str, str]] | None = None,
+) -> list[Event]:
     """Events from table rows (mappings keyed by the column names, or sequences in the order
     ``Date, Event, Note, Amount, Value``). Blank rows are skipped. ``labels`` names each row in
-    messages (default ``row 1``, ``row 2`` ...).
+    messages (default ``row 1``, ``row 2`` ...); ``cells`` optionally gives, per row, the address
+    of each column's cell (``{"Amount": "Events!D9", ...}``) so that a bad value is named by its
+    cell.
 
     Examples
     --------
@@ -179,7 +186,7 @@ def parse_events(rows: Iterable[Mapping[str, Any] | Sequence[Any]], *, labels: S
         record = _as_record(raw)
         if all(_blank(v) for v in record.values()):
             continue
-        out.append(_parse_row(record, label))
+        out.append(_parse_row(record, label, cells[i] if cells is not None else None))
     return out
 
 
@@ -250,28 +257,33 @@ def _blank(value: Any) -> bool:
     return isinstance(value, str) and not value.strip()
 
 
-def _parse_row(record: dict[str, Any], label: str) -> Event:
+def _parse_row(record: dict[str, Any], label: str, cells: Mapping[str, str] | None = None) -> Event:
+    def at(column: str) -> str:
+        return cells[column] if cells and column in cells else label
+
     raw_date, raw_kind = record["Date"], record["Event"]
     if _blank(raw_date):
-        raise LedgerError(f"{label}: Date missing; give the event's date as YYYY-MM-DD")
-    date = _to_date(raw_date, label)
+        raise LedgerError(f"{at('Date')}: Date missing; give the event's date as YYYY-MM-DD")
+    date = _to_date(raw_date, at("Date"))
     if _blank(raw_kind):
-        raise LedgerError(f"{label} ({date}): Event missing; use one of: {', '.join(USER_KINDS)}")
+        raise LedgerError(f"{at('Event')} ({date}): Event missing; use one of: {', '.join(USER_KINDS)}")
     try:
         kind = event_kind(raw_kind)
     except LedgerError as exc:
-        raise LedgerError(f"{label} ({date}): {exc}") from None
+        raise LedgerError(f"{at('Event')} ({date}): {exc}") from None
     if kind.automatic:
         raise LedgerError(
-            f"{label} ({date}): {kind.value} rows are added by the ledger; use Interest Election "
+            f"{at('Event')} ({date}): {kind.value} rows are added by the ledger; use Interest Election "
             "to choose cash or PIK, Prepayment to repay"
         )
     note = None if _blank(record["Note"]) else str(record["Note"]).strip()
     amount = None
     if not _blank(record["Amount"]):
-        amount = _to_number(record["Amount"], f"{label} ({date}, {kind.value}): Amount")
+        amount = _to_number(record["Amount"], f"{at('Amount')} ({date}, {kind.value}): Amount")
         if amount < 0:
-            raise LedgerError(f"{label} ({date}, {kind.value}): Amount {amount:,.2f} is negative; enter it as a positive number")
+            raise LedgerError(
+                f"{at('Amount')} ({date}, {kind.value}): Amount {amount:,.2f} is negative; enter it as a positive number"
+            )
     value = None if _blank(record["Value"]) else record["Value"]
     if isinstance(value, str):
         value = value.strip()

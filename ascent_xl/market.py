@@ -99,7 +99,7 @@ class MarketData:
             raise MarketDataError(f"{n} dates but {len(vwap)} VWAPs; give one VWAP per date")
         if n == 0:
             raise MarketDataError("no VWAP data: give at least one row of date and VWAP")
-        names = list(labels) if labels is not None else [f"row {i + 1}" for i in range(n)]
+        names: Sequence[str] = labels if labels is not None else _RowNames(n)
         days = _parse_dates(dates, names)
         values = _numbers(vwap, "VWAP", days, names, allow_blank=True)
         extra = {}
@@ -449,13 +449,31 @@ def _label(column: str) -> str:
     return {"vwap": "VWAP", "dollar_volume": "dollar volume", "market_cap": "market cap"}[column]
 
 
-def _parse_dates(dates: Sequence[Any] | np.ndarray, names: list[str]) -> np.ndarray:
+class _RowNames(Sequence[str]):
+    """``row 1``, ``row 2`` ... made on demand (they appear only in error messages)."""
+
+    def __init__(self, n: int) -> None:
+        self.n = n
+
+    def __len__(self) -> int:
+        return self.n
+
+    def __getitem__(self, i: Any) -> Any:
+        if isinstance(i, slice):
+            return [f"row {k + 1}" for k in range(*i.indices(self.n))]
+        return f"row {i + 1}"
+
+
+def _parse_dates(dates: Sequence[Any] | np.ndarray, names: Sequence[str]) -> np.ndarray:
     if isinstance(dates, np.ndarray) and np.issubdtype(dates.dtype, np.datetime64):
         days = dates.astype("datetime64[D]")
         if np.isnat(days).any():
             i = int(np.argmax(np.isnat(days)))
             raise MarketDataError(f"{names[i]}: date missing; fill in the date or delete the row")
         return days
+    kinds = set(map(type, dates))
+    if kinds and kinds <= {dt.date, dt.datetime}:  # the common case, in one pass
+        return as_days(dates)
     out = np.empty(len(dates), dtype="datetime64[D]")
     for i, value in enumerate(dates):
         if value is None or (isinstance(value, float) and math.isnan(value)) or value == "":
@@ -470,10 +488,12 @@ def _parse_dates(dates: Sequence[Any] | np.ndarray, names: list[str]) -> np.ndar
 
 
 def _numbers(
-    values: Sequence[Any] | np.ndarray, what: str, days: np.ndarray, names: list[str], *, allow_blank: bool
+    values: Sequence[Any] | np.ndarray, what: str, days: np.ndarray, names: Sequence[str], *, allow_blank: bool
 ) -> np.ndarray:
-    if isinstance(values, np.ndarray) and values.dtype.kind == "f":
+    if isinstance(values, np.ndarray) and values.dtype.kind in "fi":
         return values.astype(float)
+    if set(map(type, values)) <= {float, int}:
+        return np.array(values, dtype=float)
     out = np.empty(len(values))
     for i, v in enumerate(values):
         if v is None or (isinstance(v, str) and not v.strip()):
@@ -499,7 +519,7 @@ def _numbers(
     return out
 
 
-def _check_positive(values: np.ndarray, days: np.ndarray, names: list[str]) -> None:
+def _check_positive(values: np.ndarray, days: np.ndarray, names: Sequence[str]) -> None:
     bad = values <= 0
     if bad.any():
         i = int(np.argmax(bad))
@@ -509,14 +529,14 @@ def _check_positive(values: np.ndarray, days: np.ndarray, names: list[str]) -> N
         )
 
 
-def _check_non_negative(values: np.ndarray, what: str, days: np.ndarray, names: list[str]) -> None:
+def _check_non_negative(values: np.ndarray, what: str, days: np.ndarray, names: Sequence[str]) -> None:
     bad = values < 0
     if bad.any():
         i = int(np.argmax(bad))
         raise MarketDataError(f"{names[i]} ({day_text(days[i])}): {what} {values[i]:g} is negative")
 
 
-def _check_duplicates(days: np.ndarray, names: list[str]) -> None:
+def _check_duplicates(days: np.ndarray, names: Sequence[str]) -> None:
     uniq, first_idx, counts = np.unique(days, return_index=True, return_counts=True)
     if (counts > 1).any():
         d = uniq[np.argmax(counts > 1)]

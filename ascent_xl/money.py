@@ -94,6 +94,7 @@ def check_amounts(values: np.ndarray, name: str, *, allow_zero: bool = False) ->
     x = np.asarray(values, dtype=float)
     bad = ~np.isfinite(x) | (x < 0) | ((x == 0) if not allow_zero else np.zeros_like(x, bool))
     if bad.any():
-        i = int(np.argmax(bad))
-        check_amount(x[i], f"{name} (item {i + 1})", allow_zero=allow_zero)
+        flat = x.reshape(-1)
+        i = int(np.argmax(bad.reshape(-1)))
+        check_amount(flat[i], name if flat.size == 1 else f"{name} (item {i + 1})", allow_zero=allow_zero)
     return x

@@ -383,7 +383,7 @@ def max_conversion_shares(*, holder_shares: float, shares_outstanding: float, ca
     """Largest number of new shares the holder may receive now so that its holding stays at or
     below ``cap`` of the shares outstanding after the issue: floor((cap × S − h) / (1 − cap))."""
     h = check_amount(holder_shares, "holder_shares", allow_zero=True)
-    s = check_amount(shares_outstanding, "shares_outstanding")
+    s = check_amount(shares_outstanding, "shares_outstanding", allow_zero=True)
     c = check_term(ConversionTerms, "ownership_cap", cap, label="cap")
     room = (c * s - h) / (1.0 - c)
     return max(0, math.floor(round(room, 6)))

@@ -130,29 +130,37 @@ class Terms:
         return dict(_walk(self, ""))
 
     @classmethod
-    def describe(cls, name: str) -> tuple[str, str]:
-        """(unit, description) of the term with the dotted ``name`` under this class, e.g.
-        ``DealTerms.describe("notes.Registered.rate")``; ``("", "")`` when there is no such term."""
+    def term_field(cls, name: str) -> tuple[dataclasses.Field[Any], Any] | None:
+        """The dataclass field and type of the term with the dotted ``name`` under this class
+        (e.g. ``DealTerms.term_field("notes.Registered.rate")``), or None."""
         klass: type = cls
         parts = name.split(".")
         while parts:
             head = parts.pop(0)
             f = next((f for f in fields(klass) if f.name == head), None)  # type: ignore[arg-type]
             if f is None:
-                return "", ""
+                return None
             hint = _hints(klass)[head]
-            if typing.get_origin(hint) is tuple and typing.get_args(hint)[0] is NoteTerms:
-                if len(parts) < 2:
-                    return f.metadata["unit"], f.metadata["doc"]
+            if typing.get_origin(hint) is tuple and typing.get_args(hint)[0] is NoteTerms and parts:
                 parts.pop(0)  # the note's name
                 klass = NoteTerms
+                if not parts:
+                    return None
             elif isinstance(hint, type) and issubclass(hint, Terms) and parts:
                 klass = hint
             elif not parts:
-                return f.metadata.get("unit", ""), f.metadata.get("doc", "")
+                return f, hint
             else:
-                return "", ""
-        return "", ""
+                return None
+        return None
+
+    @classmethod
+    def describe(cls, name: str) -> tuple[str, str]:
+        """(unit, description) of the term with the dotted ``name``; ``("", "")`` if unknown."""
+        found = cls.term_field(name)
+        if found is None:
+            return "", ""
+        return found[0].metadata.get("unit", ""), found[0].metadata.get("doc", "")
 
 
 T = TypeVar("T", bound=Terms)

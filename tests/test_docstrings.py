@@ -16,6 +16,7 @@ MODULES = [
     "ascent_xl.fees",
     "ascent_xl.terms",
     "ascent_xl.terms_io",
+    "ascent_xl.excel.cells",
 ]
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import tokenize
 from pathlib import Path
 
@@ -13,7 +14,8 @@ PACKAGE = Path(ascent_xl.__file__).parent
 # (in messages and docstrings they may: those are strings).
 DEAL_NUMBERS = {0.925, 0.075, 0.29, 0.57, 0.045, 3.93042, 3.93, 0.0499, 0.0999, 1.05, 1.2, 1.3, 0.8,
                 0.9, 0.35, 0.66, 12_500_000, 2_500_000, 33_930_812, 2_513_406, 700_000, 250_000,
-                75_000_000, 35_000_000, 649_000, 300_000, 5_000_000, 10_000_000, 3_000_000, 25_000}
+                75_000_000, 35_000_000, 649_000, 300_000, 3_000_000, 25_000}
+# (5,000,000 and 10,000,000, the fee tiers, are left out: too common as round limits elsewhere.)
 
 
 def test_no_deal_number_outside_the_preset():
@@ -23,8 +25,8 @@ def test_no_deal_number_outside_the_preset():
             continue
         with tokenize.open(path) as fh:
             for tok in tokenize.generate_tokens(fh.readline):
-                if tok.type == tokenize.NUMBER and not tok.string.endswith("j"):
-                    if float(tok.string.replace("_", "")) in DEAL_NUMBERS:
+                if tok.type == tokenize.NUMBER and not tok.string.lower().endswith("j"):
+                    if ast.literal_eval(tok.string) in DEAL_NUMBERS:
                         offenders.append(f"{path.relative_to(PACKAGE)}:{tok.start[0]}: {tok.line.strip()}")
     assert not offenders, "deal numbers in code:\n" + "\n".join(offenders)
 

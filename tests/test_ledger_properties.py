@@ -51,7 +51,9 @@ def test_conservation_shares_and_cap_hold_on_every_row(evs):
             pass  # a combination may reduce the count; a forward split raises it
         else:
             assert r["Shares Outstanding"] >= previous, r
-        if r["Event"] == "Conversion":
+        if r["Event"] == "Conversion" and r["Shares Issued"]:
+            # a conversion that issues shares never takes the holder above the cap (a holder
+            # already above it - e.g. by a reverse split's rounding of tiny counts - gets none)
             assert r["Holder Ownership"] <= CAP + 1e-12, r
         previous = r["Shares Outstanding"]
     for note in s.notes.values():

@@ -123,6 +123,18 @@ def test_totals_tie_out_and_every_row_conserves_principal(schedule):
 
 def test_covenant_flags_of_the_sample(schedule):
     codes = {f.code for f in schedule.flags}
-    assert {"cap", "reserve", "default", "equity", "min-cash"} <= codes
+    assert codes == {"cap", "default", "equity", "min-cash"}  # the reserve was raised in time
     first_min_cash = next(f for f in schedule.flags if f.code == "min-cash")
     assert str(first_min_cash.date) == "2023-08-15"
+
+
+def test_a_reserve_below_three_times_issuable_is_flagged(terms):
+    from ascent_xl.events import parse_events
+
+    events = parse_events([["2022-12-19", "Share Reserve", None, None, 10_000_000]])
+    s = run_ledger(terms, events, sample_market())
+    on_closing = [f.reason for f in s.flags if f.code == "reserve" and str(f.date) == "2022-12-19"]
+    # after the registered note: 12,500,000 / 3.93042 -> 3,180,322 shares + 2,513,406 warrants, x3
+    assert on_closing[0] == "10,000,000 shares reserved, 17,081,184 required (3x issuable)"
+    # after both notes: 15,000,000 / 3.93042 = 3,816,386.04 -> 3,816,387 + 2,513,406 = 6,329,793, x3
+    assert on_closing[1] == "10,000,000 shares reserved, 18,989,379 required (3x issuable)"

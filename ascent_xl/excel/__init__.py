@@ -2,4 +2,5 @@
 
 - :mod:`ascent_xl.excel.udfs` — the ``ASCENT_*`` worksheet functions (xlwings);
 - :mod:`ascent_xl.excel.cells` — cell values to engine arguments and back;
+- :mod:`ascent_xl.excel.evaluate` — a workbook's formulas calculated by pycel, UDFs included;
 """

@@ -1,0 +1,734 @@
+"""Cell values to engine arguments, and engine results back to cells.
+
+Excel hands a UDF plain Python values: numbers as ``float``, text as ``str``, ``True``/``False``,
+dates as ``datetime`` (when the cell is formatted as a date) or as serial numbers (when it is
+not, and always in pycel), blanks as ``None``, and a range as a list of rows (``ndim=2``). This
+module turns them into what the engine takes and refuses what it cannot read with a short
+:class:`CellError` that names the argument and the row (``vwaps row 14: 'abc' is not a number``).
+
+Dates: a ``datetime``/``date``, an Excel serial number in the 1900 date system (serial 1 is
+1900-01-01; Excel counts a 29 February 1900 that never was, serial 60, so serials from 61 on are
+one day ahead of a plain count: serial 44914 is 2022-12-19), or ISO text ``YYYY-MM-DD``. A time
+of day is dropped. Columns convert in one numpy pass when they hold only numbers or only dates.
+
+Columns: a one-column or one-row range, or a flat list; trailing blank cells are ignored.
+
+Examples
+--------
+>>> str(to_day(44914, "notice_date"))
+'2022-12-19'
+>>> [str(d) for d in to_days([1, 59, 61, "2022-12-19"], "dates")]
+['1900-01-01', '1900-02-28', '1900-03-01', '2022-12-19']
+>>> to_number("$1,250.50", "amount")
+1250.5
+>>> column([[1.0], [2.0], [None]], "vwaps")
+[1.0, 2.0, None]
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import inspect
+import math
+import operator
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Sequence
+from typing import Any, TypeVar
+
+import numpy as np
+
+from ascent_xl.errors import AscentError, InputError, TermsError
+from ascent_xl.events import COLUMNS as EVENT_COLUMNS
+from ascent_xl.events import Event, parse_events
+from ascent_xl.market import MarketData
+from ascent_xl.terms import DealTerms, resolve_term_name
+
+Cell = Any
+"""One cell's value as xlwings or pycel passes it (number, text, bool, datetime or None)."""
+
+Cells = Any
+"""A range's values: a list of rows (``ndim=2``), a flat list, or a single value."""
+
+F = TypeVar("F", bound=Callable[..., Any])
+_FIRST = operator.itemgetter(0)
+
+# Excel's 1900 date system: serial 1 is 1900-01-01 and serial 60 is the 29 February 1900 that
+# Lotus 1-2-3 invented; from serial 61 (1900-03-01) on, day = 1899-12-30 + serial.
+_SERIAL_EPOCH = np.datetime64("1899-12-30", "D")
+_FAKE_LEAP_DAY = 60
+_LAST_SERIAL = 2958465  # 9999-12-31
+_EPOCH_ORDINAL = dt.date(1970, 1, 1).toordinal()
+_SERIAL_KINDS = frozenset((float, int))
+_DATE_KINDS = frozenset((dt.datetime, dt.date))
+_MAX_MESSAGE = 250
+
+
+class CellError(InputError):
+    """A cell or range argument cannot be read; the message names the argument and the row."""
+
+
+# ---------------------------------------------------------------------------------------------
+# errors to cells
+
+
+def cell_errors(fn: F) -> F:
+    """Decorator for UDFs: an error becomes the cell's value, a short text naming what to fix.
+
+    An :class:`~ascent_xl.errors.AscentError` returns its own message; any other exception (a
+    bug) returns ``"internal error (TypeError): ..."`` on one line, never a traceback.
+
+    The docstring's first paragraph is joined into one line, since Excel's Function Wizard
+    shows it as it is (up to 255 characters). The undecorated function is ``__wrapped__``.
+    """
+
+    @functools.wraps(fn)
+    def wrapper(*args: Any) -> Any:
+        try:
+            return fn(*args)
+        except AscentError as exc:
+            return _short(str(exc))
+        except Exception as exc:  # noqa: BLE001 - a cell must show a message, not a traceback
+            return _short(f"internal error ({type(exc).__name__}): {exc}; please report it")
+
+    if fn.__doc__:
+        first, *rest = inspect.cleandoc(fn.__doc__).split("\n\n")
+        wrapper.__doc__ = "\n\n".join([" ".join(first.split()), *rest])
+    return wrapper  # type: ignore[return-value]
+
+
+def _short(message: str) -> str:
+    text = " ".join(message.split())
+    return text if len(text) <= _MAX_MESSAGE else text[: _MAX_MESSAGE - 3] + "..."
+
+
+# ---------------------------------------------------------------------------------------------
+# shapes
+
+
+def is_blank(value: Any) -> bool:
+    """True for an empty cell: ``None``, empty or all-space text, or NaN."""
+    if value is None:
+        return True
+    if type(value) is str:
+        return not value.strip()
+    return type(value) is float and math.isnan(value)
+
+
+def is_range(value: Any) -> bool:
+    """True when ``value`` is a range (a list, tuple or array) rather than one cell."""
+    return isinstance(value, (list, tuple, np.ndarray))
+
+
+def single(value: Any, name: str) -> Any:
+    """The one value of a cell argument: a scalar, or the only cell of a 1x1 range."""
+    if isinstance(value, np.ndarray):
+        value = value.tolist()
+    while isinstance(value, (list, tuple)):
+        if len(value) != 1:
+            raise CellError(f"{name}: give one cell, not a range of {len(value)}")
+        value = value[0]
+    return value
+
+
+def column(value: Cells, name: str) -> list[Any]:
+    """The cells of a one-column or one-row range as a flat list (a single value: a list of
+    one); a range wider and taller than one cell is an error."""
+    if isinstance(value, np.ndarray):
+        value = value.tolist()
+    if not isinstance(value, (list, tuple)):
+        return [value]
+    if not value:
+        return []
+    if isinstance(value[0], (list, tuple)):
+        rows, cols = len(value), len(value[0])
+        if cols == 1:
+            try:
+                return list(map(_FIRST, value))  # one-cell rows, as xlwings passes a column
+            except IndexError:
+                return [row[0] if row else None for row in value]
+        if rows == 1:
+            return list(value[0])
+        raise CellError(f"{name}: select one column (got {rows} rows x {cols} columns)")
+    return list(value)
+
+
+def rows2d(value: Cells) -> list[list[Any]]:
+    """A range as a list of rows (a flat list is one row, a single value one cell)."""
+    if isinstance(value, np.ndarray):
+        value = value.tolist()
+    if not isinstance(value, (list, tuple)):
+        return [[value]]
+    if value and isinstance(value[0], (list, tuple)):
+        return [list(r) for r in value]
+    return [list(value)]
+
+
+def trim_trailing(values: list[Any]) -> list[Any]:
+    """``values`` without the blank cells at the end."""
+    n = len(values)
+    while n and is_blank(values[n - 1]):
+        n -= 1
+    return values if n == len(values) else values[:n]
+
+
+def last_filled(values: list[Any]) -> int:
+    """Number of cells up to and including the last non-blank one."""
+    return len(trim_trailing(values))
+
+
+# ---------------------------------------------------------------------------------------------
+# dates
+
+
+def to_day(value: Cell, name: str) -> np.datetime64:
+    """One date cell as ``datetime64[D]``: a date/datetime, an Excel serial number or ISO text
+    (a time of day is dropped)."""
+    value = single(value, name)
+    if isinstance(value, np.datetime64):
+        if np.isnat(value):
+            raise CellError(f"{name}: date missing")
+        return value.astype("datetime64[D]")
+    if isinstance(value, dt.datetime):
+        value = value.date()
+    if isinstance(value, dt.date):
+        return np.datetime64(value.toordinal() - _EPOCH_ORDINAL, "D")
+    if is_blank(value):
+        raise CellError(f"{name}: date missing; type a date or YYYY-MM-DD")
+    if isinstance(value, (bool, np.bool_)):
+        raise CellError(f"{name}: {value!r} is not a date")
+    if isinstance(value, (int, float, np.integer, np.floating)):
+        return _serials_to_days(np.array([float(value)]), [name])[0]
+    if isinstance(value, str):
+        return _iso_day(value, name)
+    raise CellError(f"{name}: {value!r} is not a date; write it as YYYY-MM-DD")
+
+
+def to_days(values: Sequence[Any], name: str, *, rows: Sequence[int] | None = None) -> np.ndarray:
+    """Many date cells as a ``datetime64[D]`` array; errors name ``name row N`` (``rows`` are
+    the 0-based positions of ``values`` in the range, default 0, 1, 2 ...).
+
+    All numbers (serials) or all dates convert in one vectorised pass; a mix goes cell by cell.
+    """
+    return _to_days(values, name, rows, set(map(type, values)))
+
+
+def _to_days(
+    values: Sequence[Any], name: str, rows: Sequence[int] | None, kinds: set[type]
+) -> np.ndarray:
+    """:func:`to_days` with the set of the cells' types already known."""
+    n = len(values)
+    if n == 0:
+        return np.empty(0, dtype="datetime64[D]")
+    if kinds <= _SERIAL_KINDS:
+        return _serials_to_days(np.array(values, dtype=float), _RowLabels(name, rows))
+    if kinds <= _DATE_KINDS:
+        ordinals = np.array(list(map(dt.date.toordinal, values)), dtype=np.int64)
+        return (ordinals - _EPOCH_ORDINAL).astype("datetime64[D]")
+    out = np.empty(n, dtype="datetime64[D]")
+    labels = _RowLabels(name, rows)
+    for i, v in enumerate(values):
+        out[i] = to_day(v, labels[i])
+    return out
+
+
+def _may_hold_blanks(values: Sequence[Any], kinds: set[type] | None = None) -> bool:
+    """False when no cell of ``values`` can be blank (checked by type, in one pass)."""
+    kinds = set(map(type, values)) if kinds is None else kinds
+    if kinds <= _DATE_KINDS:
+        return False
+    if kinds <= _SERIAL_KINDS:
+        return float in kinds and any(math.isnan(v) for v in values if type(v) is float)
+    return True
+
+
+class _RowLabels(Sequence[str]):
+    """``name row N`` for position ``i``, built only when a message needs it."""
+
+    def __init__(self, name: str, rows: Sequence[int] | None) -> None:
+        self.name, self.rows = name, rows
+
+    def __len__(self) -> int:  # pragma: no cover - only indexed
+        return len(self.rows) if self.rows is not None else 0
+
+    def __getitem__(self, i: Any) -> Any:
+        row = self.rows[i] if self.rows is not None else i
+        return f"{self.name} row {row + 1}"
+
+
+def _serials_to_days(serials: np.ndarray, labels: Sequence[str]) -> np.ndarray:
+    """Excel serial numbers (1900 date system) as ``datetime64[D]``."""
+    whole = np.floor(serials)
+    bad = ~np.isfinite(serials) | (whole < 1) | (whole > _LAST_SERIAL) | (whole == _FAKE_LEAP_DAY)
+    if bad.any():
+        i = int(np.argmax(bad))
+        x = serials[i]
+        if whole[i] == _FAKE_LEAP_DAY:
+            why = "is 1900-02-29, a day Excel counts but that never was"
+        else:
+            why = "is not a date (Excel dates are serial numbers from 1 = 1900-01-01)"
+        raise CellError(f"{labels[i]}: {x:g} {why}")
+    offset = whole.astype(np.int64)
+    offset[offset < _FAKE_LEAP_DAY] += 1
+    return _SERIAL_EPOCH + offset
+
+
+def _iso_day(text: str, name: str) -> np.datetime64:
+    s = text.strip()
+    head, rest = s[:10], s[10:]
+    if rest and rest[0] not in " T":
+        head = ""
+    try:
+        return np.datetime64(dt.date.fromisoformat(head), "D")
+    except ValueError:
+        raise CellError(f"{name}: {text!r} is not a date; write it as YYYY-MM-DD") from None
+
+
+def to_date(value: Cell, name: str) -> dt.date:
+    """One date cell as a :class:`datetime.date` (see :func:`to_day`)."""
+    return to_day(value, name).item()
+
+
+# ---------------------------------------------------------------------------------------------
+# numbers, flags, choices
+
+
+def to_number(value: Cell, name: str, default: float | None = None) -> float:
+    """A number cell as ``float``; a blank cell gives ``default`` (an error when there is none).
+
+    Text such as ``"1,250"`` or ``"$3.15"`` is read as a number; ``"4.5%"`` as 0.045.
+    """
+    value = single(value, name)
+    if is_blank(value):
+        if default is None:
+            raise CellError(f"{name}: missing; type a number")
+        return default
+    if isinstance(value, (bool, np.bool_)):
+        raise CellError(f"{name} {value!r} is not a number")
+    if isinstance(value, (int, float, np.integer, np.floating)):
+        x = float(value)
+    else:
+        x = _parse_number(value)
+        if x is None:
+            raise CellError(f"{name} {value!r} is not a number")
+    if not math.isfinite(x):
+        raise CellError(f"{name} is not a finite number")
+    return x
+
+
+def _parse_number(value: Any) -> float | None:
+    text = str(value).strip().replace(",", "").replace("$", "")
+    scale = 1.0
+    if text.endswith("%"):
+        text, scale = text[:-1], 0.01
+    try:
+        return float(text) * scale
+    except ValueError:
+        return None
+
+
+def to_whole(value: Cell, name: str, default: int | None = None) -> int:
+    """A whole-number cell as ``int`` (10.0 is 10); blank gives ``default``."""
+    x = to_number(value, name, None if default is None else float(default))
+    if x != int(x):
+        raise CellError(f"{name} {x:g} is not a whole number")
+    return int(x)
+
+
+def to_bool(value: Cell, name: str, default: bool | None = None) -> bool:
+    """A TRUE/FALSE cell; 1/0 and the texts TRUE, FALSE, yes, no also work."""
+    value = single(value, name)
+    if is_blank(value):
+        if default is None:
+            raise CellError(f"{name}: missing; type TRUE or FALSE")
+        return default
+    if isinstance(value, (bool, np.bool_)):
+        return bool(value)
+    if isinstance(value, (int, float)) and value in (0, 1):
+        return bool(value)
+    text = str(value).strip().lower()
+    if text in ("true", "yes", "y", "1"):
+        return True
+    if text in ("false", "no", "n", "0"):
+        return False
+    raise CellError(f"{name} {value!r}: type TRUE or FALSE")
+
+
+def to_choice(value: Cell, name: str, choices: Sequence[str], default: str | None = None) -> str:
+    """A text cell that must be one of ``choices`` (case-insensitive); blank gives ``default``."""
+    value = single(value, name)
+    if is_blank(value):
+        if default is None:
+            raise CellError(f"{name}: missing; use one of {', '.join(choices)}")
+        return default
+    text = str(value).strip()
+    for c in choices:
+        if text.lower() == c.lower():
+            return c
+    raise CellError(f"{name} {value!r}: use one of {', '.join(choices)}")
+
+
+def to_text(value: Cell, name: str, default: str | None = None) -> str:
+    """A text cell, stripped; blank gives ``default``."""
+    value = single(value, name)
+    if is_blank(value):
+        if default is None:
+            raise CellError(f"{name}: missing")
+        return default
+    return str(value).strip()
+
+
+def to_floats(values: Sequence[Any], name: str, *, rows: Sequence[int] | None = None) -> np.ndarray:
+    """Number cells as a float array, blanks as NaN; errors name ``name row N``."""
+    n = len(values)
+    if set(map(type, values)) <= {float, int}:
+        out = np.array(values, dtype=float)
+    else:
+        out = np.empty(n)
+        labels = _RowLabels(name, rows)
+        for i, v in enumerate(values):
+            if is_blank(v):
+                out[i] = np.nan
+            elif isinstance(v, (bool, np.bool_)):
+                raise CellError(f"{labels[i]}: {v!r} is not a number")
+            elif isinstance(v, (int, float, np.integer, np.floating)):
+                out[i] = float(v)
+            else:
+                x = _parse_number(v)
+                if x is None:
+                    raise CellError(f"{labels[i]}: {v!r} is not a number")
+                out[i] = x
+    if np.isinf(out).any():
+        i = int(np.argmax(np.isinf(out)))
+        raise CellError(f"{_RowLabels(name, rows)[i]}: not a finite number")
+    return out
+
+
+# ---------------------------------------------------------------------------------------------
+# results to cells
+
+
+def to_cell(value: Any) -> Any:
+    """An engine result as a plain cell value (numpy scalars to float/int/bool, dates to
+    datetime, NaN and None to an empty cell)."""
+    if isinstance(value, np.generic):
+        value = value.item()
+    if value is None or (type(value) is float and math.isnan(value)):
+        return ""
+    if type(value) is dt.date:
+        return dt.datetime(value.year, value.month, value.day)
+    return value
+
+
+def to_column(values: Sequence[Any] | np.ndarray) -> list[list[Any]]:
+    """A column for Excel to spill: one row per value."""
+    if isinstance(values, np.ndarray):
+        values = values.tolist()
+    return [[to_cell(v)] for v in values]
+
+
+def map_dates(value: Cells, name: str, compute: Callable[[np.ndarray], np.ndarray]) -> Any:
+    """Apply ``compute`` (a ``datetime64[D]`` array to an array of results, in one vectorised
+    call) to one date or to a column of dates.
+
+    One date gives one plain value. A range gives a column for Excel to spill: a numpy array of
+    shape (rows, 1), one row per cell (trailing blanks dropped, blank cells in between left
+    blank, i.e. ``""`` in an object array). xlwings writes numpy arrays as they are; building
+    the rows as Python lists here would only cost time (10,000 one-cell lists trigger the
+    garbage collector over everything xlwings has imported).
+
+    When the vectorised call fails, the dates are priced one by one so that each bad row shows
+    its own message; if every row fails, the first error is raised.
+    """
+    if not is_range(value):
+        return to_cell(compute(np.array([to_day(value, name)]))[0])
+    items = trim_trailing(column(value, name))
+    kinds = set(map(type, items))
+    if not _may_hold_blanks(items, kinds):
+        rows: list[int] = list(range(len(items)))
+        cells = items
+    else:
+        rows = [i for i, v in enumerate(items) if not is_blank(v)]
+        cells = [items[i] for i in rows]
+        kinds = set(map(type, cells))
+    if not rows:
+        raise CellError(f"{name}: no dates; give a date or a column of dates")
+    try:
+        found = np.asarray(compute(_to_days(cells, name, rows, kinds)))
+        if len(rows) == len(items) and found.dtype.kind in "biuf":
+            return found.reshape(-1, 1)
+        results = found.tolist()
+    except AscentError as first:
+        results = []
+        failed = 0
+        for i, v in zip(rows, cells, strict=True):
+            try:
+                results.append(compute(np.array([to_day(v, f"{name} row {i + 1}")]))[0])
+            except AscentError as exc:
+                results.append(_short(str(exc)))
+                failed += 1
+        if failed == len(rows):
+            raise first from None
+    out = np.full((len(items), 1), "", dtype=object)
+    for i, r in zip(rows, results, strict=True):
+        out[i, 0] = to_cell(r)
+    return out
+
+
+# ---------------------------------------------------------------------------------------------
+# market data from ranges (with a small cache)
+
+_MARKET_CACHE: OrderedDict[tuple[Any, ...], MarketData] = OrderedDict()
+_MARKET_CACHE_SIZE = 8
+_MARKET_LOCK = threading.Lock()
+
+
+def market_from_cells(
+    dates: Cells,
+    vwaps: Cells | None,
+    *,
+    dollar_volumes: Cells | None = None,
+    market_caps: Cells | None = None,
+    calendar: str = "XNAS",
+    names: tuple[str, str, str, str] = ("dates", "vwaps", "dollar_volumes", "market_caps"),
+) -> MarketData:
+    """:class:`~ascent_xl.market.MarketData` from a Date column and the value columns beside it.
+
+    A first row of column names (text in every cell, e.g. ``Date``, ``VWAP``) is skipped;
+    trailing blank rows are ignored and so are rows blank in every column; a value without a
+    date is an error naming the row (rows count from the range's first row, header included). A blank VWAP is allowed (it is an error only when a window
+    needs it). The last few market data built are kept, keyed by the exact converted values, so
+    that many cells reading the same range build it once.
+    """
+    given = [(names[0], column(dates, names[0]))]
+    for nm, col in ((names[1], vwaps), (names[2], dollar_volumes), (names[3], market_caps)):
+        if col is not None:
+            given.append((nm, column(col, nm)))
+    n = max(last_filled(c) for _, c in given)
+    if n == 0:
+        raise CellError(f"{names[0]}: no data; select the Date column and the VWAP column")
+    for nm, c in given[1:]:
+        if len(c) < n:
+            raise CellError(
+                f"{nm} has {len(c)} rows but {names[0]} has data in {n}; "
+                "select ranges of the same height"
+            )
+    if len(given[0][1]) < n:
+        raise CellError(
+            f"{names[0]} has {len(given[0][1])} rows but {given[1][0]} has data in {n}; "
+            "select ranges of the same height"
+        )
+    cols = [c[:n] if len(c) > n else c for _, c in given]
+    date_col = cols[0]
+    start = 1 if _is_header([c[0] for c in cols]) else 0
+    rows: list[int] | None = None
+    if start or (_may_hold_blanks(date_col) and any(is_blank(v) for v in date_col)):
+        keep = []
+        for i in range(start, n):
+            d = date_col[i]
+            if not is_blank(d):
+                keep.append(i)
+                continue
+            filled = [
+                nm for (nm, _), c in zip(given[1:], cols[1:], strict=True) if not is_blank(c[i])
+            ]
+            if filled:
+                raise CellError(
+                    f"{names[0]} row {i + 1}: date missing ({filled[0]} given); "
+                    "fill in the date or clear the row"
+                )
+        rows = keep
+        cols = [[c[i] for i in keep] for c in cols]
+    days = to_days(cols[0], names[0], rows=rows)
+    arrays = {
+        nm: to_floats(c, nm, rows=rows) for (nm, _), c in zip(given[1:], cols[1:], strict=True)
+    }
+    vwap = arrays.get(names[1], np.full(len(days), np.nan))
+    volume = arrays.get(names[2])
+    cap = arrays.get(names[3])
+    key = (
+        calendar,
+        days.tobytes(),
+        vwap.tobytes(),
+        None if volume is None else volume.tobytes(),
+        None if cap is None else cap.tobytes(),
+    )
+    with _MARKET_LOCK:
+        market = _MARKET_CACHE.get(key)
+        if market is not None:
+            _MARKET_CACHE.move_to_end(key)
+            return market
+    labels = None if rows is None else [f"row {i + 1}" for i in rows]
+    market = MarketData.from_arrays(
+        days, vwap, dollar_volume=volume, market_cap=cap, calendar=calendar, labels=labels
+    )
+    with _MARKET_LOCK:
+        _MARKET_CACHE[key] = market
+        while len(_MARKET_CACHE) > _MARKET_CACHE_SIZE:
+            _MARKET_CACHE.popitem(last=False)
+    return market
+
+
+def _is_header(first: list[Any]) -> bool:
+    """True when a range's first row holds column names (``Date``, ``VWAP``), not data."""
+    date, *values = first
+    if not isinstance(date, str) or is_blank(date):
+        return False
+    try:
+        _iso_day(date, "")
+        return False
+    except CellError:
+        pass
+    return all(is_blank(v) or (isinstance(v, str) and _parse_number(v) is None) for v in values)
+
+
+def clear_market_cache() -> None:
+    """Forget the market data built from ranges (benchmarks and tests use this)."""
+    with _MARKET_LOCK:
+        _MARKET_CACHE.clear()
+
+
+# ---------------------------------------------------------------------------------------------
+# terms and events ranges
+
+
+def terms_from_cells(value: Cells | None, base: DealTerms, *, name: str = "terms") -> DealTerms:
+    """``base`` with the terms of a two-column name/value range applied (a header row whose
+    first cell is ``Term`` or ``Name`` is skipped; further columns are ignored).
+
+    A name is a dotted term name or a unique short one (``floor_price``,
+    ``notes.Registered.rate``). Rows are applied with :meth:`DealTerms.with_term`; a row that
+    only fits after a later row (``ownership_cap`` above the old ``ownership_cap_max``) is
+    retried, so the order of the rows does not matter. Errors name the row and its term.
+    """
+    if value is None or (not is_range(value) and is_blank(value)):
+        return base
+    pending: list[tuple[int, str, Any]] = []
+    for i, row in enumerate(rows2d(value), start=1):
+        key = row[0] if row else None
+        val = row[1] if len(row) > 1 else None
+        if is_blank(key) and is_blank(val):
+            continue
+        if is_blank(key):
+            raise CellError(f"{name} row {i}: term name missing (value {val!r}); add the name")
+        if i == 1 and str(key).strip().lower() in ("term", "name", "terms"):
+            continue
+        try:
+            path = resolve_term_name(base, str(key))
+        except TermsError as exc:
+            raise CellError(f"{name} row {i}: {exc}") from None
+        pending.append((i, path, val))
+    terms = base
+    flat = base.flat()
+    while pending:
+        failed: list[tuple[int, str, Any, TermsError]] = []
+        for i, path, val in pending:
+            try:
+                terms = terms.with_term(path, _term_value(val, flat[path], name, i, path))
+            except TermsError as exc:
+                failed.append((i, path, val, exc))
+        if not failed:
+            break
+        if len(failed) == len(pending):
+            i, path, val, exc = failed[0]
+            if is_blank(val):
+                raise CellError(
+                    f"{name} row {i} ({path}): value missing; type a value or delete the row"
+                ) from None
+            raise CellError(f"{name} row {i}: {exc}") from None
+        pending = [(i, p, v) for i, p, v, _ in failed]
+    return terms
+
+
+def _term_value(val: Any, current: Any, name: str, row: int, path: str) -> Any:
+    """A cell value ready for :meth:`DealTerms.with_term` (date terms accept serial numbers)."""
+    if is_blank(val):
+        return None
+    if isinstance(current, dt.date) and not isinstance(val, str):
+        return to_date(val, f"{name} row {row} ({path})")
+    return val
+
+
+def events_from_cells(value: Cells, *, name: str = "events") -> list[Event]:
+    """Events from a range with the columns ``Date, Event, Note, Amount, Value``.
+
+    A first row naming the columns is a header (columns may then be in any order; missing
+    ones are blank); without it the columns are in that order. Dates may be Excel dates,
+    serial numbers or ISO text. Blank rows are skipped. Messages name ``events row N``,
+    counting the range's rows from 1.
+    """
+    table = rows2d(value)
+    if not table:
+        return []
+    header = [str(c).strip().lower() if isinstance(c, str) else "" for c in table[0]]
+    start = 0
+    index = {c: i for i, c in enumerate(EVENT_COLUMNS)}
+    if "date" in header and "event" in header:
+        index = {c: header.index(c.lower()) for c in EVENT_COLUMNS if c.lower() in header}
+        start = 1
+    records: list[dict[str, Any]] = []
+    labels: list[str] = []
+    for r in range(start, len(table)):
+        row = table[r]
+        label = f"{name} row {r + 1}"
+        rec = {c: (row[j] if j < len(row) else None) for c, j in index.items()}
+        for c in EVENT_COLUMNS:
+            rec.setdefault(c, None)
+        if not is_blank(rec["Date"]) and not isinstance(rec["Date"], str):
+            rec["Date"] = to_date(rec["Date"], f"{label}: Date")
+        rec["Value"] = _event_value(rec["Value"], label)
+        if isinstance(rec["Amount"], float) and rec["Amount"] != rec["Amount"]:
+            rec["Amount"] = None
+        records.append(rec)
+        labels.append(label)
+    return parse_events(records, labels=labels)
+
+
+def _event_value(value: Any, label: str) -> Any:
+    """An event's Value cell; a time of day means Excel read a ratio such as 1:200 as a time."""
+    if isinstance(value, dt.time) or (isinstance(value, dt.datetime) and value.year < 1900):
+        raise CellError(
+            f"{label}: Value looks like a time of day (Excel reads 1:200 as a time); "
+            "type it as text with a leading apostrophe: '1:200"
+        )
+    if isinstance(value, dt.datetime):
+        return value.date()
+    return value
+
+
+def day_cell(day: np.datetime64) -> dt.datetime:
+    """A ``datetime64[D]`` as the ``datetime`` Excel shows as a date."""
+    d = np.datetime64(day, "D").item()
+    return dt.datetime(d.year, d.month, d.day)
+
+
+__all__ = [
+    "Cell",
+    "CellError",
+    "Cells",
+    "cell_errors",
+    "clear_market_cache",
+    "column",
+    "day_cell",
+    "events_from_cells",
+    "is_blank",
+    "is_range",
+    "map_dates",
+    "market_from_cells",
+    "rows2d",
+    "single",
+    "terms_from_cells",
+    "to_bool",
+    "to_cell",
+    "to_choice",
+    "to_column",
+    "to_date",
+    "to_day",
+    "to_days",
+    "to_floats",
+    "to_number",
+    "to_text",
+    "to_whole",
+    "trim_trailing",
+]

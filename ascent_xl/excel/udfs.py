@@ -1,0 +1,541 @@
+"""The ``ASCENT_*`` worksheet functions (xlwings user-defined functions).
+
+This is the module named in the workbook's xlwings ``UDF Modules`` setting. Each function reads
+its cells (:mod:`ascent_xl.excel.cells`), calls one engine rule and returns a cell value or a
+column. Optional arguments are blank (``None``) by default and then take the deal's value from
+the ``ASTI_2022`` terms at call time; the argument descriptions Excel shows name those values.
+
+Results: one value for one notice date; where ``notice_date`` (or ``default_date``) is a range,
+a column for Excel 365 to spill, computed in one vectorised engine call and returned as a numpy
+array of shape (rows, 1) (xlwings writes numpy arrays; pycel gets rows of values through
+:mod:`ascent_xl.excel.evaluate`). ``ASCENT_TERMS`` returns rows as lists.
+
+Errors: a bad argument *returns* a short text naming the argument and what to fix
+(``notice date 2022-12-25: not a trading day``, ``vwaps row 14: 'abc' is not a number``);
+nothing is raised to Excel. Why, from xlwings' source: ``udfs.call_udf`` and
+``com_server.XLPython.CallUDF`` do not catch exceptions, so an exception leaves Python through
+pywin32's COM gateway as a COM error, and the VBA wrapper xlwings generates
+(``generate_vba_wrapper``: ``On Error GoTo failed`` ... ``F = Err.Description``) writes that
+error's description into the cell. The cell holds text either way; returning it ourselves makes
+it exactly our one-line message rather than the description pywin32 builds for a Python
+exception (its exact form is pywin32's, which is Windows-only and was not checked here).
+Because an error is text, ``SUM`` skips it: test results with ``ISNUMBER`` in a checks sheet.
+Called from Python, the functions return the same numbers as the engine and the same text on
+errors; the undecorated function, which raises, is ``ASCENT_X.__wrapped__``.
+
+Reading arguments: range arguments (``dates``, ``vwaps``, ``notice_date`` ...) are read with
+``ndim=2`` (always a list of rows, even for one cell); every argument is read with
+``err_to_str=True``, so a ``#N/A`` cell arrives as the text ``"#N/A"`` and is reported instead
+of being read as a blank (which would silently give an optional argument its default).
+
+On Linux and macOS xlwings' decorators do nothing and these are plain functions; on Windows they
+register the functions with Excel (category ``Ascent``). Importing this module does no work
+beyond importing the engine; the exchange calendar is built on first use.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import xlwings as xw
+
+import ascent_xl
+from ascent_xl.equity import equity_conditions
+from ascent_xl.excel import cells
+from ascent_xl.excel.cells import (
+    Cell,
+    Cells,
+    cell_errors,
+    map_dates,
+    market_from_cells,
+    to_bool,
+    to_cell,
+    to_choice,
+    to_day,
+    to_number,
+    to_whole,
+)
+from ascent_xl.fees import deal_placement_fee
+from ascent_xl.interest import BASES, accrued_interest
+from ascent_xl.ledger import SCHEDULE_COLUMNS, run_ledger
+from ascent_xl.money import ROUNDINGS, check_amount
+from ascent_xl.presets import ASTI_2022
+from ascent_xl.pricing import (
+    alternate_conversion_price,
+    conversion_price,
+    conversion_shares,
+    default_conversion_price,
+    fixed_conversion_price,
+    mandatory_default_amount,
+    max_conversion_amount,
+    quote_conversions,
+    redemption_amount,
+    warrant_cashless_shares,
+)
+from ascent_xl.terms import DealTerms
+
+CATEGORY = "Ascent"
+TERMS: DealTerms = ASTI_2022
+"""The terms optional arguments default to."""
+
+_C, _D, _R = TERMS.conversion, TERMS.default, TERMS.redemption
+_NOTE = TERMS.notes[0]
+
+
+def _arg(name: str, doc: str) -> Any:
+    """``@xw.arg`` for a one-cell argument."""
+    return xw.arg(name, err_to_str=True, doc=doc)
+
+
+def _range(name: str, doc: str) -> Any:
+    """``@xw.arg`` for a range argument: always a list of rows."""
+    return xw.arg(name, ndim=2, err_to_str=True, doc=doc)
+
+
+def _default(what: str, value: Any) -> str:
+    """An optional argument's description with the value a blank takes from ``TERMS``."""
+    if isinstance(value, bool):
+        shown = "TRUE" if value else "FALSE"
+    elif isinstance(value, float):
+        shown = f"{value:g}"
+    else:
+        shown = str(value)
+    return f"{what}; blank: {shown}"
+
+
+DATES = "column of trading dates (Excel dates, serial numbers or YYYY-MM-DD)"
+VWAPS = "column of daily VWAPs beside the dates, USD/share (a blank is a missing VWAP)"
+NOTICE = "conversion notice date, or a column of them (the result spills)"
+FIXED = "fixed conversion price, USD/share"
+FLOOR = _default("floor price, USD/share", _C.floor_price)
+AMOUNT = "principal converted, USD"
+DISCOUNT = _default(
+    "discount to the lowest-VWAP average (0.075 = 92.5% of it)", _C.alternate_price_discount
+)
+ALT_DAYS = _default("trading days in the look-back window", _C.alternate_price_days)
+ALT_LOWEST = _default("number of lowest VWAPs averaged", _C.alternate_price_lowest)
+
+
+def _market(dates: Cells, vwaps: Cells) -> Any:
+    return market_from_cells(dates, vwaps, calendar=TERMS.calendar)
+
+
+# ---------------------------------------------------------------------------------------------
+# conversion prices
+
+
+@xw.func(category=CATEGORY)
+@_range("dates", DATES)
+@_range("vwaps", VWAPS)
+@_arg("issue_date", "issue date of the notes")
+@_arg("premium", _default("premium over the average VWAP (0.30 = 130%)", _C.fixed_price_premium))
+@_arg("days", _default("trading days averaged before the issue date", _C.fixed_price_days))
+@cell_errors
+def ASCENT_FIXED_CONVERSION_PRICE(
+    dates: Cells, vwaps: Cells, issue_date: Cell, premium: Cell = None, days: Cell = None
+) -> Cell:
+    """Fixed conversion price, USD/share: (1 + premium) x the average daily VWAP of the `days`
+    trading days immediately before the issue date. Defaults from the ASTI_2022 terms."""
+    return fixed_conversion_price(
+        _market(dates, vwaps),
+        issue_date=to_day(issue_date, "issue_date"),
+        premium=to_number(premium, "premium", _C.fixed_price_premium),
+        days=to_whole(days, "days", _C.fixed_price_days),
+    )
+
+
+@xw.func(category=CATEGORY)
+@_range("dates", DATES)
+@_range("vwaps", VWAPS)
+@_range("notice_date", NOTICE)
+@_arg("discount", DISCOUNT)
+@_arg("days", ALT_DAYS)
+@_arg("lowest", ALT_LOWEST)
+@cell_errors
+def ASCENT_ALTERNATE_CONVERSION_PRICE(
+    dates: Cells,
+    vwaps: Cells,
+    notice_date: Cells,
+    discount: Cell = None,
+    days: Cell = None,
+    lowest: Cell = None,
+) -> Cell:
+    """Alternate conversion price, USD/share: (1 - discount) x the average of the `lowest`
+    lowest daily VWAPs among the `days` trading days before the notice date (a trading day).
+    A column of notice dates spills a column."""
+    market = _market(dates, vwaps)
+    kw = {
+        "discount": to_number(discount, "discount", _C.alternate_price_discount),
+        "days": to_whole(days, "days", _C.alternate_price_days),
+        "lowest": to_whole(lowest, "lowest", _C.alternate_price_lowest),
+    }
+    return map_dates(
+        notice_date,
+        "notice_date",
+        lambda d: alternate_conversion_price(market, notice_date=d, **kw),
+    )
+
+
+@xw.func(category=CATEGORY)
+@_arg("fixed_price", FIXED)
+@_range("dates", DATES)
+@_range("vwaps", VWAPS)
+@_range("notice_date", NOTICE)
+@_arg("floor_price", FLOOR)
+@_arg("discount", DISCOUNT)
+@_arg("days", ALT_DAYS)
+@_arg("lowest", ALT_LOWEST)
+@cell_errors
+def ASCENT_CONVERSION_PRICE(
+    fixed_price: Cell,
+    dates: Cells,
+    vwaps: Cells,
+    notice_date: Cells,
+    floor_price: Cell = None,
+    discount: Cell = None,
+    days: Cell = None,
+    lowest: Cell = None,
+) -> Cell:
+    """Conversion price, USD/share: the lower of the fixed price and the alternate price on the
+    notice date, never below the floor price. A column of notice dates spills a column."""
+    fixed = to_number(fixed_price, "fixed_price")
+    floor = to_number(floor_price, "floor_price", _C.floor_price)
+    market = _market(dates, vwaps)
+    kw = {
+        "discount": to_number(discount, "discount", _C.alternate_price_discount),
+        "days": to_whole(days, "days", _C.alternate_price_days),
+        "lowest": to_whole(lowest, "lowest", _C.alternate_price_lowest),
+    }
+
+    def price(d: np.ndarray) -> np.ndarray:
+        alt = alternate_conversion_price(market, notice_date=d, **kw)
+        return conversion_price(fixed_price=fixed, alternate_price=alt, floor_price=floor)
+
+    return map_dates(notice_date, "notice_date", price)
+
+
+@xw.func(category=CATEGORY)
+@_arg("amount", AMOUNT)
+@_arg("fixed_price", FIXED)
+@_range("dates", DATES)
+@_range("vwaps", VWAPS)
+@_range("notice_date", NOTICE)
+@_arg("floor_price", FLOOR)
+@_arg("rounding", _default("share rounding: up, down or nearest", _C.share_rounding))
+@cell_errors
+def ASCENT_CONVERSION_SHARES(
+    amount: Cell,
+    fixed_price: Cell,
+    dates: Cells,
+    vwaps: Cells,
+    notice_date: Cells,
+    floor_price: Cell = None,
+    rounding: Cell = None,
+) -> Cell:
+    """Shares issued for converting `amount` USD on the notice date: amount / conversion price
+    (fixed, alternate and floor as in ASCENT_CONVERSION_PRICE), rounded up, down or to the
+    nearest whole share. A column of notice dates spills a column."""
+    a = check_amount(to_number(amount, "amount"), "amount")
+    fixed = to_number(fixed_price, "fixed_price")
+    floor = to_number(floor_price, "floor_price", _C.floor_price)
+    how = to_choice(rounding, "rounding", ROUNDINGS, _C.share_rounding)
+    market = _market(dates, vwaps)
+
+    def shares(d: np.ndarray) -> np.ndarray:
+        alt = alternate_conversion_price(
+            market,
+            notice_date=d,
+            discount=_C.alternate_price_discount,
+            days=_C.alternate_price_days,
+            lowest=_C.alternate_price_lowest,
+        )
+        price = conversion_price(fixed_price=fixed, alternate_price=alt, floor_price=floor)
+        return np.asarray(conversion_shares(np.full(len(d), a), price, rounding=how))
+
+    return map_dates(notice_date, "notice_date", shares)
+
+
+@xw.func(category=CATEGORY)
+@_arg("amount", AMOUNT)
+@_arg("fixed_price", FIXED)
+@_range("dates", DATES)
+@_range("vwaps", VWAPS)
+@_range("notice_date", "conversion notice date = conversion date, or a column of them")
+@_arg("floor_price", FLOOR)
+@cell_errors
+def ASCENT_FLOOR_PAYMENT(
+    amount: Cell,
+    fixed_price: Cell,
+    dates: Cells,
+    vwaps: Cells,
+    notice_date: Cells,
+    floor_price: Cell = None,
+) -> Cell:
+    """Cash the company pays where the floor binds, USD to the cent: (amount / unfloored price
+    - amount / floor price) x VWAP on the conversion date (the notice date); 0 where the floor
+    does not bind. A column of notice dates spills a column."""
+    a = check_amount(to_number(amount, "amount"), "amount")
+    fixed = to_number(fixed_price, "fixed_price")
+    floor = to_number(floor_price, "floor_price", _C.floor_price)
+    market = _market(dates, vwaps)
+
+    def payment(d: np.ndarray) -> np.ndarray:
+        q = quote_conversions(
+            TERMS, market, notice_dates=d, amounts=a, fixed_price=fixed, floor_price=floor
+        )
+        return q["floor_payment"]
+
+    return map_dates(notice_date, "notice_date", payment)
+
+
+# ---------------------------------------------------------------------------------------------
+# default, redemption, limits
+
+
+@xw.func(category=CATEGORY)
+@_range("dates", DATES)
+@_range("vwaps", VWAPS)
+@_range("default_date", "date of the event of default, or a column of them (spills)")
+@_arg("factor", _default("fraction of the lowest-VWAP average (0.80 = 80%)", _D.reset_factor))
+@_arg("days", _default("trading days in the look-back window", _D.reset_days))
+@_arg("lowest", _default("number of lowest VWAPs averaged", _D.reset_lowest))
+@cell_errors
+def ASCENT_DEFAULT_CONVERSION_PRICE(
+    dates: Cells,
+    vwaps: Cells,
+    default_date: Cells,
+    factor: Cell = None,
+    days: Cell = None,
+    lowest: Cell = None,
+) -> Cell:
+    """Default (reset) conversion price, USD/share: factor x the average of the `lowest` lowest
+    daily VWAPs among the `days` trading days immediately before the default date."""
+    market = _market(dates, vwaps)
+    kw = {
+        "factor": to_number(factor, "factor", _D.reset_factor),
+        "days": to_whole(days, "days", _D.reset_days),
+        "lowest": to_whole(lowest, "lowest", _D.reset_lowest),
+    }
+    return map_dates(
+        default_date,
+        "default_date",
+        lambda d: default_conversion_price(market, default_date=d, **kw),
+    )
+
+
+@xw.func(category=CATEGORY)
+@_arg("principal", "outstanding principal, USD")
+@_arg("accrued_interest", "accrued and unpaid interest, USD")
+@_arg("price_at_demand", "conversion price on the demand date, USD/share")
+@_arg("price_at_payment", "conversion price on the payment date, USD/share")
+@_arg("vwap_at_demand", "VWAP on the demand date, USD/share")
+@_arg("vwap_at_payment", "VWAP on the payment date, USD/share")
+@_arg("premium", _default("multiple of principal (1.20 = 120%)", _D.redemption_premium))
+@_arg(
+    "premium_on_interest",
+    _default("TRUE: the premium also applies to interest", _D.premium_on_interest),
+)
+@cell_errors
+def ASCENT_DEFAULT_REDEMPTION(
+    principal: Cell,
+    accrued_interest: Cell,
+    price_at_demand: Cell,
+    price_at_payment: Cell,
+    vwap_at_demand: Cell,
+    vwap_at_payment: Cell,
+    premium: Cell = None,
+    premium_on_interest: Cell = None,
+) -> Cell:
+    """Mandatory default amount, USD to the cent: the greater of parity ((principal + interest)
+    / the lower conversion price x the higher VWAP of the demand and payment dates) and premium
+    x principal + interest."""
+    return mandatory_default_amount(
+        to_number(principal, "principal"),
+        to_number(accrued_interest, "accrued_interest"),
+        price_at_demand=to_number(price_at_demand, "price_at_demand"),
+        price_at_payment=to_number(price_at_payment, "price_at_payment"),
+        vwap_at_demand=to_number(vwap_at_demand, "vwap_at_demand"),
+        vwap_at_payment=to_number(vwap_at_payment, "vwap_at_payment"),
+        premium=to_number(premium, "premium", _D.redemption_premium),
+        premium_on_interest=to_bool(
+            premium_on_interest, "premium_on_interest", _D.premium_on_interest
+        ),
+    ).amount
+
+
+@xw.func(category=CATEGORY)
+@_arg("principal", "principal on which interest accrues, USD")
+@_arg("from_date", "start of the accrual (the last interest date or the issue date)")
+@_arg("to_date", "end of the accrual")
+@_arg("rate", _default("annual rate (0.045 = 4.5%)", _NOTE.rate))
+@_arg("basis", _default("day count: 30/360, 30E/360, ACT/365 or ACT/360", _NOTE.day_count))
+@cell_errors
+def ASCENT_ACCRUED_INTEREST(
+    principal: Cell, from_date: Cell, to_date: Cell, rate: Cell = None, basis: Cell = None
+) -> Cell:
+    """Accrued simple interest, USD (not rounded): principal x rate x the year fraction from
+    from_date to to_date under the day-count basis (30/360, 30E/360, ACT/365, ACT/360)."""
+    return accrued_interest(
+        to_number(principal, "principal"),
+        cells.to_date(from_date, "from_date"),
+        cells.to_date(to_date, "to_date"),
+        rate=to_number(rate, "rate", _NOTE.rate),
+        basis=to_choice(basis, "basis", BASES, _NOTE.day_count),
+    )
+
+
+@xw.func(category=CATEGORY)
+@_arg("principal", "outstanding principal, USD")
+@_arg("accrued_interest", "accrued and unpaid interest, USD")
+@_arg("premium", _default("multiple of principal (1.05 = 105%)", _R.change_of_control_premium))
+@cell_errors
+def ASCENT_CHANGE_OF_CONTROL_AMOUNT(
+    principal: Cell, accrued_interest: Cell, premium: Cell = None
+) -> Cell:
+    """Change-of-control prepayment, USD to the cent: premium x principal + accrued interest."""
+    return redemption_amount(
+        to_number(principal, "principal"),
+        to_number(accrued_interest, "accrued_interest"),
+        premium=to_number(premium, "premium", _R.change_of_control_premium),
+    )
+
+
+@xw.func(category=CATEGORY)
+@_arg("principal", "outstanding principal, USD")
+@_arg("accrued_interest", "accrued and unpaid interest, USD")
+@_arg("premium", _default("multiple of principal (1.20 = 120%)", _R.optional_prepayment_premium))
+@cell_errors
+def ASCENT_PREPAYMENT_AMOUNT(principal: Cell, accrued_interest: Cell, premium: Cell = None) -> Cell:
+    """Optional prepayment price, USD to the cent: premium x principal + accrued interest."""
+    return redemption_amount(
+        to_number(principal, "principal"),
+        to_number(accrued_interest, "accrued_interest"),
+        premium=to_number(premium, "premium", _R.optional_prepayment_premium),
+    )
+
+
+@xw.func(category=CATEGORY)
+@_arg("conversion_price", "conversion price, USD/share")
+@_arg("holder_shares", "shares the holder (with affiliates) owns now")
+@_arg("shares_outstanding", "shares outstanding now")
+@_arg("cap", _default("ownership cap after the conversion (0.0499 = 4.99%)", _C.ownership_cap))
+@cell_errors
+def ASCENT_MAX_CONVERSION(
+    conversion_price: Cell, holder_shares: Cell, shares_outstanding: Cell, cap: Cell = None
+) -> Cell:
+    """Largest principal, USD (rounded down to the cent), that converts now without taking the
+    holder above the ownership cap of the shares outstanding after the conversion."""
+    return max_conversion_amount(
+        conversion_price=to_number(conversion_price, "conversion_price"),
+        holder_shares=to_number(holder_shares, "holder_shares"),
+        shares_outstanding=to_number(shares_outstanding, "shares_outstanding"),
+        cap=to_number(cap, "cap", _C.ownership_cap),
+    )
+
+
+@xw.func(category=CATEGORY)
+@_arg("warrant_shares", "warrant shares exercised")
+@_arg("exercise_price", "exercise price, USD/share")
+@_arg("market_price", "market price (VWAP) used, USD/share")
+@_arg("rounding", _default("share rounding: up, down or nearest", TERMS.warrants.share_rounding))
+@cell_errors
+def ASCENT_WARRANT_CASHLESS_SHARES(
+    warrant_shares: Cell, exercise_price: Cell, market_price: Cell, rounding: Cell = None
+) -> Cell:
+    """Shares delivered on a cashless exercise: (A - B) x X / A, with A the market price, B the
+    exercise price and X the warrant shares; 0 when A is at or below B."""
+    return warrant_cashless_shares(
+        to_number(warrant_shares, "warrant_shares"),
+        exercise_price=to_number(exercise_price, "exercise_price"),
+        market_price=to_number(market_price, "market_price"),
+        rounding=to_choice(rounding, "rounding", ROUNDINGS, TERMS.warrants.share_rounding),
+    )
+
+
+@xw.func(category=CATEGORY)
+@_arg("gross_proceeds", "gross proceeds the fee is charged on, USD")
+@cell_errors
+def ASCENT_PLACEMENT_FEE(gross_proceeds: Cell) -> Cell:
+    """Placement agent's total cash fee, USD to the cent: each tier's rate on the proceeds in
+    that tier, plus the discretionary fee (tiers and fee from the ASTI_2022 terms)."""
+    return deal_placement_fee(TERMS, to_number(gross_proceeds, "gross_proceeds")).total
+
+
+@xw.func(category=CATEGORY)
+@_range("dates", DATES)
+@_range("dollar_volumes", "column of daily dollar trading volumes, USD")
+@_range("market_caps", "column of daily market capitalisations, USD")
+@_arg("test_date", "date tested; the measurement period is the trading days before it")
+@cell_errors
+def ASCENT_EQUITY_CONDITIONS(
+    dates: Cells, dollar_volumes: Cells, market_caps: Cells, test_date: Cell
+) -> Cell:
+    """TRUE when the equity conditions hold on test_date: the trimmed average daily dollar
+    volume over the measurement period is at least the minimum, and the market cap is at or
+    above the minimum on enough of its days (terms: ASTI_2022)."""
+    market = market_from_cells(
+        dates, None, dollar_volumes=dollar_volumes, market_caps=market_caps, calendar=TERMS.calendar
+    )
+    result = equity_conditions(
+        market, test_date=to_day(test_date, "test_date"), terms=TERMS.equity_conditions
+    )
+    return result.met
+
+
+# ---------------------------------------------------------------------------------------------
+# the ledger
+
+
+@xw.func(category=CATEGORY)
+@_range("events", "events range with the header Date, Event, Note, Amount, Value")
+@_range("dates", DATES)
+@_range("vwaps", VWAPS)
+@_range("terms", "two-column Term / Value range overriding terms; blank: the ASTI_2022 terms")
+@cell_errors
+def ASCENT_SCHEDULE(events: Cells, dates: Cells, vwaps: Cells, terms: Cells = None) -> Cell:
+    """The deal ledger's schedule, spilled with a header row: events, interest dates and
+    maturities in date order with principal, conversions, shares, floor payments, interest, cash
+    paid, ownership and the conservation check (USD, USD/share)."""
+    deal = cells.terms_from_cells(terms, TERMS)
+    market = market_from_cells(dates, vwaps, calendar=deal.calendar)
+    schedule = run_ledger(deal, cells.events_from_cells(events), market)
+    rows: list[list[Any]] = [list(SCHEDULE_COLUMNS)]
+    rows.extend([to_cell(r[c]) for c in SCHEDULE_COLUMNS] for r in schedule.rows)
+    return rows
+
+
+# ---------------------------------------------------------------------------------------------
+# terms and version
+
+
+@xw.func(category=CATEGORY)
+@cell_errors
+def ASCENT_TERMS() -> Cell:
+    """The ASTI_2022 deal terms as rows of Term, Value, Unit, Description (spills); the first
+    two columns are what a `terms` argument takes."""
+    rows: list[list[Any]] = [["Term", "Value", "Unit", "Description"]]
+    for name, value in TERMS.flat().items():
+        unit, doc = DealTerms.describe(name)
+        rows.append([name, _term_cell(value), unit, doc])
+    return rows
+
+
+def _term_cell(value: Any) -> Any:
+    """A term's value as a cell: a list of values as text (``3, 6, 9, 12``), a date as a date."""
+    if isinstance(value, tuple):
+        return ", ".join(str(v) for v in value)
+    return to_cell(value)
+
+
+@xw.func(category=CATEGORY)
+@cell_errors
+def ASCENT_VERSION() -> Cell:
+    """Version of the ascent-xl package that computes the ASCENT_* functions."""
+    return ascent_xl.__version__
+
+
+UDFS = tuple(
+    f for name, f in sorted(globals().items()) if name.startswith("ASCENT_") and callable(f)
+)
+"""Every worksheet function in this module."""
