@@ -35,6 +35,10 @@ def atomic_write(path: str | os.PathLike[str], write: Callable[[Path], None], *,
             shutil.copy2(target, backup_path(target))
         if target.exists():
             shutil.copymode(target, tmp)
+        else:  # mkstemp makes 0600; a new file gets the usual permissions
+            umask = os.umask(0)
+            os.umask(umask)
+            os.chmod(tmp, 0o666 & ~umask)
         os.replace(tmp, target)
     except BaseException:
         tmp.unlink(missing_ok=True)

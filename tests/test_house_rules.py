@@ -26,9 +26,12 @@ def test_no_deal_number_outside_the_preset():
         with tokenize.open(path) as fh:
             for tok in tokenize.generate_tokens(fh.readline):
                 if tok.type == tokenize.NUMBER and not tok.string.lower().endswith("j"):
-                    if ast.literal_eval(tok.string) in DEAL_NUMBERS:
+                    if ast.literal_eval(tok.string) in DEAL_NUMBERS and "# not a deal term" not in tok.line:
                         offenders.append(f"{path.relative_to(PACKAGE)}:{tok.start[0]}: {tok.line.strip()}")
-    assert not offenders, "deal numbers in code:\n" + "\n".join(offenders)
+    assert not offenders, (
+        "deal numbers in code (move them to the preset; if one is not a deal term, e.g. a chart's "
+        "line width, say so with a '# not a deal term' comment on its line):\n" + "\n".join(offenders)
+    )
 
 
 def test_every_public_function_has_a_docstring():

@@ -1,0 +1,84 @@
+"""Commands of the Excel layer: ``template build``, ``refresh`` and ``new``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from ascent_xl.cli import cli
+from ascent_xl.errors import WorkbookError
+
+_FILE = click.Path(dir_okay=False, path_type=Path)
+
+
+@cli.group("template")
+def template_group() -> None:
+    """Build the deal-book template."""
+
+
+@template_group.command("build")
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("workbooks"),
+              show_default=True, help="Folder for ascent_advance_notes.xlsm / .xlsx.")
+@click.option("--xlsx-only", is_flag=True, help="Only the .xlsx twin (no VBA, no buttons).")
+def template_build(out_dir: Path, xlsx_only: bool) -> None:
+    """Build the template from code: the ASTI_2022 terms and the bundled example, refreshed once."""
+    from ascent_xl.excel.template import build_template
+
+    for path in build_template(out_dir, xlsm=not xlsx_only):
+        click.echo(f"wrote {path}")
+
+
+@template_group.command("render")
+@click.argument("book", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("docs"),
+              show_default=True, help="Folder for the PNG pages.")
+@click.option("--sheet", "sheets", multiple=True, default=("Summary",), show_default=True,
+              help="Sheet to render (repeat for several).")
+@click.option("--dpi", type=int, default=110, show_default=True)
+def template_render(book: Path, out_dir: Path, sheets: tuple[str, ...], dpi: int) -> None:
+    """Render sheets of a book to PNG with LibreOffice headless (needs libreoffice-calc-nogui
+    and poppler-utils): to look at a book, or to put a page in a report."""
+    from ascent_xl.excel.render import render_png
+
+    out_dir.mkdir(parents=True, exist_ok=True)
+    for path in render_png(book, out_dir, sheets=list(sheets), dpi=dpi):
+        click.echo(f"wrote {path}")
+
+
+@cli.command("refresh")
+@click.argument("book", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--out", "out", type=_FILE, help="Write the refreshed book here instead of in place.")
+def refresh_cmd(book: Path, out: Path | None) -> None:
+    """Refresh a deal book headless (no Excel): same result as its Refresh button.
+
+    The book is written to a temporary file and renamed into place; the previous version is kept
+    as BOOK.bak. On bad input nothing is written and every cell to fix is listed.
+    """
+    from ascent_xl.excel.workbook_io import refresh_file
+
+    result = refresh_file(book, out)
+    if not result.ok:
+        raise WorkbookError(f"{book.name}: {result.status} (the book was not changed)")
+    s = result.schedule
+    assert s is not None
+    total = s.summary().iloc[-1]
+    click.echo(f"refreshed {out or book}: {len(s.rows)} schedule rows; converted ${total['Principal Converted']:,.2f}, "
+               f"outstanding ${total['Principal Outstanding']:,.2f}; {len(s.flags)} covenant flags")
+    click.echo(result.status)
+
+
+@cli.command("new")
+@click.argument("dest", type=_FILE)
+@click.option("--terms", "terms_file", type=_FILE, help="Deal terms (.toml/.json); default ASTI_2022.")
+@click.option("--vwaps", "vwaps_file", type=_FILE, help="VWAP CSV; default the bundled example.")
+@click.option("--events", "events_file", type=_FILE, help="Events CSV; default the bundled example "
+              "(none when --vwaps is given).")
+def new_cmd(dest: Path, terms_file: Path | None, vwaps_file: Path | None, events_file: Path | None) -> None:
+    """Start a new deal book DEST (.xlsm with the Refresh button, or .xlsx) from your files."""
+    from ascent_xl.excel.workbook_io import new_deal_book
+
+    path = new_deal_book(dest, terms_file=terms_file, vwaps_file=vwaps_file, events_file=events_file)
+    click.echo(f"wrote {path}")
+    if path.suffix.lower() == ".xlsm":
+        click.echo(f"wrote {path.with_suffix('.py')} (keep it beside the book: the Refresh button runs it)")

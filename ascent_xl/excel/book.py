@@ -1,0 +1,254 @@
+"""One small interface over a workbook, with two implementations: openpyxl (headless refresh on
+Linux, CI, servers) and xlwings (the Refresh button in Excel). The refresh code talks only to
+:class:`BookIO`, so both paths read and write exactly the same cells.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from ascent_xl.errors import WorkbookError
+from ascent_xl.excel.layout import column_index, column_letter
+
+_REF = re.compile(r"^\$?([A-Z]+)\$?(\d+)(?::\$?([A-Z]+)\$?(\d+))?$")
+
+
+@dataclass(frozen=True)
+class TableRead:
+    """A table's header and body values, and where its header row sits (1-based row, column)."""
+
+    sheet: str
+    name: str
+    header: list[str]
+    rows: list[list[Any]]
+    header_row: int
+    first_col: int
+
+    def address(self, body_index: int, column: str) -> str:
+        """``Sheet!B14``: the cell of ``column`` in body row ``body_index`` (0-based)."""
+        j = self.header.index(column)
+        return f"{self.sheet}!{column_letter(self.first_col + j)}{self.header_row + 1 + body_index}"
+
+
+class BookIO(Protocol):
+    """What the refresh needs from a workbook."""
+
+    def sheet_names(self) -> list[str]:
+        """Titles of the sheets."""
+        ...
+
+    def read_table(self, sheet: str, table: str) -> TableRead:
+        """Header and body values of a table (ListObject)."""
+        ...
+
+    def write_table(self, sheet: str, table: str, rows: list[list[Any]], formats: dict[str, str]) -> None:
+        """Replace a table's body by ``rows`` (resizing it; the header stays), with number
+        formats by column name."""
+        ...
+
+    def read_cell(self, sheet: str, address: str) -> Any:
+        """One cell's value."""
+        ...
+
+    def write_cell(self, sheet: str, address: str, value: Any, number_format: str | None = None) -> None:
+        """Write one cell."""
+        ...
+
+
+def parse_ref(ref: str) -> tuple[int, int, int, int]:
+    """``A5:E30`` -> (first row, first column, last row, last column), 1-based."""
+    m = _REF.match(ref.replace("$", "").upper())
+    if not m:
+        raise WorkbookError(f"cannot read the range {ref!r}")
+    c1, r1, c2, r2 = m.group(1), int(m.group(2)), m.group(3) or m.group(1), int(m.group(4) or m.group(2))
+    return r1, column_index(c1), r2, column_index(c2)
+
+
+def _table_error(sheet: str, table: str, present: list[str]) -> WorkbookError:
+    found = ", ".join(present) or "none"
+    return WorkbookError(
+        f"{sheet}: no table named {table!r} (tables there: {found}); rename it back to {table} "
+        "(Table Design > Table Name) or copy the sheet from the template"
+    )
+
+
+def _sheet_error(sheet: str, present: list[str]) -> WorkbookError:
+    return WorkbookError(
+        f"no sheet named {sheet!r} (sheets: {', '.join(present)}); restore it from the template "
+        "or undo the rename"
+    )
+
+
+class OpenpyxlBook:
+    """:class:`BookIO` over an openpyxl Workbook (loaded with formulas, not cached values)."""
+
+    def __init__(self, workbook: Any) -> None:
+        self.wb = workbook
+
+    def sheet_names(self) -> list[str]:
+        """Titles of the sheets."""
+        return list(self.wb.sheetnames)
+
+    def _ws(self, sheet: str) -> Any:
+        if sheet not in self.wb.sheetnames:
+            raise _sheet_error(sheet, self.wb.sheetnames)
+        return self.wb[sheet]
+
+    def _table(self, sheet: str, table: str) -> Any:
+        ws = self._ws(sheet)
+        if table not in ws.tables:
+            raise _table_error(sheet, table, list(ws.tables.keys()))
+        return ws.tables[table]
+
+    def read_table(self, sheet: str, table: str) -> TableRead:
+        """Header and body values of a table."""
+        ws = self._ws(sheet)
+        r1, c1, r2, c2 = parse_ref(self._table(sheet, table).ref)
+        values = [list(r) for r in ws.iter_rows(min_row=r1, max_row=r2, min_col=c1, max_col=c2, values_only=True)]
+        header = [str(h).strip() if h is not None else "" for h in values[0]]
+        return TableRead(sheet, table, header, values[1:], r1, c1)
+
+    def write_table(self, sheet: str, table: str, rows: list[list[Any]], formats: dict[str, str]) -> None:
+        """Replace the body; clear cells of old rows below; resize the table."""
+        ws = self._ws(sheet)
+        tbl = self._table(sheet, table)
+        r1, c1, r2, c2 = parse_ref(tbl.ref)
+        header = [ws.cell(row=r1, column=c).value for c in range(c1, c2 + 1)]
+        body = rows or [[None] * len(header)]
+        for i, row in enumerate(body):
+            for j, value in enumerate(row):
+                cell = ws.cell(row=r1 + 1 + i, column=c1 + j, value=_plain(value))
+                fmt = formats.get(header[j])
+                if fmt:
+                    cell.number_format = fmt
+        last = r1 + len(body)
+        for r in range(last + 1, r2 + 1):
+            for c in range(c1, c2 + 1):
+                ws.cell(row=r, column=c).value = None
+        tbl.ref = f"{column_letter(c1)}{r1}:{column_letter(c2)}{last}"
+        if tbl.autoFilter is not None:
+            tbl.autoFilter.ref = tbl.ref
+        _fit_charts(ws, r1, c1, c2, last)
+
+    def read_cell(self, sheet: str, address: str) -> Any:
+        """One cell's value (a formula reads as its text)."""
+        return self._ws(sheet)[address].value
+
+    def write_cell(self, sheet: str, address: str, value: Any, number_format: str | None = None) -> None:
+        """Write one cell."""
+        cell = self._ws(sheet)[address]
+        cell.value = _plain(value)
+        if number_format:
+            cell.number_format = number_format
+
+
+_CHART_REF = re.compile(r"^(.*!)\$([A-Z]+)\$(\d+)(?::\$([A-Z]+)\$(\d+))?$")
+
+
+def _fit_charts(ws: Any, header_row: int, c1: int, c2: int, last: int) -> None:
+    """Point chart series that read a table's body at its current rows (Excel does this by
+    itself for charts on tables; openpyxl needs it done)."""
+    for chart in getattr(ws, "_charts", []):
+        for series in chart.series:
+            for ref in (series.val.numRef if series.val else None, series.cat.numRef if series.cat else None):
+                if ref is None or not ref.f:
+                    continue
+                m = _CHART_REF.match(ref.f)
+                if m and c1 <= column_index(m.group(2)) <= c2 and int(m.group(3)) == header_row + 1:
+                    ref.f = f"{m.group(1)}${m.group(2)}${header_row + 1}:${m.group(2)}${last}"
+
+
+class XlwingsBook:
+    """:class:`BookIO` over an xlwings Book (Excel running), or a stand-in with the same API:
+    ``book.sheets[name]``, ``sheet.tables[name]`` (``range``, ``header_row_range``,
+    ``data_body_range``, ``resize``), ``sheet.range(address)`` (``value``, ``clear_contents``,
+    ``number_format``)."""
+
+    def __init__(self, book: Any) -> None:
+        self.book = book
+
+    def sheet_names(self) -> list[str]:
+        """Titles of the sheets."""
+        return [s.name for s in self.book.sheets]
+
+    def _sheet(self, sheet: str) -> Any:
+        names = self.sheet_names()
+        if sheet not in names:
+            raise _sheet_error(sheet, names)
+        return self.book.sheets[sheet]
+
+    def _table(self, sheet: str, table: str) -> Any:
+        sh = self._sheet(sheet)
+        names = [t.name for t in sh.tables]
+        if table not in names:
+            raise _table_error(sheet, table, names)
+        return sh.tables[table]
+
+    def read_table(self, sheet: str, table: str) -> TableRead:
+        """Header and body values of a table."""
+        tbl = self._table(sheet, table)
+        header_range = tbl.header_row_range
+        header = [str(h).strip() if h is not None else "" for h in _as_row(header_range.value)]
+        body = tbl.data_body_range
+        rows = [] if body is None else _as_rows(body.value, len(header))
+        return TableRead(sheet, table, header, rows, header_range.row, header_range.column)
+
+    def write_table(self, sheet: str, table: str, rows: list[list[Any]], formats: dict[str, str]) -> None:
+        """Replace the body; clear cells of old rows below; resize the table."""
+        sh = self._sheet(sheet)
+        tbl = self._table(sheet, table)
+        head = tbl.header_row_range
+        header = [str(h) for h in _as_row(head.value)]
+        r1, c1, width = head.row, head.column, len(header)
+        old_last = tbl.range.last_cell.row
+        body = rows or [[None] * width]
+        last = r1 + len(body)
+        if old_last > last:
+            sh.range((last + 1, c1), (old_last, c1 + width - 1)).clear_contents()
+        tbl.resize(sh.range((r1, c1), (last, c1 + width - 1)))
+        sh.range((r1 + 1, c1)).value = [[_plain(v) for v in row] for row in body]
+        for j, name in enumerate(header):
+            fmt = formats.get(name)
+            if fmt:
+                sh.range((r1 + 1, c1 + j), (last, c1 + j)).number_format = fmt
+
+    def read_cell(self, sheet: str, address: str) -> Any:
+        """One cell's value."""
+        return self._sheet(sheet).range(address).value
+
+    def write_cell(self, sheet: str, address: str, value: Any, number_format: str | None = None) -> None:
+        """Write one cell."""
+        rng = self._sheet(sheet).range(address)
+        rng.value = _plain(value)
+        if number_format:
+            rng.number_format = number_format
+
+
+def _as_row(value: Any) -> list[Any]:
+    if isinstance(value, list):
+        return value[0] if value and isinstance(value[0], list) else value
+    return [value]
+
+
+def _as_rows(value: Any, width: int) -> list[list[Any]]:
+    if not isinstance(value, list):
+        return [[value]]
+    if value and isinstance(value[0], list):
+        return [list(r) for r in value]
+    return [list(value)] if width > 1 else [[v] for v in value]
+
+
+def _plain(value: Any) -> Any:
+    """A value a cell can hold: numpy scalars to Python, NaN to blank, datetime to date."""
+    if value is None:
+        return None
+    if hasattr(value, "item") and not isinstance(value, (str, bytes)):
+        value = value.item()
+    if isinstance(value, float) and value != value:
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date()
+    return value

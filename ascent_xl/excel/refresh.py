@@ -1,0 +1,311 @@
+"""Refresh a deal book: read its inputs (Inputs, VWAP, Events), run the engine, write its outputs
+(Schedule, Summary values, the price history behind the chart, Checks, the refresh stamp).
+
+The same code serves Excel (through xlwings) and headless runs (through openpyxl): it talks to a
+:class:`~ascent_xl.excel.book.BookIO`. It writes output areas only (see
+:mod:`ascent_xl.excel.layout`). When an input is bad it writes nothing but the status cell,
+which lists every problem found with its sheet and cell, and the last good results stay.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+from ascent_xl import __version__
+from ascent_xl.errors import AscentError, TermsError, WorkbookError
+from ascent_xl.events import Event, parse_events
+from ascent_xl.excel import layout as L
+from ascent_xl.excel.book import BookIO, TableRead
+from ascent_xl.excel.cells import is_blank, to_day, to_number
+from ascent_xl.excel.formats import PRICE, SCHEDULE_FORMATS, USD
+from ascent_xl.fees import deal_placement_fee, offering_proceeds
+from ascent_xl.ledger import SCHEDULE_COLUMNS, Schedule, run_ledger
+from ascent_xl.ledger.history import price_history
+from ascent_xl.market import MarketData
+from ascent_xl.terms import DealTerms
+
+MAX_LISTED = 8  # problems listed in the status cell; the rest are counted
+
+
+@dataclass
+class BookInputs:
+    """Everything the engine needs, read from the book, and a fingerprint of it."""
+
+    terms: DealTerms
+    market: MarketData
+    events: list[Event]
+    fingerprint: str
+
+
+@dataclass
+class RefreshResult:
+    """Outcome of a refresh: ``ok``, the problems found, and the engine's results when ok."""
+
+    ok: bool
+    problems: list[str] = field(default_factory=list)
+    schedule: Schedule | None = None
+    inputs: BookInputs | None = None
+    status: str = ""
+
+
+# ---------------------------------------------------------------------------------------------
+# reading
+
+
+def read_inputs(book: BookIO) -> BookInputs:
+    """Read and check the book's inputs; a :class:`WorkbookError` lists every problem found,
+    each naming its sheet and cell."""
+    problems: list[str] = []
+    terms = _collect(problems, lambda: read_terms(book))
+    market = _collect(problems, lambda: read_market(book, terms.calendar if terms else "XNAS"))
+    events = _collect(problems, lambda: read_events(book))
+    if problems:
+        raise WorkbookError(_summarise(problems))
+    assert terms is not None and market is not None and events is not None
+    return BookInputs(terms, market, events, _fingerprint(terms, market, events))
+
+
+def _collect(problems: list[str], read: Any) -> Any:
+    try:
+        return read()
+    except _Problems as exc:
+        problems.extend(exc.items)
+    except AscentError as exc:
+        problems.append(str(exc))
+    return None
+
+
+class _Problems(Exception):
+    def __init__(self, items: list[str]) -> None:
+        super().__init__("; ".join(items))
+        self.items = items
+
+
+def _check_header(table: TableRead, expected: tuple[str, ...]) -> None:
+    missing = [c for c in expected if c not in table.header]
+    if missing:
+        raise WorkbookError(
+            f"{table.sheet}: table {table.name} has no column {', '.join(missing)} "
+            f"(columns: {', '.join(table.header)}); restore the header {', '.join(expected)}"
+        )
+
+
+def read_terms(book: BookIO) -> DealTerms:
+    """The deal terms from the Inputs sheet's ``Terms`` table (Term and Value columns)."""
+    table = book.read_table(L.INPUTS, L.TERMS_TABLE)
+    _check_header(table, ("Term", "Value"))
+    flat: dict[str, Any] = {}
+    cells: dict[str, str] = {}
+    for i, row in enumerate(table.rows):
+        name = row[table.header.index("Term")]
+        if is_blank(name):
+            continue
+        name = str(name).strip()
+        if name in flat:
+            raise WorkbookError(f"{table.address(i, 'Term')}: term {name} appears twice; keep one row")
+        flat[name] = row[table.header.index("Value")]
+        cells[name] = table.address(i, "Value")
+    try:
+        return DealTerms.from_mapping(_nest(flat))
+    except TermsError as exc:
+        where = _term_cell(exc.field, cells)
+        raise WorkbookError(f"{where}: {exc}" if where else f"{L.INPUTS}: {exc}") from None
+
+
+def _nest(flat: dict[str, Any]) -> dict[str, Any]:
+    """``{"conversion.floor_price": 0.29}`` -> ``{"conversion": {"floor_price": 0.29}}``; notes
+    by name: ``notes.Registered.face`` -> ``{"notes": {"Registered": {"face": ...}}}``."""
+    out: dict[str, Any] = {}
+    for name, value in flat.items():
+        parts = name.split(".")
+        node = out
+        for p in parts[:-1]:
+            node = node.setdefault(p, {})
+            if not isinstance(node, dict):
+                raise WorkbookError(f"{L.INPUTS}: term {name} clashes with another term")
+        node[parts[-1]] = None if is_blank(value) else value
+    return out
+
+
+def _term_cell(field_name: str, cells: dict[str, str]) -> str | None:
+    if field_name in cells:
+        return cells[field_name]
+    matches = [c for name, c in cells.items() if name.startswith(field_name + ".") or field_name.startswith(name)]
+    return matches[0] if matches else None
+
+
+def read_market(book: BookIO, calendar: str) -> MarketData:
+    """The VWAP table (Date, VWAP, Dollar Volume, Market Cap) as market data; errors name cells."""
+    table = book.read_table(L.VWAP, L.VWAP_TABLE)
+    _check_header(table, ("Date", "VWAP"))
+    rows = _trim(table.rows)
+    problems: list[str] = []
+    dates: list[Any] = []
+    columns: dict[str, list[float | None]] = {c: [] for c in L.VWAP_COLUMNS[1:] if c in table.header}
+    labels = []
+    for i, row in enumerate(rows):
+        get = dict(zip(table.header, row, strict=False))
+        if all(is_blank(v) for v in row):
+            continue
+        try:
+            dates.append(to_day(get["Date"], table.address(i, "Date")).item())
+        except AscentError as exc:
+            problems.append(str(exc))
+            continue
+        labels.append(table.address(i, "Date"))
+        for col in columns:
+            value = get.get(col)
+            if is_blank(value):
+                columns[col].append(None)
+                continue
+            try:
+                x = to_number(value, table.address(i, col))
+            except AscentError as exc:
+                problems.append(f"{exc}; type a number or leave the cell blank")
+                columns[col].append(None)
+                continue
+            if (col == "VWAP" and x <= 0) or x < 0:
+                problems.append(f"{table.address(i, col)}: {col} {x:g} must be a positive number")
+            columns[col].append(x)
+        if len(problems) > MAX_LISTED:
+            break
+    if problems:
+        raise _Problems(problems)
+    return MarketData.from_arrays(
+        dates,
+        columns["VWAP"],
+        dollar_volume=columns.get("Dollar Volume"),
+        market_cap=columns.get("Market Cap"),
+        calendar=calendar,
+        labels=labels,
+    )
+
+
+def read_events(book: BookIO) -> list[Event]:
+    """The Events table as events; a bad row is named by its cell."""
+    table = book.read_table(L.EVENTS, L.EVENTS_TABLE)
+    _check_header(table, ("Date", "Event"))
+    rows = _trim(table.rows)
+    records, labels, cells = [], [], []
+    for i, row in enumerate(rows):
+        records.append({c: row[table.header.index(c)] if c in table.header else None for c in L.EVENTS_COLUMNS})
+        labels.append(table.address(i, "Date"))
+        cells.append({c: table.address(i, c) for c in L.EVENTS_COLUMNS if c in table.header})
+    problems = []
+    events: list[Event] = []
+    for rec, label, cell in zip(records, labels, cells, strict=True):
+        try:
+            events.extend(parse_events([rec], labels=[label], cells=[cell]))
+        except AscentError as exc:
+            problems.append(str(exc))
+    if problems:
+        raise _Problems(problems)
+    return events
+
+
+def _trim(rows: list[list[Any]]) -> list[list[Any]]:
+    """Rows without the blank ones at the end (a table often ends with an empty row)."""
+    end = len(rows)
+    while end and all(is_blank(v) for v in rows[end - 1]):
+        end -= 1
+    return rows[:end]
+
+
+def _fingerprint(terms: DealTerms, market: MarketData, events: list[Event]) -> str:
+    payload = json.dumps(
+        {
+            "terms": terms.to_mapping(),
+            "vwap": [str(market.dates[0]), market.vwap.tolist(),
+                     None if market.dollar_volume is None else market.dollar_volume.tolist(),
+                     None if market.market_cap is None else market.market_cap.tolist()],
+            "events": [[str(e.date), e.kind.value, e.note, e.amount, str(e.value)] for e in events],
+        },
+        default=str,
+        sort_keys=True,
+    )
+    return hashlib.sha256(payload.encode()).hexdigest()[:12]
+
+
+def _summarise(problems: list[str]) -> str:
+    listed = problems[:MAX_LISTED]
+    more = len(problems) - len(listed)
+    head = f"{len(problems)} problem{'s' if len(problems) > 1 else ''} - fix and refresh again: "
+    text = head + " | ".join(listed)
+    return text + (f" | and {more} more" if more > 0 else "")
+
+
+# ---------------------------------------------------------------------------------------------
+# computing and writing
+
+
+def compute(inputs: BookInputs) -> Schedule:
+    """Run the ledger on the book's inputs."""
+    return run_ledger(inputs.terms, inputs.events, inputs.market)
+
+
+def engine_values(inputs: BookInputs, schedule: Schedule) -> dict[str, Any]:
+    """The Summary's engine-written values by their layout key."""
+    fee = deal_placement_fee(inputs.terms)
+    proceeds = offering_proceeds(inputs.terms)
+    codes: dict[str, int] = {}
+    for f in schedule.flags:
+        codes[f.code] = codes.get(f.code, 0) + 1
+    flags = ", ".join(f"{code} {n}" for code, n in codes.items()) or "none"
+    return {
+        "deal": inputs.terms.name,
+        "gross": fee.gross_proceeds,
+        "fee": fee.total,
+        "before_expenses": proceeds.before_expenses,
+        "other_expenses": proceeds.other_expenses,
+        "net": proceeds.net,
+        "flags": flags,
+    }
+
+
+def write_outputs(book: BookIO, inputs: BookInputs, schedule: Schedule, *, now: dt.datetime | None = None) -> str:
+    """Write every output area; returns the refresh stamp text."""
+    rows = [[r[c] for c in SCHEDULE_COLUMNS] for r in schedule.rows]
+    book.write_table(L.SCHEDULE, L.SCHEDULE_TABLE, rows, SCHEDULE_FORMATS)
+    values = engine_values(inputs, schedule)
+    for i, (_, _, source) in enumerate(L.SUMMARY_VALUES):
+        kind, key = source.split(":", 1)
+        if kind == "engine":
+            value = values[key]
+            book.write_cell(L.SUMMARY, f"B{L.SUMMARY_FIRST_ROW + i}", value, USD if isinstance(value, float) else None)
+    history = price_history(schedule, inputs.market, inputs.events)
+    chart_formats = {c: PRICE for c in L.CHART_COLUMNS[1:]} | {"Date": SCHEDULE_FORMATS["Date"]}
+    book.write_table(L.SUMMARY, L.CHART_TABLE, history.rows(), chart_formats)
+    latest = max(n.maturity for n in schedule.notes.values())
+    book.write_cell(*L.LATEST_MATURITY_CELL, latest, SCHEDULE_FORMATS["Date"])
+    moment = (now or dt.datetime.now(dt.timezone.utc)).strftime("%Y-%m-%d %H:%M UTC")
+    stamp = f"Refreshed {moment} by ascent-xl {__version__}; inputs {inputs.fingerprint}"
+    book.write_cell(*L.CELLS[L.STAMP], stamp)
+    book.write_cell(*L.CELLS[L.INPUT_HASH], inputs.fingerprint)
+    book.write_cell(*L.CELLS[L.STATUS], "OK")
+    return stamp
+
+
+def refresh_book(book: BookIO, *, now: dt.datetime | None = None) -> RefreshResult:
+    """Read, compute, write. On bad input only the status cell is written (with every problem
+    found) and the previous results stay; on success every output is rewritten."""
+    try:
+        inputs = read_inputs(book)
+        schedule = compute(inputs)
+    except WorkbookError as exc:
+        return _failed(book, str(exc))
+    except AscentError as exc:
+        return _failed(book, f"1 problem - fix and refresh again: {exc}")
+    stamp = write_outputs(book, inputs, schedule, now=now)
+    return RefreshResult(True, [], schedule, inputs, stamp)
+
+
+def _failed(book: BookIO, message: str) -> RefreshResult:
+    try:
+        book.write_cell(*L.CELLS[L.STATUS], message)
+    except WorkbookError:
+        pass  # the Summary sheet itself is gone; the message is returned all the same
+    return RefreshResult(False, [message], None, None, message)

@@ -1,0 +1,574 @@
+"""Build the deal-book template: ``workbooks/ascent_advance_notes.xlsm`` (xlwings' own VBA
+project, Refresh buttons) and its ``.xlsx`` twin without macros.
+
+The book follows the FAST / ICAEW conventions finance teams expect: separate input, calculation,
+output and check sheets; inputs in blue on pale yellow, never written by code; units beside every
+number; one formula per column; no deal numbers inside formulas (they use the Inputs' defined
+names); a Checks sheet with a master check shown on every sheet; a Guide.
+
+The shipped files are this module's output after one refresh on the bundled example, so they
+open with the schedule, summary and chart filled in.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import types
+import typing
+from pathlib import Path
+from typing import Any
+
+from ascent_xl import __version__
+from ascent_xl.events import USER_KINDS, Event, EventKind, events_to_rows
+from ascent_xl.excel import layout as L
+from ascent_xl.excel.book import OpenpyxlBook
+from ascent_xl.excel.formats import DATE, PERCENT, PRICE, SHARES, USD, USD_WHOLE
+from ascent_xl.excel.refresh import refresh_book
+from ascent_xl.ledger import SCHEDULE_COLUMNS
+from ascent_xl.market import MarketData
+from ascent_xl.terms import DealTerms
+
+INPUT_FONT = "0000FF"
+INPUT_FILL = "FFF2CC"
+TITLE_COLOR = "1F3864"
+NOTE_COLOR = "595959"
+HEADER_ROW = L.TABLE_HEADER_ROW
+
+# Number format of a term's value cell, by its unit.
+_UNIT_FORMATS = {
+    "USD": USD,
+    "USD/share": PRICE,
+    "fraction": PERCENT,
+    "fraction/yr": "0.000%",
+    "x principal": "0.00%",
+    "x shares": '0.00"x"',
+    "shares": SHARES,
+    "date": DATE,
+}
+
+GUIDE_LINES = (
+    "How to use this book",
+    "1. Inputs: the deal's terms, one per row (blue cells). Units are in column C; hover a cell for its range.",
+    "2. VWAP: paste the daily VWAPs as traded (not split-adjusted), one row per trading day; dollar volume "
+    "and market cap if you have them (for the leak-out and the equity conditions).",
+    "3. Events: one row per event - Date, Event (pick from the list), Note, Amount, Value. Interest dates "
+    "and maturities are added by the engine.",
+    "4. Press Refresh on the Summary or Schedule sheet (Excel with xlwings), or run "
+    "`ascent-xl refresh THIS_BOOK.xlsm` on any machine with Python.",
+    "5. Read Summary and Schedule. The master check (row 3 of every sheet) must be TRUE; Checks says why not.",
+    "6. Conversions prices any notice with live ASCENT_* formulas on the Inputs terms; the Schedule also "
+    "applies amendments, splits, resets and the ownership cap.",
+    "If a refresh finds a problem, Summary!B4 lists each cell to fix and the previous results stay.",
+    "Refresh writes only the Schedule, the Summary values and chart data, the Checks fingerprint and the "
+    "status; it never changes an input cell.",
+)
+
+
+# ---------------------------------------------------------------------------------------------
+# public entry points
+
+
+def build_template(out_dir: str | os.PathLike[str], *, terms: DealTerms | None = None,
+                   market: MarketData | None = None, events: list[Event] | None = None,
+                   name: str = L.TEMPLATE_NAME, xlsm: bool = True, xlsx: bool = True) -> list[Path]:
+    """Build the deal book (``NAME.xlsm`` with VBA and buttons, and/or ``NAME.xlsx``) in
+    ``out_dir`` from ``terms``, ``market`` and ``events`` (default: the bundled example), refresh
+    it once and return the paths written. Files are written atomically."""
+    from ascent_xl.fileio import atomic_write
+    from ascent_xl.presets import ASTI_2022
+    from ascent_xl.samples import SAMPLE_EVENTS, data_path, sample_market
+
+    terms = terms or ASTI_2022
+    market = market or sample_market()
+    if events is None:
+        from ascent_xl.events import events_from_csv
+
+        events = events_from_csv(data_path(SAMPLE_EVENTS))
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    written = []
+    if xlsx:
+        wb = _new_workbook()
+        fill_book(wb, terms, market, events)
+        _refresh_or_raise(wb)
+        written.append(atomic_write(out / f"{name}.xlsx", lambda tmp: wb.save(tmp)))
+    if xlsm:
+        from ascent_xl.excel import vba
+
+        path = out / f"{name}.xlsm"
+
+        def write_xlsm(tmp: Path) -> None:
+            vba.base_xlsm(tmp, overwrite=True)
+            vba.configure(tmp, udf_modules="ascent_xl.excel.udfs")
+            wb = _load(tmp, keep_vba=True)
+            # The quickstart's first sheet carries a VBA document module: keep it as the Guide.
+            first = wb.worksheets[0]
+            if first.title != L.CONF:
+                first.title = L.GUIDE
+            fill_book(wb, terms, market, events)
+            _conf_notes(wb[L.CONF])
+            _refresh_or_raise(wb)
+            wb.save(tmp)
+            vba.add_buttons(tmp, [vba.Button(sheet, "Refresh", "SampleCall", anchor) for sheet, anchor in BUTTONS])
+
+        written.append(atomic_write(path, write_xlsm))
+        write_entry_module(out, name)
+    return written
+
+
+BUTTONS = ((L.SUMMARY, "D3"), (L.SCHEDULE, "D3"))
+"""Sheets with a Refresh button, and the cell it sits on (it covers two columns)."""
+
+
+def write_entry_module(folder: str | os.PathLike[str], book_stem: str) -> Path:
+    """Write ``BOOK_STEM.py`` beside the book: xlwings' ``SampleCall`` macro (the Refresh button)
+    imports the module named like the workbook and calls its ``main()``."""
+    path = Path(folder) / f"{book_stem}.py"
+    path.write_text(
+        f'"""Refresh button of {book_stem}.xlsm: xlwings runs main() (generated by ascent-xl)."""\n\n'
+        "from ascent_xl.excel.macros import main\n\n"
+        '__all__ = ["main"]\n',
+        encoding="utf-8",
+    )
+    return path
+
+
+def fill_book(wb: Any, terms: DealTerms, market: MarketData, events: list[Event]) -> None:
+    """Lay out every sheet of the deal book on an openpyxl workbook (sheets are added in order,
+    before an existing ``xlwings.conf`` sheet)."""
+    for index, title in enumerate(L.SHEETS):
+        if title not in wb.sheetnames:
+            wb.create_sheet(title, index)
+        wb.move_sheet(title, offset=index - wb.sheetnames.index(title))
+    _guide(wb[L.GUIDE], terms)
+    _inputs(wb, wb[L.INPUTS], terms)
+    _vwap(wb[L.VWAP], market)
+    _events(wb[L.EVENTS], events)
+    _schedule(wb[L.SCHEDULE])
+    _conversions(wb[L.CONVERSIONS], events)
+    _summary(wb, wb[L.SUMMARY])
+    _checks(wb, wb[L.CHECKS])
+    _valuation(wb[L.VALUATION])
+    wb.active = 0
+
+
+# ---------------------------------------------------------------------------------------------
+# sheets
+
+
+def _guide(ws: Any, terms: DealTerms) -> None:
+    _title(ws, "Ascent advance notes - deal book", f"{terms.name} ({terms.issuer}). ascent-xl {__version__}.")
+    for i, line in enumerate(GUIDE_LINES):
+        cell = ws.cell(row=5 + i, column=1, value=line)
+        if i == 0:
+            cell.font = _font(bold=True, size=12, color=TITLE_COLOR)
+    row = 6 + len(GUIDE_LINES)
+    ws.cell(row=row, column=1, value="Cell styles").font = _font(bold=True)
+    sample = ws.cell(row=row + 1, column=1, value="Input: type here")
+    _style_input(sample)
+    ws.cell(row=row + 2, column=1, value="Output: written by Refresh or a formula - do not type here")
+    ws.cell(row=row + 3, column=1, value="Check: TRUE is good, FALSE needs a look at Checks")
+    ws.column_dimensions["A"].width = 120
+
+
+def _inputs(wb: Any, ws: Any, terms: DealTerms) -> None:
+    from openpyxl.workbook.defined_name import DefinedName
+
+    _title(ws, "Inputs: deal terms", "Blue cells are inputs (the ASTI_2022 preset to start). Money in USD, "
+           "prices in USD/share, rates and percentages as %. Refresh never writes here.")
+    rows = []
+    for name, value in terms.flat().items():
+        unit, doc = DealTerms.describe(name)
+        rows.append([name, _term_cell(value), unit, doc])
+    _table(ws, L.TERMS_TABLE, L.TERMS_COLUMNS, rows, widths=(38, 32, 14, 70))
+    for i, (name, value, unit, _) in enumerate(rows):
+        r = HEADER_ROW + 1 + i
+        cell = ws.cell(row=r, column=2)
+        _style_input(cell)
+        fmt = _UNIT_FORMATS.get(unit)
+        if fmt and not isinstance(value, (str, bool)) and value is not None:
+            cell.number_format = fmt
+        _validate_term(ws, cell, name)
+        wb.defined_names[L.term_defined_name(name)] = DefinedName(
+            L.term_defined_name(name), attr_text=f"'{L.INPUTS}'!$B${r}")
+
+
+def _vwap(ws: Any, market: MarketData) -> None:
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    _title(ws, "VWAP: daily market data", "One row per trading day, VWAPs as traded (not split-adjusted). "
+           "Dollar volume and market cap (USD) feed the leak-out and equity-condition checks.")
+    frame = market.to_frame()
+    rows = []
+    for rec in frame.itertuples(index=False):
+        values = [None if v != v else float(v) for v in rec[1:]]
+        rows.append([rec[0].date(), *values, *[None] * (3 - len(values))])
+    _table(ws, L.VWAP_TABLE, L.VWAP_COLUMNS, rows, widths=(12, 12, 16, 18))
+    formats = {1: DATE, 2: "$0.0000", 3: USD_WHOLE, 4: USD_WHOLE}
+    last = HEADER_ROW + max(len(rows), 1)
+    for r in range(HEADER_ROW + 1, last + 1):
+        for c, fmt in formats.items():
+            cell = ws.cell(row=r, column=c)
+            cell.number_format = fmt
+            _style_input(cell)
+    dates = DataValidation(type="date", operator="greaterThan", formula1="36526", allow_blank=True,
+                           errorTitle="Date", error="Type a date (a trading day), e.g. 2023-01-10")
+    price = DataValidation(type="decimal", operator="greaterThan", formula1="0", allow_blank=True,
+                           errorTitle="VWAP", error="A VWAP is a positive price in USD per share")
+    amounts = DataValidation(type="decimal", operator="greaterThanOrEqual", formula1="0", allow_blank=True,
+                             errorTitle="Amount", error="Dollar volume and market cap are USD amounts, zero or more")
+    for dv, col in ((dates, "A"), (price, "B"), (amounts, "C"), (amounts, "D")):
+        dv.add(f"{col}{HEADER_ROW + 1}:{col}{HEADER_ROW + 5000}")
+    for dv in (dates, price, amounts):
+        ws.add_data_validation(dv)
+
+
+def _events(ws: Any, events: list[Event]) -> None:
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    _title(ws, "Events: what happened or is planned", "Amount: USD principal (or shares for sales, "
+           "issues, warrant exercises). Value: see the Guide; e.g. Split 1:200, Amendment floor_price = 0.20, "
+           "Default redeem / reset.")
+    rows = [list(r) for r in events_to_rows(sorted(events, key=lambda e: e.sort_key))]
+    _table(ws, L.EVENTS_TABLE, L.EVENTS_COLUMNS, rows, widths=(12, 20, 18, 16, 28))
+    last = HEADER_ROW + max(len(rows), 1)
+    for r in range(HEADER_ROW + 1, last + 1):
+        for c in range(1, 6):
+            _style_input(ws.cell(row=r, column=c))
+        ws.cell(row=r, column=1).number_format = DATE
+        ws.cell(row=r, column=4).number_format = '#,##0.00;[Red]-#,##0.00'
+    kinds = DataValidation(type="list", formula1='"' + ",".join(USER_KINDS) + '"', allow_blank=True,
+                           errorTitle="Event", error="Pick an event kind from the list")
+    kinds.add(f"B{HEADER_ROW + 1}:B{HEADER_ROW + 2000}")
+    dates = DataValidation(type="date", operator="greaterThan", formula1="36526", allow_blank=True,
+                           errorTitle="Date", error="Type the event's date")
+    dates.add(f"A{HEADER_ROW + 1}:A{HEADER_ROW + 2000}")
+    amounts = DataValidation(type="decimal", operator="greaterThanOrEqual", formula1="0", allow_blank=True,
+                             errorTitle="Amount", error="Amounts are positive numbers (USD or shares)")
+    amounts.add(f"D{HEADER_ROW + 1}:D{HEADER_ROW + 2000}")
+    for dv in (kinds, dates, amounts):
+        ws.add_data_validation(dv)
+
+
+def _schedule(ws: Any) -> None:
+    _title(ws, "Schedule: the deal's ledger", "Written by Refresh: one row per entry, money in USD, prices "
+           "in USD/share as of the row's date. Flags name covenant and limit breaches.")
+    widths = [12, 18, 16] + [15] * (len(SCHEDULE_COLUMNS) - 6) + [60, 60, 12]
+    _table(ws, L.SCHEDULE_TABLE, SCHEDULE_COLUMNS, [], widths=widths, style="TableStyleMedium2")
+    ws.freeze_panes = ws.cell(row=HEADER_ROW + 1, column=4)
+
+
+def _conversions(ws: Any, events: list[Event]) -> None:
+    _title(ws, "Conversions: price any notice", "Type a notice date (a trading day) and an amount in blue; "
+           "the other columns are live ASCENT_* formulas on the Inputs terms and the VWAP sheet. "
+           "The Schedule also applies amendments, splits, resets and the ownership cap.")
+    first_change = min((e.date for e in events if e.kind in (EventKind.AMENDMENT, EventKind.SPLIT)), default=dt.date.max)
+    notices = [(e.date, e.amount) for e in events if e.kind is EventKind.CONVERSION and e.date < first_change]
+    rows = []
+    for i, (day, amount) in enumerate(notices or [(None, None)]):
+        r = HEADER_ROW + 1 + i
+        rows.append([day, amount, *conversion_formulas(r)])
+    _table(ws, L.CONVERSIONS_TABLE, L.CONVERSION_COLUMNS, rows, widths=(13, 15, 14, 16, 17, 12, 14, 16))
+    for i in range(len(rows)):
+        r = HEADER_ROW + 1 + i
+        for c, fmt in ((1, DATE), (2, USD), (3, PRICE), (4, PRICE), (5, PRICE), (7, SHARES), (8, USD)):
+            ws.cell(row=r, column=c).number_format = fmt
+        _style_input(ws.cell(row=r, column=1))
+        _style_input(ws.cell(row=r, column=2))
+
+
+def conversion_formulas(row: int) -> list[str]:
+    """The formula columns of one Conversions row (notice date in A, amount in B)."""
+    d, v = "VWAP[Date]", "VWAP[VWAP]"
+    alt_args = "conversion_alternate_price_discount,conversion_alternate_price_days,conversion_alternate_price_lowest"
+    return [
+        "=conversion_fixed_price",
+        f"=ASCENT_ALTERNATE_CONVERSION_PRICE({d},{v},A{row},{alt_args})",
+        f"=ASCENT_CONVERSION_PRICE(C{row},{d},{v},A{row},conversion_floor_price,{alt_args})",
+        f"=MIN(C{row},D{row})<conversion_floor_price",
+        f"=ASCENT_CONVERSION_SHARES(B{row},C{row},{d},{v},A{row},conversion_floor_price,conversion_share_rounding)",
+        f"=ASCENT_FLOOR_PAYMENT(B{row},C{row},{d},{v},A{row},conversion_floor_price)",
+    ]
+
+
+def _summary(wb: Any, ws: Any) -> None:
+    from openpyxl.workbook.defined_name import DefinedName
+
+    _title(ws, "Summary", "Totals from the Schedule (formulas) and the offering's fees (written by Refresh).")
+    ws.cell(row=4, column=1, value="Status").font = _font(bold=True)
+    ws.cell(row=5, column=1, value="Last refresh").font = _font(bold=True)
+    ws["B4"] = "not refreshed yet"
+    for name, (sheet, cell) in L.CELLS.items():
+        wb.defined_names[name] = DefinedName(name, attr_text=f"'{sheet}'!${cell[0]}${cell[1:]}")
+    formats = {"Shares issued on conversion": SHARES, "Shares outstanding": SHARES, "Holder ownership": PERCENT,
+               "Deal": None, "Covenant flags": None}
+    for i, (label, name, source) in enumerate(L.SUMMARY_VALUES):
+        r = L.SUMMARY_FIRST_ROW + i
+        ws.cell(row=r, column=1, value=label)
+        kind, body = source.split(":", 1)
+        value_cell = ws.cell(row=r, column=2, value=f"={body}" if kind == "formula" else None)
+        value_cell.number_format = formats.get(label, USD) or "General"
+        ws.cell(row=r, column=3, value="formula" if kind == "formula" else "Refresh").font = _font(italic=True, color=NOTE_COLOR)
+        wb.defined_names[name] = DefinedName(name, attr_text=f"'{L.SUMMARY}'!$B${r}")
+    ws.column_dimensions["A"].width = 30
+    ws.column_dimensions["B"].width = 44
+    ws.column_dimensions["C"].width = 10
+    start = L.column_index(L.CHART_FIRST_COLUMN)
+    _table(ws, L.CHART_TABLE, L.CHART_COLUMNS, [], widths=(12, 11, 15, 13, 12, 17), first_col=start,
+           style="TableStyleLight9")
+    ws.cell(row=4, column=start, value="Price history (restated to the latest share basis)").font = _font(bold=True)
+    _chart(ws, start)
+
+
+def _chart(ws: Any, start: int) -> None:
+    from openpyxl.chart import LineChart, Reference
+    from openpyxl.chart.axis import DateAxis
+
+    chart = LineChart()
+    chart.title = "Conversion price, VWAP and floor (USD/share, restated for splits)"
+    chart.height, chart.width = 10, 24
+    chart.y_axis.title = "USD per share"
+    chart.y_axis.number_format = '"$"#,##0.00'
+    chart.x_axis = DateAxis(crossAx=100)
+    chart.x_axis.number_format = "mmm yy"
+    chart.x_axis.majorTimeUnit = "months"
+    chart.x_axis.majorUnit = 2
+    chart.x_axis.title = None
+    first, last = HEADER_ROW, HEADER_ROW + 1
+    for offset in (1, 5, 4):  # VWAP, Conversion Price, Floor Price
+        col = start + offset
+        chart.add_data(Reference(ws, min_col=col, min_row=first, max_row=last), titles_from_data=True)
+    chart.set_categories(Reference(ws, min_col=start, min_row=first + 1, max_row=last))
+    for s in chart.series:
+        s.smooth = False
+        s.graphicalProperties.line.width = 15000
+    chart.series[2].graphicalProperties.line.dashStyle = "dash"
+    chart.legend.position = "b"
+    chart.y_axis.scaling.logBase = 10  # prices span decades around a reverse split
+    chart.y_axis.majorGridlines = None
+    top = L.SUMMARY_FIRST_ROW + len(L.SUMMARY_VALUES) + 2
+    ws.add_chart(chart, f"A{top}")
+    ws.print_area = f"A1:E{top + 21}"  # key figures and the chart; the price history is data
+    ws.page_setup.fitToHeight = 1
+
+
+def _checks(wb: Any, ws: Any) -> None:
+    from openpyxl.formatting.rule import CellIsRule
+    from openpyxl.styles import PatternFill
+    from openpyxl.workbook.defined_name import DefinedName
+
+    _title(ws, "Checks", "Each check is a formula over the Schedule; the master check is their AND and "
+           "shows in row 3 of every sheet.")
+    first = L.CHECKS_FIRST_ROW
+    last = first + len(L.CHECK_ROWS) - 1
+    ws[L.MASTER_CELL[1]] = f"=AND(B{first}:B{last})"
+    wb.defined_names[L.MASTER_CHECK] = DefinedName(L.MASTER_CHECK, attr_text=f"'{L.CHECKS}'!$B$3")
+    ws.cell(row=4, column=1, value="Input fingerprint").font = _font(bold=True)
+    ws.cell(row=first - 1, column=1, value="Check").font = _font(bold=True)
+    ws.cell(row=first - 1, column=2, value="Result").font = _font(bold=True)
+    ws.cell(row=first - 1, column=3, value="What it tests").font = _font(bold=True)
+    for i, (label, what, formula) in enumerate(L.CHECK_ROWS):
+        ws.cell(row=first + i, column=1, value=label)
+        ws.cell(row=first + i, column=2, value=f"={formula}")
+        ws.cell(row=first + i, column=3, value=what)
+    sheet, cell = L.LATEST_MATURITY_CELL
+    ws.cell(row=int(cell[1:]), column=1, value="Latest maturity (written by Refresh)")
+    ws[cell].number_format = DATE
+    wb.defined_names[L.LATEST_MATURITY] = DefinedName(L.LATEST_MATURITY, attr_text=f"'{sheet}'!${cell[0]}${cell[1:]}")
+    green, red = PatternFill("solid", fgColor="C6EFCE"), PatternFill("solid", fgColor="FFC7CE")
+    ws.conditional_formatting.add(f"B{first}:B{last}", CellIsRule(operator="equal", formula=["TRUE"], fill=green))
+    ws.conditional_formatting.add(f"B{first}:B{last}", CellIsRule(operator="equal", formula=["FALSE"], fill=red))
+    ws.column_dimensions["A"].width = 36
+    ws.column_dimensions["B"].width = 16
+    ws.column_dimensions["C"].width = 60
+
+
+def _conf_notes(ws: Any) -> None:
+    """Notes beside xlwings' settings (xlwings reads only columns A and B, from A1 down)."""
+    notes = (
+        "xlwings reads the settings in columns A and B, from A1 down without blank rows.",
+        "UDF Modules names the module with the ASCENT_* functions; leave it as it is.",
+        "To use a Python other than the xlwings add-in's, add a row below the last one:",
+        "  Interpreter_Win | C:\\Users\\you\\ascent\\.venv\\Scripts\\python.exe   (Windows)",
+        "  Interpreter_Mac | /Users/you/ascent/.venv/bin/python   (macOS)",
+        "Keep the file DEAL.py written beside this book: the Refresh button runs its main().",
+    )
+    for i, text in enumerate(notes, start=1):
+        ws.cell(row=i, column=4, value=text).font = _font(italic=True, color=NOTE_COLOR)
+    ws.column_dimensions["A"].width = 18
+    ws.column_dimensions["B"].width = 26
+
+
+def _valuation(ws: Any) -> None:
+    _title(ws, "Valuation", "Fair value and dilution by Monte Carlo: run `ascent-xl value` "
+           "(written here by a valuation refresh).")
+
+
+# ---------------------------------------------------------------------------------------------
+# building blocks
+
+
+def _new_workbook() -> Any:
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    wb.remove(wb.active)
+    return wb
+
+
+def _load(path: Path, *, keep_vba: bool) -> Any:
+    from ascent_xl.excel.safety import open_workbook
+
+    return open_workbook(path, keep_vba=keep_vba)
+
+
+def _refresh_or_raise(wb: Any) -> None:
+    result = refresh_book(OpenpyxlBook(wb))
+    if not result.ok:
+        from ascent_xl.errors import WorkbookError
+
+        raise WorkbookError(f"the new book does not refresh: {result.status}")
+
+
+def _title(ws: Any, title: str, note: str) -> None:
+    from openpyxl.formatting.rule import CellIsRule
+    from openpyxl.styles import PatternFill
+
+    ws["A1"] = title
+    ws["A1"].font = _font(bold=True, size=14, color=TITLE_COLOR)
+    ws["A2"] = note
+    ws["A2"].font = _font(italic=True, color=NOTE_COLOR)
+    row = L.MASTER_CHECK_ROW
+    ws.cell(row=row, column=1, value="Master check").font = _font(bold=True)
+    if ws.title != L.CHECKS:
+        ws.cell(row=row, column=2, value=f"={L.MASTER_CHECK}")
+    green, red = PatternFill("solid", fgColor="C6EFCE"), PatternFill("solid", fgColor="FFC7CE")
+    ws.conditional_formatting.add(f"B{row}", CellIsRule(operator="equal", formula=["TRUE"], fill=green))
+    ws.conditional_formatting.add(f"B{row}", CellIsRule(operator="equal", formula=["FALSE"], fill=red))
+    ws.sheet_view.showGridLines = False
+    _page_setup(ws)
+
+
+def _page_setup(ws: Any) -> None:
+    """Print landscape, one page wide, with the table header repeated on every page."""
+    from openpyxl.worksheet.properties import PageSetupProperties
+
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    if ws.title in (L.INPUTS, L.VWAP, L.EVENTS, L.SCHEDULE, L.CONVERSIONS):
+        ws.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
+    ws.print_options.horizontalCentered = True
+    ws.page_margins.left = ws.page_margins.right = 0.4
+    ws.oddFooter.center.text = "&A - page &P of &N"
+
+
+def _table(ws: Any, name: str, columns: tuple[str, ...], rows: list[list[Any]], *, widths: Any,
+           first_col: int = 1, style: str = "TableStyleMedium9") -> None:
+    from openpyxl.styles import Alignment, PatternFill
+    from openpyxl.worksheet.table import Table, TableStyleInfo
+
+    header_fill = PatternFill("solid", fgColor=TITLE_COLOR)  # explicit, so every viewer shows it
+    for j, col in enumerate(columns):
+        cell = ws.cell(row=HEADER_ROW, column=first_col + j, value=col)
+        cell.alignment = Alignment(wrap_text=True, vertical="center", horizontal="center")
+        cell.font = _font(bold=True, color="FFFFFF")
+        cell.fill = header_fill
+    body = rows or [[None] * len(columns)]
+    for i, row in enumerate(body):
+        for j, value in enumerate(row):
+            ws.cell(row=HEADER_ROW + 1 + i, column=first_col + j, value=value)
+    last_col = L.column_letter(first_col + len(columns) - 1)
+    ref = f"{L.column_letter(first_col)}{HEADER_ROW}:{last_col}{HEADER_ROW + len(body)}"
+    table = Table(displayName=name, ref=ref)
+    table.tableStyleInfo = TableStyleInfo(name=style, showRowStripes=True)
+    ws.add_table(table)
+    for j, w in enumerate(widths):
+        ws.column_dimensions[L.column_letter(first_col + j)].width = w
+    ws.row_dimensions[HEADER_ROW].height = 30
+    if first_col == 1:
+        ws.freeze_panes = ws.cell(row=HEADER_ROW + 1, column=1)
+
+
+def _style_input(cell: Any) -> None:
+    from openpyxl.styles import PatternFill
+
+    cell.font = _font(color=INPUT_FONT)
+    cell.fill = PatternFill("solid", fgColor=INPUT_FILL)
+
+
+def _font(**kw: Any) -> Any:
+    from openpyxl.styles import Font
+
+    return Font(name="Calibri", size=kw.pop("size", 11), **kw)
+
+
+def _term_cell(value: Any) -> Any:
+    if isinstance(value, tuple):
+        return ", ".join(str(v) for v in value)
+    return value
+
+
+def _validate_term(ws: Any, cell: Any, name: str) -> None:
+    """Data validation for one term's value cell, from the field's type and range."""
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    found = DealTerms.term_field(name)
+    if found is None:
+        return
+    f, hint = found
+    meta = f.metadata
+    origin = typing.get_origin(hint)
+    if origin in (typing.Union, types.UnionType):
+        hint = next(a for a in typing.get_args(hint) if a is not type(None))
+        origin = typing.get_origin(hint)
+    dv = None
+    if origin is typing.Literal:
+        dv = DataValidation(type="list", formula1='"' + ",".join(map(str, typing.get_args(hint))) + '"')
+    elif hint is bool:
+        dv = DataValidation(type="list", formula1='"TRUE,FALSE"')
+    elif hint is dt.date:
+        dv = DataValidation(type="date", operator="greaterThan", formula1="36526")
+    elif hint in (int, float):
+        kind = "whole" if hint is int else "decimal"
+        lo = meta.get("ge") if meta.get("ge") is not None else meta.get("gt")
+        hi = meta.get("le") if meta.get("le") is not None else meta.get("lt")
+        if lo is not None and hi is not None:
+            dv = DataValidation(type=kind, operator="between", formula1=str(lo), formula2=str(hi))
+        elif lo is not None:
+            dv = DataValidation(type=kind, operator="greaterThanOrEqual", formula1=str(lo))
+    if dv is None:
+        return
+    unit = meta.get("unit", "")
+    dv.error = f"{name}: {meta.get('doc', '')} ({unit}). {meta.get('hint', '')}".strip()
+    dv.errorTitle = "ascent-xl input"
+    dv.prompt = f"{meta.get('doc', '')} [{unit}]"
+    dv.showInputMessage = True
+    dv.allow_blank = name.endswith("fixed_price")
+    dv.add(cell.coordinate)
+    ws.add_data_validation(dv)
+
+
+def _field_of(name: str) -> tuple[Any, Any]:
+    klass: type = DealTerms
+    parts = name.split(".")
+    while parts:
+        head = parts.pop(0)
+        f = next((x for x in fields(klass) if x.name == head), None)  # type: ignore[arg-type]
+        if f is None:
+            return None, None
+        hint = typing.get_type_hints(klass)[head]
+        if head == "notes":
+            parts.pop(0)
+            klass = NoteTerms
+            continue
+        if isinstance(hint, type) and issubclass(hint, Terms):
+            klass = hint
+            continue
+        return f, hint
+    return None, None
+
+

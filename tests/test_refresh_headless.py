@@ -1,0 +1,205 @@
+"""Headless refresh of a deal book (openpyxl): results match the engine, inputs never change,
+bad input is reported by cell and nothing is written."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+
+import pytest
+from click.testing import CliRunner
+
+from ascent_xl.cli import _register, cli
+from ascent_xl.errors import WorkbookError
+from ascent_xl.events import events_from_csv
+from ascent_xl.excel import layout as L
+from ascent_xl.excel.template import build_template
+from ascent_xl.excel.workbook_io import new_deal_book, refresh_file
+from ascent_xl.fileio import backup_path
+from ascent_xl.ledger import SCHEDULE_COLUMNS, run_ledger
+from ascent_xl.presets import ASTI_2022
+from ascent_xl.samples import SAMPLE_EVENTS, data_path, sample_market
+
+from book_helpers import copy_book, input_cells, load, table_records
+
+_register()
+
+
+@pytest.fixture(scope="module")
+def template(tmp_path_factory):
+    out = tmp_path_factory.mktemp("template")
+    return build_template(out, xlsm=False)[0]
+
+
+@pytest.fixture()
+def book(template, tmp_path):
+    return copy_book(template, tmp_path)
+
+
+@pytest.fixture(scope="module")
+def engine():
+    return run_ledger(ASTI_2022, events_from_csv(data_path(SAMPLE_EVENTS)), sample_market())
+
+
+def test_refresh_writes_the_engines_schedule_and_summary(book, engine):
+    result = refresh_file(book)
+    assert result.ok, result.status
+    wb = load(book)
+    rows = table_records(wb, L.SCHEDULE, L.SCHEDULE_TABLE)
+    assert len(rows) == len(engine.rows)
+    for got, want in zip(rows, engine.rows, strict=True):
+        assert got["Source"].startswith("Events!A") or got["Source"] in ("auto", "terms")
+        for col in SCHEDULE_COLUMNS:
+            if col == "Source":
+                continue  # the book names its own cells; the engine run named the CSV's lines
+            g, w = got[col], want[col]
+            if isinstance(w, float):
+                assert g == pytest.approx(w, abs=1e-9), (col, want["Date"])
+            elif isinstance(w, dt.date):
+                assert g.date() == w
+            else:
+                assert g == w, (col, want["Date"])
+    ws = wb[L.SUMMARY]
+    values = {label: ws.cell(row=L.SUMMARY_FIRST_ROW + i, column=2).value for i, (label, *_) in enumerate(L.SUMMARY_VALUES)}
+    assert values["Placement fee"] == 700_000 and values["Proceeds before expenses"] == 10_550_000
+    assert values["Net proceeds"] == 9_901_000 and values["Deal"] == ASTI_2022.name
+    assert ws["B4"].value == "OK" and ws["B5"].value.startswith("Refreshed ")
+    assert wb[L.CHECKS]["B4"].value == result.inputs.fingerprint
+    history = table_records(wb, L.SUMMARY, L.CHART_TABLE)
+    assert len(history) > 350 and history[-1]["Floor Price"] == pytest.approx(40.0)
+
+
+def test_refresh_changes_no_input_cell_and_keeps_a_backup(book):
+    before = input_cells(load(book))
+    original = book.read_bytes()
+    assert refresh_file(book).ok
+    assert input_cells(load(book)) == before
+    assert backup_path(book).read_bytes() == original
+
+
+def test_refresh_to_another_file_leaves_the_source_alone(book, tmp_path):
+    original = book.read_bytes()
+    out = tmp_path / "out.xlsx"
+    assert refresh_file(book, out).ok
+    assert book.read_bytes() == original and out.exists()
+    with pytest.raises(WorkbookError, match="keep the extension .xlsx"):
+        refresh_file(book, tmp_path / "out.xlsm")
+
+
+def _edit(path, edit):
+    wb = load(path)
+    edit(wb)
+    wb.save(path)
+    return path.read_bytes()
+
+
+def _refuse(book, edit, *messages):
+    before = _edit(book, edit)
+    result = refresh_file(book)
+    assert not result.ok
+    for m in messages:
+        assert m in result.status, result.status
+    assert book.read_bytes() == before, "nothing written on bad input"
+    assert not backup_path(book).exists()
+    return result
+
+
+def test_text_in_a_vwap_cell_names_the_cell(book):
+    _refuse(book, lambda wb: wb[L.VWAP].__setitem__("B14", "abc"),
+            "VWAP!B14", "'abc' is not a number")
+
+
+def test_several_problems_are_listed_together(book):
+    def edit(wb):
+        wb[L.VWAP]["B14"] = "abc"
+        wb[L.VWAP]["B20"] = -2
+        wb[L.EVENTS]["B8"] = "Convertion"
+    result = _refuse(book, edit, "3 problems", "VWAP!B14", "VWAP!B20", "Events!B8", "unknown event 'Convertion'")
+    assert result.status.count("|") == 2
+
+
+def test_a_missing_trading_day_names_the_event_and_the_day(book):
+    wb = load(book)
+    gap = next(r for r in range(6, 400) if wb[L.VWAP].cell(row=r, column=1).value.date() == dt.date(2023, 1, 13))
+    event = next(r for r in range(6, 100) if wb[L.EVENTS].cell(row=r, column=1).value.date() == dt.date(2023, 1, 24))
+
+    def edit(wb):
+        ws = wb[L.VWAP]
+        last = ws.max_row
+        for r in range(gap, last):  # delete the row of 2023-01-13 by shifting the rest up
+            for c in range(1, 5):
+                ws.cell(row=r, column=c).value = ws.cell(row=r + 1, column=c).value
+        for c in range(1, 5):
+            ws.cell(row=last, column=c).value = None
+    _refuse(book, edit, f"Events!A{event} (2023-01-24, Conversion)", "VWAP missing for 2023-01-13")
+
+
+def test_an_unknown_event_names_its_cell(book):
+    _refuse(book, lambda wb: wb[L.EVENTS].__setitem__("B9", "Amend floor"), "Events!B9", "unknown event 'Amend floor'")
+
+
+def test_a_bad_term_names_its_cell(book):
+    wb = load(book)
+    row = next(r for r in range(6, 200) if wb[L.INPUTS].cell(row=r, column=1).value == "conversion.floor_price")
+    _refuse(book, lambda wb: wb[L.INPUTS].__setitem__(f"B{row}", -1),
+            f"Inputs!B{row}", "conversion.floor_price: -1 USD/share must be above 0")
+
+
+def test_a_deleted_sheet_and_a_renamed_table(book, tmp_path):
+    _refuse(book, lambda wb: wb.remove(wb[L.VWAP]), "no sheet named 'VWAP'", "restore it from the template")
+    other = copy_book(book, tmp_path, "other.xlsx")
+    shutil.copy(book, other)
+
+
+def test_a_renamed_table(template, tmp_path):
+    book = copy_book(template, tmp_path)
+
+    def rename(wb):
+        ws = wb[L.EVENTS]
+        t = ws.tables[L.EVENTS_TABLE]
+        del ws.tables[L.EVENTS_TABLE]
+        t.displayName = t.name = "Events2"
+        ws.add_table(t)
+    _refuse(book, rename, "Events: no table named 'Events' (tables there: Events2)", "rename it back")
+
+
+def test_locked_and_corrupt_files_are_refused(book, tmp_path):
+    lock = book.parent / f"~${book.name}"
+    lock.write_bytes(b"owner")
+    before = book.read_bytes()
+    with pytest.raises(WorkbookError, match="(?i)excel"):
+        refresh_file(book)
+    lock.unlink()
+    assert book.read_bytes() == before
+    corrupt = tmp_path / "corrupt.xlsx"
+    corrupt.write_bytes(before[: len(before) // 2])
+    with pytest.raises(WorkbookError, match="corrupt.xlsx"):
+        refresh_file(corrupt)
+    assert corrupt.read_bytes() == before[: len(before) // 2]
+
+
+def test_cli_refresh_and_new(book, tmp_path):
+    r = CliRunner().invoke(cli, ["refresh", str(book)])
+    assert r.exit_code == 0 and "refreshed" in r.output and "Refreshed " in r.output
+    _edit(book, lambda wb: wb[L.VWAP].__setitem__("B14", "abc"))
+    r = CliRunner().invoke(cli, ["refresh", str(book)])
+    assert r.exit_code == 2 and "VWAP!B14" in r.output and "the book was not changed" in r.output
+    dest = tmp_path / "deal.xlsx"
+    r = CliRunner().invoke(cli, ["new", str(dest)])
+    assert r.exit_code == 0 and dest.exists()
+    r = CliRunner().invoke(cli, ["new", str(dest)])
+    assert r.exit_code == 2 and "exists already" in r.output
+
+
+def test_new_book_from_the_users_files(tmp_path):
+    vwaps = tmp_path / "v.csv"
+    sample_market().to_frame().assign(Date=lambda f: f["Date"].dt.date).to_csv(vwaps, index=False)
+    terms = tmp_path / "t.toml"
+    terms.write_text('base = "ASTI_2022"\nname = "My deal"\n')
+    events = tmp_path / "e.csv"
+    events.write_text("Date,Event,Note,Amount,Value\n2023-01-10,Conversion,Registered,100000,\n")
+    dest = new_deal_book(tmp_path / "mine.xlsx", terms_file=terms, vwaps_file=vwaps, events_file=events)
+    wb = load(dest)
+    rows = table_records(wb, L.SCHEDULE, L.SCHEDULE_TABLE)
+    assert [r["Event"] for r in rows if r["Event"] == "Conversion"] == ["Conversion"]
+    assert wb[L.SUMMARY].cell(row=L.SUMMARY_FIRST_ROW, column=2).value == "My deal"

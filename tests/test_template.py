@@ -1,0 +1,159 @@
+"""The shipped template: built by code, refreshed, recalculated by a real spreadsheet engine
+(LibreOffice headless) for the native formulas and by pycel for the ASCENT_* cells, and read back
+against the engine."""
+
+from __future__ import annotations
+
+
+import pytest
+
+from ascent_xl.events import events_from_csv
+from ascent_xl.excel import layout as L
+from ascent_xl.excel import vba
+from ascent_xl.excel.template import build_template, conversion_formulas
+from ascent_xl.ledger import run_ledger
+from ascent_xl.presets import ASTI_2022
+from ascent_xl.pricing import quote_conversion
+from ascent_xl.samples import SAMPLE_EVENTS, data_path, sample_market
+
+from book_helpers import load, table_records
+from excel_helpers import require_soffice
+
+pytestmark = pytest.mark.filterwarnings("ignore::UserWarning")
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    out = tmp_path_factory.mktemp("workbooks")
+    xlsx, xlsm = build_template(out)
+    return {"xlsx": xlsx, "xlsm": xlsm, "dir": out}
+
+
+@pytest.fixture(scope="module")
+def engine():
+    return run_ledger(ASTI_2022, events_from_csv(data_path(SAMPLE_EVENTS)), sample_market())
+
+
+def test_the_book_has_its_sheets_tables_names_and_validation(built):
+    wb = load(built["xlsm"])
+    assert wb.sheetnames == [*L.SHEETS, L.CONF]
+    assert wb.vba_archive is not None
+    for sheet, table in ((L.INPUTS, L.TERMS_TABLE), (L.VWAP, L.VWAP_TABLE), (L.EVENTS, L.EVENTS_TABLE),
+                         (L.SCHEDULE, L.SCHEDULE_TABLE), (L.CONVERSIONS, L.CONVERSIONS_TABLE),
+                         (L.SUMMARY, L.CHART_TABLE)):
+        assert table in wb[sheet].tables, (sheet, table)
+    names = set(wb.defined_names.keys())
+    for term in ASTI_2022.flat():
+        assert L.term_defined_name(term) in names
+    assert {L.MASTER_CHECK, L.STATUS, L.STAMP, L.INPUT_HASH, L.LATEST_MATURITY} <= names
+    kinds = [dv for dv in wb[L.EVENTS].data_validations.dataValidation if dv.type == "list"]
+    assert kinds and "Conversion" in kinds[0].formula1 and "Split" in kinds[0].formula1
+    assert len(wb[L.INPUTS].data_validations.dataValidation) >= 60
+    assert vba.read_xlwings_config(built["xlsm"])["UDF Modules"] == "ascent_xl.excel.udfs"
+    assert {b["sheet"] for b in vba.list_buttons(built["xlsm"])} == {L.SUMMARY, L.SCHEDULE}
+    assert all(b["macro"] == "SampleCall" for b in vba.list_buttons(built["xlsm"]))
+    assert "Sub SampleCall" in "".join(vba.vba_modules(built["xlsm"]).values())
+    assert (built["dir"] / "ascent_advance_notes.py").read_text().count("from ascent_xl.excel.macros import main")
+
+
+def test_no_deal_number_inside_a_formula(built):
+    wb = load(built["xlsx"])
+    deal = ("0.925", "0.075", "0.29", "3.93042", "0.0499", "0.045", "1.2", "12500000")
+    for ws in wb.worksheets:
+        for row in ws.iter_rows():
+            for cell in row:
+                if isinstance(cell.value, str) and cell.value.startswith("="):
+                    assert not any(x in cell.value for x in deal), (ws.title, cell.coordinate, cell.value)
+
+
+def test_the_shipped_book_holds_the_refreshed_schedule(built, engine):
+    wb = load(built["xlsx"])
+    rows = table_records(wb, L.SCHEDULE, L.SCHEDULE_TABLE)
+    assert len(rows) == len(engine.rows)
+    assert sum(r["Principal Converted"] or 0 for r in rows) == pytest.approx(2_796_212)
+    assert wb[L.SUMMARY]["B4"].value == "OK"
+
+
+@pytest.mark.libreoffice
+def test_libreoffice_recalculates_summary_and_checks_like_the_engine(built, engine, tmp_path):
+    require_soffice()
+    from ascent_xl.excel.recalc import read_values, recalculate
+
+    out = recalculate(built["xlsx"], tmp_path)
+    cells = {label: f"{L.SUMMARY}!B{L.SUMMARY_FIRST_ROW + i}" for i, (label, _, _) in enumerate(L.SUMMARY_VALUES)}
+    checks = {label: f"{L.CHECKS}!B{L.CHECKS_FIRST_ROW + i}" for i, (label, _, _) in enumerate(L.CHECK_ROWS)}
+    got = read_values(out, [*cells.values(), *checks.values(), "Checks!B3", "Summary!B3", "Inputs!B3"])
+    total = engine.summary().iloc[-1]
+    want = {
+        "Principal issued": total["Principal Issued"],
+        "Principal converted": total["Principal Converted"],
+        "Principal repaid in cash": total["Principal Repaid"],
+        "Principal outstanding": total["Principal Outstanding"],
+        "Shares issued on conversion": total["Shares Issued"],
+        "Floor payments": total["Floor Payments"],
+        "Interest paid in cash": total["Interest Paid Cash"],
+        "Interest paid in kind": total["Interest PIK"],
+        "Default amounts": total["Default Amounts"],
+        "Cash paid to holders": sum(r["Cash Paid"] or 0 for r in engine.rows),
+        "Shares outstanding": engine.state.shares_outstanding,
+        "Holder ownership": engine.state.holder_ownership,
+        "Placement fee": 700_000,
+        "Net proceeds": 9_901_000,
+    }
+    for label, value in want.items():
+        assert got[cells[label]] == pytest.approx(value, abs=0.005), label
+    for label, cell in checks.items():
+        assert got[cell] is True, label
+    assert got["Checks!B3"] is True and got["Summary!B3"] is True and got["Inputs!B3"] is True
+
+
+def test_conversions_sheet_ascent_cells_evaluate_like_the_engine(built):
+    from ascent_xl.excel.evaluate import evaluate
+
+    wb = load(built["xlsx"])
+    rows = table_records(wb, L.CONVERSIONS, L.CONVERSIONS_TABLE)
+    assert len(rows) >= 5 and rows[1]["Fixed Price"] == conversion_formulas(L.TABLE_HEADER_ROW + 2)[0]
+    market = sample_market()
+    refs = []
+    for i in range(len(rows)):
+        r = L.TABLE_HEADER_ROW + 1 + i
+        refs += [f"{L.CONVERSIONS}!{c}{r}" for c in "CDEFGH"]
+    values = evaluate(built["xlsx"], refs)
+    for i, row in enumerate(rows):
+        q = quote_conversion(ASTI_2022, market, notice_date=row["Notice Date"].date(), amount=row["Amount"])
+        fixed, alt, price, binds, shares, pay = values[6 * i: 6 * i + 6]
+        assert fixed == q.fixed_price and alt == pytest.approx(q.alternate_price, rel=1e-12)
+        assert price == pytest.approx(q.conversion_price, rel=1e-12) and bool(binds) == q.floor_binds
+        assert shares == q.shares and pay == pytest.approx(q.floor_payment)
+    assert any(bool(v) for v in values[3::6]), "one notice where the floor binds"
+
+
+def test_refreshed_xlsm_keeps_its_vba_and_buttons(built, tmp_path):
+    from ascent_xl.excel.workbook_io import refresh_file
+
+    book = tmp_path / "deal.xlsm"
+    book.write_bytes(built["xlsm"].read_bytes())
+    result = refresh_file(book)
+    assert result.ok
+    assert len(vba.list_buttons(book)) == 2 and "Sub SampleCall" in "".join(vba.vba_modules(book).values())
+    assert load(book)[L.SUMMARY]["B5"].value.startswith("Refreshed 20")
+
+
+def test_the_shipped_template_is_the_builders_output(built):
+    """workbooks/ holds exactly what `ascent-xl template build` makes now (the refresh stamp
+    aside): a stale shipped book fails here."""
+    from pathlib import Path
+
+    shipped_dir = Path(__file__).resolve().parents[1] / "workbooks"
+    for suffix in ("xlsx", "xlsm"):
+        shipped, fresh = load(shipped_dir / f"ascent_advance_notes.{suffix}"), load(built[suffix])
+        assert shipped.sheetnames == fresh.sheetnames
+        for ws in fresh.worksheets:
+            other = shipped[ws.title]
+            assert other.max_row == ws.max_row and other.max_column == ws.max_column, ws.title
+            for row in ws.iter_rows():
+                for cell in row:
+                    if (ws.title, cell.coordinate) == (L.SUMMARY, "B5"):
+                        continue  # the refresh stamp carries the build time
+                    assert other[cell.coordinate].value == cell.value, (ws.title, cell.coordinate)
+    assert (shipped_dir / "ascent_advance_notes.py").read_text() == (built["dir"] / "ascent_advance_notes.py").read_text()
