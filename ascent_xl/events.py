@@ -46,7 +46,9 @@ from dataclasses import dataclass
 from enum import Enum
 from typing import TYPE_CHECKING, Any
 
+from ascent_xl.csvfile import read_csv
 from ascent_xl.errors import LedgerError
+from ascent_xl.money import parse_number
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -206,31 +208,16 @@ def events_from_frame(frame: pd.DataFrame) -> list[Event]:
 def events_from_csv(path: str | os.PathLike[str]) -> list[Event]:
     """Events from a CSV file with a header row; ``#`` lines are comments. Messages name the
     file and its line numbers."""
-    import csv
-
-    name = os.fspath(path)
-    try:
-        with open(path, newline="", encoding="utf-8-sig") as fh:
-            numbered = [(i + 1, line) for i, line in enumerate(fh)]
-    except FileNotFoundError:
-        raise LedgerError(f"events file not found: {name}") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise LedgerError(f"cannot read events file {name}: {exc}") from None
-    lines = [(n, line) for n, line in numbered if line.strip() and not line.lstrip().startswith("#")]
-    if not lines:
-        raise LedgerError(f"{name}: empty; expected a header {','.join(COLUMNS)}")
-    parsed = list(csv.reader([line for _, line in lines]))
-    header = [h.strip().lower() for h in parsed[0]]
+    table = read_csv(path, what="events file", error=LedgerError, expected=",".join(COLUMNS))
+    header = [h.strip().lower() for h in table.header]
     for need in ("date", "event"):
         if need not in header:
-            raise LedgerError(f"{name} line {lines[0][0]}: the header must name {', '.join(COLUMNS)}")
-    records = []
-    for row in parsed[1:]:
-        records.append({c: (row[header.index(c.lower())] if c.lower() in header and header.index(c.lower()) < len(row) else None) for c in COLUMNS})
-    try:
-        return parse_events(records, labels=[f"{os.path.basename(name)} line {n}" for n, _ in lines[1:]])
-    except LedgerError:
-        raise
+            raise LedgerError(f"{table.name} line {table.header_line}: the header must name {', '.join(COLUMNS)}")
+    where = {c: header.index(c.lower()) for c in COLUMNS if c.lower() in header}
+    records = [{c: (row[where[c]] if c in where and where[c] < len(row) else None) for c in COLUMNS}
+               for row in table.rows]
+    base = os.path.basename(table.name)
+    return parse_events(records, labels=[f"{base} line {n}" for n in table.lines])
 
 
 def events_to_rows(events: Iterable[Event]) -> list[list[Any]]:
@@ -304,16 +291,9 @@ def _to_date(value: Any, label: str) -> dt.date:
 
 
 def _to_number(value: Any, what: str) -> float:
-    if isinstance(value, bool):
+    x = parse_number(value)
+    if x is None:
         raise LedgerError(f"{what} {value!r} is not a number")
-    if isinstance(value, (int, float)):
-        x = float(value)
-    else:
-        text = str(value).strip().replace(",", "").replace("$", "")
-        try:
-            x = float(text)
-        except ValueError:
-            raise LedgerError(f"{what} {value!r} is not a number") from None
     if not math.isfinite(x):
         raise LedgerError(f"{what} is not a finite number")
     return x

@@ -21,7 +21,9 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from ascent_xl.calendar import TradingCalendar, as_day, as_days, day_text, trading_calendar
+from ascent_xl.csvfile import read_csv
 from ascent_xl.errors import MarketDataError
+from ascent_xl.money import parse_number
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -182,38 +184,21 @@ class MarketData:
     def from_csv(cls, path: str | os.PathLike[str], *, calendar: str | TradingCalendar = "XNAS") -> MarketData:
         """Read a CSV file with a header (``Date,VWAP[,Dollar Volume,Market Cap]``); lines that
         start with ``#`` and blank lines are skipped. Errors name the file and line number."""
-        import csv
-
-        name = os.fspath(path)
-        try:
-            with open(path, newline="", encoding="utf-8-sig") as fh:
-                numbered = [(i + 1, line) for i, line in enumerate(fh)]
-        except FileNotFoundError:
-            raise MarketDataError(f"VWAP file not found: {name}") from None
-        except (OSError, UnicodeDecodeError) as exc:
-            raise MarketDataError(f"cannot read VWAP file {name}: {exc}") from None
-        rows = [(n, line) for n, line in numbered if line.strip() and not line.lstrip().startswith("#")]
-        if not rows:
-            raise MarketDataError(f"{name}: empty; expected a header Date,VWAP and one row per day")
-        parsed = list(csv.reader([line for _, line in rows]))
-        header, body = parsed[0], parsed[1:]
+        table = read_csv(path, what="VWAP file", error=MarketDataError, expected="Date,VWAP")
         cols: dict[str, int] = {}
-        for i, col in enumerate(header):
+        for i, col in enumerate(table.header):
             key = _COLUMN_ALIASES.get(_column_key(col))
             if key and key not in cols:
                 cols[key] = i
         for need in ("date", "vwap"):
             if need not in cols:
                 raise MarketDataError(
-                    f"{name} line {rows[0][0]}: no {need.upper() if need == 'vwap' else 'Date'} column "
-                    f"in the header {header}; the header must name Date and VWAP"
+                    f"{table.name} line {table.header_line}: no {need.upper() if need == 'vwap' else 'Date'} "
+                    f"column in the header {table.header}; the header must name Date and VWAP"
                 )
 
         def column(key: str) -> list[Any] | None:
-            if key not in cols:
-                return None
-            j = cols[key]
-            return [r[j] if j < len(r) else "" for r in body]
+            return table.column(cols[key]) if key in cols else None
 
         try:
             return cls.from_arrays(
@@ -222,10 +207,10 @@ class MarketData:
                 dollar_volume=column("dollar_volume"),
                 market_cap=column("market_cap"),
                 calendar=calendar,
-                labels=[f"line {n}" for n, _ in rows[1:]],
+                labels=[f"line {n}" for n in table.lines],
             )
         except MarketDataError as exc:
-            raise MarketDataError(f"{name}: {exc}") from None
+            raise MarketDataError(f"{table.name}: {exc}") from None
 
     @classmethod
     def from_lists(
@@ -502,17 +487,14 @@ def _numbers(
             out[i] = np.nan
         elif isinstance(v, bool):
             raise MarketDataError(f"{names[i]} ({day_text(days[i])}): {what} {v!r} is not a number")
-        elif isinstance(v, (int, float, np.integer, np.floating)):
-            out[i] = float(v)
         else:
-            text = str(v).strip().replace(",", "").replace("$", "")
-            try:
-                out[i] = float(text)
-            except ValueError:
+            x = parse_number(v)
+            if x is None:
                 raise MarketDataError(
                     f"{names[i]} ({day_text(days[i])}): {what} {v!r} is not a number; "
                     "type a number or leave the cell blank"
-                ) from None
+                )
+            out[i] = x
     if np.isinf(out).any():
         i = int(np.argmax(np.isinf(out)))
         raise MarketDataError(f"{names[i]} ({day_text(days[i])}): {what} is infinite")

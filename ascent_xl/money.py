@@ -74,6 +74,29 @@ def round_shares(shares: float | np.ndarray, rounding: str) -> int | np.ndarray:
     return int(out) if np.ndim(out) == 0 else out.astype(np.int64)
 
 
+def parse_number(value: object) -> float | None:
+    """A number from a cell or file value: numbers as they are; text such as ``"1,250.50"``,
+    ``"$3.15"`` or ``"4.5%"`` (0.045) read; anything else (including booleans) None.
+
+    Examples
+    --------
+    >>> parse_number("$1,250.50"), parse_number("4.5%"), parse_number("abc")
+    (1250.5, 0.045, None)
+    """
+    if isinstance(value, bool) or value is None:
+        return None
+    if isinstance(value, (int, float, np.integer, np.floating)):
+        return float(value)
+    text = str(value).strip().replace(",", "").replace("$", "")
+    scale = 1.0
+    if text.endswith("%"):
+        text, scale = text[:-1], 0.01
+    try:
+        return float(text) * scale
+    except ValueError:
+        return None
+
+
 def check_amount(value: float, name: str, *, allow_zero: bool = False) -> float:
     """``value`` as a float, or an :class:`InputError` naming ``name`` when it is not a positive
     (or, with ``allow_zero``, non-negative) finite number."""

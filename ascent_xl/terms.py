@@ -29,6 +29,7 @@ from dataclasses import MISSING, dataclass, field, fields
 from typing import Any, Literal, TypeVar
 
 from ascent_xl.errors import TermsError
+from ascent_xl.money import parse_number
 
 Rounding = Literal["up", "down", "nearest"]
 DayCountName = Literal["30/360", "30E/360", "ACT/365", "ACT/360"]
@@ -708,20 +709,10 @@ def _coerce(value: Any, hint: Any, base: Any = MISSING) -> Any:
 
 
 def _number(value: Any) -> float:
-    if isinstance(value, bool):
+    x = parse_number(value)
+    if x is None:
         raise TermsError("", f"{value!r} is not a number")
-    if isinstance(value, (int, float)):
-        return float(value)
-    if isinstance(value, str):
-        text = value.strip().replace(",", "").replace("$", "")
-        scale = 1.0
-        if text.endswith("%"):
-            text, scale = text[:-1], 0.01
-        try:
-            return float(text) * scale
-        except ValueError:
-            pass
-    raise TermsError("", f"{value!r} is not a number")
+    return x
 
 
 def _date(value: Any) -> dt.date:

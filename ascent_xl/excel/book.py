@@ -120,7 +120,7 @@ class OpenpyxlBook:
         body = rows or [[None] * len(header)]
         for i, row in enumerate(body):
             for j, value in enumerate(row):
-                cell = ws.cell(row=r1 + 1 + i, column=c1 + j, value=_plain(value))
+                cell = ws.cell(row=r1 + 1 + i, column=c1 + j, value=cell_value(value))
                 fmt = formats.get(header[j])
                 if fmt:
                     cell.number_format = fmt
@@ -140,7 +140,7 @@ class OpenpyxlBook:
     def write_cell(self, sheet: str, address: str, value: Any, number_format: str | None = None) -> None:
         """Write one cell."""
         cell = self._ws(sheet)[address]
-        cell.value = _plain(value)
+        cell.value = cell_value(value)
         if number_format:
             cell.number_format = number_format
 
@@ -209,7 +209,7 @@ class XlwingsBook:
         if old_last > last:
             sh.range((last + 1, c1), (old_last, c1 + width - 1)).clear_contents()
         tbl.resize(sh.range((r1, c1), (last, c1 + width - 1)))
-        sh.range((r1 + 1, c1)).value = [[_plain(v) for v in row] for row in body]
+        sh.range((r1 + 1, c1)).value = [[cell_value(v) for v in row] for row in body]
         for j, name in enumerate(header):
             fmt = formats.get(name)
             if fmt:
@@ -222,7 +222,7 @@ class XlwingsBook:
     def write_cell(self, sheet: str, address: str, value: Any, number_format: str | None = None) -> None:
         """Write one cell."""
         rng = self._sheet(sheet).range(address)
-        rng.value = _plain(value)
+        rng.value = cell_value(value)
         if number_format:
             rng.number_format = number_format
 
@@ -241,7 +241,7 @@ def _as_rows(value: Any, width: int) -> list[list[Any]]:
     return [list(value)] if width > 1 else [[v] for v in value]
 
 
-def _plain(value: Any) -> Any:
+def cell_value(value: Any) -> Any:
     """A value a cell can hold: numpy scalars to Python, NaN to blank, datetime to date."""
     if value is None:
         return None

@@ -43,6 +43,7 @@ from ascent_xl.errors import AscentError, InputError, TermsError
 from ascent_xl.events import COLUMNS as EVENT_COLUMNS
 from ascent_xl.events import Event, parse_events
 from ascent_xl.market import MarketData
+from ascent_xl.money import parse_number
 from ascent_xl.terms import DealTerms, resolve_term_name
 
 Cell = Any
@@ -309,23 +310,12 @@ def to_number(value: Cell, name: str, default: float | None = None) -> float:
     if isinstance(value, (int, float, np.integer, np.floating)):
         x = float(value)
     else:
-        x = _parse_number(value)
+        x = parse_number(value)
         if x is None:
             raise CellError(f"{name} {value!r} is not a number")
     if not math.isfinite(x):
         raise CellError(f"{name} is not a finite number")
     return x
-
-
-def _parse_number(value: Any) -> float | None:
-    text = str(value).strip().replace(",", "").replace("$", "")
-    scale = 1.0
-    if text.endswith("%"):
-        text, scale = text[:-1], 0.01
-    try:
-        return float(text) * scale
-    except ValueError:
-        return None
 
 
 def to_whole(value: Cell, name: str, default: int | None = None) -> int:
@@ -395,7 +385,7 @@ def to_floats(values: Sequence[Any], name: str, *, rows: Sequence[int] | None = 
             elif isinstance(v, (int, float, np.integer, np.floating)):
                 out[i] = float(v)
             else:
-                x = _parse_number(v)
+                x = parse_number(v)
                 if x is None:
                     raise CellError(f"{labels[i]}: {v!r} is not a number")
                 out[i] = x
@@ -419,6 +409,13 @@ def to_cell(value: Any) -> Any:
     if type(value) is dt.date:
         return dt.datetime(value.year, value.month, value.day)
     return value
+
+
+def term_cell(value: Any) -> Any:
+    """A term's value as a cell: a list of values as text (``3, 6, 9, 12``), a date as a date."""
+    if isinstance(value, tuple):
+        return ", ".join(str(v) for v in value)
+    return to_cell(value)
 
 
 def to_column(values: Sequence[Any] | np.ndarray) -> list[list[Any]]:
@@ -580,7 +577,7 @@ def _is_header(first: list[Any]) -> bool:
         return False
     except CellError:
         pass
-    return all(is_blank(v) or (isinstance(v, str) and _parse_number(v) is None) for v in values)
+    return all(is_blank(v) or (isinstance(v, str) and parse_number(v) is None) for v in values)
 
 
 def clear_market_cache() -> None:

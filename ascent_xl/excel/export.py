@@ -3,11 +3,11 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import os
 from pathlib import Path
 from typing import Any
 
+from ascent_xl.excel.book import cell_value
 from ascent_xl.excel.formats import SCHEDULE_FORMATS, SUMMARY_FORMATS, column_width
 from ascent_xl.fileio import atomic_write
 from ascent_xl.ledger.schedule import SCHEDULE_COLUMNS, SUMMARY_COLUMNS, Schedule
@@ -27,7 +27,7 @@ def write_rows(ws: Any, columns: tuple[str, ...], rows: list[dict[str, Any]], fo
         ws.column_dimensions[get_column_letter(j)].width = column_width(name, formats.get(name))
     for i, row in enumerate(rows, start_row + 1):
         for j, name in enumerate(columns, 1):
-            value = _cell_value(row.get(name))
+            value = cell_value(row.get(name))
             cell = ws.cell(row=i, column=j, value=value)
             fmt = formats.get(name)
             if fmt and value is not None:
@@ -35,18 +35,6 @@ def write_rows(ws: Any, columns: tuple[str, ...], rows: list[dict[str, Any]], fo
     ws.freeze_panes = ws.cell(row=start_row + 1, column=4)
     last = get_column_letter(len(columns))
     ws.auto_filter.ref = f"A{start_row}:{last}{start_row + max(len(rows), 1)}"
-
-
-def _cell_value(value: Any) -> Any:
-    if value is None:
-        return None
-    if hasattr(value, "item") and not isinstance(value, (str, bytes)):
-        value = value.item()
-    if isinstance(value, float) and value != value:
-        return None
-    if isinstance(value, dt.datetime):
-        return value.date()
-    return value
 
 
 def export_schedule_xlsx(schedule: Schedule, path: str | os.PathLike[str]) -> Path:

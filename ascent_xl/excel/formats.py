@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ascent_xl.ledger.schedule import MONEY_COLUMNS
+from ascent_xl.ledger.schedule import SCHEDULE_COLUMN_KINDS
 
 USD = '"$"#,##0.00;[Red]-"$"#,##0.00;"-"'
 USD_WHOLE = '"$"#,##0;[Red]-"$"#,##0;"-"'
@@ -12,16 +12,11 @@ PERCENT = "0.00%"
 DATE = "yyyy-mm-dd"
 RATE = "0.000%"
 
+FORMAT_BY_KIND = {"money": USD, "price": PRICE, "shares": SHARES, "fraction": PERCENT, "date": DATE}
+"""Number format of each kind of value."""
+
 SCHEDULE_FORMATS: dict[str, str] = {
-    **{c: USD for c in MONEY_COLUMNS},
-    "Date": DATE,
-    "Conversion Price": PRICE,
-    "Fixed Price": PRICE,
-    "Floor Price": PRICE,
-    "Shares Issued": SHARES,
-    "Shares Outstanding": SHARES,
-    "Holder Shares": SHARES,
-    "Holder Ownership": PERCENT,
+    c: FORMAT_BY_KIND[kind] for c, kind in SCHEDULE_COLUMN_KINDS.items() if kind in FORMAT_BY_KIND
 }
 """Number format of each schedule column."""
 

@@ -23,6 +23,7 @@ from ascent_xl import __version__
 from ascent_xl.events import USER_KINDS, Event, EventKind, events_to_rows
 from ascent_xl.excel import layout as L
 from ascent_xl.excel.book import OpenpyxlBook
+from ascent_xl.excel.cells import term_cell
 from ascent_xl.excel.formats import DATE, PERCENT, PRICE, SHARES, USD, USD_WHOLE
 from ascent_xl.excel.refresh import refresh_book
 from ascent_xl.ledger import SCHEDULE_COLUMNS
@@ -180,7 +181,7 @@ def _inputs(wb: Any, ws: Any, terms: DealTerms) -> None:
     rows = []
     for name, value in terms.flat().items():
         unit, doc = DealTerms.describe(name)
-        rows.append([name, _term_cell(value), unit, doc])
+        rows.append([name, term_cell(value), unit, doc])
     _table(ws, L.TERMS_TABLE, L.TERMS_COLUMNS, rows, widths=(38, 32, 14, 70))
     for i, (name, value, unit, _) in enumerate(rows):
         r = HEADER_ROW + 1 + i
@@ -506,12 +507,6 @@ def _font(**kw: Any) -> Any:
     return Font(name="Calibri", size=kw.pop("size", 11), **kw)
 
 
-def _term_cell(value: Any) -> Any:
-    if isinstance(value, tuple):
-        return ", ".join(str(v) for v in value)
-    return value
-
-
 def _validate_term(ws: Any, cell: Any, name: str) -> None:
     """Data validation for one term's value cell, from the field's type and range."""
     from openpyxl.worksheet.datavalidation import DataValidation
@@ -550,25 +545,5 @@ def _validate_term(ws: Any, cell: Any, name: str) -> None:
     dv.allow_blank = name.endswith("fixed_price")
     dv.add(cell.coordinate)
     ws.add_data_validation(dv)
-
-
-def _field_of(name: str) -> tuple[Any, Any]:
-    klass: type = DealTerms
-    parts = name.split(".")
-    while parts:
-        head = parts.pop(0)
-        f = next((x for x in fields(klass) if x.name == head), None)  # type: ignore[arg-type]
-        if f is None:
-            return None, None
-        hint = typing.get_type_hints(klass)[head]
-        if head == "notes":
-            parts.pop(0)
-            klass = NoteTerms
-            continue
-        if isinstance(hint, type) and issubclass(hint, Terms):
-            klass = hint
-            continue
-        return f, hint
-    return None, None
 
 

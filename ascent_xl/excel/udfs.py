@@ -121,6 +121,15 @@ def _market(dates: Cells, vwaps: Cells) -> Any:
     return market_from_cells(dates, vwaps, calendar=TERMS.calendar)
 
 
+def _alternate_args(discount: Cell, days: Cell, lowest: Cell) -> dict[str, Any]:
+    """The alternate price's keyword arguments from cells, blanks filled from ``TERMS``."""
+    return {
+        "discount": to_number(discount, "discount", _C.alternate_price_discount),
+        "days": to_whole(days, "days", _C.alternate_price_days),
+        "lowest": to_whole(lowest, "lowest", _C.alternate_price_lowest),
+    }
+
+
 # ---------------------------------------------------------------------------------------------
 # conversion prices
 
@@ -165,11 +174,7 @@ def ASCENT_ALTERNATE_CONVERSION_PRICE(
     lowest daily VWAPs among the `days` trading days before the notice date (a trading day).
     A column of notice dates spills a column."""
     market = _market(dates, vwaps)
-    kw = {
-        "discount": to_number(discount, "discount", _C.alternate_price_discount),
-        "days": to_whole(days, "days", _C.alternate_price_days),
-        "lowest": to_whole(lowest, "lowest", _C.alternate_price_lowest),
-    }
+    kw = _alternate_args(discount, days, lowest)
     return map_dates(
         notice_date,
         "notice_date",
@@ -202,11 +207,7 @@ def ASCENT_CONVERSION_PRICE(
     fixed = to_number(fixed_price, "fixed_price")
     floor = to_number(floor_price, "floor_price", _C.floor_price)
     market = _market(dates, vwaps)
-    kw = {
-        "discount": to_number(discount, "discount", _C.alternate_price_discount),
-        "days": to_whole(days, "days", _C.alternate_price_days),
-        "lowest": to_whole(lowest, "lowest", _C.alternate_price_lowest),
-    }
+    kw = _alternate_args(discount, days, lowest)
 
     def price(d: np.ndarray) -> np.ndarray:
         alt = alternate_conversion_price(market, notice_date=d, **kw)
@@ -517,15 +518,8 @@ def ASCENT_TERMS() -> Cell:
     rows: list[list[Any]] = [["Term", "Value", "Unit", "Description"]]
     for name, value in TERMS.flat().items():
         unit, doc = DealTerms.describe(name)
-        rows.append([name, _term_cell(value), unit, doc])
+        rows.append([name, cells.term_cell(value), unit, doc])
     return rows
-
-
-def _term_cell(value: Any) -> Any:
-    """A term's value as a cell: a list of values as text (``3, 6, 9, 12``), a date as a date."""
-    if isinstance(value, tuple):
-        return ", ".join(str(v) for v in value)
-    return to_cell(value)
 
 
 @xw.func(category=CATEGORY)

@@ -41,7 +41,7 @@ from ascent_xl.ledger import checks
 from ascent_xl.ledger.schedule import SCHEDULE_COLUMNS, Flag, Schedule
 from ascent_xl.ledger.state import BALANCE_TOLERANCE, DealState, NoteState
 from ascent_xl.market import MarketData
-from ascent_xl.money import round_cents, round_shares
+from ascent_xl.money import parse_number, round_cents, round_shares
 from ascent_xl.pricing import (
     floor_payment,
     mandatory_default_amount,
@@ -255,10 +255,9 @@ class Ledger:
     def _premium(ev: Event, default: float) -> float:
         if ev.value is None:
             return default
-        try:
-            p = float(str(ev.value).replace("%", "")) / (100.0 if "%" in str(ev.value) else 1.0)
-        except ValueError:
-            raise ev.error(f"Value {ev.value!r}: give the premium as a multiple of principal (at par: 1.00)") from None
+        p = parse_number(ev.value)
+        if p is None:
+            raise ev.error(f"Value {ev.value!r}: give the premium as a multiple of principal (at par: 1.00)")
         if not 1.0 <= p < 10.0:
             raise ev.error(f"Value {ev.value!r}: premium is a multiple of principal of at least 1.00 (105% is 1.05)")
         return p
@@ -391,10 +390,9 @@ class Ledger:
             return 0.0
         if str(ev.value).strip().lower() == "all":
             return note.accrued
-        try:
-            x = float(str(ev.value).replace(",", "").replace("$", ""))
-        except ValueError:
-            raise ev.error(f"Value {ev.value!r}: the accrued interest to convert is a USD amount or 'all'") from None
+        x = parse_number(ev.value)
+        if x is None:
+            raise ev.error(f"Value {ev.value!r}: the accrued interest to convert is a USD amount or 'all'")
         if x < 0 or x > note.accrued + BALANCE_TOLERANCE:
             raise ev.error(f"converts ${x:,.2f} of interest but ${note.accrued:,.2f} has accrued on {note.name}")
         return min(x, note.accrued)
@@ -662,10 +660,7 @@ class Ledger:
 
     def _dilutive_issue(self, ev: Event) -> None:
         s = self.state
-        try:
-            price = float(str(ev.value).replace("$", "").replace(",", ""))
-        except (TypeError, ValueError):
-            price = float("nan")
+        price = parse_number(ev.value) or float("nan")
         if not price > 0:
             raise ev.error(f"Value {ev.value!r}: give the issue's price per share (USD)")
         shares = int(ev.amount or 0)
@@ -730,10 +725,9 @@ class Ledger:
         self._row(ev, None, reasons, Detail=detail)
 
     def _cash_balance(self, ev: Event) -> None:
-        try:
-            cash = float(str(ev.value).replace("$", "").replace(",", ""))
-        except (TypeError, ValueError):
-            raise ev.error(f"Value {ev.value!r}: give the company's cash in USD") from None
+        cash = parse_number(ev.value)
+        if cash is None:
+            raise ev.error(f"Value {ev.value!r}: give the company's cash in USD")
         self.state.cash = cash
         self._row(ev, None, None, Detail=f"company cash ${cash:,.2f}")
 
@@ -744,10 +738,9 @@ class Ledger:
 
     @staticmethod
     def _count(ev: Event, value: Any, column: str) -> int:
-        try:
-            x = float(str(value).replace(",", ""))
-        except (TypeError, ValueError):
-            raise ev.error(f"{column} {value!r}: give a number of shares") from None
+        x = parse_number(value)
+        if x is None:
+            raise ev.error(f"{column} {value!r}: give a number of shares")
         if x < 0 or x != int(x):
             raise ev.error(f"{column} {value!r}: a number of shares is a whole number, zero or more")
         return int(x)

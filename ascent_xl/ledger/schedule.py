@@ -12,56 +12,42 @@ from ascent_xl.terms import DealTerms
 if TYPE_CHECKING:
     import pandas as pd
 
-SCHEDULE_COLUMNS = (
-    "Date",
-    "Event",
-    "Note",
-    "Principal Before",
-    "Principal Issued",
-    "Principal Converted",
-    "Interest Converted",
-    "Conversion Price",
-    "Shares Issued",
-    "Floor Payment",
-    "Interest Accrued",
-    "Interest Paid Cash",
-    "Interest PIK",
-    "Principal Repaid",
-    "Premium Paid",
-    "Default Amount",
-    "Cash Paid",
-    "Cash Received",
-    "Principal After",
-    "Total Principal",
-    "Fixed Price",
-    "Floor Price",
-    "Shares Outstanding",
-    "Holder Shares",
-    "Holder Ownership",
-    "Check",
-    "Flags",
-    "Detail",
-    "Source",
-)
-"""Columns of the schedule, in order. Money in USD, prices in USD/share as of the row's date."""
+SCHEDULE_COLUMN_KINDS: dict[str, str] = {
+    "Date": "date",
+    "Event": "text",
+    "Note": "text",
+    "Principal Before": "money",
+    "Principal Issued": "money",
+    "Principal Converted": "money",
+    "Interest Converted": "money",
+    "Conversion Price": "price",
+    "Shares Issued": "shares",
+    "Floor Payment": "money",
+    "Interest Accrued": "money",
+    "Interest Paid Cash": "money",
+    "Interest PIK": "money",
+    "Principal Repaid": "money",
+    "Premium Paid": "money",
+    "Default Amount": "money",
+    "Cash Paid": "money",
+    "Cash Received": "money",
+    "Principal After": "money",
+    "Total Principal": "money",
+    "Fixed Price": "price",
+    "Floor Price": "price",
+    "Shares Outstanding": "shares",
+    "Holder Shares": "shares",
+    "Holder Ownership": "fraction",
+    "Check": "flag",
+    "Flags": "text",
+    "Detail": "text",
+    "Source": "text",
+}
+"""Columns of the schedule, in order, with what each holds: money in USD, prices in USD/share as
+of the row's date, share counts, the holder's fraction of the shares, text."""
 
-MONEY_COLUMNS = (
-    "Principal Before",
-    "Principal Issued",
-    "Principal Converted",
-    "Interest Converted",
-    "Floor Payment",
-    "Interest Accrued",
-    "Interest Paid Cash",
-    "Interest PIK",
-    "Principal Repaid",
-    "Premium Paid",
-    "Default Amount",
-    "Cash Paid",
-    "Cash Received",
-    "Principal After",
-    "Total Principal",
-)
+SCHEDULE_COLUMNS = tuple(SCHEDULE_COLUMN_KINDS)
+MONEY_COLUMNS = tuple(c for c, kind in SCHEDULE_COLUMN_KINDS.items() if kind == "money")
 
 SUMMARY_COLUMNS = (
     "Note",
