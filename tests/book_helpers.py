@@ -12,7 +12,8 @@ from openpyxl.utils import range_boundaries
 from ascent_xl.excel import layout as L
 
 INPUT_TABLES = ((L.INPUTS, L.TERMS_TABLE, ("Value",)), (L.VWAP, L.VWAP_TABLE, None),
-                (L.EVENTS, L.EVENTS_TABLE, None), (L.CONVERSIONS, L.CONVERSIONS_TABLE, L.CONVERSION_INPUTS))
+                (L.EVENTS, L.EVENTS_TABLE, None), (L.CONVERSIONS, L.CONVERSIONS_TABLE, L.CONVERSION_INPUTS),
+                (L.VALUATION, L.VALUATION_TABLE, ("Value",)))
 
 
 def copy_book(src: Path, dest_dir: Path, name: str | None = None) -> Path:

@@ -32,6 +32,8 @@ def _output_cells(wb):
     for sheet, cell in (*L.CELLS.values(), L.LATEST_MATURITY_CELL):
         c, r, _, _ = range_boundaries(cell)
         allowed.add((sheet, r, c))
+    c1, r1, c2, r2 = range_boundaries(L.VALUATION_OUTPUT[1])
+    allowed |= {(L.VALUATION_OUTPUT[0], r, c) for r in range(r1, r2 + 1) for c in range(c1, c2 + 1)}
     return allowed
 
 

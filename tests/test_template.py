@@ -56,6 +56,31 @@ def test_the_book_has_its_sheets_tables_names_and_validation(built):
     assert (built["dir"] / "ascent_advance_notes.py").read_text().count("from ascent_xl.excel.macros import main")
 
 
+def test_the_valuation_sheet_holds_the_monte_carlo_results(built):
+    from ascent_xl.valuation import value_deal
+    from ascent_xl.valuation.presets import DEMO_BEHAVIOUR, DEMO_MODEL, DEMO_PATHS
+
+    ws = load(built["xlsx"])[L.VALUATION]
+    assert ws["F5"].value == "Fair value" and ws["F6"].value == "Instrument"
+    direct = value_deal(ASTI_2022, model=DEMO_MODEL, behaviour=DEMO_BEHAVIOUR, paths=DEMO_PATHS, seed=0)
+    assert ws["F7"].value == "Registered" and ws["G7"].value == pytest.approx(direct.note("Registered").value)
+    assert ws["H7"].value == pytest.approx(direct.note("Registered").std_error)
+    settings = table_records(load(built["xlsx"]), L.VALUATION, L.VALUATION_TABLE)
+    assert [s["Setting"] for s in settings] == list(L.VALUATION_SETTINGS)
+
+
+def test_a_bad_valuation_setting_names_its_cell(built, tmp_path):
+    from ascent_xl.excel.workbook_io import refresh_file
+
+    book = tmp_path / "v.xlsx"
+    book.write_bytes(built["xlsx"].read_bytes())
+    wb = load(book)
+    wb[L.VALUATION]["B7"] = -0.5  # volatility
+    wb.save(book)
+    result = refresh_file(book)
+    assert not result.ok and "Valuation!B7" in result.status and "volatility" in result.status
+
+
 def test_no_deal_number_inside_a_formula(built):
     wb = load(built["xlsx"])
     deal = ("0.925", "0.075", "0.29", "3.93042", "0.0499", "0.045", "1.2", "12500000")

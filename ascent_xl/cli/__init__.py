@@ -37,7 +37,7 @@ def cli() -> None:
 
 def _register() -> None:
     # Commands register on the group when their module is imported.
-    from ascent_xl.cli import ledger_cmds, pricing_cmds, workbook_cmds  # noqa: F401
+    from ascent_xl.cli import ledger_cmds, pricing_cmds, valuation_cmds, workbook_cmds  # noqa: F401
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -29,13 +29,17 @@ PROGRESS_FROM = 50_000
               help="CSV of planned events: Prepayment, Optional Prepay, Default, Interest Election.")
 @click.option("--vwaps", "vwaps_file", type=click.Path(dir_okay=False, path_type=Path),
               help="CSV Date,VWAP covering the days before the valuation date (look-back windows).")
-@click.option("--spot", type=float, help="Share price on the valuation date, USD [demo: 2.87, or the "
-              "VWAP on the valuation date from --vwaps].")
-@click.option("--vol", "volatility", type=float, help="Annual volatility, 1.1 = 110% [demo].")
-@click.option("--rate", type=float, help="Risk-free rate, continuously compounded [demo].")
-@click.option("--spread", "credit_spread", type=float, help="Issuer's credit spread [demo].")
-@click.option("--noise", "vwap_noise", type=float, help="Daily VWAP noise (std of ln VWAP/price) [demo].")
-@click.option("--volume", "daily_volume", type=float, help="Shares traded a day at the spot [demo].")
+@click.option("--spot", type=float, help=f"Share price on the valuation date, USD [demo: {DEMO_MODEL.spot:g}; "
+              "with --vwaps, the VWAP on the valuation date].")
+@click.option("--vol", "volatility", type=float,
+              help=f"Annual volatility, 0.8 = 80% [demo: {DEMO_MODEL.volatility:g}].")
+@click.option("--rate", type=float, help=f"Risk-free rate, continuously compounded [demo: {DEMO_MODEL.rate:g}].")
+@click.option("--spread", "credit_spread", type=float,
+              help=f"Issuer's credit spread [demo: {DEMO_MODEL.credit_spread:g}].")
+@click.option("--noise", "vwap_noise", type=float,
+              help=f"Daily VWAP noise, std of ln(VWAP/price) [demo: {DEMO_MODEL.vwap_noise:g}].")
+@click.option("--volume", "daily_volume", type=float,
+              help=f"Shares traded a day at the spot [demo: {DEMO_MODEL.daily_volume:,.0f}].")
 @click.option("--valuation-date", type=click.DateTime(["%Y-%m-%d"]),
               help="Valuation date (a trading day) [the notes' issue date].")
 @click.option("--chart", type=click.Path(dir_okay=False, path_type=Path), default=Path("valuation.png"),

@@ -53,6 +53,11 @@ class BookIO(Protocol):
         """One cell's value."""
         ...
 
+    def write_area(self, sheet: str, area: str, rows: list[list[Any]], formats: list[list[str | None]]) -> None:
+        """Clear ``area`` (``F5:K90``) and write ``rows`` from its top-left cell, with a number
+        format per cell."""
+        ...
+
     def write_cell(self, sheet: str, address: str, value: Any, number_format: str | None = None) -> None:
         """Write one cell."""
         ...
@@ -137,6 +142,20 @@ class OpenpyxlBook:
         """One cell's value (a formula reads as its text)."""
         return self._ws(sheet)[address].value
 
+    def write_area(self, sheet: str, area: str, rows: list[list[Any]], formats: list[list[str | None]]) -> None:
+        """Clear ``area`` and write ``rows`` (with number formats) from its top-left cell."""
+        ws = self._ws(sheet)
+        r1, c1, r2, c2 = parse_ref(area)
+        for r in range(r1, r2 + 1):
+            for c in range(c1, c2 + 1):
+                ws.cell(row=r, column=c).value = None
+        for i, row in enumerate(_fit(rows, r2 - r1 + 1, c2 - c1 + 1, area)):
+            for j, value in enumerate(row):
+                cell = ws.cell(row=r1 + i, column=c1 + j, value=cell_value(value))
+                fmt = formats[i][j] if i < len(formats) and j < len(formats[i]) else None
+                if fmt:
+                    cell.number_format = fmt
+
     def write_cell(self, sheet: str, address: str, value: Any, number_format: str | None = None) -> None:
         """Write one cell."""
         cell = self._ws(sheet)[address]
@@ -219,12 +238,33 @@ class XlwingsBook:
         """One cell's value."""
         return self._sheet(sheet).range(address).value
 
+    def write_area(self, sheet: str, area: str, rows: list[list[Any]], formats: list[list[str | None]]) -> None:
+        """Clear ``area`` and write ``rows`` (with number formats) from its top-left cell."""
+        sh = self._sheet(sheet)
+        r1, c1, r2, c2 = parse_ref(area)
+        sh.range((r1, c1), (r2, c2)).clear_contents()
+        rows = _fit(rows, r2 - r1 + 1, c2 - c1 + 1, area)
+        width = max((len(r) for r in rows), default=0)
+        if width:
+            block = [[cell_value(v) for v in r] + [None] * (width - len(r)) for r in rows]
+            sh.range((r1, c1)).value = block
+        for i, row in enumerate(formats[: len(rows)]):
+            for j, fmt in enumerate(row):
+                if fmt:
+                    sh.range((r1 + i, c1 + j)).number_format = fmt
+
     def write_cell(self, sheet: str, address: str, value: Any, number_format: str | None = None) -> None:
         """Write one cell."""
         rng = self._sheet(sheet).range(address)
         rng.value = cell_value(value)
         if number_format:
             rng.number_format = number_format
+
+
+def _fit(rows: list[list[Any]], height: int, width: int, area: str) -> list[list[Any]]:
+    if len(rows) > height or any(len(r) > width for r in rows):
+        raise WorkbookError(f"the results need more room than {area}; widen the area in the layout")
+    return rows
 
 
 def _as_row(value: Any) -> list[Any]:

@@ -108,6 +108,15 @@ LATEST_MATURITY_CELL = (CHECKS, f"B{CHECKS_FIRST_ROW + len(CHECK_ROWS) + 1}")
 """Where refresh writes the latest maturity date the Maturity check compares with."""
 
 
+VALUATION_TABLE = "ValuationInputs"
+VALUATION_COLUMNS = ("Setting", "Value", "Unit", "Meaning")
+VALUATION_SETTINGS = ("spot", "volatility", "rate", "credit_spread", "vwap_noise", "daily_volume",
+                      "valuation_date", "paths", "seed")
+"""Rows of the Valuation sheet's inputs: model parameters (blank: the demo's) and the run."""
+VALUATION_OUTPUT = (VALUATION, "F5:K90")
+"""Where refresh writes the valuation's result tables (cleared first)."""
+
+
 def term_defined_name(dotted: str) -> str:
     """The defined name of a term's value cell: ``conversion.floor_price`` ->
     ``conversion_floor_price`` (Excel names allow letters, digits and underscores)."""

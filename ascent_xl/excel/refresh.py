@@ -16,17 +16,19 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ascent_xl import __version__
-from ascent_xl.errors import AscentError, TermsError, WorkbookError
+from ascent_xl.errors import AscentError, MarketDataError, TermsError, WorkbookError
 from ascent_xl.events import Event, parse_events
 from ascent_xl.excel import layout as L
 from ascent_xl.excel.book import BookIO, TableRead
-from ascent_xl.excel.cells import is_blank, to_day, to_number
-from ascent_xl.excel.formats import PRICE, SCHEDULE_FORMATS, USD
+from ascent_xl.excel.cells import is_blank, to_day, to_number, to_whole
+from ascent_xl.excel.formats import PERCENT, PRICE, SCHEDULE_FORMATS, SHARES, USD
 from ascent_xl.fees import deal_placement_fee, offering_proceeds
 from ascent_xl.ledger import SCHEDULE_COLUMNS, Schedule, run_ledger
 from ascent_xl.ledger.history import price_history
 from ascent_xl.market import MarketData
-from ascent_xl.terms import DealTerms
+from ascent_xl.terms import DealTerms, check_term
+from ascent_xl.valuation.model import ModelParams
+from ascent_xl.valuation.presets import DEMO_BEHAVIOUR, DEMO_MODEL, DEMO_PATHS
 
 MAX_LISTED = 8  # problems listed in the status cell; the rest are counted
 
@@ -39,6 +41,16 @@ class BookInputs:
     market: MarketData
     events: list[Event]
     fingerprint: str
+    valuation: ValuationSettings | None = None  # None: the book has no valuation inputs
+
+
+@dataclass(frozen=True)
+class ValuationSettings:
+    """The Valuation sheet's inputs: the market model and the simulation's size and seed."""
+
+    model: ModelParams
+    paths: int
+    seed: int
 
 
 @dataclass
@@ -63,10 +75,11 @@ def read_inputs(book: BookIO) -> BookInputs:
     terms = _collect(problems, lambda: read_terms(book))
     market = _collect(problems, lambda: read_market(book, terms.calendar if terms else "XNAS"))
     events = _collect(problems, lambda: read_events(book))
+    valuation = _collect(problems, lambda: read_valuation(book, market)) if L.VALUATION in book.sheet_names() else None
     if problems:
         raise WorkbookError(_summarise(problems))
     assert terms is not None and market is not None and events is not None
-    return BookInputs(terms, market, events, _fingerprint(terms, market, events))
+    return BookInputs(terms, market, events, _fingerprint(terms, market, events, valuation), valuation)
 
 
 def _collect(problems: list[str], read: Any) -> Any:
@@ -207,6 +220,54 @@ def read_events(book: BookIO) -> list[Event]:
     return events
 
 
+def read_valuation(book: BookIO, market: MarketData | None) -> ValuationSettings | None:
+    """The Valuation sheet's settings (blank: the demo's model; a blank spot is the VWAP on the
+    valuation date when the VWAP table has it); None when the sheet has no settings table."""
+    try:
+        table = book.read_table(L.VALUATION, L.VALUATION_TABLE)
+    except WorkbookError:
+        return None
+    _check_header(table, ("Setting", "Value"))
+    given: dict[str, tuple[Any, str]] = {}
+    for i, row in enumerate(table.rows):
+        name = row[table.header.index("Setting")]
+        if not is_blank(name):
+            given[str(name).strip()] = (row[table.header.index("Value")], table.address(i, "Value"))
+    unknown = [n for n in given if n not in L.VALUATION_SETTINGS]
+    if unknown:
+        raise WorkbookError(f"{L.VALUATION}: unknown setting {unknown[0]!r}; settings: {', '.join(L.VALUATION_SETTINGS)}")
+    changes: dict[str, Any] = {}
+    problems = []
+    for name, (value, cell) in given.items():
+        if name in ("paths", "seed") or is_blank(value):
+            continue
+        try:
+            if name == "valuation_date":
+                changes[name] = to_day(value, cell).item()
+            else:
+                changes[name] = check_term(ModelParams, name, to_number(value, cell))
+        except AscentError as exc:
+            problems.append(f"{cell}: {exc}" if cell not in str(exc) else str(exc))
+    counts = {}
+    for name, default in (("paths", DEMO_PATHS), ("seed", 0)):
+        value, cell = given.get(name, (None, f"{L.VALUATION}!{name}"))
+        try:
+            counts[name] = to_whole(value, cell, default)
+            if counts[name] < (1 if name == "paths" else 0):
+                problems.append(f"{cell}: {name} must be {'at least 1' if name == 'paths' else 'zero or more'}")
+        except AscentError as exc:
+            problems.append(str(exc))
+    if problems:
+        raise _Problems(problems)
+    when = changes.get("valuation_date")
+    if "spot" not in changes and market is not None and when is not None:
+        try:
+            changes["spot"] = float(market.vwap_on(when, what="valuation date")[0])
+        except AscentError:
+            pass  # no VWAP that day: the demo spot stands
+    return ValuationSettings(DEMO_MODEL.replace(**changes), counts["paths"], counts["seed"])
+
+
 def _trim(rows: list[list[Any]]) -> list[list[Any]]:
     """Rows without the blank ones at the end (a table often ends with an empty row)."""
     end = len(rows)
@@ -215,9 +276,11 @@ def _trim(rows: list[list[Any]]) -> list[list[Any]]:
     return rows[:end]
 
 
-def _fingerprint(terms: DealTerms, market: MarketData, events: list[Event]) -> str:
+def _fingerprint(terms: DealTerms, market: MarketData, events: list[Event],
+                 valuation: ValuationSettings | None) -> str:
     payload = json.dumps(
         {
+            "valuation": None if valuation is None else [valuation.model.to_mapping(), valuation.paths, valuation.seed],
             "terms": terms.to_mapping(),
             "vwap": [str(market.dates[0]), market.vwap.tolist(),
                      None if market.dollar_volume is None else market.dollar_volume.tolist(),
@@ -281,12 +344,55 @@ def write_outputs(book: BookIO, inputs: BookInputs, schedule: Schedule, *, now: 
     book.write_table(L.SUMMARY, L.CHART_TABLE, history.rows(), chart_formats)
     latest = max(n.maturity for n in schedule.notes.values())
     book.write_cell(*L.LATEST_MATURITY_CELL, latest, SCHEDULE_FORMATS["Date"])
+    if inputs.valuation is not None:
+        rows, formats = valuation_area(inputs)
+        book.write_area(L.VALUATION_OUTPUT[0], L.VALUATION_OUTPUT[1], rows, formats)
     moment = (now or dt.datetime.now(dt.timezone.utc)).strftime("%Y-%m-%d %H:%M UTC")
     stamp = f"Refreshed {moment} by ascent-xl {__version__}; inputs {inputs.fingerprint}"
     book.write_cell(*L.CELLS[L.STAMP], stamp)
     book.write_cell(*L.CELLS[L.INPUT_HASH], inputs.fingerprint)
     book.write_cell(*L.CELLS[L.STATUS], "OK")
     return stamp
+
+
+def valuation_area(inputs: BookInputs) -> tuple[list[list[Any]], list[list[str | None]]]:
+    """The valuation's result tables, stacked with a title row each and a blank row between,
+    and a number format for each cell (from the column's header)."""
+    from ascent_xl.valuation import value_deal
+
+    v = inputs.valuation
+    assert v is not None
+    options = dict(model=v.model, behaviour=DEMO_BEHAVIOUR, paths=v.paths, seed=v.seed, sample_paths=0)
+    try:
+        result = value_deal(inputs.terms, market=inputs.market, **options)
+    except MarketDataError:
+        # The VWAPs do not reach back over the look-back windows before the valuation date: the
+        # model then takes the spot for those days, and its assumptions (written below) say so.
+        result = value_deal(inputs.terms, **options)
+    rows: list[list[Any]] = []
+    formats: list[list[str | None]] = []
+    for title, table in result.tables().items():
+        rows.append([title])
+        formats.append([None])
+        header = table[0]
+        fmts = [_valuation_format(h) for h in header]
+        for k, row in enumerate(table):
+            rows.append(list(row))
+            formats.append([None if k == 0 else f for f in fmts])
+        rows.append([])
+        formats.append([])
+    return rows, formats
+
+
+def _valuation_format(header: str) -> str | None:
+    text = str(header)
+    if "%" in text or "Dilution" in text:
+        return PERCENT
+    if "USD" in text:
+        return USD
+    if text.startswith("Shares"):
+        return SHARES
+    return None
 
 
 def refresh_book(book: BookIO, *, now: dt.datetime | None = None) -> RefreshResult:

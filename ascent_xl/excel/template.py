@@ -402,8 +402,30 @@ def _conf_notes(ws: Any) -> None:
 
 
 def _valuation(ws: Any) -> None:
-    _title(ws, "Valuation", "Fair value and dilution by Monte Carlo: run `ascent-xl value` "
-           "(written here by a valuation refresh).")
+    from ascent_xl.valuation.model import ModelParams
+    from ascent_xl.valuation.presets import DEMO_MODEL, DEMO_PATHS
+
+    _title(ws, "Valuation: fair value and dilution (Monte Carlo)", "Blue cells are the model's "
+           "assumptions (blank: the demo's); Refresh simulates the deal's rules on them and writes the "
+           "results on the right. Illustrative assumptions - set your own for a real valuation.")
+    rows = []
+    for name in L.VALUATION_SETTINGS:
+        if name == "paths":
+            rows.append([name, DEMO_PATHS, "paths", "Monte Carlo paths (standard errors fall as 1/sqrt(paths))"])
+        elif name == "seed":
+            rows.append([name, 0, "", "random seed: the same seed gives the same numbers"])
+        else:
+            unit, doc = ModelParams.describe(name)
+            value = getattr(DEMO_MODEL, name)
+            rows.append([name, value, unit, doc])
+    _table(ws, L.VALUATION_TABLE, L.VALUATION_COLUMNS, rows, widths=(16, 14, 12, 52))
+    for i, (name, value, unit, _) in enumerate(rows):
+        cell = ws.cell(row=HEADER_ROW + 1 + i, column=2)
+        _style_input(cell)
+        cell.number_format = {"fraction/yr": "0.00%", "fraction": "0.00%", "USD/share": PRICE, "date": DATE,
+                              "shares/day": SHARES, "paths": SHARES}.get(unit, "General")
+    for col, width in zip("FGHIJK", (34, 20, 18, 16, 12, 8), strict=True):
+        ws.column_dimensions[col].width = width
 
 
 # ---------------------------------------------------------------------------------------------

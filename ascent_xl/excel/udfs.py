@@ -74,12 +74,14 @@ from ascent_xl.pricing import (
     warrant_cashless_shares,
 )
 from ascent_xl.terms import DealTerms
+from ascent_xl.valuation.presets import DEMO_BEHAVIOUR, DEMO_MODEL, DEMO_PATHS
 
 CATEGORY = "Ascent"
 TERMS: DealTerms = ASTI_2022
 """The terms optional arguments default to."""
 
 _C, _D, _R = TERMS.conversion, TERMS.default, TERMS.redemption
+_M = DEMO_MODEL
 _NOTE = TERMS.notes[0]
 
 
@@ -504,6 +506,62 @@ def ASCENT_SCHEDULE(events: Cells, dates: Cells, vwaps: Cells, terms: Cells = No
     rows: list[list[Any]] = [list(SCHEDULE_COLUMNS)]
     rows.extend([to_cell(r[c]) for c in SCHEDULE_COLUMNS] for r in schedule.rows)
     return rows
+
+
+# ---------------------------------------------------------------------------------------------
+# fair value
+
+
+@xw.func(category=CATEGORY)
+@_arg("instrument", "a note's name (Registered, Private), Warrants or Total")
+@_arg("spot", _default("share price on the valuation date, USD/share", _M.spot))
+@_arg("volatility", _default("annual volatility (1.10 = 110%)", _M.volatility))
+@_arg("rate", _default("risk-free rate a year", _M.rate))
+@_arg("credit_spread", _default("issuer's credit spread a year, for its cash payments", _M.credit_spread))
+@_arg("paths", _default("Monte Carlo paths", DEMO_PATHS))
+@_arg("seed", _default("random seed (same seed, same numbers)", 0))
+@_arg("valuation_date", "valuation date; blank: the issue date")
+@_arg("vwap_noise", _default("daily VWAP noise around the price (lognormal sigma)", _M.vwap_noise))
+@_arg("daily_volume", _default("shares traded a day at the spot", _M.daily_volume))
+@_arg("default_date", "date of an event of default to value; blank: none")
+@cell_errors
+def ASCENT_FAIR_VALUE(
+    instrument: Cell,
+    spot: Cell = None,
+    volatility: Cell = None,
+    rate: Cell = None,
+    credit_spread: Cell = None,
+    paths: Cell = None,
+    seed: Cell = None,
+    valuation_date: Cell = None,
+    vwap_noise: Cell = None,
+    daily_volume: Cell = None,
+    default_date: Cell = None,
+) -> Cell:
+    """Fair value and its standard error, USD (two cells), of a note, the warrants or the total,
+    by Monte Carlo on the deal's rules (GBM paths, leak-out, cap, floor, PIK, default election);
+    blank model inputs take the demo assumptions."""
+    from ascent_xl.valuation.run import instrument_estimates
+
+    model = _M.replace(
+        spot=to_number(spot, "spot", _M.spot),
+        volatility=to_number(volatility, "volatility", _M.volatility),
+        rate=to_number(rate, "rate", _M.rate),
+        credit_spread=to_number(credit_spread, "credit_spread", _M.credit_spread),
+        vwap_noise=to_number(vwap_noise, "vwap_noise", _M.vwap_noise),
+        daily_volume=to_number(daily_volume, "daily_volume", _M.daily_volume),
+        valuation_date=None if cells.is_blank(valuation_date) else cells.to_date(valuation_date, "valuation_date"),
+    )
+    rules = DEMO_BEHAVIOUR
+    if not cells.is_blank(default_date):
+        rules = rules.replace(default_date=cells.to_date(default_date, "default_date"))
+    name = cells.to_text(instrument, "instrument")
+    estimates = instrument_estimates(TERMS, model, rules, to_whole(paths, "paths", DEMO_PATHS),
+                                     to_whole(seed, "seed", 0))
+    if name.lower() not in estimates:
+        raise cells.CellError(f"instrument {name!r}: use one of {', '.join(n.title() for n in estimates)}")
+    value, error = estimates[name.lower()]
+    return [[value, error]]
 
 
 # ---------------------------------------------------------------------------------------------

@@ -1,0 +1,359 @@
+"""The flat record the Monte Carlo kernel reads: deal terms, behaviour and model resolved onto the
+valuation's trading days.
+
+Like a pricing engine's *arguments*, :class:`Contract` is built once from the typed records
+(:class:`~ascent_xl.terms.DealTerms`, :class:`~ascent_xl.valuation.behaviour.Behaviour`,
+:class:`~ascent_xl.valuation.model.ModelParams`) and holds plain numbers and day indices only:
+interest accrual per trading day, payment days, the default and prepayment days. The kernel and the
+per-path baseline read nothing else, so both price exactly the same contract.
+
+Validation cases change the contract directly, e.g. ``contract.replace(alternate_discount=None,
+floor_price=0.0)`` prices a note with a fixed conversion price and no floor.
+
+Interest: each note accrues on its outstanding principal under its day count, period by period;
+the year fraction accrued over a trading day's step is the increase of the period's year fraction,
+so a constant principal accrues exactly the contractual interest. A payment due on a date that is
+not a trading day is paid on the next one; interest accrues to the nominal date.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+from ascent_xl.calendar import day_text
+from ascent_xl.errors import InputError, TermsError
+from ascent_xl.interest import interest_dates, year_fraction
+from ascent_xl.market import MarketData
+from ascent_xl.pricing import resolve_fixed_price
+from ascent_xl.terms import DealTerms, NoteTerms
+from ascent_xl.valuation.behaviour import Behaviour
+from ascent_xl.valuation.model import ModelParams, TimeGrid, volume_at
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class NotePlan:
+    """One note on the valuation's days.
+
+    ``accrual[t]`` is the year fraction accrued over day t's step for the period paid next;
+    ``accrual_next[t]`` the part of the step after a nominal interest date (nonzero only on the
+    payment day of a period that ended between two sessions). ``interest_days`` maps a payment
+    day to the interest rule of that date (``cash``, ``pik`` or ``equity_conditions``), ``due``
+    every payment day (interest and maturity) to its nominal date.
+    """
+
+    name: str
+    principal: float
+    accrued: float
+    rate: float
+    pik_rate: float
+    pik_notes: bool
+    accrual: np.ndarray
+    accrual_next: np.ndarray
+    interest_days: dict[int, str]
+    maturity_day: int
+    due: dict[int, dt.date]
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class DefaultPlan:
+    """The event of default: its day, the holder's election rule and the deal's default terms."""
+
+    day: int
+    election: str
+    premium: float
+    premium_on_interest: bool
+    reset_factor: float
+    reset_days: int
+    reset_lowest: int
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class PrepaymentPlan:
+    """A scheduled prepayment: day, notes (indices, in order), principal (inf: all), premium."""
+
+    day: int
+    notes: tuple[int, ...]
+    amount: float
+    premium: float
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class EquityTest:
+    """The equity conditions tested on a PIK interest date (see :mod:`ascent_xl.equity`)."""
+
+    days: int
+    trim_highest: int
+    trim_lowest: int
+    min_dollar_volume: float
+    min_market_cap: float
+    min_market_cap_days: int
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class WarrantPlan:
+    """Warrants priced at ``day`` by Black-Scholes on each path's price, with ``years_after``
+    of life left (zero when they expire within the valuation's days)."""
+
+    shares: float
+    strike: float
+    day: int
+    years_after: float
+    rate: float
+    volatility: float
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class Contract:
+    """Everything the kernel reads. Prices USD/share, amounts USD, days are indices 1..T of the
+    :class:`~ascent_xl.valuation.model.TimeGrid`.
+
+    ``alternate_discount`` None means no alternate price (the fixed price only);
+    ``floor_price`` 0 means no floor; ``ownership_cap`` 1 means no cap;
+    ``convert_all_above`` inf means never.
+    """
+
+    notes: tuple[NotePlan, ...]
+    fixed_price: float
+    alternate_discount: float | None
+    alternate_days: int
+    alternate_lowest: int
+    floor_price: float
+    share_rounding: str
+    ownership_cap: float
+    shares_outstanding: float
+    leak_out: float
+    sell_through: bool
+    min_conversion_value: float
+    convert_all_above: float
+    convert_at_maturity: bool
+    convert_interest: bool
+    default: DefaultPlan | None
+    prepayments: tuple[PrepaymentPlan, ...]
+    equity: EquityTest
+    warrant: WarrantPlan | None
+    history: np.ndarray
+    history_volume: np.ndarray
+
+    def replace(self, **changes: object) -> Contract:
+        """A copy with some fields changed, checked like a built contract."""
+        new = dataclasses.replace(self, **changes)  # type: ignore[arg-type]
+        new.check()
+        return new
+
+    def check(self) -> None:
+        """Raise an :class:`InputError` naming the field when a value is out of range."""
+        if not self.fixed_price > 0:
+            raise InputError(f"fixed_price {self.fixed_price}: must be a positive price")
+        d = self.alternate_discount
+        if d is not None and not 0 <= d < 1:
+            raise InputError(f"alternate_discount {d}: a fraction from 0 to 1 (92.5% is 0.075)")
+        if not self.floor_price >= 0:
+            raise InputError(f"floor_price {self.floor_price}: zero (no floor) or a positive price")
+        if not 0 < self.ownership_cap <= 1:
+            raise InputError(f"ownership_cap {self.ownership_cap}: above 0, at most 1 (no cap)")
+        if self.share_rounding not in ("up", "down", "nearest"):
+            raise InputError(f"share_rounding {self.share_rounding!r}: use up, down or nearest")
+        if not 1 <= self.alternate_lowest <= self.alternate_days:
+            raise InputError("alternate_lowest: from 1 to alternate_days")
+        if len(self.history) < self.history_days:
+            raise InputError(f"history: {len(self.history)} VWAPs; the look-back windows need "
+                             f"{self.history_days}")
+
+    @property
+    def history_days(self) -> int:
+        """VWAPs needed up to the valuation date by the look-back windows."""
+        need = self.alternate_days if self.alternate_discount is not None else 1
+        if self.default is not None:
+            need = max(need, self.default.reset_days)
+        if any(m == "equity_conditions" for n in self.notes for m in n.interest_days.values()):
+            need = max(need, self.equity.days)
+        return need
+
+
+def build_contract(
+    terms: DealTerms,
+    *,
+    behaviour: Behaviour,
+    model: ModelParams,
+    grid: TimeGrid,
+    market: MarketData | None = None,
+) -> Contract:
+    """Resolve ``terms``, ``behaviour`` and ``model`` onto the days of ``grid``.
+
+    The fixed conversion price is the terms' (or computed from ``market`` when the terms leave
+    it blank). VWAPs before the valuation date come from ``model.history``, else from
+    ``market``, else the model's spot on every day (an assumption the result states).
+
+    Each note's principal on the valuation date is its face, with the period's interest accrued
+    on it: a valuation after conversions have happened needs the ledger's state, not yet read.
+    """
+    behaviour.check_notes(terms)
+    c, d = terms.conversion, terms.default
+    notes = tuple(_note_plan(n, behaviour=behaviour, grid=grid) for n in terms.notes)
+    default = None
+    if behaviour.default_date is not None:
+        default = DefaultPlan(
+            day=_day(grid, behaviour.default_date, "default_date"),
+            election=behaviour.default_election,
+            premium=d.redemption_premium,
+            premium_on_interest=d.premium_on_interest,
+            reset_factor=d.reset_factor,
+            reset_days=d.reset_days,
+            reset_lowest=d.reset_lowest,
+        )
+    names = [n.name for n in terms.notes]
+    prepayments = tuple(
+        PrepaymentPlan(
+            day=_day(grid, p.date, f"prepayments[{i + 1}].date"),
+            notes=(names.index(terms.note(p.note).name),) if p.note else tuple(range(len(names))),
+            amount=math.inf if p.amount is None else p.amount,
+            premium=p.premium,
+        )
+        for i, p in enumerate(behaviour.prepayments)
+    )
+    e = terms.equity_conditions
+    equity = EquityTest(e.days, e.trim_highest, e.trim_lowest, e.min_dollar_volume,
+                        e.min_market_cap, e.min_market_cap_days)
+    cap = behaviour.ownership_cap_for(terms)
+    contract = Contract(
+        notes=notes,
+        fixed_price=resolve_fixed_price(terms, market),
+        alternate_discount=c.alternate_price_discount,
+        alternate_days=c.alternate_price_days,
+        alternate_lowest=c.alternate_price_lowest,
+        floor_price=c.floor_price,
+        share_rounding=c.share_rounding,
+        ownership_cap=cap,
+        shares_outstanding=float(
+            terms.shares_outstanding if model.shares_outstanding is None else model.shares_outstanding
+        ),
+        leak_out=behaviour.leak_out_for(terms),
+        sell_through=behaviour.sell_through,
+        min_conversion_value=behaviour.min_conversion_value,
+        convert_all_above=math.inf if behaviour.convert_all_above is None else behaviour.convert_all_above,
+        convert_at_maturity=behaviour.convert_at_maturity,
+        convert_interest=behaviour.convert_interest,
+        default=default,
+        prepayments=prepayments,
+        equity=equity,
+        warrant=_warrant_plan(terms, model, grid),
+        history=np.empty(0),
+        history_volume=np.empty(0),
+    )
+    history = _history(model, market, grid, contract.history_days)
+    return contract.replace(history=history, history_volume=volume_at(model, history))
+
+
+def _day(grid: TimeGrid, date: dt.date, field: str) -> int:
+    """The payment day of a behaviour date; a :class:`TermsError` naming ``field`` if outside."""
+    try:
+        return grid.day_of(date, "date")
+    except InputError as exc:
+        raise TermsError(field, str(exc)) from None
+
+
+def _note_plan(note: NoteTerms, *, behaviour: Behaviour, grid: TimeGrid) -> NotePlan:
+    v = grid.valuation_date
+    if note.issue_date > v:
+        raise InputError(
+            f"note {note.name} is issued on {note.issue_date}, after the valuation date {v}; "
+            "value from its issue date"
+        )
+    if note.maturity <= v:
+        raise InputError(f"note {note.name} matured on {note.maturity}, before the valuation date {v}")
+    ends = interest_dates(note.issue_date, note.maturity, note.interest_months)
+    starts = [note.issue_date, *ends[:-1]]
+    dates = [d.item() for d in grid.dates]
+    accrual = np.zeros(len(dates))
+    accrual_next = np.zeros(len(dates))
+    interest_days: dict[int, str] = {}
+    due: dict[int, dt.date] = {}
+    accrued = 0.0
+    previous_pay = 0
+    maturity_day = 0
+    for start, end in zip(starts, ends, strict=True):
+        if end <= v:
+            continue
+        if start < v:
+            accrued = note.face * note.rate * year_fraction(start, v, note.day_count)
+        pay = grid.day_of(end, f"interest date of {note.name}")
+        for t in range(max(previous_pay, 1), pay + 1):
+            lo, hi = max(dates[t - 1], start), min(dates[t], end)
+            if hi <= lo:
+                continue
+            frac = year_fraction(start, hi, note.day_count) - year_fraction(start, lo, note.day_count)
+            if t == previous_pay and dates[t - 1] < start:
+                accrual_next[t] += frac  # after the last period's end, paid with this one
+            else:
+                accrual[t] += frac
+        due[pay] = end
+        if end == note.maturity:
+            maturity_day = pay
+        else:
+            interest_days[pay] = _interest_rule(behaviour, note.name, end)
+        previous_pay = pay
+    return NotePlan(
+        name=note.name,
+        principal=float(note.face),
+        accrued=accrued,
+        rate=float(note.rate),
+        pik_rate=float(note.pik_note_rate),
+        pik_notes=note.pik_style == "pik_note",
+        accrual=accrual,
+        accrual_next=accrual_next,
+        interest_days=interest_days,
+        maturity_day=maturity_day,
+        due=due,
+    )
+
+
+def _interest_rule(behaviour: Behaviour, note: str, date: dt.date) -> str:
+    rule: str = behaviour.interest
+    for e in sorted(behaviour.interest_elections, key=lambda e: e.date):  # the latest wins
+        if e.date <= date and (not e.note or e.note.lower() == note.lower()):
+            rule = e.method
+    return rule
+
+
+def _warrant_plan(terms: DealTerms, model: ModelParams, grid: TimeGrid) -> WarrantPlan | None:
+    w = terms.warrants
+    expiry = w.expiry
+    if w.shares == 0 or expiry <= grid.valuation_date:
+        return None
+    last = grid.dates[-1].item()
+    if expiry >= last:
+        day, after = grid.days, (expiry - last).days / 365.0
+    else:
+        day, after = int(np.searchsorted(grid.dates, np.datetime64(expiry, "D"), side="right")) - 1, 0.0
+    return WarrantPlan(float(w.shares), w.exercise_price, day, after, model.rate, model.volatility)
+
+
+def _history(model: ModelParams, market: MarketData | None, grid: TimeGrid, days: int) -> np.ndarray:
+    if model.history and market is not None:
+        raise InputError("history: give VWAPs before the valuation date either in the model or "
+                         "as market data, not both")
+    if model.history:
+        if len(model.history) < days:
+            raise TermsError("history", f"{len(model.history)} VWAPs; the look-back windows need "
+                             f"the last {days} up to the valuation date")
+        return np.array(model.history[-days:], dtype=float)
+    if market is not None:
+        after = grid.dates[1]  # the window strictly before day 1 ends on the valuation date
+        return np.array(market.window(after, days, what=f"valuation date {day_text(grid.dates[0])} (history)")[0])
+    return np.full(days, model.spot)
+
+
+__all__ = [
+    "Contract",
+    "DefaultPlan",
+    "EquityTest",
+    "NotePlan",
+    "PrepaymentPlan",
+    "WarrantPlan",
+    "build_contract",
+]

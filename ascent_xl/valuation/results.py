@@ -1,0 +1,184 @@
+"""What a valuation returns: fair values with standard errors, distributions, expected cash, and
+the same as plain tables for a worksheet or a report."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+DEFAULT_PERCENTILES: tuple[float, ...] = (1.0, 5.0, 25.0, 50.0, 75.0, 95.0, 99.0)
+
+CASH_KINDS = (
+    ("interest_cash", "Interest paid in cash"),
+    ("floor_paid", "Floor payments"),
+    ("principal_cash", "Principal repaid at maturity"),
+    ("default_cash", "Mandatory default amount"),
+    ("prepaid_cash", "Prepayments"),
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Estimate:
+    """A Monte Carlo estimate and its standard error (same unit)."""
+
+    value: float
+    std_error: float
+
+    @classmethod
+    def of(cls, samples: np.ndarray) -> Estimate:
+        """Mean of ``samples`` and its standard error ``std / sqrt(n)`` (0 for one sample)."""
+        x = np.asarray(samples, dtype=float)
+        se = float(x.std(ddof=1) / math.sqrt(len(x))) if len(x) > 1 else 0.0
+        return cls(float(x.mean()), se)
+
+
+@dataclass(frozen=True, slots=True)
+class Distribution:
+    """Mean and percentiles (``(percent, value)`` pairs, ascending) of a per-path quantity."""
+
+    mean: float
+    percentiles: tuple[tuple[float, float], ...]
+
+    @classmethod
+    def of(cls, samples: np.ndarray, percents: Sequence[float]) -> Distribution:
+        """The distribution of ``samples`` at ``percents`` (0-100, linear interpolation)."""
+        x = np.asarray(samples, dtype=float)
+        qs = np.percentile(x, list(percents))
+        return cls(float(x.mean()), tuple((float(p), float(q)) for p, q in zip(percents, qs, strict=True)))
+
+    def at(self, percent: float) -> float:
+        """The value at ``percent`` (one of those computed)."""
+        for p, q in self.percentiles:
+            if p == percent:
+                return q
+        raise KeyError(f"percentile {percent} not computed; have {[p for p, _ in self.percentiles]}")
+
+
+@dataclass(frozen=True, slots=True)
+class NoteValue:
+    """Fair value of one note (with its PIK notes) in USD, and its standard error."""
+
+    name: str
+    face: float
+    value: float
+    std_error: float
+
+    @property
+    def percent_of_face(self) -> float:
+        """Value as a fraction of face (1.05 = 105%)."""
+        return self.value / self.face
+
+
+@dataclass(frozen=True, eq=False)
+class ValuationResult:
+    """The result of a valuation.
+
+    Values are discounted to the valuation date (USD); ``expected_cash`` is the company's expected
+    cash outlay by kind, undiscounted (USD); ``shares_issued`` counts the notes' conversion
+    shares; ``floor_probability`` is the probability that the floor binds on at least one
+    conversion (a floor payment is made). ``per_path`` keeps each path's numbers.
+    """
+
+    deal: str
+    valuation_date: dt.date
+    horizon: dt.date
+    trading_days: int
+    paths: int
+    seed: int | None
+    risk_neutral: bool
+    notes: tuple[NoteValue, ...]
+    warrants: Estimate | None
+    warrants_closed_form: float | None
+    total: Estimate
+    shares_outstanding: float
+    shares_issued: Distribution
+    floor_payments: Distribution
+    floor_probability: Estimate
+    expected_cash: dict[str, float]
+    expected_pik_interest: float
+    expected_converted: float
+    fixed_price: float
+    floor_price: float
+    sample_dates: np.ndarray
+    sample_prices: np.ndarray
+    per_path: dict[str, np.ndarray]
+    assumptions: tuple[str, ...]
+    elapsed: float
+
+    def note(self, name: str) -> NoteValue:
+        """The value of the note called ``name`` (case-insensitive)."""
+        for n in self.notes:
+            if n.name.lower() == str(name).strip().lower():
+                return n
+        raise KeyError(f"no note named {name!r}; notes: {[n.name for n in self.notes]}")
+
+    def estimate(self, instrument: str) -> Estimate:
+        """Value and standard error of a note by name, ``warrants`` or ``total``."""
+        key = str(instrument).strip().lower()
+        if key == "total":
+            return self.total
+        if key in ("warrant", "warrants"):
+            if self.warrants is None:
+                raise KeyError("the deal has no live warrants on the valuation date")
+            return self.warrants
+        n = self.note(instrument)
+        return Estimate(n.value, n.std_error)
+
+    def tables(self) -> dict[str, list[list[Any]]]:
+        """The results as plain tables (a header row, then rows of str/float/date cells), keyed by
+        title, for a worksheet or a report: fair values, shares issued, floor payments, expected
+        cash, run details."""
+        values: list[list[Any]] = [["Instrument", "Fair value (USD)", "Std error (USD)", "Face (USD)",
+                                    "% of face"]]
+        for n in self.notes:
+            values.append([n.name, n.value, n.std_error, n.face, n.percent_of_face])
+        if self.warrants is not None:
+            values.append(["Warrants", self.warrants.value, self.warrants.std_error, None, None])
+        values.append(["Total", self.total.value, self.total.std_error, None, None])
+
+        shares: list[list[Any]] = [["Statistic", "Shares issued", "Dilution (% of shares outstanding)"]]
+        shares.append(["Mean", self.shares_issued.mean, self.shares_issued.mean / self.shares_outstanding])
+        for p, q in self.shares_issued.percentiles:
+            shares.append([f"P{p:g}", q, q / self.shares_outstanding])
+
+        floor: list[list[Any]] = [["Statistic", "Floor payments (USD)"]]
+        floor.append(["Probability the floor binds", self.floor_probability.value])
+        floor.append(["Std error of the probability", self.floor_probability.std_error])
+        floor.append(["Mean", self.floor_payments.mean])
+        for p, q in self.floor_payments.percentiles:
+            floor.append([f"P{p:g}", q])
+
+        cash: list[list[Any]] = [["Cash paid by the company", "Expected (USD, undiscounted)"]]
+        for key, label in CASH_KINDS:
+            cash.append([label, self.expected_cash[key]])
+        cash.append(["Total cash", self.expected_cash["total"]])
+        cash.append(["Interest paid in kind (PIK)", self.expected_pik_interest])
+        cash.append(["Principal converted", self.expected_converted])
+
+        run: list[list[Any]] = [["Item", "Value"]]
+        run += [
+            ["Deal", self.deal],
+            ["Valuation date", self.valuation_date],
+            ["Last day (maturity payment)", self.horizon],
+            ["Trading days", self.trading_days],
+            ["Paths", self.paths],
+            ["Seed", self.seed],
+            ["Risk-neutral (fair value)", self.risk_neutral],
+            ["Warrants, Black-Scholes from today", self.warrants_closed_form],
+        ]
+        run += [["Assumption", a] for a in self.assumptions]
+        return {
+            "Fair value": values,
+            "Shares issued": shares,
+            "Floor payments": floor,
+            "Expected cash": cash,
+            "Run": run,
+        }
+
+
+__all__ = ["CASH_KINDS", "DEFAULT_PERCENTILES", "Distribution", "Estimate", "NoteValue", "ValuationResult"]

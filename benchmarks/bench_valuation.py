@@ -1,0 +1,108 @@
+"""Monte Carlo valuation speed and memory (issue 7).
+
+1. 100,000 paths of the ASTI_2022 deal with the full feature set (GBM with VWAP noise, volume
+   model, leak-out sell-through, ownership cap, alternate price with floor and floor payments,
+   PIK by the equity conditions, an event of default with the holder's better election, a
+   scheduled prepayment, threshold and maturity conversion, warrants), 376 trading days (the
+   deal's 18 months; the time is also given scaled to 378 days). Target: < 1 s on 2 cores.
+2. The same model as a per-path Python loop (:mod:`ascent_xl.valuation.baseline`, same paths),
+   run in the same process, time per path scaled to the same path count. Target: >= 20x.
+3. A worst case for the same feature set: the holder converts only above a threshold and at
+   maturity, so every path carries its notes for all 376 days (no settled paths leave the loop).
+4. Peak memory (max RSS of a fresh process) for 1,000,000 paths. Target: < 2 GiB.
+
+Run: python benchmarks/bench_valuation.py [--quick]
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import subprocess
+import sys
+import textwrap
+
+from harness import best_time, quick, report
+
+from ascent_xl.presets import ASTI_2022
+from ascent_xl.valuation.baseline import run_paths
+from ascent_xl.valuation.behaviour import ScheduledPrepayment
+from ascent_xl.valuation.presets import DEMO_BEHAVIOUR, DEMO_MODEL
+from ascent_xl.valuation.run import ValuationSetup, prepare_valuation, run_valuation
+
+DAYS_TARGET = 378
+
+
+def full_feature_setup() -> ValuationSetup:
+    """The demo deal with every feature switched on."""
+    behaviour = DEMO_BEHAVIOUR.replace(
+        default_date=dt.date(2023, 10, 2),
+        prepayments=(ScheduledPrepayment(date=dt.date(2023, 6, 1), amount=1_000_000.0, premium=1.1),),
+    )
+    return prepare_valuation(ASTI_2022, model=DEMO_MODEL, behaviour=behaviour)
+
+
+def held_to_maturity(setup: ValuationSetup) -> ValuationSetup:
+    """The same deal with the holder converting only above 150% and at maturity."""
+    behaviour = setup.behaviour.replace(sell_through=False)
+    return prepare_valuation(ASTI_2022, model=setup.model, behaviour=behaviour)
+
+
+MEMORY_SCRIPT = textwrap.dedent(
+    """
+    import resource, sys, time
+    sys.path.insert(0, {bench!r})
+    from bench_valuation import full_feature_setup
+    from ascent_xl.valuation.run import run_valuation
+    setup = full_feature_setup()
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    t0 = time.perf_counter()
+    r = run_valuation(setup, paths={paths}, seed=3)
+    print(time.perf_counter() - t0, before, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+    """
+)
+
+
+def peak_memory(paths: int) -> tuple[float, float, float]:
+    """(seconds, MiB before the run, peak MiB) of a fresh process valuing ``paths`` paths."""
+    code = MEMORY_SCRIPT.format(bench=os.path.dirname(os.path.abspath(__file__)), paths=paths)
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    seconds, before, peak = out.stdout.split()
+    return float(seconds), int(before) / 1024, int(peak) / 1024
+
+
+def main() -> list[dict]:
+    setup = full_feature_setup()
+    n_fast = 20_000 if quick() else 100_000
+    n_slow = 40 if quick() else 200
+    reps = 2 if quick() else 5
+    run_valuation(setup, paths=4096, seed=1)  # warm up (imports, caches)
+
+    fast = slow = float("inf")
+    for _ in range(reps):  # interleaved, best of each
+        fast = min(fast, best_time(lambda: run_valuation(setup, paths=n_fast, seed=1), repeat=1))
+        slow = min(slow, best_time(lambda: run_paths(setup, paths=n_slow, seed=1), repeat=1))
+    days = setup.grid.days
+    per_path_fast, per_path_slow = fast / n_fast, slow / n_slow
+    rows = [
+        {"case": f"{n_fast:,} paths x {days} days, full features", "seconds": f"{fast:.3f}",
+         f"scaled to {DAYS_TARGET} days": f"{fast * DAYS_TARGET / days:.3f}", "target": "<1 s"},
+        {"case": f"per-path Python loop, {n_slow} paths", "seconds": f"{slow:.3f}",
+         "per path": f"{per_path_slow * 1e3:.2f} ms", "vectorised per path": f"{per_path_fast * 1e6:.2f} us",
+         "ratio": f"{per_path_slow / per_path_fast:.0f}x", "target": ">=20x"},
+    ]
+    worst = held_to_maturity(setup)
+    t_worst = best_time(lambda: run_valuation(worst, paths=n_fast, seed=1), repeat=reps)
+    rows.append({"case": f"worst case: notes held to maturity, {n_fast:,} paths", "seconds": f"{t_worst:.3f}",
+                 f"scaled to {DAYS_TARGET} days": f"{t_worst * DAYS_TARGET / days:.3f}",
+                 "ns per path-day": f"{t_worst / n_fast / days * 1e9:.1f}"})
+    n_mem = 200_000 if quick() else 1_000_000
+    seconds, before, peak = peak_memory(n_mem)
+    rows.append({"case": f"{n_mem:,} paths in a fresh process", "seconds": f"{seconds:.2f}",
+                 "RSS before run MiB": f"{before:.0f}", "peak RSS MiB": f"{peak:.0f}", "target": "<2048 MiB"})
+    report("Monte Carlo valuation", rows)
+    return rows
+
+
+if __name__ == "__main__":
+    main()

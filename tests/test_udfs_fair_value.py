@@ -1,0 +1,38 @@
+"""ASCENT_FAIR_VALUE: value and standard error in two cells, the same numbers as the engine."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from ascent_xl.excel import udfs
+from ascent_xl.presets import ASTI_2022
+from ascent_xl.valuation import value_deal
+from ascent_xl.valuation.presets import DEMO_BEHAVIOUR, DEMO_MODEL
+
+# Excel passes arguments by position: instrument, spot, volatility, rate, credit_spread, paths,
+# seed, valuation_date, vwap_noise, daily_volume, default_date.
+ARGS = (2.87, 0.9, 0.04, 0.1, 3000.0, 1.0)
+
+
+def test_value_and_standard_error_of_each_instrument_match_the_engine():
+    cells = {name: udfs.ASCENT_FAIR_VALUE(name, *ARGS) for name in ("Registered", "private", "Warrants", "Total")}
+    for value in cells.values():
+        assert len(value) == 1 and len(value[0]) == 2 and value[0][1] > 0
+    direct = value_deal(ASTI_2022, model=DEMO_MODEL.replace(spot=2.87, volatility=0.9, rate=0.04, credit_spread=0.1),
+                        behaviour=DEMO_BEHAVIOUR, paths=3000, seed=1)
+    assert cells["Registered"][0] == [direct.note("Registered").value, direct.note("Registered").std_error]
+    assert cells["Total"][0][0] == pytest.approx(sum(cells[n][0][0] for n in ("Registered", "private", "Warrants")))
+
+
+def test_dates_as_serials_or_text_and_errors_as_text():
+    serial = (dt.date(2023, 1, 10) - dt.date(1899, 12, 30)).days
+    blanks = (None,) * 4
+    a = udfs.ASCENT_FAIR_VALUE("Registered", *blanks, 1000.0, None, None, None, None, float(serial))
+    b = udfs.ASCENT_FAIR_VALUE("Registered", *blanks, 1000.0, None, None, None, None, "2023-01-10")
+    assert a == b and a != udfs.ASCENT_FAIR_VALUE("Registered", *blanks, 1000.0)
+    assert udfs.ASCENT_FAIR_VALUE("Bond", *blanks, 1000.0).startswith("instrument 'Bond': use one of")
+    assert "spot 'abc' is not a number" in udfs.ASCENT_FAIR_VALUE("Total", "abc")
+    assert "paths 10.5 is not a whole number" in udfs.ASCENT_FAIR_VALUE("Total", *blanks, 10.5)
+    assert "volatility" in udfs.ASCENT_FAIR_VALUE("Total", None, -0.5)
