@@ -80,6 +80,27 @@ def demo() -> None:
         out.print(_interest_table(note))
     out.print(_fees_table(terms))
     _print_sample_schedule(terms, market)
+    _print_sample_valuation(terms)
+
+
+def _print_sample_valuation(terms: DealTerms) -> None:
+    from ascent_xl.cli.valuation_cmds import fair_value_table, run_line
+    from ascent_xl.valuation import value_deal
+    from ascent_xl.valuation.presets import DEMO_BEHAVIOUR, DEMO_MODEL, DEMO_PATHS
+
+    r = value_deal(terms, model=DEMO_MODEL, behaviour=DEMO_BEHAVIOUR, paths=DEMO_PATHS, seed=0)
+    out = console()
+    out.rule("[bold]Fair value and dilution at issue: Monte Carlo on illustrative assumptions[/]")
+    out.print(run_line(r))
+    out.print(f"Assumed: spot ${DEMO_MODEL.spot:g}, volatility {DEMO_MODEL.volatility:.0%}, rate "
+              f"{DEMO_MODEL.rate:.1%}, credit spread {DEMO_MODEL.credit_spread:.0%} (see `ascent-xl value --help`).")
+    out.print(fair_value_table(r))
+    out.print(
+        f"  Shares issued: median {shares(r.shares_issued.quantile(50))} "
+        f"({pct(r.shares_issued.quantile(50) / r.shares_outstanding, 1)} of the shares outstanding), "
+        f"95th percentile {shares(r.shares_issued.quantile(95))}; the floor binds on "
+        f"{pct(r.floor_probability.value, 2)} of paths.\n"
+    )
 
 
 def _print_sample_schedule(terms: DealTerms, market: MarketData) -> None:

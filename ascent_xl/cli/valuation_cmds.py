@@ -87,18 +87,28 @@ def value_cmd(paths: int, seed: int, terms_file: Path | None, events_file: Path 
         click.echo(f"wrote {chart}")
 
 
-def _print(r: ValuationResult) -> None:
-    out = console()
-    out.rule(f"[bold]Valuation[/] - {r.deal}")
-    kind = "fair values (risk-neutral)" if r.risk_neutral else "[bold red]expected values under the given drift, not fair values[/]"
-    out.print(f"Valuation date {r.valuation_date}, {r.trading_days} trading days to {r.horizon}; "
-              f"{r.paths:,} paths, seed {r.seed}, {r.elapsed:.2f} s; {kind}.\n")
+def fair_value_table(r: ValuationResult) -> object:
+    """Fair value and standard error of each note, the warrants and the total."""
     rows = [(n.name, usd(n.value, 0), usd(n.std_error, 0), usd(n.face, 0), pct(n.percent_of_face, 1))
             for n in r.notes]
     if r.warrants is not None:
         rows.append(("Warrants", usd(r.warrants.value, 0), usd(r.warrants.std_error, 0), "-", "-"))
     rows.append(("Total", usd(r.total.value, 0), usd(r.total.std_error, 0), "-", "-"))
-    out.print(table("Fair value", ("Instrument", "Value", "Std error", "Face", "% of face"), rows))
+    return table("Fair value", ("Instrument", "Value", "Std error", "Face", "% of face"), rows)
+
+
+def run_line(r: ValuationResult) -> str:
+    """Valuation date, horizon, paths, seed, time, and whether the values are fair values."""
+    kind = "fair values (risk-neutral)" if r.risk_neutral else "[bold red]expected values under the given drift, not fair values[/]"
+    return (f"Valuation date {r.valuation_date}, {r.trading_days} trading days to {r.horizon}; "
+            f"{r.paths:,} paths, seed {r.seed}, {r.elapsed:.2f} s; {kind}.")
+
+
+def _print(r: ValuationResult) -> None:
+    out = console()
+    out.rule(f"[bold]Valuation[/] - {r.deal}")
+    out.print(run_line(r) + "\n")
+    out.print(fair_value_table(r))
     if r.warrants_closed_form is not None:
         out.print(f"  Warrants by Black-Scholes from today: {usd(r.warrants_closed_form, 0)}.\n")
     dist = [("mean", shares(r.shares_issued.mean), pct(r.shares_issued.mean / r.shares_outstanding, 1),
@@ -116,4 +126,4 @@ def _print(r: ValuationResult) -> None:
     out.print("Assumptions: " + "; ".join(r.assumptions) + ".")
 
 
-__all__ = ["PROGRESS_FROM", "value_cmd"]
+__all__ = ["PROGRESS_FROM", "fair_value_table", "run_line", "value_cmd"]

@@ -51,6 +51,13 @@ class Distribution:
         qs = np.percentile(x, list(percents))
         return cls(float(x.mean()), tuple((float(p), float(q)) for p, q in zip(percents, qs, strict=True)))
 
+    def quantile(self, percent: float) -> float:
+        """The value at ``percent`` (one of the percentiles computed)."""
+        for p, q in self.percentiles:
+            if p == percent:
+                return q
+        raise KeyError(f"percentile {percent:g} was not computed; have {[p for p, _ in self.percentiles]}")
+
     def at(self, percent: float) -> float:
         """The value at ``percent`` (one of those computed)."""
         for p, q in self.percentiles:
