@@ -147,7 +147,8 @@ def _nest(flat: dict[str, Any]) -> dict[str, Any]:
 def _term_cell(field_name: str, cells: dict[str, str]) -> str | None:
     if field_name in cells:
         return cells[field_name]
-    matches = [c for name, c in cells.items() if name.startswith(field_name + ".") or field_name.startswith(name)]
+    # A field naming a group (``notes.Private``) points at the group's first row.
+    matches = [c for name, c in cells.items() if name.startswith(field_name + ".")]
     return matches[0] if matches else None
 
 
