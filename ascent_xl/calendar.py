@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 import numpy as np
@@ -44,9 +44,17 @@ def as_days(values: Iterable[Any] | np.ndarray | Any) -> np.ndarray:
     values = list(values)
     kinds = set(map(type, values))
     if kinds and kinds <= {dt.date, dt.datetime}:  # the common case, in one pass
-        ordinals = np.fromiter(map(dt.date.toordinal, values), dtype=np.int64, count=len(values))
-        return (ordinals - _EPOCH_ORDINAL).astype("datetime64[D]")
+        return days_of_dates(values)
     return np.array([as_day(v) for v in values], dtype="datetime64[D]")
+
+
+def days_of_dates(values: Iterable[dt.date], count: int = -1) -> np.ndarray:
+    """``date`` / ``datetime`` objects as a ``datetime64[D]`` array, in one pass (a time of day
+    is dropped); anything else raises TypeError. ``count`` is the number of values when
+    ``values`` has no length."""
+    n = len(values) if isinstance(values, Sequence) else count
+    ordinals = np.fromiter(map(dt.date.toordinal, values), dtype=np.int64, count=n)
+    return (ordinals - _EPOCH_ORDINAL).astype("datetime64[D]")
 
 
 def day_text(day: np.datetime64 | dt.date) -> str:

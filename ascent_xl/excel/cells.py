@@ -39,6 +39,7 @@ from typing import Any, TypeVar
 
 import numpy as np
 
+from ascent_xl.calendar import days_of_dates
 from ascent_xl.errors import AscentError, InputError, TermsError
 from ascent_xl.events import COLUMNS as EVENT_COLUMNS
 from ascent_xl.events import Event, parse_events
@@ -225,8 +226,7 @@ def _to_days(
     if kinds <= _SERIAL_KINDS:
         return _serials_to_days(np.array(values, dtype=float), _RowLabels(name, rows))
     if kinds <= _DATE_KINDS:
-        ordinals = np.array(list(map(dt.date.toordinal, values)), dtype=np.int64)
-        return (ordinals - _EPOCH_ORDINAL).astype("datetime64[D]")
+        return days_of_dates(values)
     out = np.empty(n, dtype="datetime64[D]")
     labels = _RowLabels(name, rows)
     for i, v in enumerate(values):
@@ -440,6 +440,20 @@ def map_dates(value: Cells, name: str, compute: Callable[[np.ndarray], np.ndarra
     """
     if not is_range(value):
         return to_cell(compute(np.array([to_day(value, name)]))[0])
+    if type(value) is list and value and type(value[0]) is list and len(value[0]) == 1:
+        # The common case, a column of date cells: read it in one pass; anything unusual
+        # (a blank, text, a serial number) makes toordinal raise and takes the general path.
+        try:
+            days = days_of_dates(map(_FIRST, value), count=len(value))
+        except (TypeError, IndexError):
+            pass
+        else:
+            try:
+                found = np.asarray(compute(days))
+                if found.dtype.kind in "biuf":
+                    return found.reshape(-1, 1)
+            except AscentError:
+                pass  # priced one by one below, so that each bad row shows its own message
     items = trim_trailing(column(value, name))
     kinds = set(map(type, items))
     if not _may_hold_blanks(items, kinds):
@@ -498,6 +512,9 @@ def market_from_cells(
     needs it). The last few market data built are kept, keyed by the exact converted values, so
     that many cells reading the same range build it once.
     """
+    fast = _plain_columns(dates, vwaps) if dollar_volumes is None and market_caps is None else None
+    if fast is not None:
+        return _cached_market(calendar, *fast, None, None, None)
     given = [(names[0], column(dates, names[0]))]
     for nm, col in ((names[1], vwaps), (names[2], dollar_volumes), (names[3], market_caps)):
         if col is not None:
@@ -544,6 +561,30 @@ def market_from_cells(
     vwap = arrays.get(names[1], np.full(len(days), np.nan))
     volume = arrays.get(names[2])
     cap = arrays.get(names[3])
+    labels = None if rows is None else [f"row {i + 1}" for i in rows]
+    return _cached_market(calendar, days, vwap, volume, cap, labels)
+
+
+def _plain_columns(dates: Cells, vwaps: Cells) -> tuple[np.ndarray, np.ndarray] | None:
+    """Dates and VWAPs read in one pass each when they are the plain case - two columns of the
+    same height, every date a date and every VWAP a number (no header, no blank) - else None."""
+    if not (type(dates) is list and type(vwaps) is list and dates and len(dates) == len(vwaps)):
+        return None
+    if type(dates[0]) is not list or len(dates[0]) != 1 or type(vwaps[0]) is not list or len(vwaps[0]) != 1:
+        return None
+    try:
+        days = days_of_dates(map(_FIRST, dates), count=len(dates))
+        vwap = np.fromiter(map(_FIRST, vwaps), dtype=float, count=len(vwaps))
+    except (TypeError, ValueError, IndexError):
+        return None
+    if any(type(r[0]) is bool for r in vwaps) or not np.isfinite(vwap).all():
+        return None  # TRUE/FALSE or NaN cells: the general path says what is wrong
+    return days, vwap
+
+
+def _cached_market(calendar: str, days: np.ndarray, vwap: np.ndarray, volume: np.ndarray | None,
+                   cap: np.ndarray | None, labels: list[str] | None = None) -> MarketData:
+    """The market data for these arrays, from the cache when the same values were seen."""
     key = (
         calendar,
         days.tobytes(),
@@ -556,7 +597,6 @@ def market_from_cells(
         if market is not None:
             _MARKET_CACHE.move_to_end(key)
             return market
-    labels = None if rows is None else [f"row {i + 1}" for i in rows]
     market = MarketData.from_arrays(
         days, vwap, dollar_volume=volume, market_cap=cap, calendar=calendar, labels=labels
     )
