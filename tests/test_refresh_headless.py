@@ -203,3 +203,46 @@ def test_new_book_from_the_users_files(tmp_path):
     rows = table_records(wb, L.SCHEDULE, L.SCHEDULE_TABLE)
     assert [r["Event"] for r in rows if r["Event"] == "Conversion"] == ["Conversion"]
     assert wb[L.SUMMARY].cell(row=L.SUMMARY_FIRST_ROW, column=2).value == "My deal"
+
+
+def test_a_failed_refresh_leaves_the_book_and_its_backup_intact(book):
+    assert refresh_file(book).ok  # makes BOOK.xlsx.bak
+    backup = backup_path(book).read_bytes()
+    _edit(book, lambda wb: wb[L.VWAP].__setitem__("B14", "abc"))
+    edited = book.read_bytes()
+    assert not refresh_file(book).ok
+    assert book.read_bytes() == edited and backup_path(book).read_bytes() == backup
+
+
+def test_a_hostile_book_is_refused_quickly_by_the_refresh_command(tmp_path):
+    import time
+    import zipfile
+
+    from openpyxl import Workbook
+
+    plain = tmp_path / "plain.xlsx"
+    Workbook().save(plain)
+    bomb = tmp_path / "bomb.xlsx"
+    laughs = (b'<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;">]>'
+              b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>'
+              b'<row r="1"><c r="A1" t="inlineStr"><is><t>&lol2;</t></is></c></row></sheetData></worksheet>')
+    with zipfile.ZipFile(plain) as zin, zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():
+            data = laughs if info.filename == "xl/worksheets/sheet1.xml" else zin.read(info)
+            zout.writestr(info.filename, data)
+    before = bomb.read_bytes()
+    start = time.perf_counter()
+    r = CliRunner().invoke(cli, ["refresh", str(bomb)])
+    assert time.perf_counter() - start < 2
+    assert r.exit_code == 2 and "refused" in r.output and "entity" in r.output.lower()
+    assert bomb.read_bytes() == before and not backup_path(bomb).exists()
+
+
+def test_new_xlsm_book_gets_its_refresh_module_and_a_python_name(tmp_path):
+    from ascent_xl.excel import vba
+
+    dest = new_deal_book(tmp_path / "acme_notes.xlsm")
+    assert (tmp_path / "acme_notes.py").read_text().count("from ascent_xl.excel.macros import main") == 1
+    assert len(vba.list_buttons(dest)) == 2
+    with pytest.raises(WorkbookError, match="letters, digits and underscores"):
+        new_deal_book(tmp_path / "acme notes-2024.xlsm")
