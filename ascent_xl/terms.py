@@ -823,7 +823,7 @@ def check_term(cls: type[Terms], field_name: str, value: Any, *, label: str | No
     return coerced
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _field(cls: type[Terms], field_name: str) -> tuple[dataclasses.Field[Any], Any]:
     f = next(f for f in fields(cls) if f.name == field_name)  # type: ignore[arg-type]
     return f, _hints(cls)[field_name]

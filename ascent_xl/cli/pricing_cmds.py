@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 
 import click
@@ -23,7 +22,7 @@ from ascent_xl.pricing import (
     resolve_fixed_price,
 )
 from ascent_xl.terms import DealTerms
-from ascent_xl.terms_io import dumps_terms, load_terms, save_terms
+from ascent_xl.terms_io import load_terms, save_terms
 
 TERMS_OPTION = click.option(
     "--terms",
@@ -269,5 +268,3 @@ def terms_export(path: Path, terms_file: Path | None) -> None:
     save_terms(terms, path)
     click.echo(f"wrote {path}")
 
-
-__all__ = ["DEMO_NOTICES", "dt", "dumps_terms", "load_deal_terms"]

@@ -348,7 +348,7 @@ def write_outputs(book: BookIO, inputs: BookInputs, schedule: Schedule, *, now: 
     if inputs.valuation is not None:
         rows, formats = valuation_area(inputs)
         book.write_area(L.VALUATION_OUTPUT[0], L.VALUATION_OUTPUT[1], rows, formats)
-    moment = (now or dt.datetime.now(dt.timezone.utc)).strftime("%Y-%m-%d %H:%M UTC")
+    moment = (now or dt.datetime.now(dt.UTC)).strftime("%Y-%m-%d %H:%M UTC")
     stamp = f"Refreshed {moment} by ascent-xl {__version__}; inputs {inputs.fingerprint}"
     book.write_cell(*L.CELLS[L.STAMP], stamp)
     book.write_cell(*L.CELLS[L.INPUT_HASH], inputs.fingerprint)
