@@ -305,14 +305,9 @@ def to_number(value: Cell, name: str, default: float | None = None) -> float:
         if default is None:
             raise CellError(f"{name}: missing; type a number")
         return default
-    if isinstance(value, (bool, np.bool_)):
+    x = None if isinstance(value, np.bool_) else parse_number(value)
+    if x is None:
         raise CellError(f"{name} {value!r} is not a number")
-    if isinstance(value, (int, float, np.integer, np.floating)):
-        x = float(value)
-    else:
-        x = parse_number(value)
-        if x is None:
-            raise CellError(f"{name} {value!r} is not a number")
     if not math.isfinite(x):
         raise CellError(f"{name} is not a finite number")
     return x
