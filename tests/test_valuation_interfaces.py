@@ -47,10 +47,10 @@ def test_value_command_takes_planned_events_and_a_progress_bar(tmp_path):
 
 def test_value_command_reports_bad_input_in_one_line(tmp_path):
     events = tmp_path / "events.csv"
-    events.write_text("Date,Event,Note,Amount,Value\n2023-02-01,Split,,,1:200\n")
+    events.write_text("Date,Event,Note,Amount,Value\n2023-02-01,Interest Election,,,maybe\n")
     r = CliRunner().invoke(cli, ["value", "--paths", "1000", "--events", str(events), "--no-chart"])
     assert r.exit_code == 2
-    assert "events.csv line 2" in r.output and "Split" in r.output and "Traceback" not in r.output
+    assert "events.csv line 2" in r.output and "use cash or pik" in r.output and "Traceback" not in r.output
     r = CliRunner().invoke(cli, ["value", "--paths", "1000", "--vol", "-1", "--no-chart"])
     assert r.exit_code == 2 and "volatility" in r.output
 
@@ -134,3 +134,13 @@ def test_result_tables_are_plain_rows_for_a_worksheet():
 def test_docstring_examples(name):
     result = doctest.testmod(importlib.import_module(name), optionflags=doctest.NORMALIZE_WHITESPACE)
     assert result.failed == 0 and result.attempted > 0
+
+
+def test_value_command_takes_the_ledgers_events_file_as_it_is():
+    from ascent_xl.samples import SAMPLE_EVENTS, data_path
+
+    r = CliRunner().invoke(cli, ["value", "--paths", "1000", "--no-chart", "--events", str(data_path(SAMPLE_EVENTS))],
+                           catch_exceptions=False)
+    assert r.exit_code == 0, r.output
+    # nine scheduled prepayments and two interest elections; the default notice was waived
+    assert "11 planned events applied; 29 left to the ledger" in r.output

@@ -142,7 +142,7 @@ def _print_fixed_price(out: object, terms: DealTerms, market: MarketData) -> Non
     rows = [(day_text(d), price(v)) for d, v in zip(days, window, strict=True)]
     rows.append(("average", price(float(window.mean()))))
     rows.append((f"x {1 + c.fixed_price_premium:.0%}", price(computed)))
-    out.print(table(f"Fixed conversion price: VWAPs of the {c.fixed_price_days} trading days before {day(issue)}", ("Date", "VWAP"), rows))  # type: ignore[attr-defined]
+    out.print(table(f"Fixed price: {c.fixed_price_days} VWAPs before {day(issue)}", ("Date", "VWAP"), rows))  # type: ignore[attr-defined]
     fixed = resolve_fixed_price(terms, market)
     first = terms.notes[0]
     n_shares = conversion_shares(first.face, fixed, rounding=c.share_rounding)

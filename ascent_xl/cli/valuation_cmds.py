@@ -13,6 +13,7 @@ from ascent_xl.cli.pricing_cmds import TERMS_OPTION, load_deal_terms
 from ascent_xl.cli.render import console, pct, shares, table, usd
 from ascent_xl.events import events_from_csv
 from ascent_xl.market import MarketData
+from ascent_xl.valuation.behaviour import planned_events
 from ascent_xl.valuation.presets import DEMO_BEHAVIOUR, DEMO_MODEL
 from ascent_xl.valuation.results import CASH_KINDS, ValuationResult
 from ascent_xl.valuation.run import DEFAULT_PATHS, prepare_valuation, run_valuation
@@ -26,7 +27,8 @@ PROGRESS_FROM = 50_000
 @click.option("--seed", type=int, default=0, show_default=True, help="Random seed (same seed, same numbers).")
 @TERMS_OPTION
 @click.option("--events", "events_file", type=click.Path(dir_okay=False, path_type=Path),
-              help="CSV of planned events: Prepayment, Optional Prepay, Default, Interest Election.")
+              help="The deal's events CSV: prepayments, interest elections and a default with an "
+              "election (redeem/reset) from the valuation date on are applied; the rest is the ledger's.")
 @click.option("--vwaps", "vwaps_file", type=click.Path(dir_okay=False, path_type=Path),
               help="CSV Date,VWAP covering the days before the valuation date (look-back windows).")
 @click.option("--spot", type=float, help=f"Share price on the valuation date, USD [demo: {DEMO_MODEL.spot:g}; "
@@ -66,7 +68,12 @@ def value_cmd(paths: int, seed: int, terms_file: Path | None, events_file: Path 
     model = DEMO_MODEL.replace(valuation_date=when, **{k: v for k, v in overrides.items() if v is not None})
     behaviour = DEMO_BEHAVIOUR
     if events_file is not None:
-        behaviour = behaviour.with_events(events_from_csv(events_file), terms=terms)
+        used, skipped = planned_events(events_from_csv(events_file), start=when)
+        behaviour = behaviour.with_events(used, terms=terms)
+        if skipped:
+            kinds = sorted({e.kind.value for e in skipped})
+            click.echo(f"{len(used)} planned events applied; {len(skipped)} left to the ledger "
+                       f"({', '.join(kinds)}; before {when}, or a default notice without an election).")
     setup = prepare_valuation(terms, model=model, behaviour=behaviour, market=market)
     show = progress if progress is not None else (sys.stdout.isatty() and paths >= PROGRESS_FROM)
     if show:

@@ -33,7 +33,6 @@ import math
 from collections.abc import Callable, Iterable
 from typing import Any
 
-
 from ascent_xl.errors import AscentError, LedgerError
 from ascent_xl.events import Event, EventKind
 from ascent_xl.interest import interest_dates, year_fraction

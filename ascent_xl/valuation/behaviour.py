@@ -39,6 +39,7 @@ from typing import Literal
 
 from ascent_xl.errors import InputError, TermsError
 from ascent_xl.events import Event, EventKind
+from ascent_xl.money import parse_number
 from ascent_xl.terms import DealTerms, InterestMethod, Terms, term
 
 InterestRule = Literal["cash", "pik", "equity_conditions"]
@@ -219,10 +220,40 @@ class Behaviour(Terms):
 
 
 def _number(value: object, event: Event, what: str) -> float:
-    try:
-        return float(str(value).replace(",", "").strip())
-    except ValueError:
-        raise InputError(f"{event.label}: Value {value!r} is not a {what}") from None
+    x = parse_number(value)
+    if x is None:
+        raise InputError(f"{event.label}: Value {value!r} is not a {what}")
+    return x
+
+
+PLANNED_KINDS = (EventKind.PREPAYMENT, EventKind.OPTIONAL_PREPAYMENT, EventKind.DEFAULT,
+                 EventKind.INTEREST_ELECTION)
+"""Event kinds the valuation applies (the others describe the deal's history: the ledger's)."""
+
+
+def planned_events(events: Iterable[Event], *, start: dt.date) -> tuple[list[Event], list[Event]]:
+    """Split a deal's event list into the events the valuation applies - prepayments, interest
+    elections and a default with the holder's election (Value redeem or reset), dated on or after
+    ``start`` (the valuation date) - and the others, so that the ledger's events file can be
+    given to the valuation as it is.
+
+    Examples
+    --------
+    >>> from ascent_xl.events import parse_events
+    >>> used, skipped = planned_events(parse_events([
+    ...     ["2023-01-10", "Conversion", "Registered", 1000, None],
+    ...     ["2023-04-17", "Prepayment", "Registered", 1000, None]]), start=dt.date(2023, 1, 3))
+    >>> [e.kind.value for e in used], [e.kind.value for e in skipped]
+    (['Prepayment'], ['Conversion'])
+    """
+    used, skipped = [], []
+    for e in events:
+        notice_only = e.kind is EventKind.DEFAULT and e.value is None
+        if e.kind in PLANNED_KINDS and not notice_only and e.date >= start:
+            used.append(e)
+        else:
+            skipped.append(e)
+    return used, skipped
 
 
 __all__ = [
@@ -230,5 +261,7 @@ __all__ = [
     "DefaultElection",
     "InterestElection",
     "InterestRule",
+    "PLANNED_KINDS",
     "ScheduledPrepayment",
+    "planned_events",
 ]
