@@ -277,11 +277,11 @@ class MarketData:
         """
         ref, lo = self._window_starts(refs, days, what, "vwap")
         if not cached and ref.size * 4 < len(self.vwap):  # few dates: average their windows
-            return _lowest_mean(self._gather(ref, lo, days, what, "vwap"), lowest)
+            return lowest_average(self._gather(ref, lo, days, what, "vwap"), lowest)
         key = ("lowest", days, lowest)
         table = self._cache.get(key)
         if table is None:
-            table = _lowest_mean(np.lib.stride_tricks.sliding_window_view(self.vwap, days), lowest)
+            table = lowest_average(np.lib.stride_tricks.sliding_window_view(self.vwap, days), lowest)
             self._cache[key] = table
         out = table[lo]
         if np.isnan(out.sum()):
@@ -417,8 +417,10 @@ class MarketData:
         return values
 
 
-def _lowest_mean(windows: np.ndarray, lowest: int) -> np.ndarray:
-    """Mean of the ``lowest`` smallest values of each row (NaN where a row holds a NaN)."""
+def lowest_average(windows: np.ndarray, lowest: int) -> np.ndarray:
+    """Mean of the ``lowest`` smallest values of each row of ``windows`` (shape (m, n)); NaN
+    where a row holds a NaN."""
+    windows = np.asarray(windows, dtype=float)
     m, n = windows.shape
     if m == 1:  # one window: plain Python sorts ten floats faster than numpy's dispatch
         row = windows[0].tolist()

@@ -19,17 +19,12 @@ import numpy as np
 
 from ascent_xl.calendar import as_day, as_days, day_text
 from ascent_xl.errors import InputError, MarketDataError
-from ascent_xl.market import MarketData, _lowest_mean
+from ascent_xl.market import MarketData
 from ascent_xl.money import check_amount, check_amounts, round_cents, round_shares
 from ascent_xl.terms import ConversionTerms, DealTerms, DefaultTerms, WarrantTerms, check_term
 
 # ---------------------------------------------------------------------------------------------
 # VWAP averages
-
-
-def lowest_average(windows: np.ndarray, lowest: int) -> np.ndarray:
-    """Mean of the ``lowest`` smallest values of each row of ``windows`` (shape (m, n))."""
-    return _lowest_mean(np.asarray(windows, dtype=float), lowest)
 
 
 def _dates(value: Any) -> tuple[np.ndarray, bool]:
@@ -71,23 +66,27 @@ def fixed_conversion_price(
 
 
 def alternate_conversion_price(
-    market: MarketData, *, notice_date: Any, discount: float, days: int, lowest: int
+    market: MarketData,
+    *,
+    notice_date: Any,
+    discount: float,
+    days: int,
+    lowest: int,
+    what: str = "notice date",
+    require_trading_day: bool = True,
 ) -> Any:
     """Alternate conversion price: ``(1 - discount)`` × the average of the ``lowest`` lowest
     VWAPs among the ``days`` trading days immediately before the notice date (USD/share).
 
-    The notice date must be a trading day. ``notice_date`` may be an array: the result is then
-    an array, computed in one pass.
+    The notice date must be a trading day (unless ``require_trading_day`` is False, as for a
+    default's demand date); ``what`` names it in errors. ``notice_date`` may be an array: the
+    result is then an array, computed in one pass. A :class:`datetime.date` is served from the
+    market data's cached table of window averages (the ledger prices date by date).
     """
     discount = check_term(ConversionTerms, "alternate_price_discount", discount, label="discount")
     days = check_term(ConversionTerms, "alternate_price_days", days, label="days")
     lowest = check_term(ConversionTerms, "alternate_price_lowest", lowest, label="lowest")
-    if lowest > days:
-        raise InputError(f"lowest {lowest} is more than days {days}")
-    refs, scalar = _dates(notice_date)
-    _require_sessions(market, refs, "notice date")
-    average = market.lowest_averages(refs, days, lowest, what="notice date")
-    return _out((1.0 - discount) * average, scalar)
+    return (1.0 - discount) * _lowest_average_before(market, notice_date, days, lowest, what, require_trading_day)
 
 
 def default_conversion_price(
@@ -98,10 +97,25 @@ def default_conversion_price(
     factor = check_term(DefaultTerms, "reset_factor", factor, label="factor")
     days = check_term(DefaultTerms, "reset_days", days, label="days")
     lowest = check_term(DefaultTerms, "reset_lowest", lowest, label="lowest")
+    return factor * _lowest_average_before(market, default_date, days, lowest, "default date", False)
+
+
+def _lowest_average_before(
+    market: MarketData, day: Any, days: int, lowest: int, what: str, require_trading_day: bool
+) -> Any:
+    """The lowest-VWAP average of the window before ``day`` (one date or an array of them)."""
     if lowest > days:
         raise InputError(f"lowest {lowest} is more than days {days}")
-    refs, scalar = _dates(default_date)
-    return _out(factor * market.lowest_averages(refs, days, lowest, what="default date"), scalar)
+    if type(day) is dt.date:
+        if require_trading_day:
+            found = market.calendar.date_index(day)
+            if found is None or not found[1]:
+                raise MarketDataError(f"{what} {day}: not a trading day")
+        return market.lowest_average_on(day, days, lowest, what=what)
+    refs, scalar = _dates(day)
+    if require_trading_day:
+        _require_sessions(market, refs, what)
+    return _out(market.lowest_averages(refs, days, lowest, what=what), scalar)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -184,11 +198,6 @@ class ConversionQuote:
     shares: int
     floor_payment: float
     vwap: float | None  # VWAP on the conversion date; None when the floor does not bind and it is unknown
-
-    @property
-    def conversion_value(self) -> float:
-        """Shares × VWAP on the conversion date plus the floor payment, USD (None-safe: 0)."""
-        return self.shares * (self.vwap or 0.0) + self.floor_payment
 
 
 def quote_conversion(
@@ -435,6 +444,11 @@ def split_ratio(value: Any) -> float:
 def split_adjusted_price(price: float, *, ratio: float) -> float:
     """A per-share price after a split of ``ratio`` new shares per old share: price / ratio."""
     return _positive(price, "price") / split_ratio(ratio)
+
+
+def split_adjusted_shares(shares: float, *, ratio: float) -> int:
+    """A share count after a split of ``ratio`` new shares per old share, to the nearest share."""
+    return int(round_shares(check_amount(shares, "shares", allow_zero=True) * split_ratio(ratio), "nearest"))
 
 
 def ratcheted_price(price: float, *, issue_price: float) -> float:

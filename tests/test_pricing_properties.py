@@ -8,13 +8,12 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from ascent_xl.calendar import trading_calendar
-from ascent_xl.market import MarketData
+from ascent_xl.market import MarketData, lowest_average
 from ascent_xl.pricing import (
     alternate_conversion_price,
     conversion_price,
     conversion_shares,
     floor_payment,
-    lowest_average,
     quote_conversions,
     unfloored_price,
 )

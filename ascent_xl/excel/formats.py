@@ -10,7 +10,6 @@ PRICE = '"$"#,##0.00000'
 SHARES = '#,##0;[Red]-#,##0;"-"'
 PERCENT = "0.00%"
 DATE = "yyyy-mm-dd"
-RATE = "0.000%"
 
 FORMAT_BY_KIND = {"money": USD, "price": PRICE, "shares": SHARES, "fraction": PERCENT, "date": DATE}
 """Number format of each kind of value."""

@@ -246,13 +246,7 @@ def ASCENT_CONVERSION_SHARES(
     market = _market(dates, vwaps)
 
     def shares(d: np.ndarray) -> np.ndarray:
-        alt = alternate_conversion_price(
-            market,
-            notice_date=d,
-            discount=_C.alternate_price_discount,
-            days=_C.alternate_price_days,
-            lowest=_C.alternate_price_lowest,
-        )
+        alt = alternate_conversion_price(market, notice_date=d, **_alternate_args(None, None, None))
         price = conversion_price(fixed_price=fixed, alternate_price=alt, floor_price=floor)
         return np.asarray(conversion_shares(np.full(len(d), a), price, rounding=how))
 

@@ -42,11 +42,19 @@ from ascent_xl.ledger.state import BALANCE_TOLERANCE, DealState, NoteState
 from ascent_xl.market import MarketData
 from ascent_xl.money import parse_number, round_cents, round_shares
 from ascent_xl.pricing import (
+    alternate_conversion_price,
+    conversion_price,
+    default_conversion_price,
     floor_payment,
     mandatory_default_amount,
     max_conversion_shares,
+    ratcheted_price,
+    redemption_amount,
     resolve_fixed_price,
+    split_adjusted_price,
+    split_adjusted_shares,
     split_ratio,
+    unfloored_price,
     warrant_cashless_shares,
 )
 from ascent_xl.terms import DealTerms, NoteTerms, resolve_term_name
@@ -234,11 +242,14 @@ class Ledger:
     def _conversion_prices(self, ev: Event, note: NoteState, what: str) -> tuple[float, float, float]:
         """(alternate, unfloored, floored) conversion prices of ``note`` on the event's date."""
         c = self.state.terms.conversion
-        market = self._market(ev)
-        avg = market.lowest_average_on(ev.date, c.alternate_price_days, c.alternate_price_lowest, what=what)
-        alt = (1.0 - c.alternate_price_discount) * avg
-        unfloored = min(note.fixed_price, alt)
-        return alt, unfloored, max(unfloored, note.floor_price)
+        alt = alternate_conversion_price(
+            self._market(ev), notice_date=ev.date, discount=c.alternate_price_discount,
+            days=c.alternate_price_days, lowest=c.alternate_price_lowest, what=what,
+            require_trading_day=what == "notice date",
+        )
+        unfloored = unfloored_price(fixed_price=note.fixed_price, alternate_price=alt)
+        return alt, unfloored, conversion_price(fixed_price=note.fixed_price, alternate_price=alt,
+                                                floor_price=note.floor_price)
 
     def _schedule_dates(self, note: NoteState, after: dt.date) -> None:
         """Queue the note's interest dates after ``after`` and its maturity."""
@@ -479,19 +490,20 @@ class Ledger:
             before = note.principal
             accrued_now = self._accrue(note, ev.date)
             interest = note.accrued if amount >= note.principal else round_cents(note.accrued * amount / note.principal)
-            principal_cash = round_cents(amount * premium)
+            cash = redemption_amount(amount, interest, premium=premium)
+            premium_paid = round_cents(cash - amount - interest)
             note.principal = round_cents(note.principal - amount)
             note.repaid = round_cents(note.repaid + amount)
             note.accrued = round_cents(note.accrued - interest)
             note.interest_cash = round_cents(note.interest_cash + interest)
-            note.premiums = round_cents(note.premiums + principal_cash - amount)
+            note.premiums = round_cents(note.premiums + premium_paid)
             self._row(ev, note, reasons, **{
                 "Principal Before": before,
                 "Interest Accrued": accrued_now or None,
                 "Interest Paid Cash": interest or None,
                 "Principal Repaid": amount,
-                "Premium Paid": round_cents(principal_cash - amount) or None,
-                "Cash Paid": round_cents(principal_cash + interest),
+                "Premium Paid": premium_paid or None,
+                "Cash Paid": cash,
                 "Detail": f"{why} at {premium:.0%} of principal plus accrued interest",
             })
             reasons = None  # the flag goes on the first row only
@@ -522,11 +534,10 @@ class Ledger:
                 self._row(ev, note, [("default", "event of default outstanding (no election yet)")],
                           Detail="event of default noticed")
             elif election in _RESET:
-                market = self._market(ev)
-                avg = market.lowest_average_on(ev.date, d.reset_days, d.reset_lowest, what="default date")
-                reset = d.reset_factor * avg
+                reset = default_conversion_price(self._market(ev), default_date=ev.date, factor=d.reset_factor,
+                                                 days=d.reset_days, lowest=d.reset_lowest)
                 old = note.fixed_price
-                note.fixed_price = min(old, reset)
+                note.fixed_price = ratcheted_price(old, issue_price=reset)
                 self._row(ev, note, None, **{"Conversion Price": reset, "Detail": (
                     f"conversion price reset to ${reset:,.5f} ({d.reset_factor:.0%} of the {d.reset_lowest} lowest of "
                     f"{d.reset_days} VWAPs); fixed price ${old:,.5f} -> ${note.fixed_price:,.5f}")})
@@ -638,19 +649,19 @@ class Ledger:
         except AscentError as exc:
             raise ev.error(str(exc)) from None
         old_fixed, old_floor = s.fixed_price, s.floor_price
-        s.shares_outstanding = int(round_shares(s.shares_outstanding * ratio, "nearest"))
-        s.holder_shares = int(round_shares(s.holder_shares * ratio, "nearest"))
-        s.fixed_price /= ratio
-        s.floor_price /= ratio
-        s.warrant_price /= ratio
-        s.warrant_shares = int(round_shares(s.warrant_shares * ratio, "nearest"))
-        if s.reference_price:
-            s.reference_price /= ratio
+        s.shares_outstanding = split_adjusted_shares(s.shares_outstanding, ratio=ratio)
+        s.holder_shares = split_adjusted_shares(s.holder_shares, ratio=ratio)
+        s.warrant_shares = split_adjusted_shares(s.warrant_shares, ratio=ratio)
         if s.reserve is not None:
-            s.reserve = int(round_shares(s.reserve * ratio, "nearest"))
+            s.reserve = split_adjusted_shares(s.reserve, ratio=ratio)
+        s.fixed_price = split_adjusted_price(s.fixed_price, ratio=ratio)
+        s.floor_price = split_adjusted_price(s.floor_price, ratio=ratio)
+        s.warrant_price = split_adjusted_price(s.warrant_price, ratio=ratio)
+        if s.reference_price:
+            s.reference_price = split_adjusted_price(s.reference_price, ratio=ratio)
         for n in s.notes.values():
-            n.fixed_price /= ratio
-            n.floor_price /= ratio
+            n.fixed_price = split_adjusted_price(n.fixed_price, ratio=ratio)
+            n.floor_price = split_adjusted_price(n.floor_price, ratio=ratio)
         if s.market is not None:
             s.market = s.market.adjusted_for_split(ev.date, ratio)
         self._row(ev, None, None, Detail=(
@@ -664,10 +675,10 @@ class Ledger:
             raise ev.error(f"Value {ev.value!r}: give the issue's price per share (USD)")
         shares = int(ev.amount or 0)
         old = s.fixed_price
-        s.fixed_price = min(s.fixed_price, price)
-        s.warrant_price = min(s.warrant_price, price)
+        s.fixed_price = ratcheted_price(s.fixed_price, issue_price=price)
+        s.warrant_price = ratcheted_price(s.warrant_price, issue_price=price)
         for n in s.notes.values():
-            n.fixed_price = min(n.fixed_price, price)
+            n.fixed_price = ratcheted_price(n.fixed_price, issue_price=price)
         s.shares_outstanding += shares
         reasons = checks.check_restricted(s, ev.date, shares * price, self.closing)
         self._row(ev, None, reasons, Detail=f"{shares:,} shares at ${price:,.4f}: fixed price ${old:,.5f} -> "

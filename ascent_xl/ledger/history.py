@@ -11,7 +11,7 @@ import numpy as np
 from ascent_xl.events import Event, EventKind
 from ascent_xl.ledger.schedule import Schedule
 from ascent_xl.market import MarketData
-from ascent_xl.pricing import split_ratio
+from ascent_xl.pricing import alternate_conversion_price, split_ratio, unfloored_price
 
 
 @dataclass(frozen=True)
@@ -52,12 +52,14 @@ def price_history(schedule: Schedule, market: MarketData, events: list[Event]) -
     windows = np.lib.stride_tricks.sliding_window_view(adjusted.vwap, days)[: len(usable)]
     ok = ~np.isnan(windows).any(axis=1) & ~np.isnan(adjusted.vwap[days:])
     dates = usable[ok]
-    lowest = np.sort(windows[ok], axis=1)[:, : c.alternate_price_lowest].mean(axis=1)
-    alternate = (1.0 - c.alternate_price_discount) * lowest
+    alternate = alternate_conversion_price(
+        adjusted, notice_date=dates, discount=c.alternate_price_discount, days=days,
+        lowest=c.alternate_price_lowest,
+    )
     restate = _restatement(dates, splits)
     fixed = _step(schedule, dates, "Fixed Price") * restate
     floor = _step(schedule, dates, "Floor Price") * restate
-    conversion = np.maximum(np.minimum(fixed, alternate), floor)
+    conversion = np.maximum(unfloored_price(fixed_price=fixed, alternate_price=alternate), floor)
     return PriceHistory(dates, adjusted.vwap[days:][ok], alternate, fixed, floor, conversion)
 
 
