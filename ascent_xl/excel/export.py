@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from ascent_xl.excel.book import cell_value
-from ascent_xl.excel.formats import SCHEDULE_FORMATS, SUMMARY_FORMATS, column_width
+from ascent_xl.excel.formats import SCHEDULE_FORMATS, SUMMARY_FORMATS, column_width, style_header
 from ascent_xl.fileio import atomic_write
 from ascent_xl.ledger.schedule import SCHEDULE_COLUMNS, SUMMARY_COLUMNS, Schedule
 
@@ -16,14 +16,10 @@ from ascent_xl.ledger.schedule import SCHEDULE_COLUMNS, SUMMARY_COLUMNS, Schedul
 def write_rows(ws: Any, columns: tuple[str, ...], rows: list[dict[str, Any]], formats: dict[str, str], *, start_row: int = 1) -> None:
     """Write a header and ``rows`` (dicts keyed by ``columns``) on an openpyxl worksheet, with
     number formats, bold header, widths, a frozen header and an auto-filter."""
-    from openpyxl.styles import Font, PatternFill
     from openpyxl.utils import get_column_letter
 
-    header_fill = PatternFill("solid", fgColor="1F3864")
     for j, name in enumerate(columns, 1):
-        cell = ws.cell(row=start_row, column=j, value=name)
-        cell.font = Font(bold=True, color="FFFFFF")
-        cell.fill = header_fill
+        style_header(ws.cell(row=start_row, column=j, value=name))
         ws.column_dimensions[get_column_letter(j)].width = column_width(name, formats.get(name))
     for i, row in enumerate(rows, start_row + 1):
         for j, name in enumerate(columns, 1):

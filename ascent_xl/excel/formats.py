@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from ascent_xl.ledger.schedule import SCHEDULE_COLUMN_KINDS
 
 USD = '"$"#,##0.00;[Red]-"$"#,##0.00;"-"'
@@ -28,6 +30,19 @@ SUMMARY_FORMATS: dict[str, str] = {
                         "Premiums Paid", "Default Amounts", "Accrued Interest")},
 }
 """Number format of each summary column."""
+
+
+HEADER_COLOR = "1F3864"
+"""Navy: table headers (white bold text on it) and titles."""
+
+
+def style_header(cell: Any) -> None:
+    """A table header cell: white bold text on navy, set on the cell itself so that every viewer
+    (not only Excel's table styles) shows it."""
+    from openpyxl.styles import Font, PatternFill
+
+    cell.font = Font(name="Calibri", bold=True, color="FFFFFF")
+    cell.fill = PatternFill("solid", fgColor=HEADER_COLOR)
 
 
 def column_width(name: str, fmt: str | None) -> float:

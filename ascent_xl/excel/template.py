@@ -24,7 +24,16 @@ from ascent_xl.events import USER_KINDS, Event, EventKind, events_to_rows
 from ascent_xl.excel import layout as L
 from ascent_xl.excel.book import OpenpyxlBook
 from ascent_xl.excel.cells import term_cell
-from ascent_xl.excel.formats import DATE, PERCENT, PRICE, SHARES, USD, USD_WHOLE
+from ascent_xl.excel.formats import (
+    DATE,
+    HEADER_COLOR,
+    PERCENT,
+    PRICE,
+    SHARES,
+    USD,
+    USD_WHOLE,
+    style_header,
+)
 from ascent_xl.excel.refresh import refresh_book
 from ascent_xl.ledger import SCHEDULE_COLUMNS
 from ascent_xl.market import MarketData
@@ -32,7 +41,7 @@ from ascent_xl.terms import DealTerms
 
 INPUT_FONT = "0000FF"
 INPUT_FILL = "FFF2CC"
-TITLE_COLOR = "1F3864"
+TITLE_COLOR = HEADER_COLOR
 NOTE_COLOR = "595959"
 HEADER_ROW = L.TABLE_HEADER_ROW
 
@@ -491,15 +500,13 @@ def _page_setup(ws: Any) -> None:
 
 def _table(ws: Any, name: str, columns: tuple[str, ...], rows: list[list[Any]], *, widths: Any,
            first_col: int = 1, style: str = "TableStyleMedium9") -> None:
-    from openpyxl.styles import Alignment, PatternFill
+    from openpyxl.styles import Alignment
     from openpyxl.worksheet.table import Table, TableStyleInfo
 
-    header_fill = PatternFill("solid", fgColor=TITLE_COLOR)  # explicit, so every viewer shows it
     for j, col in enumerate(columns):
         cell = ws.cell(row=HEADER_ROW, column=first_col + j, value=col)
         cell.alignment = Alignment(wrap_text=True, vertical="center", horizontal="center")
-        cell.font = _font(bold=True, color="FFFFFF")
-        cell.fill = header_fill
+        style_header(cell)
     body = rows or [[None] * len(columns)]
     for i, row in enumerate(body):
         for j, value in enumerate(row):
