@@ -59,7 +59,7 @@ def days_of_dates(values: Iterable[dt.date], count: int = -1) -> np.ndarray:
 
 def day_text(day: np.datetime64 | dt.date) -> str:
     """ISO text of a day, for messages."""
-    return str(np.datetime64(day, "D"))
+    return str(np.datetime64(day, "D"))  # type: ignore[call-overload]
 
 
 class TradingCalendar:

@@ -63,7 +63,7 @@ def equity_conditions(
     avg = float(trimmed_mean(vol, highest=terms.trim_highest, lowest=terms.trim_lowest)[0])
     cap_days = int((cap[0] >= terms.min_market_cap).sum())
     return EquityConditionResult(
-        test_date=day.item(),
+        test_date=day.item(),  # type: ignore[arg-type]
         trimmed_dollar_volume=avg,
         market_cap_days=cap_days,
         volume_ok=avg >= terms.min_dollar_volume,

@@ -18,7 +18,7 @@ def backup_path(path: str | os.PathLike[str]) -> Path:
     return p.with_name(p.name + ".bak")
 
 
-def atomic_write(path: str | os.PathLike[str], write: Callable[[Path], None], *, backup: bool = True) -> Path:
+def atomic_write(path: str | os.PathLike[str], write: Callable[[Path], object], *, backup: bool = True) -> Path:
     """Call ``write(tmp)`` to produce the new file at a temporary path in the same folder, then
     rename it over ``path``. With ``backup``, an existing ``path`` is first copied to
     ``NAME.EXT.bak``. Returns ``path``. Errors leave ``path`` as it was."""

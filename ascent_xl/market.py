@@ -524,7 +524,7 @@ def _check_duplicates(days: np.ndarray, names: Sequence[str]) -> None:
     uniq, first_idx, counts = np.unique(days, return_index=True, return_counts=True)
     if (counts > 1).any():
         d = uniq[np.argmax(counts > 1)]
-        rows = [names[i] for i in np.flatnonzero(days == d)]
+        rows = [names[int(i)] for i in np.flatnonzero(days == d)]
         raise MarketDataError(
             f"{day_text(d)} appears {len(rows)} times ({', '.join(rows)}); keep one row per trading day"
         )

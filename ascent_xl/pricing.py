@@ -160,8 +160,8 @@ def conversion_shares(amount: Any, price: Any, *, rounding: str) -> Any:
         a = check_amount(amount, "amount")
         p = _positive(price, "price")
         return round_shares(a / p, rounding)
-    a = check_amounts(np.asarray(amount, dtype=float), "amount")
-    return round_shares(a / _positive(price, "price"), rounding)
+    arr = check_amounts(np.asarray(amount, dtype=float), "amount")
+    return round_shares(arr / _positive(price, "price"), rounding)
 
 
 def floor_payment(amount: Any, *, unfloored_price: Any, floor_price: Any, vwap: Any) -> Any:

@@ -138,7 +138,7 @@ class Terms:
         parts = name.split(".")
         while parts:
             head = parts.pop(0)
-            f = next((f for f in fields(klass) if f.name == head), None)  # type: ignore[arg-type]
+            f = next((f for f in fields(klass) if f.name == head), None)
             if f is None:
                 return None
             hint = _hints(klass)[head]
@@ -807,7 +807,7 @@ def check_term(cls: type[Terms], field_name: str, value: Any, *, label: str | No
     >>> check_term(ConversionTerms, "alternate_price_discount", 0.075)
     0.075
     """
-    f, hint = _field(cls, field_name)
+    f, hint = _field(cls, field_name)  # type: ignore[arg-type]
     try:
         # Fast path for plain numbers: pricing calls this on every evaluation.
         if hint is float and type(value) in (float, int):

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-
 from harness import compare, quick, report
 
 from ascent_xl.calendar import trading_calendar

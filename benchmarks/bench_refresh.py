@@ -14,7 +14,6 @@ from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
-
 from bench_ledger import build
 from harness import quick, report
 

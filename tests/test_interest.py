@@ -9,7 +9,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from ascent_xl.errors import InputError
-from ascent_xl.interest import accrued_interest, day_count, interest_dates, interest_schedule, year_fraction
+from ascent_xl.interest import (
+    accrued_interest,
+    day_count,
+    interest_dates,
+    interest_schedule,
+    year_fraction,
+)
 
 ql = pytest.importorskip("QuantLib")
 

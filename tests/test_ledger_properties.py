@@ -8,8 +8,8 @@ from hypothesis import strategies as st
 
 from ascent_xl.events import Event, EventKind
 from ascent_xl.ledger import run_ledger
-from ascent_xl.presets import ASTI_2022
 from ascent_xl.money import round_shares
+from ascent_xl.presets import ASTI_2022
 from ascent_xl.pricing import split_ratio
 from ascent_xl.samples import sample_market
 

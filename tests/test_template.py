@@ -4,8 +4,9 @@ against the engine."""
 
 from __future__ import annotations
 
-
 import pytest
+from book_helpers import load, table_records
+from excel_helpers import require_soffice
 
 from ascent_xl.events import events_from_csv
 from ascent_xl.excel import layout as L
@@ -15,9 +16,6 @@ from ascent_xl.ledger import run_ledger
 from ascent_xl.presets import ASTI_2022
 from ascent_xl.pricing import quote_conversion
 from ascent_xl.samples import SAMPLE_EVENTS, data_path, sample_market
-
-from book_helpers import load, table_records
-from excel_helpers import require_soffice
 
 pytestmark = pytest.mark.filterwarnings("ignore::UserWarning")
 

@@ -12,7 +12,13 @@ from hypothesis import strategies as st
 
 from ascent_xl.interest import interest_dates, year_fraction
 from ascent_xl.presets import ASTI_2022
-from ascent_xl.valuation import Behaviour, ModelParams, ScheduledPrepayment, prepare_valuation, run_valuation
+from ascent_xl.valuation import (
+    Behaviour,
+    ModelParams,
+    ScheduledPrepayment,
+    prepare_valuation,
+    run_valuation,
+)
 from ascent_xl.valuation.baseline import run_paths
 from ascent_xl.valuation.model import PATHS_PER_STREAM
 from ascent_xl.valuation.montecarlo import LowestSum

@@ -183,8 +183,8 @@ def _conversions_table(terms: DealTerms, market: MarketData, notices: list[np.da
 def _interest_table(note: object) -> object:
     periods = interest_schedule(note)  # type: ignore[arg-type]
     rows = [(day(p.end), p.days, usd(p.principal, 0), usd(p.interest)) for p in periods]
-    rows.append(("total", "", "", usd(sum(p.interest for p in periods))))
-    n = note  # type: ignore[assignment]
+    rows.append(("total", "", "", usd(sum(p.interest for p in periods))))  # type: ignore[arg-type]
+    n = note
     title = (
         f"Interest schedule: {n.name} note, {pct(n.rate, 1)} on {usd(n.face, 0)}, "  # type: ignore[attr-defined]
         f"{n.day_count}, no conversions"  # type: ignore[attr-defined]

@@ -79,7 +79,7 @@ def table(
 
 
 def fit_columns(
-    columns: Sequence[str], rows: list[Sequence[Any]], *, width: int, drop_order: Sequence[str]
+    columns: Sequence[str], rows: Sequence[Sequence[Any]], *, width: int, drop_order: Sequence[str]
 ) -> tuple[list[str], list[list[Any]]]:
     """Leave out columns, in ``drop_order``, until the table fits in ``width`` characters."""
     cols = list(columns)

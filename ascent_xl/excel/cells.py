@@ -288,7 +288,7 @@ def _iso_day(text: str, name: str) -> np.datetime64:
 
 def to_date(value: Cell, name: str) -> dt.date:
     """One date cell as a :class:`datetime.date` (see :func:`to_day`)."""
-    return to_day(value, name).item()
+    return to_day(value, name).item()  # type: ignore[return-value]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -663,12 +663,12 @@ def terms_from_cells(value: Cells | None, base: DealTerms, *, name: str = "terms
         if not failed:
             break
         if len(failed) == len(pending):
-            i, path, val, exc = failed[0]
+            i, path, val, first = failed[0]
             if is_blank(val):
                 raise CellError(
                     f"{name} row {i} ({path}): value missing; type a value or delete the row"
                 ) from None
-            raise CellError(f"{name} row {i}: {exc}") from None
+            raise CellError(f"{name} row {i}: {first}") from None
         pending = [(i, p, v) for i, p, v, _ in failed]
     return terms
 
@@ -731,7 +731,7 @@ def _event_value(value: Any, label: str) -> Any:
 
 def day_cell(day: np.datetime64) -> dt.datetime:
     """A ``datetime64[D]`` as the ``datetime`` Excel shows as a date."""
-    d = np.datetime64(day, "D").item()
+    d = np.datetime64(day, "D").item()  # type: ignore[call-overload]
     return dt.datetime(d.year, d.month, d.day)
 
 

@@ -84,12 +84,12 @@ def _wrapper_class() -> type:
     if _WRAPPER is None:
         from pycel.excelwrapper import ExcelOpxWrapper
 
-        class NamesWrapper(ExcelOpxWrapper):  # type: ignore[misc]
+        class NamesWrapper(ExcelOpxWrapper):
             """pycel's workbook wrapper reading defined names from openpyxl 3.1."""
 
             @property
             def defined_names(self) -> dict[str, list[tuple[str, str]]]:
-                if self.workbook is not None and self._defined_names is None:
+                if self.workbook is not None and self._defined_names is None:  # type: ignore[has-type]
                     self._defined_names = _defined_names(self.workbook)
                 return self._defined_names
 

@@ -428,7 +428,7 @@ def _valuation(ws: Any) -> None:
             value = getattr(DEMO_MODEL, name)
             rows.append([name, value, unit, doc])
     _table(ws, L.VALUATION_TABLE, L.VALUATION_COLUMNS, rows, widths=(16, 14, 12, 52))
-    for i, (_, _, unit, _) in enumerate(rows):
+    for i, (_, _, unit, _) in enumerate(rows):  # type: ignore[assignment]
         cell = ws.cell(row=HEADER_ROW + 1 + i, column=2)
         _style_input(cell)
         cell.number_format = {"fraction/yr": "0.00%", "fraction": "0.00%", "USD/share": PRICE, "date": DATE,

@@ -317,7 +317,7 @@ def ASCENT_DEFAULT_CONVERSION_PRICE(
     return map_dates(
         default_date,
         "default_date",
-        lambda d: default_conversion_price(market, default_date=d, **kw),
+        lambda d: default_conversion_price(market, default_date=d, **kw),  # type: ignore[arg-type]
     )
 
 

@@ -151,9 +151,9 @@ class Behaviour(Terms):
     def check_notes(self, terms: DealTerms) -> None:
         """Raise a :class:`TermsError` when a prepayment or election names an unknown note."""
         for i, item in enumerate((*self.prepayments, *self.interest_elections)):
-            if item.note:
+            if item.note:  # type: ignore[attr-defined]
                 try:
-                    terms.note(item.note)
+                    terms.note(item.note)  # type: ignore[attr-defined]
                 except TermsError as exc:
                     kind = "prepayments" if isinstance(item, ScheduledPrepayment) else "interest_elections"
                     index = i if kind == "prepayments" else i - len(self.prepayments)

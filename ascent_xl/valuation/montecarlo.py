@@ -395,7 +395,7 @@ def run_chunk(contract: Contract, grid: TimeGrid, source: PathSource, *, sample:
             if t == T or settled * 4 >= n:
                 st.flush(~live if t < T else np.ones(n, dtype=bool))
                 if t < T:
-                    live = np.flatnonzero(live)
+                    live = np.flatnonzero(live)  # type: ignore[assignment]
                     st.keep(live)
                     n = st.n
                     (u, p, ratio, fpf, fpc, lv, want, room, rem, x, y, aj, s, conv, tmp, mask) = buffers(n)

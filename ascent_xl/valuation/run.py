@@ -130,7 +130,7 @@ def run_valuation(
     else:
         n = DEFAULT_PATHS if paths is None else _count(paths, "paths", 1, MAX_PATHS)
         if seed is None:
-            seed = int(np.random.SeedSequence().entropy % (2**63))
+            seed = int(np.random.SeedSequence().entropy) % (2**63)  # type: ignore[arg-type]
         seed = _count(seed, "seed", 0, 2**63 - 1)
         threads = _count(workers or os.cpu_count() or 1, "workers", 1, 256)
         if chunk_paths is None:

@@ -35,7 +35,7 @@ def normal_cdf(x: Any) -> Any:
     arr = np.asarray(x, dtype=float)
     if arr.ndim == 0:
         return 0.5 * math.erfc(-float(arr) / math.sqrt(2.0))
-    return 0.5 * _ERFC(-arr / math.sqrt(2.0)).astype(float)
+    return np.asarray(0.5 * _ERFC(-arr / math.sqrt(2.0)), dtype=float)
 
 
 def black_scholes_call(*, spot: Any, strike: float, years: float, rate: float, volatility: float) -> Any:
