@@ -65,8 +65,18 @@ _RESET = {"reset", "pricereset", "conversionpricereset"}
 _NOTICE = {"", "notice", "none"}
 
 
-def run_ledger(terms: DealTerms, events: Iterable[Event], market: MarketData | None = None) -> Schedule:
+def run_ledger(
+    terms: DealTerms,
+    events: Iterable[Event],
+    market: MarketData | None = None,
+    *,
+    until: dt.date | None = None,
+) -> Schedule:
     """Apply ``events`` to the deal and return its :class:`Schedule`.
+
+    With ``until``, the ledger stops after the last entry dated on or before that day (events and
+    the interest dates and maturities after it are not applied); the schedule's ``state`` is then
+    the deal as it stands at the end of that day.
 
     ``market`` (VWAPs as traded, optionally dollar volume and market cap) is needed by
     conversions, defaults, cashless warrant exercises and the volume-based checks.
@@ -78,7 +88,7 @@ def run_ledger(terms: DealTerms, events: Iterable[Event], market: MarketData | N
     >>> s.frame["Event"].iloc[-1], s.summary().iloc[-1]["Principal Repaid"]
     ('Maturity', 15000000.0)
     """
-    return Ledger(terms, market).run(events)
+    return Ledger(terms, market).run(events, until=until)
 
 
 class Ledger:
@@ -127,8 +137,9 @@ class Ledger:
         }
 
     # -- driver ---------------------------------------------------------------------------
-    def run(self, events: Iterable[Event]) -> Schedule:
-        """Apply the events (and the interest dates and maturities they imply) in order."""
+    def run(self, events: Iterable[Event], *, until: dt.date | None = None) -> Schedule:
+        """Apply the events (and the interest dates and maturities they imply) in order, up to and
+        including the day ``until`` when it is given."""
         user = list(events)
         issued = {e.note.lower() for e in user if e.kind is EventKind.ISSUE and e.note}
         for note in self.state.terms.notes:
@@ -137,6 +148,8 @@ class Ledger:
         for e in user:
             self._push(e)
         while self._queue:
+            if until is not None and self._queue[0][0] > until:
+                break
             *_, event = heapq.heappop(self._queue)
             try:
                 self._handlers[event.kind](event)
