@@ -12,6 +12,7 @@ import pytest
 BENCHMARKS = Path(__file__).resolve().parents[1] / "benchmarks"
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("script", sorted(p.name for p in BENCHMARKS.glob("bench_*.py")))
 def test_benchmark_runs_quick(script):
     proc = subprocess.run([sys.executable, script, "--quick"], cwd=BENCHMARKS, capture_output=True,

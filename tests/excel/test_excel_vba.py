@@ -9,7 +9,6 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from excel_helpers import require_soffice
 from openpyxl import load_workbook
 from openpyxl.comments import Comment
 from openpyxl.formatting.rule import CellIsRule
@@ -31,6 +30,7 @@ from ascent_xl.excel.vba import (
     read_xlwings_config,
     vba_modules,
 )
+from tests.helpers.soffice import require_soffice
 
 # CT_Worksheet, ECMA-376 Part 1, 18.3.1.99: the order of a worksheet's child elements.
 WORKSHEET_ORDER = [

@@ -5,11 +5,11 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import market_before, sessions_before
 
 from ascent_xl.errors import InputError, MarketDataError
 from ascent_xl.market import MarketData
 from ascent_xl.pricing import alternate_conversion_price, conversion_shares, quote_conversion
+from tests.helpers.markets import market_before, sessions_before
 
 ALT = dict(discount=0.075, days=10, lowest=3)
 

@@ -5,8 +5,6 @@ against the engine."""
 from __future__ import annotations
 
 import pytest
-from book_helpers import load, table_records
-from excel_helpers import require_soffice
 
 from ascent_xl.events import events_from_csv
 from ascent_xl.excel import layout as L
@@ -16,6 +14,8 @@ from ascent_xl.ledger import run_ledger
 from ascent_xl.presets import ASTI_2022
 from ascent_xl.pricing import quote_conversion
 from ascent_xl.samples import SAMPLE_EVENTS, data_path, sample_market
+from tests.helpers.books import load, table_records
+from tests.helpers.soffice import require_soffice
 
 pytestmark = pytest.mark.filterwarnings("ignore::UserWarning")
 
@@ -167,7 +167,7 @@ def test_the_shipped_template_is_the_builders_output(built):
     aside): a stale shipped book fails here."""
     from pathlib import Path
 
-    shipped_dir = Path(__file__).resolve().parents[1] / "workbooks"
+    shipped_dir = Path(__file__).resolve().parents[2] / "workbooks"
     for suffix in ("xlsx", "xlsm"):
         shipped, fresh = load(shipped_dir / f"ascent_advance_notes.{suffix}"), load(built[suffix])
         assert shipped.sheetnames == fresh.sheetnames

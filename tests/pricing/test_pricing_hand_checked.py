@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-from conftest import market_before
 
 from ascent_xl.fees import deal_placement_fee, offering_proceeds, placement_fee
 from ascent_xl.pricing import (
@@ -21,6 +20,7 @@ from ascent_xl.pricing import (
     split_ratio,
     warrant_cashless_shares,
 )
+from tests.helpers.markets import market_before
 
 # Five VWAPs before the 2022-12-19 closing that average 3.0234 (15.117 / 5).
 PRE_CLOSING = [3.154, 3.089, 3.012, 2.972, 2.890]

@@ -151,7 +151,7 @@ def test_conversion_shares(xl, sample):
 
 
 def test_conversion_shares_at_the_fixed_price_give_the_supplements_figure():
-    from conftest import sessions_before
+    from tests.helpers.markets import sessions_before
 
     dates = [[d] for d in sessions_before("2023-01-03", 10)]
     vwaps = [[5.0]] * 10  # the alternate price is above the fixed price: the fixed price applies

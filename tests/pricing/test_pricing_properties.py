@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 import pytest
 from hypothesis import assume, given, settings
@@ -18,16 +20,21 @@ from ascent_xl.pricing import (
     unfloored_price,
 )
 
-SESSIONS = trading_calendar("XNAS").sessions_between("2022-01-03", "2024-12-31")
+
+@functools.cache
+def _sessions():
+    return trading_calendar("XNAS").sessions_between("2022-01-03", "2024-12-31")
+
+
 prices = st.floats(min_value=0.01, max_value=50, allow_nan=False, allow_infinity=False)
 
 
 @st.composite
 def markets(draw):
     n = draw(st.integers(min_value=11, max_value=40))
-    start = draw(st.integers(min_value=0, max_value=len(SESSIONS) - n))
+    start = draw(st.integers(min_value=0, max_value=len(_sessions()) - n))
     vwaps = draw(st.lists(prices, min_size=n, max_size=n))
-    return MarketData.from_arrays(SESSIONS[start : start + n], np.array(vwaps))
+    return MarketData.from_arrays(_sessions()[start : start + n], np.array(vwaps))
 
 
 @settings(max_examples=200, deadline=None)
@@ -80,6 +87,7 @@ def test_vectorised_quotes_equal_single_quotes(terms, market, data):
     np.testing.assert_array_equal(many["floor_binds"], raw < terms.conversion.floor_price)
 
 
+@settings(max_examples=100, deadline=None)
 @given(st.lists(prices, min_size=10, max_size=10), st.integers(1, 10))
 def test_lowest_average_is_the_mean_of_the_sorted_head(values, k):
     got = lowest_average(np.array([values]), k)[0]

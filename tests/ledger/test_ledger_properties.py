@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -13,11 +15,19 @@ from ascent_xl.presets import ASTI_2022
 from ascent_xl.pricing import split_ratio
 from ascent_xl.samples import sample_market
 
-MARKET = sample_market()
-SESSIONS = [d.item() for d in MARKET.dates if np.datetime64("2022-12-20") <= d <= np.datetime64("2024-06-18")]
 CAP = ASTI_2022.conversion.ownership_cap
 
-dates = st.sampled_from(SESSIONS)
+
+@functools.cache
+def _market():
+    return sample_market()
+
+
+def _sessions():
+    return [d.item() for d in _market().dates if np.datetime64("2022-12-20") <= d <= np.datetime64("2024-06-18")]
+
+
+dates = st.deferred(lambda: st.sampled_from(_sessions()))  # the market loads on the first draw
 
 
 def _event(kind, **kw):
@@ -42,7 +52,7 @@ events = st.one_of(
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(events, max_size=25))
 def test_conservation_shares_and_cap_hold_on_every_row(evs):
-    s = run_ledger(ASTI_2022, evs, MARKET)
+    s = run_ledger(ASTI_2022, evs, _market())
     previous = ASTI_2022.shares_outstanding
     for r in s.rows:
         assert r["Check"], r  # issued = converted + repaid + outstanding, every note, every row
@@ -64,7 +74,7 @@ def test_conservation_shares_and_cap_hold_on_every_row(evs):
 @settings(max_examples=40, deadline=None)
 @given(st.lists(events, min_size=1, max_size=25))
 def test_splits_restate_shares_by_their_ratio_and_only_combinations_reduce_them(evs):
-    s = run_ledger(ASTI_2022, evs, MARKET)
+    s = run_ledger(ASTI_2022, evs, _market())
     prev = ASTI_2022.shares_outstanding
     for r in s.rows:
         if r["Event"] == "Split":

@@ -8,7 +8,6 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from excel_helpers import require_soffice
 from openpyxl import Workbook
 from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.table import Table, TableStyleInfo
@@ -16,6 +15,7 @@ from openpyxl.worksheet.table import Table, TableStyleInfo
 from ascent_xl.errors import WorkbookError
 from ascent_xl.excel import recalc
 from ascent_xl.excel.recalc import find_soffice, read_values, recalculate, soffice_available
+from tests.helpers.soffice import require_soffice
 
 # Formulas LibreOffice must recalculate as Excel does, with the value Excel gives. Functions
 # added in Excel 2010 and later are stored in the file with the "_xlfn." prefix, as Excel does.

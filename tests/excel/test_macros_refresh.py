@@ -4,13 +4,13 @@ untouched, bad input reported in the status cell and a message box."""
 from __future__ import annotations
 
 import pytest
-from book_helpers import input_cells, load, table_records
-from fake_xlwings import FakeBook
 from openpyxl.utils import range_boundaries
 
 from ascent_xl.excel import layout as L
 from ascent_xl.excel import macros
 from ascent_xl.excel.template import build_template
+from tests.helpers.books import input_cells, load, table_records
+from tests.helpers.fake_xlwings import FakeBook
 
 
 @pytest.fixture(scope="module")

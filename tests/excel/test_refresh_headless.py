@@ -7,7 +7,6 @@ import datetime as dt
 import shutil
 
 import pytest
-from book_helpers import copy_book, input_cells, load, table_records
 from click.testing import CliRunner
 
 from ascent_xl.cli import _register, cli
@@ -20,6 +19,7 @@ from ascent_xl.fileio import backup_path
 from ascent_xl.ledger import SCHEDULE_COLUMNS, run_ledger
 from ascent_xl.presets import ASTI_2022
 from ascent_xl.samples import SAMPLE_EVENTS, data_path, sample_market
+from tests.helpers.books import copy_book, input_cells, load, table_records
 
 _register()
 

@@ -6,7 +6,6 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from excel_helpers import require_pdftoppm
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Border, Font, PatternFill, Side
 from PIL import Image
@@ -14,6 +13,7 @@ from PIL import Image
 from ascent_xl.errors import WorkbookError
 from ascent_xl.excel import _package as pkg
 from ascent_xl.excel.render import _show_only, render_png
+from tests.helpers.soffice import require_pdftoppm
 
 YELLOW = (255, 204, 0)
 RED = (255, 0, 0)
