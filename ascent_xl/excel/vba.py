@@ -219,6 +219,34 @@ def vba_modules(path: str | os.PathLike[str]) -> dict[str, str]:
     return _modules(data, where=f"{path}: xl/vbaProject.bin")
 
 
+_VBA_VERSION = re.compile(r'(?m)^\s*(?:Public\s+)?Const\s+XLWINGS_VERSION\s+As\s+String\s*=\s*"([^"]+)"')
+_DLL_VERSION = re.compile(r'"xlwings(?:32|64)-([0-9][^"]*)\.dll"')
+
+
+def vba_xlwings_version(path: str | os.PathLike[str]) -> str:
+    """The xlwings version the VBA project of the ``.xlsm`` at ``path`` belongs to: its
+    ``XLWINGS_VERSION`` constant, which must also be the version of every ``xlwings64-X.Y.Z.dll``
+    it declares (Windows) and names the ``xlwings-X.Y.Z.applescript`` it calls (macOS). Excel
+    loads the UDFs and runs Refresh only when it equals the installed xlwings package's."""
+    code = vba_modules(path).get("xlwings", "")
+    found = _VBA_VERSION.findall(code)
+    if len(found) != 1:
+        raise WorkbookError(f"{path}: its VBA has no xlwings module with one XLWINGS_VERSION; "
+                            "rebuild the book with `ascent-xl new`")
+    dlls = set(_DLL_VERSION.findall(code))
+    if dlls - {found[0]}:
+        raise WorkbookError(f"{path}: its VBA declares xlwings {found[0]} but loads the DLL of "
+                            f"{', '.join(sorted(dlls - {found[0]}))}; rebuild the book with `ascent-xl new`")
+    return found[0]
+
+
+def installed_xlwings_version() -> str:
+    """The version of the installed xlwings package."""
+    import xlwings
+
+    return str(xlwings.__version__)
+
+
 def macros(path: str | os.PathLike[str]) -> list[str]:
     """The macros a button of the workbook at ``path`` can run: public ``Sub``s without
     arguments, as ``Module.Sub``."""
