@@ -17,7 +17,7 @@ from ascent_xl.cli import _register, cli
 from ascent_xl.errors import WorkbookError
 from ascent_xl.excel import vba
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_the_installed_xlwings_is_the_one_pyproject_pins_exactly():
