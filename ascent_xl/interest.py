@@ -108,6 +108,28 @@ def accrued_interest(
     return principal * rate * year_fraction(start, end, basis)
 
 
+def accrued_in_period(
+    principal: float, period_start: dt.date, start: dt.date, end: dt.date, *, rate: float, basis: str
+) -> float:
+    """Interest on ``principal`` (USD) from ``start`` to ``end`` inside the interest period that
+    began on ``period_start``, rounded to the cent: the difference of the day counts from the
+    period's start, so that the pieces of a period add up to the period's interest on every
+    basis (under US 30/360 the count to a 31st depends on the period's start). Zero when ``end``
+    is not after ``start``.
+
+    Examples
+    --------
+    >>> import datetime as dt
+    >>> accrued_in_period(1_000_000, dt.date(2023, 3, 31), dt.date(2023, 4, 17), dt.date(2023, 5, 15),
+    ...                   rate=0.045, basis="30/360")
+    3500.0
+    """
+    if end <= start:
+        return 0.0
+    yf = year_fraction(period_start, end, basis) - year_fraction(period_start, start, basis)
+    return round_cents(principal * rate * yf)
+
+
 def month_end(year: int, month: int) -> dt.date:
     """Last day of a month."""
     return dt.date(year, month, _cal.monthrange(year, month)[1])

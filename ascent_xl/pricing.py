@@ -291,6 +291,84 @@ def quote_conversions(
     }
 
 
+@dataclass(frozen=True, slots=True)
+class CappedConversion:
+    """One conversion as the deal applies it: priced on the notice date, cut by the ownership cap
+    (interest converts first, the rest of the principal stays outstanding), with the floor
+    payment where the floor binds. Prices USD/share, amounts USD."""
+
+    notice_date: dt.date
+    principal_requested: float
+    interest_requested: float
+    fixed_price: float
+    alternate_price: float
+    unfloored_price: float
+    floor_price: float
+    conversion_price: float
+    floor_binds: bool
+    cap_shares: int  # the most shares the holder may receive now under the cap
+    capped: bool
+    principal_converted: float
+    interest_converted: float
+    shares: int
+    vwap: float | None  # VWAP on the notice date, when the floor payment needed it
+    floor_payment: float
+
+    @property
+    def converted(self) -> float:
+        """Principal and interest converted, USD."""
+        return self.principal_converted + self.interest_converted
+
+
+def capped_conversion(
+    market: MarketData,
+    *,
+    conversion: ConversionTerms,
+    notice_date: dt.date,
+    principal: float,
+    interest: float = 0.0,
+    fixed_price: float,
+    floor_price: float,
+    holder_shares: int,
+    shares_outstanding: int,
+) -> CappedConversion:
+    """Convert ``principal`` (and ``interest``) USD on ``notice_date`` as the ledger does: the
+    conversion price from ``fixed_price``, the alternate price and ``floor_price``; above the
+    ownership cap only what the cap allows converts (interest first); where the floor binds, the
+    floor payment on what converts. ``market`` holds VWAPs on the current share basis."""
+    c = conversion
+    alt = float(alternate_conversion_price(
+        market, notice_date=notice_date, discount=c.alternate_price_discount,
+        days=c.alternate_price_days, lowest=c.alternate_price_lowest,
+    ))
+    unfloored = unfloored_price(fixed_price=fixed_price, alternate_price=alt)
+    price = conversion_price(fixed_price=fixed_price, alternate_price=alt, floor_price=floor_price)
+    limit = max_conversion_shares(holder_shares=holder_shares, shares_outstanding=shares_outstanding,
+                                  cap=c.ownership_cap)
+    requested = principal + interest
+    capped = round_shares(requested / price, c.share_rounding) > limit
+    if capped:
+        allowed = math.floor(round(limit * price * 100, 6)) / 100
+        interest_conv = min(interest, allowed)
+        principal_conv = min(principal, round_cents(allowed - interest_conv))
+    else:
+        interest_conv, principal_conv = interest, principal
+    converted = principal_conv + interest_conv
+    shares = int(round_shares(converted / price, c.share_rounding)) if converted > 0 else 0
+    binds = unfloored < floor_price
+    vwap, pay = None, 0.0
+    if binds and converted > 0:
+        vwap = market.vwap_on_date(notice_date, what="conversion date (for the floor payment)")
+        pay = floor_payment(converted, unfloored_price=unfloored, floor_price=floor_price, vwap=vwap)
+    return CappedConversion(
+        notice_date=notice_date, principal_requested=principal, interest_requested=interest,
+        fixed_price=fixed_price, alternate_price=alt, unfloored_price=unfloored, floor_price=floor_price,
+        conversion_price=price, floor_binds=binds, cap_shares=limit, capped=capped,
+        principal_converted=principal_conv, interest_converted=interest_conv, shares=shares,
+        vwap=vwap, floor_payment=pay,
+    )
+
+
 def _vwaps_if_present(market: MarketData, days: np.ndarray) -> np.ndarray:
     """VWAPs on ``days`` where the data has them, NaN elsewhere (no error)."""
     if days.size == 0:

@@ -29,25 +29,23 @@ from __future__ import annotations
 
 import datetime as dt
 import heapq
-import math
 from collections.abc import Callable, Iterable
 from typing import Any
 
 from ascent_xl.errors import AscentError, LedgerError
 from ascent_xl.events import Event, EventKind
-from ascent_xl.interest import interest_dates, year_fraction
+from ascent_xl.interest import accrued_in_period, interest_dates
 from ascent_xl.ledger import checks
 from ascent_xl.ledger.schedule import SCHEDULE_COLUMNS, Flag, Schedule
 from ascent_xl.ledger.state import BALANCE_TOLERANCE, DealState, NoteState
 from ascent_xl.market import MarketData
-from ascent_xl.money import parse_number, round_cents, round_shares
+from ascent_xl.money import parse_number, round_cents
 from ascent_xl.pricing import (
     alternate_conversion_price,
+    capped_conversion,
     conversion_price,
     default_conversion_price,
-    floor_payment,
     mandatory_default_amount,
-    max_conversion_shares,
     ratcheted_price,
     redemption_amount,
     resolve_fixed_price,
@@ -71,12 +69,15 @@ def run_ledger(
     market: MarketData | None = None,
     *,
     until: dt.date | None = None,
+    before: EventKind | None = None,
 ) -> Schedule:
     """Apply ``events`` to the deal and return its :class:`Schedule`.
 
     With ``until``, the ledger stops after the last entry dated on or before that day (events and
     the interest dates and maturities after it are not applied); the schedule's ``state`` is then
-    the deal as it stands at the end of that day.
+    the deal as it stands at the end of that day. With ``before`` too, the ledger stops on that
+    day before the entries of kind ``before`` and the kinds applied after it (``before=
+    EventKind.CONVERSION``: the state a conversion notice of that day is priced on).
 
     ``market`` (VWAPs as traded, optionally dollar volume and market cap) is needed by
     conversions, defaults, cashless warrant exercises and the volume-based checks.
@@ -88,7 +89,7 @@ def run_ledger(
     >>> s.frame["Event"].iloc[-1], s.summary().iloc[-1]["Principal Repaid"]
     ('Maturity', 15000000.0)
     """
-    return Ledger(terms, market).run(events, until=until)
+    return Ledger(terms, market).run(events, until=until, before=before)
 
 
 class Ledger:
@@ -137,9 +138,12 @@ class Ledger:
         }
 
     # -- driver ---------------------------------------------------------------------------
-    def run(self, events: Iterable[Event], *, until: dt.date | None = None) -> Schedule:
+    def run(self, events: Iterable[Event], *, until: dt.date | None = None,
+            before: EventKind | None = None) -> Schedule:
         """Apply the events (and the interest dates and maturities they imply) in order, up to and
-        including the day ``until`` when it is given."""
+        including the day ``until`` when it is given (on that day, only the kinds applied before
+        ``before`` when it is given)."""
+        stop = (until, before.order) if until is not None and before is not None else None
         user = list(events)
         issued = {e.note.lower() for e in user if e.kind is EventKind.ISSUE and e.note}
         for note in self.state.terms.notes:
@@ -148,7 +152,7 @@ class Ledger:
         for e in user:
             self._push(e)
         while self._queue:
-            if until is not None and self._queue[0][0] > until:
+            if until is not None and (self._queue[0][0] > until or (stop is not None and self._queue[0][:2] >= stop)):
                 break
             *_, event = heapq.heappop(self._queue)
             try:
@@ -241,8 +245,7 @@ class Ledger:
             note.accrued_to = max(day, start or day)
             return 0.0
         t = note.terms
-        yf = year_fraction(ps, day, t.day_count) - year_fraction(ps, start, t.day_count)
-        amount = round_cents(note.principal * t.rate * yf)
+        amount = accrued_in_period(note.principal, ps, start, day, rate=t.rate, basis=t.day_count)
         note.accrued = round_cents(note.accrued + amount)
         note.accrued_to = day
         return amount
@@ -360,30 +363,24 @@ class Ledger:
         before = note.principal
         accrued_now = self._accrue(note, ev.date)
         interest_req = self._interest_to_convert(ev, note)
-        alt, unfloored, price = self._conversion_prices(ev, note, "notice date")
         c = s.terms.conversion
+        q = capped_conversion(market, conversion=c, notice_date=ev.date, principal=requested, interest=interest_req,
+                              fixed_price=note.fixed_price, floor_price=note.floor_price,
+                              holder_shares=s.holder_shares, shares_outstanding=s.shares_outstanding)
+        alt, unfloored, price = q.alternate_price, q.unfloored_price, q.conversion_price
+        principal_conv, interest_conv, shares, pay = q.principal_converted, q.interest_converted, q.shares, q.floor_payment
         reasons: list[tuple[str, str]] = []
-        total_req = requested + interest_req
-        limit = max_conversion_shares(holder_shares=s.holder_shares, shares_outstanding=s.shares_outstanding, cap=c.ownership_cap)
-        if round_shares(total_req / price, c.share_rounding) > limit:
-            allowed = math.floor(round(limit * price * 100, 6)) / 100
-            interest_conv = min(interest_req, allowed)
-            principal_conv = min(requested, round_cents(allowed - interest_conv))
+        if q.capped:
             reasons.append(("cap", f"holder capped at {c.ownership_cap:.2%}: converted ${principal_conv + interest_conv:,.2f} "
-                            f"of ${total_req:,.2f} requested; ${requested - principal_conv:,.2f} stays as principal"))
-        else:
-            interest_conv, principal_conv = interest_req, requested
-        converted = principal_conv + interest_conv
-        shares = int(round_shares(converted / price, c.share_rounding)) if converted > 0 else 0
-        pay = 0.0
-        if unfloored < note.floor_price and converted > 0:
-            vwap = market.vwap_on_date(ev.date, what="conversion date (for the floor payment)")
-            pay = floor_payment(converted, unfloored_price=unfloored, floor_price=note.floor_price, vwap=vwap)
+                            f"of ${requested + interest_req:,.2f} requested; ${requested - principal_conv:,.2f} stays as principal"))
         note.principal = round_cents(note.principal - principal_conv)
         note.converted = round_cents(note.converted + principal_conv)
         note.accrued = round_cents(note.accrued - interest_conv)
         note.interest_converted = round_cents(note.interest_converted + interest_conv)
         note.shares_issued += shares
+        note.shares_restated += shares
+        basis = len(s.splits)
+        note.shares_by_basis[basis] = note.shares_by_basis.get(basis, 0) + shares
         note.floor_payments = round_cents(note.floor_payments + pay)
         s.shares_outstanding += shares
         s.holder_shares += shares
@@ -550,6 +547,7 @@ class Ledger:
                 reset = default_conversion_price(self._market(ev), default_date=ev.date, factor=d.reset_factor,
                                                  days=d.reset_days, lowest=d.reset_lowest)
                 old = note.fixed_price
+                note.reset_price = reset
                 note.fixed_price = ratcheted_price(old, issue_price=reset)
                 self._row(ev, note, None, **{"Conversion Price": reset, "Detail": (
                     f"conversion price reset to ${reset:,.5f} ({d.reset_factor:.0%} of the {d.reset_lowest} lowest of "
@@ -675,6 +673,10 @@ class Ledger:
         for n in s.notes.values():
             n.fixed_price = split_adjusted_price(n.fixed_price, ratio=ratio)
             n.floor_price = split_adjusted_price(n.floor_price, ratio=ratio)
+            n.shares_restated *= ratio
+            if n.reset_price is not None:
+                n.reset_price = split_adjusted_price(n.reset_price, ratio=ratio)
+        s.splits.append((ev.date, ratio))
         if s.market is not None:
             s.market = s.market.adjusted_for_split(ev.date, ratio)
         self._row(ev, None, None, Detail=(

@@ -37,7 +37,10 @@ class NoteState:
     closed: bool = False  # fully redeemed or matured
     schedule_version: int = 0  # bumped when interest dates or maturity are amended
     pik_count: int = 0
-    shares_issued: int = 0
+    reset_price: float | None = None  # the default reset price, once a Default (reset) sets it
+    shares_issued: int = 0  # as issued: counts of every share basis added (see shares_by_basis)
+    shares_restated: float = 0.0  # the shares issued, restated to the current share basis
+    shares_by_basis: dict[int, int] = field(default_factory=dict)  # splits before the issue -> shares
     floor_payments: float = 0.0
     interest_cash: float = 0.0
     interest_pik: float = 0.0
@@ -70,6 +73,7 @@ class DealState:
     restricted_issued: float = 0.0  # USD issued in the restricted period
     additional: list[tuple[dt.date, float]] = field(default_factory=list)
     month_sales: dict[tuple[int, int], float] = field(default_factory=dict)
+    splits: list[tuple[dt.date, float]] = field(default_factory=list)  # (date, new shares per old)
 
     @property
     def total_principal(self) -> float:

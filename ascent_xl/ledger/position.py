@@ -1,0 +1,370 @@
+"""The deal as of a date: one snapshot of every note and of the deal, from the ledger's state.
+
+:func:`deal_state` runs the ledger over the events up to and including ``as_of`` (the day's
+entries, its interest dates and maturities too) and reads the state it leaves:
+
+- per note: principal outstanding, interest accrued and unpaid to ``as_of`` (the note's day count
+  from the last interest date, on the principal as it changed), the next interest date and the
+  interest due on it if nothing else happens, the fixed price, floor and any default reset price
+  as they stand (after amendments, splits, ratchets and defaults), what converting the whole
+  outstanding principal on ``as_of`` would give (price, shares, floor payment, the part the
+  ownership cap lets through), and the shares issued so far, as issued on each share basis and
+  restated to the current basis;
+- in total: the same sums (share counts only on the current basis), the holder's ownership and the
+  headroom under the cap in shares and USD, the share reserve needed and left, and the flags that
+  are open on ``as_of``.
+
+:func:`conversion_quote` prices one conversion notice on the deal's state that day: the state
+after the day's splits, amendments, defaults and other earlier entries, before its conversions
+(the same state the ledger prices a Conversion event of that day on).
+
+Prices are USD/share on the current share basis (after every split up to ``as_of``); amounts USD.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from ascent_xl.calendar import as_day
+from ascent_xl.errors import AscentError, LedgerError
+from ascent_xl.events import Event, EventKind
+from ascent_xl.interest import accrued_in_period, interest_dates
+from ascent_xl.ledger import checks
+from ascent_xl.ledger.engine import run_ledger
+from ascent_xl.ledger.schedule import Schedule
+from ascent_xl.ledger.state import BALANCE_TOLERANCE, DealState, NoteState
+from ascent_xl.market import MarketData
+from ascent_xl.money import round_cents
+from ascent_xl.pricing import (
+    CappedConversion,
+    capped_conversion,
+    max_conversion_amount,
+    max_conversion_shares,
+    split_adjusted_shares,
+)
+from ascent_xl.terms import DealTerms
+
+
+@dataclass(frozen=True, slots=True)
+class SharesByBasis:
+    """Shares issued on one share basis: ``basis`` says which (``"current"``, or ``"before the
+    2023-09-12 split"``), ``shares`` the count as issued on it."""
+
+    basis: str
+    shares: int
+
+
+@dataclass(frozen=True, slots=True)
+class NotePosition:
+    """One note as of the snapshot's date. Money USD, prices USD/share on the current basis."""
+
+    note: str
+    kind: str
+    issue_date: dt.date
+    maturity: dt.date
+    status: str  # "outstanding", "converted", "repaid"
+    principal_issued: float  # face plus interest capitalised
+    principal_converted: float
+    principal_repaid: float
+    outstanding_principal: float
+    accrued_interest: float  # accrued and unpaid to as_of
+    last_interest_date: dt.date  # start of the current interest period (the issue date at first)
+    next_interest_date: dt.date | None
+    interest_due_next: float | None  # on the next interest date, if nothing else happens first
+    interest_method: str  # cash or pik
+    fixed_price: float
+    floor_price: float
+    reset_price: float | None  # the default reset price, when a Default (reset) set one
+    in_default: bool
+    conversion: CappedConversion | None  # converting all outstanding principal on as_of
+    conversion_note: str | None  # why there is no conversion (not a trading day, no VWAPs ...)
+    cap_headroom_usd: float | None  # principal convertible now under the cap, at this price
+    shares_issued: tuple[SharesByBasis, ...]  # as issued, one entry per share basis
+    shares_issued_restated: int  # all of them restated to the current basis
+
+    @property
+    def conversion_price(self) -> float | None:
+        """The conversion price on as_of (None when it cannot be priced)."""
+        return None if self.conversion is None else self.conversion.conversion_price
+
+    @property
+    def conversion_shares(self) -> int | None:
+        """Shares for converting the outstanding principal on as_of, after the cap."""
+        return None if self.conversion is None else self.conversion.shares
+
+
+@dataclass(frozen=True, slots=True)
+class DealPosition:
+    """The deal as of ``as_of``: one :class:`NotePosition` per issued note and the totals."""
+
+    as_of: dt.date
+    terms_name: str
+    share_basis: str  # "no split" or "after the 1:200 split of 2023-09-12"
+    notes: tuple[NotePosition, ...]
+    outstanding_principal: float
+    accrued_interest: float
+    principal_issued: float
+    principal_converted: float
+    principal_repaid: float
+    shares_issued: tuple[SharesByBasis, ...]  # as issued, per basis (never added across bases)
+    shares_issued_restated: int  # on the current basis (the sum of the notes')
+    shares_outstanding: int
+    holder_shares: int
+    holder_ownership: float
+    ownership_cap: float
+    cap_headroom_shares: int  # new shares the holder may receive now under the cap
+    cap_headroom_usd: float | None  # principal that converts now under the cap (lowest note price)
+    fixed_price: float  # the deal's fixed price for notes issued from now on
+    floor_price: float
+    warrant_shares: int
+    warrant_price: float
+    share_reserve: int | None  # shares reserved, once a Share Reserve event gives it
+    share_reserve_needed: int  # the reserve multiple x the shares issuable now
+    share_reserve_left: int | None  # reserved minus needed (negative: short)
+    cash: float | None
+    flags: tuple[str, ...]  # open on as_of: defaults, reserve, minimum cash, cap, that day's flags
+
+    def note(self, name: str) -> NotePosition:
+        """The position of the note called ``name`` (case ignored)."""
+        for n in self.notes:
+            if n.note.lower() == name.strip().lower():
+                return n
+        raise LedgerError(f"no note named {name!r} is issued by {self.as_of} "
+                          f"(issued: {', '.join(n.note for n in self.notes) or 'none'})")
+
+
+def deal_state(
+    terms: DealTerms,
+    market: MarketData | None,
+    events: Iterable[Event],
+    *,
+    as_of: dt.date | str,
+) -> DealPosition:
+    """The deal as it stands at the end of ``as_of`` (see the module docstring).
+
+    ``market`` holds the VWAPs as traded (the ledger restates them for the splits among the
+    events); without it the conversion fields are None and conversions cannot be applied.
+
+    Examples
+    --------
+    >>> from ascent_xl.presets import ASTI_2022
+    >>> p = deal_state(ASTI_2022, None, [], as_of="2023-01-10")
+    >>> p.outstanding_principal, p.note("Private").accrued_interest
+    (15000000.0, 3125.0)
+    """
+    day = _day(as_of)
+    schedule = run_ledger(terms, events, market, until=day)
+    return position_from(schedule, as_of=day)
+
+
+def position_from(schedule: Schedule, *, as_of: dt.date) -> DealPosition:
+    """The snapshot of a schedule whose ledger ran up to and including ``as_of``."""
+    s = schedule.state
+    notes = tuple(_note_position(s, n, as_of) for n in s.notes.values())
+    c = s.terms.conversion
+    headroom = max_conversion_shares(holder_shares=s.holder_shares, shares_outstanding=s.shares_outstanding,
+                                     cap=c.ownership_cap)
+    usd_room = [n.cap_headroom_usd for n in notes if n.cap_headroom_usd is not None]
+    needed = int(s.terms.covenants.share_reserve_multiple * checks.shares_issuable(s) + 0.5)
+    return DealPosition(
+        as_of=as_of,
+        terms_name=s.terms.name,
+        share_basis=share_basis(s),
+        notes=notes,
+        outstanding_principal=round_cents(sum(n.outstanding_principal for n in notes)),
+        accrued_interest=round_cents(sum(n.accrued_interest for n in notes)),
+        principal_issued=round_cents(sum(n.principal_issued for n in notes)),
+        principal_converted=round_cents(sum(n.principal_converted for n in notes)),
+        principal_repaid=round_cents(sum(n.principal_repaid for n in notes)),
+        shares_issued=_by_basis(s, [n.shares_by_basis for n in s.notes.values()]),
+        shares_issued_restated=sum(n.shares_issued_restated for n in notes),
+        shares_outstanding=s.shares_outstanding,
+        holder_shares=s.holder_shares,
+        holder_ownership=s.holder_ownership,
+        ownership_cap=c.ownership_cap,
+        cap_headroom_shares=headroom,
+        cap_headroom_usd=min(usd_room) if usd_room else None,
+        fixed_price=s.fixed_price,
+        floor_price=s.floor_price,
+        warrant_shares=s.warrant_shares,
+        warrant_price=s.warrant_price,
+        share_reserve=s.reserve,
+        share_reserve_needed=needed,
+        share_reserve_left=None if s.reserve is None else s.reserve - needed,
+        cash=s.cash,
+        flags=_open_flags(schedule, as_of),
+    )
+
+
+def conversion_quote(
+    terms: DealTerms,
+    market: MarketData,
+    events: Iterable[Event],
+    *,
+    notice_date: dt.date | str,
+    amount: float | None = None,
+    note: str | None = None,
+) -> tuple[CappedConversion, DealState]:
+    """Price a conversion notice of ``amount`` USD of ``note``'s principal (default: the first
+    note with principal outstanding; all of its principal) on the deal's state on
+    ``notice_date``: after that day's earlier entries (a split, an amendment, a default ...),
+    before its conversions. Returns the conversion, as the ledger would apply it, and the state
+    it was priced on."""
+    day = _day(notice_date)
+    state = run_ledger(terms, events, market, until=day, before=EventKind.CONVERSION).state
+    return quote_on(state, notice_date=day, amount=amount, note=note), state
+
+
+def quote_on(state: DealState, *, notice_date: dt.date, amount: float | None = None,
+             note: str | None = None) -> CappedConversion:
+    """:func:`conversion_quote` on a state the caller already has (the ledger stopped before the
+    conversions of ``notice_date``)."""
+    if state.market is None:
+        raise LedgerError("a conversion needs VWAP data; give the VWAP series")
+    n = _open_note(state, note, notice_date)
+    principal = n.principal if amount is None else float(amount)
+    if not principal > 0:
+        raise LedgerError(f"amount {principal:,.2f}: the principal to convert must be more than zero")
+    if principal > n.principal + BALANCE_TOLERANCE:
+        raise LedgerError(f"converts ${principal:,.2f} but note {n.name} has ${n.principal:,.2f} outstanding "
+                          f"on {notice_date}")
+    found = state.market.calendar.date_index(notice_date)
+    if found is None or not found[1]:
+        raise LedgerError(f"notice date {notice_date}: not a trading day; a conversion needs a day the market is open")
+    return capped_conversion(state.market, conversion=state.terms.conversion, notice_date=notice_date,
+                             principal=min(principal, n.principal), fixed_price=n.fixed_price,
+                             floor_price=n.floor_price, holder_shares=state.holder_shares,
+                             shares_outstanding=state.shares_outstanding)
+
+
+def share_basis(state: DealState) -> str:
+    """The current share basis in words: ``no split`` or ``after the 1:200 split of 2023-09-12``."""
+    if not state.splits:
+        return "no split"
+    d, ratio = state.splits[-1]
+    return f"after the {_ratio_text(ratio)} split of {d}"
+
+
+# ---------------------------------------------------------------------------------------------
+
+
+def _day(value: dt.date | str) -> dt.date:
+    try:
+        day = as_day(value).item()
+    except AscentError:
+        day = None
+    if not isinstance(day, dt.date):
+        raise LedgerError(f"date {value!r}: write it as YYYY-MM-DD")
+    return day
+
+
+def _ratio_text(ratio: float) -> str:
+    if ratio < 1:
+        return f"1:{1 / ratio:g}"
+    return f"{ratio:g}:1"
+
+
+def _open_note(state: DealState, name: str | None, day: dt.date) -> NoteState:
+    notes = list(state.notes.values())
+    if name:
+        for n in notes:
+            if n.name.lower() == name.strip().lower():
+                if n.closed or n.principal <= 0:
+                    raise LedgerError(f"note {n.name} has no principal outstanding on {day}")
+                return n
+        raise LedgerError(f"no note named {name!r} is issued by {day} "
+                          f"(issued: {', '.join(n.name for n in notes) or 'none'})")
+    for n in notes:
+        if not n.closed and n.principal > 0:
+            return n
+    raise LedgerError(f"no note has principal outstanding on {day}")
+
+
+def _by_basis(state: DealState, counts: list[dict[int, int]]) -> tuple[SharesByBasis, ...]:
+    total: dict[int, int] = {}
+    for c in counts:
+        for k, v in c.items():
+            total[k] = total.get(k, 0) + v
+    current = len(state.splits)
+    out = []
+    for k in sorted(total):
+        label = "current" if k == current else f"before the {state.splits[k][0]} split"
+        out.append(SharesByBasis(label, total[k]))
+    return tuple(out)
+
+
+def _restated(state: DealState, n: NoteState) -> int:
+    return split_adjusted_shares(n.shares_restated, ratio=1.0)
+
+
+def _note_position(s: DealState, n: NoteState, as_of: dt.date) -> NotePosition:
+    t = n.terms
+    ps = n.period_start or n.issue_date
+    start = n.accrued_to or n.issue_date
+    open_ = not n.closed and n.principal > 0
+    accrued = round_cents(n.accrued + accrued_in_period(n.principal, ps, start, as_of, rate=t.rate,
+                                                        basis=t.day_count)) if open_ else n.accrued
+    next_date = due = None
+    if open_ and t.rate > 0:
+        later = [d for d in interest_dates(n.issue_date, n.maturity, t.interest_months) if d > as_of]
+        if later:
+            next_date = later[0]
+            due = round_cents(n.accrued + accrued_in_period(n.principal, ps, start, next_date, rate=t.rate,
+                                                            basis=t.day_count))
+    conversion, why, room = None, None, None
+    if not open_:
+        why = "nothing outstanding"
+    elif s.market is None:
+        why = "no VWAP data"
+    else:
+        try:
+            conversion = quote_on(s, notice_date=as_of, note=n.name)
+        except AscentError as exc:
+            why = str(exc)
+        else:
+            room = max_conversion_amount(conversion_price=conversion.conversion_price, holder_shares=s.holder_shares,
+                                         shares_outstanding=s.shares_outstanding, cap=s.terms.conversion.ownership_cap)
+    if n.principal > 0 and not n.closed:
+        status = "outstanding"
+    else:
+        status = "converted" if n.converted >= n.principal_issued - BALANCE_TOLERANCE else "repaid"
+    return NotePosition(
+        note=n.name,
+        kind=n.kind,
+        issue_date=n.issue_date,
+        maturity=n.maturity,
+        status=status,
+        principal_issued=n.principal_issued,
+        principal_converted=n.converted,
+        principal_repaid=n.repaid,
+        outstanding_principal=n.principal,
+        accrued_interest=accrued,
+        last_interest_date=ps,
+        next_interest_date=next_date,
+        interest_due_next=due,
+        interest_method=n.interest_method,
+        fixed_price=n.fixed_price,
+        floor_price=n.floor_price,
+        reset_price=n.reset_price,
+        in_default=n.in_default,
+        conversion=conversion,
+        conversion_note=why,
+        cap_headroom_usd=room,
+        shares_issued=_by_basis(s, [n.shares_by_basis]),
+        shares_issued_restated=_restated(s, n),
+    )
+
+
+def _open_flags(schedule: Schedule, as_of: dt.date) -> tuple[str, ...]:
+    s = schedule.state
+    out = [f"default: {n.name} in default (not waived)" for n in s.notes.values() if n.in_default and not n.closed]
+    out += [f"{code}: {why}" for code, why in checks.check_reserve(s) + checks.check_min_cash(s)]
+    if s.holder_ownership > s.terms.conversion.ownership_cap:
+        out.append(f"cap: holder at {s.holder_ownership:.2%}, above the {s.terms.conversion.ownership_cap:.2%} cap")
+    for f in schedule.flags:
+        text = str(f)
+        if f.date == as_of and f.code not in ("reserve", "min-cash", "default") and text not in out:
+            out.append(text)
+    return tuple(out)
