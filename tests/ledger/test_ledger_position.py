@@ -15,21 +15,20 @@ from decimal import ROUND_HALF_UP, Decimal
 import pytest
 
 from ascent_xl.errors import LedgerError
-from ascent_xl.events import events_from_csv
 from ascent_xl.ledger import deal_state
-from ascent_xl.samples import SAMPLE_EVENTS, SAMPLE_VWAPS, data_path, sample_market
+from ascent_xl.samples import SAMPLE_VWAPS, data_path
 
 RATE = 0.045
 
 
 @pytest.fixture(scope="module")
-def events():
-    return events_from_csv(data_path(SAMPLE_EVENTS))
+def events(sample_events):
+    return sample_events
 
 
 @pytest.fixture(scope="module")
-def market():
-    return sample_market()
+def market(sample):
+    return sample
 
 
 @pytest.fixture(scope="module")
