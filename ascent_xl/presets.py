@@ -26,7 +26,17 @@ from ascent_xl.terms import (
 _CLOSING = dt.date(2022, 12, 19)
 
 
-def _note(name: str, kind: str, face: float, *, interest_payment: str, pik_style: str) -> NoteTerms:
+def _note(
+    name: str,
+    kind: str,
+    face: float,
+    *,
+    interest_payment: str,
+    pik_style: str,
+    holder: str,
+    cap_notice_days: int,
+    coc_on_interest: bool,
+) -> NoteTerms:
     return NoteTerms(
         name=name,
         kind=kind,  # type: ignore[arg-type]
@@ -40,6 +50,10 @@ def _note(name: str, kind: str, face: float, *, interest_payment: str, pik_style
         interest_payment=interest_payment,  # type: ignore[arg-type]
         pik_style=pik_style,  # type: ignore[arg-type]
         pik_note_rate=0.0,  # registered PIK notes bear no interest
+        pik_fallback="private_pik",  # (reading) line 213: equity conditions fail -> private PIK
+        holder=holder,
+        ownership_cap_notice_days=cap_notice_days,
+        change_of_control_on_interest=coc_on_interest,
     )
 
 
@@ -50,8 +64,13 @@ ASTI_2022 = DealTerms(
     agreement_date=_CLOSING,
     shares_outstanding=33_930_812,  # 2022-12-16
     notes=(
-        _note("Registered", "registered", 12_500_000, interest_payment="cash", pik_style="pik_note"),
-        _note("Private", "private", 2_500_000, interest_payment="cash", pik_style="capitalise"),
+        # (reading) "each investor" (每个投资者): one holder per note. Cap notice: 61 days for the
+        # registered note (line 221), 60 for the private (line 263). Change of control: 105% of
+        # principal + interest (line 223) vs 105% of (principal + interest) (line 265).
+        _note("Registered", "registered", 12_500_000, interest_payment="cash", pik_style="pik_note",
+              holder="Investor1", cap_notice_days=61, coc_on_interest=False),
+        _note("Private", "private", 2_500_000, interest_payment="cash", pik_style="capitalise",
+              holder="Investor2", cap_notice_days=60, coc_on_interest=True),
     ),
     conversion=ConversionTerms(
         fixed_price=3.93042,  # 130% of the 5-day average VWAP 3.0234 before issue
@@ -65,11 +84,11 @@ ASTI_2022 = DealTerms(
         share_rounding="up",  # (reading) the supplement's 3,180,321.7 -> 3,180,322
         ownership_cap=0.0499,
         ownership_cap_max=0.0999,
-        ownership_cap_notice_days=61,
     ),
     default=DefaultTerms(
         redemption_premium=1.20,
-        premium_on_interest=False,  # (reading) 120% of principal + 100% of accrued interest
+        premium_on_interest=False,  # (reading) 120% of principal, interest added once after
+        parity_includes_interest=False,  # line 231: max(P / price x VWAP, 1.2 P) + I
         reset_factor=0.80,
         reset_days=10,
         reset_lowest=3,
@@ -110,6 +129,7 @@ ASTI_2022 = DealTerms(
         term_years=5,
         ownership_cap=0.0499,
         share_rounding="up",
+        holder="Investor2",  # (reading) warrants issued with the private placement (line 285)
     ),
     placement=PlacementTerms(
         fee_tier_limits=(5_000_000, 10_000_000),
@@ -123,6 +143,7 @@ ASTI_2022 = DealTerms(
         restricted_issue_limit=5_000_000,
         min_cash=3_000_000,
         share_reserve_multiple=3,
+        share_reserve_price="floor",  # the most shares the notes can need
         leak_out_pct=0.35,
         participation_pct=0.20,
         amendment_majority=0.66,

@@ -400,10 +400,13 @@ def resolve_fixed_price(terms: DealTerms, market: MarketData | None) -> float:
 
 @dataclass(frozen=True, slots=True)
 class DefaultAmount:
-    """Mandatory default amount and its two candidates, USD (rounded to the cent)."""
+    """Mandatory default amount, USD (rounded to the cent): ``amount = max(parity, premium) +
+    interest``, with ``interest`` the accrued interest added outside the greater-of (zero when
+    the terms put it inside both candidates)."""
 
     parity: float
     premium: float
+    interest: float
     amount: float
     basis: str  # "parity" or "premium": which candidate is larger
 
@@ -418,48 +421,64 @@ def mandatory_default_amount(
     vwap_at_payment: float,
     premium: float,
     premium_on_interest: bool,
+    parity_includes_interest: bool = False,
 ) -> DefaultAmount:
-    """Mandatory default amount: the greater of
+    """Mandatory default amount (supplement line 231): the sum of
 
-    - parity: (principal + accrued interest) / the lower of the conversion prices on the demand
-      and payment dates × the higher of the VWAPs on those dates, and
-    - premium: ``premium`` × principal + accrued interest (× ``premium`` too when
-      ``premium_on_interest``).
+    (a) the greater of (i) parity: principal / the lower of the conversion prices on the demand
+        and payment dates x the higher of the VWAPs on those dates, and (ii) ``premium`` x
+        principal; and
+    (b) the accrued and unpaid interest.
+
+    So ``max(P / price x VWAP, premium x P) + I``. Two readings of the translation are terms:
+    ``premium_on_interest`` (the premium's base is principal and interest:
+    ``max(P / price x VWAP, premium x (P + I)) + I``) and ``parity_includes_interest`` (an
+    earlier reading: interest inside both candidates, nothing added after,
+    ``max((P + I) / price x VWAP, premium x P + I)``).
 
     Examples
     --------
-    >>> mandatory_default_amount(1_000_000, 10_000, price_at_demand=0.50, price_at_payment=0.45,
-    ...     vwap_at_demand=0.60, vwap_at_payment=0.55, premium=1.20,
-    ...     premium_on_interest=False).basis
-    'parity'
+    >>> d = mandatory_default_amount(1_000_000, 10_000, price_at_demand=0.50,
+    ...     price_at_payment=0.60, vwap_at_demand=0.70, vwap_at_payment=0.65, premium=1.20,
+    ...     premium_on_interest=False)
+    >>> d.amount, d.basis
+    (1410000.0, 'parity')
     """
     p = check_amount(principal, "principal", allow_zero=True)
     i = check_amount(accrued_interest, "accrued_interest", allow_zero=True)
     prem = check_term(DefaultTerms, "redemption_premium", premium, label="premium")
     price = min(_positive(price_at_demand, "price_at_demand"), _positive(price_at_payment, "price_at_payment"))
     vwap = max(_positive(vwap_at_demand, "vwap_at_demand"), _positive(vwap_at_payment, "vwap_at_payment"))
-    parity = round_cents((p + i) / price * vwap)
-    prem_amount = round_cents(prem * p + (prem if premium_on_interest else 1.0) * i)
-    if parity > prem_amount:
-        return DefaultAmount(parity, prem_amount, parity, "parity")
-    return DefaultAmount(parity, prem_amount, prem_amount, "premium")
+    inside = i if parity_includes_interest else 0.0
+    parity = round_cents((p + inside) / price * vwap)
+    prem_amount = round_cents(prem * p + (prem * i if premium_on_interest else inside))
+    outside = round_cents(i - inside)
+    best, basis = (parity, "parity") if parity > prem_amount else (prem_amount, "premium")
+    return DefaultAmount(parity, prem_amount, outside, round_cents(best + outside), basis)
 
 
-def redemption_amount(principal: float, accrued_interest: float, *, premium: float) -> float:
-    """Cash to redeem a note at ``premium`` × principal plus accrued interest, USD to the cent.
+def redemption_amount(
+    principal: float, accrued_interest: float, *, premium: float, premium_on_interest: bool = False
+) -> float:
+    """Cash to redeem a note at ``premium`` x principal plus accrued interest, USD to the cent;
+    with ``premium_on_interest``, ``premium`` x (principal + accrued interest).
 
-    Serves the change-of-control put (105%) and the optional prepayment (120%).
+    Serves the change-of-control put (105% x principal + interest on the registered note,
+    line 223; 105% x (principal + interest) on the private note, line 265) and the optional
+    prepayment (120% x principal + interest, line 237).
 
     Examples
     --------
     >>> redemption_amount(1_000_000, 5_000, premium=1.05)
     1055000.0
+    >>> redemption_amount(1_000_000, 5_000, premium=1.05, premium_on_interest=True)
+    1055250.0
     """
     p = check_amount(principal, "principal", allow_zero=True)
     i = check_amount(accrued_interest, "accrued_interest", allow_zero=True)
     if not 1 <= float(premium) < 10:
         raise InputError(f"premium {premium}: a multiple of principal, 105% is 1.05")
-    return round_cents(float(premium) * p + i)
+    return round_cents(float(premium) * (p + i) if premium_on_interest else float(premium) * p + i)
 
 
 # ---------------------------------------------------------------------------------------------

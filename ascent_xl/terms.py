@@ -36,6 +36,8 @@ DayCountName = Literal["30/360", "30E/360", "ACT/365", "ACT/360"]
 NoteKind = Literal["registered", "private", "additional", "pik"]
 InterestMethod = Literal["cash", "pik"]
 PikStyle = Literal["pik_note", "capitalise"]
+PikFallback = Literal["cash", "private_pik"]
+ReservePrice = Literal["floor", "fixed"]
 
 _NOTE_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_\-]*$")
 
@@ -195,8 +197,21 @@ class NoteTerms(Terms):
     pik_note_rate: float = term(
         unit="fraction/yr", doc="interest rate of the PIK notes issued for this note", ge=0, lt=1
     )
+    pik_fallback: PikFallback = term(
+        unit="text",
+        doc="PIK when the equity conditions fail: cash, or private_pik (PIK notes at the note's rate)",
+    )
+    holder: str = term(unit="text", doc="investor holding the note (the ownership cap is per holder)")
+    ownership_cap_notice_days: int = term(
+        unit="days", doc="days after the holder's notice that a raised ownership cap takes effect", ge=0
+    )
+    change_of_control_on_interest: bool = term(
+        unit="flag", doc="TRUE: the change-of-control premium also applies to accrued interest"
+    )
 
     def _check_consistency(self) -> None:
+        if not self.holder.strip():
+            raise TermsError("holder", "missing; name the investor holding the note")
         if not _NOTE_NAME.match(self.name):
             raise TermsError("name", f"{self.name!r}: use letters, digits, '-' or '_'")
         bad = [m for m in self.interest_months if not 1 <= m <= 12]
@@ -262,10 +277,6 @@ class ConversionTerms(Terms):
     ownership_cap_max: float = term(
         unit="fraction", doc="highest cap the holder may elect", gt=0, lt=1
     )
-    ownership_cap_notice_days: int = term(
-        unit="days", doc="notice the holder gives to raise the cap", ge=0
-    )
-
     def _check_consistency(self) -> None:
         if self.alternate_price_lowest > self.alternate_price_days:
             raise TermsError(
@@ -292,7 +303,11 @@ class DefaultTerms(Terms):
         hint="120% of principal is 1.20",
     )
     premium_on_interest: bool = term(
-        unit="flag", doc="TRUE: the premium also applies to accrued interest"
+        unit="flag", doc="TRUE: the premium's base is principal and accrued interest"
+    )
+    parity_includes_interest: bool = term(
+        unit="flag",
+        doc="TRUE: interest inside parity and premium, not added after (an earlier reading)",
     )
     reset_factor: float = term(
         unit="fraction",
@@ -395,6 +410,7 @@ class WarrantTerms(Terms):
     term_years: int = term(unit="years", doc="life of the warrants", gt=0)
     ownership_cap: float = term(unit="fraction", doc="ownership cap on exercise", gt=0, lt=1)
     share_rounding: Rounding = term(unit="text", doc="cashless-exercise share rounding")
+    holder: str = term(unit="text", doc="investor holding the warrants (its shares count to the cap)")
 
     @property
     def expiry(self) -> dt.date:
@@ -443,6 +459,9 @@ class CovenantTerms(Terms):
     min_cash: float = term(unit="USD", doc="minimum cash in the company's accounts", ge=0)
     share_reserve_multiple: float = term(
         unit="x shares", doc="shares reserved per share issuable", ge=0
+    )
+    share_reserve_price: ReservePrice = term(
+        unit="text", doc="price the shares issuable are counted at: floor (most shares) or fixed"
     )
     leak_out_pct: float = term(
         unit="fraction", doc="holder's sales per month as a share of trading value", gt=0, le=1

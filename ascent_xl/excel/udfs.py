@@ -331,7 +331,11 @@ def ASCENT_DEFAULT_CONVERSION_PRICE(
 @_arg("premium", _default("multiple of principal (1.20 = 120%)", _D.redemption_premium))
 @_arg(
     "premium_on_interest",
-    _default("TRUE: the premium also applies to interest", _D.premium_on_interest),
+    _default("TRUE: the premium's base is principal and interest", _D.premium_on_interest),
+)
+@_arg(
+    "parity_includes_interest",
+    _default("TRUE: interest inside parity and premium (earlier reading)", _D.parity_includes_interest),
 )
 @cell_errors
 def ASCENT_DEFAULT_REDEMPTION(
@@ -343,10 +347,11 @@ def ASCENT_DEFAULT_REDEMPTION(
     vwap_at_payment: Cell,
     premium: Cell = None,
     premium_on_interest: Cell = None,
+    parity_includes_interest: Cell = None,
 ) -> Cell:
-    """Mandatory default amount, USD to the cent: the greater of parity ((principal + interest)
-    / the lower conversion price x the higher VWAP of the demand and payment dates) and premium
-    x principal + interest."""
+    """Mandatory default amount, USD to the cent: the greater of parity (principal / the lower
+    conversion price x the higher VWAP of the demand and payment dates) and premium x
+    principal, plus accrued interest."""
     return mandatory_default_amount(
         to_number(principal, "principal"),
         to_number(accrued_interest, "accrued_interest"),
@@ -357,6 +362,9 @@ def ASCENT_DEFAULT_REDEMPTION(
         premium=to_number(premium, "premium", _D.redemption_premium),
         premium_on_interest=to_bool(
             premium_on_interest, "premium_on_interest", _D.premium_on_interest
+        ),
+        parity_includes_interest=to_bool(
+            parity_includes_interest, "parity_includes_interest", _D.parity_includes_interest
         ),
     ).amount
 
@@ -386,15 +394,26 @@ def ASCENT_ACCRUED_INTEREST(
 @_arg("principal", "outstanding principal, USD")
 @_arg("accrued_interest", "accrued and unpaid interest, USD")
 @_arg("premium", _default("multiple of principal (1.05 = 105%)", _R.change_of_control_premium))
+@_arg(
+    "premium_on_interest",
+    _default(
+        "TRUE: premium x (principal + interest), as the private note",
+        _NOTE.change_of_control_on_interest,
+    ),
+)
 @cell_errors
 def ASCENT_CHANGE_OF_CONTROL_AMOUNT(
-    principal: Cell, accrued_interest: Cell, premium: Cell = None
+    principal: Cell, accrued_interest: Cell, premium: Cell = None, premium_on_interest: Cell = None
 ) -> Cell:
-    """Change-of-control prepayment, USD to the cent: premium x principal + accrued interest."""
+    """Change-of-control prepayment, USD to the cent: premium x principal + accrued interest
+    (premium x (principal + interest) with premium_on_interest, as on the private note)."""
     return redemption_amount(
         to_number(principal, "principal"),
         to_number(accrued_interest, "accrued_interest"),
         premium=to_number(premium, "premium", _R.change_of_control_premium),
+        premium_on_interest=to_bool(
+            premium_on_interest, "premium_on_interest", _NOTE.change_of_control_on_interest
+        ),
     )
 
 

@@ -27,8 +27,10 @@ Rules (see :mod:`ascent_xl.events` for the event table and the same-date order):
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import heapq
+import re
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -61,6 +63,16 @@ AUTO = "auto"  # Source of rows the ledger inserts itself
 _REDEEM = {"redeem", "redemption", "mandatory", "mandatorydefaultamount", "mda", "cash"}
 _RESET = {"reset", "pricereset", "conversionpricereset"}
 _NOTICE = {"", "notice", "none"}
+_DEMAND = {"demand"}  # redeem, payment date to come
+_PAY = {"pay", "payment", "paid"}
+_PAY_DATE = re.compile(r"(?:,|\s)\s*(?:paid\s+|on\s+|payment\s+)?(\d{4}-\d{2}-\d{2})\s*$")
+
+
+@dataclasses.dataclass(frozen=True)
+class _DefaultPayment:
+    """Value of the ledger's own Default row that pays a demand made on ``demand``."""
+
+    demand: dt.date
 
 
 def run_ledger(
@@ -488,7 +500,8 @@ class Ledger:
         self._row(ev, notes[0] if ev.note else None, None, Detail=f"interest paid {'in kind' if method == 'pik' else 'in cash'} from {ev.date} "
                   f"({', '.join(n.name for n in notes) or 'no notes'})")
 
-    def _redeem(self, ev: Event, premium: float, why: str, reasons: list[tuple[str, str]] | None = None) -> None:
+    def _redeem(self, ev: Event, premium: float, why: str, reasons: list[tuple[str, str]] | None = None,
+                *, change_of_control: bool = False) -> None:
         targets = self._targets(ev)
         if ev.amount is not None and len(targets) > 1:
             raise ev.error("Amount is given but Note is blank: name the note to prepay part of it")
@@ -500,7 +513,8 @@ class Ledger:
             before = note.principal
             accrued_now = self._accrue(note, ev.date)
             interest = note.accrued if amount >= note.principal else round_cents(note.accrued * amount / note.principal)
-            cash = redemption_amount(amount, interest, premium=premium)
+            on_interest = change_of_control and note.terms.change_of_control_on_interest
+            cash = redemption_amount(amount, interest, premium=premium, premium_on_interest=on_interest)
             premium_paid = round_cents(cash - amount - interest)
             note.principal = round_cents(note.principal - amount)
             note.repaid = round_cents(note.repaid + amount)
@@ -514,7 +528,8 @@ class Ledger:
                 "Principal Repaid": amount,
                 "Premium Paid": premium_paid or None,
                 "Cash Paid": cash,
-                "Detail": f"{why} at {premium:.0%} of principal plus accrued interest",
+                "Detail": f"{why} at {premium:.0%} of "
+                + ("(principal plus accrued interest)" if on_interest else "principal plus accrued interest"),
             })
             reasons = None  # the flag goes on the first row only
 
@@ -531,12 +546,34 @@ class Ledger:
         self._redeem(ev, r.optional_prepayment_premium, "optional prepayment", reasons)
 
     def _change_of_control(self, ev: Event) -> None:
-        self._redeem(ev, self.state.terms.redemption.change_of_control_premium, "change-of-control prepayment")
+        self._redeem(ev, self.state.terms.redemption.change_of_control_premium, "change-of-control prepayment",
+                     change_of_control=True)
 
     def _default(self, ev: Event) -> None:
-        election = "".join(ch for ch in str(ev.value or "").lower() if ch.isalnum())
-        if election not in _REDEEM | _RESET | _NOTICE:
+        if isinstance(ev.value, _DefaultPayment):
+            note = self._find(ev.note or "")
+            if note is not None and not note.closed and note.default_demand is not None:
+                self._default_redemption(ev, note)
+            return
+        text = str(ev.value or "").strip()
+        pay_date: dt.date | None = None
+        match = _PAY_DATE.search(text)
+        if match:
+            try:
+                pay_date = dt.date.fromisoformat(match.group(1))
+            except ValueError:
+                raise ev.error(f"Value {ev.value!r}: the payment date is written YYYY-MM-DD") from None
+            text = text[: match.start()]
+        election = "".join(ch for ch in text.lower() if ch.isalnum())
+        if election in _PAY:
+            self._default_payment_by_event(ev)
+            return
+        if election not in _REDEEM | _RESET | _NOTICE | _DEMAND:
             raise ev.error(f"Value {ev.value!r}: the holder's election is redeem, reset, or blank for a notice")
+        if pay_date is not None and election not in _REDEEM:
+            raise ev.error(f"Value {ev.value!r}: only a redemption (redeem YYYY-MM-DD) takes a payment date")
+        if pay_date is not None and pay_date < ev.date:
+            raise ev.error(f"Value {ev.value!r}: the payment date {pay_date} is before the demand date {ev.date}")
         d = self.state.terms.default
         for note in self._targets(ev):
             note.in_default = True
@@ -553,17 +590,59 @@ class Ledger:
                     f"conversion price reset to ${reset:,.5f} ({d.reset_factor:.0%} of the {d.reset_lowest} lowest of "
                     f"{d.reset_days} VWAPs); fixed price ${old:,.5f} -> ${note.fixed_price:,.5f}")})
             else:
-                self._default_redemption(ev, note)
+                self._default_demand(ev, note, pay_date if election in _REDEEM else None,
+                                     same_day=election in _REDEEM and pay_date is None)
+
+    def _default_demand(self, ev: Event, note: NoteState, pay_date: dt.date | None, *, same_day: bool) -> None:
+        """The holder demands the mandatory default amount: price and VWAP on the demand date are
+        kept; the amount is paid on the payment date (the same day, a date in Value, or a later
+        Default row with Value ``pay``)."""
+        if note.default_demand is not None:
+            raise ev.error(f"note {note.name}: the mandatory default amount was already demanded on "
+                           f"{note.default_demand[0]}; record its payment (Default, Value pay)")
+        _, _, price = self._conversion_prices(ev, note, "demand date")
+        vwap = checks.vwap_on_or_before(self.state, ev.date, "demand date")
+        note.default_demand = (ev.date, price, vwap)
+        if same_day:
+            self._default_redemption(ev, note)
+            return
+        when = f"payment on {pay_date}" if pay_date else "payment date to come (a Default row with Value pay)"
+        self._row(ev, note, [("default", "mandatory default amount demanded, not yet paid")], **{
+            "Conversion Price": price,
+            "Detail": f"mandatory default amount demanded: price ${price:,.5f}, VWAP ${vwap:,.4f} on the "
+            f"demand date; {when}",
+        })
+        if pay_date is not None:
+            self._push(Event(pay_date, EventKind.DEFAULT, note.name, None, _DefaultPayment(ev.date), AUTO))
+
+    def _default_payment_by_event(self, ev: Event) -> None:
+        notes = [self._note(ev)] if ev.note else [n for n in self.state.notes.values()
+                                                   if not n.closed and n.default_demand is not None]
+        if not notes:
+            raise ev.error("no mandatory default amount has been demanded (a Default row with Value redeem)")
+        for note in notes:
+            if note.default_demand is None:
+                raise ev.error(f"note {note.name}: no mandatory default amount has been demanded")
+            self._default_redemption(ev, note)
 
     def _default_redemption(self, ev: Event, note: NoteState) -> None:
+        """Pay the mandatory default amount on the event's date (the payment date): the lower of
+        the conversion prices and the higher of the VWAPs of the demand and payment dates."""
         d = self.state.terms.default
+        assert note.default_demand is not None
+        demand_date, price_demand, vwap_demand = note.default_demand
         accrued_now = self._accrue(note, ev.date)
-        _, _, price = self._conversion_prices(ev, note, "default date")
-        vwap = checks.vwap_on_or_before(self.state, ev.date, "default date")
+        if ev.date == demand_date:
+            price_pay, vwap_pay = price_demand, vwap_demand
+        else:
+            _, _, price_pay = self._conversion_prices(ev, note, "payment date")
+            vwap_pay = checks.vwap_on_or_before(self.state, ev.date, "payment date")
         amount = mandatory_default_amount(
-            note.principal, note.accrued, price_at_demand=price, price_at_payment=price,
-            vwap_at_demand=vwap, vwap_at_payment=vwap, premium=d.redemption_premium, premium_on_interest=d.premium_on_interest,
+            note.principal, note.accrued, price_at_demand=price_demand, price_at_payment=price_pay,
+            vwap_at_demand=vwap_demand, vwap_at_payment=vwap_pay, premium=d.redemption_premium,
+            premium_on_interest=d.premium_on_interest, parity_includes_interest=d.parity_includes_interest,
         )
+        price, vwap = min(price_demand, price_pay), max(vwap_demand, vwap_pay)
         before, interest = note.principal, note.accrued
         premium = round_cents(amount.amount - before - interest)
         note.repaid = round_cents(note.repaid + before)
@@ -581,7 +660,8 @@ class Ledger:
             "Default Amount": amount.amount,
             "Cash Paid": amount.amount,
             "Detail": f"mandatory default amount by {amount.basis}: parity ${amount.parity:,.2f}, "
-            f"premium ${amount.premium:,.2f}",
+            f"premium ${amount.premium:,.2f}, interest ${amount.interest:,.2f} (price ${price:,.5f}, "
+            f"VWAP ${vwap:,.4f}: lower price, higher VWAP of {demand_date} and {ev.date})",
         })
 
     def _waiver(self, ev: Event) -> None:

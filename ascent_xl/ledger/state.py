@@ -34,6 +34,7 @@ class NoteState:
     accrued_to: dt.date | None = None
     period_start: dt.date | None = None  # start of the current interest period
     in_default: bool = False
+    default_demand: tuple[dt.date, float, float] | None = None  # (date, price, VWAP) of a demand
     closed: bool = False  # fully redeemed or matured
     schedule_version: int = 0  # bumped when interest dates or maturity are amended
     pik_count: int = 0

@@ -441,9 +441,10 @@ def _default(c: Contract, t: int, df: float, V: float, u: float, fixed: float, p
     cash, owed, amounts = 0.0, 0.0, []
     for j, note in enumerate(c.notes):
         principal = P[j] + K[j] if note.pik_notes else P[j]
-        parity = (principal + AI[j]) / price * V
-        premium = d.premium * principal + (d.premium if d.premium_on_interest else 1.0) * AI[j]
-        amounts.append(max(parity, premium))
+        inside = AI[j] if d.parity_includes_interest else 0.0  # pricing.mandatory_default_amount
+        parity = (principal + inside) / price * V
+        premium = d.premium * principal + (d.premium * AI[j] if d.premium_on_interest else inside)
+        amounts.append(max(parity, premium) + (AI[j] - inside))
         cash += amounts[-1]
         owed += principal + AI[j]
     if d.election == "redeem":

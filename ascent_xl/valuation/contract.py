@@ -67,6 +67,7 @@ class DefaultPlan:
     election: str
     premium: float
     premium_on_interest: bool
+    parity_includes_interest: bool
     reset_factor: float
     reset_days: int
     reset_lowest: int
@@ -202,6 +203,7 @@ def build_contract(
             election=behaviour.default_election,
             premium=d.redemption_premium,
             premium_on_interest=d.premium_on_interest,
+            parity_includes_interest=d.parity_includes_interest,
             reset_factor=d.reset_factor,
             reset_days=d.reset_days,
             reset_lowest=d.reset_lowest,

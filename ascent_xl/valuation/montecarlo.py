@@ -601,9 +601,10 @@ def _default(c: Contract, t: int, grid: TimeGrid, V: np.ndarray, u: np.ndarray, 
     amounts = []
     for j in range(len(P)):
         principal = P[j] + K[j] if has_k[j] else P[j].copy()
-        parity = (principal + AI[j]) / price * V
-        premium = d.premium * principal + (d.premium if d.premium_on_interest else 1.0) * AI[j]
-        amounts.append(np.maximum(parity, premium))
+        inside = AI[j] if d.parity_includes_interest else 0.0  # pricing.mandatory_default_amount
+        parity = (principal + inside) / price * V
+        premium = d.premium * principal + (d.premium * AI[j] if d.premium_on_interest else inside)
+        amounts.append(np.maximum(parity, premium) + (AI[j] - inside))
         cash += amounts[-1]
         owed += principal + AI[j]
     if d.election == "redeem":

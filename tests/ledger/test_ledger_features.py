@@ -58,7 +58,8 @@ def test_change_of_control_and_optional_prepayment(terms, sample):
                     ["2023-02-01", "Optional Prepay", "Registered", 100_000, None]], sample)
     coc = rows_of(s, "Change of Control")[0]
     accrued = round(2_500_000 * 0.045 * 31 / 360, 2)  # Dec 31 -> Feb 1: 31 days
-    assert coc["Cash Paid"] == round(2_500_000 * 1.05, 2) + accrued
+    # the private note's put: 105% x (principal + interest) (supplement line 265)
+    assert coc["Cash Paid"] == round((2_500_000 + accrued) * 1.05, 2)
     opt = rows_of(s, "Optional Prepay")[0]
     assert opt["Premium Paid"] == 20_000  # 120% of 100,000
     assert "optional-prepay" in opt["Flags"]  # all notes far above the $300,000 threshold

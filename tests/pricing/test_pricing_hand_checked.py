@@ -88,27 +88,27 @@ def test_fixed_price_wins_when_the_market_is_high(terms):
 
 
 def test_default_amount_where_parity_wins():
-    # (1,000,000 + 10,000) / min(0.50, 0.45) x max(0.60, 0.55) = 2,244,444.44 x 0.60 = 1,346,666.67
-    # premium: 1.20 x 1,000,000 + 10,000 = 1,210,000
+    # max(1,000,000 / min(0.50, 0.45) x max(0.60, 0.55), 1.20 x 1,000,000) + 10,000
+    # = max(1,333,333.33, 1,200,000) + 10,000 = 1,343,333.33 (line 231: interest added after)
     d = mandatory_default_amount(
         1_000_000, 10_000, price_at_demand=0.50, price_at_payment=0.45,
         vwap_at_demand=0.60, vwap_at_payment=0.55, premium=1.20, premium_on_interest=False,
     )
-    assert (d.parity, d.premium, d.amount, d.basis) == (1_346_666.67, 1_210_000, 1_346_666.67, "parity")
+    assert (d.parity, d.premium, d.amount, d.basis) == (1_333_333.33, 1_200_000, 1_343_333.33, "parity")
 
 
 def test_default_amount_where_the_premium_wins():
-    # parity: 1,010,000 / 0.45 x 0.42 = 942,666.67 < premium 1,210,000
+    # parity: 1,000,000 / 0.45 x 0.42 = 933,333.33 < premium 1,200,000; + 10,000 interest
     d = mandatory_default_amount(
         1_000_000, 10_000, price_at_demand=0.45, price_at_payment=0.50,
         vwap_at_demand=0.40, vwap_at_payment=0.42, premium=1.20, premium_on_interest=False,
     )
-    assert (d.parity, d.amount, d.basis) == (942_666.67, 1_210_000, "premium")
+    assert (d.parity, d.amount, d.basis) == (933_333.33, 1_210_000, "premium")
     on_interest = mandatory_default_amount(
         1_000_000, 10_000, price_at_demand=0.45, price_at_payment=0.50,
         vwap_at_demand=0.40, vwap_at_payment=0.42, premium=1.20, premium_on_interest=True,
     )
-    assert on_interest.amount == 1_212_000  # 1.20 x (1,000,000 + 10,000)
+    assert on_interest.amount == 1_222_000  # 1.20 x (1,000,000 + 10,000) + 10,000
 
 
 def test_default_conversion_price_is_80pct_of_three_lowest_of_ten():

@@ -1,0 +1,154 @@
+"""The supplement's rules, one by one, hand-checked.
+
+Each test quotes the prospectus supplement (``/work/shared/seed/003_d00e39ab0853b747.txt``, a
+Chinese translation; the line number is the file's) and the English reading chosen in
+``deal-terms.md``, then writes the arithmetic out.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from ascent_xl.errors import LedgerError
+from ascent_xl.events import parse_events
+from ascent_xl.ledger import run_ledger
+from ascent_xl.pricing import mandatory_default_amount, redemption_amount
+from ascent_xl.samples import sample_market
+
+MARKET = sample_market()
+
+
+def run(terms, rows, market=MARKET):
+    return run_ledger(terms, parse_events(rows), market)
+
+
+def rows_of(s, event, note=None):
+    return [r for r in s.rows if r["Event"] == event and (note is None or r["Note"] == note)]
+
+
+# ---------------------------------------------------------------------------------------------
+# 1. Mandatory default amount
+#
+# Line 231: "在发生违约事件时,投资者可以选择(1)公司将按照剩余本金分母除以转换价格,当支票在征求或到期日
+# (如果需要通知或接受通知)时,支票的价格低于此转换价格,支票的价格为VWAP的和(x)在(1)上通知支票的日子;
+# 使用此通知进行月结,支票等效于120%的对该票的剩余本金和应计利息;和(b)应计利息"
+# Reading: the sum of (a) the greater of (i) the outstanding principal / the lower of the
+# conversion prices on the demand and payment dates x the higher of the VWAPs on those dates and
+# (ii) 120% x outstanding principal, and (b) accrued and unpaid interest:
+# max(P / price x VWAP, 1.2 P) + I.
+
+
+def test_default_amount_parity_wins_interest_added_once(terms):
+    # P = 1,000,000, I = 10,000, prices 0.50 / 0.60 -> lower 0.50, VWAPs 0.70 / 0.65 -> higher 0.70
+    # (i) parity 1,000,000 / 0.50 x 0.70 = 1,400,000; (ii) 1.20 x 1,000,000 = 1,200,000
+    # amount = max(1,400,000, 1,200,000) + 10,000 = 1,410,000
+    d = terms.default
+    amount = mandatory_default_amount(
+        1_000_000, 10_000, price_at_demand=0.50, price_at_payment=0.60, vwap_at_demand=0.70,
+        vwap_at_payment=0.65, premium=d.redemption_premium, premium_on_interest=d.premium_on_interest,
+        parity_includes_interest=d.parity_includes_interest,
+    )
+    assert (amount.parity, amount.premium, amount.interest) == (1_400_000, 1_200_000, 10_000)
+    assert (amount.amount, amount.basis) == (1_410_000, "parity")
+
+
+def test_default_amount_premium_wins(terms):
+    # P = 1,000,000, I = 10,000, prices 0.50 / 0.60, VWAPs 0.55 / 0.52
+    # (i) 1,000,000 / 0.50 x 0.55 = 1,100,000; (ii) 1.20 x 1,000,000 = 1,200,000 (wins)
+    # amount = 1,200,000 + 10,000 = 1,210,000
+    amount = mandatory_default_amount(
+        1_000_000, 10_000, price_at_demand=0.50, price_at_payment=0.60, vwap_at_demand=0.55,
+        vwap_at_payment=0.52, premium=1.20, premium_on_interest=False,
+    )
+    assert (amount.parity, amount.premium, amount.amount, amount.basis) == (1_100_000, 1_200_000, 1_210_000, "premium")
+
+
+def test_default_amount_earlier_readings_are_terms():
+    # The earlier reading, interest inside parity: (1,000,000 + 10,000) / 0.50 x 0.70 = 1,414,000
+    # against 1.20 x 1,000,000 + 10,000 = 1,210,000: 1,414,000 (nothing added after).
+    earlier = mandatory_default_amount(
+        1_000_000, 10_000, price_at_demand=0.50, price_at_payment=0.60, vwap_at_demand=0.70,
+        vwap_at_payment=0.65, premium=1.20, premium_on_interest=False, parity_includes_interest=True,
+    )
+    assert (earlier.parity, earlier.premium, earlier.interest, earlier.amount) == (1_414_000, 1_210_000, 0, 1_414_000)
+    # The translation's "120% of the remaining principal and accrued interest" inside (ii):
+    # max(1,000,000 / 0.50 x 0.55, 1.20 x 1,010,000) + 10,000 = 1,212,000 + 10,000 = 1,222,000
+    literal = mandatory_default_amount(
+        1_000_000, 10_000, price_at_demand=0.50, price_at_payment=0.60, vwap_at_demand=0.55,
+        vwap_at_payment=0.52, premium=1.20, premium_on_interest=True,
+    )
+    assert (literal.premium, literal.amount) == (1_212_000, 1_222_000)
+
+
+def test_ledger_default_takes_the_lower_price_and_higher_vwap_across_demand_and_payment(terms):
+    # Demand 2023-03-10, payment 2023-03-20 on the Private note ($2,500,000).
+    # Price on the demand date: 92.5% x the 3 lowest of the 10 VWAPs 2023-02-24..03-09:
+    #   (0.4897 + 0.5294 + 0.5335) / 3 x 0.925 = 0.478718 (fixed 3.93042, floor 0.29 do not bind)
+    # Price on the payment date: 3 lowest of 2023-03-06..03-17: (0.3342 + 0.3450 + 0.3531) / 3 x 0.925
+    #   = 0.3182925
+    # VWAPs: 0.4647 on 2023-03-10, 0.3165 on 2023-03-20.
+    # Lower price 0.3182925 (payment), higher VWAP 0.4647 (demand):
+    #   parity 2,500,000 / 0.3182925 x 0.4647 = 3,649,944.63 > 1.2 x 2,500,000 = 3,000,000
+    # Interest 2022-12-31 -> 2023-03-20, 30/360: 80 days: 2,500,000 x 0.045 x 80 / 360 = 25,000
+    # Either date alone: 2,500,000 / 0.478718 x 0.4647 = 2,426,773 and 2,500,000 / 0.3182925 x
+    # 0.3165 = 2,485,918, both below 3,000,000: only across the two dates does parity win.
+    s = run(terms, [["2023-03-10", "Default", "Private", None, "redeem 2023-03-20"]])
+    demand, paid = rows_of(s, "Default", "Private")
+    price_demand = (0.4897 + 0.5294 + 0.5335) / 3 * 0.925
+    price_pay = (0.3342 + 0.3450 + 0.3531) / 3 * 0.925
+    assert demand["Conversion Price"] == pytest.approx(price_demand)
+    assert demand["Cash Paid"] is None and str(paid["Date"]) == "2023-03-20"
+    parity = round(2_500_000 / price_pay * 0.4647, 2)
+    assert parity == pytest.approx(3_649_944.63, abs=0.01)
+    assert paid["Interest Paid Cash"] == 25_000
+    assert paid["Default Amount"] == pytest.approx(parity + 25_000, abs=0.005)
+    assert paid["Premium Paid"] == pytest.approx(parity - 2_500_000, abs=0.005)
+    assert paid["Conversion Price"] == pytest.approx(price_pay)
+    assert s.notes["Private"].closed
+
+
+def test_ledger_default_payment_by_a_later_row(terms):
+    # The same demand with the payment recorded by a later Default row (Value pay): same amount.
+    s = run(terms, [["2023-03-10", "Default", "Private", None, "demand"],
+                    ["2023-03-20", "Default", "Private", None, "pay"]])
+    paid = rows_of(s, "Default", "Private")[-1]
+    price_pay = (0.3342 + 0.3450 + 0.3531) / 3 * 0.925
+    assert paid["Default Amount"] == pytest.approx(round(2_500_000 / price_pay * 0.4647, 2) + 25_000, abs=0.005)
+
+
+def test_ledger_default_payment_date_before_demand_is_refused(terms):
+    with pytest.raises(LedgerError, match=r"payment date 2023-03-01 is before the demand date 2023-03-10"):
+        run(terms, [["2023-03-10", "Default", "Private", None, "redeem 2023-03-01"]])
+    with pytest.raises(LedgerError, match=r"no mandatory default amount has been demanded"):
+        run(terms, [["2023-03-10", "Default", "Private", None, "pay"]])
+
+
+# ---------------------------------------------------------------------------------------------
+# 2. Change of control
+#
+# Line 223 (registered): "投资者可以要求公司以相当于已注册预付款凭证未偿还本金金额105%的金额和任何未偿还的
+# 应计利息进行预付款" -- 105% of the outstanding principal, and any accrued interest.
+# Line 265 (private): "投资者可以要求公司预付定向增发垫款的未偿本金金额,且金额相当于该未偿本金金额及其相关
+# 利息的105%" -- 105% of the outstanding principal and its interest.
+
+
+def test_change_of_control_registered_105pct_of_principal_plus_interest(terms):
+    # Registered, 2023-02-01: interest 2022-12-31 -> 2023-02-01 = 31 days (30/360):
+    # 12,500,000 x 0.045 x 31 / 360 = 48,437.50; cash 1.05 x 12,500,000 + 48,437.50 = 13,173,437.50
+    s = run(terms, [["2023-02-01", "Change of Control", "Registered", None, None]])
+    r = rows_of(s, "Change of Control")[0]
+    assert r["Interest Paid Cash"] == 48_437.50
+    assert r["Cash Paid"] == 13_173_437.50 == redemption_amount(12_500_000, 48_437.50, premium=1.05)
+
+
+def test_change_of_control_private_105pct_of_principal_and_interest(terms):
+    # Private, 2023-02-01: interest 2,500,000 x 0.045 x 31 / 360 = 9,687.50
+    # cash 1.05 x (2,500,000 + 9,687.50) = 2,635,171.875 -> 2,635,171.88 (to the cent)
+    # (the registered rule would give 1.05 x 2,500,000 + 9,687.50 = 2,634,687.50)
+    assert terms.note("Private").change_of_control_on_interest
+    assert not terms.note("Registered").change_of_control_on_interest
+    s = run(terms, [["2023-02-01", "Change of Control", "Private", None, None]])
+    r = rows_of(s, "Change of Control")[0]
+    assert r["Interest Paid Cash"] == 9_687.50
+    assert r["Cash Paid"] == 2_635_171.88
+    assert r["Premium Paid"] == round(2_635_171.88 - 2_500_000 - 9_687.50, 2) == 125_484.38
