@@ -13,13 +13,13 @@ from ascent_xl.errors import LedgerError
 from ascent_xl.events import parse_events
 from ascent_xl.ledger import run_ledger
 from ascent_xl.pricing import mandatory_default_amount, redemption_amount
-from ascent_xl.samples import sample_market
-
-MARKET = sample_market()
 
 
-def run(terms, rows, market=MARKET):
-    return run_ledger(terms, parse_events(rows), market)
+@pytest.fixture()
+def run(terms, sample):
+    def go(rows, market=sample, deal=terms):
+        return run_ledger(deal, parse_events(rows), market)
+    return go
 
 
 def rows_of(s, event, note=None):
@@ -80,7 +80,7 @@ def test_default_amount_earlier_readings_are_terms():
     assert (literal.premium, literal.amount) == (1_212_000, 1_222_000)
 
 
-def test_ledger_default_takes_the_lower_price_and_higher_vwap_across_demand_and_payment(terms):
+def test_ledger_default_takes_the_lower_price_and_higher_vwap_across_demand_and_payment(terms, run):
     # Demand 2023-03-10, payment 2023-03-20 on the Private note ($2,500,000).
     # Price on the demand date: 92.5% x the 3 lowest of the 10 VWAPs 2023-02-24..03-09:
     #   (0.4897 + 0.5294 + 0.5335) / 3 x 0.925 = 0.478718 (fixed 3.93042, floor 0.29 do not bind)
@@ -92,7 +92,7 @@ def test_ledger_default_takes_the_lower_price_and_higher_vwap_across_demand_and_
     # Interest 2022-12-31 -> 2023-03-20, 30/360: 80 days: 2,500,000 x 0.045 x 80 / 360 = 25,000
     # Either date alone: 2,500,000 / 0.478718 x 0.4647 = 2,426,773 and 2,500,000 / 0.3182925 x
     # 0.3165 = 2,485,918, both below 3,000,000: only across the two dates does parity win.
-    s = run(terms, [["2023-03-10", "Default", "Private", None, "redeem 2023-03-20"]])
+    s = run([["2023-03-10", "Default", "Private", None, "redeem 2023-03-20"]])
     demand, paid = rows_of(s, "Default", "Private")
     price_demand = (0.4897 + 0.5294 + 0.5335) / 3 * 0.925
     price_pay = (0.3342 + 0.3450 + 0.3531) / 3 * 0.925
@@ -107,20 +107,20 @@ def test_ledger_default_takes_the_lower_price_and_higher_vwap_across_demand_and_
     assert s.notes["Private"].closed
 
 
-def test_ledger_default_payment_by_a_later_row(terms):
+def test_ledger_default_payment_by_a_later_row(terms, run):
     # The same demand with the payment recorded by a later Default row (Value pay): same amount.
-    s = run(terms, [["2023-03-10", "Default", "Private", None, "demand"],
+    s = run([["2023-03-10", "Default", "Private", None, "demand"],
                     ["2023-03-20", "Default", "Private", None, "pay"]])
     paid = rows_of(s, "Default", "Private")[-1]
     price_pay = (0.3342 + 0.3450 + 0.3531) / 3 * 0.925
     assert paid["Default Amount"] == pytest.approx(round(2_500_000 / price_pay * 0.4647, 2) + 25_000, abs=0.005)
 
 
-def test_ledger_default_payment_date_before_demand_is_refused(terms):
+def test_ledger_default_payment_date_before_demand_is_refused(terms, run):
     with pytest.raises(LedgerError, match=r"payment date 2023-03-01 is before the demand date 2023-03-10"):
-        run(terms, [["2023-03-10", "Default", "Private", None, "redeem 2023-03-01"]])
+        run([["2023-03-10", "Default", "Private", None, "redeem 2023-03-01"]])
     with pytest.raises(LedgerError, match=r"no mandatory default amount has been demanded"):
-        run(terms, [["2023-03-10", "Default", "Private", None, "pay"]])
+        run([["2023-03-10", "Default", "Private", None, "pay"]])
 
 
 # ---------------------------------------------------------------------------------------------
@@ -132,22 +132,22 @@ def test_ledger_default_payment_date_before_demand_is_refused(terms):
 # 利息的105%" -- 105% of the outstanding principal and its interest.
 
 
-def test_change_of_control_registered_105pct_of_principal_plus_interest(terms):
+def test_change_of_control_registered_105pct_of_principal_plus_interest(terms, run):
     # Registered, 2023-02-01: interest 2022-12-31 -> 2023-02-01 = 31 days (30/360):
     # 12,500,000 x 0.045 x 31 / 360 = 48,437.50; cash 1.05 x 12,500,000 + 48,437.50 = 13,173,437.50
-    s = run(terms, [["2023-02-01", "Change of Control", "Registered", None, None]])
+    s = run([["2023-02-01", "Change of Control", "Registered", None, None]])
     r = rows_of(s, "Change of Control")[0]
     assert r["Interest Paid Cash"] == 48_437.50
     assert r["Cash Paid"] == 13_173_437.50 == redemption_amount(12_500_000, 48_437.50, premium=1.05)
 
 
-def test_change_of_control_private_105pct_of_principal_and_interest(terms):
+def test_change_of_control_private_105pct_of_principal_and_interest(terms, run):
     # Private, 2023-02-01: interest 2,500,000 x 0.045 x 31 / 360 = 9,687.50
     # cash 1.05 x (2,500,000 + 9,687.50) = 2,635,171.875 -> 2,635,171.88 (to the cent)
     # (the registered rule would give 1.05 x 2,500,000 + 9,687.50 = 2,634,687.50)
     assert terms.note("Private").change_of_control_on_interest
     assert not terms.note("Registered").change_of_control_on_interest
-    s = run(terms, [["2023-02-01", "Change of Control", "Private", None, None]])
+    s = run([["2023-02-01", "Change of Control", "Private", None, None]])
     r = rows_of(s, "Change of Control")[0]
     assert r["Interest Paid Cash"] == 9_687.50
     assert r["Cash Paid"] == 2_635_171.88
