@@ -177,9 +177,9 @@ EXPECTED_ARGS = {
     "ASCENT_FLOOR_PAYMENT": "amount, fixed_price, dates, vwaps, notice_date, [floor_price]",
     "ASCENT_DEFAULT_CONVERSION_PRICE": "dates, vwaps, default_date, [factor], [days], [lowest]",
     "ASCENT_DEFAULT_REDEMPTION": "principal, accrued_interest, price_at_demand, price_at_payment, "
-    "vwap_at_demand, vwap_at_payment, [premium], [premium_on_interest]",
+    "vwap_at_demand, vwap_at_payment, [premium], [premium_on_interest], [parity_includes_interest]",
     "ASCENT_ACCRUED_INTEREST": "principal, from_date, to_date, [rate], [basis]",
-    "ASCENT_CHANGE_OF_CONTROL_AMOUNT": "principal, accrued_interest, [premium]",
+    "ASCENT_CHANGE_OF_CONTROL_AMOUNT": "principal, accrued_interest, [premium], [premium_on_interest]",
     "ASCENT_PREPAYMENT_AMOUNT": "principal, accrued_interest, [premium]",
     "ASCENT_MAX_CONVERSION": "conversion_price, holder_shares, shares_outstanding, [cap]",
     "ASCENT_WARRANT_CASHLESS_SHARES": "warrant_shares, exercise_price, market_price, [rounding]",
