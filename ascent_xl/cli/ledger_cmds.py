@@ -3,49 +3,110 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import click
 
-from ascent_xl.cli import cli
-from ascent_xl.cli.pricing_cmds import TERMS_OPTION, load_deal_terms
-from ascent_xl.cli.render import console, day, fit_columns, pct, price, shares, table, usd, usd0
+from ascent_xl.cli.app import cli
+from ascent_xl.cli.options import (
+    FILE,
+    TERMS_OPTION,
+    WIDE_OPTION,
+    events_option,
+    load_deal_terms,
+    vwaps_option,
+)
+from ascent_xl.cli.render import (
+    KEY,
+    NUMBER,
+    TEXT,
+    console,
+    day,
+    layout,
+    output_width,
+    pct,
+    price,
+    shares,
+    spilled_table,
+    table,
+    usd,
+    usd0,
+)
 from ascent_xl.errors import AscentError
 from ascent_xl.events import events_from_csv
 from ascent_xl.ledger import Schedule, run_ledger
 from ascent_xl.market import MarketData
 
+SCHEDULE_OUT = (".csv", ".xlsx")
 
-def schedule_table(schedule: Schedule, title: str) -> object:
-    """A condensed terminal view of the schedule in whole dollars (every column, to the cent,
-    goes to --out)."""
-    cols = ("Date", "Event", "Note", "Converted", "Price", "Shares", "Floor pay", "Interest",
-            "Repaid", "Cash paid", "Principal", "Shares out", "Holder", "OK")
-    rows = []
-    for r in schedule.rows:
-        interest = usd0(r["Interest Paid Cash"])
-        if r["Interest PIK"]:
-            interest = f"{usd0(r['Interest PIK'])} PIK"
-        rows.append((
-            day(r["Date"]),
-            r["Event"],
-            r["Note"] or "",
-            usd0(r["Principal Converted"]),
-            price(r["Conversion Price"]) if r["Conversion Price"] else "",
-            shares(r["Shares Issued"]) if r["Shares Issued"] else "",
-            usd0(r["Floor Payment"]),
-            interest,
-            usd0(r["Principal Repaid"]),
-            usd0(r["Cash Paid"]),
-            usd(r["Total Principal"], 0),
-            shares(r["Shares Outstanding"]),
-            pct(r["Holder Ownership"]),
-            "[green]yes[/]" if r["Check"] else "[bold red]NO[/]",
-        ))
-    width = console().width
-    kept, data = fit_columns(cols, rows, width=width, drop_order=("Shares out", "Repaid", "Floor pay", "Shares", "Holder", "Interest", "Price"))
-    if len(kept) < len(cols):
-        title += f" - {len(cols) - len(kept)} columns left out to fit {width} characters; --out FILE.xlsx has all"
-    return table(title, kept, data, numeric_from=3, compact=True)
+# The terminal's columns of the schedule: (header, kind). "Deal principal" is the principal
+# outstanding over all notes after the row; "Detail" says what a row without numbers did (a split's
+# ratio, an amendment's term, an election's choice).
+_WIDE_COLUMNS = (
+    ("Date", KEY), ("Event", TEXT), ("Note", KEY), ("Converted", NUMBER), ("Price", NUMBER),
+    ("Shares", NUMBER), ("Floor pay", NUMBER), ("Interest", NUMBER), ("Repaid", NUMBER),
+    ("Cash paid", NUMBER), ("Deal principal", NUMBER), ("Shares out", NUMBER), ("Holder", NUMBER),
+    ("OK", KEY), ("Detail", TEXT),
+)
+# Narrower: the note under the event, the price under the amount converted; a row without
+# numbers (a split, an amendment, an election...) says what it did in the space of the numbers.
+_NARROW_COLUMNS = (
+    ("Date", KEY), ("Event / note", KEY), ("Converted at price", NUMBER), ("Shares", NUMBER),
+    ("Cash paid", NUMBER), ("Deal principal", NUMBER), ("Floor pay", NUMBER), ("Interest", NUMBER),
+    ("Repaid", NUMBER), ("Holder", NUMBER), ("Shares out", NUMBER), ("OK", KEY),
+)
+_NARROW_DROP = ("Shares out", "OK", "Repaid", "Floor pay", "Holder", "Interest")
+_SPILL = (2, 5)  # "Converted at price" to "Cash paid"
+
+# rows whose numbers are all blank: their Detail is what they did
+_NUMBERS = ("Principal Converted", "Shares Issued", "Floor Payment", "Interest Paid Cash", "Interest PIK",
+            "Principal Repaid", "Cash Paid")
+
+
+def _cells(r: dict[str, Any]) -> dict[str, str]:
+    interest = usd0(r["Interest Paid Cash"])
+    if r["Interest PIK"]:
+        interest = f"{usd0(r['Interest PIK'])} PIK"
+    quiet = not any(r.get(k) for k in _NUMBERS)
+    converted = usd0(r["Principal Converted"])
+    at_price = price(r["Conversion Price"]) if r["Conversion Price"] else ""
+    return {
+        "Date": day(r["Date"]),
+        "Event": r["Event"],
+        "Note": r["Note"] or "",
+        "Converted": converted,
+        "Price": at_price,
+        "Shares": shares(r["Shares Issued"]) if r["Shares Issued"] else "",
+        "Floor pay": usd0(r["Floor Payment"]),
+        "Interest": interest,
+        "Repaid": usd0(r["Principal Repaid"]),
+        "Cash paid": usd0(r["Cash Paid"]),
+        "Deal principal": usd(r["Total Principal"], 0),
+        "Shares out": shares(r["Shares Outstanding"]),
+        "Holder": pct(r["Holder Ownership"]),
+        "OK": "[green]yes[/]" if r["Check"] else "[bold red]NO[/]",
+        "Detail": str(r.get("Detail") or "") if quiet else "",
+        "Event / note": "\n".join(x for x in (r["Event"], r["Note"] or "") if x),
+        "Converted at price": "\n".join(x for x in (converted, at_price and f"at {at_price}") if x),
+    }
+
+
+def schedule_table(schedule: Schedule, title: str, *, more: str = "--wide shows them; --out FILE.xlsx has every column") -> object:
+    """The schedule in the terminal, in whole dollars (cents below $1,000): one line a row when
+    the width allows, else the note and the price stacked under the event and the amount, and
+    what a row without numbers did in their place."""
+    cells = [_cells(r) for r in schedule.rows]
+    title += " (Deal principal: all notes' principal outstanding after the row)"
+    cols = [c for c, _ in _WIDE_COLUMNS]
+    kinds = [k for _, k in _WIDE_COLUMNS]
+    rows = [[c[name] for name in cols] for c in cells]
+    if layout(cols, kinds, rows, width=output_width()) is not None:
+        return table(title, cols, rows, kinds=kinds)
+    cols = [c for c, _ in _NARROW_COLUMNS]
+    kinds = [k for _, k in _NARROW_COLUMNS]
+    rows = [[c[name] for name in cols] for c in cells]
+    notes = [str(r.get("Detail") or "") for r in schedule.rows]
+    return spilled_table(title, cols, kinds, rows, notes, spill=_SPILL, drop=_NARROW_DROP, more=more)
 
 
 def summary_table(schedule: Schedule) -> object:
@@ -68,6 +129,12 @@ def summary_table(schedule: Schedule) -> object:
         )
         for r in frame.to_dict("records")
     ]
+    if layout(cols, (KEY,) + (NUMBER,) * 9, rows, width=output_width()) is None:
+        # too wide: one column per note, one line per figure
+        notes = [r[0] for r in rows]
+        figures = [[cols[j]] + [r[j] for r in rows] for j in range(1, len(cols))]
+        return table("Per note and in total: issued = converted + repaid + outstanding", ["", *notes], figures,
+                     kinds=(TEXT,) + (NUMBER,) * len(notes))
     return table("Per note and in total: issued = converted + repaid + outstanding", cols, rows)
 
 
@@ -83,34 +150,51 @@ def flags_table(schedule: Schedule, limit: int = 12) -> object:
     rows = [(d, text if n == 1 else f"{text} (and {n - 1} later rows)") for d, text, n in list(seen.values())[:limit]]
     if len(seen) > limit:
         rows.append(("", f"... {len(seen) - limit} more; see the Flags column"))
-    return table("Covenant and limit flags (first date)", ("Date", "Flag"), rows, numeric_from=99, wrap=True)
+    return table("Covenant and limit flags (first date)", ("Date", "Flag"), rows, kinds=(KEY, TEXT))
 
 
-def print_schedule(schedule: Schedule, title: str) -> None:
+def print_schedule(schedule: Schedule, title: str, *, more: str = "--wide shows them; --out FILE.xlsx has every column") -> None:
     """Print the schedule, the per-note summary and the flags."""
     out = console()
-    out.print(schedule_table(schedule, title))
+    out.print(schedule_table(schedule, title, more=more))
+    if not all(r["Check"] for r in schedule.rows):
+        out.print("[bold red]Principal is not conserved on some rows (the OK column says which).[/]")
     out.print(summary_table(schedule))
     if schedule.flags:
         out.print(flags_table(schedule))
 
 
+def check_out_file(path: Path | None, suffixes: tuple[str, ...], option: str = "--out") -> None:
+    """Refuse an output file name the command does not write, before any work."""
+    if path is not None and path.suffix.lower() not in suffixes:
+        names = " or ".join(f"FILE{s}" for s in suffixes)
+        raise AscentError(f"{option} {path}: the file is written as {names}; give a name ending in "
+                          f"{' or '.join(suffixes)}")
+
+
 @cli.command("schedule")
-@click.option("--events", "events_file", required=True, type=click.Path(dir_okay=False, path_type=Path),
-              help="CSV of events: Date,Event,Note,Amount,Value (see ascent_xl/events.py for the kinds).")
-@click.option("--vwaps", "vwaps_file", required=True, type=click.Path(dir_okay=False, path_type=Path),
-              help="CSV with Date,VWAP[,Dollar Volume,Market Cap], as traded.")
+@events_option(required=True)
+@vwaps_option(required=True)
 @TERMS_OPTION
-@click.option("--out", "out_file", type=click.Path(dir_okay=False, path_type=Path),
-              help="Write the full schedule to FILE.csv, or to FILE.xlsx with a Summary sheet.")
+@click.option("--out", "out_file", type=FILE,
+              help="Write the full schedule (every column, to the cent) to FILE.csv, or to FILE.xlsx "
+              "with a Summary sheet.")
+@WIDE_OPTION
 def schedule_cmd(events_file: Path, vwaps_file: Path, terms_file: Path | None, out_file: Path | None) -> None:
     """Run the deal ledger over your events and print the schedule.
 
-    Event kinds: Issue, Conversion, Interest Election, Prepayment, Optional Prepay, Change of
-    Control, Default (Value: redeem / reset / blank), Waiver, Amendment (Value: term = value),
-    Split (Value: 1:200), Dilutive Issue, Warrant Exercise, Shares Outstanding, Holder Sale,
-    Cash Balance, Share Reserve. Interest dates and maturities are added automatically.
+    \b
+    Event kinds (column Event; Note, Amount and Value as in the README):
+    Issue, Conversion, Interest Election (Value: cash / pik),
+    Prepayment, Optional Prepay, Change of Control,
+    Default (Value: redeem / reset / blank), Waiver,
+    Amendment (Value: term = value), Split (Value: 1:200),
+    Dilutive Issue, Warrant Exercise, Shares Outstanding,
+    Holder Sale, Cash Balance, Share Reserve.
+
+    Interest dates and maturities are added automatically.
     """
+    check_out_file(out_file, SCHEDULE_OUT)
     terms = load_deal_terms(terms_file)
     market = MarketData.from_csv(vwaps_file, calendar=terms.calendar)
     schedule = run_ledger(terms, events_from_csv(events_file), market)
@@ -122,14 +206,12 @@ def schedule_cmd(events_file: Path, vwaps_file: Path, terms_file: Path | None, o
 
 def write_schedule(schedule: Schedule, path: Path) -> None:
     """Write the schedule as CSV or XLSX (by the file's extension), atomically."""
-    suffix = path.suffix.lower()
-    if suffix == ".xlsx":
+    check_out_file(path, SCHEDULE_OUT)
+    if path.suffix.lower() == ".xlsx":
         from ascent_xl.excel.export import export_schedule_xlsx
 
         export_schedule_xlsx(schedule, path)
-    elif suffix == ".csv":
+    else:
         from ascent_xl.fileio import atomic_write_text
 
         atomic_write_text(path, schedule.frame.to_csv(index=False, date_format="%Y-%m-%d"))
-    else:
-        raise AscentError(f"--out {path}: use a .csv or .xlsx file name")

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import click
 
-from ascent_xl.cli import cli
-from ascent_xl.cli.pricing_cmds import TERMS_OPTION, load_deal_terms
-from ascent_xl.cli.render import console, pct, shares, table, usd
+from ascent_xl.cli.app import cli
+from ascent_xl.cli.options import TERMS_OPTION, WIDE_OPTION, load_deal_terms
+from ascent_xl.cli.render import CountColumn, console, pct, shares, table, usd
 from ascent_xl.events import events_from_csv
 from ascent_xl.market import MarketData
 from ascent_xl.valuation.behaviour import planned_events
@@ -50,6 +50,7 @@ PROGRESS_FROM = 50_000
 @click.option("--progress/--no-progress", default=None,
               help=f"Progress bar [on for {PROGRESS_FROM:,}+ paths in a terminal].")
 @click.option("--workers", type=int, help="Threads [the machine's cores].")
+@WIDE_OPTION
 def value_cmd(paths: int, seed: int, terms_file: Path | None, events_file: Path | None,
               vwaps_file: Path | None, spot: float | None, volatility: float | None,
               rate: float | None, credit_spread: float | None, vwap_noise: float | None,
@@ -77,9 +78,9 @@ def value_cmd(paths: int, seed: int, terms_file: Path | None, events_file: Path 
     setup = prepare_valuation(terms, model=model, behaviour=behaviour, market=market)
     show = progress if progress is not None else (sys.stdout.isatty() and paths >= PROGRESS_FROM)
     if show:
-        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
+        from rich.progress import BarColumn, Progress, TimeRemainingColumn
 
-        with Progress("[progress.description]{task.description}", BarColumn(), MofNCompleteColumn(),
+        with Progress("[progress.description]{task.description}", BarColumn(), CountColumn("paths"),
                       TimeRemainingColumn(), console=console(), transient=True) as bar:
             task = bar.add_task("simulating paths", total=paths)
             result = run_valuation(setup, paths=paths, seed=seed, workers=workers,

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from ascent_xl.cli import cli
+from ascent_xl.cli.app import cli
 from ascent_xl.errors import WorkbookError
 
 _FILE = click.Path(dir_okay=False, path_type=Path)
@@ -14,7 +14,7 @@ _FILE = click.Path(dir_okay=False, path_type=Path)
 
 @cli.group("template")
 def template_group() -> None:
-    """Build the deal-book template."""
+    """Build the deal-book template (build), or render a book's sheets to PNG (render)."""
 
 
 @template_group.command("build")
@@ -35,7 +35,8 @@ def template_build(out_dir: Path, xlsx_only: bool) -> None:
               show_default=True, help="Folder for the PNG pages.")
 @click.option("--sheet", "sheets", multiple=True, default=("Summary",), show_default=True,
               help="Sheet to render (repeat for several).")
-@click.option("--dpi", type=int, default=110, show_default=True)
+@click.option("--dpi", type=click.IntRange(30, 600), default=110, show_default=True,
+              help="Resolution of the PNG pages, dots per inch.")
 def template_render(book: Path, out_dir: Path, sheets: tuple[str, ...], dpi: int) -> None:
     """Render sheets of a book to PNG with LibreOffice headless (needs libreoffice-calc-nogui
     and poppler-utils): to look at a book, or to put a page in a report."""
@@ -53,7 +54,8 @@ def refresh_cmd(book: Path, out: Path | None) -> None:
     """Refresh a deal book headless (no Excel): same result as its Refresh button.
 
     The book is written to a temporary file and renamed into place; the previous version is kept
-    as BOOK.bak. On bad input nothing is written and every cell to fix is listed.
+    beside it with .bak added to its name (deal.xlsm -> deal.xlsm.bak). On bad input nothing is
+    written and every cell to fix is listed.
     """
     from ascent_xl.excel.workbook_io import refresh_file
 

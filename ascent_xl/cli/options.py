@@ -1,0 +1,65 @@
+"""Options and argument types shared by the commands: one name, one type and one description
+for each input wherever it is asked for."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from ascent_xl.cli.render import set_wide
+from ascent_xl.presets import ASTI_2022
+from ascent_xl.terms import DealTerms
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+FILE = click.Path(dir_okay=False, path_type=Path)
+"""A file argument (the command checks that it exists where it reads it)."""
+
+EXISTING_FILE = click.Path(exists=True, dir_okay=False, path_type=Path)
+"""A file that must exist."""
+
+DATE = click.DateTime(["%Y-%m-%d"])
+"""A date, YYYY-MM-DD (every date option uses it)."""
+
+TERMS_OPTION = click.option(
+    "--terms",
+    "terms_file",
+    type=FILE,
+    help="Deal terms file (.toml or .json); default: the ASTI_2022 preset.",
+)
+
+VWAPS_HELP = "CSV with columns Date,VWAP[,Dollar Volume,Market Cap], as traded, one row per trading day."
+EVENTS_HELP = "CSV of the deal's events: Date,Event,Note,Amount,Value (kinds: `ascent-xl schedule --help`)."
+
+
+def vwaps_option(*, required: bool) -> Callable[[F], F]:
+    """``--vwaps FILE``."""
+    return click.option("--vwaps", "vwaps_file", required=required, type=FILE, help=VWAPS_HELP)
+
+
+def events_option(*, required: bool, help: str = EVENTS_HELP) -> Callable[[F], F]:
+    """``--events FILE``."""
+    return click.option("--events", "events_file", required=required, type=FILE, help=help)
+
+
+def _wide(ctx: click.Context, param: click.Parameter, value: bool) -> bool:
+    set_wide(value)
+    return value
+
+
+WIDE_OPTION = click.option(
+    "--wide", is_flag=True, expose_value=False, is_eager=True, callback=_wide,
+    help="Print every column on one line, however wide the terminal (default: fit its width).",
+)
+
+
+def load_deal_terms(path: Path | None) -> DealTerms:
+    """The terms in ``path``, or the ASTI_2022 preset."""
+    if path is None:
+        return ASTI_2022
+    from ascent_xl.terms_io import load_terms
+
+    return load_terms(path)

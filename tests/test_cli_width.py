@@ -1,0 +1,105 @@
+"""Every command's output at 80 columns: no line wider, no cell cut, every figure whole."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from click.testing import CliRunner
+
+from ascent_xl.cli import _register, cli
+from ascent_xl.presets import ASTI_2022
+from ascent_xl.samples import SAMPLE_EVENTS, SAMPLE_VWAPS, data_path
+
+_register()
+
+MONEY = re.compile(r"\$\d[\d,]*(?:\.\d+)?")
+NUMBER = re.compile(r"(?<![\w.$-])\d{1,3}(?:,\d{3})+(?![\d,])")  # a count with separators
+
+
+def run(*args: str, columns: int = 80) -> str:
+    r = CliRunner().invoke(cli, list(args), env={"COLUMNS": str(columns)}, catch_exceptions=False)
+    assert r.exit_code == 0, r.output
+    return r.output
+
+
+def tokens(pattern: re.Pattern[str], text: str) -> set[str]:
+    return {m.rstrip(".,") for m in pattern.findall(text)}
+
+
+VWAPS = str(data_path(SAMPLE_VWAPS))
+EVENTS = str(data_path(SAMPLE_EVENTS))
+COMMANDS = [
+    ["demo"],
+    ["schedule", "--events", EVENTS, "--vwaps", VWAPS],
+    ["terms", "show"],
+    ["price", "--vwaps", VWAPS, "--notice", "2023-03-28", "--amount", "100000"],
+    ["value", "--paths", "1000", "--no-chart"],
+]
+
+
+@pytest.mark.parametrize("command", COMMANDS, ids=lambda c: c[0])
+def test_the_output_fits_80_columns_and_cuts_nothing(command: list[str]) -> None:
+    narrow = run(*command)
+    wide = run(*command, "--wide")
+    assert max(len(line) for line in narrow.splitlines()) <= 80
+    assert "…" not in narrow and "..." not in narrow.replace("... ", "")
+    # every money figure and count printed at 80 columns is one printed at full width: none cut
+    assert tokens(MONEY, narrow) <= tokens(MONEY, wide)
+    assert tokens(NUMBER, narrow) <= tokens(NUMBER, wide) | tokens(MONEY, wide) | {
+        t.lstrip("$") for t in tokens(MONEY, wide)}
+    assert len(tokens(MONEY, narrow)) >= 0.6 * len(tokens(MONEY, wide))
+
+
+def test_demo_at_80_columns_keeps_the_supplements_figures_and_says_what_is_left_out() -> None:
+    out = run("demo")
+    flat = " ".join(out.split())
+    for figure in ("$3.93042", "3,180,322", "37,111,134", "$700,000.00", "$9,901,000.00",
+                   "$143,433.06", "$140,625.00"):
+        assert figure in out
+    # 1,000,000 x 0.0499: the floor payment on 2023-03-28: 200,000 / 0.25379 ... shown whole
+    assert re.search(r"2023-03-28 .* yes .* \$29,372\.56", out)
+    assert "Not shown at 80 columns:" in flat and "--wide" in flat
+
+
+def test_schedule_rows_say_what_they_did() -> None:
+    raw = run("schedule", "--events", EVENTS, "--vwaps", VWAPS)
+    out = " ".join(raw.split())
+    assert re.search(r"2023-09-12 +Split +split 1:200", raw)  # the split's ratio
+    assert re.search(r"2023-03-29 +Amendment +conversion.floor_price: 0.29 -> 0.2", raw)  # the term
+    assert re.search(r"2023-03-15 +Interest Election +interest paid in kind", raw)  # the election
+    assert "Deal principal: all notes' principal outstanding" in out
+    assert "--out FILE.xlsx has every column" in out
+
+
+def test_tiny_money_keeps_its_cents() -> None:
+    from ascent_xl.cli.render import usd, usd0
+
+    assert usd0(2.13) == "$2.13" and usd0(1_234.4) == "$1,234" and usd0(0.0) == ""
+    assert usd(7.456, 0) == "$7.46" and usd(0.0, 0) == "$0" and usd(12_500_000, 0) == "$12,500,000"
+
+
+def test_terms_show_names_every_term_whole_at_80_columns() -> None:
+    out = run("terms", "show")
+    starts = {line.split(" = ")[0] for line in out.splitlines() if " = " in line}
+    assert set(ASTI_2022.flat()) <= starts
+    assert "redemption.optional_prepayment_notice_trading_days = 20  (trading days)" in out
+
+
+@pytest.mark.parametrize("command", [[], ["demo"], ["price"], ["schedule"], ["value"], ["terms", "show"],
+                                     ["terms", "export"], ["template"], ["template", "build"],
+                                     ["template", "render"], ["refresh"], ["new"]])
+def test_help_fits_80_columns_and_points_at_no_source_file(command: list[str]) -> None:
+    out = run(*command, "--help")
+    assert max(len(line) for line in out.splitlines()) <= 80
+    assert ".py" not in out and "ascent_xl/" not in out
+
+
+def test_progress_counts_have_thousands_separators() -> None:
+    from rich.progress import Progress
+
+    from ascent_xl.cli.render import CountColumn
+
+    with Progress(CountColumn("paths"), disable=True) as bar:
+        task = bar.add_task("x", total=100_000, completed=12_288)
+        assert CountColumn("paths").render(bar.tasks[task]).plain == "12,288 / 100,000 paths"
