@@ -55,7 +55,8 @@ def refresh_cmd(book: Path, out: Path | None) -> None:
 
     The book is written to a temporary file and renamed into place; the previous version is kept
     beside it with .bak added to its name (deal.xlsm -> deal.xlsm.bak). On bad input nothing is
-    written and every cell to fix is listed.
+    written and every cell to fix is listed. A book being refreshed by another command, or saved
+    while this refresh ran, is left as it is.
     """
     from ascent_xl.excel.workbook_io import refresh_file
 
@@ -68,6 +69,16 @@ def refresh_cmd(book: Path, out: Path | None) -> None:
     click.echo(f"refreshed {out or book}: {len(s.rows)} schedule rows; converted ${total['Principal Converted']:,.2f}, "
                f"outstanding ${total['Principal Outstanding']:,.2f}; {len(s.flags)} covenant flags")
     click.echo(result.status)
+    if out is not None and out.suffix.lower() == ".xlsm":
+        from ascent_xl.excel.template import entry_module_text
+
+        module = out.with_suffix(".py")
+        if result.module is not None:
+            click.echo(f"wrote {module}")
+            click.echo("  (keep it beside the book: the Refresh button runs it)")
+        elif module.read_text(encoding="utf-8", errors="replace") != entry_module_text(out.stem):
+            click.echo(f"kept {module}")
+            click.echo(f"  (not written by ascent-xl; the Refresh button of {out.name} runs its main())")
 
 
 @cli.command("new")

@@ -125,7 +125,7 @@ class OpenpyxlBook:
         body = rows or [[None] * len(header)]
         for i, row in enumerate(body):
             for j, value in enumerate(row):
-                cell = ws.cell(row=r1 + 1 + i, column=c1 + j, value=cell_value(value))
+                cell = put(ws.cell(row=r1 + 1 + i, column=c1 + j), value)
                 fmt = formats.get(header[j])
                 if fmt:
                     cell.number_format = fmt
@@ -151,15 +151,14 @@ class OpenpyxlBook:
                 ws.cell(row=r, column=c).value = None
         for i, row in enumerate(_fit(rows, r2 - r1 + 1, c2 - c1 + 1, area)):
             for j, value in enumerate(row):
-                cell = ws.cell(row=r1 + i, column=c1 + j, value=cell_value(value))
+                cell = put(ws.cell(row=r1 + i, column=c1 + j), value)
                 fmt = formats[i][j] if i < len(formats) and j < len(formats[i]) else None
                 if fmt:
                     cell.number_format = fmt
 
     def write_cell(self, sheet: str, address: str, value: Any, number_format: str | None = None) -> None:
         """Write one cell."""
-        cell = self._ws(sheet)[address]
-        cell.value = cell_value(value)
+        cell = put(self._ws(sheet)[address], value)
         if number_format:
             cell.number_format = number_format
 
@@ -228,7 +227,7 @@ class XlwingsBook:
         if old_last > last:
             sh.range((last + 1, c1), (old_last, c1 + width - 1)).clear_contents()
         tbl.resize(sh.range((r1, c1), (last, c1 + width - 1)))
-        sh.range((r1 + 1, c1)).value = [[cell_value(v) for v in row] for row in body]
+        sh.range((r1 + 1, c1)).value = [[excel_value(v) for v in row] for row in body]
         for j, name in enumerate(header):
             fmt = formats.get(name)
             if fmt:
@@ -246,7 +245,7 @@ class XlwingsBook:
         rows = _fit(rows, r2 - r1 + 1, c2 - c1 + 1, area)
         width = max((len(r) for r in rows), default=0)
         if width:
-            block = [[cell_value(v) for v in r] + [None] * (width - len(r)) for r in rows]
+            block = [[excel_value(v) for v in r] + [None] * (width - len(r)) for r in rows]
             sh.range((r1, c1)).value = block
         for i, row in enumerate(formats[: len(rows)]):
             for j, fmt in enumerate(row):
@@ -256,7 +255,7 @@ class XlwingsBook:
     def write_cell(self, sheet: str, address: str, value: Any, number_format: str | None = None) -> None:
         """Write one cell."""
         rng = self._sheet(sheet).range(address)
-        rng.value = cell_value(value)
+        rng.value = excel_value(value)
         if number_format:
             rng.number_format = number_format
 
@@ -292,3 +291,36 @@ def cell_value(value: Any) -> Any:
     if isinstance(value, dt.datetime):
         return value.date()
     return value
+
+
+class Formula(str):
+    """A formula the project writes on purpose (``Formula("=SUM(B5:B9)")``). Every other text
+    the project writes into a cell is written as text, never read as a formula."""
+
+    __slots__ = ()
+
+
+def put(cell: Any, value: Any) -> Any:
+    """Write ``value`` into an openpyxl ``cell`` and return the cell. Text is stored as text
+    (a string cell), whatever it starts with: a note named ``=HYPERLINK(...)`` or ``@SUM(A1)``,
+    or an error code such as ``#N/A``, is never stored as a formula or an error; only a
+    :class:`Formula` is. Numbers, dates and booleans as :func:`cell_value` makes them."""
+    v = cell_value(value)
+    if isinstance(v, Formula):
+        cell.value = str(v)
+        return cell
+    cell.value = v
+    if isinstance(v, str):
+        cell.data_type = "s"  # openpyxl would make "=..." a formula and "#N/A" an error
+    return cell
+
+
+def excel_value(value: Any) -> Any:
+    """``value`` as it must be handed to Excel (xlwings ``range.value``): Excel parses a string
+    assigned to a cell as if typed (``=``, ``+``, ``-``, ``@`` start a formula, ``1:200`` becomes a
+    time), so every text is given with Excel's text prefix ``'``, which Excel does not keep in
+    the value. A :class:`Formula` stays a formula."""
+    v = cell_value(value)
+    if isinstance(v, str) and v and not isinstance(v, Formula):
+        return "'" + v
+    return v

@@ -7,15 +7,15 @@ import os
 from pathlib import Path
 from typing import Any
 
-from ascent_xl.excel.book import cell_value
+from ascent_xl.excel.book import put
 from ascent_xl.excel.formats import SCHEDULE_FORMATS, SUMMARY_FORMATS, column_width, style_header
 from ascent_xl.fileio import atomic_write
 from ascent_xl.ledger.schedule import SCHEDULE_COLUMNS, SUMMARY_COLUMNS, Schedule
 
 
 def write_rows(ws: Any, columns: tuple[str, ...], rows: list[dict[str, Any]], formats: dict[str, str], *, start_row: int = 1) -> None:
-    """Write a header and ``rows`` (dicts keyed by ``columns``) on an openpyxl worksheet, with
-    number formats, bold header, widths, a frozen header and an auto-filter."""
+    """Write a header and ``rows`` (dicts keyed by ``columns``) on an openpyxl worksheet (text
+    as text, never a formula), with number formats, bold header, widths, a frozen header and an auto-filter."""
     from openpyxl.utils import get_column_letter
 
     for j, name in enumerate(columns, 1):
@@ -23,10 +23,9 @@ def write_rows(ws: Any, columns: tuple[str, ...], rows: list[dict[str, Any]], fo
         ws.column_dimensions[get_column_letter(j)].width = column_width(name, formats.get(name))
     for i, row in enumerate(rows, start_row + 1):
         for j, name in enumerate(columns, 1):
-            value = cell_value(row.get(name))
-            cell = ws.cell(row=i, column=j, value=value)
+            cell = put(ws.cell(row=i, column=j), row.get(name))
             fmt = formats.get(name)
-            if fmt and value is not None:
+            if fmt and cell.value is not None:
                 cell.number_format = fmt
     ws.freeze_panes = ws.cell(row=start_row + 1, column=4)
     last = get_column_letter(len(columns))

@@ -10,16 +10,19 @@ which lists every problem found with its sheet and cell, and the last good resul
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from ascent_xl import __version__
 from ascent_xl.errors import AscentError, MarketDataError, TermsError, WorkbookError
 from ascent_xl.events import Event, parse_events
 from ascent_xl.excel import layout as L
-from ascent_xl.excel.book import BookIO, TableRead
+from ascent_xl.excel.book import BookIO, TableRead, parse_ref
 from ascent_xl.excel.cells import is_blank, to_day, to_number, to_whole
 from ascent_xl.excel.formats import PERCENT, PRICE, SCHEDULE_FORMATS, SHARES, USD
 from ascent_xl.fees import deal_placement_fee, offering_proceeds
@@ -62,6 +65,7 @@ class RefreshResult:
     schedule: Schedule | None = None
     inputs: BookInputs | None = None
     status: str = ""
+    module: Path | None = None  # the Refresh button's NAME.py written beside a new copy (--out)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -331,29 +335,53 @@ def engine_values(inputs: BookInputs, schedule: Schedule) -> dict[str, Any]:
 
 
 def write_outputs(book: BookIO, inputs: BookInputs, schedule: Schedule, *, now: dt.datetime | None = None) -> str:
-    """Write every output area; returns the refresh stamp text."""
+    """Write every output area; returns the refresh stamp text. Everything is computed (and
+    checked to fit its area) before the first cell is written: an error while computing writes
+    nothing."""
+    writes, stamp = plan_outputs(inputs, schedule, now=now)
+    for write in writes:
+        write(book)
+    return stamp
+
+
+Write = Callable[[BookIO], None]
+
+
+def plan_outputs(inputs: BookInputs, schedule: Schedule, *, now: dt.datetime | None = None) -> tuple[list[Write], str]:
+    """Every output of the refresh, computed now and written later: the writes to make, in
+    order (the status cell "OK" last), and the refresh stamp text."""
+    writes: list[Write] = []
     rows = [[r[c] for c in SCHEDULE_COLUMNS] for r in schedule.rows]
-    book.write_table(L.SCHEDULE, L.SCHEDULE_TABLE, rows, SCHEDULE_FORMATS)
+    writes.append(lambda b: b.write_table(L.SCHEDULE, L.SCHEDULE_TABLE, rows, SCHEDULE_FORMATS))
     values = engine_values(inputs, schedule)
     for i, (_, _, source) in enumerate(L.SUMMARY_VALUES):
         kind, key = source.split(":", 1)
         if kind == "engine":
             value = values[key]
-            book.write_cell(L.SUMMARY, f"B{L.SUMMARY_FIRST_ROW + i}", value, USD if isinstance(value, float) else None)
-    history = price_history(schedule, inputs.market, inputs.events)
+            address, fmt = f"B{L.SUMMARY_FIRST_ROW + i}", USD if isinstance(value, float) else None
+            writes.append(functools.partial(_write_cell, L.SUMMARY, address, value, fmt))
+    history = price_history(schedule, inputs.market, inputs.events).rows()
     chart_formats = {c: PRICE for c in L.CHART_COLUMNS[1:]} | {"Date": SCHEDULE_FORMATS["Date"]}
-    book.write_table(L.SUMMARY, L.CHART_TABLE, history.rows(), chart_formats)
+    writes.append(lambda b: b.write_table(L.SUMMARY, L.CHART_TABLE, history, chart_formats))
     latest = max(n.maturity for n in schedule.notes.values())
-    book.write_cell(*L.LATEST_MATURITY_CELL, latest, SCHEDULE_FORMATS["Date"])
+    writes.append(lambda b: b.write_cell(*L.LATEST_MATURITY_CELL, latest, SCHEDULE_FORMATS["Date"]))
     if inputs.valuation is not None:
-        rows, formats = valuation_area(inputs)
-        book.write_area(L.VALUATION_OUTPUT[0], L.VALUATION_OUTPUT[1], rows, formats)
+        area_rows, area_formats = valuation_area(inputs)
+        sheet, area = L.VALUATION_OUTPUT
+        r1, c1, r2, c2 = parse_ref(area)
+        if len(area_rows) > r2 - r1 + 1 or any(len(r) > c2 - c1 + 1 for r in area_rows):
+            raise WorkbookError(f"{sheet}!{area}: the valuation results need more room; nothing was written")
+        writes.append(lambda b: b.write_area(sheet, area, area_rows, area_formats))
     moment = (now or dt.datetime.now(dt.UTC)).strftime("%Y-%m-%d %H:%M UTC")
     stamp = f"Refreshed {moment} by ascent-xl {__version__}; inputs {inputs.fingerprint}"
-    book.write_cell(*L.CELLS[L.STAMP], stamp)
-    book.write_cell(*L.CELLS[L.INPUT_HASH], inputs.fingerprint)
-    book.write_cell(*L.CELLS[L.STATUS], "OK")
-    return stamp
+    writes.append(lambda b: b.write_cell(*L.CELLS[L.STAMP], stamp))
+    writes.append(lambda b: b.write_cell(*L.CELLS[L.INPUT_HASH], inputs.fingerprint))
+    writes.append(lambda b: b.write_cell(*L.CELLS[L.STATUS], "OK"))
+    return writes, stamp
+
+
+def _write_cell(sheet: str, address: str, value: Any, number_format: str | None, book: BookIO) -> None:
+    book.write_cell(sheet, address, value, number_format)
 
 
 def valuation_area(inputs: BookInputs) -> tuple[list[list[Any]], list[list[str | None]]]:
@@ -397,16 +425,26 @@ def _valuation_format(header: str) -> str | None:
 
 
 def refresh_book(book: BookIO, *, now: dt.datetime | None = None) -> RefreshResult:
-    """Read, compute, write. On bad input only the status cell is written (with every problem
-    found) and the previous results stay; on success every output is rewritten."""
+    """Read, compute, write, all or nothing: every result (the valuation too) is computed
+    before the first output cell is written. On bad input, or when a result cannot be computed,
+    only the status cell is written (with every problem found) and the previous results stay;
+    on success every output is rewritten and the status says OK. While the results are being
+    written the status says so, so a write that stops half-way never leaves "OK" behind."""
     try:
         inputs = read_inputs(book)
         schedule = compute(inputs)
+        writes, stamp = plan_outputs(inputs, schedule, now=now)
     except WorkbookError as exc:
         return _failed(book, str(exc))
     except AscentError as exc:
         return _failed(book, f"1 problem - fix and refresh again: {exc}")
-    stamp = write_outputs(book, inputs, schedule, now=now)
+    book.write_cell(*L.CELLS[L.STATUS], "writing the results... (if this stays, refresh again)")
+    try:
+        for write in writes:
+            write(book)
+    except AscentError as exc:
+        return _failed(book, f"writing the results failed, some are new and some old: {exc}; "
+                             "fix it and refresh again")
     return RefreshResult(True, [], schedule, inputs, stamp)
 
 

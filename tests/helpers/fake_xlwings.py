@@ -56,7 +56,14 @@ class FakeRange:
         for i, row in enumerate(rows):
             for j, v in enumerate(row):
                 self.sheet.book.log.append((self.sheet.name, self.r1 + i, self.c1 + j))
-                self.sheet.ws.cell(row=self.r1 + i, column=self.c1 + j, value=v)
+                cell = self.sheet.ws.cell(row=self.r1 + i, column=self.c1 + j)
+                if isinstance(v, str) and v.startswith("'"):  # Excel's text prefix: stored as text
+                    cell.value = v[1:]
+                    cell.data_type = "s"
+                elif isinstance(v, str) and v.startswith(("=", "+", "-", "@")) and len(v) > 1:
+                    cell.value = "=" + v.lstrip("=")  # Excel parses it as a formula, as if typed
+                else:
+                    cell.value = v
 
     def clear_contents(self) -> None:
         for row in self._cells():
