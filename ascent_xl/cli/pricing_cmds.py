@@ -19,6 +19,7 @@ from ascent_xl.cli.options import (
 )
 from ascent_xl.cli.render import (
     KEY,
+    NUMBER,
     TEXT,
     console,
     day,
@@ -37,16 +38,34 @@ from ascent_xl.terms import DealTerms
 # ---------------------------------------------------------------------------------------------
 @cli.command("price")
 @vwaps_option(required=True)
-@click.option("--notice", required=True, type=DATE, help="Conversion notice date, YYYY-MM-DD (a trading day).")
+@click.option("--notice", type=DATE, help="Conversion notice date, YYYY-MM-DD (a trading day).")
 @click.option("--amount", type=float, default=None,
-              help="Principal to convert, USD; default: the first note's face.")
+              help="Principal to convert, USD; default: the first note's face (with --notices: "
+              "for rows without an amount).")
+@click.option("--notices", "notices_file", type=FILE,
+              help="CSV of many notices, columns Notice Date[,Amount]: all priced in one call.")
+@click.option("--out", "out_file", type=FILE,
+              help="With --notices: write every quote to FILE.csv or FILE.xlsx.")
 @TERMS_OPTION
 @WIDE_OPTION
-def price_cmd(vwaps_file: Path, notice: dt.datetime, amount: float | None, terms_file: Path | None) -> None:
-    """Price one conversion from your own VWAP data."""
+def price_cmd(vwaps_file: Path, notice: dt.datetime | None, amount: float | None, notices_file: Path | None,
+              out_file: Path | None, terms_file: Path | None) -> None:
+    """Price one conversion (--notice) or a file of them (--notices) from your own VWAP data."""
+    from ascent_xl.cli.batch import NOTICES_OUT
+    from ascent_xl.cli.ledger_cmds import check_out_file
+
+    if (notice is None) == (notices_file is None):
+        raise click.UsageError("give --notice DATE for one conversion, or --notices FILE.csv for many")
+    if out_file is not None and notices_file is None:
+        raise click.UsageError("--out writes the quotes of --notices FILE.csv")
+    check_out_file(out_file, NOTICES_OUT)
     terms = load_deal_terms(terms_file)
     market = MarketData.from_csv(vwaps_file, calendar=terms.calendar)
     amt = terms.notes[0].face if amount is None else amount
+    if notices_file is not None:
+        _price_many(terms, market, notices_file, amt, out_file)
+        return
+    assert notice is not None
     q = quote_conversion(terms, market, notice_date=notice.date(), amount=amt)
     c = terms.conversion
     rows = [
@@ -64,6 +83,26 @@ def price_cmd(vwaps_file: Path, notice: dt.datetime, amount: float | None, terms
     ]
     console().print(table(f"Conversion on {day(q.notice_date)} - {terms.name}", ("Item", "Value"), rows,
                           kinds=(TEXT, "number")))
+
+
+def _price_many(terms: DealTerms, market: MarketData, path: Path, amount: float, out_file: Path | None) -> None:
+    from ascent_xl.cli.batch import price_notices, read_notices, write_quotes
+
+    notices = read_notices(path, calendar=market.calendar, amount=amount)
+    rows = price_notices(terms, market, notices)
+    if out_file is not None:
+        write_quotes(rows, out_file)
+        binds = sum(r["Floor Binds"] for r in rows)
+        click.echo(f"priced {len(rows):,} notices of {notices.name} in one call ({binds:,} where the floor "
+                   f"binds); wrote {out_file}")
+        return
+    cols = ("Line", "Notice", "Amount", "Alternate", "Price", "Floor binds", "Shares", "Floor payment")
+    shown = [(r["Line"], day(r["Notice Date"]), usd(r["Amount"]), price(r["Alternate Price"]),
+              price(r["Conversion Price"]), "yes" if r["Floor Binds"] else "no", shares(r["Shares"]),
+              usd(r["Floor Payment"])) for r in rows]
+    title = f"Conversions of {notices.name} - {terms.name}; fixed price {price(rows[0]['Fixed Price'])}"
+    console().print(table(title, cols, shown, kinds=(KEY, KEY, NUMBER, NUMBER, NUMBER, KEY, NUMBER, NUMBER),
+                          drop=("Line", "Alternate"), more="--out FILE.csv has every field"))
 
 
 # ---------------------------------------------------------------------------------------------

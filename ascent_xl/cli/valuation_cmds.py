@@ -33,7 +33,7 @@ PROGRESS_FROM = 50_000
               help="CSV Date,VWAP covering the days before the valuation date (look-back windows).")
 @click.option("--spot", type=float, help=f"Share price on the valuation date, USD [demo: {DEMO_MODEL.spot:g}; "
               "with --vwaps, the VWAP on the valuation date].")
-@click.option("--vol", "volatility", type=float,
+@click.option("--vol", "--volatility", "volatility", type=float,
               help=f"Annual volatility, 0.8 = 80% [demo: {DEMO_MODEL.volatility:g}].")
 @click.option("--rate", type=float, help=f"Risk-free rate, continuously compounded [demo: {DEMO_MODEL.rate:g}].")
 @click.option("--spread", "credit_spread", type=float,

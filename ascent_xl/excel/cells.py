@@ -422,7 +422,15 @@ def to_column(values: Sequence[Any] | np.ndarray) -> list[list[Any]]:
 
 def map_dates(value: Cells, name: str, compute: Callable[[np.ndarray], np.ndarray]) -> Any:
     """Apply ``compute`` (a ``datetime64[D]`` array to an array of results, in one vectorised
-    call) to one date or to a column of dates.
+    call) to one date or to a column of dates: :func:`map_date_rows` for a ``compute`` that does
+    not need to know the rows."""
+    return map_date_rows(value, name, lambda days, _rows: compute(days))
+
+
+def map_date_rows(value: Cells, name: str, compute: Callable[[np.ndarray, np.ndarray], np.ndarray]) -> Any:
+    """Apply ``compute`` (dates as ``datetime64[D]`` and their rows' positions in the range, to
+    an array of results, in one vectorised call) to one date or to a column of dates. The rows
+    let ``compute`` take the matching cells of a column beside the dates (amounts).
 
     One date gives one plain value. A range gives a column for Excel to spill: a numpy array of
     shape (rows, 1), one row per cell (trailing blanks dropped, blank cells in between left
@@ -434,7 +442,7 @@ def map_dates(value: Cells, name: str, compute: Callable[[np.ndarray], np.ndarra
     its own message; if every row fails, the first error is raised.
     """
     if not is_range(value):
-        return to_cell(compute(np.array([to_day(value, name)]))[0])
+        return to_cell(compute(np.array([to_day(value, name)]), np.zeros(1, dtype=np.int64))[0])
     if type(value) is list and value and type(value[0]) is list and len(value[0]) == 1:
         # The common case, a column of date cells: read it in one pass; anything unusual
         # (a blank, text, a serial number) makes toordinal raise and takes the general path.
@@ -444,7 +452,7 @@ def map_dates(value: Cells, name: str, compute: Callable[[np.ndarray], np.ndarra
             pass
         else:
             try:
-                found = np.asarray(compute(days))
+                found = np.asarray(compute(days, np.arange(len(days))))
                 if found.dtype.kind in "biuf":
                     return found.reshape(-1, 1)
             except AscentError:
@@ -461,7 +469,7 @@ def map_dates(value: Cells, name: str, compute: Callable[[np.ndarray], np.ndarra
     if not rows:
         raise CellError(f"{name}: no dates; give a date or a column of dates")
     try:
-        found = np.asarray(compute(_to_days(cells, name, rows, kinds)))
+        found = np.asarray(compute(_to_days(cells, name, rows, kinds), np.asarray(rows, dtype=np.int64)))
         if len(rows) == len(items) and found.dtype.kind in "biuf":
             return found.reshape(-1, 1)
         results = found.tolist()
@@ -470,7 +478,7 @@ def map_dates(value: Cells, name: str, compute: Callable[[np.ndarray], np.ndarra
         failed = 0
         for i, v in zip(rows, cells, strict=True):
             try:
-                results.append(compute(np.array([to_day(v, f"{name} row {i + 1}")]))[0])
+                results.append(compute(np.array([to_day(v, f"{name} row {i + 1}")]), np.array([i]))[0])
             except AscentError as exc:
                 results.append(_short(str(exc)))
                 failed += 1
@@ -479,6 +487,23 @@ def map_dates(value: Cells, name: str, compute: Callable[[np.ndarray], np.ndarra
     out = np.full((len(items), 1), "", dtype=object)
     for i, r in zip(rows, results, strict=True):
         out[i, 0] = to_cell(r)
+    return out
+
+
+def numbers_beside(value: Cells, name: str, beside: Cells, beside_name: str) -> float | np.ndarray:
+    """One number, or a column of numbers one per cell of the range ``beside`` (a blank cell:
+    NaN, refused by the function for its row only). A column of another length is refused."""
+    if not is_range(value) or len(column(value, name)) == 1:
+        return to_number(value, name)
+    cells = column(value, name)
+    n = len(column(beside, beside_name)) if is_range(beside) else 1
+    if len(cells) != n:
+        raise CellError(f"{name}: {len(cells)} cells beside {n} of {beside_name}; give one {name} or "
+                        f"one per row of {beside_name}")
+    out = np.full(len(cells), np.nan)
+    for i, v in enumerate(cells):
+        if not is_blank(v):
+            out[i] = to_number(v, f"{name} row {i + 1}")
     return out
 
 

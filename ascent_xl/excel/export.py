@@ -43,3 +43,18 @@ def export_schedule_xlsx(schedule: Schedule, path: str | os.PathLike[str]) -> Pa
     summary = schedule.summary().to_dict("records")
     write_rows(wb.create_sheet("Summary"), SUMMARY_COLUMNS, summary, SUMMARY_FORMATS)
     return atomic_write(path, lambda tmp: wb.save(tmp))
+
+
+def export_rows_xlsx(rows: list[dict[str, Any]], columns: tuple[str, ...], kinds: dict[str, str],
+                     path: str | os.PathLike[str], *, sheet: str) -> Path:
+    """Write ``rows`` (dicts keyed by ``columns``) to one formatted sheet of ``path`` (``.xlsx``);
+    ``kinds`` gives each column's kind (money, price, shares, fraction, date) for its format."""
+    from openpyxl import Workbook
+
+    from ascent_xl.excel.formats import FORMAT_BY_KIND
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = sheet
+    write_rows(ws, columns, rows, {c: FORMAT_BY_KIND[k] for c, k in kinds.items()})
+    return atomic_write(path, lambda tmp: wb.save(tmp))

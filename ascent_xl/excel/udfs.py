@@ -35,6 +35,7 @@ beyond importing the engine; the exchange calendar is built on first use.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -47,8 +48,10 @@ from ascent_xl.excel.cells import (
     Cell,
     Cells,
     cell_errors,
+    map_date_rows,
     map_dates,
     market_from_cells,
+    numbers_beside,
     to_bool,
     to_cell,
     to_choice,
@@ -59,7 +62,7 @@ from ascent_xl.excel.cells import (
 from ascent_xl.fees import deal_placement_fee
 from ascent_xl.interest import BASES, accrued_interest
 from ascent_xl.ledger import SCHEDULE_COLUMNS, run_ledger
-from ascent_xl.money import ROUNDINGS, check_amount
+from ascent_xl.money import ROUNDINGS, check_amount, check_amounts
 from ascent_xl.presets import ASTI_2022
 from ascent_xl.pricing import (
     alternate_conversion_price,
@@ -112,6 +115,7 @@ NOTICE = "conversion notice date, or a column of them (the result spills)"
 FIXED = "fixed conversion price, USD/share"
 FLOOR = _default("floor price, USD/share", _C.floor_price)
 AMOUNT = "principal converted, USD"
+AMOUNTS = "principal converted, USD, or a column of them beside the notice dates (one per notice)"
 DISCOUNT = _default(
     "discount to the lowest-VWAP average (0.075 = 92.5% of it)", _C.alternate_price_discount
 )
@@ -219,7 +223,7 @@ def ASCENT_CONVERSION_PRICE(
 
 
 @xw.func(category=CATEGORY)
-@_arg("amount", AMOUNT)
+@_range("amount", AMOUNTS)
 @_arg("fixed_price", FIXED)
 @_range("dates", DATES)
 @_range("vwaps", VWAPS)
@@ -228,7 +232,7 @@ def ASCENT_CONVERSION_PRICE(
 @_arg("rounding", _default("share rounding: up, down or nearest", _C.share_rounding))
 @cell_errors
 def ASCENT_CONVERSION_SHARES(
-    amount: Cell,
+    amount: Cells,
     fixed_price: Cell,
     dates: Cells,
     vwaps: Cells,
@@ -237,24 +241,43 @@ def ASCENT_CONVERSION_SHARES(
     rounding: Cell = None,
 ) -> Cell:
     """Shares issued for converting `amount` USD on the notice date: amount / conversion price
-    (fixed, alternate and floor as in ASCENT_CONVERSION_PRICE), rounded up, down or to the
-    nearest whole share. A column of notice dates spills a column."""
-    a = check_amount(to_number(amount, "amount"), "amount")
+    (as in ASCENT_CONVERSION_PRICE), rounded up, down or to the nearest share. A column of
+    notice dates spills a column; amounts may be a column beside it."""
+    amounts = _amounts(amount, notice_date)
     fixed = to_number(fixed_price, "fixed_price")
     floor = to_number(floor_price, "floor_price", _C.floor_price)
     how = to_choice(rounding, "rounding", ROUNDINGS, _C.share_rounding)
     market = _market(dates, vwaps)
 
-    def shares(d: np.ndarray) -> np.ndarray:
+    def shares(d: np.ndarray, rows: np.ndarray) -> np.ndarray:
+        a = amounts(rows)
         alt = alternate_conversion_price(market, notice_date=d, **_alternate_args(None, None, None))
         price = conversion_price(fixed_price=fixed, alternate_price=alt, floor_price=floor)
-        return np.asarray(conversion_shares(np.full(len(d), a), price, rounding=how))
+        return np.asarray(conversion_shares(np.broadcast_to(a, d.shape).astype(float), price, rounding=how))
 
-    return map_dates(notice_date, "notice_date", shares)
+    return map_date_rows(notice_date, "notice_date", shares)
+
+
+def _amounts(amount: Cells, notice_date: Cells) -> Callable[[np.ndarray], float | np.ndarray]:
+    """The amount of each notice row: one amount for all, or a column beside the notices (a
+    blank amount is that row's error)."""
+    values = numbers_beside(amount, "amount", notice_date, "notice_date")
+    if isinstance(values, float):
+        a = check_amount(values, "amount")
+        return lambda rows: a
+
+    def of_rows(rows: np.ndarray) -> np.ndarray:
+        picked = values[rows]
+        missing = np.flatnonzero(np.isnan(picked))
+        if missing.size:
+            raise cells.CellError(f"amount row {int(rows[missing[0]]) + 1}: missing; type the principal converted")
+        return check_amounts(picked, "amount")
+
+    return of_rows
 
 
 @xw.func(category=CATEGORY)
-@_arg("amount", AMOUNT)
+@_range("amount", AMOUNTS)
 @_arg("fixed_price", FIXED)
 @_range("dates", DATES)
 @_range("vwaps", VWAPS)
@@ -262,7 +285,7 @@ def ASCENT_CONVERSION_SHARES(
 @_arg("floor_price", FLOOR)
 @cell_errors
 def ASCENT_FLOOR_PAYMENT(
-    amount: Cell,
+    amount: Cells,
     fixed_price: Cell,
     dates: Cells,
     vwaps: Cells,
@@ -270,20 +293,20 @@ def ASCENT_FLOOR_PAYMENT(
     floor_price: Cell = None,
 ) -> Cell:
     """Cash the company pays where the floor binds, USD to the cent: (amount / unfloored price
-    - amount / floor price) x VWAP on the conversion date (the notice date); 0 where the floor
-    does not bind. A column of notice dates spills a column."""
-    a = check_amount(to_number(amount, "amount"), "amount")
+    - amount / floor) x VWAP on the notice (conversion) date; 0 where it does not bind. A column
+    of notices spills a column; amounts may be a column beside it."""
+    amounts = _amounts(amount, notice_date)
     fixed = to_number(fixed_price, "fixed_price")
     floor = to_number(floor_price, "floor_price", _C.floor_price)
     market = _market(dates, vwaps)
 
-    def payment(d: np.ndarray) -> np.ndarray:
+    def payment(d: np.ndarray, rows: np.ndarray) -> np.ndarray:
         q = quote_conversions(
-            TERMS, market, notice_dates=d, amounts=a, fixed_price=fixed, floor_price=floor
+            TERMS, market, notice_dates=d, amounts=amounts(rows), fixed_price=fixed, floor_price=floor
         )
         return q["floor_payment"]
 
-    return map_dates(notice_date, "notice_date", payment)
+    return map_date_rows(notice_date, "notice_date", payment)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -103,3 +103,24 @@ def test_progress_counts_have_thousands_separators() -> None:
     with Progress(CountColumn("paths"), disable=True) as bar:
         task = bar.add_task("x", total=100_000, completed=12_288)
         assert CountColumn("paths").render(bar.tasks[task]).plain == "12,288 / 100,000 paths"
+
+
+def test_schedule_refuses_an_out_file_it_cannot_write_before_any_work(tmp_path) -> None:
+    r = CliRunner().invoke(cli, ["schedule", "--events", EVENTS, "--vwaps", VWAPS, "--out", str(tmp_path / "s.pdf")])
+    assert r.exit_code == 2
+    assert "Schedule" not in r.output  # nothing printed before the refusal
+    assert "--out" in r.output and "s.pdf" in r.output and ".csv or .xlsx" in r.output
+    assert not (tmp_path / "s.pdf").exists()
+
+
+def test_terms_export_refuses_a_format_it_does_not_write_and_an_existing_file(tmp_path) -> None:
+    r = CliRunner().invoke(cli, ["terms", "export", str(tmp_path / "t.yaml")])
+    assert r.exit_code == 2 and ".toml or .json" in r.output and not (tmp_path / "t.yaml").exists()
+    edited = tmp_path / "deal.toml"
+    edited.write_text('base = "ASTI_2022"\n[conversion]\nfloor_price = 0.20\n')
+    r = CliRunner().invoke(cli, ["terms", "export", str(edited)])
+    assert r.exit_code == 2 and "--force" in r.output
+    assert edited.read_text().endswith("floor_price = 0.20\n")  # the user's edits kept
+    r = CliRunner().invoke(cli, ["terms", "export", str(edited), "--force"])
+    assert r.exit_code == 0 and "floor_price = 0.29" in edited.read_text()
+    assert (tmp_path / "deal.toml.bak").read_text().endswith("floor_price = 0.20\n")

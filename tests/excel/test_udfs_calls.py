@@ -380,3 +380,25 @@ def test_import_is_light():
     report = json.loads(proc.stdout)
     assert report["loaded"] == []
     assert report["udfs"] < 1.0, report  # about 0.05 s here; xlwings itself about 0.6 s
+
+
+def test_a_column_of_amounts_beside_the_notices_spills_one_result_per_row(xl):
+    # 2023-03-28: the floor binds (alternate $0.25379 < $0.29), so shares = amount / 0.29, up:
+    # 100,000 / 0.29 = 344,827.6 -> 344,828; 200,000 / 0.29 = 689,655.2 -> 689,656.
+    # 2023-01-03: no floor; 50,000 / 2.37876 = 21,019.4 -> 21,020 (the demo's 200,000 gives 84,078).
+    notices = [["2023-03-28"], ["2023-03-28"], ["2023-01-03"]]
+    amounts = [[100_000], [200_000], [50_000]]
+    shares = udfs.ASCENT_CONVERSION_SHARES(amounts, FIXED, xl["datetime"], xl["vwaps"], notices)
+    assert shares.tolist() == [[344_828], [689_656], [21_020]]
+    # floor payments: the supplement's formula, (A / 0.25379 - A / 0.29) x VWAP 0.2985, to the cent:
+    # $14,686.28 on 100,000 (the price command's figure), twice that on 200,000; none without the floor
+    pay = udfs.ASCENT_FLOOR_PAYMENT(amounts, FIXED, xl["datetime"], xl["vwaps"], notices)
+    assert pay.tolist() == [[14_686.28], [29_372.56], [0.0]]
+
+
+def test_an_amounts_column_must_match_the_notices_and_a_blank_amount_is_its_rows_error(xl):
+    notices = [["2023-03-28"], ["2023-01-03"]]
+    short = udfs.ASCENT_CONVERSION_SHARES([[1.0], [2.0], [3.0]], FIXED, xl["datetime"], xl["vwaps"], notices)
+    assert "amount: 3 cells beside 2 of notice_date" in short
+    out = udfs.ASCENT_FLOOR_PAYMENT([[100_000], [None]], FIXED, xl["datetime"], xl["vwaps"], notices)
+    assert out[0, 0] == 14_686.28 and "amount row 2: missing" in out[1, 0]

@@ -191,6 +191,7 @@ EXPECTED_ARGS = {
     "ASCENT_TERMS": "",
     "ASCENT_VERSION": "",
 }
+AMOUNT_COLUMNS = {"ASCENT_CONVERSION_SHARES", "ASCENT_FLOOR_PAYMENT"}  # a column of amounts beside the notices
 RANGE_ARGS = {"dates", "vwaps", "notice_date", "default_date", "dollar_volumes", "market_caps", "events",
               "terms"}
 
@@ -227,6 +228,7 @@ def test_every_argument_is_documented_and_read_safely(windows):
             assert a["err_to_str"], (name, a["name"])  # an error cell is never read as a blank
             assert a["convert_registered"], (name, a["name"])
             is_range = a["name"] in RANGE_ARGS and name != "ASCENT_FAIR_VALUE"  # its dates are cells
+            is_range = is_range or (a["name"] == "amount" and name in AMOUNT_COLUMNS)
             assert a["ndim"] == (2 if is_range else None), (name, a["name"])
             if a["optional"]:
                 assert "blank: " in a["doc"], (name, a["name"])  # says what a blank means

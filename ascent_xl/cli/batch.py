@@ -1,0 +1,130 @@
+"""``ascent-xl price --notices FILE.csv``: many conversion notices priced in one vectorised call
+(:func:`ascent_xl.pricing.quote_conversions`), written to CSV or XLSX."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from ascent_xl.calendar import TradingCalendar, as_day, day_text
+from ascent_xl.csvfile import read_csv
+from ascent_xl.errors import AscentError, InputError
+from ascent_xl.market import MarketData
+from ascent_xl.money import parse_number
+from ascent_xl.pricing import quote_conversion, quote_conversions
+from ascent_xl.terms import DealTerms
+
+NOTICES_HEADER = "Notice Date[,Amount]"
+QUOTE_COLUMNS = ("Line", "Notice Date", "Amount", "Fixed Price", "Alternate Price", "Unfloored Price",
+                 "Floor Price", "Conversion Price", "Floor Binds", "Shares", "VWAP", "Floor Payment")
+"""Columns of the priced notices file: the notices file's line, then the quote's fields."""
+QUOTE_KINDS = {"Notice Date": "date", "Amount": "money", "Fixed Price": "price", "Alternate Price": "price",
+               "Unfloored Price": "price", "Floor Price": "price", "Conversion Price": "price",
+               "Shares": "shares", "VWAP": "price", "Floor Payment": "money"}
+NOTICES_OUT = (".csv", ".xlsx")
+
+
+@dataclass(frozen=True)
+class Notices:
+    """Notice dates and amounts read from a file, with each row's line number."""
+
+    name: str
+    dates: np.ndarray
+    amounts: np.ndarray
+    lines: list[int]
+
+
+def _key(text: str) -> str:
+    return re.sub(r"[^a-z]", "", text.lower())
+
+
+def read_notices(path: Path, *, calendar: TradingCalendar, amount: float) -> Notices:
+    """Read a notices CSV: a header naming ``Notice Date`` (or ``Date``) and optionally
+    ``Amount``; a blank or missing amount is ``amount``. Every refusal names the file's line."""
+    table = read_csv(path, what="notices file", error=InputError, expected=NOTICES_HEADER)
+    keys = [_key(h) for h in table.header]
+    name = Path(table.name).name
+    date_col = next((keys.index(k) for k in ("noticedate", "date", "notice") if k in keys), None)
+    if date_col is None:
+        raise InputError(f"{name} line {table.header_line}: the header must name a Notice Date column "
+                         f"(and optionally Amount), e.g. {NOTICES_HEADER}")
+    amount_col = keys.index("amount") if "amount" in keys else None
+    default = amount
+    cal = calendar
+    dates: list[np.datetime64] = []
+    amounts: list[float] = []
+    for row, line in zip(table.rows, table.lines, strict=True):
+        cell = row[date_col].strip() if date_col < len(row) else ""
+        try:
+            day = as_day(cell)
+        except AscentError:
+            raise InputError(f"{name} line {line}: {cell!r} is not a date; write it as YYYY-MM-DD") from None
+        if not cal.is_session(day):
+            raise InputError(f"{name} line {line}: {day_text(day)} is not a {cal.name} trading day; a notice "
+                             "must fall on a trading day")
+        text = row[amount_col].strip() if amount_col is not None and amount_col < len(row) else ""
+        value = default if text == "" else parse_number(text)
+        if value is None or not np.isfinite(value) or value <= 0:
+            raise InputError(f"{name} line {line}: amount {text!r} is not a positive number of USD")
+        dates.append(day)
+        amounts.append(float(value))
+    if not dates:
+        raise InputError(f"{name}: no notices after the header line {table.header_line}")
+    return Notices(name, np.array(dates, dtype="datetime64[D]"), np.array(amounts), table.lines)
+
+
+def price_notices(terms: DealTerms, market: MarketData, notices: Notices) -> list[dict[str, Any]]:
+    """Every notice priced in one vectorised call; a row that cannot be priced is named by its
+    line (found by pricing the rows one by one, only on error)."""
+    try:
+        q = quote_conversions(terms, market, notice_dates=notices.dates, amounts=notices.amounts)
+    except AscentError:
+        for day, amt, line in zip(notices.dates, notices.amounts, notices.lines, strict=True):
+            try:
+                quote_conversion(terms, market, notice_date=day_text(day), amount=float(amt))
+            except AscentError as exc:
+                raise InputError(f"{notices.name} line {line}: {exc}") from None
+        raise
+    rows = []
+    for i, line in enumerate(notices.lines):
+        vwap = float(q["vwap"][i])
+        rows.append({
+            "Line": line,
+            "Notice Date": q["notice_date"][i].astype(dt.date),
+            "Amount": float(q["amount"][i]),
+            "Fixed Price": float(q["fixed_price"][i]),
+            "Alternate Price": float(q["alternate_price"][i]),
+            "Unfloored Price": float(q["unfloored_price"][i]),
+            "Floor Price": float(q["floor_price"][i]),
+            "Conversion Price": float(q["conversion_price"][i]),
+            "Floor Binds": bool(q["floor_binds"][i]),
+            "Shares": int(q["shares"][i]),
+            "VWAP": None if np.isnan(vwap) else vwap,
+            "Floor Payment": float(q["floor_payment"][i]),
+        })
+    return rows
+
+
+def write_quotes(rows: list[dict[str, Any]], path: Path) -> None:
+    """The priced notices to ``path``: CSV (numbers in full) or XLSX (formatted), atomically."""
+    if path.suffix.lower() == ".xlsx":
+        from ascent_xl.excel.export import export_rows_xlsx
+
+        export_rows_xlsx(rows, QUOTE_COLUMNS, QUOTE_KINDS, path, sheet="Conversions")
+        return
+    import csv
+    import io
+
+    from ascent_xl.fileio import atomic_write_text
+
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n")
+    writer.writerow(QUOTE_COLUMNS)
+    for r in rows:
+        writer.writerow(["" if r[c] is None else r[c] for c in QUOTE_COLUMNS])
+    atomic_write_text(path, buf.getvalue())

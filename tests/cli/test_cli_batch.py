@@ -1,0 +1,66 @@
+"""``ascent-xl price --notices FILE.csv --out FILE.csv|xlsx``: many notices in one call."""
+
+from __future__ import annotations
+
+import csv
+
+from click.testing import CliRunner
+
+from ascent_xl.cli import _register, cli
+from ascent_xl.samples import SAMPLE_VWAPS, data_path
+
+_register()
+VWAPS = str(data_path(SAMPLE_VWAPS))
+
+
+def invoke(*args: str):
+    return CliRunner().invoke(cli, list(args), env={"COLUMNS": "80"})
+
+
+def test_notices_priced_to_csv_with_the_hand_checked_figures(tmp_path):
+    notices = tmp_path / "notices.csv"
+    notices.write_text("# my log\nNotice Date,Amount\n2023-03-28,100000\n2023-03-28,\n2023-01-03,\"$50,000\"\n")
+    out = tmp_path / "quotes.csv"
+    r = invoke("price", "--vwaps", VWAPS, "--notices", str(notices), "--amount", "200000", "--out", str(out))
+    assert r.exit_code == 0, r.output
+    assert "priced 3 notices of notices.csv in one call (2 where the floor binds)" in r.output
+    rows = list(csv.DictReader(out.open()))
+    assert [r["Line"] for r in rows] == ["3", "4", "5"]  # the notices file's lines
+    # floor binds on 2023-03-28: 100,000 / 0.29 = 344,827.6 -> 344,828 shares and $14,686.28 cash;
+    # the blank amount takes --amount: 200,000 / 0.29 -> 689,656 shares, $29,372.56
+    assert [(r["Amount"], r["Shares"], r["Floor Payment"], r["Floor Binds"]) for r in rows] == [
+        ("100000.0", "344828", "14686.28", "True"),
+        ("200000.0", "689656", "29372.56", "True"),
+        ("50000.0", "21020", "0.0", "False"),  # 50,000 / 2.37876 = 21,019.4 -> 21,020
+    ]
+
+
+def test_notices_priced_to_xlsx(tmp_path):
+    from openpyxl import load_workbook
+
+    notices = tmp_path / "n.csv"
+    notices.write_text("Date,Amount\n2023-03-28,100000\n")
+    out = tmp_path / "q.xlsx"
+    assert invoke("price", "--vwaps", VWAPS, "--notices", str(notices), "--out", str(out)).exit_code == 0
+    ws = load_workbook(out)["Conversions"]
+    header = [c.value for c in ws[1]]
+    row = dict(zip(header, [c.value for c in ws[2]], strict=True))
+    assert row["Shares"] == 344_828 and row["Floor Payment"] == 14_686.28
+    assert ws.cell(row=2, column=header.index("Conversion Price") + 1).number_format == '"$"#,##0.00000'
+
+
+def test_notices_refused_with_the_files_line(tmp_path):
+    notices = tmp_path / "n.csv"
+    notices.write_text("Notice Date,Amount\n2023-03-28,100000\n2023-01-07,5\n")
+    r = invoke("price", "--vwaps", VWAPS, "--notices", str(notices))
+    assert r.exit_code == 2 and "n.csv line 3: 2023-01-07 is not a XNAS trading day" in r.output
+    notices.write_text("Notice Date,Amount\n2023-03-28,-4\n")
+    r = invoke("price", "--vwaps", VWAPS, "--notices", str(notices))
+    assert r.exit_code == 2 and "n.csv line 2: amount '-4' is not a positive number" in r.output
+    notices.write_text("Notice Date,Amount\n2022-12-05,100\n")  # the window reaches before the data
+    r = invoke("price", "--vwaps", VWAPS, "--notices", str(notices))
+    assert r.exit_code == 2 and "n.csv line 2: notice date 2022-12-05 needs 10 trading days" in r.output
+    r = invoke("price", "--vwaps", VWAPS, "--notices", str(notices), "--out", str(tmp_path / "q.pdf"))
+    assert r.exit_code == 2 and ".csv or .xlsx" in r.output
+    r = invoke("price", "--vwaps", VWAPS)
+    assert r.exit_code == 2 and "--notice DATE" in r.output
