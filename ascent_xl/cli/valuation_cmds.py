@@ -3,20 +3,25 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
+import math
 import sys
 from pathlib import Path
+from typing import Any
 
 import click
 
 from ascent_xl.cli.app import cli
 from ascent_xl.cli.options import TERMS_OPTION, WIDE_OPTION, load_deal_terms
-from ascent_xl.cli.render import CountColumn, console, pct, shares, table, usd
+from ascent_xl.cli.render import CountColumn, console, pct, price, shares, table, usd
+from ascent_xl.errors import InputError
 from ascent_xl.events import events_from_csv
 from ascent_xl.market import MarketData
 from ascent_xl.valuation.behaviour import planned_events
 from ascent_xl.valuation.presets import DEMO_BEHAVIOUR, DEMO_MODEL
 from ascent_xl.valuation.results import CASH_KINDS, ValuationResult
 from ascent_xl.valuation.run import DEFAULT_PATHS, prepare_valuation, run_valuation
+from ascent_xl.valuation.start import DealStart, deal_start, market_inputs
 
 PROGRESS_FROM = 50_000
 """Runs of at least this many paths show a progress bar when the output is a terminal."""
@@ -26,13 +31,18 @@ PROGRESS_FROM = 50_000
 @click.option("--paths", type=int, default=DEFAULT_PATHS, show_default=True, help="Simulated paths.")
 @click.option("--seed", type=int, default=0, show_default=True, help="Random seed (same seed, same numbers).")
 @TERMS_OPTION
+@click.option("--as-of", "--valuation-date", "as_of", type=click.DateTime(["%Y-%m-%d"]),
+              help="Valuation date: the deal is valued as it stands at the end of that day, after "
+              "the events up to it [the notes' issue date].")
 @click.option("--events", "events_file", type=click.Path(dir_okay=False, path_type=Path),
-              help="The deal's events CSV: prepayments, interest elections and a default with an "
-              "election (redeem/reset) from the valuation date on are applied; the rest is the ledger's.")
+              help="The deal's events CSV (as for schedule): the events up to --as-of give the "
+              "deal's state; prepayments, interest elections and a default with an election "
+              "(redeem/reset) after it are applied as planned.")
 @click.option("--vwaps", "vwaps_file", type=click.Path(dir_okay=False, path_type=Path),
-              help="CSV Date,VWAP covering the days before the valuation date (look-back windows).")
-@click.option("--spot", type=float, help=f"Share price on the valuation date, USD [demo: {DEMO_MODEL.spot:g}; "
-              "with --vwaps, the VWAP on the valuation date].")
+              help="CSV Date,VWAP up to the valuation date: the spot (the VWAP on, or the last "
+              "before, that date) and the look-back windows.")
+@click.option("--spot", type=float, help="Share price on the valuation date, USD [the VWAP "
+              f"from --vwaps; without it the demo's {DEMO_MODEL.spot:g}, at issue only].")
 @click.option("--vol", "--volatility", "volatility", type=float,
               help=f"Annual volatility, 0.8 = 80% [demo: {DEMO_MODEL.volatility:g}].")
 @click.option("--rate", type=float, help=f"Risk-free rate, continuously compounded [demo: {DEMO_MODEL.rate:g}].")
@@ -41,42 +51,60 @@ PROGRESS_FROM = 50_000
 @click.option("--noise", "vwap_noise", type=float,
               help=f"Daily VWAP noise, std of ln(VWAP/price) [demo: {DEMO_MODEL.vwap_noise:g}].")
 @click.option("--volume", "daily_volume", type=float,
-              help=f"Shares traded a day at the spot [demo: {DEMO_MODEL.daily_volume:,.0f}].")
-@click.option("--valuation-date", type=click.DateTime(["%Y-%m-%d"]),
-              help="Valuation date (a trading day) [the notes' issue date].")
-@click.option("--chart", type=click.Path(dir_okay=False, path_type=Path), default=Path("valuation.png"),
-              show_default=True, help="PNG of the dilution distribution and sample paths.")
-@click.option("--no-chart", is_flag=True, help="Do not write the chart.")
+              help="Shares traded a day at the spot [from --vwaps' Dollar Volume column: the "
+              f"median of the last 20 sessions / spot; else the demo's {DEMO_MODEL.daily_volume:,.0f}].")
+@click.option("--chart", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write a PNG of the dilution distribution and sample paths to this file.")
+@click.option("--json", "as_json", is_flag=True,
+              help="Print JSON: the inputs used and each instrument's value and std_error.")
 @click.option("--progress/--no-progress", default=None,
               help=f"Progress bar [on for {PROGRESS_FROM:,}+ paths in a terminal].")
 @click.option("--workers", type=int, help="Threads [the machine's cores].")
 @WIDE_OPTION
-def value_cmd(paths: int, seed: int, terms_file: Path | None, events_file: Path | None,
-              vwaps_file: Path | None, spot: float | None, volatility: float | None,
-              rate: float | None, credit_spread: float | None, vwap_noise: float | None,
-              daily_volume: float | None, valuation_date: dt.datetime | None, chart: Path,
-              no_chart: bool, progress: bool | None, workers: int | None) -> None:
-    """Fair value of each note and of the warrants by Monte Carlo, the distribution of shares
-    issued and of floor payments, the probability that the floor binds, and the company's
-    expected cash. Model and behaviour assumptions default to the demo's (printed below)."""
+def value_cmd(paths: int, seed: int, terms_file: Path | None, as_of: dt.datetime | None,
+              events_file: Path | None, vwaps_file: Path | None, spot: float | None,
+              volatility: float | None, rate: float | None, credit_spread: float | None,
+              vwap_noise: float | None, daily_volume: float | None, chart: Path | None,
+              as_json: bool, progress: bool | None, workers: int | None) -> None:
+    """Fair value of each note and of the warrants by Monte Carlo, from the deal as it stands
+    on the valuation date: the distribution of shares issued and of floor payments, the
+    probability that the floor binds, and the company's expected cash. Prints every input used;
+    model assumptions not given default to the demo's."""
     terms = load_deal_terms(terms_file)
     market = MarketData.from_csv(vwaps_file, calendar=terms.calendar) if vwaps_file else None
-    when = valuation_date.date() if valuation_date else min(n.issue_date for n in terms.notes)
-    if spot is None and market is not None:
-        spot = float(market.vwap_on(when, what="valuation date (the spot)")[0])
-    overrides = {"spot": spot, "volatility": volatility, "rate": rate, "credit_spread": credit_spread,
-                 "vwap_noise": vwap_noise, "daily_volume": daily_volume}
-    model = DEMO_MODEL.replace(valuation_date=when, **{k: v for k, v in overrides.items() if v is not None})
+    closing = min(n.issue_date for n in terms.notes)
+    when = as_of.date() if as_of else closing
+    if when != closing and events_file is None:
+        raise InputError(f"--as-of {when}: the notes were issued on {closing}; give --events FILE "
+                         f"(the deal's events up to {when}) so the valuation starts from what is "
+                         "outstanding then")
+    events = events_from_csv(events_file) if events_file is not None else []
+    start = deal_start(terms, events, market, as_of=when)
+    given = {"spot": spot, "volatility": volatility, "rate": rate, "credit_spread": credit_spread,
+             "vwap_noise": vwap_noise, "daily_volume": daily_volume}
+    for name, x in given.items():
+        if x is not None and not math.isfinite(x):
+            raise InputError(f"--{OPTION_NAMES.get(name, name)} {x}: give a finite number")
+    sources = {name: "given" for name, x in given.items() if x is not None}
+    if spot is None:
+        spot, sources["spot"] = spot_on(start, vwaps_file, closing=closing)
+    found = market_inputs(start, source=vwaps_file.name if vwaps_file else "the VWAPs")
+    if daily_volume is None and "daily_volume" in found:
+        given["daily_volume"], sources["daily_volume"] = found["daily_volume"]
+    model = DEMO_MODEL.replace(valuation_date=when, spot=spot,
+                               **{k: v for k, v in given.items() if v is not None and k != "spot"})
     behaviour = DEMO_BEHAVIOUR
-    if events_file is not None:
-        used, skipped = planned_events(events_from_csv(events_file), start=when)
+    if events:
+        used, skipped = planned_events(events, start=when)
         behaviour = behaviour.with_events(used, terms=terms)
-        if skipped:
-            kinds = sorted({e.kind.value for e in skipped})
-            click.echo(f"{len(used)} planned events applied; {len(skipped)} left to the ledger "
-                       f"({', '.join(kinds)}; before {when}, or a default notice without an election).")
-    setup = prepare_valuation(terms, model=model, behaviour=behaviour, market=market)
-    show = progress if progress is not None else (sys.stdout.isatty() and paths >= PROGRESS_FROM)
+        later = [e for e in skipped if e.date > when]
+        if later and not as_json:
+            kinds = sorted({e.kind.value for e in later})
+            click.echo(f"{len(used)} planned events applied; {len(later)} after {when} left out "
+                       f"({', '.join(kinds)}: the simulation decides those).")
+    setup = prepare_valuation(terms, model=model, behaviour=behaviour, market=market, start=start,
+                              sources=sources)
+    show = not as_json and (progress if progress is not None else (sys.stdout.isatty() and paths >= PROGRESS_FROM))
     if show:
         from rich.progress import BarColumn, Progress, TimeRemainingColumn
 
@@ -87,22 +115,84 @@ def value_cmd(paths: int, seed: int, terms_file: Path | None, events_file: Path 
                                    progress=lambda done, _: bar.update(task, completed=done))
     else:
         result = run_valuation(setup, paths=paths, seed=seed, workers=workers)
-    _print(result)
-    if not no_chart:
+    if as_json:
+        click.echo(json.dumps(result_json(result), indent=2, default=str))
+    else:
+        _print(result)
+    if chart is not None:
         from ascent_xl.valuation.chart import dilution_chart
 
         dilution_chart(result, chart)
-        click.echo(f"wrote {chart}")
+        if not as_json:
+            click.echo(f"wrote {chart}")
+
+
+OPTION_NAMES = {"volatility": "vol", "credit_spread": "spread", "vwap_noise": "noise",
+                "daily_volume": "volume"}
+"""The command's option name of each model input that differs from the input's name."""
+
+
+def spot_on(start: DealStart, vwaps_file: Path | None, *, closing: dt.date) -> tuple[float, str]:
+    """The spot of a valuation from the deal's state: the VWAP on, or the last before, the
+    valuation date (restated for the splits so far), and where it came from. Without VWAPs the
+    demo's spot serves at the issue date only; later it is refused."""
+    found = market_inputs(start, source=vwaps_file.name if vwaps_file else "the VWAPs")
+    if "spot" in found:
+        return found["spot"]
+    if start.as_of == closing:
+        return DEMO_MODEL.spot, "demo assumption (no --vwaps): the supplement's last price"
+    raise InputError(f"--as-of {start.as_of}: give --vwaps FILE (the spot is the VWAP on, or the "
+                     "last before, the valuation date) or --spot")
+
+
+def result_json(r: ValuationResult) -> dict[str, Any]:
+    """The result as JSON-ready data: the inputs used (and where each came from), and each
+    instrument's ``value`` and ``std_error`` (USD)."""
+    instruments = [{"instrument": n.name, "value": n.value, "std_error": n.std_error,
+                    "outstanding": n.principal} for n in r.notes]
+    if r.warrants is not None:
+        instruments.append({"instrument": "Warrants", "value": r.warrants.value,
+                            "std_error": r.warrants.std_error})
+    instruments.append({"instrument": "Total", "value": r.total.value, "std_error": r.total.std_error})
+    return {
+        "deal": r.deal,
+        "valuation_date": str(r.valuation_date),
+        "fair_values": r.risk_neutral,
+        "inputs": {name: value for name, value, _, _ in r.inputs},
+        "input_sources": {name: source for name, _, _, source in r.inputs},
+        "instruments": instruments,
+        "shares_issued_mean": r.shares_issued.mean,
+        "floor_probability": r.floor_probability.value,
+        "expected_cash": r.expected_cash,
+    }
+
+
+def inputs_table(r: ValuationResult) -> object:
+    """Every input the valuation used, with its unit and where it came from."""
+    rows = [(name, _input_text(value, unit), source) for name, value, unit, source in r.inputs]
+    return table("Inputs used", ("Input", "Value", "Source"), rows, numeric_from=1)
+
+
+def _input_text(value: Any, unit: str) -> str:
+    if isinstance(value, float) and unit == "USD/share":
+        return price(value)
+    if isinstance(value, float) and unit == "USD":
+        return usd(value)
+    if unit.startswith("fraction"):
+        return pct(value, 2)
+    if unit in ("shares", "shares/day", "paths") and isinstance(value, (int, float)):
+        return shares(value)
+    return str(value)
 
 
 def fair_value_table(r: ValuationResult) -> object:
     """Fair value and standard error of each note, the warrants and the total."""
-    rows = [(n.name, usd(n.value, 0), usd(n.std_error, 0), usd(n.face, 0), pct(n.percent_of_face, 1))
-            for n in r.notes]
+    rows = [(n.name, usd(n.value, 0), usd(n.std_error, 0), usd(n.principal, 0),
+             pct(n.percent_of_outstanding, 1)) for n in r.notes]
     if r.warrants is not None:
         rows.append(("Warrants", usd(r.warrants.value, 0), usd(r.warrants.std_error, 0), "-", "-"))
     rows.append(("Total", usd(r.total.value, 0), usd(r.total.std_error, 0), "-", "-"))
-    return table("Fair value", ("Instrument", "Value", "Std error", "Face", "% of face"), rows)
+    return table("Fair value", ("Instrument", "Value", "Std error", "Outstanding", "% of it"), rows)
 
 
 def run_line(r: ValuationResult) -> str:
@@ -116,6 +206,7 @@ def _print(r: ValuationResult) -> None:
     out = console()
     out.rule(f"[bold]Valuation[/] - {r.deal}")
     out.print(run_line(r) + "\n")
+    out.print(inputs_table(r))
     out.print(fair_value_table(r))
     if r.warrants_closed_form is not None:
         out.print(f"  Warrants by Black-Scholes from today: {usd(r.warrants_closed_form, 0)}.\n")
@@ -134,4 +225,5 @@ def _print(r: ValuationResult) -> None:
     out.print("Assumptions: " + "; ".join(r.assumptions) + ".")
 
 
-__all__ = ["PROGRESS_FROM", "fair_value_table", "run_line", "value_cmd"]
+__all__ = ["PROGRESS_FROM", "fair_value_table", "inputs_table", "result_json", "run_line", "spot_on",
+           "value_cmd"]

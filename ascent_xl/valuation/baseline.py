@@ -222,11 +222,11 @@ def _path(c: Contract, grid: TimeGrid, vwap: list[float], volume: list[float],
     dates = [d.item() for d in grid.dates]
     dfe, dfc = grid.df_equity.tolist(), grid.df_cash.tolist()
     P = [float(note.principal) for note in notes]
-    K = [0.0] * J
+    K = [float(note.pik_principal) for note in notes]
     AI = [float(note.accrued) for note in notes]
     NI = [0.0] * J
     value = [0.0] * J
-    O, H, fixed = float(c.shares_outstanding), 0.0, float(c.fixed_price)
+    O, H, fixed = float(c.shares_outstanding), float(c.holder_shares), float(c.fixed_price)
     tot = dict.fromkeys(("converted", "floor_paid", "interest_cash", "interest_pik", "principal_cash",
                          "default_cash", "prepaid_cash"), 0.0)
     hist = c.history.tolist()

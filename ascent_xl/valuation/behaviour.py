@@ -232,24 +232,29 @@ PLANNED_KINDS = (EventKind.PREPAYMENT, EventKind.OPTIONAL_PREPAYMENT, EventKind.
 
 
 def planned_events(events: Iterable[Event], *, start: dt.date) -> tuple[list[Event], list[Event]]:
-    """Split a deal's event list into the events the valuation applies - prepayments, interest
-    elections and a default with the holder's election (Value redeem or reset), dated on or after
-    ``start`` (the valuation date) - and the others, so that the ledger's events file can be
-    given to the valuation as it is.
+    """Split a deal's event list into the events the valuation applies and the others, so that
+    the ledger's events file can be given to the valuation as it is. The deal's state at the end
+    of ``start`` (the valuation date) holds every event up to that day; after it, the
+    valuation applies the planned ones - prepayments, interest elections and a default with the
+    holder's election (Value redeem or reset). Interest elections of any date are applied: an
+    election holds from its date on, so one made before the valuation date still decides the
+    interest dates after it.
 
     Examples
     --------
     >>> from ascent_xl.events import parse_events
     >>> used, skipped = planned_events(parse_events([
     ...     ["2023-01-10", "Conversion", "Registered", 1000, None],
-    ...     ["2023-04-17", "Prepayment", "Registered", 1000, None]]), start=dt.date(2023, 1, 3))
+    ...     ["2023-01-12", "Interest Election", None, None, "pik"],
+    ...     ["2023-04-17", "Prepayment", "Registered", 1000, None]]), start=dt.date(2023, 2, 1))
     >>> [e.kind.value for e in used], [e.kind.value for e in skipped]
-    (['Prepayment'], ['Conversion'])
+    (['Interest Election', 'Prepayment'], ['Conversion'])
     """
     used, skipped = [], []
     for e in events:
         notice_only = e.kind is EventKind.DEFAULT and e.value is None
-        if e.kind in PLANNED_KINDS and not notice_only and e.date >= start:
+        planned = e.kind in PLANNED_KINDS and not notice_only and e.date > start
+        if planned or e.kind is EventKind.INTEREST_ELECTION:
             used.append(e)
         else:
             skipped.append(e)

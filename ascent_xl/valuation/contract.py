@@ -29,10 +29,10 @@ from ascent_xl.calendar import day_text
 from ascent_xl.errors import InputError, TermsError
 from ascent_xl.interest import interest_dates, year_fraction
 from ascent_xl.market import MarketData
-from ascent_xl.pricing import resolve_fixed_price
-from ascent_xl.terms import DealTerms, NoteTerms
+from ascent_xl.terms import DealTerms
 from ascent_xl.valuation.behaviour import Behaviour
 from ascent_xl.valuation.model import ModelParams, TimeGrid, volume_at
+from ascent_xl.valuation.start import DealStart, NoteStart
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -48,6 +48,7 @@ class NotePlan:
 
     name: str
     principal: float
+    pik_principal: float
     accrued: float
     rate: float
     pik_rate: float
@@ -106,6 +107,7 @@ class WarrantPlan:
     years_after: float
     rate: float
     volatility: float
+    years: float  # from the valuation date to expiry
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -115,7 +117,8 @@ class Contract:
 
     ``alternate_discount`` None means no alternate price (the fixed price only);
     ``floor_price`` 0 means no floor; ``ownership_cap`` 1 means no cap;
-    ``convert_all_above`` inf means never.
+    ``convert_all_above`` inf means never. ``shares_outstanding`` and ``holder_shares`` are
+    the counts at the end of the valuation date.
     """
 
     notes: tuple[NotePlan, ...]
@@ -127,6 +130,7 @@ class Contract:
     share_rounding: str
     ownership_cap: float
     shares_outstanding: float
+    holder_shares: float
     leak_out: float
     sell_through: bool
     min_conversion_value: float
@@ -182,20 +186,23 @@ def build_contract(
     behaviour: Behaviour,
     model: ModelParams,
     grid: TimeGrid,
+    start: DealStart,
     market: MarketData | None = None,
 ) -> Contract:
-    """Resolve ``terms``, ``behaviour`` and ``model`` onto the days of ``grid``.
+    """Resolve ``terms``, ``behaviour`` and ``model`` onto the days of ``grid``, from the deal
+    as it stands at the end of the valuation date (``start``).
 
-    The fixed conversion price is the terms' (or computed from ``market`` when the terms leave
-    it blank). VWAPs before the valuation date come from ``model.history``, else from
-    ``market``, else the model's spot on every day (an assumption the result states).
-
-    Each note's principal on the valuation date is its face, with the period's interest accrued
-    on it: a valuation after conversions have happened needs the ledger's state, not yet read.
+    The notes still owing something are simulated from their principal outstanding, PIK notes
+    and accrued interest; the fixed price, floor, shares outstanding, holder's shares and
+    warrants are the state's. VWAPs before the valuation date come from ``model.history``, else
+    from ``market`` (restated for the splits so far), else the model's spot on every day (an
+    assumption the result states).
     """
     behaviour.check_notes(terms)
     c, d = terms.conversion, terms.default
-    notes = tuple(_note_plan(n, behaviour=behaviour, grid=grid) for n in terms.notes)
+    live = start.live
+    notes = tuple(_note_plan(n, behaviour=behaviour, grid=grid) for n in live)
+    fixed, floor = _one_price(live, "fixed_price"), _one_price(live, "floor_price")
     default = None
     if behaviour.default_date is not None:
         default = DefaultPlan(
@@ -208,15 +215,16 @@ def build_contract(
             reset_days=d.reset_days,
             reset_lowest=d.reset_lowest,
         )
-    names = [n.name for n in terms.notes]
+    names = [n.name.lower() for n in live]
     prepayments = tuple(
         PrepaymentPlan(
             day=_day(grid, p.date, f"prepayments[{i + 1}].date"),
-            notes=(names.index(terms.note(p.note).name),) if p.note else tuple(range(len(names))),
+            notes=(names.index(p.note.lower()),) if p.note else tuple(range(len(names))),
             amount=math.inf if p.amount is None else p.amount,
             premium=p.premium,
         )
         for i, p in enumerate(behaviour.prepayments)
+        if not p.note or p.note.lower() in names  # a prepayment of a settled note pays nothing
     )
     e = terms.equity_conditions
     equity = EquityTest(e.days, e.trim_highest, e.trim_lowest, e.min_dollar_volume,
@@ -224,16 +232,17 @@ def build_contract(
     cap = behaviour.ownership_cap_for(terms)
     contract = Contract(
         notes=notes,
-        fixed_price=resolve_fixed_price(terms, market),
+        fixed_price=fixed if fixed is not None else start.fixed_price,
         alternate_discount=c.alternate_price_discount,
         alternate_days=c.alternate_price_days,
         alternate_lowest=c.alternate_price_lowest,
-        floor_price=c.floor_price,
+        floor_price=floor if floor is not None else start.floor_price,
         share_rounding=c.share_rounding,
         ownership_cap=cap,
         shares_outstanding=float(
-            terms.shares_outstanding if model.shares_outstanding is None else model.shares_outstanding
+            start.shares_outstanding if model.shares_outstanding is None else model.shares_outstanding
         ),
+        holder_shares=float(start.holder_shares),
         leak_out=behaviour.leak_out_for(terms),
         sell_through=behaviour.sell_through,
         min_conversion_value=behaviour.min_conversion_value,
@@ -243,7 +252,7 @@ def build_contract(
         default=default,
         prepayments=prepayments,
         equity=equity,
-        warrant=_warrant_plan(terms, model, grid),
+        warrant=_warrant_plan(terms, model, grid, start),
         history=np.empty(0),
         history_volume=np.empty(0),
     )
@@ -259,50 +268,55 @@ def _day(grid: TimeGrid, date: dt.date, field: str) -> int:
         raise TermsError(field, str(exc)) from None
 
 
-def _note_plan(note: NoteTerms, *, behaviour: Behaviour, grid: TimeGrid) -> NotePlan:
+def _one_price(notes: tuple[NoteStart, ...], name: str) -> float | None:
+    """The price ``name`` shared by every live note (None when no note is live); the kernel
+    models one fixed price and one floor for the whole deal."""
+    prices = {round(getattr(n, name), 10) for n in notes}
+    if len(prices) > 1:
+        text = ", ".join(f"{n.name} ${getattr(n, name):,.5f}" for n in notes)
+        raise InputError(f"the notes' {name.replace('_', ' ')}s differ on the valuation date ({text}): "
+                         "the valuation models one for every note")
+    return getattr(notes[0], name) if notes else None
+
+
+def _note_plan(start: NoteStart, *, behaviour: Behaviour, grid: TimeGrid) -> NotePlan:
     v = grid.valuation_date
-    if note.issue_date > v:
-        raise InputError(
-            f"note {note.name} is issued on {note.issue_date}, after the valuation date {v}; "
-            "value from its issue date"
-        )
-    if note.maturity <= v:
-        raise InputError(f"note {note.name} matured on {note.maturity}, before the valuation date {v}")
-    ends = interest_dates(note.issue_date, note.maturity, note.interest_months)
+    note = start.terms
+    if start.maturity <= v:
+        raise InputError(f"note {start.name} matured on {start.maturity}, before the valuation date {v}")
+    ends = interest_dates(note.issue_date, start.maturity, note.interest_months)
     starts = [note.issue_date, *ends[:-1]]
     dates = [d.item() for d in grid.dates]
     accrual = np.zeros(len(dates))
     accrual_next = np.zeros(len(dates))
     interest_days: dict[int, str] = {}
     due: dict[int, dt.date] = {}
-    accrued = 0.0
     previous_pay = 0
     maturity_day = 0
-    for start, end in zip(starts, ends, strict=True):
+    for begin, end in zip(starts, ends, strict=True):
         if end <= v:
             continue
-        if start < v:
-            accrued = note.face * note.rate * year_fraction(start, v, note.day_count)
-        pay = grid.day_of(end, f"interest date of {note.name}")
+        pay = grid.day_of(end, f"interest date of {start.name}")
         for t in range(max(previous_pay, 1), pay + 1):
-            lo, hi = max(dates[t - 1], start), min(dates[t], end)
+            lo, hi = max(dates[t - 1], begin), min(dates[t], end)
             if hi <= lo:
                 continue
-            frac = year_fraction(start, hi, note.day_count) - year_fraction(start, lo, note.day_count)
-            if t == previous_pay and dates[t - 1] < start:
+            frac = year_fraction(begin, hi, note.day_count) - year_fraction(begin, lo, note.day_count)
+            if t == previous_pay and dates[t - 1] < begin:
                 accrual_next[t] += frac  # after the last period's end, paid with this one
             else:
                 accrual[t] += frac
         due[pay] = end
-        if end == note.maturity:
+        if end == start.maturity:
             maturity_day = pay
         else:
-            interest_days[pay] = _interest_rule(behaviour, note.name, end)
+            interest_days[pay] = _interest_rule(behaviour, start.name, end)
         previous_pay = pay
     return NotePlan(
-        name=note.name,
-        principal=float(note.face),
-        accrued=accrued,
+        name=start.name,
+        principal=float(start.principal),
+        pik_principal=float(start.pik_principal),
+        accrued=float(start.accrued),
         rate=float(note.rate),
         pik_rate=float(note.pik_note_rate),
         pik_notes=note.pik_style == "pik_note",
@@ -322,17 +336,17 @@ def _interest_rule(behaviour: Behaviour, note: str, date: dt.date) -> str:
     return rule
 
 
-def _warrant_plan(terms: DealTerms, model: ModelParams, grid: TimeGrid) -> WarrantPlan | None:
-    w = terms.warrants
-    expiry = w.expiry
-    if w.shares == 0 or expiry <= grid.valuation_date:
+def _warrant_plan(terms: DealTerms, model: ModelParams, grid: TimeGrid, start: DealStart) -> WarrantPlan | None:
+    expiry = terms.warrants.expiry
+    if start.warrant_shares == 0 or expiry <= grid.valuation_date:
         return None
     last = grid.dates[-1].item()
     if expiry >= last:
         day, after = grid.days, (expiry - last).days / 365.0
     else:
         day, after = int(np.searchsorted(grid.dates, np.datetime64(expiry, "D"), side="right")) - 1, 0.0
-    return WarrantPlan(float(w.shares), w.exercise_price, day, after, model.rate, model.volatility)
+    return WarrantPlan(float(start.warrant_shares), start.warrant_price, day, after, model.rate, model.volatility,
+                       (expiry - grid.valuation_date).days / 365.0)
 
 
 def _history(model: ModelParams, market: MarketData | None, grid: TimeGrid, days: int) -> np.ndarray:

@@ -11,9 +11,11 @@
 - **Discounting**: shares delivered are discounted at the risk-free rate, the company's cash
   payments at the rate plus the issuer's credit spread (continuously compounded, ACT/365).
 
-Random numbers: paths are grouped in streams of :data:`PATHS_PER_STREAM`; stream ``b`` of seed
-``s`` is ``PCG64(SeedSequence(s, spawn_key=(b,)))``, so a path's numbers do not depend on how the
-paths are cut into chunks or spread over threads. Each trading day draws two float32 uniforms per
+Random numbers: paths are grouped in fixed blocks of :data:`PATHS_PER_STREAM`; block ``b`` of
+seed ``s`` is ``PCG64(SeedSequence(s, spawn_key=(b,)))`` and draws a whole block's numbers every
+day, even when fewer of its paths are simulated, so a path's numbers depend only on the seed and
+the path's number: not on the total path count, nor on how the paths are cut into chunks or
+spread over threads (``paths=200`` gives the first 200 paths of ``paths=2000``). Each trading day draws two float32 uniforms per
 path, turned into two independent normals by the Box-Muller transform in float32 (about 2.5 times
 faster than numpy's float64 ziggurat here; tails are cut at 5.8 standard deviations, a
 probability of 1e-8).
@@ -32,8 +34,8 @@ from ascent_xl.calendar import TradingCalendar, as_day, day_text
 from ascent_xl.errors import InputError, TermsError
 from ascent_xl.terms import Terms, term
 
-PATHS_PER_STREAM = 4096
-"""Paths that share one random stream; chunks are cut at multiples of it."""
+PATHS_PER_STREAM = 1024
+"""Paths that share one random stream (a block); chunks are cut at multiples of it."""
 
 _TWO_PI = np.float32(2.0 * math.pi)
 _ONE = np.float32(1.0)
@@ -53,7 +55,7 @@ class ModelParams(Terms):
     (0.04, True)
     """
 
-    spot: float = term(unit="USD/share", doc="share price on the valuation date", gt=0)
+    spot: float = term(unit="USD/share", doc="share price on the valuation date", gt=0, le=1e7)
     volatility: float = term(
         unit="fraction/yr", doc="annual volatility of the share price (1.0 = 100%)", ge=0, le=10,
         hint="100% a year is 1.0",
@@ -62,7 +64,8 @@ class ModelParams(Terms):
         unit="fraction/yr", doc="risk-free rate, continuously compounded", ge=-0.2, lt=1,
         hint="4% is 0.04",
     )
-    daily_volume: float = term(unit="shares/day", doc="shares traded per day at the spot price", gt=0)
+    daily_volume: float = term(unit="shares/day", doc="shares traded per day at the spot price", gt=0,
+                               le=1e12)
     drift: float | None = term(
         unit="fraction/yr",
         doc="annual drift of the share price; blank: the risk-free rate (risk-neutral: fair value)",
@@ -184,9 +187,11 @@ def time_grid(
     horizon: dt.date | np.datetime64 | str,
     rate: float,
     credit_spread: float,
+    closed_ok: bool = False,
 ) -> TimeGrid:
-    """The trading days from ``valuation_date`` (a session) to the first session on or after
-    ``horizon``, with year fractions and discount factors.
+    """The trading days from ``valuation_date`` (a session; with ``closed_ok`` any day, then day
+    0 is that day and day 1 the next session) to the first session on or after ``horizon``, with
+    year fractions and discount factors.
 
     Examples
     --------
@@ -198,7 +203,8 @@ def time_grid(
     """
     v = as_day(valuation_date)
     calendar.check_range(v, "valuation date")
-    if not calendar.is_session(v):
+    closed = not calendar.is_session(v)
+    if closed and not closed_ok:
         raise InputError(
             f"valuation date {day_text(v)} is not a {calendar.name} trading day; use the last "
             f"trading day before it, {day_text(calendar.on_or_before(v))}"
@@ -207,6 +213,8 @@ def time_grid(
     if end <= v:
         raise InputError(f"nothing to value: the notes mature on or before {day_text(v)}")
     dates = calendar.sessions_between(v, end)
+    if closed:  # a valuation at the end of a day the market was closed (a quarter end)
+        dates = np.concatenate(([v], dates[dates > v]))
     days = (dates - dates[0]).astype(np.int64)
     years = days / 365.0
     step = np.concatenate(([0.0], np.diff(years)))
@@ -260,7 +268,7 @@ class SimulatedPaths:
         for off in range(0, n, PATHS_PER_STREAM):
             block = (first + off) // PATHS_PER_STREAM
             gen = np.random.Generator(np.random.PCG64(np.random.SeedSequence(seed, spawn_key=(block,))))
-            self._streams.append((gen, off, min(n, off + PATHS_PER_STREAM)))
+            self._streams.append((gen, off, off + PATHS_PER_STREAM))  # a whole block, always
         sigma, nu = model.volatility, model.vwap_noise
         self._shock = sigma * np.sqrt(grid.step)
         self._trend = (model.growth - 0.5 * sigma * sigma) * grid.step
@@ -270,8 +278,11 @@ class SimulatedPaths:
         self._log_volume0 = math.log(model.daily_volume) + model.volume_elasticity * math.log(model.spot)
         self._volume0 = float(model.daily_volume)
         self.log_price = np.full(n, math.log(model.spot))  # day 0: the spot
-        self._u1 = np.empty(n, np.float32)
-        self._u2 = np.empty(n, np.float32)
+        padded = len(self._streams) * PATHS_PER_STREAM
+        self._draw1 = np.empty(padded, np.float32)
+        self._draw2 = np.empty(padded, np.float32)
+        self._u1 = self._draw1[:n]
+        self._u2 = self._draw2[:n]
         self._radius = np.empty(n, np.float32)
         self._f32 = np.empty(n, np.float32)
         self._x = np.empty(n)
@@ -286,9 +297,10 @@ class SimulatedPaths:
         """Draw day ``t``: two uniforms per path, Box-Muller normals, price; VWAP and volume of
         the ``live`` paths."""
         u1, u2, r, f, x = self._u1, self._u2, self._radius, self._f32, self._x
+        d1, d2 = self._draw1, self._draw2
         for gen, lo, hi in self._streams:
-            gen.random(dtype=np.float32, out=u1[lo:hi])
-            gen.random(dtype=np.float32, out=u2[lo:hi])
+            gen.random(dtype=np.float32, out=d1[lo:hi])
+            gen.random(dtype=np.float32, out=d2[lo:hi])
         np.subtract(_ONE, u1, out=r)  # in (0, 1]: the logarithm is finite
         np.log(r, out=r)
         np.multiply(r, _MINUS_TWO, out=r)

@@ -74,11 +74,22 @@ class NoteValue:
     face: float
     value: float
     std_error: float
+    outstanding: float | None = None  # principal and PIK notes on the valuation date (None: face)
+
+    @property
+    def principal(self) -> float:
+        """Principal and PIK notes outstanding on the valuation date, USD."""
+        return self.face if self.outstanding is None else self.outstanding
 
     @property
     def percent_of_face(self) -> float:
         """Value as a fraction of face (1.05 = 105%)."""
         return self.value / self.face
+
+    @property
+    def percent_of_outstanding(self) -> float | None:
+        """Value as a fraction of the principal outstanding (None when nothing is)."""
+        return self.value / self.principal if self.principal > 0 else None
 
 
 @dataclass(frozen=True, eq=False)
@@ -88,7 +99,9 @@ class ValuationResult:
     Values are discounted to the valuation date (USD); ``expected_cash`` is the company's expected
     cash outlay by kind, undiscounted (USD); ``shares_issued`` counts the notes' conversion
     shares; ``floor_probability`` is the probability that the floor binds on at least one
-    conversion (a floor payment is made). ``per_path`` keeps each path's numbers.
+    conversion (a floor payment is made). ``per_path`` keeps each path's numbers (for runs of
+    up to :data:`~ascent_xl.valuation.run.KEEP_PER_PATH` paths; longer runs keep ``shares`` and
+    ``floor_paid`` only). ``inputs`` lists every input used: ``(name, value, unit, source)``.
     """
 
     deal: str
@@ -114,6 +127,7 @@ class ValuationResult:
     sample_dates: np.ndarray
     sample_prices: np.ndarray
     per_path: dict[str, np.ndarray]
+    inputs: tuple[tuple[str, Any, str, str], ...]
     assumptions: tuple[str, ...]
     elapsed: float
 
@@ -123,6 +137,13 @@ class ValuationResult:
             if n.name.lower() == str(name).strip().lower():
                 return n
         raise KeyError(f"no note named {name!r}; notes: {[n.name for n in self.notes]}")
+
+    def input(self, name: str) -> Any:
+        """The value of the input ``name`` (see ``inputs``)."""
+        for key, value, _, _ in self.inputs:
+            if key == name:
+                return value
+        raise KeyError(f"no input named {name!r}; inputs: {[row[0] for row in self.inputs]}")
 
     def estimate(self, instrument: str) -> Estimate:
         """Value and standard error of a note by name, ``warrants`` or ``total``."""
@@ -138,12 +159,12 @@ class ValuationResult:
 
     def tables(self) -> dict[str, list[list[Any]]]:
         """The results as plain tables (a header row, then rows of str/float/date cells), keyed by
-        title, for a worksheet or a report: fair values, shares issued, floor payments, expected
-        cash, run details."""
-        values: list[list[Any]] = [["Instrument", "Fair value (USD)", "Std error (USD)", "Face (USD)",
-                                    "% of face"]]
+        title, for a worksheet or a report: the inputs used, fair values, shares issued, floor
+        payments, expected cash, run details."""
+        values: list[list[Any]] = [["Instrument", "Fair value (USD)", "Std error (USD)",
+                                    "Outstanding (USD)", "% of outstanding"]]
         for n in self.notes:
-            values.append([n.name, n.value, n.std_error, n.face, n.percent_of_face])
+            values.append([n.name, n.value, n.std_error, n.principal, n.percent_of_outstanding])
         if self.warrants is not None:
             values.append(["Warrants", self.warrants.value, self.warrants.std_error, None, None])
         values.append(["Total", self.total.value, self.total.std_error, None, None])
@@ -179,7 +200,10 @@ class ValuationResult:
             ["Warrants, Black-Scholes from today", self.warrants_closed_form],
         ]
         run += [["Assumption", a] for a in self.assumptions]
+        inputs: list[list[Any]] = [["Input", "Value", "Unit", "Source"]]
+        inputs += [list(row) for row in self.inputs]
         return {
+            "Inputs": inputs,
             "Fair value": values,
             "Shares issued": shares,
             "Floor payments": floor,

@@ -8,6 +8,7 @@ does not depend on the chunk size or on the number of threads.
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import math
 import os
@@ -43,12 +44,17 @@ from ascent_xl.valuation.results import (
     NoteValue,
     ValuationResult,
 )
+from ascent_xl.valuation.start import DealStart, deal_start
 from ascent_xl.valuation.warrants import black_scholes_call
 
 DEFAULT_PATHS = 20_000
 DEFAULT_CHUNK = 12 * PATHS_PER_STREAM
 """Most paths per chunk (49,152): measured fastest here; a chunk's buffers stay near 60 MB."""
 MAX_PATHS = 10_000_000
+KEEP_PER_PATH = 200_000
+"""Runs of at most this many paths keep every path's numbers (``ValuationResult.per_path``);
+longer runs keep only the shares issued and the floor payments of each path (16 bytes a path,
+for their percentiles) and accumulate the rest chunk by chunk, so memory stays flat."""
 
 Progress = Callable[[int, int], None]
 """Called with (paths done, paths in all) after each chunk."""
@@ -64,6 +70,8 @@ class ValuationSetup:
     grid: TimeGrid
     contract: Contract
     history_assumed: bool
+    start: DealStart
+    sources: dict[str, str]
 
     def with_contract(self, **changes: Any) -> ValuationSetup:
         """A copy whose contract has some fields changed (see :meth:`Contract.replace`)."""
@@ -76,25 +84,55 @@ def prepare_valuation(
     model: ModelParams,
     behaviour: Behaviour | None = None,
     market: MarketData | None = None,
+    start: DealStart | None = None,
+    sources: dict[str, str] | None = None,
 ) -> ValuationSetup:
     """Build the trading-day grid (valuation date to the last maturity payment) and the contract.
 
+    ``start`` is the deal at the end of the valuation date (:func:`deal_start`: the ledger's
+    state after the events up to that day); without it the valuation date must be the notes'
+    issue date (``model.valuation_date`` blank or that day) and the deal starts as issued.
     ``market`` supplies the VWAPs before the valuation date (and the fixed price when the terms
-    leave it blank); without it and without ``model.history`` the spot is assumed on every
-    earlier day.
+    leave it blank; with ``start``, the start's VWAPs, restated for splits, are used); without
+    it and without ``model.history`` the spot is assumed on every earlier day. ``sources`` says
+    where model inputs came from, by name (``{"spot": "VWAP of 2023-06-30"}``; the others are
+    reported as "model assumption"), for the inputs the result lists.
     """
     behaviour = Behaviour() if behaviour is None else behaviour
+    closing = min(n.issue_date for n in terms.notes)
+    if start is None:
+        when: dt.date = closing if model.valuation_date is None else model.valuation_date
+        if when != closing:
+            raise InputError(
+                f"valuation date {when}: the notes were issued on {closing}; to value them later "
+                "give the deal's events up to that date (ascent-xl value --as-of DATE --events "
+                "FILE --vwaps FILE), so the valuation starts from what is outstanding then"
+            )
+        start = deal_start(terms, [], market, as_of=closing)
+    elif model.valuation_date not in (None, start.as_of):
+        raise InputError(f"valuation date {model.valuation_date} differs from the deal state's "
+                         f"date {start.as_of}")
+    else:
+        market = start.market if start.market is not None else market
     calendar = market.calendar if market is not None else trading_calendar(terms.calendar)
-    valuation = model.valuation_date or min(n.issue_date for n in terms.notes)
+    live = start.live
+    horizon: dt.date | np.datetime64
+    if live:
+        horizon = max(n.maturity for n in live)
+    else:  # nothing owed: a one-day grid for the warrants
+        horizon = calendar.on_or_after(start.as_of + dt.timedelta(days=1))
     grid = time_grid(
         calendar=calendar,
-        valuation_date=valuation,
-        horizon=max(n.maturity for n in terms.notes),
+        valuation_date=start.as_of,
+        horizon=horizon,
         rate=model.rate,
         credit_spread=model.credit_spread,
+        closed_ok=start.as_of != closing,
     )
-    contract = build_contract(terms, behaviour=behaviour, model=model, grid=grid, market=market)
-    return ValuationSetup(terms, model, behaviour, grid, contract, not model.history and market is None)
+    contract = build_contract(terms, behaviour=behaviour, model=model, grid=grid, start=start,
+                              market=market)
+    return ValuationSetup(terms, model, behaviour, grid, contract, not model.history and market is None,
+                          start, dict(sources or {}))
 
 
 def run_valuation(
@@ -123,7 +161,8 @@ def run_valuation(
         if paths is not None:
             raise InputError("give either paths (to simulate) or vwap_paths (given paths), not both")
         given = GivenPaths(model, grid, vwap_paths)
-        chunks = [run_chunk(contract, grid, given, sample=sample_paths)]
+        acc = _Accumulator(len(contract.notes), keep_all=True)
+        acc.add(run_chunk(contract, grid, given, sample=sample_paths))
         seed = None
         if progress:
             progress(given.n, given.n)
@@ -140,28 +179,37 @@ def run_valuation(
         chunk = math.ceil(chunk / PATHS_PER_STREAM) * PATHS_PER_STREAM
         starts = list(range(0, n, chunk))
         threads = min(len(starts), threads)
+        acc = _Accumulator(len(contract.notes), keep_all=n <= KEEP_PER_PATH)
 
         def one(first: int) -> ChunkResult:
             size = min(chunk, n - first)
             source: PathSource = SimulatedPaths(model, grid, seed=seed, first=first, n=size)
             return run_chunk(contract, grid, source, sample=sample_paths if first == 0 else 0)
 
-        chunks = []
         done = 0
         if threads == 1:
             for first in starts:
-                chunks.append(one(first))
-                done += chunks[-1].shares.size
+                acc.add(one(first))
+                done = acc.n
                 if progress:
                     progress(done, n)
         else:
             with ThreadPoolExecutor(max_workers=threads) as pool:
-                for result in pool.map(one, starts):
-                    chunks.append(result)
-                    done += result.shares.size
+                # at most two chunks ahead per thread are in flight: memory stays flat
+                pending: list[Any] = []
+                queue = iter(starts)
+                for first in queue:
+                    pending.append(pool.submit(one, first))
+                    if len(pending) >= 2 * threads:
+                        break
+                while pending:
+                    acc.add(pending.pop(0).result())
+                    nxt = next(queue, None)
+                    if nxt is not None:
+                        pending.append(pool.submit(one, nxt))
                     if progress:
-                        progress(done, n)
-    return _assemble(setup, chunks, seed, percentiles, time.perf_counter() - t0)
+                        progress(acc.n, n)
+    return _assemble(setup, acc, seed, percentiles, time.perf_counter() - t0)
 
 
 def value_deal(
@@ -170,9 +218,11 @@ def value_deal(
     model: ModelParams,
     behaviour: Behaviour | None = None,
     market: MarketData | None = None,
+    start: DealStart | None = None,
     **options: Any,
 ) -> ValuationResult:
-    """Value the deal's notes and warrants: :func:`prepare_valuation` then
+    """Value the deal's notes and warrants (from ``start``, the deal's state on the valuation
+    date, when given): :func:`prepare_valuation` then
     :func:`run_valuation` with ``options`` (paths, seed, vwap_paths, chunk_paths, workers,
     progress, sample_paths, percentiles).
 
@@ -184,7 +234,7 @@ def value_deal(
     >>> r.note("Registered").value > r.note("Registered").face * 0.9
     True
     """
-    setup = prepare_valuation(terms, model=model, behaviour=behaviour, market=market)
+    setup = prepare_valuation(terms, model=model, behaviour=behaviour, market=market, start=start)
     return run_valuation(setup, **options)
 
 
@@ -222,37 +272,107 @@ def _count(value: Any, name: str, lo: int, hi: int) -> int:
     return int(x)
 
 
-def _assemble(setup: ValuationSetup, chunks: list[ChunkResult], seed: int | None,
+_PER_PATH = ("warrant_value", "shares", "converted", "floor_paid", "interest_cash", "interest_pik",
+             "principal_cash", "default_cash", "prepaid_cash")
+_KEPT = ("shares", "floor_paid")
+
+
+class _Accumulator:
+    """The chunks' per-path results reduced as they arrive: per block of
+    :data:`PATHS_PER_STREAM` paths, the count, sum and sum of squared deviations of every
+    quantity, so the estimates do not depend on the chunk size and memory does not grow with
+    the paths (the shares issued and floor payments of every path are kept for percentiles)."""
+
+    def __init__(self, notes: int, *, keep_all: bool) -> None:
+        self.notes = notes
+        self.keep_all = keep_all
+        self.n = 0
+        self.blocks: dict[str, list[tuple[np.ndarray, np.ndarray, np.ndarray]]] = {}
+        self.kept: dict[str, list[np.ndarray]] = {}
+        self.sample: np.ndarray | None = None
+
+    def add(self, chunk: ChunkResult) -> None:
+        """Reduce one chunk (chunks arrive in path order)."""
+        if self.sample is None:
+            self.sample = chunk.sample
+        values = {name: getattr(chunk, name) for name in _PER_PATH}
+        for j in range(self.notes):
+            values[f"value:{j}"] = chunk.note_values[j]
+        values["total"] = chunk.note_values.sum(axis=0) + chunk.warrant_value
+        values["binds"] = (chunk.floor_paid > 0).astype(float)
+        size = len(chunk.shares)
+        for name, x in values.items():
+            self.blocks.setdefault(name, []).append(_block_moments(x))
+            if self.keep_all or name in _KEPT:
+                self.kept.setdefault(name, []).append(x.copy() if name in _KEPT else x)
+        self.n += size
+
+    def estimate(self, name: str) -> Estimate:
+        """Mean and standard error of a quantity over every path."""
+        count, total, m2 = (np.concatenate(parts) for parts in zip(*self.blocks[name], strict=True))
+        n = count.sum()
+        mean = total.sum() / n
+        if n < 2:
+            return Estimate(float(mean), 0.0)
+        dev = total / count - mean
+        var = (m2.sum() + (count * dev * dev).sum()) / (n - 1)
+        return Estimate(float(mean), float(math.sqrt(max(var, 0.0)) / math.sqrt(n)))
+
+    def per_path(self, names: Sequence[str]) -> dict[str, np.ndarray]:
+        """Every path's numbers of the quantities kept."""
+        return {name: np.concatenate(self.kept[name]) for name in names if name in self.kept}
+
+
+def _block_moments(x: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(count, sum, sum of squared deviations from the block mean) of every block of paths."""
+    size = len(x)
+    full = size // PATHS_PER_STREAM * PATHS_PER_STREAM
+    parts = [x[:full].reshape(-1, PATHS_PER_STREAM)] if full else []
+    counts = [np.full(full // PATHS_PER_STREAM, float(PATHS_PER_STREAM))] if full else []
+    out_sum, out_m2 = [], []
+    for blocks in parts:
+        s = blocks.sum(axis=1)
+        d = blocks - (s / PATHS_PER_STREAM)[:, None]
+        out_sum.append(s)
+        out_m2.append((d * d).sum(axis=1))
+    if full < size:
+        tail = x[full:]
+        s = tail.sum()
+        d = tail - s / len(tail)
+        counts.append(np.array([float(len(tail))]))
+        out_sum.append(np.array([s]))
+        out_m2.append(np.array([(d * d).sum()]))
+    return np.concatenate(counts), np.concatenate(out_sum), np.concatenate(out_m2)
+
+
+def _assemble(setup: ValuationSetup, acc: _Accumulator, seed: int | None,
               percentiles: Sequence[float], elapsed: float) -> ValuationResult:
     terms, model, grid, c = setup.terms, setup.model, setup.grid, setup.contract
-
-    def cat(name: str) -> np.ndarray:
-        return np.concatenate([getattr(ch, name) for ch in chunks])
-
-    note_values = np.concatenate([ch.note_values for ch in chunks], axis=1)
-    per_path = {name: cat(name) for name in (
-        "warrant_value", "shares", "converted", "floor_paid", "interest_cash", "interest_pik",
-        "principal_cash", "default_cash", "prepaid_cash")}
+    n = acc.n
+    kept = acc.per_path(_PER_PATH)
+    per_path = dict(kept)
+    values = acc.per_path([f"value:{j}" for j in range(len(c.notes))])
     for j, note in enumerate(c.notes):
-        per_path[f"value:{note.name}"] = note_values[j]
-    n = note_values.shape[1]
-    estimates = [Estimate.of(values) for values in note_values]
-    notes = tuple(NoteValue(note.name, note.principal, e.value, e.std_error)
-                  for note, e in zip(c.notes, estimates, strict=True))
-    total_path = note_values.sum(axis=0) + per_path["warrant_value"]
-    warrants = Estimate.of(per_path["warrant_value"]) if c.warrant is not None else None
+        if f"value:{j}" in values:
+            per_path[f"value:{note.name}"] = values[f"value:{j}"]
+    estimates = {note.name: acc.estimate(f"value:{j}") for j, note in enumerate(c.notes)}
+    notes = tuple(
+        NoteValue(note.name, note.face, *(estimates[note.name].value, estimates[note.name].std_error)
+                  if note.name in estimates else (0.0, 0.0), outstanding=note.principal + note.pik_principal)
+        for note in setup.start.notes)
+    warrants = acc.estimate("warrant_value") if c.warrant is not None else None
     closed = None
     if c.warrant is not None:
-        w = terms.warrants
+        w = c.warrant
         closed = w.shares * black_scholes_call(
-            spot=model.spot, strike=w.exercise_price,
-            years=(w.expiry - grid.valuation_date).days / 365.0, rate=model.rate,
-            volatility=model.volatility)
-    expected = {key: float(per_path[key].mean()) for key, _ in CASH_KINDS}
+            spot=model.spot, strike=w.strike,
+            years=w.years,
+            rate=model.rate, volatility=model.volatility)
+    expected = {key: acc.estimate(key).value for key, _ in CASH_KINDS}
     expected["total"] = sum(expected.values())
-    binds = (per_path["floor_paid"] > 0).astype(float)
-    p = float(binds.mean())
-    first = chunks[0].sample
+    p = acc.estimate("binds").value
+    first = acc.sample
+    assert first is not None
     return ValuationResult(
         deal=terms.name,
         valuation_date=grid.valuation_date,
@@ -264,22 +384,65 @@ def _assemble(setup: ValuationSetup, chunks: list[ChunkResult], seed: int | None
         notes=notes,
         warrants=warrants,
         warrants_closed_form=closed,
-        total=Estimate.of(total_path),
+        total=acc.estimate("total"),
         shares_outstanding=c.shares_outstanding,
-        shares_issued=Distribution.of(per_path["shares"], percentiles),
-        floor_payments=Distribution.of(per_path["floor_paid"], percentiles),
+        shares_issued=Distribution.of(kept["shares"], percentiles),
+        floor_payments=Distribution.of(kept["floor_paid"], percentiles),
         floor_probability=Estimate(p, math.sqrt(p * (1 - p) / n)),
         expected_cash=expected,
-        expected_pik_interest=float(per_path["interest_pik"].mean()),
-        expected_converted=float(per_path["converted"].mean()),
+        expected_pik_interest=acc.estimate("interest_pik").value,
+        expected_converted=acc.estimate("converted").value,
         fixed_price=c.fixed_price,
         floor_price=c.floor_price,
         sample_dates=grid.dates,
         sample_prices=first.T.copy(),
         per_path=per_path,
+        inputs=valuation_inputs(setup, paths=n, seed=seed),
         assumptions=_assumptions(setup),
         elapsed=elapsed,
     )
+
+
+MODEL_INPUTS = (
+    ("spot", "USD/share"), ("volatility", "fraction/yr"), ("rate", "fraction/yr"),
+    ("credit_spread", "fraction/yr"), ("vwap_noise", "fraction"), ("daily_volume", "shares/day"),
+    ("volume_elasticity", "ratio"),
+)
+"""The model inputs every valuation reports, with their units."""
+
+
+def valuation_inputs(setup: ValuationSetup, *, paths: int, seed: int | None) -> tuple[tuple[str, Any, str, str], ...]:
+    """Every input the valuation used, as ``(name, value, unit, where it came from)``: the
+    model's (spot, volatility, rate, spread, noise, volume), the run's (paths, seed) and the
+    deal's state on the valuation date (shares, prices, each note's principal, PIK notes and
+    accrued interest)."""
+    m, c, start = setup.model, setup.contract, setup.start
+    closing = min(n.issue_date for n in setup.terms.notes)
+    state = (f"deal state at the end of {start.as_of} ({start.events_applied} events)"
+             if start.as_of != closing or start.events_applied else "the terms, as issued")
+    rows: list[tuple[str, Any, str, str]] = [("valuation_date", setup.grid.valuation_date, "date", state)]
+    for name, unit in MODEL_INPUTS:
+        rows.append((name, getattr(m, name), unit, setup.sources.get(name, "model assumption")))
+    if m.drift is not None:
+        rows.append(("drift", m.drift, "fraction/yr", setup.sources.get("drift", "model assumption")))
+    rows += [
+        ("paths", paths, "paths", "run"),
+        ("seed", seed, "", "run" if seed is not None else "given paths"),
+        ("shares_outstanding", c.shares_outstanding, "shares",
+         setup.sources.get("shares_outstanding", state) if m.shares_outstanding is not None else state),
+        ("holder_shares", c.holder_shares, "shares", state),
+        ("fixed_price", c.fixed_price, "USD/share", state),
+        ("floor_price", c.floor_price, "USD/share", state),
+        ("warrant_shares", start.warrant_shares, "shares", state),
+        ("warrant_price", start.warrant_price, "USD/share", state),
+    ]
+    for note in start.notes:
+        rows += [
+            (f"{note.name}.principal", note.principal, "USD", state),
+            (f"{note.name}.pik_notes", note.pik_principal, "USD", state),
+            (f"{note.name}.accrued_interest", note.accrued, "USD", state),
+        ]
+    return tuple(rows)
 
 
 def _assumptions(setup: ValuationSetup) -> tuple[str, ...]:
@@ -303,11 +466,14 @@ def _assumptions(setup: ValuationSetup) -> tuple[str, ...]:
 
 __all__ = [
     "DEFAULT_CHUNK",
+    "KEEP_PER_PATH",
+    "MODEL_INPUTS",
     "DEFAULT_PATHS",
     "Progress",
     "ValuationSetup",
     "instrument_estimates",
     "prepare_valuation",
     "run_valuation",
+    "valuation_inputs",
     "value_deal",
 ]

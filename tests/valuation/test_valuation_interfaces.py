@@ -36,7 +36,7 @@ def test_value_command_takes_planned_events_and_a_progress_bar(tmp_path):
     events.write_text("Date,Event,Note,Amount,Value\n"
                       "2023-02-01,Prepayment,Registered,500000,1.05\n"
                       "2023-06-01,Default,,,redeem\n")
-    r = CliRunner().invoke(cli, ["value", "--paths", "2000", "--events", str(events), "--no-chart",
+    r = CliRunner().invoke(cli, ["value", "--paths", "2000", "--events", str(events),
                                  "--progress", "--vol", "0.5", "--volume", "30000"],
                            catch_exceptions=False)
     assert r.exit_code == 0, r.output
@@ -48,11 +48,17 @@ def test_value_command_takes_planned_events_and_a_progress_bar(tmp_path):
 def test_value_command_reports_bad_input_in_one_line(tmp_path):
     events = tmp_path / "events.csv"
     events.write_text("Date,Event,Note,Amount,Value\n2023-02-01,Interest Election,,,maybe\n")
-    r = CliRunner().invoke(cli, ["value", "--paths", "1000", "--events", str(events), "--no-chart"])
+    r = CliRunner().invoke(cli, ["value", "--paths", "1000", "--events", str(events)])
     assert r.exit_code == 2
     assert "events.csv line 2" in r.output and "use cash or pik" in r.output and "Traceback" not in r.output
-    r = CliRunner().invoke(cli, ["value", "--paths", "1000", "--vol", "-1", "--no-chart"])
+    r = CliRunner().invoke(cli, ["value", "--paths", "1000", "--vol", "-1"])
     assert r.exit_code == 2 and "volatility" in r.output
+    for option, value in (("--spot", "inf"), ("--spot", "1e400"), ("--vol", "nan"), ("--volume", "1e300"),
+                          ("--spot", "-inf")):
+        r = CliRunner().invoke(cli, ["value", "--paths", "100", option, value])
+        assert r.exit_code == 2, (option, value, r.output)
+        assert r.output.startswith("error: ") and option.strip("-") in r.output.replace("daily_volume", "volume")
+        assert "Traceback" not in r.output and r.exception is None or isinstance(r.exception, SystemExit)
 
 
 def test_value_command_has_help():
@@ -61,13 +67,24 @@ def test_value_command_has_help():
 
 
 def test_value_command_takes_history_and_spot_from_a_vwap_file():
-    from ascent_xl.samples import data_path
+    from ascent_xl.samples import SAMPLE_EVENTS, data_path
 
-    r = CliRunner().invoke(cli, ["value", "--paths", "1000", "--no-chart", "--vwaps",
-                                 str(data_path("sample_vwaps.csv")), "--valuation-date", "2023-01-03"],
-                           catch_exceptions=False)
+    vwaps, events = str(data_path("sample_vwaps.csv")), str(data_path(SAMPLE_EVENTS))
+    r = CliRunner().invoke(cli, ["value", "--paths", "1000", "--vwaps", vwaps, "--events", events,
+                                 "--as-of", "2023-01-03"], catch_exceptions=False)
     assert r.exit_code == 0, r.output
     assert "Valuation date 2023-01-03" in r.output and "taken as the spot" not in r.output
+    # the sample's VWAP of 2023-01-03 is 2.4914
+    assert re.search(r"spot\s*│\s*\$2\.49140\s*│\s*VWAP of 2023-01-03 \(sample_vwaps.csv\)", r.output), r.output
+
+
+def test_a_later_valuation_date_without_the_events_is_refused():
+    from ascent_xl.samples import data_path
+
+    r = CliRunner().invoke(cli, ["value", "--paths", "1000", "--vwaps", str(data_path("sample_vwaps.csv")),
+                                 "--as-of", "2023-01-03"])
+    assert r.exit_code == 2
+    assert "give --events FILE" in r.output and "Traceback" not in r.output
 
 
 def test_planned_events_become_behaviour():
@@ -103,7 +120,7 @@ def test_unusable_events_are_refused_naming_the_row(row, problem):
 def test_dates_outside_the_valuation_are_refused_naming_the_term():
     with pytest.raises(TermsError, match="default_date"):
         prepare_valuation(ASTI_2022, model=DEMO_MODEL, behaviour=Behaviour(default_date=dt.date(2025, 1, 2)))
-    with pytest.raises(InputError, match="not a XNAS trading day"):
+    with pytest.raises(InputError, match="give the deal's events up to that date"):
         prepare_valuation(ASTI_2022, model=DEMO_MODEL.replace(valuation_date=dt.date(2022, 12, 24)))
     with pytest.raises(InputError, match="vwap_paths"):
         setup = prepare_valuation(ASTI_2022, model=DEMO_MODEL)
@@ -117,7 +134,7 @@ def test_dates_outside_the_valuation_are_refused_naming_the_term():
 def test_result_tables_are_plain_rows_for_a_worksheet():
     r = value_deal(ASTI_2022, model=DEMO_MODEL, behaviour=DEMO_BEHAVIOUR, paths=2000, seed=1)
     tables = r.tables()
-    assert list(tables) == ["Fair value", "Shares issued", "Floor payments", "Expected cash", "Run"]
+    assert list(tables) == ["Inputs", "Fair value", "Shares issued", "Floor payments", "Expected cash", "Run"]
     for rows in tables.values():
         assert all(isinstance(row, list) for row in rows)
         assert all(cell is None or isinstance(cell, (str, float, int, bool, dt.date)) for row in rows for cell in row)
@@ -129,7 +146,7 @@ def test_result_tables_are_plain_rows_for_a_worksheet():
 
 @pytest.mark.parametrize("name", [
     "ascent_xl.valuation.model", "ascent_xl.valuation.warrants", "ascent_xl.valuation.behaviour",
-    "ascent_xl.valuation.run",
+    "ascent_xl.valuation.run", "ascent_xl.valuation.start",
 ])
 def test_docstring_examples(name):
     result = doctest.testmod(importlib.import_module(name), optionflags=doctest.NORMALIZE_WHITESPACE)
@@ -139,8 +156,9 @@ def test_docstring_examples(name):
 def test_value_command_takes_the_ledgers_events_file_as_it_is():
     from ascent_xl.samples import SAMPLE_EVENTS, data_path
 
-    r = CliRunner().invoke(cli, ["value", "--paths", "1000", "--no-chart", "--events", str(data_path(SAMPLE_EVENTS))],
+    r = CliRunner().invoke(cli, ["value", "--paths", "1000", "--events", str(data_path(SAMPLE_EVENTS))],
                            catch_exceptions=False)
     assert r.exit_code == 0, r.output
-    # nine scheduled prepayments and two interest elections; the default notice was waived
-    assert "11 planned events applied; 29 left to the ledger" in r.output
+    # nine scheduled prepayments and two interest elections; the default notice was waived; the
+    # three events of the issue date are in the deal's state
+    assert "11 planned events applied; 26 after 2022-12-19 left out" in r.output

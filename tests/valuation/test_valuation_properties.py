@@ -79,6 +79,27 @@ def test_chunks_and_threads_do_not_change_the_numbers():
     np.testing.assert_array_equal(short.per_path["shares"], whole.per_path["shares"][:PATHS_PER_STREAM])
 
 
+def test_a_paths_numbers_do_not_depend_on_the_total_path_count():
+    setup = _every_feature()
+    short = run_valuation(setup, paths=200, seed=5)
+    long = run_valuation(setup, paths=2000, seed=5)
+    for name in ("value:Registered", "value:Private", *PER_PATH):
+        np.testing.assert_array_equal(short.per_path[name], long.per_path[name][:200], err_msg=name)
+
+
+def test_estimates_accumulated_by_block_are_the_mean_and_standard_error_of_the_paths():
+    setup = _every_feature()
+    n = 2 * PATHS_PER_STREAM + 37  # two whole blocks and a part
+    r = run_valuation(setup, paths=n, seed=9, chunk_paths=PATHS_PER_STREAM, workers=2)
+    x = r.per_path["value:Registered"]
+    assert len(x) == n
+    assert r.note("Registered").value == pytest.approx(x.mean(), rel=1e-12)
+    assert r.note("Registered").std_error == pytest.approx(x.std(ddof=1) / np.sqrt(n), rel=1e-9)
+    total = r.per_path["value:Registered"] + r.per_path["value:Private"] + r.per_path["warrant_value"]
+    assert r.total.std_error == pytest.approx(total.std(ddof=1) / np.sqrt(n), rel=1e-9)
+    assert r.expected_cash["floor_paid"] == pytest.approx(r.per_path["floor_paid"].mean(), rel=1e-12)
+
+
 def test_value_rises_with_volatility():
     values = []
     for vol in (0.3, 0.7, 1.2):
