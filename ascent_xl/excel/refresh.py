@@ -31,7 +31,13 @@ from ascent_xl.ledger.history import price_history
 from ascent_xl.market import MarketData
 from ascent_xl.terms import DealTerms, check_term
 from ascent_xl.valuation.model import ModelParams
-from ascent_xl.valuation.presets import DEMO_BEHAVIOUR, DEMO_MODEL, DEMO_PATHS
+from ascent_xl.valuation.presets import (
+    DEMO_BEHAVIOUR,
+    DEMO_MODEL,
+    DEMO_PATHS,
+    MAX_PATHS_PER_CELL,
+    PATHS_PER_CELL_LIMIT,
+)
 
 MAX_LISTED = 8  # problems listed in the status cell; the rest are counted
 
@@ -54,6 +60,7 @@ class ValuationSettings:
     model: ModelParams
     paths: int
     seed: int
+    given: tuple[str, ...] = ()  # the settings the sheet gives (the others: the demo's or the data's)
 
 
 @dataclass
@@ -260,17 +267,13 @@ def read_valuation(book: BookIO, market: MarketData | None) -> ValuationSettings
             counts[name] = to_whole(value, cell, default)
             if counts[name] < (1 if name == "paths" else 0):
                 problems.append(f"{cell}: {name} must be {'at least 1' if name == 'paths' else 'zero or more'}")
+            if name == "paths" and counts[name] > MAX_PATHS_PER_CELL:
+                problems.append(f"{cell}: paths {counts[name]:,}: {PATHS_PER_CELL_LIMIT}")
         except AscentError as exc:
             problems.append(str(exc))
     if problems:
         raise _Problems(problems)
-    when = changes.get("valuation_date")
-    if "spot" not in changes and market is not None and when is not None:
-        try:
-            changes["spot"] = float(market.vwap_on(when, what="valuation date")[0])
-        except AscentError:
-            pass  # no VWAP that day: the demo spot stands
-    return ValuationSettings(DEMO_MODEL.replace(**changes), counts["paths"], counts["seed"])
+    return ValuationSettings(DEMO_MODEL.replace(**changes), counts["paths"], counts["seed"], tuple(changes))
 
 
 def _trim(rows: list[list[Any]]) -> list[list[Any]]:
@@ -285,7 +288,8 @@ def _fingerprint(terms: DealTerms, market: MarketData, events: list[Event],
                  valuation: ValuationSettings | None) -> str:
     payload = json.dumps(
         {
-            "valuation": None if valuation is None else [valuation.model.to_mapping(), valuation.paths, valuation.seed],
+            "valuation": None if valuation is None else [valuation.model.to_mapping(), valuation.paths, valuation.seed,
+                                                         valuation.given],
             "terms": terms.to_mapping(),
             "vwap": [str(market.dates[0]), market.vwap.tolist(),
                      None if market.dollar_volume is None else market.dollar_volume.tolist(),
@@ -387,17 +391,12 @@ def _write_cell(sheet: str, address: str, value: Any, number_format: str | None,
 def valuation_area(inputs: BookInputs) -> tuple[list[list[Any]], list[list[str | None]]]:
     """The valuation's result tables, stacked with a title row each and a blank row between,
     and a number format for each cell (from the column's header)."""
-    from ascent_xl.valuation import value_deal
+    from ascent_xl.valuation.run import run_valuation
 
     v = inputs.valuation
     assert v is not None
-    options = dict(model=v.model, behaviour=DEMO_BEHAVIOUR, paths=v.paths, seed=v.seed, sample_paths=0)
-    try:
-        result = value_deal(inputs.terms, market=inputs.market, **options)
-    except MarketDataError:
-        # The VWAPs do not reach back over the look-back windows before the valuation date: the
-        # model then takes the spot for those days, and its assumptions (written below) say so.
-        result = value_deal(inputs.terms, **options)
+    setup = valuation_setup(inputs.terms, inputs.events, inputs.market, settings=v)
+    result = run_valuation(setup, paths=v.paths, seed=v.seed, sample_paths=0)
     rows: list[list[Any]] = []
     formats: list[list[str | None]] = []
     for title, table in result.tables().items():
@@ -411,6 +410,43 @@ def valuation_area(inputs: BookInputs) -> tuple[list[list[Any]], list[list[str |
         rows.append([])
         formats.append([])
     return rows, formats
+
+
+def valuation_setup(terms: DealTerms, events: list[Event], market: MarketData, *,
+                    settings: ValuationSettings) -> Any:
+    """The valuation of the Valuation sheet: from the deal's state at the end of its valuation
+    date (blank: the notes' issue date), after the book's events up to that day; a blank spot is
+    the VWAP on (or the last before) that date, a blank daily volume the VWAP table's median
+    dollar volume over the spot; the planned events after the date are applied."""
+    from dataclasses import replace
+
+    from ascent_xl.valuation.behaviour import planned_events
+    from ascent_xl.valuation.run import prepare_valuation
+    from ascent_xl.valuation.start import deal_start, market_inputs
+
+    closing = min(n.issue_date for n in terms.notes)
+    model = settings.model
+    when = closing if model.valuation_date is None else model.valuation_date
+    start = deal_start(terms, events, market, as_of=when)
+    found = market_inputs(start, source=f"{L.VWAP} sheet")
+    sources = {name: f"{L.VALUATION}!{name}" for name in settings.given}
+    changes = {}
+    for name, (value, source) in found.items():
+        if name not in settings.given:
+            changes[name], sources[name] = value, source
+    if "spot" not in settings.given and "spot" not in found:
+        raise WorkbookError(f"{L.VALUATION}!spot: no VWAP on or before {when} in the {L.VWAP} sheet; "
+                            "give the share price on the valuation date")
+    model = model.replace(valuation_date=when, **changes)
+    used, _ = planned_events(events, start=when)
+    behaviour = DEMO_BEHAVIOUR.with_events(used, terms=terms)
+    try:
+        return prepare_valuation(terms, model=model, behaviour=behaviour, start=start, sources=sources)
+    except MarketDataError:
+        # The VWAPs do not reach back over the look-back windows before the valuation date: the
+        # model then takes the spot for those days, and its assumptions (written below) say so.
+        return prepare_valuation(terms, model=model, behaviour=behaviour, start=replace(start, market=None),
+                                 sources=sources)
 
 
 def _valuation_format(header: str) -> str | None:

@@ -412,19 +412,33 @@ def _conf_notes(ws: Any) -> None:
     ws.column_dimensions["B"].width = 26
 
 
+FROM_THE_DEAL = {
+    "spot": "share price; blank: the VWAP on (or the last before) the valuation date",
+    "daily_volume": "shares traded a day at the spot; blank: the VWAP sheet's median dollar volume "
+                    "of the last 20 sessions / spot",
+    "valuation_date": "the deal is valued as it stands at the end of this day, after the Events up "
+                      "to it; blank: the notes' issue date",
+}
+"""Valuation settings the template leaves blank: the book's own data gives them."""
+
+
 def _valuation(ws: Any) -> None:
     from ascent_xl.valuation.model import ModelParams
     from ascent_xl.valuation.presets import DEMO_MODEL, DEMO_PATHS
 
     _title(ws, "Valuation: fair value and dilution (Monte Carlo)", "Blue cells are the model's "
-           "assumptions (blank: the demo's); Refresh simulates the deal's rules on them and writes the "
-           "results on the right. Illustrative assumptions - set your own for a real valuation.")
+           "assumptions; Refresh simulates the deal's rules from its state on the valuation date and "
+           "writes the inputs used and the results on the right. Illustrative assumptions - set your "
+           "own for a real valuation.")
     rows = []
     for name in L.VALUATION_SETTINGS:
         if name == "paths":
             rows.append([name, DEMO_PATHS, "paths", "Monte Carlo paths (standard errors fall as 1/sqrt(paths))"])
         elif name == "seed":
             rows.append([name, 0, "", "random seed: the same seed gives the same numbers"])
+        elif name in FROM_THE_DEAL:
+            unit, _ = ModelParams.describe(name)
+            rows.append([name, None, unit, FROM_THE_DEAL[name]])  # never the demo's: the book's own
         else:
             unit, doc = ModelParams.describe(name)
             value = getattr(DEMO_MODEL, name)

@@ -77,7 +77,13 @@ from ascent_xl.pricing import (
     warrant_cashless_shares,
 )
 from ascent_xl.terms import DealTerms
-from ascent_xl.valuation.presets import DEMO_BEHAVIOUR, DEMO_MODEL, DEMO_PATHS
+from ascent_xl.valuation.presets import (
+    DEMO_BEHAVIOUR,
+    DEMO_MODEL,
+    DEMO_PATHS,
+    MAX_PATHS_PER_CELL,
+    PATHS_PER_CELL_LIMIT,
+)
 
 CATEGORY = "Ascent"
 TERMS: DealTerms = ASTI_2022
@@ -554,7 +560,7 @@ def ASCENT_SCHEDULE(events: Cells, dates: Cells, vwaps: Cells, terms: Cells = No
 @_arg("volatility", _default("annual volatility (1.10 = 110%)", _M.volatility))
 @_arg("rate", _default("risk-free rate a year", _M.rate))
 @_arg("credit_spread", _default("issuer's credit spread a year, for its cash payments", _M.credit_spread))
-@_arg("paths", _default("Monte Carlo paths", DEMO_PATHS))
+@_arg("paths", _default(f"Monte Carlo paths (at most {MAX_PATHS_PER_CELL:,})", DEMO_PATHS))
 @_arg("seed", _default("random seed (same seed, same numbers)", 0))
 @_arg("valuation_date", "valuation date; blank: the issue date")
 @_arg("vwap_noise", _default("daily VWAP noise around the price (lognormal sigma)", _M.vwap_noise))
@@ -592,8 +598,10 @@ def ASCENT_FAIR_VALUE(
     if not cells.is_blank(default_date):
         rules = rules.replace(default_date=cells.to_date(default_date, "default_date"))
     name = cells.to_text(instrument, "instrument")
-    estimates = instrument_estimates(TERMS, model, rules, to_whole(paths, "paths", DEMO_PATHS),
-                                     to_whole(seed, "seed", 0))
+    count = to_whole(paths, "paths", DEMO_PATHS)
+    if count > MAX_PATHS_PER_CELL:
+        raise cells.CellError(f"paths {count:,}: {PATHS_PER_CELL_LIMIT}")
+    estimates = instrument_estimates(TERMS, model, rules, count, to_whole(seed, "seed", 0))
     if name.lower() not in estimates:
         raise cells.CellError(f"instrument {name!r}: use one of {', '.join(n.title() for n in estimates)}")
     value, error = estimates[name.lower()]

@@ -33,4 +33,12 @@ DEMO_BEHAVIOUR = Behaviour(
 DEMO_PATHS = 20_000
 """Paths of a demo valuation (standard errors of about 0.2% of face)."""
 
-__all__ = ["DEMO_BEHAVIOUR", "DEMO_MODEL", "DEMO_PATHS"]
+MAX_PATHS_PER_CELL = 200_000
+"""Most paths a worksheet may ask for (``ASCENT_FAIR_VALUE``, the Valuation sheet): about three
+seconds on two cores; millions of paths would freeze the spreadsheet for minutes."""
+
+PATHS_PER_CELL_LIMIT = (f"at most {MAX_PATHS_PER_CELL:,} in a workbook (more would freeze it); "
+                        "for more paths run ascent-xl value --paths N")
+"""The message of a refused path count in a workbook."""
+
+__all__ = ["DEMO_BEHAVIOUR", "DEMO_MODEL", "DEMO_PATHS", "MAX_PATHS_PER_CELL", "PATHS_PER_CELL_LIMIT"]

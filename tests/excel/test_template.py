@@ -56,15 +56,34 @@ def test_the_book_has_its_sheets_tables_names_and_validation(built):
 
 def test_the_valuation_sheet_holds_the_monte_carlo_results(built):
     from ascent_xl.valuation import value_deal
+    from ascent_xl.valuation.behaviour import planned_events
     from ascent_xl.valuation.presets import DEMO_BEHAVIOUR, DEMO_MODEL, DEMO_PATHS
+    from ascent_xl.valuation.start import deal_start
 
     ws = load(built["xlsx"])[L.VALUATION]
-    assert ws["F5"].value == "Fair value" and ws["F6"].value == "Instrument"
-    direct = value_deal(ASTI_2022, model=DEMO_MODEL, behaviour=DEMO_BEHAVIOUR, paths=DEMO_PATHS, seed=0)
-    assert ws["F7"].value == "Registered" and ws["G7"].value == pytest.approx(direct.note("Registered").value)
-    assert ws["H7"].value == pytest.approx(direct.note("Registered").std_error)
+    assert ws["F5"].value == "Inputs" and ws["F6"].value == "Input"
+    cells = {ws.cell(row=r, column=6).value: r for r in range(5, 91)}
+    inputs = {name: ws.cell(row=row, column=7).value for name, row in cells.items()}
+    # the spot is the sample's VWAP of the valuation date (the issue, 2022-12-19), never the demo's
+    assert inputs["spot"] == 2.8352 and inputs["spot"] != DEMO_MODEL.spot
+    assert ws.cell(row=cells["spot"], column=9).value == "VWAP of 2022-12-19 (VWAP sheet)"
+    assert inputs["Registered.principal"] == 12_500_000 and inputs["paths"] == DEMO_PATHS
+    events = events_from_csv(data_path(SAMPLE_EVENTS))
+    start = deal_start(ASTI_2022, events, None, as_of=start_day(ASTI_2022))
+    behaviour = DEMO_BEHAVIOUR.with_events(planned_events(events, start=start.as_of)[0], terms=ASTI_2022)
+    model = DEMO_MODEL.replace(spot=inputs["spot"], daily_volume=inputs["daily_volume"])
+    direct = value_deal(ASTI_2022, model=model, behaviour=behaviour, start=start, paths=DEMO_PATHS, seed=0)
+    row = cells["Registered"]
+    assert ws.cell(row=row, column=7).value == pytest.approx(direct.note("Registered").value)
+    assert ws.cell(row=row, column=8).value == pytest.approx(direct.note("Registered").std_error)
     settings = table_records(load(built["xlsx"]), L.VALUATION, L.VALUATION_TABLE)
     assert [s["Setting"] for s in settings] == list(L.VALUATION_SETTINGS)
+    blank = {s["Setting"] for s in settings if s["Value"] is None}
+    assert blank == {"spot", "daily_volume", "valuation_date"}
+
+
+def start_day(terms):
+    return min(n.issue_date for n in terms.notes)
 
 
 def test_a_bad_valuation_setting_names_its_cell(built, tmp_path):
