@@ -279,8 +279,8 @@ def run_chunk(contract: Contract, grid: TimeGrid, source: PathSource, *, sample:
             paths[t] = source.price(keep)
         if t == warrant_day:
             warrant_price = source.price()
-        if n == 0:
-            continue
+        if n == 0 or J == 0:
+            continue  # nothing owed: only the warrants read the price
         V, vol = source.vwap, source.volume
         # interest accrues on the principal outstanding over the step
         for j, note in enumerate(notes):
