@@ -34,7 +34,7 @@ COMMANDS = [
     ["schedule", "--events", EVENTS, "--vwaps", VWAPS],
     ["terms", "show"],
     ["price", "--vwaps", VWAPS, "--notice", "2023-03-28", "--amount", "100000"],
-    ["value", "--paths", "1000", "--no-chart"],
+    ["value", "--paths", "1000"],
 ]
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import doctest
 import importlib
+import json
 import re
 
 import pytest
@@ -74,8 +75,12 @@ def test_value_command_takes_history_and_spot_from_a_vwap_file():
                                  "--as-of", "2023-01-03"], catch_exceptions=False)
     assert r.exit_code == 0, r.output
     assert "Valuation date 2023-01-03" in r.output and "taken as the spot" not in r.output
+    r = CliRunner().invoke(cli, ["value", "--paths", "1000", "--vwaps", vwaps, "--events", events,
+                                 "--as-of", "2023-01-03", "--json"], catch_exceptions=False)
+    data = json.loads(r.output)
     # the sample's VWAP of 2023-01-03 is 2.4914
-    assert re.search(r"spot\s*│\s*\$2\.49140\s*│\s*VWAP of 2023-01-03 \(sample_vwaps.csv\)", r.output), r.output
+    assert data["inputs"]["spot"] == 2.4914
+    assert data["input_sources"]["spot"] == "VWAP of 2023-01-03 (sample_vwaps.csv)"
 
 
 def test_a_later_valuation_date_without_the_events_is_refused():
