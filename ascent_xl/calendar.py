@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import math
+import re
 from collections.abc import Iterable, Sequence
 from typing import Any
 
 import numpy as np
 
-from ascent_xl.errors import MarketDataError, TermsError
+from ascent_xl.errors import AscentError, InputError, MarketDataError, TermsError
 
 CALENDAR_START = "2000-01-01"
 CALENDAR_END = "2040-12-31"
@@ -23,16 +25,135 @@ DateLike = dt.date | np.datetime64 | str
 _EPOCH_ORDINAL = dt.date(1970, 1, 1).toordinal()
 
 
+class DateFormatError(InputError):
+    """A value that is not a date in the one format every reader takes (see
+    :func:`parse_date`); the message starts with the value and says what to write instead."""
+
+    def __init__(self, value: object, problem: str) -> None:
+        self.value = value
+        self.problem = problem
+        shown = repr(value) if isinstance(value, str) else str(value)
+        if isinstance(value, (float, np.floating)):
+            shown = f"{value:g}"
+        super().__init__(f"{shown if len(shown) <= 40 else shown[:37] + '...'} {problem}")
+
+
+# Excel's 1900 date system: serial 1 is 1900-01-01 and serial 60 is the 29 February 1900 that
+# Lotus 1-2-3 invented; from serial 61 (1900-03-01) on, day = 1899-12-30 + serial.
+SERIAL_EPOCH = np.datetime64("1899-12-30", "D")
+FAKE_LEAP_DAY = 60
+LAST_SERIAL = 2958465  # 9999-12-31
+_SERIAL_EPOCH_ORDINAL = dt.date(1899, 12, 30).toordinal()
+_ISO = re.compile(
+    r"(?P<date>[0-9]{4}-[0-9]{2}-[0-9]{2})(?:[T ][0-9]{2}:[0-9]{2}(?::[0-9]{2}(?:\.[0-9]{1,6})?)?)?",
+    re.ASCII,
+)
+_SERIAL_TEXT = re.compile(r"[0-9]{5,7}(?:\.[0-9]+)?", re.ASCII)
+_WRITE = "write it as YYYY-MM-DD"
+
+
+def parse_date(value: Any) -> dt.date:
+    """A date from a file or a cell, in the one set every reader takes, or a
+    :class:`DateFormatError` saying what to write instead.
+
+    Taken: a ``date``, a ``datetime`` or pandas ``Timestamp`` (an Excel date cell; the time of
+    day is dropped), a ``numpy.datetime64``, ISO text ``YYYY-MM-DD`` (optionally followed by a
+    time, ``2023-01-10 00:00:00``), or an Excel serial number in the 1900 date system, as a
+    number or as text of 5 to 7 digits (``44914`` is 2022-12-19; a fraction is a time of day).
+    Refused: partial dates (``2022-12``), trailing text (``2023-01-10xyz``, ``2023-01-100``),
+    impossible days, four-digit numbers (a year, not a date), booleans, NaN.
+
+    Examples
+    --------
+    >>> parse_date("2022-12-19"), parse_date(44914), parse_date("44914")
+    (datetime.date(2022, 12, 19), datetime.date(2022, 12, 19), datetime.date(2022, 12, 19))
+    """
+    if isinstance(value, dt.datetime):
+        if value != value:  # pandas NaT
+            raise DateFormatError(value, f"is not a date; {_WRITE}")
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, np.datetime64):
+        if np.isnat(value):
+            raise DateFormatError(value, f"is not a date; {_WRITE}")
+        return value.astype("datetime64[D]").item()
+    if isinstance(value, (bool, np.bool_)):
+        raise DateFormatError(value, f"is TRUE/FALSE, not a date; {_WRITE}")
+    if isinstance(value, (int, float, np.integer, np.floating)):
+        return serial_date(value)
+    if not isinstance(value, str):
+        raise DateFormatError(value, f"is not a date; {_WRITE}")
+    text = value.strip()
+    m = _ISO.fullmatch(text)
+    if m is not None:
+        try:
+            return dt.date.fromisoformat(m["date"])
+        except ValueError:
+            raise DateFormatError(value, f"is not a day of the calendar; {_WRITE}") from None
+    if _SERIAL_TEXT.fullmatch(text):
+        return serial_date(float(text), shown=value)
+    if re.fullmatch(r"[0-9]{4}", text, re.ASCII):
+        raise DateFormatError(value, f"is a year, not a date; {_WRITE}")
+    head = _ISO.match(text)
+    if head is not None and re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", head[0], re.ASCII):
+        raise DateFormatError(
+            value, f"has {text[len(head[0]):]!r} after the date; {_WRITE} and nothing else"
+        )
+    if re.fullmatch(r"[0-9]{4}-[0-9]{1,2}", text, re.ASCII):
+        raise DateFormatError(value, f"has no day; {_WRITE} ({text[:4]}-{int(text[5:]):02d}-01?)")
+    raise DateFormatError(value, f"is not a date; {_WRITE} (or use an Excel date)")
+
+
+def serial_date(serial: Any, *, shown: Any = None) -> dt.date:
+    """The day of an Excel serial number (1900 date system; a fraction is a time of day)."""
+    shown = serial if shown is None else shown
+    x = float(serial)
+    whole = math.floor(x) if math.isfinite(x) else 0
+    if whole == FAKE_LEAP_DAY:
+        raise DateFormatError(shown, "is 1900-02-29, a day Excel counts but that never was")
+    if not 1 <= whole <= LAST_SERIAL:
+        raise DateFormatError(
+            shown, f"is not a date (Excel dates are serial numbers from 1 = 1900-01-01); {_WRITE}"
+        )
+    return dt.date.fromordinal(_SERIAL_EPOCH_ORDINAL + whole + (whole < FAKE_LEAP_DAY))
+
+
+def serials_to_days(serials: np.ndarray) -> np.ndarray:
+    """Excel serial numbers as ``datetime64[D]`` in one pass (the rule of :func:`serial_date`);
+    a :class:`DateFormatError` with ``.index`` set for the first serial that is not a date."""
+    whole = np.floor(serials)
+    bad = ~np.isfinite(serials) | (whole < 1) | (whole > LAST_SERIAL) | (whole == FAKE_LEAP_DAY)
+    if bad.any():
+        i = int(np.argmax(bad))
+        try:
+            serial_date(serials[i].item())
+        except DateFormatError as exc:
+            exc.index = i  # type: ignore[attr-defined]
+            raise
+    offset = whole.astype(np.int64)
+    offset[offset < FAKE_LEAP_DAY] += 1
+    return SERIAL_EPOCH + offset
+
+
+def read_date(value: Any, where: str, *, error: type[AscentError] = InputError) -> dt.date:
+    """:func:`parse_date`, or ``error`` naming ``where`` (``events.csv line 4: Date``) then the
+    value and what to write instead."""
+    try:
+        return parse_date(value)
+    except DateFormatError as exc:
+        raise error(f"{where} {exc}") from None
+
+
 def as_day(value: Any) -> np.datetime64:
-    """A date as ``numpy.datetime64[D]``: accepts date, datetime, pandas Timestamp, ISO text."""
+    """A date as ``numpy.datetime64[D]``: any value :func:`parse_date` takes."""
     if isinstance(value, np.datetime64):
         return value.astype("datetime64[D]")
-    if isinstance(value, dt.datetime):
-        value = value.date()
     try:
-        return np.datetime64(value, "D")
-    except (ValueError, TypeError):
-        raise MarketDataError(f"{value!r} is not a date; write it as YYYY-MM-DD") from None
+        day = parse_date(value)
+    except DateFormatError as exc:
+        raise MarketDataError(str(exc)) from None
+    return np.datetime64(day.toordinal() - _EPOCH_ORDINAL, "D")
 
 
 def as_days(values: Iterable[Any] | np.ndarray | Any) -> np.ndarray:

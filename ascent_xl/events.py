@@ -46,9 +46,10 @@ from dataclasses import dataclass
 from enum import Enum
 from typing import TYPE_CHECKING, Any
 
+from ascent_xl.calendar import read_date
 from ascent_xl.csvfile import read_csv
 from ascent_xl.errors import LedgerError
-from ascent_xl.money import parse_number
+from ascent_xl.money import read_number
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -278,22 +279,10 @@ def _parse_row(record: dict[str, Any], label: str, cells: Mapping[str, str] | No
 
 
 def _to_date(value: Any, label: str) -> dt.date:
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    if hasattr(value, "to_pydatetime"):
-        return value.to_pydatetime().date()
-    try:
-        return dt.date.fromisoformat(str(value).strip()[:10])
-    except ValueError:
-        raise LedgerError(f"{label}: Date {value!r} is not a date; write it as YYYY-MM-DD") from None
+    if hasattr(value, "to_pydatetime") and value == value:
+        value = value.to_pydatetime()
+    return read_date(value, f"{label}: Date", error=LedgerError)
 
 
 def _to_number(value: Any, what: str) -> float:
-    x = parse_number(value)
-    if x is None:
-        raise LedgerError(f"{what} {value!r} is not a number")
-    if not math.isfinite(x):
-        raise LedgerError(f"{what} is not a finite number")
-    return x
+    return read_number(value, what, error=LedgerError)

@@ -20,10 +20,17 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from ascent_xl.calendar import TradingCalendar, as_day, as_days, day_text, trading_calendar
+from ascent_xl.calendar import (
+    TradingCalendar,
+    as_day,
+    as_days,
+    day_text,
+    read_date,
+    trading_calendar,
+)
 from ascent_xl.csvfile import read_csv
 from ascent_xl.errors import MarketDataError
-from ascent_xl.money import parse_number
+from ascent_xl.money import read_number
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -42,6 +49,10 @@ _COLUMN_ALIASES = {
     "marketcapitalization": "market_cap",
     "mktcap": "market_cap",
 }
+
+
+_MAX_VALUE = 1e15
+"""Largest VWAP, dollar volume or market cap read (USD); beyond it a value is a typo."""
 
 
 def _column_key(name: Any) -> str:
@@ -83,6 +94,7 @@ class MarketData:
         market_cap: Sequence[Any] | np.ndarray | None = None,
         calendar: str | TradingCalendar = "XNAS",
         labels: Sequence[str] | None = None,
+        decimal_comma: bool = False,
     ) -> MarketData:
         """Check rows of (date, VWAP[, dollar volume, market cap]) and build the data.
 
@@ -103,26 +115,35 @@ class MarketData:
             raise MarketDataError("no VWAP data: give at least one row of date and VWAP")
         names: Sequence[str] = labels if labels is not None else _RowNames(n)
         days = _parse_dates(dates, names)
-        values = _numbers(vwap, "VWAP", days, names, allow_blank=True)
+        values = _numbers(vwap, "VWAP", days, names, allow_blank=True, decimal_comma=decimal_comma)
         extra = {}
         for key, column in (("dollar_volume", dollar_volume), ("market_cap", market_cap)):
             if column is not None:
                 if len(column) != n:
                     raise MarketDataError(f"{n} dates but {len(column)} values of {key}")
-                extra[key] = _numbers(column, key.replace("_", " "), days, names, allow_blank=True)
+                extra[key] = _numbers(
+                    column, key.replace("_", " "), days, names, allow_blank=True,
+                    decimal_comma=decimal_comma,
+                )
                 _check_non_negative(extra[key], key.replace("_", " "), days, names)
 
         _check_positive(values, days, names)
         _check_duplicates(days, names)
-        for d in (days.min(), days.max()):
-            cal.check_range(d, "VWAP date")
+        outside = (days < cal.first) | (days > cal.last)
+        if outside.any():
+            i = int(np.argmax(outside))
+            try:
+                cal.check_range(days[i], "VWAP date")
+            except MarketDataError as exc:
+                raise MarketDataError(f"{names[i]}: {exc}; correct the date") from None
         not_session = ~cal.sessions_mask(days)
         if not_session.any():
-            bad = np.flatnonzero(not_session)[:3]
-            listed = ", ".join(f"{day_text(days[i])} ({names[i]})" for i in bad)
+            first, *more = np.flatnonzero(not_session)[:3]
+            also = ", ".join(f"{day_text(days[i])} ({names[i]})" for i in more)
             raise MarketDataError(
-                f"not a {cal.name} trading day: {listed}; the market was closed, "
-                "so remove the row or correct the date"
+                f"{names[first]}: {day_text(days[first])} is not a {cal.name} trading day; the "
+                "market was closed, so remove the row or correct the date"
+                + (f" (also {also})" if also else "")
             )
 
         order = np.argsort(days, kind="stable")
@@ -181,9 +202,20 @@ class MarketData:
         return cls.from_arrays(list(vwap.index), list(vwap.to_numpy()), calendar=calendar)
 
     @classmethod
-    def from_csv(cls, path: str | os.PathLike[str], *, calendar: str | TradingCalendar = "XNAS") -> MarketData:
+    def from_csv(
+        cls,
+        path: str | os.PathLike[str],
+        *,
+        calendar: str | TradingCalendar = "XNAS",
+        decimal_comma: bool = False,
+    ) -> MarketData:
         """Read a CSV file with a header (``Date,VWAP[,Dollar Volume,Market Cap]``); lines that
-        start with ``#`` and blank lines are skipped. Errors name the file and line number."""
+        start with ``#`` and blank lines are skipped. Errors name the file and line number
+        (``prices.csv line 5 (2022-12-12): VWAP '4,2347' has an ambiguous comma ...``).
+
+        Numbers are read by :func:`ascent_xl.money.to_float` (no percent: a VWAP is a price),
+        dates by :func:`ascent_xl.calendar.parse_date`. ``decimal_comma=True`` reads ``4,2347``
+        as 4.2347 (and ``1.250,50`` as 1250.5), for files written with a decimal comma."""
         table = read_csv(path, what="VWAP file", error=MarketDataError, expected="Date,VWAP")
         cols: dict[str, int] = {}
         for i, col in enumerate(table.header):
@@ -200,6 +232,8 @@ class MarketData:
         def column(key: str) -> list[Any] | None:
             return table.column(cols[key]) if key in cols else None
 
+        base = os.path.basename(table.name)
+
         try:
             return cls.from_arrays(
                 column("date"),  # type: ignore[arg-type]
@@ -207,9 +241,12 @@ class MarketData:
                 dollar_volume=column("dollar_volume"),
                 market_cap=column("market_cap"),
                 calendar=calendar,
-                labels=[f"line {n}" for n in table.lines],
+                labels=[f"{base} line {n}" for n in table.lines],
+                decimal_comma=decimal_comma,
             )
         except MarketDataError as exc:
+            if str(exc).startswith(base):
+                raise
             raise MarketDataError(f"{table.name}: {exc}") from None
 
     @classmethod
@@ -463,43 +500,48 @@ def _parse_dates(dates: Sequence[Any] | np.ndarray, names: Sequence[str]) -> np.
         return as_days(dates)
     out = np.empty(len(dates), dtype="datetime64[D]")
     for i, value in enumerate(dates):
-        if value is None or (isinstance(value, float) and math.isnan(value)) or value == "":
+        if value is None or (isinstance(value, float) and math.isnan(value)) or (
+            isinstance(value, str) and not value.strip()
+        ):
             raise MarketDataError(f"{names[i]}: date missing; fill in the date or delete the row")
-        try:
-            out[i] = as_day(value)
-        except MarketDataError:
-            raise MarketDataError(
-                f"{names[i]}: {value!r} is not a date; write it as YYYY-MM-DD"
-            ) from None
+        out[i] = as_day(read_date(value, f"{names[i]}: date", error=MarketDataError))
     return out
 
 
 def _numbers(
-    values: Sequence[Any] | np.ndarray, what: str, days: np.ndarray, names: Sequence[str], *, allow_blank: bool
+    values: Sequence[Any] | np.ndarray,
+    what: str,
+    days: np.ndarray,
+    names: Sequence[str],
+    *,
+    allow_blank: bool,
+    decimal_comma: bool = False,
 ) -> np.ndarray:
     if isinstance(values, np.ndarray) and values.dtype.kind in "fi":
-        return values.astype(float)
-    if set(map(type, values)) <= {float, int}:
-        return np.array(values, dtype=float)
-    out = np.empty(len(values))
-    for i, v in enumerate(values):
-        if v is None or (isinstance(v, str) and not v.strip()):
-            if not allow_blank:
-                raise MarketDataError(f"{names[i]} ({day_text(days[i])}): {what} missing")
-            out[i] = np.nan
-        elif isinstance(v, bool):
-            raise MarketDataError(f"{names[i]} ({day_text(days[i])}): {what} {v!r} is not a number")
-        else:
-            x = parse_number(v)
-            if x is None:
-                raise MarketDataError(
-                    f"{names[i]} ({day_text(days[i])}): {what} {v!r} is not a number; "
-                    "type a number or leave the cell blank"
+        out = values.astype(float)
+    elif set(map(type, values)) <= {float, int}:
+        out = np.array(values, dtype=float)
+    else:
+        out = np.empty(len(values))
+        for i, v in enumerate(values):
+            if v is None or (isinstance(v, str) and not v.strip()):
+                if not allow_blank:
+                    raise MarketDataError(f"{names[i]} ({day_text(days[i])}): {what} missing")
+                out[i] = np.nan
+            elif type(v) is float and math.isnan(v):
+                out[i] = np.nan  # an empty cell as a DataFrame or pycel holds it
+            else:
+                out[i] = read_number(
+                    v, f"{names[i]} ({day_text(days[i])}): {what}", error=MarketDataError,
+                    decimal_comma=decimal_comma,
                 )
-            out[i] = x
-    if np.isinf(out).any():
-        i = int(np.argmax(np.isinf(out)))
-        raise MarketDataError(f"{names[i]} ({day_text(days[i])}): {what} is infinite")
+    big = ~(np.abs(out) <= _MAX_VALUE) & ~np.isnan(out)
+    if big.any():
+        i = int(np.argmax(big))
+        raise MarketDataError(
+            f"{names[i]} ({day_text(days[i])}): {what} {out[i]:g} is not a finite number "
+            f"of at most {_MAX_VALUE:g}; correct it or leave the cell blank"
+        )
     return out
 
 

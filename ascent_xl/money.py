@@ -9,11 +9,12 @@ first, so that a quotient that is a whole number in exact arithmetic (1000 / 0.2
 from __future__ import annotations
 
 import math
+import re
 from typing import overload
 
 import numpy as np
 
-from ascent_xl.errors import InputError
+from ascent_xl.errors import AscentError, InputError
 
 ROUNDINGS = ("up", "down", "nearest")
 _TOLERANCE_DIGITS = 6
@@ -74,27 +75,180 @@ def round_shares(shares: float | np.ndarray, rounding: str) -> int | np.ndarray:
     return int(out) if np.ndim(out) == 0 else out.astype(np.int64)
 
 
-def parse_number(value: object) -> float | None:
-    """A number from a cell or file value: numbers as they are; text such as ``"1,250.50"``,
-    ``"$3.15"`` or ``"4.5%"`` (0.045) read; anything else (including booleans) None.
+class NumberFormatError(InputError):
+    """A value that is not a number in the one format every reader takes (see
+    :func:`read_number`). The message starts with the value as typed and says what to write
+    instead; readers put the place (``FILE line N: VWAP``) before it."""
+
+    def __init__(self, value: object, problem: str) -> None:
+        self.value = value
+        self.problem = problem
+        super().__init__(f"{_shown(value)} {problem}")
+
+
+_MAX_NUMBER = 1e300  # beyond this, sums and products overflow to infinity: never a deal number
+_NUMBER_SHAPE = re.compile(
+    r"(?P<sign>[+-]?)(?P<dollar>\$?)(?P<int>[0-9][0-9,.]*|)(?P<frac>\.[0-9]+|)"
+    r"(?P<exp>[eE][+-]?[0-9]+|)(?P<pct>%?)",
+    re.ASCII,
+)
+_GROUPED = re.compile(r"[0-9]{1,3}(?:,[0-9]{3})+", re.ASCII)
+_NON_FINITE = frozenset(("nan", "inf", "infinity", "snan", "qnan"))
+
+
+def _shown(value: object) -> str:
+    text = repr(value) if isinstance(value, str) else str(value)
+    if isinstance(value, (float, np.floating)):
+        text = f"{value:g}"
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
+def to_float(value: object, *, percent: bool = False, decimal_comma: bool = False) -> float:
+    """The number ``value`` stands for, in the one format every reader takes, or a
+    :class:`NumberFormatError` saying what to write instead.
+
+    Numbers (int, float, numpy) are taken as they are when finite. Text is ASCII digits with
+    an optional sign and an optional leading ``$``; ``.`` is the decimal point and ``,``
+    separates thousands, only in groups of three (``1,250,000.50``). ``decimal_comma=True``
+    swaps the two (``1.250.000,50``). A trailing ``%`` (``4.5%`` is 0.045) only with
+    ``percent=True``, for a rate. Refused: an ambiguous comma (``4,2347``), ``3_0``, digits
+    that are not ASCII (``٣``, ``３``), ``nan``/``inf``, booleans, magnitudes above 1e300.
 
     Examples
     --------
-    >>> parse_number("$1,250.50"), parse_number("4.5%"), parse_number("abc")
+    >>> to_float("$1,250.50"), to_float("4.5%", percent=True), to_float("4,2347", decimal_comma=True)
+    (1250.5, 0.045, 4.2347)
+    >>> parse_number("4,2347") is None  # 4.2347 or 42347? refused, never guessed
+    True
+    """
+    if isinstance(value, (bool, np.bool_)):
+        raise NumberFormatError(value, "is not a number (TRUE/FALSE); type a number")
+    if isinstance(value, (int, float, np.integer, np.floating)):
+        try:
+            x = float(value)
+        except OverflowError:
+            x = math.inf
+        return _finite(value, x)
+    if not isinstance(value, str):
+        raise NumberFormatError(value, "is not a number; type a number such as 1250.50")
+    text = value.strip()
+    if not text:
+        raise NumberFormatError(value, "is blank; type a number")
+    odd = next((ch for ch in text if not ch.isascii()), None)
+    if odd is not None:
+        if odd.isdigit():
+            raise NumberFormatError(
+                value, f"has the digit {odd!r} (U+{ord(odd):04X}); type the digits 0-9"
+            )
+        raise NumberFormatError(
+            value, f"has the character {odd!r} (U+{ord(odd):04X}); type a number with 0-9 and '.'"
+        )
+    if text.lstrip("+-").lower() in _NON_FINITE:
+        raise NumberFormatError(value, "is not a finite number; type a number (or leave it blank)")
+    if "_" in text:
+        raise NumberFormatError(
+            value, f"has '_'; write the number without it ({text.replace('_', '')})"
+        )
+    if decimal_comma:
+        text = text.translate(_SWAP)
+    if text.startswith("#") and text[1:2].isupper():
+        raise NumberFormatError(
+            value, "is not a number (an Excel error); correct the cell it comes from or clear it"
+        )
+    if not any(ch.isdigit() for ch in text):
+        raise NumberFormatError(value, "is not a number; type a number such as 1250.50")
+    m = _NUMBER_SHAPE.fullmatch(text)
+    if m is None or not (m["int"] or m["frac"]):
+        raise NumberFormatError(
+            value, "is not a number; type digits with an optional sign, '.' for decimals "
+            "and ',' between thousands (1,250.50)"
+        )
+    whole, frac = m["int"], m["frac"]
+    if whole.count(".") == 1 and not frac:  # "3.15" is matched as digits with one '.'
+        whole, frac = whole.split(".")[0], "." + whole.split(".")[1]
+    if "." in whole:
+        raise NumberFormatError(value, _separators_hint(decimal_comma))
+    if "," in whole and not _GROUPED.fullmatch(whole):
+        raise NumberFormatError(value, _comma_hint(whole, frac, decimal_comma))
+    if "," in whole and m["exp"]:
+        raise NumberFormatError(value, "mixes ',' and an exponent; write it without ','")
+    if m["pct"] and not percent:
+        raise NumberFormatError(
+            value, "is a percent, but this is not a rate; type the number itself without '%'"
+        )
+    if m["pct"] and m["dollar"]:
+        raise NumberFormatError(value, "has both '$' and '%'; type one number")
+    x = float(m["sign"] + whole.replace(",", "") + frac + m["exp"])
+    if m["pct"]:
+        x /= 100
+    return _finite(value, x)
+
+
+_SWAP = str.maketrans({",": ".", ".": ","})
+
+
+def _finite(value: object, x: float) -> float:
+    if math.isnan(x):
+        raise NumberFormatError(value, "is not a number (NaN); type a number (or leave it blank)")
+    if not abs(x) <= _MAX_NUMBER:
+        raise NumberFormatError(value, f"is too large (more than {_MAX_NUMBER:g}); type the amount")
+    return x
+
+
+def _comma_hint(whole: str, frac: str, decimal_comma: bool) -> str:
+    sep, point = (".", ",") if decimal_comma else (",", ".")
+    digits = whole.replace(",", "")
+    head, _, tail = whole.partition(",")
+    if whole.count(",") == 1 and not frac:
+        as_decimal = f"{head}{point}{tail}"
+        return (
+            f"has an ambiguous {'point' if decimal_comma else 'comma'}: write {as_decimal} for a "
+            f"decimal or {int(digits)} for a whole number"
+        )
+    return (
+        f"has a '{sep}' that does not separate thousands (groups of three digits, "
+        f"1{sep}250{sep}000{point}50); write the number without '{sep}'"
+    )
+
+
+def _separators_hint(decimal_comma: bool) -> str:
+    point = "," if decimal_comma else "."
+    return f"has more than one decimal '{point}'; type one number such as 1250{point}50"
+
+
+def parse_number(value: object, *, percent: bool = False, decimal_comma: bool = False) -> float | None:
+    """:func:`to_float`, with None where it refuses (for code that only asks *is this a
+    number*; readers call :func:`read_number`, whose error says what to write instead).
+
+    Examples
+    --------
+    >>> parse_number("$1,250.50"), parse_number("4.5%", percent=True), parse_number("abc")
     (1250.5, 0.045, None)
     """
-    if isinstance(value, bool) or value is None:
+    if value is None:
         return None
-    if isinstance(value, (int, float, np.integer, np.floating)):
-        return float(value)
-    text = str(value).strip().replace(",", "").replace("$", "")
-    scale = 1.0
-    if text.endswith("%"):
-        text, scale = text[:-1], 0.01
     try:
-        return float(text) * scale
-    except ValueError:
+        return to_float(value, percent=percent, decimal_comma=decimal_comma)
+    except NumberFormatError:
         return None
+
+
+def read_number(
+    value: object,
+    where: str,
+    *,
+    error: type[AscentError] = InputError,
+    percent: bool = False,
+    decimal_comma: bool = False,
+) -> float:
+    """:func:`to_float`, or ``error`` naming ``where`` (``prices.csv line 5 (2022-12-12):
+    VWAP``) then the value and what to write instead:
+    ``prices.csv line 5 (2022-12-12): VWAP '4,2347' has an ambiguous comma: write 4.2347 ...``.
+    """
+    try:
+        return to_float(value, percent=percent, decimal_comma=decimal_comma)
+    except NumberFormatError as exc:
+        raise error(f"{where} {exc}") from None
 
 
 def check_amount(value: float, name: str, *, allow_zero: bool = False) -> float:

@@ -28,8 +28,9 @@ from collections.abc import Iterator, Mapping
 from dataclasses import MISSING, dataclass, field, fields
 from typing import Any, Literal, TypeVar
 
+from ascent_xl.calendar import DateFormatError, parse_date
 from ascent_xl.errors import TermsError
-from ascent_xl.money import parse_number
+from ascent_xl.money import NumberFormatError, to_float
 
 Rounding = Literal["up", "down", "nearest"]
 DayCountName = Literal["30/360", "30E/360", "ACT/365", "ACT/360"]
@@ -102,7 +103,9 @@ class Terms:
             base_value = getattr(base, f.name) if base is not None else MISSING
             if f.name in data:
                 try:
-                    kwargs[f.name] = _coerce(data[f.name], hints[f.name], base_value)
+                    kwargs[f.name] = _coerce(
+                        data[f.name], hints[f.name], base_value, percent=_is_rate(f)
+                    )
                 except TermsError as exc:
                     raise exc.within(f.name) from None
             elif base_value is not MISSING:
@@ -564,7 +567,7 @@ def _set_path(obj: Terms, parts: list[str], value: Any, full: str) -> Any:
         return obj.replace(**{head: _set_path(current, parts[1:], value, full)})
     hint = _hints(type(obj))[head]
     try:
-        new = _coerce(value, hint, current)
+        new = _coerce(value, hint, current, percent=_is_rate(_field(type(obj), head)[0]))  # type: ignore[arg-type]
         return obj.replace(**{head: new})
     except TermsError as exc:
         raise TermsError(full, exc.problem) from None
@@ -673,8 +676,15 @@ _TRUE = {"true", "yes", "y", "1", "t"}
 _FALSE = {"false", "no", "n", "0", "f"}
 
 
-def _coerce(value: Any, hint: Any, base: Any = MISSING) -> Any:
-    """Convert a value read from a file or a cell to the field's type, or raise a TermsError."""
+def _is_rate(f: dataclasses.Field[Any]) -> bool:
+    """True for a term that is a rate or multiple (``4.5%`` may be typed for 0.045)."""
+    return str(f.metadata.get("unit", "")).startswith(("fraction", "x "))
+
+
+def _coerce(value: Any, hint: Any, base: Any = MISSING, *, percent: bool = False) -> Any:
+    """Convert a value read from a file or a cell to the field's type, or raise a TermsError.
+    Numbers and dates are read by :func:`ascent_xl.money.to_float` and
+    :func:`ascent_xl.calendar.parse_date`; a percent only where ``percent`` (a rate)."""
     if _is_union(hint):
         if value is None or (isinstance(value, str) and value.strip().lower() in ("", "none")):
             return None
@@ -692,7 +702,7 @@ def _coerce(value: Any, hint: Any, base: Any = MISSING) -> Any:
             value = [v for v in re.split(r"[,;]", value) if v.strip()]
         if not isinstance(value, (list, tuple)):
             value = [value]
-        return tuple(_coerce(v, item) for v in value)
+        return tuple(_coerce(v, item, percent=percent) for v in value)
     if origin is Literal:
         text = str(value).strip()
         choices = typing.get_args(hint)
@@ -712,10 +722,10 @@ def _coerce(value: Any, hint: Any, base: Any = MISSING) -> Any:
             return False
         raise TermsError("", f"{value!r} is not TRUE or FALSE")
     if hint is float:
-        return _number(value)
+        return _number(value, percent)
     if hint is int:
-        x = _number(value)
-        if x != x or x != int(x):
+        x = _number(value, percent)
+        if x != int(x):
             raise TermsError("", f"{value!r} is not a whole number")
         return int(x)
     if hint is dt.date:
@@ -727,22 +737,18 @@ def _coerce(value: Any, hint: Any, base: Any = MISSING) -> Any:
     return value
 
 
-def _number(value: Any) -> float:
-    x = parse_number(value)
-    if x is None:
-        raise TermsError("", f"{value!r} is not a number")
-    return x
+def _number(value: Any, percent: bool = False) -> float:
+    try:
+        return to_float(value, percent=percent)
+    except NumberFormatError as exc:
+        raise TermsError("", str(exc)) from None
 
 
 def _date(value: Any) -> dt.date:
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
     try:
-        return dt.date.fromisoformat(str(value).strip()[:10])
-    except ValueError:
-        raise TermsError("", f"{value!r} is not a date; write it as YYYY-MM-DD") from None
+        return parse_date(value)
+    except DateFormatError as exc:
+        raise TermsError("", str(exc)) from None
 
 
 def _coerce_notes(value: Any, base: Any) -> tuple[NoteTerms, ...]:
@@ -835,7 +841,7 @@ def check_term(cls: type[Terms], field_name: str, value: Any, *, label: str | No
         if hint is int and type(value) is int:
             _check_bounds(field_name, value, f.metadata)
             return value
-        coerced = _coerce(value, hint)
+        coerced = _coerce(value, hint, percent=_is_rate(f))
         _check_value(f, coerced, hint)
     except TermsError as exc:
         raise TermsError(label or field_name, exc.problem) from None

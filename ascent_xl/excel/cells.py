@@ -39,12 +39,12 @@ from typing import Any, TypeVar
 
 import numpy as np
 
-from ascent_xl.calendar import days_of_dates
+from ascent_xl.calendar import DateFormatError, days_of_dates, read_date, serials_to_days
 from ascent_xl.errors import AscentError, InputError, TermsError
 from ascent_xl.events import COLUMNS as EVENT_COLUMNS
 from ascent_xl.events import Event, parse_events
 from ascent_xl.market import MarketData
-from ascent_xl.money import parse_number
+from ascent_xl.money import parse_number, read_number
 from ascent_xl.terms import DealTerms, resolve_term_name
 
 Cell = Any
@@ -56,11 +56,6 @@ Cells = Any
 F = TypeVar("F", bound=Callable[..., Any])
 _FIRST = operator.itemgetter(0)
 
-# Excel's 1900 date system: serial 1 is 1900-01-01 and serial 60 is the 29 February 1900 that
-# Lotus 1-2-3 invented; from serial 61 (1900-03-01) on, day = 1899-12-30 + serial.
-_SERIAL_EPOCH = np.datetime64("1899-12-30", "D")
-_FAKE_LEAP_DAY = 60
-_LAST_SERIAL = 2958465  # 9999-12-31
 _EPOCH_ORDINAL = dt.date(1970, 1, 1).toordinal()
 _SERIAL_KINDS = frozenset((float, int))
 _DATE_KINDS = frozenset((dt.datetime, dt.date))
@@ -186,25 +181,12 @@ def last_filled(values: list[Any]) -> int:
 
 def to_day(value: Cell, name: str) -> np.datetime64:
     """One date cell as ``datetime64[D]``: a date/datetime, an Excel serial number or ISO text
-    (a time of day is dropped)."""
+    (a time of day is dropped); the set :func:`ascent_xl.calendar.parse_date` takes."""
     value = single(value, name)
-    if isinstance(value, np.datetime64):
-        if np.isnat(value):
-            raise CellError(f"{name}: date missing")
-        return value.astype("datetime64[D]")
-    if isinstance(value, dt.datetime):
-        value = value.date()
-    if isinstance(value, dt.date):
-        return np.datetime64(value.toordinal() - _EPOCH_ORDINAL, "D")
-    if is_blank(value):
+    if is_blank(value) or (isinstance(value, np.datetime64) and np.isnat(value)):
         raise CellError(f"{name}: date missing; type a date or YYYY-MM-DD")
-    if isinstance(value, (bool, np.bool_)):
-        raise CellError(f"{name}: {value!r} is not a date")
-    if isinstance(value, (int, float, np.integer, np.floating)):
-        return _serials_to_days(np.array([float(value)]), [name])[0]
-    if isinstance(value, str):
-        return _iso_day(value, name)
-    raise CellError(f"{name}: {value!r} is not a date; write it as YYYY-MM-DD")
+    day = read_date(value, f"{name}:", error=CellError)
+    return np.datetime64(day.toordinal() - _EPOCH_ORDINAL, "D")
 
 
 def to_days(values: Sequence[Any], name: str, *, rows: Sequence[int] | None = None) -> np.ndarray:
@@ -260,30 +242,17 @@ class _RowLabels(Sequence[str]):
 
 def _serials_to_days(serials: np.ndarray, labels: Sequence[str]) -> np.ndarray:
     """Excel serial numbers (1900 date system) as ``datetime64[D]``."""
-    whole = np.floor(serials)
-    bad = ~np.isfinite(serials) | (whole < 1) | (whole > _LAST_SERIAL) | (whole == _FAKE_LEAP_DAY)
-    if bad.any():
-        i = int(np.argmax(bad))
-        x = serials[i]
-        if whole[i] == _FAKE_LEAP_DAY:
-            why = "is 1900-02-29, a day Excel counts but that never was"
-        else:
-            why = "is not a date (Excel dates are serial numbers from 1 = 1900-01-01)"
-        raise CellError(f"{labels[i]}: {x:g} {why}")
-    offset = whole.astype(np.int64)
-    offset[offset < _FAKE_LEAP_DAY] += 1
-    return _SERIAL_EPOCH + offset
+    try:
+        return serials_to_days(serials)
+    except DateFormatError as exc:
+        raise CellError(f"{labels[exc.index]}: {exc}") from None  # type: ignore[attr-defined]
 
 
 def _iso_day(text: str, name: str) -> np.datetime64:
-    s = text.strip()
-    head, rest = s[:10], s[10:]
-    if rest and rest[0] not in " T":
-        head = ""
-    try:
-        return np.datetime64(dt.date.fromisoformat(head), "D")
-    except ValueError:
-        raise CellError(f"{name}: {text!r} is not a date; write it as YYYY-MM-DD") from None
+    """ISO text as ``datetime64[D]`` (text only: a serial typed as text is not taken here)."""
+    if not isinstance(text, str) or not text.strip()[:1].isdigit() or "-" not in text:
+        raise CellError(f"{name}: {text!r} is not a date; write it as YYYY-MM-DD")
+    return np.datetime64(read_date(text, f"{name}:", error=CellError), "D")
 
 
 def to_date(value: Cell, name: str) -> dt.date:
@@ -295,22 +264,21 @@ def to_date(value: Cell, name: str) -> dt.date:
 # numbers, flags, choices
 
 
-def to_number(value: Cell, name: str, default: float | None = None) -> float:
+def to_number(
+    value: Cell, name: str, default: float | None = None, *, percent: bool = False
+) -> float:
     """A number cell as ``float``; a blank cell gives ``default`` (an error when there is none).
 
-    Text such as ``"1,250"`` or ``"$3.15"`` is read as a number; ``"4.5%"`` as 0.045.
+    Text is read by :func:`ascent_xl.money.to_float`: ``"1,250"`` or ``"$3.15"`` is a number,
+    ``"4,2347"`` (ambiguous) is refused, and ``"4.5%"`` is 0.045 only with ``percent=True``
+    (an argument that is a rate).
     """
     value = single(value, name)
     if is_blank(value):
         if default is None:
             raise CellError(f"{name}: missing; type a number")
         return default
-    x = None if isinstance(value, np.bool_) else parse_number(value)
-    if x is None:
-        raise CellError(f"{name} {value!r} is not a number")
-    if not math.isfinite(x):
-        raise CellError(f"{name} is not a finite number")
-    return x
+    return read_number(value, name, error=CellError, percent=percent)
 
 
 def to_whole(value: Cell, name: str, default: int | None = None) -> int:
@@ -375,15 +343,8 @@ def to_floats(values: Sequence[Any], name: str, *, rows: Sequence[int] | None = 
         for i, v in enumerate(values):
             if is_blank(v):
                 out[i] = np.nan
-            elif isinstance(v, (bool, np.bool_)):
-                raise CellError(f"{labels[i]}: {v!r} is not a number")
-            elif isinstance(v, (int, float, np.integer, np.floating)):
-                out[i] = float(v)
             else:
-                x = parse_number(v)
-                if x is None:
-                    raise CellError(f"{labels[i]}: {v!r} is not a number")
-                out[i] = x
+                out[i] = read_number(v, f"{labels[i]}:", error=CellError)
     if np.isinf(out).any():
         i = int(np.argmax(np.isinf(out)))
         raise CellError(f"{_RowLabels(name, rows)[i]}: not a finite number")

@@ -132,10 +132,10 @@ def test_numbers():
     assert cells.to_number(3.5, "x") == 3.5
     assert cells.to_number([[3.5]], "x") == 3.5
     assert cells.to_number("1,250", "x") == 1250.0
-    assert cells.to_number("4.5%", "x") == pytest.approx(0.045)
+    assert cells.to_number("4.5%", "x", percent=True) == pytest.approx(0.045)
     assert cells.to_number(None, "x", 7.0) == 7.0
     assert cells.to_whole(10.0, "days") == 10
-    with pytest.raises(CellError, match=r"^amount 'abc' is not a number$"):
+    with pytest.raises(CellError, match=r"^amount 'abc' is not a number; type"):
         cells.to_number("abc", "amount")
     with pytest.raises(CellError, match=r"^amount: missing"):
         cells.to_number(None, "amount")
@@ -150,9 +150,9 @@ def test_numbers():
 def test_floats_column_names_the_row_and_keeps_blanks():
     out = cells.to_floats([1.0, None, "2.5", ""], "vwaps")
     assert out[0] == 1.0 and np.isnan(out[1]) and out[2] == 2.5 and np.isnan(out[3])
-    with pytest.raises(CellError, match=r"^vwaps row 14: 'abc' is not a number$"):
+    with pytest.raises(CellError, match=r"^vwaps row 14: 'abc' is not a number; type"):
         cells.to_floats([1.0] * 13 + ["abc"], "vwaps")
-    with pytest.raises(CellError, match=r"^vwaps row 2: '#N/A' is not a number$"):
+    with pytest.raises(CellError, match=r"^vwaps row 2: '#N/A' is not a number \(an Excel error\)"):
         cells.to_floats([1.0, "#N/A"], "vwaps")
 
 
@@ -215,7 +215,7 @@ def test_market_from_ranges_ignores_trailing_and_blank_rows():
 def test_market_from_ranges_skips_a_header_row():
     dates = [["Date"]] + [[d] for d in _sessions(5)]
     vwaps = [["VWAP"], [1.0], [1.1], ["x"], [1.3], [1.4]]
-    with pytest.raises(CellError, match=r"^vwaps row 4: 'x' is not a number$"):  # rows as seen
+    with pytest.raises(CellError, match=r"^vwaps row 4: 'x' is not a number; type"):  # rows as seen
         cells.market_from_cells(dates, vwaps)
     vwaps[3] = [1.2]
     assert cells.market_from_cells(dates, vwaps).vwap.tolist() == [1.0, 1.1, 1.2, 1.3, 1.4]
@@ -225,13 +225,13 @@ def test_market_from_ranges_skips_a_header_row():
 
 def test_market_from_ranges_errors_name_the_argument_and_row():
     dates = [[d] for d in _sessions(5)]
-    with pytest.raises(CellError, match=r"^vwaps row 3: 'abc' is not a number$"):
+    with pytest.raises(CellError, match=r"^vwaps row 3: 'abc' is not a number; type"):
         cells.market_from_cells(dates, [[1.0], [1.0], ["abc"], [1.0], [1.0]])
     with pytest.raises(CellError, match=r"^dates row 2: date missing \(vwaps given\)"):
         cells.market_from_cells([[dates[0][0]], [None]], [[1.0], [2.0]])
     with pytest.raises(CellError, match="same height"):
         cells.market_from_cells(dates, [[1.0]] * 3)
-    with pytest.raises(AscentError, match="not a XNAS trading day: 2022-12-25 \\(row 2\\)"):
+    with pytest.raises(AscentError, match="row 2: 2022-12-25 is not a XNAS trading day"):
         cells.market_from_cells(
             [[dt.datetime(2022, 12, 23)], [dt.datetime(2022, 12, 25)]], [[1.0], [1.0]]
         )

@@ -279,8 +279,8 @@ def test_array_returns_spill_as_rows(windows):
 
 
 def test_error_cells_are_reported_not_read_as_blanks(windows):
-    assert windows["calls"]["na_in_range"][0] == "vwaps row 14: '#N/A' is not a number"
-    assert windows["calls"]["na_in_optional"][0] == "floor_price '#N/A' is not a number"
+    assert windows["calls"]["na_in_range"][0].startswith("vwaps row 14: '#N/A' is not a number")
+    assert windows["calls"]["na_in_optional"][0].startswith("floor_price '#N/A' is not a number")
 
 
 def test_linux_decorators_leave_plain_functions():

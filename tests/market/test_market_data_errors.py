@@ -36,7 +36,7 @@ def test_blank_vwap_inside_a_window_is_missing_not_zero():
 
 
 def test_row_on_a_non_trading_day_is_refused():
-    with pytest.raises(MarketDataError, match=r"not a XNAS trading day: 2022-12-25 \(row 2\).*remove the row"):
+    with pytest.raises(MarketDataError, match=r"row 2: 2022-12-25 is not a XNAS trading day.*remove the row"):
         MarketData.from_lists(["2022-12-23", "2022-12-25", "2022-12-27"], [1.0, 1.0, 1.0])
 
 
@@ -103,7 +103,7 @@ def test_from_frame_and_csv_read_the_same_data(tmp_path, sample):
 def test_csv_errors_name_the_file_line(tmp_path):
     path = tmp_path / "v.csv"
     path.write_text("# comment\nDate,VWAP\n2022-12-23,1.0\n2022-12-24,1.0\n")
-    with pytest.raises(MarketDataError, match=r"v.csv: not a XNAS trading day: 2022-12-24 \(line 4\)"):
+    with pytest.raises(MarketDataError, match=r"v.csv line 4: 2022-12-24 is not a XNAS trading day"):
         MarketData.from_csv(path)
     path.write_text("When,Price\n2022-12-23,1.0\n")
     with pytest.raises(MarketDataError, match="no Date column"):
