@@ -18,6 +18,7 @@ def _register() -> None:
     from ascent_xl.cli import (  # noqa: F401
         demo_cmd,
         ledger_cmds,
+        notice_cmd,
         pricing_cmds,
         valuation_cmds,
         workbook_cmds,

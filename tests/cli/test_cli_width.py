@@ -88,7 +88,7 @@ def test_terms_show_names_every_term_whole_at_80_columns() -> None:
 
 @pytest.mark.parametrize("command", [[], ["demo"], ["price"], ["schedule"], ["value"], ["terms", "show"],
                                      ["terms", "export"], ["template"], ["template", "build"],
-                                     ["template", "render"], ["refresh"], ["new"]])
+                                     ["template", "render"], ["refresh"], ["new"], ["notice"]])
 def test_help_fits_80_columns_and_points_at_no_source_file(command: list[str]) -> None:
     out = run(*command, "--help")
     assert max(len(line) for line in out.splitlines()) <= 80

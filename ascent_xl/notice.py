@@ -1,0 +1,159 @@
+"""A conversion notice: the calculation a holder sends and the issuer checks, on the deal's state
+on the notice date (events up to that day, before its conversions).
+
+:func:`build_notice` prices the notice with :func:`ascent_xl.ledger.position.conversion_quote`
+(the ledger's own pricing) and gathers what the calculation shows: the look-back window's VWAPs
+with the lowest marked, the fixed, alternate and floor prices, the conversion price, the
+ownership-cap check, the shares and the floor payment. :func:`notice_lines` writes it as text;
+:func:`write_notice_pdf` as a one-page PDF (matplotlib).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from ascent_xl.calendar import day_text
+from ascent_xl.events import Event
+from ascent_xl.ledger.position import conversion_quote, share_basis
+from ascent_xl.market import MarketData
+from ascent_xl.pricing import CappedConversion
+from ascent_xl.terms import DealTerms
+
+
+@dataclass(frozen=True, slots=True)
+class ConversionNotice:
+    """One conversion notice and its calculation. Prices USD/share on the share basis of the
+    notice date; amounts USD."""
+
+    deal: str
+    issuer: str
+    note: str
+    notice_date: dt.date
+    principal_outstanding: float  # the note's, before the conversion
+    window: tuple[tuple[dt.date, float, bool], ...]  # (day, VWAP, among the lowest)
+    lowest_average: float
+    discount: float
+    lowest: int
+    quote: CappedConversion
+    holder_shares: int
+    shares_outstanding: int
+    ownership_cap: float
+    share_basis: str
+    rounding: str
+    source: str  # what the state was built from, e.g. "events.csv up to 2023-03-28"
+
+
+def build_notice(terms: DealTerms, market: MarketData, events: Iterable[Event], *, notice_date: dt.date,
+                 amount: float | None, note: str | None = None, source: str = "") -> ConversionNotice:
+    """The notice of converting ``amount`` USD of ``note`` (default: the first note with principal
+    outstanding; all of it without ``amount``) on ``notice_date``, on the deal's state that day."""
+    quote, state = conversion_quote(terms, market, events, notice_date=notice_date, amount=amount, note=note)
+    c = terms.conversion
+    assert state.market is not None  # conversion_quote refuses a state without VWAPs
+    days = state.market.calendar.sessions_before(notice_date, c.alternate_price_days)
+    values = state.market.window(np.datetime64(notice_date, "D"), c.alternate_price_days, what="notice date")[0]
+    low = set(np.argsort(values, kind="stable")[: c.alternate_price_lowest].tolist())
+    window = tuple((d.astype(dt.date), float(v), i in low) for i, (d, v) in enumerate(zip(days, values, strict=True)))
+    average = state.market.lowest_average_on(notice_date, c.alternate_price_days, c.alternate_price_lowest,
+                                             what="notice date")
+    held = [n for n in state.notes.values() if n.principal > 0 and (note is None or n.name.lower() == note.lower())]
+    name = held[0].name if held else (note or "")
+    return ConversionNotice(
+        deal=terms.name, issuer=terms.issuer, note=name, notice_date=notice_date,
+        principal_outstanding=held[0].principal if held else 0.0, window=window, lowest_average=average,
+        discount=c.alternate_price_discount, lowest=c.alternate_price_lowest, quote=quote,
+        holder_shares=state.holder_shares, shares_outstanding=state.shares_outstanding,
+        ownership_cap=c.ownership_cap, share_basis=share_basis(state), rounding=c.share_rounding, source=source,
+    )
+
+
+def _usd(x: float) -> str:
+    return f"${x:,.2f}"
+
+
+def _px(x: float) -> str:
+    return f"${x:,.5f}"
+
+
+def notice_lines(n: ConversionNotice) -> list[str]:
+    """The notice as lines of at most 78 characters."""
+    q = n.quote
+    lines = [
+        f"CONVERSION NOTICE - {n.deal}",
+        f"{n.issuer}",
+        "",
+        f"Note: {n.note}    Notice (conversion) date: {day_text(n.notice_date)}",
+        f"Principal to convert: {_usd(q.principal_requested)} of {_usd(n.principal_outstanding)} outstanding",
+        f"The deal as of the notice date: {n.source or 'the terms alone'}",
+        f"(share basis: {n.share_basis}).",
+        "",
+        f"1. Alternate price: {1 - n.discount:.1%} of the average of the {n.lowest} lowest of the",
+        f"   {len(n.window)} VWAPs before {day_text(n.notice_date)} (* = among the lowest)",
+    ]
+    for d, v, low in n.window:
+        lines.append(f"     {day_text(d)}  {_px(v):>12}{'  *' if low else ''}")
+    lines += [
+        f"   average of the {n.lowest} lowest {_px(n.lowest_average)} x {1 - n.discount:.1%} = {_px(q.alternate_price)}",
+        f"2. Fixed price, as it stands on the notice date: {_px(q.fixed_price)}",
+        f"3. Floor price: {_px(q.floor_price)}",
+        f"4. Conversion price: lower of fixed and alternate {_px(q.unfloored_price)}, not below the floor:",
+        f"   {_px(q.conversion_price)}" + ("  (the floor binds)" if q.floor_binds else "  (the floor does not bind)"),
+        f"5. Ownership cap {n.ownership_cap:.2%}: the holder has {n.holder_shares:,} of {n.shares_outstanding:,}",
+        f"   shares; at most {q.cap_shares:,} new shares keep it at or below the cap.",
+    ]
+    if q.capped:
+        lines.append(f"   CAPPED: {_usd(q.principal_converted)} converts; "
+                     f"{_usd(q.principal_requested - q.principal_converted)} stays as principal.")
+    else:
+        lines.append("   Within the cap: the whole amount converts.")
+    lines += [
+        f"6. Shares to deliver: {_usd(q.converted)} / {_px(q.conversion_price)} = {q.shares:,} "
+        f"(rounded {n.rounding})",
+    ]
+    if q.floor_binds and q.vwap is not None:
+        lines += [
+            f"7. Floor payment (cash): ({_usd(q.converted)} / {_px(q.unfloored_price)} - "
+            f"{_usd(q.converted)} / {_px(q.floor_price)})",
+            f"   x VWAP {_px(q.vwap)} on {day_text(n.notice_date)} = {_usd(q.floor_payment)}",
+        ]
+    else:
+        lines.append("7. Floor payment: none (the floor does not bind)")
+    lines += [
+        "",
+        f"Deliver {q.shares:,} shares and pay {_usd(q.floor_payment)} in cash.",
+    ]
+    return lines
+
+
+def write_notice_pdf(n: ConversionNotice, path: str | os.PathLike[str]) -> Path:
+    """The notice as a one-page A4 PDF, written atomically (the previous file kept as .bak)."""
+    from matplotlib.backends.backend_pdf import FigureCanvasPdf
+    from matplotlib.figure import Figure
+
+    from ascent_xl.fileio import atomic_write
+
+    fig = Figure(figsize=(8.27, 11.69))
+    FigureCanvasPdf(fig)
+    lines = notice_lines(n)
+    top, step = 0.94, 0.0175
+    fig.text(0.08, top, lines[0], fontsize=13, fontweight="bold", family="DejaVu Sans", parse_math=False)
+    for i, line in enumerate(lines[1:], 1):
+        bold = line.startswith(("Deliver", "   CAPPED"))
+        fig.text(0.08, top - 0.01 - i * step, line, fontsize=9, family="DejaVu Sans Mono",
+                 fontweight="bold" if bold else "normal", parse_math=False)
+    fig.text(0.08, 0.04, "Computed by ascent-xl from the deal's terms, events and VWAPs as traded; "
+             "check against the agreement.", fontsize=7, color="0.4", parse_math=False)
+
+    def save(tmp: Path) -> None:
+        fig.savefig(tmp, format="pdf")
+
+    return atomic_write(path, save)
+
+
+__all__ = ["ConversionNotice", "build_notice", "notice_lines", "write_notice_pdf"]
