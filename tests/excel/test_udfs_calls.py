@@ -4,27 +4,16 @@ numbers as the engine, columns where notice dates are a column, short errors nam
 from __future__ import annotations
 
 import datetime as dt
+import math
+from decimal import ROUND_HALF_UP, Decimal
 
 import numpy as np
 import pytest
 
 from ascent_xl import __version__
-from ascent_xl.equity import equity_conditions
 from ascent_xl.excel import udfs
-from ascent_xl.fees import deal_placement_fee
-from ascent_xl.interest import accrued_interest
 from ascent_xl.presets import ASTI_2022
-from ascent_xl.pricing import (
-    alternate_conversion_price,
-    conversion_price,
-    default_conversion_price,
-    fixed_conversion_price,
-    mandatory_default_amount,
-    max_conversion_amount,
-    quote_conversion,
-    redemption_amount,
-    warrant_cashless_shares,
-)
+from tests.helpers.markets import sessions_before
 
 C, D, R = ASTI_2022.conversion, ASTI_2022.default, ASTI_2022.redemption
 FIXED = C.fixed_price
@@ -58,215 +47,180 @@ def xl(sample):
 DATE_FORMS = ["datetime", "serial", "iso", "flat"]
 
 
+def _ranges(days, vwaps, form):
+    """Dates and VWAPs as a worksheet passes them: a column of datetimes, serials or text with
+    trailing blank rows, or one flat row of datetimes (then the VWAPs flat too)."""
+    if form == "flat":
+        return [dt.datetime.combine(d, dt.time()) for d in days], list(vwaps)
+    cell = {"datetime": lambda d: dt.datetime.combine(d, dt.time()), "serial": serial, "iso": dt.date.isoformat}[form]
+    return [[cell(d)] for d in days] + [[None]] * 3, [[v] for v in vwaps] + [[None]] * 3
+
+
+def _window(xl, day, n):
+    """The n sample VWAPs of the trading days immediately before ``day`` (the sample has every
+    session, so they are the n entries before it)."""
+    i = xl["days"].index(dt.date.fromisoformat(day) if isinstance(day, str) else day)
+    return xl["flat_vwaps"][i - n : i]
+
+
+def _lowest_average(values, k):
+    return sum(sorted(values)[:k]) / k
+
+
+def _cents(x):
+    """Half up to the cent (a second formulation of the engine's rounding)."""
+    return float(Decimal(repr(x)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
+
+
+def _price(xl, day, floor=C.floor_price):
+    """Conversion price written out: 92.5% of the three lowest of the ten VWAPs before ``day``,
+    no higher than the fixed price, no lower than the floor; and the unfloored price."""
+    unfloored = min(FIXED, 0.925 * _lowest_average(_window(xl, day, 10), 3))
+    return max(unfloored, floor), unfloored
+
+
 @pytest.mark.parametrize("form", DATE_FORMS)
-def test_fixed_conversion_price(xl, sample, form):
-    vw = xl["flat_vwaps"] if form == "flat" else xl["vwaps"]
-    expected = fixed_conversion_price(
-        sample, issue_date="2022-12-19", premium=C.fixed_price_premium, days=C.fixed_price_days
-    )
+def test_fixed_conversion_price(form):
+    # The supplement: five VWAPs before 2022-12-19 averaging 3.0234, x 130% = 3.93042.
+    dates, vw = _ranges([dt.date.fromisoformat(d) for d in sessions_before("2022-12-19", 5)],
+                        [3.154, 3.089, 3.012, 2.972, 2.890], form)
     for issue in (dt.datetime(2022, 12, 19), 44914.0, "2022-12-19", [[44914.0]]):
-        assert udfs.ASCENT_FIXED_CONVERSION_PRICE(xl[form], vw, issue) == expected
-    assert round(expected, 5) == FIXED  # the supplement's figure
-    assert udfs.ASCENT_FIXED_CONVERSION_PRICE(
-        xl[form], vw, 44914.0, 0.25, 3.0
-    ) == fixed_conversion_price(sample, issue_date="2022-12-19", premium=0.25, days=3)
+        assert udfs.ASCENT_FIXED_CONVERSION_PRICE(dates, vw, issue) == pytest.approx(3.93042, abs=1e-12)
+    # premium 25% on the last three: (3.012 + 2.972 + 2.890) / 3 = 2.958 x 1.25 = 3.6975
+    assert udfs.ASCENT_FIXED_CONVERSION_PRICE(dates, vw, 44914.0, 0.25, 3.0) == pytest.approx(3.6975, abs=1e-12)
 
 
 @pytest.mark.parametrize("form", DATE_FORMS)
-def test_alternate_conversion_price(xl, sample, form):
-    vw = xl["flat_vwaps"] if form == "flat" else xl["vwaps"]
-    expected = alternate_conversion_price(
-        sample,
-        notice_date="2023-03-01",
-        discount=C.alternate_price_discount,
-        days=C.alternate_price_days,
-        lowest=C.alternate_price_lowest,
-    )
-    assert udfs.ASCENT_ALTERNATE_CONVERSION_PRICE(xl[form], vw, "2023-03-01") == expected
-    assert udfs.ASCENT_ALTERNATE_CONVERSION_PRICE(
-        xl[form], vw, [[dt.datetime(2023, 3, 1)]]
-    ).tolist() == [[expected]]
-    other = alternate_conversion_price(
-        sample, notice_date="2023-03-01", discount=0.1, days=5, lowest=2
-    )
-    assert udfs.ASCENT_ALTERNATE_CONVERSION_PRICE(xl[form], vw, "2023-03-01", 0.1, 5, 2) == other
+def test_alternate_conversion_price(form):
+    vwaps = [0.50, 0.52, 0.49, 0.51, 0.55, 0.53, 0.50, 0.48, 0.47, 0.52]
+    dates, vw = _ranges([dt.date.fromisoformat(d) for d in sessions_before("2023-03-01", 10)], vwaps, form)
+    # three lowest 0.47, 0.48, 0.49 -> 0.48 x 92.5% = 0.444
+    assert udfs.ASCENT_ALTERNATE_CONVERSION_PRICE(dates, vw, "2023-03-01") == pytest.approx(0.444, abs=1e-12)
+    col = udfs.ASCENT_ALTERNATE_CONVERSION_PRICE(dates, vw, [[dt.datetime(2023, 3, 1)]]).tolist()
+    assert col == [[pytest.approx(0.444, abs=1e-12)]]
+    # 10% off the two lowest of the last five (0.53, 0.50, 0.48, 0.47, 0.52): 0.475 x 0.9 = 0.4275
+    assert udfs.ASCENT_ALTERNATE_CONVERSION_PRICE(dates, vw, "2023-03-01", 0.1, 5, 2) == pytest.approx(0.4275, abs=1e-12)
 
 
-def test_conversion_price_spills_a_column_from_one_vectorised_call(xl, sample):
-    notices = sample.dates[20:220]
-    column = [[serial(d.item())] for d in notices] + [[None]] * 3  # trailing blanks: no rows
-    alt = alternate_conversion_price(
-        sample,
-        notice_date=notices,
-        discount=C.alternate_price_discount,
-        days=C.alternate_price_days,
-        lowest=C.alternate_price_lowest,
-    )
-    expected = conversion_price(fixed_price=FIXED, alternate_price=alt, floor_price=C.floor_price)
+def test_conversion_price_spills_a_column_from_one_vectorised_call(xl):
+    notices = xl["days"][20:220]
+    column = [[serial(d)] for d in notices] + [[None]] * 3  # trailing blanks: no rows
     out = udfs.ASCENT_CONVERSION_PRICE(FIXED, xl["datetime"], xl["vwaps"], column)
     assert isinstance(out, np.ndarray) and out.shape == (200, 1)  # a column; Excel spills it
-    assert out[:, 0].tolist() == expected.tolist()
+    assert out[:, 0].tolist() == pytest.approx([_price(xl, d)[0] for d in notices], rel=1e-12)
 
 
-def test_conversion_price_single_and_floor(xl, sample):
-    q = quote_conversion(ASTI_2022, sample, notice_date="2023-03-28", amount=100_000)
-    assert q.floor_binds
-    assert (
-        udfs.ASCENT_CONVERSION_PRICE(FIXED, xl["serial"], xl["vwaps"], "2023-03-28")
-        == q.conversion_price
-    )
-    assert udfs.ASCENT_CONVERSION_PRICE(FIXED, xl["serial"], xl["vwaps"], "2023-03-28", 0.1) == max(
-        q.unfloored_price, 0.1
-    )
+def test_conversion_price_single_and_floor(xl):
+    # The ten VWAPs before 2023-03-28: the three lowest 0.2646, 0.27, 0.2885 -> 0.274367 x
+    # 92.5% = 0.253789, below the 0.29 floor.
+    unfloored = 0.925 * (0.2646 + 0.27 + 0.2885) / 3
+    assert _price(xl, "2023-03-28") == (0.29, pytest.approx(unfloored, abs=1e-12))
+    assert udfs.ASCENT_CONVERSION_PRICE(FIXED, xl["serial"], xl["vwaps"], "2023-03-28") == 0.29
+    assert udfs.ASCENT_CONVERSION_PRICE(FIXED, xl["serial"], xl["vwaps"], "2023-03-28", 0.1) == pytest.approx(
+        unfloored, abs=1e-12)
 
 
-def test_spilled_column_keeps_blank_rows_and_gives_each_bad_row_its_message(xl, sample):
+def test_spilled_column_keeps_blank_rows_and_gives_each_bad_row_its_message(xl):
     column = [["2023-03-01"], [None], ["2022-12-25"], ["not a date"], [44987.0]]
     out = udfs.ASCENT_ALTERNATE_CONVERSION_PRICE(xl["datetime"], xl["vwaps"], column).tolist()
-    good = alternate_conversion_price(
-        sample,
-        notice_date=["2023-03-01", "2023-03-02"],
-        discount=C.alternate_price_discount,
-        days=C.alternate_price_days,
-        lowest=C.alternate_price_lowest,
-    )
-    assert out[0] == [good[0]] and out[4] == [good[1]]
+    for row, day in ((0, "2023-03-01"), (4, "2023-03-02")):
+        assert out[row] == [pytest.approx(0.925 * _lowest_average(_window(xl, day, 10), 3), rel=1e-12)]
     assert out[1] == [""]
     assert out[2] == ["notice date 2022-12-25: not a trading day"]
     assert out[3][0].startswith("notice_date row 4: 'not a date' is not a date")
 
 
-def test_conversion_shares(xl, sample):
+def test_conversion_shares(xl):
     for notice in ("2023-01-03", "2023-03-28"):
-        q = quote_conversion(ASTI_2022, sample, notice_date=notice, amount=250_000)
-        assert (
-            udfs.ASCENT_CONVERSION_SHARES(250_000, FIXED, xl["datetime"], xl["vwaps"], notice)
-            == q.shares
-        )
-    down = udfs.ASCENT_CONVERSION_SHARES(
-        250_000, FIXED, xl["datetime"], xl["vwaps"], "2023-01-03", None, "down"
-    )
+        price, _ = _price(xl, notice)
+        got = udfs.ASCENT_CONVERSION_SHARES(250_000, FIXED, xl["datetime"], xl["vwaps"], notice)
+        assert got == math.ceil(250_000 / price)  # rounded up
+    # 2023-01-03: the three lowest of the ten before are 2.5672, 2.5716, 2.5761 -> 2.571633 x
+    # 92.5% = 2.378761; 250,000 / 2.378761 = 105,096.3 -> 105,097 up, 105,096 down
     up = udfs.ASCENT_CONVERSION_SHARES(250_000, FIXED, xl["datetime"], xl["vwaps"], "2023-01-03")
-    assert type(up) is int and up - down in (0, 1)
+    down = udfs.ASCENT_CONVERSION_SHARES(250_000, FIXED, xl["datetime"], xl["vwaps"], "2023-01-03", None, "down")
+    assert (type(up), up, down) == (int, 105_097, 105_096)
 
 
 def test_conversion_shares_at_the_fixed_price_give_the_supplements_figure():
-    from tests.helpers.markets import sessions_before
-
     dates = [[d] for d in sessions_before("2023-01-03", 10)]
     vwaps = [[5.0]] * 10  # the alternate price is above the fixed price: the fixed price applies
     shares = udfs.ASCENT_CONVERSION_SHARES(12_500_000, FIXED, dates, vwaps, "2023-01-03")
     assert shares == 3_180_322  # 12,500,000 / 3.93042 = 3,180,321.7, rounded up
 
 
-def test_floor_payment_column(xl, sample):
+def test_floor_payment_column(xl):
     notices = ["2023-01-03", "2023-03-22", "2023-03-28", "2023-04-28"]
-    out = udfs.ASCENT_FLOOR_PAYMENT(
-        100_000, FIXED, xl["serial"], xl["vwaps"], [[n] for n in notices]
-    ).tolist()
-    expected = [
-        quote_conversion(ASTI_2022, sample, notice_date=n, amount=100_000).floor_payment
-        for n in notices
-    ]
+    out = udfs.ASCENT_FLOOR_PAYMENT(100_000, FIXED, xl["serial"], xl["vwaps"], [[n] for n in notices]).tolist()
+    expected = []
+    for n in notices:  # (shares at the unfloored price - shares at the floor) x the day's VWAP
+        price, unfloored = _price(xl, n)
+        vwap = xl["flat_vwaps"][xl["days"].index(dt.date.fromisoformat(n))]
+        expected.append(_cents((100_000 / unfloored - 100_000 / price) * vwap) if unfloored < price else 0.0)
     assert out == [[x] for x in expected]
     assert expected[0] == 0.0 and max(expected) > 0
 
 
-def test_default_conversion_price(xl, sample):
-    expected = default_conversion_price(
-        sample,
-        default_date="2023-03-01",
-        factor=D.reset_factor,
-        days=D.reset_days,
-        lowest=D.reset_lowest,
-    )
-    assert udfs.ASCENT_DEFAULT_CONVERSION_PRICE(xl["iso"], xl["vwaps"], 44986.0) == expected
-    col = udfs.ASCENT_DEFAULT_CONVERSION_PRICE(
-        xl["iso"], xl["vwaps"], [["2023-03-01"], ["2023-03-02"]]
-    ).tolist()
-    assert col[0] == [expected] and len(col) == 2
+def test_default_conversion_price(xl):
+    # 80% of the three lowest of the ten VWAPs before 2023-03-01
+    expected = 0.80 * _lowest_average(_window(xl, "2023-03-01", 10), 3)
+    assert udfs.ASCENT_DEFAULT_CONVERSION_PRICE(xl["iso"], xl["vwaps"], 44986.0) == pytest.approx(expected, rel=1e-12)
+    col = udfs.ASCENT_DEFAULT_CONVERSION_PRICE(xl["iso"], xl["vwaps"], [["2023-03-01"], ["2023-03-02"]]).tolist()
+    assert col[0] == [pytest.approx(expected, rel=1e-12)] and len(col) == 2
+    assert col[1] == [pytest.approx(0.80 * _lowest_average(_window(xl, "2023-03-02", 10), 3), rel=1e-12)]
 
 
 def test_default_redemption():
-    args = (1_000_000, 10_000, 0.50, 0.45, 0.60, 0.55)
-    expected = mandatory_default_amount(
-        *args[:2],
-        price_at_demand=0.50,
-        price_at_payment=0.45,
-        vwap_at_demand=0.60,
-        vwap_at_payment=0.55,
-        premium=D.redemption_premium,
-        premium_on_interest=D.premium_on_interest,
-    ).amount
-    assert udfs.ASCENT_DEFAULT_REDEMPTION(*args) == expected
-    high = mandatory_default_amount(
-        1_000_000,
-        10_000,
-        price_at_demand=5,
-        price_at_payment=5,
-        vwap_at_demand=1,
-        vwap_at_payment=1,
-        premium=1.5,
-        premium_on_interest=True,
-    ).amount
-    assert udfs.ASCENT_DEFAULT_REDEMPTION(1_000_000, 10_000, 5, 5, 1, 1, 1.5, True) == high
-    assert udfs.ASCENT_DEFAULT_REDEMPTION(1_000_000, 10_000, 5, 5, 1, 1, 1.5, "TRUE") == high
+    # Parity 1,000,000 / 0.45 x 0.42 = 933,333.33 is below 120% x 1,000,000: 1,200,000 + 10,000.
+    assert udfs.ASCENT_DEFAULT_REDEMPTION(1_000_000, 10_000, 0.45, 0.50, 0.40, 0.42) == 1_210_000
+    # premium 150% on principal and interest: 1.5 x 1,010,000 = 1,515,000 (parity 1,000,000 / 5 x 1)
+    assert udfs.ASCENT_DEFAULT_REDEMPTION(1_000_000, 10_000, 5, 5, 1, 1, 1.5, True) == 1_515_000
+    assert udfs.ASCENT_DEFAULT_REDEMPTION(1_000_000, 10_000, 5, 5, 1, 1, 1.5, "TRUE") == 1_515_000
 
 
-@pytest.mark.parametrize("basis", [None, "30/360", "ACT/365", "act/360", "30E/360"])
-def test_accrued_interest(basis):
-    note = ASTI_2022.notes[0]
-    expected = accrued_interest(
-        12_500_000,
-        dt.date(2023, 3, 31),
-        dt.date(2023, 6, 30),
-        rate=note.rate,
-        basis=basis or note.day_count,
-    )
+@pytest.mark.parametrize(("basis", "expected"), [
+    (None, 140_625.0),  # the note's 30/360: 90 days, 12,500,000 x 4.5% x 90/360
+    ("30/360", 140_625.0),
+    ("ACT/365", 12_500_000 * 0.045 * 91 / 365),  # 91 actual days: 140,239.73
+    ("act/360", 142_187.5),  # 12,500,000 x 4.5% x 91/360
+    ("30E/360", 140_625.0),
+])
+def test_accrued_interest(basis, expected):
     for start, end in (
         (dt.datetime(2023, 3, 31), dt.datetime(2023, 6, 30)),
         (45016.0, 45107.0),
         ("2023-03-31", "2023-06-30"),
     ):
-        assert udfs.ASCENT_ACCRUED_INTEREST(12_500_000, start, end, None, basis) == expected
+        assert udfs.ASCENT_ACCRUED_INTEREST(12_500_000, start, end, None, basis) == pytest.approx(expected, abs=1e-6)
 
 
 def test_redemptions_limits_warrants_fees():
-    assert udfs.ASCENT_CHANGE_OF_CONTROL_AMOUNT(1e6, 5e3) == redemption_amount(
-        1e6, 5e3, premium=R.change_of_control_premium
-    )
-    assert udfs.ASCENT_PREPAYMENT_AMOUNT(1e6, 5e3) == redemption_amount(
-        1e6, 5e3, premium=R.optional_prepayment_premium
-    )
-    assert udfs.ASCENT_PREPAYMENT_AMOUNT(1e6, 5e3, 1.1) == redemption_amount(1e6, 5e3, premium=1.1)
-    assert udfs.ASCENT_MAX_CONVERSION(0.5, 100_000, 40_000_000) == max_conversion_amount(
-        conversion_price=0.5,
-        holder_shares=100_000,
-        shares_outstanding=40_000_000,
-        cap=C.ownership_cap,
-    )
-    assert udfs.ASCENT_MAX_CONVERSION(0.5, 100_000, 40_000_000, 0.09) == max_conversion_amount(
-        conversion_price=0.5, holder_shares=100_000, shares_outstanding=40_000_000, cap=0.09
-    )
+    assert udfs.ASCENT_CHANGE_OF_CONTROL_AMOUNT(1e6, 5e3) == 1_055_000  # 105% x 1,000,000 + 5,000
+    assert udfs.ASCENT_PREPAYMENT_AMOUNT(1e6, 5e3) == 1_205_000  # 120%
+    assert udfs.ASCENT_PREPAYMENT_AMOUNT(1e6, 5e3, 1.1) == 1_105_000
+    # 4.99% cap: (0.0499 x 40,000,000 - 100,000) / 0.9501 = 1,995,579.41 -> 1,995,579 shares x 0.50
+    assert udfs.ASCENT_MAX_CONVERSION(0.5, 100_000, 40_000_000) == 997_789.50
+    # 9%: (3,600,000 - 100,000) / 0.91 = 3,846,153.85 -> 3,846,153 x 0.50
+    assert udfs.ASCENT_MAX_CONVERSION(0.5, 100_000, 40_000_000, 0.09) == 1_923_076.50
     w = ASTI_2022.warrants
-    assert udfs.ASCENT_WARRANT_CASHLESS_SHARES(
-        w.shares, w.exercise_price, 5.0
-    ) == warrant_cashless_shares(
-        w.shares, exercise_price=w.exercise_price, market_price=5.0, rounding=w.share_rounding
-    )
+    # (5.00 - 3.93) x 2,513,406 / 5.00 = 537,868.88 -> up
+    assert udfs.ASCENT_WARRANT_CASHLESS_SHARES(w.shares, w.exercise_price, 5.0) == 537_869
     assert udfs.ASCENT_WARRANT_CASHLESS_SHARES(1000, 4.0, 5.0, "down") == 200
-    fee = deal_placement_fee(ASTI_2022)
-    assert udfs.ASCENT_PLACEMENT_FEE(fee.gross_proceeds) == fee.total  # the supplement's $700,000
-    assert udfs.ASCENT_PLACEMENT_FEE(2e6) == deal_placement_fee(ASTI_2022, 2e6).total
+    assert udfs.ASCENT_PLACEMENT_FEE(11_250_000) == 700_000  # the supplement's $700,000
+    assert udfs.ASCENT_PLACEMENT_FEE(2e6) == 185_000  # 8% x 2,000,000 + 25,000
 
 
-def test_equity_conditions(xl, sample):
+def test_equity_conditions(xl):
     for test_date in ("2023-01-17", "2023-06-01"):
-        expected = equity_conditions(
-            sample, test_date=test_date, terms=ASTI_2022.equity_conditions
-        ).met
+        # written out: the 20 sessions before; mean dollar volume without the 3 highest and 3
+        # lowest at least $250,000; market cap at least $75,000,000 on at least 15 of them
+        i = xl["days"].index(dt.date.fromisoformat(test_date))
+        volumes = sorted(v[0] for v in xl["volumes"][i - 20 : i])[3:-3]
+        caps = [c[0] for c in xl["caps"][i - 20 : i]]
+        expected = sum(volumes) / len(volumes) >= 250_000 and sum(c >= 75_000_000 for c in caps) >= 15
         got = udfs.ASCENT_EQUITY_CONDITIONS(xl["datetime"], xl["volumes"], xl["caps"], test_date)
         assert got is expected
+    assert udfs.ASCENT_EQUITY_CONDITIONS(xl["datetime"], xl["volumes"], xl["caps"], "2023-01-17") is True
 
 
 def test_terms_and_version():

@@ -8,9 +8,9 @@ import datetime as dt
 import pandas as pd
 import pytest
 
+from ascent_xl.errors import LedgerError
 from ascent_xl.events import EventKind, events_from_frame, parse_events
 from ascent_xl.ledger import SCHEDULE_COLUMNS, run_ledger
-from ascent_xl.pricing import mandatory_default_amount
 
 
 def run(terms, rows, market):
@@ -35,10 +35,13 @@ def test_default_with_mandatory_default_amount(terms, sample):
     # accrued 2023-01-01..03-10 under 30/360 from 2022-12-31: 70 days on 2,500,000 at 4.5%
     accrued = round(2_500_000 * 0.045 * 70 / 360, 2)
     assert r["Interest Paid Cash"] == accrued == 21_875.0
-    expected = mandatory_default_amount(2_500_000, accrued, price_at_demand=r["Conversion Price"],
-                                        price_at_payment=r["Conversion Price"], vwap_at_demand=sample.vwap_on("2023-03-10")[0],
-                                        vwap_at_payment=sample.vwap_on("2023-03-10")[0], premium=1.2, premium_on_interest=False)
-    assert r["Default Amount"] == expected.amount == r["Cash Paid"]
+    # The sample's ten VWAPs before 2023-03-10 (02-24 .. 03-09): the three lowest are 0.4897,
+    # 0.5294, 0.5335 -> 0.517533; alternate 0.925 x 0.517533 = 0.478718 (above the floor).
+    assert r["Conversion Price"] == pytest.approx(0.925 * (0.4897 + 0.5294 + 0.5335) / 3, abs=1e-12)
+    # Parity 2,500,000 / 0.478718 x 0.4647 (the VWAP of 03-10) = 2,426,816.62 is below 120% of
+    # principal, 3,000,000: the amount is 3,000,000 + 21,875 of interest.
+    assert r["Default Amount"] == 3_021_875.00 == r["Cash Paid"]
+    assert r["Premium Paid"] == 500_000.00
     assert r["Principal Repaid"] + r["Interest Paid Cash"] + r["Premium Paid"] == pytest.approx(r["Default Amount"])
     assert s.notes["Private"].closed and not rows_of(s, "Maturity", "Private")
 
@@ -135,5 +138,5 @@ def test_same_day_order_and_table_input(terms, sample):
 
 
 def test_market_needed_for_conversions(terms):
-    with pytest.raises(Exception, match="needs VWAP data"):
+    with pytest.raises(LedgerError, match="needs VWAP data"):
         run(terms, [["2023-01-10", "Conversion", "Registered", 1000, None]], market=None)

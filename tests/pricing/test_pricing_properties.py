@@ -19,6 +19,7 @@ from ascent_xl.pricing import (
     quote_conversions,
     unfloored_price,
 )
+from tests.helpers.budget import examples
 
 
 @functools.cache
@@ -37,7 +38,7 @@ def markets(draw):
     return MarketData.from_arrays(_sessions()[start : start + n], np.array(vwaps))
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(200), deadline=None)
 @given(market=markets(), fixed=prices, floor=prices, data=st.data())
 def test_price_never_above_fixed_nor_below_floor(market, fixed, floor, data):
     assume(floor <= fixed)
@@ -48,7 +49,7 @@ def test_price_never_above_fixed_nor_below_floor(market, fixed, floor, data):
     assert price == max(min(fixed, alt), floor)
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(amount=st.floats(0.01, 1e9), price=prices, rounding=st.sampled_from(["up", "down", "nearest"]))
 def test_shares_times_price_covers_the_amount(amount, price, rounding):
     shares = conversion_shares(amount, price, rounding=rounding)
@@ -61,7 +62,7 @@ def test_shares_times_price_covers_the_amount(amount, price, rounding):
         assert abs(shares - exact) <= 0.5 + 1e-6
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(amount=st.floats(100, 1e8), unfloored=prices, floor=prices, vwap=prices)
 def test_floor_payment_is_zero_exactly_when_the_floor_does_not_bind(amount, unfloored, floor, vwap):
     pay = floor_payment(amount, unfloored_price=unfloored, floor_price=floor, vwap=vwap)
@@ -73,7 +74,7 @@ def test_floor_payment_is_zero_exactly_when_the_floor_does_not_bind(amount, unfl
         assert pay > 0 and abs(pay - unrounded) <= 0.005 + 1e-9 * unrounded
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=examples(100), deadline=None)
 @given(market=markets(), data=st.data())
 def test_vectorised_quotes_equal_single_quotes(terms, market, data):
     idx = data.draw(st.lists(st.integers(10, len(market.dates) - 1), min_size=1, max_size=8))
@@ -87,7 +88,7 @@ def test_vectorised_quotes_equal_single_quotes(terms, market, data):
     np.testing.assert_array_equal(many["floor_binds"], raw < terms.conversion.floor_price)
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=examples(100), deadline=None)
 @given(st.lists(prices, min_size=10, max_size=10), st.integers(1, 10))
 def test_lowest_average_is_the_mean_of_the_sorted_head(values, k):
     got = lowest_average(np.array([values]), k)[0]

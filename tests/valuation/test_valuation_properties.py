@@ -10,6 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from ascent_xl.errors import TermsError
 from ascent_xl.interest import interest_dates, year_fraction
 from ascent_xl.presets import ASTI_2022
 from ascent_xl.valuation import (
@@ -173,7 +174,7 @@ def test_given_paths_replace_the_simulation():
 
 
 def test_model_params_validate_and_name_the_field():
-    with pytest.raises(Exception, match="volatility"):
+    with pytest.raises(TermsError, match="volatility"):
         ModelParams(spot=1.0, volatility=-0.1, rate=0.0, daily_volume=1.0)
-    with pytest.raises(Exception, match="history"):
+    with pytest.raises(TermsError, match="history"):
         DEMO_MODEL.replace(history=(1.0, -2.0))

@@ -1,0 +1,86 @@
+"""Ledger rows and the per-note summary where money changes hands, each figure worked out by hand
+in the test: a conversion soon after a split (VWAPs before the split restated), a prepayment with
+no premium given (at par), and a default redemption (the note's summary after it)."""
+
+from __future__ import annotations
+
+import pytest
+
+from ascent_xl.events import parse_events
+from ascent_xl.ledger import run_ledger
+from ascent_xl.market import MarketData
+from tests.helpers.markets import market_before
+
+
+def rows_of(schedule, event, note=None):
+    return [r for r in schedule.rows if r["Event"] == event and (note is None or r["Note"] == note)]
+
+
+@pytest.fixture
+def split_market():
+    """VWAPs as traded around a 1-for-200 reverse split effective 2023-09-12 (Labor Day, 09-04,
+    is closed)."""
+    return MarketData.from_lists(
+        ["2023-08-31", "2023-09-01", "2023-09-05", "2023-09-06", "2023-09-07", "2023-09-08",
+         "2023-09-11", "2023-09-12", "2023-09-13", "2023-09-14", "2023-09-15"],
+        [0.0600, 0.0580, 0.0620, 0.0570, 0.0610, 0.0590, 0.0560, 11.5, 11.3, 11.7, 11.6],
+    )
+
+
+def test_a_conversion_three_sessions_after_a_split_prices_on_restated_vwaps(terms, split_market):
+    s = run_ledger(terms, parse_events([
+        ["2023-09-12", "Split", None, None, "1:200"],
+        ["2023-09-13", "Amendment", None, None, "floor_price = 5"],
+        ["2023-09-15", "Conversion", "Registered", 50_000, None],
+    ]), split_market)
+    conv = rows_of(s, "Conversion")[0]
+    # The ten sessions before 09-15: 08-31 .. 09-11 (seven, before the split: x 200 gives 12.0,
+    # 11.6, 12.4, 11.4, 12.2, 11.8, 11.2) and 09-12, 09-13, 09-14 (11.5, 11.3, 11.7).
+    # Three lowest: 11.2, 11.3, 11.4 -> 11.3; alternate 0.925 x 11.3 = 10.4525. The fixed price
+    # 3.93042 x 200 = 786.084 and the amended floor 5 do not bind.
+    assert conv["Conversion Price"] == pytest.approx(10.4525, abs=1e-9)
+    assert conv["Fixed Price"] == pytest.approx(786.084, abs=1e-9)
+    # 50,000 / 10.4525 = 4,783.54 -> 4,784 shares (rounded up; the 4.99% cap allows 8,910 of
+    # 169,654 outstanding); no floor payment.
+    assert conv["Shares Issued"] == 4_784
+    assert conv["Floor Payment"] == 0.0 and conv["Cash Paid"] is None
+    # 33,930,812 x 1/200 = 169,654.06 -> 169,654, plus the 4,784 new shares.
+    assert conv["Shares Outstanding"] == 169_654 + 4_784
+    assert conv["Principal After"] == 12_450_000
+
+
+def test_a_prepayment_with_no_value_is_at_par(terms):
+    s = run_ledger(terms, parse_events([["2023-02-01", "Prepayment", "Registered", 100_000, None]]))
+    r = rows_of(s, "Prepayment")[0]
+    # Interest from 2022-12-31 to 2023-02-01 under 30/360: 31 days on 12,500,000 at 4.5% =
+    # 48,437.50; the prepaid 100,000 (0.8% of the principal) takes 0.8% of it: 387.50.
+    assert r["Principal Repaid"] == 100_000
+    assert r["Interest Paid Cash"] == 387.50
+    assert r["Premium Paid"] is None
+    assert r["Cash Paid"] == 100_387.50  # par: 100% of 100,000 + 387.50
+    assert r["Principal After"] == 12_400_000
+
+
+def test_the_notes_summary_after_a_default_redemption(terms):
+    # Ten VWAPs before 2023-03-10; the three lowest are 0.47, 0.48, 0.49 -> 0.48, alternate
+    # 0.925 x 0.48 = 0.444 (above the 0.29 floor, below the fixed 3.93042). VWAP on the day 0.50.
+    market = market_before("2023-03-10", [0.50, 0.52, 0.48, 0.51, 0.49, 0.53, 0.50, 0.47, 0.52, 0.50],
+                           include_day=0.50)
+    s = run_ledger(terms, parse_events([["2023-03-10", "Default", "Private", None, "redeem"]]), market)
+    r = rows_of(s, "Default", "Private")[0]
+    # Parity 2,500,000 / 0.444 x 0.50 = 2,815,315.32 is below 120% x 2,500,000 = 3,000,000, so
+    # the amount is 3,000,000 + accrued interest. Interest from 2022-12-31 to 2023-03-10 under
+    # 30/360: 70 days on 2,500,000 at 4.5% = 21,875.00.
+    assert r["Conversion Price"] == pytest.approx(0.444, abs=1e-12)
+    assert r["Default Amount"] == 3_021_875.00 == r["Cash Paid"]
+    assert r["Principal Repaid"] == 2_500_000
+    assert r["Interest Paid Cash"] == 21_875.00
+    assert r["Premium Paid"] == 500_000.00
+    private = s.summary().set_index("Note").loc["Private"]
+    # The 2022-12-31 interest: 12 days (12-19 -> 12-31 under 30/360) on 2,500,000 at 4.5% = 3,750.
+    assert private["Interest Paid Cash"] == 3_750.00 + 21_875.00
+    assert private["Premiums Paid"] == 500_000.00
+    assert private["Default Amounts"] == 3_021_875.00
+    assert private["Principal Repaid"] == 2_500_000
+    assert private["Principal Outstanding"] == 0 and private["Accrued Interest"] == 0
+    assert not rows_of(s, "Maturity", "Private") and not rows_of(s, "Interest", "Private")[1:]

@@ -1,0 +1,101 @@
+"""Per-module summary of the last mutation run (mutmut's results in ``mutants/``).
+
+Run by ``tools/mutation.sh``; on its own: ``python tools/mutation_summary.py [--survivors]``.
+
+The score counts a mutant killed when a test failed on it (or it timed out); the denominator
+leaves out the mutants listed in ``tools/mutation_equivalent.txt`` (equivalent mutants: no
+input can change a result), each of which must still exist and show the recorded change.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+from collections import Counter
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+MUTANTS = ROOT / "mutants"
+EQUIVALENT = ROOT / "tools" / "mutation_equivalent.txt"
+MODULES = {  # module shown -> mutant-name prefix
+    "pricing.py": "ascent_xl.pricing.",
+    "interest.py": "ascent_xl.interest.",
+    "fees.py": "ascent_xl.fees.",
+    "ledger/": "ascent_xl.ledger.",
+}
+STATUS = {1: "killed", 3: "killed", 0: "survived", 5: "no tests", 33: "no tests", 34: "skipped",
+          36: "timeout", 24: "timeout", -24: "timeout", 152: "timeout", 255: "timeout", None: "not run"}
+
+
+def results() -> dict[str, str]:
+    """Mutant name -> status, from every ``*.meta`` file of the last run."""
+    out: dict[str, str] = {}
+    for meta in sorted(MUTANTS.glob("ascent_xl/**/*.py.meta")):
+        for name, code in json.loads(meta.read_text(encoding="utf-8"))["exit_code_by_key"].items():
+            out[name] = STATUS.get(code, "suspicious")
+    return out
+
+
+def equivalent() -> dict[str, tuple[str, str]]:
+    """Mutant name -> (the changed line as mutmut shows it, why it cannot change a result)."""
+    out: dict[str, tuple[str, str]] = {}
+    if not EQUIVALENT.exists():
+        return out
+    for n, line in enumerate(EQUIVALENT.read_text(encoding="utf-8").splitlines(), 1):
+        if not line.strip() or line.startswith("#"):
+            continue
+        try:
+            name, changed, why = (x.strip() for x in line.split(" | ", 2))
+        except ValueError:
+            sys.exit(f"{EQUIVALENT.name} line {n}: write NAME | CHANGED LINE | WHY")
+        out[name] = (changed, why)
+    return out
+
+
+def shown_change(name: str) -> str:
+    """The '+' line(s) of ``mutmut show NAME``, stripped."""
+    proc = subprocess.run(["mutmut", "show", name], cwd=ROOT, capture_output=True, text=True, check=False)
+    return " ".join(x[1:].strip() for x in proc.stdout.splitlines() if x.startswith("+") and not x.startswith("+++"))
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--survivors", action="store_true", help="list the surviving mutants")
+    args = ap.parse_args()
+    if not MUTANTS.exists():
+        print("no mutants/ folder: run tools/mutation.sh first")
+        return 1
+    status = results()
+    equiv = equivalent()
+    stale = []
+    for name, (changed, _why) in equiv.items():
+        if status.get(name) != "survived" or changed not in shown_change(name):
+            stale.append(name)
+    print(f"{'module':<12}{'mutants':>8}{'killed':>8}{'survived':>9}{'no tests':>9}{'equiv.':>7}{'score':>8}")
+    for module, prefix in MODULES.items():
+        mine = {k: v for k, v in status.items() if k.startswith(prefix)}
+        ran = {k: v for k, v in mine.items() if v != "not run"}
+        if not ran:
+            continue
+        c = Counter(ran.values())
+        eq = sum(1 for k in ran if k in equiv and k not in stale)
+        killed = c["killed"] + c["timeout"]
+        denominator = len(ran) - eq - c["skipped"]
+        score = f"{100 * killed / denominator:.1f}%" if denominator else "-"
+        print(f"{module:<12}{len(ran):>8}{killed:>8}{c['survived']:>9}{c['no tests']:>9}{eq:>7}{score:>8}")
+    if stale:
+        print(f"\n{len(stale)} entries of {EQUIVALENT.name} no longer match a surviving mutant (code changed?):")
+        for name in stale:
+            print(f"  {name}")
+    if args.survivors:
+        print("\nsurvivors (not listed as equivalent):")
+        for name, v in sorted(status.items()):
+            if v in ("survived", "no tests") and (name not in equiv or name in stale):
+                print(f"  {v:<9} {name}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
