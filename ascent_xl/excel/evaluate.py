@@ -6,7 +6,8 @@ name in the plugin modules first, and ``ascent_conversion_price`` here is
 ``__getattr__``, so every UDF is available without a list to keep in step), with a column
 result (a numpy array) handed over as rows of plain values.
 
-pycel is a test extra, not a runtime dependency: it is imported inside the functions.
+A saved book's formulas are calculated here to store their values beside them
+(:mod:`ascent_xl.excel.cached`); pycel is imported inside the functions.
 With openpyxl 3.1, pycel 1.0b30 reads defined names through an attribute openpyxl removed
 (``workbook.defined_names.definedName``); :func:`compiler` uses a wrapper that reads them the
 3.1 way (workbook- and sheet-scoped names).
@@ -33,6 +34,11 @@ PLUGIN = __name__
 """The module path to give pycel's ``plugins`` argument."""
 
 _PREFIX = "ascent_"
+
+
+def rows(array: Any) -> int:
+    """Excel's ``ROWS``, which pycel 1.0b30 lacks (the book's ``INDEX(col, ROWS(col))``)."""
+    return len(array) if isinstance(array, tuple) else 1
 
 
 def __getattr__(name: str) -> Any:
@@ -85,7 +91,21 @@ def _wrapper_class() -> type:
         from pycel.excelwrapper import ExcelOpxWrapper
 
         class NamesWrapper(ExcelOpxWrapper):
-            """pycel's workbook wrapper reading defined names from openpyxl 3.1."""
+            """pycel's workbook wrapper reading defined names from openpyxl 3.1, and the file
+            through an open file (openpyxl refuses a name without an Excel extension, such as
+            the temporary file a book is written to)."""
+
+            def load(self) -> None:
+                from unittest import mock
+
+                from openpyxl import load_workbook
+
+                with mock.patch("openpyxl.worksheet._reader.from_excel", self.from_excel):
+                    with open(self.filename, "rb") as f:
+                        self.workbook = load_workbook(f)
+                    with open(self.filename, "rb") as f:
+                        self.workbook_dataonly = load_workbook(f, data_only=True)
+                self.load_array_formulas()
 
             @property
             def defined_names(self) -> dict[str, list[tuple[str, str]]]:

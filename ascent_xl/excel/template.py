@@ -23,6 +23,7 @@ from ascent_xl import __version__
 from ascent_xl.events import USER_KINDS, Event, EventKind, events_to_rows
 from ascent_xl.excel import layout as L
 from ascent_xl.excel.book import Formula, OpenpyxlBook, put
+from ascent_xl.excel.cached import cache_formula_values, save_with_values
 from ascent_xl.excel.cells import term_cell
 from ascent_xl.excel.formats import (
     DATE,
@@ -102,7 +103,7 @@ def build_template(out_dir: str | os.PathLike[str], *, terms: DealTerms | None =
         wb = _new_workbook()
         fill_book(wb, terms, market, events)
         _refresh_or_raise(wb)
-        written.append(atomic_write(out / f"{name}.xlsx", lambda tmp: wb.save(tmp)))
+        written.append(atomic_write(out / f"{name}.xlsx", lambda tmp: save_with_values(wb, tmp)))
     if xlsm:
         from ascent_xl.excel import vba
 
@@ -121,6 +122,7 @@ def build_template(out_dir: str | os.PathLike[str], *, terms: DealTerms | None =
             _refresh_or_raise(wb)
             wb.save(tmp)
             vba.add_buttons(tmp, [vba.Button(sheet, "Refresh", "SampleCall", anchor) for sheet, anchor in BUTTONS])
+            cache_formula_values(tmp)
 
         written.append(atomic_write(path, write_xlsm))
         write_entry_module(out, name)

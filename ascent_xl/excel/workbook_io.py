@@ -19,6 +19,7 @@ from pathlib import Path
 
 from ascent_xl.errors import WorkbookError
 from ascent_xl.excel.book import OpenpyxlBook
+from ascent_xl.excel.cached import save_with_values
 from ascent_xl.excel.refresh import RefreshResult, refresh_book
 from ascent_xl.fileio import FileStamp, atomic_write, check_writable, file_lock
 
@@ -105,7 +106,7 @@ def refresh_file(path: str | os.PathLike[str], out: str | os.PathLike[str] | Non
         wb = load_book(src)
         result = refresh_book(OpenpyxlBook(wb))
         if result.ok:
-            atomic_write(dest, lambda tmp: wb.save(tmp), expect=stamp, locked=True)  # type: ignore[attr-defined]
+            atomic_write(dest, lambda tmp: save_with_values(wb, tmp), expect=stamp, locked=True)
     if result.ok and out is not None and dest.suffix.lower() == ".xlsm":
         result.module = write_button_module(dest)
     return result

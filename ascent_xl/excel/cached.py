@@ -1,0 +1,130 @@
+"""Cached values beside a saved book's formulas, so it reads right without being calculated.
+
+openpyxl writes a formula with an empty value (``<f>SUM(...)</f><v/>``) and marks the book
+``fullCalcOnLoad``: anything that reads the file without calculating it (pandas or openpyxl with
+``data_only=True``, a file previewer, Excel on the web or on macOS, where the ``ASCENT_*`` UDFs
+do not exist) sees blanks or ``#NAME?``. :func:`cache_formula_values` calculates every formula of
+a saved book in Python (pycel, with the ``ASCENT_*`` functions being the engine's own, see
+:mod:`ascent_xl.excel.evaluate`) and writes each result into the sheet XML as the formula's
+cached value. When every formula got one, ``fullCalcOnLoad`` is dropped: the book opens with the
+engine's numbers and Excel recalculates them as usual when an input changes. A formula pycel
+cannot calculate keeps an empty value, the book keeps ``fullCalcOnLoad`` and the report names it.
+
+Only files this package has just saved with openpyxl are rewritten (their XML layout is
+openpyxl's); the rewrite goes through a temporary file like every other write.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import re
+import warnings
+import zipfile
+from dataclasses import dataclass, field
+from typing import Any
+
+from ascent_xl.excel import _package as pkg
+
+ERROR_CODES = frozenset({"#NAME?", "#DIV/0!", "#REF!", "#NUM!", "#N/A", "#VALUE!", "#NULL!"})
+"""Excel's error values: a result equal to one is written as an error (``t="e"``)."""
+
+# A formula cell as openpyxl writes it: <c r="B8" s="18"><f>SUM(X)</f><v /></c> (or <v>...</v>).
+_CELL = re.compile(rb'<c r="([A-Z]{1,3}[0-9]+)"([^>]*)>(<f(?:\s[^>]*)?>.*?</f>|<f[^>]*/>)'
+                   rb"(?:<v\s*/>|<v>[^<]*</v>)?</c>", re.S)
+_TYPE = re.compile(rb'\st="[^"]*"')
+_CALC_PR = re.compile(rb"<calcPr\b[^>]*/>")
+_FULL_CALC = re.compile(rb'\sfullCalcOnLoad="[^"]*"')
+
+
+@dataclass
+class CacheReport:
+    """What :func:`cache_formula_values` did: the cells given a value (``"Sheet!B8"`` -> value)
+    and those left empty, each with pycel's reason."""
+
+    values: dict[str, Any] = field(default_factory=dict)
+    missing: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def complete(self) -> bool:
+        return not self.missing
+
+
+def save_with_values(workbook: Any, path: str | os.PathLike[str]) -> CacheReport:
+    """Save the openpyxl ``workbook`` to ``path`` and cache its formulas' values there."""
+    workbook.save(path)
+    return cache_formula_values(path)
+
+
+def cache_formula_values(path: str | os.PathLike[str]) -> CacheReport:
+    """Calculate every formula of the book at ``path`` (just saved by openpyxl) and store the
+    results as the formulas' cached values; drop ``fullCalcOnLoad`` if every formula has one."""
+    report = CacheReport()
+    with zipfile.ZipFile(path) as zf:
+        sheets = [(s, zf.read(s.part)) for s in pkg.sheets(zf, path)]
+        wb_part = pkg.workbook_part(zf)
+        wb_xml = zf.read(wb_part)
+    formulas = [f"{s.title}!{m.group(1).decode()}" for s, xml in sheets for m in _CELL.finditer(xml)]
+    if formulas:
+        report = _calculate(path, formulas)
+    parts: dict[str, bytes] = {}
+    for sheet, xml in sheets:
+        new = _CELL.sub(lambda m, title=sheet.title: _with_value(m, title, report.values), xml)  # type: ignore[misc]
+        if new != xml:
+            parts[sheet.part] = new
+    if report.complete:
+        parts[wb_part] = _CALC_PR.sub(lambda m: _FULL_CALC.sub(b"", m.group(0)), wb_xml)
+    if parts:
+        pkg.rewrite_zip(path, parts)
+    return report
+
+
+def _calculate(path: str | os.PathLike[str], cells: list[str]) -> CacheReport:
+    from ascent_xl.excel.evaluate import compiler
+
+    report = CacheReport()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # openpyxl's notes on extensions it does not read
+        xl = compiler(path)
+        for ref in cells:
+            try:
+                value = _plain(xl.evaluate(ref))
+            except Exception as exc:  # noqa: BLE001 - pycel raises many kinds; the cell stays empty
+                report.missing[ref] = f"{type(exc).__name__}: {str(exc).strip().splitlines()[-1:]}"
+                continue
+            if value is None:
+                report.missing[ref] = "no single value (a blank or an array result)"
+            else:
+                report.values[ref] = value
+    return report
+
+
+def _plain(value: Any) -> Any:
+    """pycel's result as one cell value (bool, float, str), or None."""
+    while isinstance(value, tuple) and len(value) == 1:
+        value = value[0]
+    if isinstance(value, tuple) or value is None:
+        return None
+    if isinstance(value, bool | str):
+        return value
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return str(value)
+    return number if math.isfinite(number) else "#NUM!"
+
+
+def _with_value(match: re.Match[bytes], title: str, values: dict[str, Any]) -> bytes:
+    ref = f"{title}!{match.group(1).decode()}"
+    if ref not in values:
+        return match.group(0)
+    value = values[ref]
+    if isinstance(value, bool):
+        kind, text = "b", "1" if value else "0"
+    elif isinstance(value, str):
+        kind, text = ("e" if value in ERROR_CODES else "str"), pkg.xml_text(value)
+    else:
+        kind, text = "", repr(value)
+    attrs = _TYPE.sub(b"", match.group(2)) + (f' t="{kind}"'.encode() if kind else b"")
+    return (b'<c r="' + match.group(1) + b'"' + attrs + b">" + match.group(3)
+            + b"<v>" + text.encode("utf-8") + b"</v></c>")
