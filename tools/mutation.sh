@@ -4,11 +4,12 @@
 #
 #     tools/mutation.sh                  # pricing, interest, fees and the ledger
 #     tools/mutation.sh pricing ledger   # only these modules (pricing, interest, fees, ledger)
+#     tools/mutation.sh 'ascent_xl.ledger.engine.*_convert*'   # mutants by mutmut name pattern
 #
 # Needs mutmut: pip install -e ".[mutation]". Each mutant runs only the tests that call the
 # mutated function (mutmut records them in a first pass over tests/pricing, tests/interest,
 # tests/fees, tests/ledger, tests/market, tests/terms and the doctests). Runs on MUTATION_JOBS
-# processes (default 2), under `nice`; about 12 minutes for all four modules on 2 cores. Results
+# processes (default 2), under `nice -n ${MUTATION_NICE:-10}`; about 12 minutes for all four modules on 2 cores. Results
 # stay in mutants/ (ignored by git): a second run retests only what changed. Prints the score per
 # module; `python tools/mutation_summary.py --survivors` lists the survivors, `mutmut show NAME`
 # shows one, `mutmut apply NAME` writes it into the source (undo with git checkout).
@@ -25,12 +26,13 @@ patterns=()
 for m in "${modules[@]}"; do
     case "$m" in
         pricing|interest|fees|ledger) patterns+=("ascent_xl.${m}.*") ;;
-        *) echo "unknown module '$m': give pricing, interest, fees or ledger" >&2; exit 2 ;;
+        ascent_xl.*) patterns+=("$m") ;;
+        *) echo "unknown module '$m': give pricing, interest, fees, ledger or a mutant name pattern" >&2; exit 2 ;;
     esac
 done
 export ASCENT_XL_MUTATION=1  # hypothesis tests run a fifth of their examples (tests/helpers/budget.py)
 start=$(date +%s)
-nice -n 10 mutmut run --max-children "${MUTATION_JOBS:-2}" "${patterns[@]}" > mutants-run.log 2>&1 || {
+nice -n "${MUTATION_NICE:-10}" mutmut run --max-children "${MUTATION_JOBS:-2}" "${patterns[@]}" > mutants-run.log 2>&1 || {
     tail -n 30 mutants-run.log >&2
     exit 1
 }

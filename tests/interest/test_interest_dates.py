@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
+
+from ascent_xl.errors import InputError
 from ascent_xl.interest import interest_dates, interest_schedule
 
 D = dt.date
@@ -30,3 +33,20 @@ def test_a_month_end_maturity_is_an_interest_date_once(terms):
     # six full quarters of 90 days: 12,500,000 x 4.5% x 90/360 = 140,625 each
     assert [p.days for p in periods] == [90] * 6
     assert [p.interest for p in periods] == [140_625.0] * 6
+
+
+def test_a_maturity_not_after_the_issue_is_refused():
+    with pytest.raises(InputError, match="maturity 2023-01-10 is not after issue 2023-01-10"):
+        interest_dates(D(2023, 1, 10), D(2023, 1, 10), (3, 6, 9, 12))
+    with pytest.raises(InputError, match="maturity 2023-01-09 is not after issue 2023-01-10"):
+        interest_dates(D(2023, 1, 10), D(2023, 1, 9), (3, 6, 9, 12))
+
+
+def test_the_schedule_on_a_given_principal(terms):
+    periods = interest_schedule(terms.note("Private"), principal=1_000_000)
+    # 1,000,000 x 4.5% x 12/360 = 1,500 for the stub to 2022-12-31, then 11,250 a quarter, and
+    # 79 days to the 2024-06-19 maturity: 9,875
+    assert [p.interest for p in periods] == [1_500, 11_250, 11_250, 11_250, 11_250, 11_250, 9_875]
+    assert [p.principal for p in periods] == [1_000_000] * 7
+    assert [p.start for p in periods][:2] == [D(2022, 12, 19), D(2022, 12, 31)]
+    assert periods[1].year_fraction == 90 / 360 and periods[-1].end == D(2024, 6, 19)

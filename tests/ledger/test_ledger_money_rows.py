@@ -84,3 +84,41 @@ def test_the_notes_summary_after_a_default_redemption(terms):
     assert private["Principal Repaid"] == 2_500_000
     assert private["Principal Outstanding"] == 0 and private["Accrued Interest"] == 0
     assert not rows_of(s, "Maturity", "Private") and not rows_of(s, "Interest", "Private")[1:]
+
+
+def test_deal_totals_of_the_contractual_schedule(terms):
+    t = run_ledger(terms, []).totals()
+    # interest in cash: Registered 18,750 + 5 x 140,625 + 123,437.50 = 845,312.50; the Private
+    # note a fifth of it, 169,062.50; principal 15,000,000 repaid at maturity
+    assert t["Interest Paid Cash"] == 845_312.50 + 169_062.50
+    assert t["Principal Issued"] == t["Principal Repaid"] == 15_000_000
+    assert t["Principal Outstanding"] == 0 and t["Premiums Paid"] == 0 and t["Default Amounts"] == 0
+    assert t["Cash Paid"] == 15_000_000 + 1_014_375.00
+    assert t["Cash Received"] == 13_500_000  # 90% of 12,500,000 and of 2,500,000
+    assert t["Shares Outstanding"] == 33_930_812 and t["Holder Ownership"] == 0
+
+
+def test_warrant_exercises_for_cash_and_cashless(terms):
+    market = market_before("2023-01-09", [4.0] * 10, include_day=5.0)
+    s = run_ledger(terms, parse_events([
+        ["2023-01-05", "Warrant Exercise", None, 100_000, "cash"],
+        ["2023-01-09", "Warrant Exercise", None, 200_000, "cashless"],
+    ]), market)
+    cash, cashless = rows_of(s, "Warrant Exercise")
+    # 100,000 shares at the 3.93 exercise price: 393,000 received
+    assert (cash["Shares Issued"], cash["Cash Received"]) == (100_000, 393_000)
+    assert cash["Shares Outstanding"] == 33_930_812 + 100_000 and cash["Holder Shares"] == 100_000
+    assert cash["Holder Ownership"] == pytest.approx(100_000 / 34_030_812, abs=1e-15)
+    # cashless at the day's VWAP A = 5.00: (5.00 - 3.93) x 200,000 / 5.00 = 42,800 shares, no cash
+    assert (cashless["Shares Issued"], cashless["Cash Received"]) == (42_800, None)
+    assert cashless["Shares Outstanding"] == 33_930_812 + 142_800 and cashless["Holder Shares"] == 142_800
+    assert s.state.warrant_shares == 2_513_406 - 300_000  # both exercises use up warrant shares
+    assert cash["Flags"] is None and cashless["Flags"] is None
+
+
+def test_a_warrant_exercise_above_the_cap_is_flagged(terms):
+    s = run_ledger(terms, parse_events([["2023-01-05", "Warrant Exercise", None, 2_000_000, "cash"]]))
+    r = rows_of(s, "Warrant Exercise")[0]
+    # 2,000,000 of 35,930,812 shares = 5.57%, above the 4.99% cap (flagged, still issued)
+    assert r["Shares Issued"] == 2_000_000 and r["Cash Received"] == 7_860_000
+    assert r["Flags"] == "warrant-cap: holder at 5.57% after exercise, above the 4.99% cap"

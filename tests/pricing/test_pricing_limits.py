@@ -64,3 +64,25 @@ def test_a_zero_price_is_refused_alone_too():
         conversion_shares(100.0, 0.0, rounding="up")
     with pytest.raises(InputError, match="price 0 must be a positive price"):
         conversion_shares(100.0, 0, rounding="up")
+
+
+@pytest.mark.parametrize("bad", [math.inf, -math.inf, math.nan, -1.0, "abc", None])
+def test_a_single_price_that_is_not_a_positive_number_is_refused(bad):
+    with pytest.raises(InputError, match="price"):
+        conversion_shares(100.0, bad, rounding="up")
+
+
+def test_a_price_given_as_an_integer_or_text_number_is_read():
+    assert conversion_shares(100.0, 3, rounding="up") == 34  # 33.33 -> up
+    assert conversion_shares(100.0, "4", rounding="down") == 25
+
+
+@pytest.mark.parametrize(("premium", "cash"), [(1.0, 100.0), (9.99, 999.0)])
+def test_a_redemption_premium_from_one_to_below_ten_is_taken(premium, cash):
+    assert redemption_amount(100.0, 0.0, premium=premium) == cash
+
+
+@pytest.mark.parametrize("premium", [0.99, 10.0])
+def test_a_redemption_premium_below_one_or_from_ten_is_refused(premium):
+    with pytest.raises(InputError, match=f"premium {premium}: a multiple of principal"):
+        redemption_amount(100.0, 0.0, premium=premium)

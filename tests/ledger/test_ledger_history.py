@@ -1,0 +1,56 @@
+"""The deal's price history (ascent_xl.ledger.history) by hand: each day's alternate, fixed, floor
+and conversion price, restated to the latest share basis across a 1-for-200 reverse split."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from ascent_xl.events import parse_events
+from ascent_xl.ledger import run_ledger
+from ascent_xl.ledger.history import price_history
+from ascent_xl.market import MarketData
+
+SESSIONS = ["2023-08-28", "2023-08-29", "2023-08-30", "2023-08-31", "2023-09-01", "2023-09-05",
+            "2023-09-06", "2023-09-07", "2023-09-08", "2023-09-11", "2023-09-12", "2023-09-13",
+            "2023-09-14", "2023-09-15"]
+# On the latest share basis (after the split):
+RESTATED = [12.2, 12.1, 11.9, 12.0, 11.6, 12.4, 11.4, 12.2, 11.8, 11.2, 11.5, 11.3, 11.7, 11.6]
+# Alternate price of the last four days, 92.5% of the three lowest of the ten VWAPs before:
+# 09-12: 11.2, 11.4, 11.6 -> 11.4 -> 10.545; 09-13: 11.2, 11.4, 11.5 -> 10.514167;
+# 09-14 and 09-15: 11.2, 11.3, 11.4 -> 11.3 -> 10.4525.
+ALTERNATE = [0.925 * 11.4, 0.925 * (11.2 + 11.4 + 11.5) / 3, 0.925 * 11.3, 0.925 * 11.3]
+
+
+def _history(terms, split_day, events):
+    cut = SESSIONS.index(split_day)
+    traded = [v / 200 if i < cut else v for i, v in enumerate(RESTATED)]  # as traded
+    market = MarketData.from_lists(SESSIONS, traded)
+    evs = parse_events([[split_day, "Split", None, None, "1:200"], *events])
+    return price_history(run_ledger(terms, evs, market), market, evs)
+
+
+def test_history_after_a_split_and_a_floor_amendment(terms):
+    h = _history(terms, "2023-09-12", [["2023-09-13", "Amendment", None, None, "floor_price = 5"]])
+    assert [str(d) for d in h.dates] == SESSIONS[10:]  # the days with a full ten-day window
+    assert h.vwap.tolist() == pytest.approx(RESTATED[10:], abs=1e-12)
+    assert h.alternate.tolist() == pytest.approx(ALTERNATE, abs=1e-12)
+    assert h.fixed.tolist() == pytest.approx([3.93042 * 200] * 4, abs=1e-9)  # 786.084
+    assert h.floor.tolist() == pytest.approx([58.0, 5.0, 5.0, 5.0], abs=1e-12)  # 0.29 x 200, then 5
+    # the lower of fixed and alternate, not below the floor
+    assert h.conversion.tolist() == pytest.approx([58.0, *ALTERNATE[1:]], abs=1e-12)
+    rows = h.rows()
+    assert rows[0][0] == dt.date(2023, 9, 12) and len(rows) == 4 and all(len(r) == 6 for r in rows)
+    assert rows[3][1:] == pytest.approx([11.6, 0.925 * 11.3, 786.084, 5.0, 0.925 * 11.3], abs=1e-9)
+
+
+def test_prices_before_a_split_are_restated_to_the_new_basis(terms):
+    h = _history(terms, "2023-09-14", [])
+    # 09-12 and 09-13 come before the split: their fixed price 3.93042 and floor 0.29 are shown
+    # x 200 (786.084 and 58), like their VWAPs; the floor binds every day.
+    assert h.vwap.tolist() == pytest.approx(RESTATED[10:], abs=1e-12)
+    assert h.alternate.tolist() == pytest.approx(ALTERNATE, abs=1e-12)
+    assert h.fixed.tolist() == pytest.approx([786.084] * 4, abs=1e-9)
+    assert h.floor.tolist() == pytest.approx([58.0] * 4, abs=1e-9)
+    assert h.conversion.tolist() == pytest.approx([58.0] * 4, abs=1e-9)
