@@ -1,7 +1,8 @@
 """Where a valuation starts: the deal as it stands at the end of the valuation date.
 
-:class:`DealStart` is read from the deal ledger's state after the events up to and including the
-valuation date (:func:`deal_start`): per note the principal outstanding, its PIK notes, the
+:class:`DealStart` is read from the deal's snapshot on the valuation date
+(:func:`ascent_xl.ledger.position.deal_state`, the ledger after the events up to and including
+that day; :func:`deal_start`): per note the principal outstanding, its PIK notes, the
 interest accrued and unpaid to that date and the current fixed price and floor (after splits,
 amendments, ratchets and resets); for the deal the shares outstanding, the holder's shares, the
 warrants left and their price, and the VWAPs restated for the splits so far. The Monte Carlo
@@ -20,8 +21,8 @@ import numpy as np
 from ascent_xl.calendar import day_text
 from ascent_xl.errors import InputError
 from ascent_xl.events import Event
-from ascent_xl.interest import year_fraction
-from ascent_xl.ledger.state import BALANCE_TOLERANCE, DealState, NoteState
+from ascent_xl.ledger.position import DealPosition
+from ascent_xl.ledger.state import BALANCE_TOLERANCE, DealState
 from ascent_xl.market import MarketData
 from ascent_xl.terms import DealTerms, NoteTerms
 
@@ -74,8 +75,8 @@ class DealStart:
 
 def deal_start(terms: DealTerms, events: Iterable[Event], market: MarketData | None, *,
                as_of: dt.date) -> DealStart:
-    """Run the deal ledger over ``events`` up to and including ``as_of`` and read the deal's
-    state then (see the module docstring).
+    """The deal's snapshot at the end of ``as_of`` (:func:`ascent_xl.ledger.position.deal_state`:
+    the ledger over ``events`` up to and including that day) as the valuation's start.
 
     Examples
     --------
@@ -85,44 +86,48 @@ def deal_start(terms: DealTerms, events: Iterable[Event], market: MarketData | N
     [('Registered', 12500000.0, 0.0), ('Private', 2500000.0, 0.0)]
     """
     from ascent_xl.ledger import run_ledger
+    from ascent_xl.ledger.position import position_from
 
     closing = min(n.issue_date for n in terms.notes)
     if as_of < closing:
         raise InputError(f"valuation date {as_of} is before the notes' issue on {closing}; value on or after it")
     events = list(events)
     schedule = run_ledger(terms, events, market, until=as_of)
-    return from_state(schedule.state, as_of=as_of,
-                      events_applied=sum(1 for e in events if e.date <= as_of))
+    return from_position(position_from(schedule, as_of=as_of), schedule.state,
+                         events_applied=sum(1 for e in events if e.date <= as_of))
 
 
-def from_state(state: DealState, *, as_of: dt.date, events_applied: int = 0) -> DealStart:
-    """The :class:`DealStart` of a ledger state that stands at the end of ``as_of``: interest is
-    accrued from each note's last entry to ``as_of`` (unrounded, on the note's day count)."""
-    parents = [n for n in state.notes.values() if n.parent is None]
+def from_position(position: DealPosition, state: DealState, *, events_applied: int = 0) -> DealStart:
+    """The :class:`DealStart` of a deal snapshot (``position``) and the ledger state it was read
+    from (``state``: each note's terms, which PIK notes belong to which note, the VWAPs restated
+    for the splits). A note's PIK notes are valued with it: their principal and accrued interest
+    add to the note's."""
     notes = []
-    for note in parents:
-        children = [n for n in state.notes.values() if n.parent == note.name and not n.closed]
-        accrued = _accrued_to(note, as_of) + sum(_accrued_to(c, as_of) for c in children)
+    for note in state.notes.values():
+        if note.parent is not None:
+            continue
+        own = position.note(note.name)
+        children = [position.note(c.name) for c in state.notes.values() if c.parent == note.name]
         notes.append(NoteStart(
             name=note.name,
             terms=note.terms,
-            maturity=note.maturity,
+            maturity=own.maturity,
             face=float(note.terms.face),
-            principal=0.0 if note.closed else float(note.principal),
-            pik_principal=float(sum(c.principal for c in children)),
-            accrued=accrued,
-            fixed_price=float(note.fixed_price),
-            floor_price=float(note.floor_price),
+            principal=float(own.outstanding_principal),
+            pik_principal=float(sum(c.outstanding_principal for c in children)),
+            accrued=float(own.accrued_interest + sum(c.accrued_interest for c in children)),
+            fixed_price=float(own.fixed_price),
+            floor_price=float(own.floor_price),
         ))
     return DealStart(
-        as_of=as_of,
+        as_of=position.as_of,
         notes=tuple(notes),
-        shares_outstanding=int(state.shares_outstanding),
-        holder_shares=int(state.holder_shares),
-        warrant_shares=int(state.warrant_shares),
-        warrant_price=float(state.warrant_price),
-        fixed_price=float(state.fixed_price),
-        floor_price=float(state.floor_price),
+        shares_outstanding=int(position.shares_outstanding),
+        holder_shares=int(position.holder_shares),
+        warrant_shares=int(position.warrant_shares),
+        warrant_price=float(position.warrant_price),
+        fixed_price=float(position.fixed_price),
+        floor_price=float(position.floor_price),
         market=state.market,
         events_applied=events_applied,
     )
@@ -163,17 +168,4 @@ def market_inputs(start: DealStart, *, source: str = "the VWAPs") -> dict[str, t
     return out
 
 
-def _accrued_to(note: NoteState, day: dt.date) -> float:
-    """The note's accrued unpaid interest at the end of ``day``."""
-    if note.closed:
-        return 0.0
-    extra = 0.0
-    start, period = note.accrued_to, note.period_start
-    if start is not None and period is not None and day > start and note.principal > 0:
-        t = note.terms
-        extra = note.principal * t.rate * (year_fraction(period, day, t.day_count)
-                                           - year_fraction(period, start, t.day_count))
-    return float(note.accrued) + extra
-
-
-__all__ = ["DealStart", "NoteStart", "deal_start", "from_state"]
+__all__ = ["VOLUME_DAYS", "DealStart", "NoteStart", "deal_start", "from_position", "market_inputs"]

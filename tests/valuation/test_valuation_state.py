@@ -115,3 +115,22 @@ def test_no_chart_is_written_unless_asked(tmp_path, monkeypatch):
 def test_a_valuation_before_the_issue_is_refused():
     with pytest.raises(InputError, match="before the notes' issue"):
         deal_start(ASTI_2022, [], None, as_of=dt.date(2022, 12, 1))
+
+
+@pytest.mark.parametrize("day", ["2023-01-10", "2023-03-31", "2023-09-30"])
+def test_the_start_is_the_deal_states_snapshot(day):
+    from ascent_xl.events import events_from_csv
+    from ascent_xl.ledger.position import deal_state
+
+    events, market = events_from_csv(EVENTS), sample_market()
+    as_of = dt.date.fromisoformat(day)
+    start = deal_start(ASTI_2022, events, market, as_of=as_of)
+    position = deal_state(ASTI_2022, market, events, as_of=as_of)
+    for note in start.notes:
+        pik = [n for n in position.notes if n.note.startswith(f"{note.name}-PIK")]
+        assert note.principal == position.note(note.name).outstanding_principal
+        assert note.pik_principal == pytest.approx(sum(n.outstanding_principal for n in pik), abs=1e-9)
+        assert note.accrued == pytest.approx(position.note(note.name).accrued_interest
+                                             + sum(n.accrued_interest for n in pik), abs=1e-9)
+        assert note.fixed_price == position.note(note.name).fixed_price
+    assert (start.shares_outstanding, start.holder_shares) == (position.shares_outstanding, position.holder_shares)
