@@ -11,6 +11,7 @@ import datetime as dt
 import functools
 import math
 import re
+import reprlib
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -32,7 +33,7 @@ class DateFormatError(InputError):
     def __init__(self, value: object, problem: str) -> None:
         self.value = value
         self.problem = problem
-        shown = repr(value) if isinstance(value, str) else str(value)
+        shown = repr(value) if isinstance(value, str) else reprlib.repr(value)
         if isinstance(value, (float, np.floating)):
             shown = f"{value:g}"
         super().__init__(f"{shown if len(shown) <= 40 else shown[:37] + '...'} {problem}")

@@ -49,7 +49,7 @@ from typing import TYPE_CHECKING, Any
 from ascent_xl.calendar import read_date
 from ascent_xl.csvfile import read_csv
 from ascent_xl.errors import LedgerError
-from ascent_xl.money import read_number
+from ascent_xl.money import MAX_AMOUNT, read_number
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -285,4 +285,4 @@ def _to_date(value: Any, label: str) -> dt.date:
 
 
 def _to_number(value: Any, what: str) -> float:
-    return read_number(value, what, error=LedgerError)
+    return read_number(value, what, error=LedgerError, most=MAX_AMOUNT)

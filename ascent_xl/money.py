@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 import re
+import reprlib
 from typing import overload
 
 import numpy as np
@@ -17,6 +18,12 @@ import numpy as np
 from ascent_xl.errors import AscentError, InputError
 
 ROUNDINGS = ("up", "down", "nearest")
+MAX_AMOUNT = 1e13
+"""Largest USD amount or share count an events file, a terms file or a cell may give (ten
+trillion); beyond it a value is a typo."""
+MAX_SHARES = 2.0**53
+"""Largest share count computed (about 9e15, the largest whole number a float and an Excel cell
+hold exactly); a count beyond it comes from an amount or a price far out of range."""
 _TOLERANCE_DIGITS = 6
 
 
@@ -33,6 +40,8 @@ def round_cents(amount: float | np.ndarray) -> float | np.ndarray:
     (1.01, 2.34)
     """
     if type(amount) is float or type(amount) is int:  # scalar fast path, same rule
+        if not -_MAX_NUMBER <= amount <= _MAX_NUMBER:
+            raise InputError(f"amount {amount:g} is not a finite number of at most {_MAX_NUMBER:g}")
         c = math.floor(round(abs(amount) * 100 + 0.5, _TOLERANCE_DIGITS))
         return math.copysign(c, amount) / 100 if c else 0.0
     x = np.asarray(amount, dtype=float)
@@ -55,6 +64,8 @@ def round_shares(shares: float | np.ndarray, rounding: str) -> int | np.ndarray:
     (3180322, 3180321)
     """
     if type(shares) is float or type(shares) is int:  # scalar fast path, same rule
+        if not -MAX_SHARES <= shares <= MAX_SHARES:
+            _shares_out_of_range(shares)
         q = round(shares, _TOLERANCE_DIGITS)
         if rounding == "up":
             return math.ceil(q)
@@ -64,6 +75,9 @@ def round_shares(shares: float | np.ndarray, rounding: str) -> int | np.ndarray:
             return math.floor(q + 0.5)
         raise InputError(f"rounding {rounding!r}: use up, down or nearest")
     x = np.round(np.asarray(shares, dtype=float), _TOLERANCE_DIGITS)
+    bad = ~(np.abs(x) <= MAX_SHARES)
+    if bad.any():
+        _shares_out_of_range(float(x.reshape(-1)[int(np.argmax(bad.reshape(-1)))]))
     if rounding == "up":
         out = np.ceil(x)
     elif rounding == "down":
@@ -97,7 +111,7 @@ _NON_FINITE = frozenset(("nan", "inf", "infinity", "snan", "qnan"))
 
 
 def _shown(value: object) -> str:
-    text = repr(value) if isinstance(value, str) else str(value)
+    text = repr(value) if isinstance(value, str) else reprlib.repr(value)
     if isinstance(value, (float, np.floating)):
         text = f"{value:g}"
     return text if len(text) <= 40 else text[:37] + "..."
@@ -128,6 +142,8 @@ def to_float(value: object, *, percent: bool = False, decimal_comma: bool = Fals
             x = float(value)
         except OverflowError:
             x = math.inf
+        if math.isinf(x) and isinstance(value, (float, np.floating)):
+            raise NumberFormatError(value, "is not a finite number; type a number")
         return _finite(value, x)
     if not isinstance(value, str):
         raise NumberFormatError(value, "is not a number; type a number such as 1250.50")
@@ -216,6 +232,13 @@ def _separators_hint(decimal_comma: bool) -> str:
     return f"has more than one decimal '{point}'; type one number such as 1250{point}50"
 
 
+def _shares_out_of_range(shares: float) -> None:
+    raise InputError(
+        f"{shares:g} shares is out of range (at most {MAX_SHARES:.0f}); check the amount and "
+        "the price it is divided by"
+    )
+
+
 def parse_number(value: object, *, percent: bool = False, decimal_comma: bool = False) -> float | None:
     """:func:`to_float`, with None where it refuses (for code that only asks *is this a
     number*; readers call :func:`read_number`, whose error says what to write instead).
@@ -240,15 +263,20 @@ def read_number(
     error: type[AscentError] = InputError,
     percent: bool = False,
     decimal_comma: bool = False,
+    most: float | None = None,
 ) -> float:
     """:func:`to_float`, or ``error`` naming ``where`` (``prices.csv line 5 (2022-12-12):
     VWAP``) then the value and what to write instead:
     ``prices.csv line 5 (2022-12-12): VWAP '4,2347' has an ambiguous comma: write 4.2347 ...``.
+    ``most`` bounds the size of the number (e.g. :data:`MAX_AMOUNT`).
     """
     try:
-        return to_float(value, percent=percent, decimal_comma=decimal_comma)
+        x = to_float(value, percent=percent, decimal_comma=decimal_comma)
+        if most is not None and not abs(x) <= most:
+            raise NumberFormatError(value, f"is more than {most:g}; check the number")
     except NumberFormatError as exc:
         raise error(f"{where} {exc}") from None
+    return x
 
 
 def check_amount(value: float, name: str, *, allow_zero: bool = False) -> float:

@@ -20,7 +20,14 @@ import numpy as np
 from ascent_xl.calendar import as_day, as_days, day_text
 from ascent_xl.errors import InputError, MarketDataError
 from ascent_xl.market import MarketData
-from ascent_xl.money import check_amount, check_amounts, round_cents, round_shares
+from ascent_xl.money import (
+    NumberFormatError,
+    check_amount,
+    check_amounts,
+    round_cents,
+    round_shares,
+    to_float,
+)
 from ascent_xl.terms import ConversionTerms, DealTerms, DefaultTerms, WarrantTerms, check_term
 
 # ---------------------------------------------------------------------------------------------
@@ -527,15 +534,26 @@ def split_ratio(value: Any) -> float:
         text = str(value).strip().lower().replace("-for-", ":").replace(" for ", ":")
         try:
             if ":" in text:
-                new, old = (float(x) for x in text.split(":", 1))
+                new, old = (to_float(x) for x in text.split(":", 1))
                 ratio = new / old
             else:
-                ratio = float(text)
-        except (ValueError, ZeroDivisionError):
+                ratio = to_float(text)
+        except NumberFormatError as exc:
+            raise InputError(f"split ratio {value!r}: {exc}; write new:old, e.g. 1:200") from None
+        except ZeroDivisionError:
             raise InputError(f"split ratio {value!r}: write new:old, e.g. 1:200 for a reverse split") from None
     if not np.isfinite(ratio) or ratio <= 0:
         raise InputError(f"split ratio {value!r}: must be positive, e.g. 1:200")
+    if not 1 / MAX_SPLIT <= ratio <= MAX_SPLIT:
+        raise InputError(
+            f"split ratio {value!r}: {ratio:g} new shares per old is out of range; a split is "
+            f"between 1:{MAX_SPLIT:.0f} and {MAX_SPLIT:.0f}:1"
+        )
     return ratio
+
+
+MAX_SPLIT = 1e6
+"""Largest split (new shares per old, or old per new) read: beyond it a ratio is a typo."""
 
 
 def split_adjusted_price(price: float, *, ratio: float) -> float:

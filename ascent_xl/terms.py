@@ -30,7 +30,7 @@ from typing import Any, Literal, TypeVar
 
 from ascent_xl.calendar import DateFormatError, parse_date
 from ascent_xl.errors import TermsError
-from ascent_xl.money import NumberFormatError, to_float
+from ascent_xl.money import MAX_AMOUNT, NumberFormatError, to_float
 
 Rounding = Literal["up", "down", "nearest"]
 DayCountName = Literal["30/360", "30E/360", "ACT/365", "ACT/360"]
@@ -41,6 +41,29 @@ PikFallback = Literal["cash", "private_pik"]
 ReservePrice = Literal["floor", "fixed"]
 
 _NOTE_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_\-]*$")
+
+
+UNIT_MAX: dict[str, tuple[float, str]] = {
+    "USD": (MAX_AMOUNT, "ten trillion dollars"),
+    "USD/share": (1e6, "a million dollars a share"),
+    "shares": (MAX_AMOUNT, "ten trillion shares"),
+    "trading days": (1260, "five years of trading days"),
+    "business days": (1260, "five years of business days"),
+    "days": (3660, "ten years"),
+    "months": (600, "fifty years"),
+    "years": (100, "a hundred years"),
+    "count": (1260, "five years of trading days"),
+    "fraction": (10, "10 is 1000%"),
+    "x shares": (100, "100 shares reserved per share"),
+}
+"""The upper bound (inclusive) of a term of each unit that declares none, and why: beyond it a
+value is a typo (``alternate_price_days = 100000000``) and would only make the engine work for
+minutes or overflow a date."""
+UNIT_MIN: dict[str, tuple[float, str]] = {
+    "USD/share": (1e-6, "$0.000001 a share"),
+}
+"""The lower bound (inclusive) of a term of each unit that declares none (a price of 1e-300
+would make share counts overflow)."""
 
 
 def term(
@@ -55,8 +78,15 @@ def term(
     hint: str = "",
 ) -> Any:
     """A dataclass field with its unit, description and allowed range (bounds are inclusive
-    for ``ge``/``le`` and exclusive for ``gt``/``lt``); ``hint`` is added to range errors."""
-    meta = {"unit": unit, "doc": doc, "ge": ge, "gt": gt, "le": le, "lt": lt, "hint": hint}
+    for ``ge``/``le`` and exclusive for ``gt``/``lt``); ``hint`` is added to range errors.
+    A field with no upper bound gets its unit's from :data:`UNIT_MAX`."""
+    why = {}
+    if le is None and lt is None and unit in UNIT_MAX:
+        le, why["at most"] = UNIT_MAX[unit]
+    if ge is None and unit in UNIT_MIN:
+        ge, why["at least"] = UNIT_MIN[unit]
+    meta = {"unit": unit, "doc": doc, "ge": ge, "gt": gt, "le": le, "lt": lt, "hint": hint,
+            "why": why}
     if isinstance(default, (list, dict, set)):
         raise TypeError("mutable default")
     return field(default=default, metadata=meta)
@@ -636,10 +666,10 @@ def _check_bounds(name: str, x: float, meta: Mapping[str, Any]) -> None:
     if x != x:
         raise TermsError(name, "is not a number (NaN)")
     ge, gt, le, lt = meta.get("ge"), meta.get("gt"), meta.get("le"), meta.get("lt")
-    if ge is not None and not x >= ge:
-        _bound_error(name, x, meta, "at least", ge)
     if gt is not None and not x > gt:
         _bound_error(name, x, meta, "above", gt)
+    if ge is not None and not x >= ge:
+        _bound_error(name, x, meta, "at least", ge)
     if le is not None and not x <= le:
         _bound_error(name, x, meta, "at most", le)
     if lt is not None and not x < lt:
@@ -648,8 +678,10 @@ def _check_bounds(name: str, x: float, meta: Mapping[str, Any]) -> None:
 
 def _bound_error(name: str, x: float, meta: Mapping[str, Any], word: str, bound: float) -> None:
     unit = f" {meta['unit']}" if meta.get("unit") not in (None, "", "text") else ""
-    hint = f" ({meta['hint']})" if meta.get("hint") else ""
-    raise TermsError(name, f"{x:g}{unit} must be {word} {bound:g}{hint}")
+    why = meta.get("why", {}).get(word) or meta.get("hint")
+    hint = f" ({why})" if why else ""
+    shown = f"{int(x)}" if x == int(x) and abs(x) < 1e16 else f"{x:g}"
+    raise TermsError(name, f"{shown}{unit} must be {word} {bound:g}{hint}")
 
 
 def _is_instance(value: Any, hint: Any) -> bool:

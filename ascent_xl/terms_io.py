@@ -62,12 +62,31 @@ def load_terms(path: str | os.PathLike[str]) -> DealTerms:
             data = tomllib.loads(raw.decode("utf-8"))
     except (tomllib.TOMLDecodeError, json.JSONDecodeError, UnicodeDecodeError) as exc:
         raise TermsError("", f"{p}: not a valid {p.suffix.lstrip('.').upper() or 'TOML'} file: {exc}") from None
+    except RecursionError:
+        raise TermsError("", f"{p}: {_TOO_DEEP}") from None
     if not isinstance(data, dict):
         raise TermsError("", f"{p}: expected a table of terms at the top level")
+    if _depth(data) > _MAX_DEPTH:
+        raise TermsError("", f"{p}: {_TOO_DEEP}")
     try:
         return terms_from_mapping(data)
     except TermsError as exc:
         raise TermsError(f"{p.name}: {exc.field}" if exc.field else p.name, exc.problem) from None
+
+
+_MAX_DEPTH = 8
+_TOO_DEEP = (
+    f"tables or lists nested more than {_MAX_DEPTH} deep; a terms file has sections such as "
+    "[conversion] and [[notes]] holding plain values (see `ascent-xl terms export`)"
+)
+
+
+def _depth(value: Any, limit: int = _MAX_DEPTH + 1) -> int:
+    """How deep ``value`` nests (a plain value is 0), counted no further than ``limit``."""
+    if limit <= 0 or not isinstance(value, (dict, list)):
+        return 0
+    items = value.values() if isinstance(value, dict) else value
+    return 1 + max((_depth(v, limit - 1) for v in items), default=0)
 
 
 def dumps_terms(terms: DealTerms, *, fmt: str = "toml") -> str:

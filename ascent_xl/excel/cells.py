@@ -44,7 +44,7 @@ from ascent_xl.errors import AscentError, InputError, TermsError
 from ascent_xl.events import COLUMNS as EVENT_COLUMNS
 from ascent_xl.events import Event, parse_events
 from ascent_xl.market import MarketData
-from ascent_xl.money import parse_number, read_number
+from ascent_xl.money import MAX_AMOUNT, parse_number, read_number
 from ascent_xl.terms import DealTerms, resolve_term_name
 
 Cell = Any
@@ -80,19 +80,103 @@ def cell_errors(fn: F) -> F:
     shows it as it is (up to 255 characters). The undecorated function is ``__wrapped__``.
     """
 
+    names = list(inspect.signature(fn).parameters)
+    shares = "SHARES" in fn.__name__.upper()
+
     @functools.wraps(fn)
     def wrapper(*args: Any) -> Any:
         try:
-            return fn(*args)
+            result = fn(*args)
         except AscentError as exc:
-            return _short(str(exc))
+            return _short(_naming_the_argument(str(exc), names, args))
+        except (OverflowError, ZeroDivisionError, FloatingPointError) as exc:
+            return _short(_out_of_range(names, args, f"the result overflows ({exc})"))
         except Exception as exc:  # noqa: BLE001 - a cell must show a message, not a traceback
             return _short(f"internal error ({type(exc).__name__}): {exc}; please report it")
+        return guard_result(result, shares=shares, why=lambda: _out_of_range(names, args, ""))
 
     if fn.__doc__:
         first, *rest = inspect.cleandoc(fn.__doc__).split("\n\n")
         wrapper.__doc__ = "\n\n".join([" ".join(first.split()), *rest])
     return wrapper  # type: ignore[return-value]
+
+
+MAX_RESULT = 2.0**53
+"""Largest number a UDF returns (about 9e15: beyond it a float, and an Excel cell, no longer
+holds every whole number); larger results come from arguments far out of range."""
+
+
+def guard_result(result: Any, *, shares: bool = False, why: Callable[[], str] | None = None) -> Any:
+    """``result`` with every number that is not finite, above :data:`MAX_RESULT` in size, or
+    (``shares``: a share count) negative replaced by a text saying so: no UDF ever returns
+    ``inf``, ``NaN``, an overflowed integer or a negative share count. ``why`` gives the text
+    (by default, naming the arguments that are far out of range)."""
+    def bad(x: Any) -> bool:
+        if isinstance(x, (bool, np.bool_)) or not isinstance(x, (int, float, np.integer, np.floating)):
+            return False
+        return bool(not (-MAX_RESULT <= x <= MAX_RESULT) or (shares and x < 0))
+
+    def text() -> str:
+        return _short(why() if why is not None else "the result is out of range")
+
+    if isinstance(result, np.ndarray):
+        if result.dtype.kind in "biuf":
+            values = result.astype(float) if result.dtype.kind != "b" else None
+            if values is None:
+                return result
+            wrong = ~(np.abs(values) <= MAX_RESULT) | ((values < 0) if shares else False)
+            if not wrong.any():
+                return result
+            out = result.astype(object)
+            out[wrong] = text()
+            return out
+        flat = result.reshape(-1)
+        hits = [i for i, x in enumerate(flat.tolist()) if bad(x)]
+        if hits:
+            result = result.copy()
+            result.reshape(-1)[hits] = text()
+        return result
+    if isinstance(result, (list, tuple)):
+        return [guard_result(x, shares=shares, why=why) for x in result]
+    return text() if bad(result) else result
+
+
+def _naming_the_argument(message: str, names: list[str], args: tuple[Any, ...]) -> str:
+    """``message``, led by the arguments far out of range when it names no argument itself
+    (``price_at_demand 1e-308 is far out of range: amount inf is not a finite number ...``)."""
+    if any(n in message or n.replace("_", " ") in message for n in names):
+        return message
+    far = _far_arguments(names, args)
+    if not far:
+        return message
+    return f"{', '.join(far)} {'is' if len(far) == 1 else 'are'} far out of range: {message}"
+
+
+def _far_arguments(names: list[str], args: tuple[Any, ...]) -> list[str]:
+    """``name value`` of each one-cell number argument above 1e12 in size or within 1e-9 of 0."""
+    far = []
+    for name, value in zip(names, args, strict=False):
+        try:
+            x = parse_number(single(value, name))
+        except CellError:
+            continue
+        if x is None:
+            continue
+        if not abs(x) <= 1e12 or 0 < abs(x) < 1e-9:
+            far.append(f"{name} {x:g}")
+    return far
+
+
+def _out_of_range(names: list[str], args: tuple[Any, ...], detail: str) -> str:
+    """The message for a result out of range, naming the arguments far from any deal's range
+    (a number above 1e12 in size, or within 1e-9 of zero)."""
+    far = _far_arguments(names, args)
+    what = (
+        f"{', '.join(far)} {'is' if len(far) == 1 else 'are'} far out of range"
+        if far else "an argument is far out of range"
+    )
+    tail = f" ({detail})" if detail else ""
+    return f"{what}: the result is not a finite number of at most {MAX_RESULT:.0f}{tail}; correct it"
 
 
 def _short(message: str) -> str:
@@ -265,20 +349,27 @@ def to_date(value: Cell, name: str) -> dt.date:
 
 
 def to_number(
-    value: Cell, name: str, default: float | None = None, *, percent: bool = False
+    value: Cell,
+    name: str,
+    default: float | None = None,
+    *,
+    percent: bool = False,
+    most: float = MAX_AMOUNT,
 ) -> float:
     """A number cell as ``float``; a blank cell gives ``default`` (an error when there is none).
 
     Text is read by :func:`ascent_xl.money.to_float`: ``"1,250"`` or ``"$3.15"`` is a number,
     ``"4,2347"`` (ambiguous) is refused, and ``"4.5%"`` is 0.045 only with ``percent=True``
-    (an argument that is a rate).
+    (an argument that is a rate). A number above ``most`` in size (default
+    :data:`ascent_xl.money.MAX_AMOUNT`, ten trillion) is refused: no deal amount, price or
+    count is that large.
     """
     value = single(value, name)
     if is_blank(value):
         if default is None:
             raise CellError(f"{name}: missing; type a number")
         return default
-    return read_number(value, name, error=CellError, percent=percent)
+    return read_number(value, name, error=CellError, percent=percent, most=most)
 
 
 def to_whole(value: Cell, name: str, default: int | None = None) -> int:
@@ -726,6 +817,7 @@ __all__ = [
     "CellError",
     "Cells",
     "cell_errors",
+    "guard_result",
     "clear_market_cache",
     "column",
     "day_cell",
