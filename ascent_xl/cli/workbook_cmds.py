@@ -34,17 +34,31 @@ def template_build(out_dir: Path, xlsx_only: bool) -> None:
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("docs"),
               show_default=True, help="Folder for the PNG pages.")
 @click.option("--sheet", "sheets", multiple=True, default=("Summary",), show_default=True,
-              help="Sheet to render (repeat for several).")
+              help="Sheet to render (repeat for several; 'all' for every visible sheet).")
 @click.option("--dpi", type=click.IntRange(30, 600), default=110, show_default=True,
               help="Resolution of the PNG pages, dots per inch.")
 def template_render(book: Path, out_dir: Path, sheets: tuple[str, ...], dpi: int) -> None:
     """Render sheets of a book to PNG with LibreOffice headless (needs libreoffice-calc-nogui
-    and poppler-utils): to look at a book, or to put a page in a report."""
-    from ascent_xl.excel.render import render_png
+    and poppler-utils): to look at a book, or to put a page in a report. Each sheet's pages,
+    as printed, are written as BOOK-SHEET-01.png, BOOK-SHEET-02.png..."""
+    import shutil
+    import tempfile
+    import zipfile
 
+    from ascent_xl.excel import _package as pkg
+    from ascent_xl.excel.render import _slug, render_png
+
+    if "all" in sheets:
+        with zipfile.ZipFile(book) as zf:
+            sheets = tuple(s.title for s in pkg.sheets(zf, book) if s.state == "visible")
     out_dir.mkdir(parents=True, exist_ok=True)
-    for path in render_png(book, out_dir, sheets=list(sheets), dpi=dpi):
-        click.echo(f"wrote {path}")
+    for sheet in sheets:
+        with tempfile.TemporaryDirectory(prefix="ascent-pages-") as tmp:
+            pages = render_png(book, tmp, sheets=[sheet], dpi=dpi)
+            for i, page in enumerate(pages, 1):
+                target = out_dir / f"{book.stem}-{_slug(sheet)}-{i:02d}.png"
+                shutil.move(page, target)
+                click.echo(f"wrote {target}")
 
 
 @cli.command("refresh")

@@ -8,7 +8,13 @@ from pathlib import Path
 from typing import Any
 
 from ascent_xl.excel.book import put
-from ascent_xl.excel.formats import SCHEDULE_FORMATS, SUMMARY_FORMATS, column_width, style_header
+from ascent_xl.excel.formats import (
+    SCHEDULE_FORMATS,
+    SUMMARY_FORMATS,
+    column_width,
+    print_setup,
+    style_header,
+)
 from ascent_xl.fileio import atomic_write
 from ascent_xl.ledger.schedule import SCHEDULE_COLUMNS, SUMMARY_COLUMNS, Schedule
 
@@ -20,7 +26,10 @@ def write_rows(ws: Any, columns: tuple[str, ...], rows: list[dict[str, Any]], fo
 
     for j, name in enumerate(columns, 1):
         style_header(ws.cell(row=start_row, column=j, value=name))
-        ws.column_dimensions[get_column_letter(j)].width = column_width(name, formats.get(name))
+        width = column_width(name, formats.get(name))
+        if name not in formats:  # text: as wide as its longest value (a note's name), up to 40
+            width = max([width] + [min(len(str(r.get(name) or "")) + 2, 40) for r in rows])
+        ws.column_dimensions[get_column_letter(j)].width = width
     for i, row in enumerate(rows, start_row + 1):
         for j, name in enumerate(columns, 1):
             cell = put(ws.cell(row=i, column=j), row.get(name))
@@ -30,6 +39,8 @@ def write_rows(ws: Any, columns: tuple[str, ...], rows: list[dict[str, Any]], fo
     ws.freeze_panes = ws.cell(row=start_row + 1, column=4)
     last = get_column_letter(len(columns))
     ws.auto_filter.ref = f"A{start_row}:{last}{start_row + max(len(rows), 1)}"
+    wide = len(columns) > 12
+    print_setup(ws, header_row=start_row, pages_wide=3 if wide else 1, title_columns="A:C" if wide else None)
 
 
 def export_schedule_xlsx(schedule: Schedule, path: str | os.PathLike[str]) -> Path:

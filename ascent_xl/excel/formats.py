@@ -12,6 +12,7 @@ PRICE = '"$"#,##0.00000'
 SHARES = '#,##0;[Red]-#,##0;"-"'
 PERCENT = "0.00%"
 DATE = "yyyy-mm-dd"
+COUNT = "#,##0"
 
 FORMAT_BY_KIND = {"money": USD, "price": PRICE, "shares": SHARES, "fraction": PERCENT, "date": DATE}
 """Number format of each kind of value."""
@@ -49,3 +50,23 @@ def column_width(name: str, fmt: str | None) -> float:
     """A readable width for a column: its header, or the widest value the format shows."""
     by_format = {USD: 16, PRICE: 12, SHARES: 13, PERCENT: 9, DATE: 11}
     return max(len(name) + 2, by_format.get(fmt or "", 10))
+
+
+def print_setup(ws: Any, *, header_row: int | None, pages_wide: int = 1, title_columns: str | None = None) -> None:
+    """Print a sheet landscape on A4, ``pages_wide`` pages across and as many down as needed,
+    with the header row (and ``title_columns``, e.g. ``"A:C"``) repeated on every page and the
+    page number in the footer: one print layout for the template's sheets and the exports."""
+    from openpyxl.worksheet.properties import PageSetupProperties
+
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+    ws.page_setup.fitToWidth = pages_wide
+    ws.page_setup.fitToHeight = 0
+    if header_row is not None:
+        ws.print_title_rows = f"{header_row}:{header_row}"
+    if title_columns is not None:
+        ws.print_title_cols = title_columns
+    ws.print_options.horizontalCentered = True
+    ws.page_margins.left = ws.page_margins.right = 0.4
+    ws.oddFooter.center.text = "&A - page &P of &N"

@@ -24,7 +24,8 @@ from ascent_xl.events import Event, parse_events
 from ascent_xl.excel import layout as L
 from ascent_xl.excel.book import BookIO, TableRead, parse_ref
 from ascent_xl.excel.cells import is_blank, to_day, to_number, to_whole
-from ascent_xl.excel.formats import PERCENT, PRICE, SCHEDULE_FORMATS, SHARES, USD
+from ascent_xl.excel.formats import COUNT, PERCENT, PRICE, SCHEDULE_FORMATS, SHARES, USD
+from ascent_xl.excel.formats import DATE as DATE_FORMAT
 from ascent_xl.fees import deal_placement_fee, offering_proceeds
 from ascent_xl.ledger import SCHEDULE_COLUMNS, Schedule, run_ledger
 from ascent_xl.ledger.history import price_history
@@ -406,10 +407,30 @@ def valuation_area(inputs: BookInputs) -> tuple[list[list[Any]], list[list[str |
         fmts = [_valuation_format(h) for h in header]
         for k, row in enumerate(table):
             rows.append(list(row))
-            formats.append([None if k == 0 else f for f in fmts])
+            formats.append([None] * len(row) if k == 0 else _valuation_row_formats(title, row, fmts))
         rows.append([])
         formats.append([])
     return rows, formats
+
+
+_UNIT_FORMAT = {"USD/share": PRICE, "USD": USD, "shares": SHARES, "shares/day": SHARES, "fraction": PERCENT,
+                "fraction/yr": PERCENT, "paths": COUNT, "ratio": "0.00", "date": DATE_FORMAT}
+"""Formats of the Valuation sheet's inputs by their unit."""
+
+
+def _valuation_row_formats(title: str, row: list[Any], by_header: list[str | None]) -> list[str | None]:
+    """Number formats of one row of a Valuation results table: by the column's header, except a
+    probability and its standard error (percent), the inputs (by their unit) and counts."""
+    label = str(row[0]) if row else ""
+    if title == "Inputs" and len(row) > 2:
+        return [None, _UNIT_FORMAT.get(str(row[2])), *[None] * (len(row) - 2)]
+    if label.startswith(("Probability", "Std error of the probability")):
+        return [None, *[PERCENT] * (len(row) - 1)]
+    if label in ("Paths", "Trading days", "Seed"):
+        return [None, *[COUNT] * (len(row) - 1)]
+    if label.startswith("Warrants, Black-Scholes"):
+        return [None, *[USD] * (len(row) - 1)]
+    return list(by_header)
 
 
 def valuation_setup(terms: DealTerms, events: list[Event], market: MarketData, *,

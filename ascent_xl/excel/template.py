@@ -33,6 +33,7 @@ from ascent_xl.excel.formats import (
     SHARES,
     USD,
     USD_WHOLE,
+    print_setup,
     style_header,
 )
 from ascent_xl.excel.refresh import refresh_book
@@ -47,6 +48,10 @@ NOTE_COLOR = "595959"
 HEADER_ROW = L.TABLE_HEADER_ROW
 
 # Number format of a term's value cell, by its unit.
+_SHOWN_UNITS = {"fraction": "%", "fraction/yr": "% a year", "x principal": "% of principal"}
+"""A unit as the sheet shows it where the value is formatted as a percentage (0.9 shows as
+90.00%: its unit reads %, not fraction); a terms file still writes the fraction."""
+
 _UNIT_FORMATS = {
     "USD": USD,
     "USD/share": PRICE,
@@ -191,18 +196,26 @@ def _inputs(wb: Any, ws: Any, terms: DealTerms) -> None:
 
     _title(ws, "Inputs: deal terms", "Blue cells are inputs (the ASTI_2022 preset to start). Money in USD, "
            "prices in USD/share, rates and percentages as %. Refresh never writes here.")
+    from openpyxl.styles import Alignment
+
     rows = []
     for name, value in terms.flat().items():
         unit, doc = DealTerms.describe(name)
-        rows.append([name, term_cell(value), unit, doc])
-    _table(ws, L.TERMS_TABLE, L.TERMS_COLUMNS, rows, widths=(38, 32, 14, 70))
-    for i, (name, value, unit, _) in enumerate(rows):
+        cell_value = term_cell(value)
+        numeric = unit in _UNIT_FORMATS and not isinstance(cell_value, (str, bool)) and cell_value is not None
+        rows.append([name, cell_value, _SHOWN_UNITS.get(unit, unit) if numeric else unit, doc])
+    _table(ws, L.TERMS_TABLE, L.TERMS_COLUMNS, rows, widths=(44, 40, 16, 70))
+    for i, (name, value, _, _) in enumerate(rows):
         r = HEADER_ROW + 1 + i
         cell = ws.cell(row=r, column=2)
         _style_input(cell)
+        unit, _ = DealTerms.describe(name)
         fmt = _UNIT_FORMATS.get(unit)
         if fmt and not isinstance(value, (str, bool)) and value is not None:
             cell.number_format = fmt
+        elif isinstance(value, str):
+            cell.alignment = Alignment(wrap_text=True, vertical="top")  # text stays in its column
+        ws.cell(row=r, column=3).alignment = Alignment(indent=1)
         _validate_term(ws, cell, name)
         wb.defined_names[L.term_defined_name(name)] = DefinedName(
             L.term_defined_name(name), attr_text=f"'{L.INPUTS}'!$B${r}")
@@ -451,6 +464,8 @@ def _valuation(ws: Any) -> None:
         _style_input(cell)
         cell.number_format = {"fraction/yr": "0.00%", "fraction": "0.00%", "USD/share": PRICE, "date": DATE,
                               "shares/day": SHARES, "paths": SHARES}.get(unit, "General")
+        if unit in ("fraction", "fraction/yr"):
+            ws.cell(row=HEADER_ROW + 1 + i, column=3, value=_SHOWN_UNITS[unit])
     for col, width in zip("FGHIJK", (34, 20, 18, 16, 12, 8), strict=True):
         ws.column_dimensions[col].width = width
 
@@ -501,19 +516,12 @@ def _title(ws: Any, title: str, note: str) -> None:
 
 
 def _page_setup(ws: Any) -> None:
-    """Print landscape, one page wide, with the table header repeated on every page."""
-    from openpyxl.worksheet.properties import PageSetupProperties
-
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    if ws.title in (L.INPUTS, L.VWAP, L.EVENTS, L.SCHEDULE, L.CONVERSIONS):
-        ws.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
-    ws.print_options.horizontalCentered = True
-    ws.page_margins.left = ws.page_margins.right = 0.4
-    ws.oddFooter.center.text = "&A - page &P of &N"
+    """Print landscape, one page wide (the Schedule: three, its first columns repeated), with the
+    table header repeated on every page."""
+    tables = (L.INPUTS, L.VWAP, L.EVENTS, L.SCHEDULE, L.CONVERSIONS)
+    wide = ws.title == L.SCHEDULE
+    print_setup(ws, header_row=HEADER_ROW if ws.title in tables else None, pages_wide=3 if wide else 1,
+                title_columns="A:C" if wide else None)
 
 
 def _table(ws: Any, name: str, columns: tuple[str, ...], rows: list[list[Any]], *, widths: Any,
