@@ -96,12 +96,33 @@ _NOTE = TERMS.notes[0]
 
 def _arg(name: str, doc: str) -> Any:
     """``@xw.arg`` for a one-cell argument."""
-    return xw.arg(name, err_to_str=True, doc=doc)
+    return _noted(xw.arg(name, err_to_str=True, doc=doc), name, {"doc": doc})
 
 
 def _range(name: str, doc: str) -> Any:
     """``@xw.arg`` for a range argument: always a list of rows."""
-    return xw.arg(name, ndim=2, err_to_str=True, doc=doc)
+    return _noted(xw.arg(name, ndim=2, err_to_str=True, doc=doc), name, {"doc": doc, "ndim": 2})
+
+
+def _noted(decorator: Any, name: str, spec: dict[str, Any]) -> Any:
+    """``decorator``, also noting the argument's description and shape on the function (xlwings
+    keeps them only where its decorators are real, on Windows), for :func:`argument_specs`."""
+
+    def apply(f: Any) -> Any:
+        f = decorator(f)
+        f.__dict__.setdefault("ascent_args", {})[name] = spec
+        return f
+
+    return apply
+
+
+def argument_specs(f: Any) -> dict[str, dict[str, Any]]:
+    """The documented arguments of the worksheet function ``f`` in their order: name -> ``doc``
+    and, for a range, ``ndim`` 2 (what the xlwings Lite adapter registers them with)."""
+    import inspect
+
+    specs = getattr(f, "ascent_args", {})
+    return {p: specs[p] for p in inspect.signature(f).parameters if p in specs}
 
 
 def _default(what: str, value: Any) -> str:
@@ -532,7 +553,7 @@ def ASCENT_EQUITY_CONDITIONS(
 # the ledger
 
 
-@xw.func(category=CATEGORY)
+@xw.func(category=CATEGORY, call_in_wizard=False)
 @_range("events", "events range with the header Date, Event, Note, Amount, Value")
 @_range("dates", DATES)
 @_range("vwaps", VWAPS)
@@ -554,7 +575,14 @@ def ASCENT_SCHEDULE(events: Cells, dates: Cells, vwaps: Cells, terms: Cells = No
 # fair value
 
 
-@xw.func(category=CATEGORY)
+def _empty(value: Cells | None) -> bool:
+    """True for an optional range left out or holding only blank cells."""
+    if value is None or not cells.is_range(value):
+        return cells.is_blank(value)
+    return all(cells.is_blank(v) for row in cells.rows2d(value) for v in row)
+
+
+@xw.func(category=CATEGORY, call_in_wizard=False)
 @_arg("instrument", "a note's name (Registered, Private), Warrants or Total")
 @_arg("spot", _default("share price on the valuation date, USD/share", _M.spot))
 @_arg("volatility", _default("annual volatility (1.10 = 110%)", _M.volatility))
@@ -566,6 +594,9 @@ def ASCENT_SCHEDULE(events: Cells, dates: Cells, vwaps: Cells, terms: Cells = No
 @_arg("vwap_noise", _default("daily VWAP noise around the price (lognormal sigma)", _M.vwap_noise))
 @_arg("daily_volume", _default("shares traded a day at the spot", _M.daily_volume))
 @_arg("default_date", "date of an event of default to value; blank: none")
+@_range("terms", "two-column Term / Value range overriding terms; blank: the ASTI_2022 terms")
+@_range("dates", "column of trading dates of the VWAPs up to the valuation date; blank: none")
+@_range("vwaps", "column of VWAPs beside the dates, USD/share; blank: the spot on every earlier day")
 @cell_errors
 def ASCENT_FAIR_VALUE(
     instrument: Cell,
@@ -579,12 +610,26 @@ def ASCENT_FAIR_VALUE(
     vwap_noise: Cell = None,
     daily_volume: Cell = None,
     default_date: Cell = None,
+    terms: Cells = None,
+    dates: Cells = None,
+    vwaps: Cells = None,
 ) -> Cell:
-    """Fair value and its standard error, USD (two cells), of a note, the warrants or the total,
-    by Monte Carlo on the deal's rules (GBM paths, leak-out, cap, floor, PIK, default election);
-    blank model inputs take the demo assumptions."""
+    """Fair value and standard error, USD (two cells), of a note, the warrants or the total, by
+    Monte Carlo on the deal's rules; blank model inputs take the demo assumptions; at most
+    200,000 paths in a cell (MAX_PATHS_PER_CELL)."""
     from ascent_xl.valuation.run import instrument_estimates
 
+    deal = cells.terms_from_cells(terms, TERMS)
+    name = cells.to_text(instrument, "instrument")
+    known = [n.name for n in deal.notes] + ["Warrants", "Total"]
+    if name.lower() not in {k.lower() for k in known}:
+        raise cells.CellError(f"instrument {name!r}: use one of {', '.join(known)}")
+    count = to_whole(paths, "paths", DEMO_PATHS)
+    if count > MAX_PATHS_PER_CELL:
+        raise cells.CellError(f"paths {count:,}: {PATHS_PER_CELL_LIMIT}")
+    if _empty(dates) != _empty(vwaps):
+        raise cells.CellError("dates and vwaps: give both (the VWAPs up to the valuation date) or neither")
+    market = None if _empty(dates) else market_from_cells(dates, vwaps, calendar=deal.calendar)
     model = _M.replace(
         spot=to_number(spot, "spot", _M.spot),
         volatility=to_number(volatility, "volatility", _M.volatility),
@@ -597,13 +642,7 @@ def ASCENT_FAIR_VALUE(
     rules = DEMO_BEHAVIOUR
     if not cells.is_blank(default_date):
         rules = rules.replace(default_date=cells.to_date(default_date, "default_date"))
-    name = cells.to_text(instrument, "instrument")
-    count = to_whole(paths, "paths", DEMO_PATHS)
-    if count > MAX_PATHS_PER_CELL:
-        raise cells.CellError(f"paths {count:,}: {PATHS_PER_CELL_LIMIT}")
-    estimates = instrument_estimates(TERMS, model, rules, count, to_whole(seed, "seed", 0))
-    if name.lower() not in estimates:
-        raise cells.CellError(f"instrument {name!r}: use one of {', '.join(n.title() for n in estimates)}")
+    estimates = instrument_estimates(deal, model, rules, count, to_whole(seed, "seed", 0), market=market)
     value, error = estimates[name.lower()]
     return [[value, error]]
 

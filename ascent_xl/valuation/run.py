@@ -240,11 +240,14 @@ def value_deal(
 
 @functools.lru_cache(maxsize=32)
 def instrument_estimates(
-    terms: DealTerms, model: ModelParams, behaviour: Behaviour, paths: int, seed: int
+    terms: DealTerms, model: ModelParams, behaviour: Behaviour, paths: int, seed: int,
+    market: MarketData | None = None,
 ) -> dict[str, tuple[float, float]]:
     """(fair value, standard error) in USD of every instrument of the deal - each note, the
     ``warrants`` and the ``total`` - by lower-case name, from one simulation. Cached: the cells of
-    a workbook that ask for each instrument with the same inputs share one run.
+    a workbook that ask for each instrument with the same inputs share one run (``market``, the
+    VWAPs before the valuation date, by identity: the cells' market cache hands the same object for
+    the same ranges).
 
     Examples
     --------
@@ -253,7 +256,8 @@ def instrument_estimates(
     >>> sorted(instrument_estimates(ASTI_2022, DEMO_MODEL, DEMO_BEHAVIOUR, 1000, 0))
     ['private', 'registered', 'total', 'warrants']
     """
-    r = value_deal(terms, model=model, behaviour=behaviour, paths=paths, seed=seed, sample_paths=0)
+    r = value_deal(terms, model=model, behaviour=behaviour, market=market, paths=paths, seed=seed,
+                   sample_paths=0)
     out = {n.name.lower(): (n.value, n.std_error) for n in r.notes}
     if r.warrants is not None:
         out["warrants"] = (r.warrants.value, r.warrants.std_error)

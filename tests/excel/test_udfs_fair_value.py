@@ -7,9 +7,11 @@ import datetime as dt
 import pytest
 
 from ascent_xl.excel import udfs
+from ascent_xl.market import MarketData
 from ascent_xl.presets import ASTI_2022
 from ascent_xl.valuation import value_deal
 from ascent_xl.valuation.presets import DEMO_BEHAVIOUR, DEMO_MODEL
+from tests.helpers.markets import sessions_before
 
 # Excel passes arguments by position: instrument, spot, volatility, rate, credit_spread, paths,
 # seed, valuation_date, vwap_noise, daily_volume, default_date.
@@ -36,3 +38,40 @@ def test_dates_as_serials_or_text_and_errors_as_text():
     assert "spot 'abc' is not a number" in udfs.ASCENT_FAIR_VALUE("Total", "abc")
     assert "paths 10.5 is not a whole number" in udfs.ASCENT_FAIR_VALUE("Total", *blanks, 10.5)
     assert "volatility" in udfs.ASCENT_FAIR_VALUE("Total", None, -0.5)
+
+
+def test_the_instrument_and_the_paths_are_checked_before_simulating(monkeypatch):
+    import ascent_xl.valuation.run as run
+
+    def no_simulation(*args, **kwargs):
+        raise AssertionError("simulated before checking the arguments")
+
+    monkeypatch.setattr(run, "instrument_estimates", no_simulation)
+    said = udfs.ASCENT_FAIR_VALUE("Bond")
+    assert said == "instrument 'Bond': use one of Registered, Private, Warrants, Total"
+    said = udfs.ASCENT_FAIR_VALUE("Total", None, None, None, None, 200_001)
+    assert said.startswith("paths 200,001: at most 200,000 in a workbook")
+    assert "at most 200,000 paths in a cell" in udfs.ASCENT_FAIR_VALUE.__doc__
+    dates = [["2022-12-15"], ["2022-12-16"]]
+    assert udfs.ASCENT_FAIR_VALUE("Total", *(None,) * 10, None, dates).startswith("dates and vwaps: give both")
+
+
+def test_terms_and_market_arguments_value_what_the_engine_values():
+    blanks = (None,) * 10
+    amended = udfs.ASCENT_FAIR_VALUE("Registered", None, None, None, None, 1000.0, *blanks[:5],
+                                     [["Term", "Value"], ["conversion.floor_price", 0.5]])
+    deal = ASTI_2022.with_term("conversion.floor_price", 0.5)
+    direct = value_deal(deal, model=DEMO_MODEL, behaviour=DEMO_BEHAVIOUR, paths=1000, seed=0, sample_paths=0)
+    assert amended[0] == [direct.note("Registered").value, direct.note("Registered").std_error]
+    # 25 sessions up to the 2022-12-19 issue, VWAPs falling from 3.40 by 2 cents a day: the
+    # look-back windows of the first days read them instead of assuming the spot
+    history = [round(3.40 - 0.02 * k, 2) for k in range(25)]
+    days = sessions_before("2022-12-20", 25)
+    with_market = udfs.ASCENT_FAIR_VALUE("Registered", None, None, None, None, 1000.0, *blanks[:5], None,
+                                         [[d] for d in days], [[v] for v in history])
+    market = MarketData.from_lists(days, history)
+    direct = value_deal(ASTI_2022, model=DEMO_MODEL, behaviour=DEMO_BEHAVIOUR, market=market, paths=1000,
+                        seed=0, sample_paths=0)
+    assert with_market[0] == [direct.note("Registered").value, direct.note("Registered").std_error]
+    without = udfs.ASCENT_FAIR_VALUE("Registered", None, None, None, None, 1000.0)
+    assert without != with_market  # the VWAPs before the issue change the value

@@ -140,6 +140,7 @@ SCRIPT = textwrap.dedent(
             funcs[name] = {
                 "name": x["name"],
                 "category": x["category"],
+                "call_in_wizard": x["call_in_wizard"],
                 "doc": x["ret"]["doc"],
                 "ret_convert_registered": x["ret"]["options"].get("convert") in accessors,
                 "args": [
@@ -187,11 +188,12 @@ EXPECTED_ARGS = {
     "ASCENT_EQUITY_CONDITIONS": "dates, dollar_volumes, market_caps, test_date",
     "ASCENT_SCHEDULE": "events, dates, vwaps, [terms]",
     "ASCENT_FAIR_VALUE": "instrument, [spot], [volatility], [rate], [credit_spread], [paths], [seed], "
-    "[valuation_date], [vwap_noise], [daily_volume], [default_date]",
+    "[valuation_date], [vwap_noise], [daily_volume], [default_date], [terms], [dates], [vwaps]",
     "ASCENT_TERMS": "",
     "ASCENT_VERSION": "",
 }
 AMOUNT_COLUMNS = {"ASCENT_CONVERSION_SHARES", "ASCENT_FLOOR_PAYMENT"}  # a column of amounts beside the notices
+CELL_DATES = {("ASCENT_FAIR_VALUE", "valuation_date"), ("ASCENT_FAIR_VALUE", "default_date")}
 RANGE_ARGS = {"dates", "vwaps", "notice_date", "default_date", "dollar_volumes", "market_caps", "events",
               "terms"}
 
@@ -216,6 +218,8 @@ def test_every_function_is_registered_with_its_arguments_in_order(windows):
         f = funcs[name]
         assert f["name"] == name
         assert f["category"] == "Ascent"
+        # the Function Wizard calls a function on every keystroke: not the heavy ones
+        assert f["call_in_wizard"] is (name not in ("ASCENT_FAIR_VALUE", "ASCENT_SCHEDULE")), name
         assert _signature(f["args"]) == expected, name
 
 
@@ -227,7 +231,7 @@ def test_every_argument_is_documented_and_read_safely(windows):
             assert 0 < len(a["doc"]) <= 255, (name, a["name"])
             assert a["err_to_str"], (name, a["name"])  # an error cell is never read as a blank
             assert a["convert_registered"], (name, a["name"])
-            is_range = a["name"] in RANGE_ARGS and name != "ASCENT_FAIR_VALUE"  # its dates are cells
+            is_range = a["name"] in RANGE_ARGS and (name, a["name"]) not in CELL_DATES
             is_range = is_range or (a["name"] == "amount" and name in AMOUNT_COLUMNS)
             assert a["ndim"] == (2 if is_range else None), (name, a["name"])
             if a["optional"]:
