@@ -32,7 +32,6 @@ from xml.parsers import expat
 
 from ascent_xl.errors import WorkbookError
 from ascent_xl.excel import _package as pkg
-from ascent_xl.excel._vbaproject import modules as _modules
 from ascent_xl.fileio import atomic_write
 
 CONFIG_SHEET = "xlwings.conf"
@@ -217,6 +216,22 @@ def vba_modules(path: str | os.PathLike[str]) -> dict[str, str]:
             raise WorkbookError(f"{path}: has no VBA project (xl/vbaProject.bin); "
                                 "start from base_xlsm()") from None
     return _modules(data, where=f"{path}: xl/vbaProject.bin")
+
+
+def _modules(vba_bin: bytes, *, where: str) -> dict[str, str]:
+    """The modules of a ``vbaProject.bin`` (an OLE file of [MS-OVBA] compressed streams), read
+    with oletools' VBA parser: module name -> source code."""
+    from oletools.olevba import VBA_Parser
+
+    try:
+        parser = VBA_Parser("vbaProject.bin", data=vba_bin)
+        try:
+            return {name.rsplit(".", 1)[0]: code.replace("\r\n", "\n")
+                    for _, _, name, code in parser.extract_macros()}
+        finally:
+            parser.close()
+    except Exception as exc:  # noqa: BLE001 - oletools raises its own and olefile's errors
+        raise WorkbookError(f"{where}: cannot read the VBA project ({exc})") from exc
 
 
 _VBA_VERSION = re.compile(r'(?m)^\s*(?:Public\s+)?Const\s+XLWINGS_VERSION\s+As\s+String\s*=\s*"([^"]+)"')
