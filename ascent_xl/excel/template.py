@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 import types
 import typing
 from pathlib import Path
@@ -264,7 +265,14 @@ def _events(ws: Any, events: list[Event]) -> None:
         for c in range(1, 6):
             _style_input(ws.cell(row=r, column=c))
         ws.cell(row=r, column=1).number_format = DATE
-        ws.cell(row=r, column=4).number_format = '#,##0.00;[Red]-#,##0.00'
+        kind = rows[r - HEADER_ROW - 1][1] if rows else None
+        in_shares = kind in _SHARE_AMOUNT_KINDS
+        ws.cell(row=r, column=4).number_format = SHARES if in_shares else '#,##0.00;[Red]-#,##0.00'
+        value = ws.cell(row=r, column=5)
+        number = _plain_number(value.value)
+        if number is not None:  # a count, a cash balance or a premium: a number, formatted
+            value.value = number
+            value.number_format = "#,##0" if abs(number) >= 1000 else "0.00##"
     kinds = DataValidation(type="list", formula1='"' + ",".join(USER_KINDS) + '"', allow_blank=True,
                            errorTitle="Event", error="Pick an event kind from the list")
     kinds.add(f"B{HEADER_ROW + 1}:B{HEADER_ROW + 2000}")
@@ -276,6 +284,18 @@ def _events(ws: Any, events: list[Event]) -> None:
     amounts.add(f"D{HEADER_ROW + 1}:D{HEADER_ROW + 2000}")
     for dv in (kinds, dates, amounts):
         ws.add_data_validation(dv)
+
+
+_SHARE_AMOUNT_KINDS = {EventKind.HOLDER_SALE.value, EventKind.DILUTIVE_ISSUE.value, EventKind.WARRANT_EXERCISE.value}
+"""Events whose Amount is a number of shares, not USD."""
+
+
+def _plain_number(value: Any) -> float | None:
+    """The number a Value cell's text spells plainly (``75000000``, ``1.00``), else None (``1:200``,
+    ``floor_price = 0.20``, ``pik`` stay text)."""
+    if not isinstance(value, str) or not re.fullmatch(r"\d+(\.\d+)?", value.strip()):
+        return None
+    return float(value)
 
 
 def _schedule(ws: Any) -> None:

@@ -29,7 +29,17 @@ def dilution_chart(result: ValuationResult, path: str | os.PathLike[str], *, tit
     left, right = fig.subplots(1, 2)
     shares = result.per_path["shares"] / 1e6
     outstanding = result.shares_outstanding / 1e6
-    left.hist(shares, bins=min(60, max(10, int(np.sqrt(len(shares))))), color="#4878a8", alpha=0.85)
+    from matplotlib.ticker import FuncFormatter
+
+    # the axis fits the distribution: from its 0.5th to its 99.5th percentile (a long right tail
+    # otherwise squeezes the histogram into a few bars); the paths beyond are counted in the title
+    lo, hi = (float(x) for x in np.percentile(shares, [0.5, 99.5])) if len(shares) else (0.0, 1.0)
+    hi = hi if hi > lo else lo + 1e-6
+    inside = (shares >= lo) & (shares <= hi)
+    left.hist(shares[inside], bins=min(60, max(10, int(np.sqrt(len(shares))))), range=(lo, hi),
+              color="#4878a8", alpha=0.85)
+    left.set_xlim(lo, hi)
+    left.yaxis.set_major_formatter(FuncFormatter(lambda y, _: f"{y:,.0f}"))
     for pct, style in ((5.0, ":"), (50.0, "-"), (95.0, ":")):
         try:
             q = result.shares_issued.at(pct) / 1e6
@@ -38,7 +48,8 @@ def dilution_chart(result: ValuationResult, path: str | os.PathLike[str], *, tit
         left.axvline(q, color="#b03030", linestyle=style, linewidth=1.4, label=f"P{pct:g} {q:,.1f}M")
     left.set_xlabel("conversion shares issued (millions)")
     left.set_ylabel("paths")
-    left.set_title(f"Dilution over {result.paths:,} paths")
+    outside = int((~inside).sum())
+    left.set_title(f"Dilution over {result.paths:,} paths" + (f" ({outside:,} beyond the axis)" if outside else ""))
     left.legend(loc="upper right", fontsize=8)
     top = left.secondary_xaxis("top", functions=(lambda x: 100 * x / outstanding,
                                                  lambda d: d * outstanding / 100))
@@ -53,6 +64,9 @@ def dilution_chart(result: ValuationResult, path: str | os.PathLike[str], *, tit
     right.axhline(result.fixed_price, color="#303030", linestyle=":", linewidth=1.0,
                   label=f"fixed price ${result.fixed_price:,.2f}")
     right.set_yscale("log")
+    dollars = FuncFormatter(lambda y, _: f"${y:,.2f}" if y < 10 else f"${y:,.0f}")
+    right.yaxis.set_major_formatter(dollars)
+    right.yaxis.set_minor_formatter(FuncFormatter(lambda y, _: ""))
     right.set_ylabel("share price (USD)")
     right.set_title(f"{len(result.sample_prices)} sample price paths")
     right.legend(loc="upper left", fontsize=8)
