@@ -448,6 +448,9 @@ def valuation_setup(terms: DealTerms, events: list[Event], market: MarketData, *
     closing = min(n.issue_date for n in terms.notes)
     model = settings.model
     when = closing if model.valuation_date is None else model.valuation_date
+    if when < closing:
+        raise WorkbookError(f"{L.VALUATION}!valuation_date: {when} is before the notes' issue on {closing}; "
+                            "give a date on or after it, or leave it blank")
     start = deal_start(terms, events, market, as_of=when)
     found = market_inputs(start, source=f"{L.VWAP} sheet")
     sources = {name: f"{L.VALUATION}!{name}" for name in settings.given}

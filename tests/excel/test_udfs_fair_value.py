@@ -34,6 +34,14 @@ def test_dates_as_serials_or_text_and_errors_as_text():
     a = udfs.ASCENT_FAIR_VALUE("Registered", *blanks, 1000.0, None, None, None, None, float(serial))
     b = udfs.ASCENT_FAIR_VALUE("Registered", *blanks, 1000.0, None, None, None, None, "2023-01-10")
     assert a == b and a != udfs.ASCENT_FAIR_VALUE("Registered", *blanks, 1000.0)
+    # the valuation date: the issue date (as a serial, as text or blank) ...
+    issue = float((dt.date(2022, 12, 19) - dt.date(1899, 12, 30)).days)
+    at_issue = udfs.ASCENT_FAIR_VALUE("Registered", *blanks, 1000.0, None, issue)
+    assert at_issue == udfs.ASCENT_FAIR_VALUE("Registered", *blanks, 1000.0, None, "2022-12-19")
+    assert at_issue == udfs.ASCENT_FAIR_VALUE("Registered", *blanks, 1000.0)
+    # a later date needs the deal's events, which the function does not take
+    later = udfs.ASCENT_FAIR_VALUE("Registered", *blanks, 1000.0, None, "2023-01-10")
+    assert isinstance(later, str) and "give the deal's events up to that date" in later
     assert udfs.ASCENT_FAIR_VALUE("Bond", *blanks, 1000.0).startswith("instrument 'Bond': use one of")
     assert "spot 'abc' is not a number" in udfs.ASCENT_FAIR_VALUE("Total", "abc")
     assert "paths 10.5 is not a whole number" in udfs.ASCENT_FAIR_VALUE("Total", *blanks, 10.5)
