@@ -37,4 +37,4 @@ nice -n "${MUTATION_NICE:-10}" mutmut run --max-children "${MUTATION_JOBS:-2}" "
     exit 1
 }
 echo "mutmut run ${modules[*]}: $(( $(date +%s) - start )) s (log: mutants-run.log)"
-python tools/mutation_summary.py
+python tools/mutation_summary.py "${patterns[@]}"

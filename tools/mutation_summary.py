@@ -1,6 +1,7 @@
 """Per-module summary of the last mutation run (mutmut's results in ``mutants/``).
 
-Run by ``tools/mutation.sh``; on its own: ``python tools/mutation_summary.py [--survivors]``.
+Run by ``tools/mutation.sh``; on its own: ``python tools/mutation_summary.py [--survivors]
+[PATTERN ...]`` (mutant name patterns: only those mutants are counted).
 
 The score counts a mutant killed when a test failed on it (or it timed out); the denominator
 leaves out the mutants listed in ``tools/mutation_equivalent.txt`` (equivalent mutants: no
@@ -10,6 +11,7 @@ input can change a result), each of which must still exist and show the recorded
 from __future__ import annotations
 
 import argparse
+import fnmatch
 import json
 import subprocess
 import sys
@@ -63,15 +65,20 @@ def shown_change(name: str) -> str:
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--survivors", action="store_true", help="list the surviving mutants")
+    ap.add_argument("patterns", nargs="*", help="count only the mutants whose names match")
     args = ap.parse_args()
     if not MUTANTS.exists():
         print("no mutants/ folder: run tools/mutation.sh first")
         return 1
     status = results()
+    if args.patterns:
+        status = {k: v for k, v in status.items() if any(fnmatch.fnmatch(k, p) for p in args.patterns)}
     equiv = equivalent()
     stale = []
     for name, (changed, _why) in equiv.items():
-        if status.get(name) != "survived" or changed not in shown_change(name):
+        if name not in status:
+            continue  # not in this run
+        if status[name] != "survived" or changed not in shown_change(name):
             stale.append(name)
     print(f"{'module':<12}{'mutants':>8}{'killed':>8}{'survived':>9}{'no tests':>9}{'equiv.':>7}{'score':>8}")
     for module, prefix in MODULES.items():

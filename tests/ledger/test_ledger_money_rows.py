@@ -4,12 +4,15 @@ no premium given (at par), and a default redemption (the note's summary after it
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
+from ascent_xl.errors import LedgerError
 from ascent_xl.events import parse_events
 from ascent_xl.ledger import run_ledger
 from ascent_xl.market import MarketData
-from tests.helpers.markets import market_before
+from tests.helpers.markets import market_before, sessions_before
 
 
 def rows_of(schedule, event, note=None):
@@ -122,3 +125,97 @@ def test_a_warrant_exercise_above_the_cap_is_flagged(terms):
     # 2,000,000 of 35,930,812 shares = 5.57%, above the 4.99% cap (flagged, still issued)
     assert r["Shares Issued"] == 2_000_000 and r["Cash Received"] == 7_860_000
     assert r["Flags"] == "warrant-cap: holder at 5.57% after exercise, above the 4.99% cap"
+
+
+DEFAULT_MARKET = [0.50, 0.52, 0.48, 0.51, 0.49, 0.53, 0.50, 0.47, 0.52, 0.50]  # alternate 0.444
+
+
+def _default_row(terms, market, value="redeem"):
+    s = run_ledger(terms, parse_events([["2023-03-10", "Default", "Private", None, value]]), market)
+    return s, rows_of(s, "Default", "Private")[-1]
+
+
+def test_the_default_rows_columns(terms):
+    s, r = _default_row(terms, market_before("2023-03-10", DEFAULT_MARKET, include_day=0.50))
+    assert r["Principal Before"] == 2_500_000 and r["Principal After"] == 0
+    assert r["Interest Accrued"] == 21_875.00  # 70 days since the 2022-12-31 interest date
+    assert (r["Fixed Price"], r["Floor Price"]) == (3.93042, 0.29)  # the note's prices
+    # the as-of state the day after: the note is closed, and no event can name it
+    assert run_ledger(terms, parse_events([["2023-03-10", "Default", "Private", None, "redeem"]]),
+                      market_before("2023-03-10", DEFAULT_MARKET, include_day=0.50),
+                      until=dt.date(2023, 3, 11)).notes["Private"].closed
+    with pytest.raises(LedgerError, match="note Private was repaid or redeemed in full"):
+        run_ledger(terms, parse_events([["2023-03-10", "Default", "Private", None, "redeem"],
+                                        ["2023-03-15", "Interest Election", "Private", None, "pik"]]),
+                   market_before("2023-03-10", DEFAULT_MARKET, include_day=0.50))
+
+
+def test_the_default_amount_with_the_premium_on_interest(terms):
+    t = terms.with_term("default.premium_on_interest", "true")
+    _, r = _default_row(t, market_before("2023-03-10", DEFAULT_MARKET, include_day=0.50))
+    # max(parity 2,815,315.32, 120% x (2,500,000 + 21,875) = 3,026,250) + 21,875 of interest
+    assert r["Default Amount"] == 3_048_125.00
+    assert r["Premium Paid"] == 3_048_125.00 - 2_500_000 - 21_875
+
+
+def test_the_default_amount_with_interest_in_parity(terms):
+    # ten VWAPs of 0.30: alternate 0.2775, below the 0.29 floor; VWAP on the day 0.50
+    market = market_before("2023-03-10", [0.30] * 10, include_day=0.50)
+    _, r = _default_row(terms, market)
+    # parity on principal: 2,500,000 / 0.29 x 0.50 = 4,310,344.83, plus 21,875 of interest
+    assert (r["Conversion Price"], r["Default Amount"]) == (0.29, 4_332_219.83)
+    _, r = _default_row(terms.with_term("default.parity_includes_interest", "true"), market)
+    # parity on principal and interest: 2,521,875 / 0.29 x 0.50 = 4,348,060.34 (interest inside)
+    assert r["Default Amount"] == 4_348_060.34
+
+
+def test_a_payment_date_without_vwaps_is_refused_naming_it(terms):
+    short = market_before("2023-03-10", DEFAULT_MARKET, include_day=0.50)  # ends on the demand date
+    with pytest.raises(LedgerError, match="payment date 2023-03-20 is outside the data"):
+        _default_row(terms, short, "redeem 2023-03-20")
+    days = sessions_before("2023-03-21", 20)[:-1]  # the window before 03-20, but not 03-20 itself
+    with pytest.raises(LedgerError, match=r"payment date 2023-03-20 is outside the data \(2023-02-21 to 2023-03-17\)"):
+        _default_row(terms, MarketData.from_lists(days, [0.5] * len(days)), "redeem 2023-03-20")
+
+
+def test_the_summary_names_each_note_and_the_total(terms):
+    summary = run_ledger(terms, []).summary()
+    first, total = summary.iloc[0], summary.iloc[-1]
+    assert list(summary.columns)[:4] == ["Note", "Kind", "Issue Date", "Maturity"]
+    assert (first["Note"], first["Kind"], str(first["Issue Date"]), str(first["Maturity"])) == (
+        "Registered", "registered", "2022-12-19", "2024-06-19")  # 18 months after issue
+    assert total["Note"] == "Total" and bool(total["Conserved"]) is True
+    assert total["Principal Issued"] == 15_000_000
+
+
+def test_prepayment_premiums_outside_one_to_ten_are_refused(terms):
+    for value in ("10", "10.5", "0.99"):
+        with pytest.raises(LedgerError, match="premium is a multiple of principal of at least 1.00"):
+            run_ledger(terms, parse_events([["2023-02-01", "Prepayment", "Registered", 100_000, value]]))
+    r = rows_of(run_ledger(terms, parse_events([["2023-02-01", "Prepayment", "Registered", 100_000, "9.99"]])),
+                "Prepayment")[0]
+    assert r["Cash Paid"] == 999_000 + 387.50  # 999% of 100,000 plus its 387.50 of interest
+    assert r["Detail"] == "prepaid in cash at 999% of principal plus accrued interest"
+
+
+def test_a_split_without_a_ratio_is_refused(terms):
+    with pytest.raises(LedgerError, match="split ratio '': write new:old"):
+        run_ledger(terms, parse_events([["2023-09-12", "Split", None, None, None]]))
+
+
+def test_a_split_restates_the_reserve_the_reference_price_and_a_reset_price(terms, split_market):
+    days = sessions_before("2023-08-31", 10)
+    market = MarketData.from_lists(days + [str(d) for d in split_market.dates],
+                                   [0.06] * 10 + list(split_market.vwap))
+    s = run_ledger(terms, parse_events([
+        ["2023-08-30", "Share Reserve", None, None, "3000000"],
+        ["2023-08-31", "Default", "Private", None, "reset"],
+        ["2023-08-31", "Conversion", "Registered", 1_000, None],
+        ["2023-09-12", "Split", None, None, "1:200"],
+    ]), market)
+    st = s.state
+    assert st.reserve == 15_000  # 3,000,000 / 200
+    # ten VWAPs of 0.06 before 08-31: reset 80% x 0.06 = 0.048 and alternate 92.5% x 0.06 =
+    # 0.0555, both below the floor 0.29: the conversion is at 0.29, x 200 = 58 after the split
+    assert st.reference_price == pytest.approx(0.29 * 200, abs=1e-9)
+    assert st.notes["Private"].reset_price == pytest.approx(0.048 * 200, abs=1e-9)

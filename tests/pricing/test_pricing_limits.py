@@ -9,7 +9,7 @@ import math
 import numpy as np
 import pytest
 
-from ascent_xl.errors import InputError
+from ascent_xl.errors import AscentError, InputError
 from ascent_xl.pricing import (
     conversion_shares,
     floor_payment,
@@ -86,3 +86,47 @@ def test_a_redemption_premium_from_one_to_below_ten_is_taken(premium, cash):
 def test_a_redemption_premium_below_one_or_from_ten_is_refused(premium):
     with pytest.raises(InputError, match=f"premium {premium}: a multiple of principal"):
         redemption_amount(100.0, 0.0, premium=premium)
+
+
+@pytest.mark.parametrize(("call", "message"), [
+    (lambda: mandatory_default_amount(-1, 0, price_at_demand=1, price_at_payment=1, vwap_at_demand=1,
+                                      vwap_at_payment=1, premium=1.2, premium_on_interest=False), "principal -1.00"),
+    (lambda: mandatory_default_amount(1, -1, price_at_demand=1, price_at_payment=1, vwap_at_demand=1,
+                                      vwap_at_payment=1, premium=1.2, premium_on_interest=False), "accrued_interest -1.00"),
+    (lambda: mandatory_default_amount(1, 0, price_at_demand=1, price_at_payment=1, vwap_at_demand=1,
+                                      vwap_at_payment=1, premium=0.5, premium_on_interest=False), "premium: 0.5"),
+    (lambda: mandatory_default_amount(1, 0, price_at_demand=0, price_at_payment=1, vwap_at_demand=1,
+                                      vwap_at_payment=1, premium=1.2, premium_on_interest=False), "price_at_demand 0 "),
+    (lambda: mandatory_default_amount(1, 0, price_at_demand=1, price_at_payment=0, vwap_at_demand=1,
+                                      vwap_at_payment=1, premium=1.2, premium_on_interest=False), "price_at_payment 0 "),
+    (lambda: mandatory_default_amount(1, 0, price_at_demand=1, price_at_payment=1, vwap_at_demand=0,
+                                      vwap_at_payment=1, premium=1.2, premium_on_interest=False), "vwap_at_demand 0 "),
+    (lambda: mandatory_default_amount(1, 0, price_at_demand=1, price_at_payment=1, vwap_at_demand=1,
+                                      vwap_at_payment=0, premium=1.2, premium_on_interest=False), "vwap_at_payment 0 "),
+    (lambda: redemption_amount(-1, 0, premium=1.05), "principal -1.00"),
+    (lambda: redemption_amount(1, -1, premium=1.05), "accrued_interest -1.00"),
+    (lambda: max_conversion_shares(holder_shares=-1, shares_outstanding=1e6, cap=0.0499), "holder_shares -1"),
+    (lambda: max_conversion_shares(holder_shares=0, shares_outstanding=-1, cap=0.0499), "shares_outstanding -1"),
+    (lambda: max_conversion_shares(holder_shares=0, shares_outstanding=1e6, cap=1.5), "cap: 1.5"),
+    (lambda: max_conversion_amount(conversion_price=0, holder_shares=0, shares_outstanding=1e6, cap=0.0499),
+     "conversion_price 0 "),
+])
+def test_each_bad_argument_is_refused_by_its_name(call, message):
+    with pytest.raises(AscentError) as info:  # InputError, or TermsError for a term's range
+        call()
+    assert str(info.value).startswith(message), str(info.value)
+
+
+def test_zero_amounts_are_allowed_where_nothing_is_owed():
+    d = mandatory_default_amount(0, 0, price_at_demand=1, price_at_payment=1, vwap_at_demand=1,
+                                 vwap_at_payment=1, premium=1.2, premium_on_interest=False)
+    assert d.amount == 0
+    assert redemption_amount(0, 0, premium=1.05) == 0
+    assert max_conversion_shares(holder_shares=0, shares_outstanding=0, cap=0.0499) == 0
+
+
+def test_a_tie_between_parity_and_premium_is_the_premium():
+    # parity 1,000,000 / 1.00 x 1.20 = 1,200,000 = premium 120% x 1,000,000: the premium basis
+    d = mandatory_default_amount(1_000_000, 0, price_at_demand=1.0, price_at_payment=1.0, vwap_at_demand=1.2,
+                                 vwap_at_payment=1.2, premium=1.20, premium_on_interest=False)
+    assert (d.parity, d.premium, d.amount, d.basis) == (1_200_000, 1_200_000, 1_200_000, "premium")
