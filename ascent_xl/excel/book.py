@@ -88,10 +88,31 @@ def _sheet_error(sheet: str, present: list[str]) -> WorkbookError:
 
 
 class OpenpyxlBook:
-    """:class:`BookIO` over an openpyxl Workbook (loaded with formulas, not cached values)."""
+    """:class:`BookIO` over an openpyxl Workbook (loaded with formulas, not cached values).
 
-    def __init__(self, workbook: Any) -> None:
+    A cell the user filled with a formula (``=0.2+0.09``, or ``=FALSE()`` as LibreOffice saves a
+    boolean) reads as the value the spreadsheet last calculated, as the Refresh button in Excel
+    reads it: ``values`` gives the same book loaded with ``data_only=True`` (called on the first
+    formula met, so books without formulas in their inputs are loaded once). A formula without a
+    saved value, or without ``values``, is refused naming its cell."""
+
+    def __init__(self, workbook: Any, values: Any = None) -> None:
         self.wb = workbook
+        self._values = values
+        self._loaded: Any = None
+
+    def _value(self, ws: Any, cell: Any) -> Any:
+        """The cell's value, a formula's as last calculated (see the class docstring)."""
+        if cell.data_type != "f":
+            return cell.value
+        where = f"{ws.title}!{cell.coordinate}"
+        if self._loaded is None and self._values is not None:
+            self._loaded = self._values()
+        value = None if self._loaded is None else self._loaded[ws.title][cell.coordinate].value
+        if value is None:
+            raise WorkbookError(f"{where}: holds the formula {cell.value} with no saved value; "
+                                "open and save the book in Excel (or type the value) and refresh")
+        return value
 
     def sheet_names(self) -> list[str]:
         """Titles of the sheets."""
@@ -112,7 +133,8 @@ class OpenpyxlBook:
         """Header and body values of a table."""
         ws = self._ws(sheet)
         r1, c1, r2, c2 = parse_ref(self._table(sheet, table).ref)
-        values = [list(r) for r in ws.iter_rows(min_row=r1, max_row=r2, min_col=c1, max_col=c2, values_only=True)]
+        values = [[self._value(ws, c) for c in r]
+                  for r in ws.iter_rows(min_row=r1, max_row=r2, min_col=c1, max_col=c2)]
         header = [str(h).strip() if h is not None else "" for h in values[0]]
         return TableRead(sheet, table, header, values[1:], r1, c1)
 
@@ -139,8 +161,9 @@ class OpenpyxlBook:
         _fit_charts(ws, r1, c1, c2, last)
 
     def read_cell(self, sheet: str, address: str) -> Any:
-        """One cell's value (a formula reads as its text)."""
-        return self._ws(sheet)[address].value
+        """One cell's value (a formula's as last calculated)."""
+        ws = self._ws(sheet)
+        return self._value(ws, ws[address])
 
     def write_area(self, sheet: str, area: str, rows: list[list[Any]], formats: list[list[str | None]]) -> None:
         """Clear ``area`` and write ``rows`` (with number formats) from its top-left cell."""

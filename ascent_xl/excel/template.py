@@ -400,6 +400,26 @@ def _chart(ws: Any, start: int) -> None:
     ws.page_setup.fitToHeight = 1
 
 
+def keep_charts(path: str | os.PathLike[str], wb: Any) -> None:
+    """Make sure saving ``wb`` (just loaded from ``path``) loses no chart. openpyxl drops a
+    chart it cannot read, such as the one LibreOffice writes when it saves the book: the
+    Summary's own chart is then laid out again as the template lays it out (refresh fills it),
+    and any other unreadable chart is refused (:class:`WorkbookError`) rather than dropped."""
+    import zipfile
+
+    from ascent_xl.errors import WorkbookError
+
+    with zipfile.ZipFile(path) as zf:
+        stored = sum(1 for n in zf.namelist() if n.startswith("xl/charts/chart") and n.endswith(".xml"))
+    if L.SUMMARY in wb.sheetnames and stored and not wb[L.SUMMARY]._charts:
+        _chart(wb[L.SUMMARY], L.column_index(L.CHART_FIRST_COLUMN))
+    lost = stored - sum(len(ws._charts) for ws in wb.worksheets)
+    if lost > 0:
+        raise WorkbookError(f"{path}: {lost} chart(s) in it cannot be read here (saved by another "
+                            "spreadsheet program?) and a refresh would drop them; refresh it with "
+                            "the Refresh button in Excel, or save it in Excel first")
+
+
 def _checks(wb: Any, ws: Any) -> None:
     from openpyxl.formatting.rule import CellIsRule
     from openpyxl.styles import PatternFill

@@ -21,6 +21,7 @@ from ascent_xl.errors import WorkbookError
 from ascent_xl.excel.book import OpenpyxlBook
 from ascent_xl.excel.cached import save_with_values
 from ascent_xl.excel.refresh import RefreshResult, refresh_book
+from ascent_xl.excel.template import keep_charts
 from ascent_xl.fileio import FileStamp, atomic_write, check_writable, file_lock
 
 
@@ -88,6 +89,13 @@ def write_button_module(book: str | os.PathLike[str]) -> Path | None:
     return module
 
 
+def _values_of(path: Path) -> object:
+    """The book at ``path`` with each formula's last calculated value (for formula inputs)."""
+    from ascent_xl.excel.safety import open_workbook
+
+    return open_workbook(path, data_only=True)
+
+
 def refresh_file(path: str | os.PathLike[str], out: str | os.PathLike[str] | None = None) -> RefreshResult:
     """Refresh the book at ``path`` and write it to ``out`` (default: in place). On bad input
     nothing is written and the result lists the problems; on success the file is replaced
@@ -104,7 +112,8 @@ def refresh_file(path: str | os.PathLike[str], out: str | os.PathLike[str] | Non
         check_writable(dest)
         stamp = FileStamp.of(dest)
         wb = load_book(src)
-        result = refresh_book(OpenpyxlBook(wb))
+        keep_charts(src, wb)
+        result = refresh_book(OpenpyxlBook(wb, values=lambda: _values_of(src)))
         if result.ok:
             atomic_write(dest, lambda tmp: save_with_values(wb, tmp), expect=stamp, locked=True)
     if result.ok and out is not None and dest.suffix.lower() == ".xlsm":
