@@ -313,7 +313,7 @@ def _baselines(r: dict[str, Any]) -> dict[str, tuple[Any, ...]]:
         "ASCENT_DEFAULT_CONVERSION_PRICE": (d, v, "2023-03-10", None, None, None),
         "ASCENT_DEFAULT_REDEMPTION": (1e6, 1e4, 0.5, 0.5, 0.45, 0.45, None, None, None),
         "ASCENT_EQUITY_CONDITIONS": (d, r["volumes"], r["caps"], "2023-03-01"),
-        "ASCENT_FAIR_VALUE": ("Total", None, None, None, None, 200, 0, None, None, None, None),
+        "ASCENT_FAIR_VALUE": ("Total", None, None, None, None, 200, 0, None, None, None, None, None, None, None),
         "ASCENT_FIXED_CONVERSION_PRICE": (d, v, "2022-12-19", 0.30, 5),
         "ASCENT_FLOOR_PAYMENT": (2e5, 3.93042, d, v, "2023-03-01", 0.29),
         "ASCENT_MAX_CONVERSION": (0.5, 1e6, 5e7, 0.0499),
