@@ -3,7 +3,9 @@ Conventions): find a sheet's part by its title, resolve relationships, locate el
 part without re-serialising it, and rewrite the zip atomically.
 
 XML is edited as text at byte offsets found with expat, never parsed and written back, because
-rewriting changes namespace prefixes that ``mc:Ignorable`` attributes refer to by name.
+rewriting changes namespace prefixes that ``mc:Ignorable`` attributes refer to by name. The
+parser refuses any DTD and entity declaration, defusedxml's rule, by hand: defusedxml's parsers
+give no byte offsets (openpyxl itself reads through defusedxml, which is installed).
 """
 
 from __future__ import annotations
