@@ -11,11 +11,11 @@ from typing import Any
 
 import numpy as np
 
-from ascent_xl.calendar import TradingCalendar, as_day, day_text
+from ascent_xl.calendar import TradingCalendar, as_day, day_text, read_date
 from ascent_xl.csvfile import read_csv
 from ascent_xl.errors import AscentError, InputError
 from ascent_xl.market import MarketData
-from ascent_xl.money import parse_number
+from ascent_xl.money import MAX_AMOUNT, read_number
 from ascent_xl.pricing import quote_conversion, quote_conversions
 from ascent_xl.terms import DealTerms
 
@@ -60,16 +60,17 @@ def read_notices(path: Path, *, calendar: TradingCalendar, amount: float) -> Not
     amounts: list[float] = []
     for row, line in zip(table.rows, table.lines, strict=True):
         cell = row[date_col].strip() if date_col < len(row) else ""
-        try:
-            day = as_day(cell)
-        except AscentError:
-            raise InputError(f"{name} line {line}: {cell!r} is not a date; write it as YYYY-MM-DD") from None
+        if not cell:
+            raise InputError(f"{name} line {line}: notice date missing; write it as YYYY-MM-DD")
+        day = as_day(read_date(cell, f"{name} line {line}: notice date", error=InputError))
         if not cal.is_session(day):
             raise InputError(f"{name} line {line}: {day_text(day)} is not a {cal.name} trading day; a notice "
                              "must fall on a trading day")
         text = row[amount_col].strip() if amount_col is not None and amount_col < len(row) else ""
-        value = default if text == "" else parse_number(text)
-        if value is None or not np.isfinite(value) or value <= 0:
+        value = default if text == "" else read_number(
+            text, f"{name} line {line}: amount", error=InputError, most=MAX_AMOUNT
+        )
+        if not value > 0:
             raise InputError(f"{name} line {line}: amount {text!r} is not a positive number of USD")
         dates.append(day)
         amounts.append(float(value))

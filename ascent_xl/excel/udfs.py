@@ -157,7 +157,7 @@ def _market(dates: Cells, vwaps: Cells) -> Any:
 def _alternate_args(discount: Cell, days: Cell, lowest: Cell) -> dict[str, Any]:
     """The alternate price's keyword arguments from cells, blanks filled from ``TERMS``."""
     return {
-        "discount": to_number(discount, "discount", _C.alternate_price_discount),
+        "discount": to_number(discount, "discount", _C.alternate_price_discount, percent=True),
         "days": to_whole(days, "days", _C.alternate_price_days),
         "lowest": to_whole(lowest, "lowest", _C.alternate_price_lowest),
     }
@@ -182,7 +182,7 @@ def ASCENT_FIXED_CONVERSION_PRICE(
     return fixed_conversion_price(
         _market(dates, vwaps),
         issue_date=to_day(issue_date, "issue_date"),
-        premium=to_number(premium, "premium", _C.fixed_price_premium),
+        premium=to_number(premium, "premium", _C.fixed_price_premium, percent=True),
         days=to_whole(days, "days", _C.fixed_price_days),
     )
 
@@ -360,7 +360,7 @@ def ASCENT_DEFAULT_CONVERSION_PRICE(
     daily VWAPs among the `days` trading days immediately before the default date."""
     market = _market(dates, vwaps)
     kw = {
-        "factor": to_number(factor, "factor", _D.reset_factor),
+        "factor": to_number(factor, "factor", _D.reset_factor, percent=True),
         "days": to_whole(days, "days", _D.reset_days),
         "lowest": to_whole(lowest, "lowest", _D.reset_lowest),
     }
@@ -409,7 +409,7 @@ def ASCENT_DEFAULT_REDEMPTION(
         price_at_payment=to_number(price_at_payment, "price_at_payment"),
         vwap_at_demand=to_number(vwap_at_demand, "vwap_at_demand"),
         vwap_at_payment=to_number(vwap_at_payment, "vwap_at_payment"),
-        premium=to_number(premium, "premium", _D.redemption_premium),
+        premium=to_number(premium, "premium", _D.redemption_premium, percent=True),
         premium_on_interest=to_bool(
             premium_on_interest, "premium_on_interest", _D.premium_on_interest
         ),
@@ -435,7 +435,7 @@ def ASCENT_ACCRUED_INTEREST(
         to_number(principal, "principal"),
         cells.to_date(from_date, "from_date"),
         cells.to_date(to_date, "to_date"),
-        rate=to_number(rate, "rate", _NOTE.rate),
+        rate=to_number(rate, "rate", _NOTE.rate, percent=True),
         basis=to_choice(basis, "basis", BASES, _NOTE.day_count),
     )
 
@@ -460,7 +460,7 @@ def ASCENT_CHANGE_OF_CONTROL_AMOUNT(
     return redemption_amount(
         to_number(principal, "principal"),
         to_number(accrued_interest, "accrued_interest"),
-        premium=to_number(premium, "premium", _R.change_of_control_premium),
+        premium=to_number(premium, "premium", _R.change_of_control_premium, percent=True),
         premium_on_interest=to_bool(
             premium_on_interest, "premium_on_interest", _NOTE.change_of_control_on_interest
         ),
@@ -477,7 +477,7 @@ def ASCENT_PREPAYMENT_AMOUNT(principal: Cell, accrued_interest: Cell, premium: C
     return redemption_amount(
         to_number(principal, "principal"),
         to_number(accrued_interest, "accrued_interest"),
-        premium=to_number(premium, "premium", _R.optional_prepayment_premium),
+        premium=to_number(premium, "premium", _R.optional_prepayment_premium, percent=True),
     )
 
 
@@ -496,7 +496,7 @@ def ASCENT_MAX_CONVERSION(
         conversion_price=to_number(conversion_price, "conversion_price"),
         holder_shares=to_number(holder_shares, "holder_shares"),
         shares_outstanding=to_number(shares_outstanding, "shares_outstanding"),
-        cap=to_number(cap, "cap", _C.ownership_cap),
+        cap=to_number(cap, "cap", _C.ownership_cap, percent=True),
     )
 
 
@@ -632,10 +632,10 @@ def ASCENT_FAIR_VALUE(
     market = None if _empty(dates) else market_from_cells(dates, vwaps, calendar=deal.calendar)
     model = _M.replace(
         spot=to_number(spot, "spot", _M.spot),
-        volatility=to_number(volatility, "volatility", _M.volatility),
-        rate=to_number(rate, "rate", _M.rate),
-        credit_spread=to_number(credit_spread, "credit_spread", _M.credit_spread),
-        vwap_noise=to_number(vwap_noise, "vwap_noise", _M.vwap_noise),
+        volatility=to_number(volatility, "volatility", _M.volatility, percent=True),
+        rate=to_number(rate, "rate", _M.rate, percent=True),
+        credit_spread=to_number(credit_spread, "credit_spread", _M.credit_spread, percent=True),
+        vwap_noise=to_number(vwap_noise, "vwap_noise", _M.vwap_noise, percent=True),
         daily_volume=to_number(daily_volume, "daily_volume", _M.daily_volume),
         valuation_date=None if cells.is_blank(valuation_date) else cells.to_date(valuation_date, "valuation_date"),
     )

@@ -81,3 +81,27 @@ def test_vwap_file_decimal_comma_exit_2_naming_the_line(tmp_path):
     r = run("price", "--vwaps", str(vwaps), "--notice", "2023-03-28")
     out = _one_error_line(r)
     assert "v.csv line 2 (2023-03-27): VWAP '0,2612' has an ambiguous comma: write 0.2612" in out
+
+
+@pytest.mark.parametrize(
+    ("row", "says"),
+    [
+        ('2023-03-28,"4,2347"', "n.csv line 2: amount '4,2347' has an ambiguous comma"),
+        ("2023-03-28,10%", "n.csv line 2: amount '10%' is a percent, but this is not a rate"),
+        ("2023-03-28,1e300", "n.csv line 2: amount '1e300' is more than 1e+13"),
+        ("2023-03-28xyz,100", "n.csv line 2: notice date '2023-03-28xyz' has 'xyz' after the date"),
+        ("2023-03,100", "n.csv line 2: notice date '2023-03' has no day"),
+    ],
+)
+def test_notices_file_read_strictly(tmp_path, row, says):
+    notices = tmp_path / "n.csv"
+    notices.write_text("Notice Date,Amount\n" + row + "\n", encoding="utf-8")
+    r = run("price", "--vwaps", str(data_path(SAMPLE_VWAPS)), "--notices", str(notices))
+    assert says in _one_error_line(r)
+
+
+def test_notices_file_takes_a_serial_date(tmp_path):
+    notices = tmp_path / "n.csv"
+    notices.write_text("Notice Date,Amount\n45013,100000\n", encoding="utf-8")  # 2023-03-28
+    r = run("price", "--vwaps", str(data_path(SAMPLE_VWAPS)), "--notices", str(notices))
+    assert r.exit_code == 0 and "2023-03-28" in r.output, r.output

@@ -35,3 +35,10 @@ def test_udf_argument_refusal_is_the_cell_text():
     assert isinstance(got, str) and got.startswith("to_date: '2023-06-3O'")
     got = udfs.ASCENT_ACCRUED_INTEREST("4,2347", "2023-03-31", "2023-06-30")
     assert isinstance(got, str) and got.startswith("principal '4,2347' has an ambiguous comma")
+
+
+def test_rate_arguments_of_udfs_take_a_percent():
+    # 1,000,000 x 4.5% x 90/360 (30/360 from 2023-03-31 to 2023-06-30) = 11,250.00
+    assert udfs.ASCENT_ACCRUED_INTEREST(1e6, "2023-03-31", "2023-06-30", "4.5%") == 11_250.0
+    got = udfs.ASCENT_ACCRUED_INTEREST("10%", "2023-03-31", "2023-06-30")
+    assert got.startswith("principal '10%' is a percent, but this is not a rate")
