@@ -354,7 +354,8 @@ def _fuzz_udfs(baselines, case: tuple[str, int], value: Any, as_range: bool) -> 
     _count("UDF arguments")
     f = getattr(udfs, name)
     params = list(inspect.signature(f).parameters)
-    args = list(baselines.get(name, (None,) * len(params)))
+    args = list(baselines.get(name, ()))
+    args += [None] * (len(params) - len(args))  # arguments added since: blank, their default
     if index >= 0:
         arg = params[index]
         value = _udf_value(name, arg, value)
