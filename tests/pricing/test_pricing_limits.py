@@ -130,3 +130,9 @@ def test_a_tie_between_parity_and_premium_is_the_premium():
     d = mandatory_default_amount(1_000_000, 0, price_at_demand=1.0, price_at_payment=1.0, vwap_at_demand=1.2,
                                  vwap_at_payment=1.2, premium=1.20, premium_on_interest=False)
     assert (d.parity, d.premium, d.amount, d.basis) == (1_200_000, 1_200_000, 1_200_000, "premium")
+
+
+def test_prices_in_an_array_may_be_whole_numbers_or_text_numbers():
+    # as a worksheet range gives them: 100 / 4 = 25 and 100 / 3 = 33.3 -> 34 (up)
+    assert conversion_shares(np.array([100.0, 100.0]), ["4", "3"], rounding="up").tolist() == [25, 34]
+    assert conversion_shares(np.array([100.0, 100.0]), [4, 3], rounding="up").tolist() == [25, 34]
