@@ -100,8 +100,8 @@ def value_cmd(paths: int, seed: int, terms_file: Path | None, as_of: dt.datetime
         later = [e for e in skipped if e.date > when]
         if later and not as_json:
             kinds = sorted({e.kind.value for e in later})
-            click.echo(f"{len(used)} planned events applied; {len(later)} after {when} left out "
-                       f"({', '.join(kinds)}: the simulation decides those).")
+            console().print(f"{len(used)} planned events applied; {len(later)} after {when} left out "
+                            f"({', '.join(kinds)}: the simulation decides those).", markup=False)
     setup = prepare_valuation(terms, model=model, behaviour=behaviour, market=market, start=start,
                               sources=sources)
     show = not as_json and (progress if progress is not None else (sys.stdout.isatty() and paths >= PROGRESS_FROM))
@@ -168,9 +168,34 @@ def result_json(r: ValuationResult) -> dict[str, Any]:
 
 
 def inputs_table(r: ValuationResult) -> object:
-    """Every input the valuation used, with its unit and where it came from."""
-    rows = [(name, _input_text(value, unit), source) for name, value, unit, source in r.inputs]
+    """Every input the valuation used, with its unit and where it came from (in short; the
+    legend below the table and ``--json`` give the sources in full)."""
+    rows = [(name, _input_text(value, unit), _short_source(source)) for name, value, unit, source in r.inputs]
     return table("Inputs used", ("Input", "Value", "Source"), rows, numeric_from=1)
+
+
+def inputs_legend(r: ValuationResult) -> str:
+    """What the short sources of :func:`inputs_table` stand for."""
+    full = {_short_source(source): source for _, _, _, source in r.inputs}
+    parts = [f"{short}: {text}" for short, text in full.items() if short != text]
+    if "assumed" in full:
+        parts.append("assumed: the demo's assumption (--vol, --rate, --spread, --noise, --volume "
+                     "to give yours)")
+    return "  Sources - " + "; ".join(p for p in parts if not p.startswith("assumed: model")) + "."
+
+
+def _short_source(source: str) -> str:
+    if source.startswith(("deal state", "the terms")):
+        return "state"
+    if source == "model assumption":
+        return "assumed"
+    if source.startswith("VWAP of "):
+        return "VWAP " + source.split()[2]
+    if source.startswith("median dollar volume"):
+        return "VWAP file volume"
+    if source.startswith("demo assumption"):
+        return "demo"
+    return source
 
 
 def _input_text(value: Any, unit: str) -> str:
@@ -207,6 +232,7 @@ def _print(r: ValuationResult) -> None:
     out.rule(f"[bold]Valuation[/] - {r.deal}")
     out.print(run_line(r) + "\n")
     out.print(inputs_table(r))
+    out.print(inputs_legend(r) + "\n")
     out.print(fair_value_table(r))
     if r.warrants_closed_form is not None:
         out.print(f"  Warrants by Black-Scholes from today: {usd(r.warrants_closed_form, 0)}.\n")
@@ -225,5 +251,5 @@ def _print(r: ValuationResult) -> None:
     out.print("Assumptions: " + "; ".join(r.assumptions) + ".")
 
 
-__all__ = ["PROGRESS_FROM", "fair_value_table", "inputs_table", "result_json", "run_line", "spot_on",
+__all__ = ["PROGRESS_FROM", "fair_value_table", "inputs_legend", "inputs_table", "result_json", "run_line", "spot_on",
            "value_cmd"]
