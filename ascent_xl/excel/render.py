@@ -121,4 +121,8 @@ def _show_only(book: Path, keep: list[str]) -> None:
                 edits.append((start, qname, {**attrs, "activeTab": str(first), "firstSheet": str(first)}))
     for start, qname, attrs in sorted(edits, key=lambda e: e[0], reverse=True):
         xml = pkg.rewrite_start_tag(xml, start, qname, attrs)
+    # LibreOffice prints a hidden sheet's print area: drop those of the hidden sheets (a copy)
+    hidden = {str(i) for i, name in enumerate(order) if name not in keep}
+    xml = re.sub(rb'<definedName name="_xlnm\.Print_Area" localSheetId="(\d+)"[^>]*>[^<]*</definedName>',
+                 lambda m: b"" if m.group(1).decode() in hidden else m.group(0), xml)
     pkg.rewrite_zip(book, {part: xml})

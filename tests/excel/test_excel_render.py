@@ -119,3 +119,20 @@ def test_show_only_hides_the_other_sheets_in_the_copy(book):
     assert wb.active.title == "Schedule"
     with zipfile.ZipFile(book) as zf:
         assert [s.state for s in pkg.sheets(zf, book)] == ["hidden", "visible", "visible"]
+
+
+@pytest.mark.libreoffice
+def test_a_sheet_left_out_is_not_printed_for_its_print_area(tmp_path):
+    """LibreOffice prints a hidden sheet's print area: the sheets left out lose theirs in the copy."""
+    require_pdftoppm()
+    wb = Workbook()
+    wb.active.title = "Plain"
+    wb.active["A1"] = "plain"
+    boxed = wb.create_sheet("Boxed")
+    boxed["A1"] = "boxed"
+    boxed["A1"].fill = PatternFill("solid", fgColor="FF0000")
+    boxed.print_area = "A1:C10"
+    path = tmp_path / "areas.xlsx"
+    wb.save(path)
+    pages = render_png(path, tmp_path / "png", sheets=["Plain"], dpi=40)
+    assert len(pages) == 1 and not has_colour(pages[0], RED)
