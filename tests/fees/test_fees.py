@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from ascent_xl.errors import InputError
+from ascent_xl.errors import InputError, TermsError
 from ascent_xl.fees import FeeTier, deal_placement_fee, offering_proceeds, placement_fee
 
 TIERS = dict(tier_limits=(5e6, 10e6), tier_rates=(0.08, 0.04, 0.06), discretionary_fee=25_000)
@@ -45,3 +45,10 @@ def test_the_deals_fee_and_proceeds(terms):
     # 11,250,000 - 700,000 = 10,550,000 before expenses; less about 649,000: 9,901,000
     assert (p.gross, p.placement_fee, p.before_expenses, p.other_expenses, p.net) == (
         11_250_000, 700_000, 10_550_000, 649_000, 9_901_000)
+
+
+def test_one_more_rate_than_limits_or_the_tiers_are_refused():
+    for limits, rates, problem in (((5e6,), (0.08, 0.04, 0.06), "3 rates for 1 limits"),
+                                   ((5e6, 10e6), (0.08, 0.04), "2 rates for 2 limits")):
+        with pytest.raises(TermsError, match=f"fee_tier_rates: {problem}: need one more rate"):
+            placement_fee(1e6, tier_limits=limits, tier_rates=rates, discretionary_fee=0)
