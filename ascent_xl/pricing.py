@@ -262,6 +262,8 @@ def quote_conversions(
     refs = as_days(notice_dates)
     amt = np.broadcast_to(np.asarray(amounts, dtype=float), refs.shape).astype(float)
     check_amounts(amt, "amount")
+    for a in np.unique(amt):
+        whole_cents(float(a), name="amount")
     fixed = resolve_fixed_price(terms, market) if fixed_price is None else fixed_price
     fixed = float(check_term(ConversionTerms, "fixed_price", fixed, label="fixed_price"))
     floor = c.floor_price if floor_price is None else float(floor_price)
@@ -344,6 +346,8 @@ def capped_conversion(
     ownership cap only what the cap allows converts (interest first); where the floor binds, the
     floor payment on what converts. ``market`` holds VWAPs on the current share basis."""
     c = conversion
+    principal = whole_cents(principal, name="principal")
+    interest = whole_cents(interest, name="interest")
     alt = float(alternate_conversion_price(
         market, notice_date=notice_date, discount=c.alternate_price_discount,
         days=c.alternate_price_days, lowest=c.alternate_price_lowest,
@@ -588,6 +592,24 @@ def warrant_cashless_shares(
     if a <= b:
         return 0
     return round_shares((a - b) * x / a, check_term(WarrantTerms, "share_rounding", rounding, label="rounding"))
+
+
+def whole_cents(amount: float, *, name: str) -> float:
+    """``amount`` USD when it is a whole number of cents, else an InputError naming ``name``:
+    the notes' amounts are cents, and a fraction of a cent would convert into a share while the
+    principal, kept to the cent, did not change.
+
+    Examples
+    --------
+    >>> whole_cents(341_851.73, name="amount")
+    341851.73
+    """
+    x = check_amount(amount, name, allow_zero=True)
+    cents = x * 100.0
+    if abs(cents - round(cents)) > 1e-6 + abs(cents) * 1e-15:  # float noise only
+        raise InputError(f"{name} ${x:,.6f}".rstrip("0") + " is not a whole number of cents; "
+                         f"write it to the cent (e.g. {round_cents(x):,.2f})")
+    return round(cents) / 100.0
 
 
 def _positive(value: Any, name: str) -> Any:

@@ -11,7 +11,7 @@ import numpy as np
 from ascent_xl.calendar import as_day
 from ascent_xl.equity import equity_conditions
 from ascent_xl.errors import MarketDataError
-from ascent_xl.ledger.state import DealState
+from ascent_xl.ledger.state import DealState, NoteState
 from ascent_xl.money import round_shares
 
 Reasons = list[tuple[str, str]]
@@ -34,6 +34,30 @@ def check_reserve(state: DealState) -> Reasons:
         return [("reserve", f"{state.reserve:,} shares reserved, {need:,.0f} required "
                  f"({state.terms.covenants.share_reserve_multiple:g}x issuable)")]
     return []
+
+
+def check_prices(state: DealState, notes: list[NoteState] | None = None) -> Reasons:
+    """A fixed price below the floor (a ratchet, a reset or an amendment took it there) and a
+    floor above the most the exchange's rules may require (``conversion.floor_price_max``, on
+    the current share basis): for ``notes``, or the deal's prices for new notes when None. One
+    reason per rule, naming the notes."""
+    ratio = 1.0
+    for _, r in state.splits:
+        ratio *= r
+    top = state.terms.conversion.floor_price_max / ratio
+    items = [(n.name, n.fixed_price, n.floor_price) for n in notes] if notes else [
+        ("new notes", state.fixed_price, state.floor_price)]
+    low = [(name, fixed, floor) for name, fixed, floor in items if fixed < floor]
+    high = [(name, floor) for name, _, floor in items if floor > top * (1 + 1e-12)]
+    out: Reasons = []
+    if low:
+        _, fixed, floor = low[0]
+        out.append(("below-floor", f"fixed price ${fixed:,.5f} below the floor ${floor:,.5f} "
+                    f"({', '.join(n for n, _, _ in low)}): conversions price at the floor"))
+    if high:
+        out.append(("floor-max", f"floor ${high[0][1]:,.5f} above the ${top:,.5f} maximum "
+                    f"(conversion.floor_price_max; {', '.join(n for n, _ in high)})"))
+    return out
 
 
 def check_min_cash(state: DealState) -> Reasons:

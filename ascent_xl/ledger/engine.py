@@ -56,6 +56,7 @@ from ascent_xl.pricing import (
     split_ratio,
     unfloored_price,
     warrant_cashless_shares,
+    whole_cents,
 )
 from ascent_xl.terms import DealTerms, NoteTerms, resolve_term_name
 
@@ -314,7 +315,7 @@ class Ledger:
             raise ev.error(f"Value {ev.value!r}: the kind of note is registered, private, additional or pik")
         if ev.amount is None and not in_terms:
             raise ev.error("Amount: give the principal of the new note")
-        face = base.face if ev.amount is None else ev.amount
+        face = base.face if ev.amount is None else whole_cents(ev.amount, name="Amount")
         if face <= 0:
             raise ev.error("Amount: the principal must be more than zero")
         pct = s.terms.additional_notes.purchase_price_pct if kind == "additional" else base.purchase_price_pct
@@ -324,6 +325,7 @@ class Ledger:
             raise ev.error(str(exc)) from None
         reasons = checks.check_additional_note(s, ev.date, face) if kind == "additional" else []
         note = self._open_note(terms, fixed=s.fixed_price, floor=s.floor_price, maturity=terms.maturity)
+        reasons += checks.check_prices(s, [note])
         if kind == "additional":
             s.additional.append((ev.date, face))
         self._row(
@@ -366,7 +368,7 @@ class Ledger:
         found = market.calendar.date_index(ev.date)
         if found is None or not found[1]:
             raise ev.error(f"notice date {ev.date}: not a trading day; a conversion needs a day the market is open")
-        requested = note.principal if ev.amount is None else ev.amount
+        requested = note.principal if ev.amount is None else whole_cents(ev.amount, name="Amount")
         if requested <= 0:
             raise ev.error("Amount: the principal to convert must be more than zero")
         if requested > note.principal + BALANCE_TOLERANCE:
@@ -425,6 +427,7 @@ class Ledger:
         x = parse_number(ev.value)
         if x is None:
             raise ev.error(f"Value {ev.value!r}: the accrued interest to convert is a USD amount or 'all'")
+        x = whole_cents(x, name="Value (interest to convert)")
         if x < 0 or x > note.accrued + BALANCE_TOLERANCE:
             raise ev.error(f"converts ${x:,.2f} of interest but ${note.accrued:,.2f} has accrued on {note.name}")
         return min(x, note.accrued)
@@ -506,7 +509,7 @@ class Ledger:
         if ev.amount is not None and len(targets) > 1:
             raise ev.error("Amount is given but Note is blank: name the note to prepay part of it")
         for note in targets:
-            amount = note.principal if ev.amount is None else ev.amount
+            amount = note.principal if ev.amount is None else whole_cents(ev.amount, name="Amount")
             if amount > note.principal + BALANCE_TOLERANCE:
                 raise ev.error(f"prepays ${amount:,.2f} but note {note.name} has ${note.principal:,.2f} outstanding")
             amount = min(amount, note.principal)
@@ -586,7 +589,7 @@ class Ledger:
                 old = note.fixed_price
                 note.reset_price = reset
                 note.fixed_price = ratcheted_price(old, issue_price=reset)
-                self._row(ev, note, None, **{"Conversion Price": reset, "Detail": (
+                self._row(ev, note, checks.check_prices(self.state, [note]), **{"Conversion Price": reset, "Detail": (
                     f"conversion price reset to ${reset:,.5f} ({d.reset_factor:.0%} of the {d.reset_lowest} lowest of "
                     f"{d.reset_days} VWAPs); fixed price ${old:,.5f} -> ${note.fixed_price:,.5f}")})
             else:
@@ -685,7 +688,8 @@ class Ledger:
                 new_value = float(s.terms.with_term(full, raw).flat()[full])
                 old = getattr(note, full.rsplit(".", 1)[-1])
                 setattr(note, full.rsplit(".", 1)[-1], new_value)
-                self._row(ev, note, None, Detail=f"{note.name}: {full} {old:g} -> {new_value:g}")
+                self._row(ev, note, checks.check_prices(s, [note]),
+                          Detail=f"{note.name}: {full} {old:g} -> {new_value:g}")
                 return
             old_terms = s.terms
             s.terms = s.terms.with_term(full, raw)
@@ -693,7 +697,10 @@ class Ledger:
             raise ev.error(str(exc)) from None
         old, new = old_terms.flat()[full], s.terms.flat()[full]
         self._apply_amendment(ev, full)
-        self._row(ev, note, None, Detail=f"{full}: {old} -> {new}")
+        reasons = []
+        if full in ("conversion.floor_price", "conversion.fixed_price", "conversion.floor_price_max"):
+            reasons = self._price_flags()
+        self._row(ev, note, reasons, Detail=f"{full}: {old} -> {new}")
 
     def _amended_term(self, ev: Event, name: str, note: NoteState | None) -> str:
         s = self.state
@@ -763,6 +770,11 @@ class Ledger:
             f"split {ev.value} ({ratio:g} new per old): fixed price ${old_fixed:,.5f} -> ${s.fixed_price:,.5f}, "
             f"floor ${old_floor:,.5f} -> ${s.floor_price:,.5f}, warrant price ${s.warrant_price:,.4f}"))
 
+    def _price_flags(self) -> list[tuple[str, str]]:
+        """check_prices for every open note (the deal's prices when none is open)."""
+        open_notes = [n for n in self.state.notes.values() if not n.closed]
+        return checks.check_prices(self.state, open_notes or None)
+
     def _dilutive_issue(self, ev: Event) -> None:
         s = self.state
         price = parse_number(ev.value) or float("nan")
@@ -775,7 +787,7 @@ class Ledger:
         for n in s.notes.values():
             n.fixed_price = ratcheted_price(n.fixed_price, issue_price=price)
         s.shares_outstanding += shares
-        reasons = checks.check_restricted(s, ev.date, shares * price, self.closing)
+        reasons = checks.check_restricted(s, ev.date, shares * price, self.closing) + self._price_flags()
         self._row(ev, None, reasons, Detail=f"{shares:,} shares at ${price:,.4f}: fixed price ${old:,.5f} -> "
                   f"${s.fixed_price:,.5f} (full ratchet), warrant price ${s.warrant_price:,.4f}")
 

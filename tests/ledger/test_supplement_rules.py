@@ -152,3 +152,52 @@ def test_change_of_control_private_105pct_of_principal_and_interest(terms, run):
     assert r["Interest Paid Cash"] == 9_687.50
     assert r["Cash Paid"] == 2_635_171.88
     assert r["Premium Paid"] == round(2_635_171.88 - 2_500_000 - 9_687.50, 2) == 125_484.38
+
+
+# ---------------------------------------------------------------------------------------------
+# 2. Amounts are cents; the floor and its maximum
+#
+# Line 130: "转换价格不得低于0.29美元(或如有必要,根据纳斯达克的规定,最高为0.57美元)(“底价”)"
+# Reading: the conversion price is never below the floor of $0.29, which Nasdaq rules may require
+# to be raised up to $0.57 (conversion.floor_price_max).
+
+
+def test_a_sub_cent_conversion_is_refused(terms, run):
+    # $0.005 would round up to one share while the principal, kept to the cent, stayed the same.
+    with pytest.raises(LedgerError, match=r"\(2023-01-10, Conversion\): Amount \$0.005 is not a whole number of cents"):
+        run([["2023-01-10", "Conversion", "Registered", 0.005, None]])
+    with pytest.raises(LedgerError, match=r"Amount \$100.125 is not a whole number of cents"):
+        run([["2023-04-17", "Prepayment", "Registered", 100.125, "1.00"]])
+
+
+def test_whole_cents_convert_and_conserve(terms, run):
+    # $0.01 at the 2023-01-10 price: alternate 92.5% x 3 lowest of 10 = 1.98835 (see the sample
+    # schedule) -> 0.01 / 1.98835 = 0.005 share, rounded up: 1 share; principal 12,499,999.99
+    s = run([["2023-01-10", "Conversion", "Registered", 0.01, None]])
+    r = rows_of(s, "Conversion")[0]
+    assert (r["Principal Converted"], r["Shares Issued"], r["Principal After"]) == (0.01, 1, 12_499_999.99)
+    assert r["Check"]
+
+
+def test_a_ratchet_below_the_floor_is_flagged(terms, run):
+    # A dilutive issue at $0.25 ratchets the fixed price 3.93042 -> 0.25, below the $0.29 floor.
+    s = run([["2023-02-01", "Dilutive Issue", None, 1_000_000, 0.25]])
+    r = rows_of(s, "Dilutive Issue")[0]
+    assert "below-floor: fixed price $0.25000 below the floor $0.29000 (Registered, Private)" in r["Flags"]
+
+
+def test_an_amendment_below_the_floor_and_a_floor_above_its_maximum_are_flagged(terms, run):
+    s = run([["2023-02-01", "Amendment", None, None, "fixed_price = 0.25"],
+             ["2023-02-02", "Amendment", None, None, "floor_price = 0.60"]])
+    fixed, floor = rows_of(s, "Amendment")
+    assert "below-floor" in fixed["Flags"]
+    # 0.60 > floor_price_max 0.57
+    assert "floor-max: floor $0.60000 above the $0.57000 maximum" in floor["Flags"]
+
+
+def test_an_amendment_beyond_a_terms_range_is_refused(terms, run):
+    # conversion.ownership_cap may not exceed ownership_cap_max (9.99%, line 221)
+    with pytest.raises(LedgerError, match=r"ownership_cap: 0.12 is above ownership_cap_max 0.0999"):
+        run([["2023-02-01", "Amendment", None, None, "conversion.ownership_cap = 0.12"]])
+    with pytest.raises(LedgerError, match=r"rate: 1.5 fraction/yr must be below 1"):
+        run([["2023-02-01", "Amendment", "Private", None, "rate = 1.5"]])
