@@ -64,13 +64,16 @@ ASTI_2022 = DealTerms(
     agreement_date=_CLOSING,
     shares_outstanding=33_930_812,  # 2022-12-16
     notes=(
-        # (reading) "each investor" (每个投资者): one holder per note. Cap notice: 61 days for the
-        # registered note (line 221), 60 for the private (line 263). Change of control: 105% of
-        # principal + interest (line 223) vs 105% of (principal + interest) (line 265).
+        # (reading) The supplement speaks of "each investor" (每个投资者) and of "one of the
+        # investors" (line 235) but not of who holds which note: one holder for both notes and the
+        # warrants here (its cap counts all its shares, the stricter reading); a deal with two
+        # holders names them per note. Cap notice: 61 days for the registered note (line 221),
+        # 60 for the private (line 263). Change of control: 105% of principal + interest
+        # (line 223) vs 105% of (principal + interest) (line 265).
         _note("Registered", "registered", 12_500_000, interest_payment="cash", pik_style="pik_note",
-              holder="Investor1", cap_notice_days=61, coc_on_interest=False),
+              holder="Investor", cap_notice_days=61, coc_on_interest=False),
         _note("Private", "private", 2_500_000, interest_payment="cash", pik_style="capitalise",
-              holder="Investor2", cap_notice_days=60, coc_on_interest=True),
+              holder="Investor", cap_notice_days=60, coc_on_interest=True),
     ),
     conversion=ConversionTerms(
         fixed_price=3.93042,  # 130% of the 5-day average VWAP 3.0234 before issue
@@ -129,7 +132,7 @@ ASTI_2022 = DealTerms(
         term_years=5,
         ownership_cap=0.0499,
         share_rounding="up",
-        holder="Investor2",  # (reading) warrants issued with the private placement (line 285)
+        holder="Investor",  # (reading) the holder of the notes (warrants of the placement, line 285)
     ),
     placement=PlacementTerms(
         fee_tier_limits=(5_000_000, 10_000_000),

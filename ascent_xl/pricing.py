@@ -262,8 +262,6 @@ def quote_conversions(
     refs = as_days(notice_dates)
     amt = np.broadcast_to(np.asarray(amounts, dtype=float), refs.shape).astype(float)
     check_amounts(amt, "amount")
-    for a in np.unique(amt):
-        whole_cents(float(a), name="amount")
     fixed = resolve_fixed_price(terms, market) if fixed_price is None else fixed_price
     fixed = float(check_term(ConversionTerms, "fixed_price", fixed, label="fixed_price"))
     floor = c.floor_price if floor_price is None else float(floor_price)
@@ -340,11 +338,14 @@ def capped_conversion(
     floor_price: float,
     holder_shares: int,
     shares_outstanding: int,
+    cap: float | None = None,
 ) -> CappedConversion:
     """Convert ``principal`` (and ``interest``) USD on ``notice_date`` as the ledger does: the
     conversion price from ``fixed_price``, the alternate price and ``floor_price``; above the
     ownership cap only what the cap allows converts (interest first); where the floor binds, the
-    floor payment on what converts. ``market`` holds VWAPs on the current share basis."""
+    floor payment on what converts. ``market`` holds VWAPs on the current share basis.
+    ``holder_shares`` are the converting holder's (with affiliates); ``cap`` is that holder's
+    cap (default: ``conversion.ownership_cap``)."""
     c = conversion
     principal = whole_cents(principal, name="principal")
     interest = whole_cents(interest, name="interest")
@@ -355,7 +356,7 @@ def capped_conversion(
     unfloored = unfloored_price(fixed_price=fixed_price, alternate_price=alt)
     price = conversion_price(fixed_price=fixed_price, alternate_price=alt, floor_price=floor_price)
     limit = max_conversion_shares(holder_shares=holder_shares, shares_outstanding=shares_outstanding,
-                                  cap=c.ownership_cap)
+                                  cap=c.ownership_cap if cap is None else cap)
     requested = principal + interest
     capped = round_shares(requested / price, c.share_rounding) > limit
     if capped:

@@ -68,9 +68,9 @@ def check_min_cash(state: DealState) -> Reasons:
     return []
 
 
-def check_leak_out(state: DealState, day: dt.date, month_sales: float) -> Reasons:
-    """Leak-out: the holder's sales in the calendar month ≤ the leak-out share of the month's
-    trading value (needs dollar volumes)."""
+def check_leak_out(state: DealState, day: dt.date, month_sales: float, *, holder: str = "holder") -> Reasons:
+    """Leak-out (per investor, lines 213 and 257): ``holder``'s sales in the calendar month ≤ the
+    leak-out share of the month's trading value (needs dollar volumes)."""
     m = state.market
     if m is None or m.dollar_volume is None:
         return []
@@ -80,7 +80,7 @@ def check_leak_out(state: DealState, day: dt.date, month_sales: float) -> Reason
     volume = float(np.nansum(m.dollar_volume[in_month]))
     limit = state.terms.covenants.leak_out_pct * volume
     if month_sales > limit:
-        return [("leak-out", f"sales ${month_sales:,.0f} in {day:%b %Y} exceed "
+        return [("leak-out", f"{holder}'s sales ${month_sales:,.0f} in {day:%b %Y} exceed "
                  f"{state.terms.covenants.leak_out_pct:.0%} of the month's trading value ${volume:,.0f}")]
     return []
 

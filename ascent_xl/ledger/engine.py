@@ -30,6 +30,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import heapq
+import math
 import re
 from collections.abc import Callable, Iterable
 from typing import Any
@@ -48,6 +49,7 @@ from ascent_xl.pricing import (
     conversion_price,
     default_conversion_price,
     mandatory_default_amount,
+    max_conversion_shares,
     ratcheted_price,
     redemption_amount,
     resolve_fixed_price,
@@ -67,6 +69,15 @@ _NOTICE = {"", "notice", "none"}
 _DEMAND = {"demand"}  # redeem, payment date to come
 _PAY = {"pay", "payment", "paid"}
 _PAY_DATE = re.compile(r"(?:,|\s)\s*(?:paid\s+|on\s+|payment\s+)?(\d{4}-\d{2}-\d{2})\s*$")
+
+
+@dataclasses.dataclass(frozen=True)
+class _CapChange:
+    """Value of the ledger's own Amendment row on the day a holder's raised cap takes effect."""
+
+    holder: str
+    cap: float
+    notice: dt.date
 
 
 @dataclasses.dataclass(frozen=True)
@@ -184,7 +195,7 @@ class Ledger:
     def _row(self, ev: Event, note: NoteState | None, reasons: list[tuple[str, str]] | None = None, **values: Any) -> dict[str, Any]:
         s = self.state
         row: dict[str, Any] = dict.fromkeys(SCHEDULE_COLUMNS)
-        row.update(values)
+        row.update((k, v) for k, v in values.items() if k != "_holder")
         row["Date"] = ev.date
         row["Event"] = values.get("Event", ev.kind.value)
         row["Note"] = note.name if note else ev.note
@@ -198,8 +209,14 @@ class Ledger:
             row["Floor Price"] = s.floor_price
         row["Total Principal"] = s.total_principal
         row["Shares Outstanding"] = s.shares_outstanding
-        row["Holder Shares"] = s.holder_shares
-        row["Holder Ownership"] = s.holder_ownership
+        holder = values.get("_holder") or (s.holder_of(note.name) if note is not None else None)
+        row.pop("_holder", None)
+        if holder is not None:  # the row's holder: of its note, or of the sale or exercise
+            row["Holder Shares"] = s.holdings.get(holder, 0)
+            row["Holder Ownership"] = row["Holder Shares"] / s.shares_outstanding if s.shares_outstanding else 0.0
+        else:  # all holders together
+            row["Holder Shares"] = s.holder_shares
+            row["Holder Ownership"] = s.holder_ownership
         row["Check"] = s.conserved
         row["Source"] = ev.row
         cash_out = row["Cash Paid"] or 0.0
@@ -378,14 +395,16 @@ class Ledger:
         accrued_now = self._accrue(note, ev.date)
         interest_req = self._interest_to_convert(ev, note)
         c = s.terms.conversion
+        holder = s.holder_of(note.name)
         q = capped_conversion(market, conversion=c, notice_date=ev.date, principal=requested, interest=interest_req,
                               fixed_price=note.fixed_price, floor_price=note.floor_price,
-                              holder_shares=s.holder_shares, shares_outstanding=s.shares_outstanding)
+                              holder_shares=s.holdings.get(holder, 0), shares_outstanding=s.shares_outstanding,
+                              cap=s.cap_of(holder))
         alt, unfloored, price = q.alternate_price, q.unfloored_price, q.conversion_price
         principal_conv, interest_conv, shares, pay = q.principal_converted, q.interest_converted, q.shares, q.floor_payment
         reasons: list[tuple[str, str]] = []
         if q.capped:
-            reasons.append(("cap", f"holder capped at {c.ownership_cap:.2%}: converted ${principal_conv + interest_conv:,.2f} "
+            reasons.append(("cap", f"{holder} capped at {s.cap_of(holder):.2%}: converted ${principal_conv + interest_conv:,.2f} "
                             f"of ${requested + interest_req:,.2f} requested; ${requested - principal_conv:,.2f} stays as principal"))
         note.principal = round_cents(note.principal - principal_conv)
         note.converted = round_cents(note.converted + principal_conv)
@@ -397,7 +416,7 @@ class Ledger:
         note.shares_by_basis[basis] = note.shares_by_basis.get(basis, 0) + shares
         note.floor_payments = round_cents(note.floor_payments + pay)
         s.shares_outstanding += shares
-        s.holder_shares += shares
+        s.holdings[holder] = s.holdings.get(holder, 0) + shares
         s.reference_price = price
         detail = f"alternate ${alt:,.5f}, fixed ${note.fixed_price:,.5f}, floor ${note.floor_price:,.5f}"
         if pay:
@@ -676,11 +695,17 @@ class Ledger:
 
     def _amend(self, ev: Event) -> None:
         s = self.state
+        if isinstance(ev.value, _CapChange):
+            self._cap_takes_effect(ev, ev.value)
+            return
         text = str(ev.value or "")
         sep = "=" if "=" in text else ":" if ":" in text else None
         if sep is None:
             raise ev.error("Value: write the amendment as term = value, e.g. floor_price = 0.20")
         name, raw = (x.strip() for x in text.split(sep, 1))
+        if name.lower() in ("ownership_cap", "conversion.ownership_cap"):
+            self._cap_notice(ev, raw)
+            return
         note = self._note(ev) if ev.note else None
         try:
             full = self._amended_term(ev, name, note)
@@ -701,6 +726,57 @@ class Ledger:
         if full in ("conversion.floor_price", "conversion.fixed_price", "conversion.floor_price_max"):
             reasons = self._price_flags()
         self._row(ev, note, reasons, Detail=f"{full}: {old} -> {new}")
+
+    def _cap_notice(self, ev: Event, raw: str) -> None:
+        """A holder's cap change (lines 221, 263): a raise, at most ``ownership_cap_max``, takes
+        effect ``ownership_cap_notice_days`` after the notice (61 days on the registered note, 60
+        on the private); a cut takes effect at once. Note names the holder (or a note of it);
+        blank: every holder. A change while a raise is pending is refused with its date."""
+        s = self.state
+        try:
+            new = s.terms.with_term("conversion.ownership_cap", raw).conversion.ownership_cap
+        except AscentError as exc:
+            raise ev.error(str(exc)) from None
+        if ev.note:
+            holders = [h for h in s.holders() if h.lower() == ev.note.strip().lower()]
+            if not holders:
+                holders = [self._note(ev).terms.holder]
+        else:
+            holders = s.holders()
+        for holder in holders:
+            pending = s.cap_pending.get(holder)
+            if pending is not None:
+                raise ev.error(f"{holder}'s notice raising its cap to {pending[1]:.2%} takes effect on {pending[0]}; "
+                               "a cap amendment before then is refused: date it on or after that day")
+        for holder in holders:
+            old = s.cap_of(holder)
+            if new <= old:
+                s.caps[holder] = new
+                self._row(ev, None, None, _holder=holder, Detail=f"{holder}: ownership cap {old:.2%} -> {new:.2%}")
+                continue
+            days = self._cap_notice_days(ev, holder)
+            effective = ev.date + dt.timedelta(days=days)
+            s.cap_pending[holder] = (effective, new)
+            self._push(Event(effective, EventKind.AMENDMENT, None, None, _CapChange(holder, new, ev.date), AUTO))
+            self._row(ev, None, None, _holder=holder, Detail=f"{holder}: notice raising the ownership cap "
+                      f"{old:.2%} -> {new:.2%}, effective {effective} ({days} days after notice)")
+
+    def _cap_notice_days(self, ev: Event, holder: str) -> int:
+        """Days from notice to a raised cap: the named note's, else the longest of the holder's notes."""
+        s = self.state
+        if ev.note and self._find(ev.note) is not None:
+            return self._find(ev.note).terms.ownership_cap_notice_days  # type: ignore[union-attr]
+        days = [n.terms.ownership_cap_notice_days for n in s.notes.values() if n.terms.holder == holder]
+        days += [n.ownership_cap_notice_days for n in s.terms.notes if n.holder == holder]
+        return max(days) if days else max(n.ownership_cap_notice_days for n in s.terms.notes)
+
+    def _cap_takes_effect(self, ev: Event, change: _CapChange) -> None:
+        s = self.state
+        old = s.cap_of(change.holder)
+        s.caps[change.holder] = change.cap
+        s.cap_pending.pop(change.holder, None)
+        self._row(ev, None, None, _holder=change.holder, Detail=f"{change.holder}: ownership cap {old:.2%} -> "
+                  f"{change.cap:.2%} (notice of {change.notice})")
 
     def _amended_term(self, ev: Event, name: str, note: NoteState | None) -> str:
         s = self.state
@@ -748,7 +824,7 @@ class Ledger:
             raise ev.error(str(exc)) from None
         old_fixed, old_floor = s.fixed_price, s.floor_price
         s.shares_outstanding = split_adjusted_shares(s.shares_outstanding, ratio=ratio)
-        s.holder_shares = split_adjusted_shares(s.holder_shares, ratio=ratio)
+        s.holdings = {h: split_adjusted_shares(n, ratio=ratio) for h, n in s.holdings.items()}
         s.warrant_shares = split_adjusted_shares(s.warrant_shares, ratio=ratio)
         if s.reserve is not None:
             s.reserve = split_adjusted_shares(s.reserve, ratio=ratio)
@@ -802,22 +878,36 @@ class Ledger:
         how = str(ev.value or "cash").strip().lower()
         if how not in ("cash", "cashless"):
             raise ev.error(f"Value {ev.value!r}: exercise for cash or cashless")
-        received = 0.0
+        holder = w.holder
+        room = max_conversion_shares(holder_shares=s.holdings.get(holder, 0), shares_outstanding=s.shares_outstanding,
+                                     cap=w.ownership_cap)
+        vwap = checks.vwap_on_or_before(s, ev.date, "cashless exercise date") if how == "cashless" else 0.0
+
+        def delivered(x: int) -> int:
+            if how == "cash":
+                return x
+            return warrant_cashless_shares(x, exercise_price=s.warrant_price, market_price=vwap, rounding=w.share_rounding)
+
+        requested = exercised
+        if delivered(exercised) > room:  # the cap applies to exercises too: exercise what fits
+            exercised = min(exercised, room if how == "cash" else math.floor(room * vwap / (vwap - s.warrant_price)) + 1)
+            while exercised > 0 and delivered(exercised) > room:
+                exercised -= 1
+        shares = delivered(exercised)
+        received = round_cents(exercised * s.warrant_price) if how == "cash" else 0.0
         if how == "cash":
-            shares = exercised
-            received = round_cents(exercised * s.warrant_price)
-            detail = f"{exercised:,} warrant shares for cash at ${s.warrant_price:,.4f}"
+            detail = f"{holder}: {exercised:,} warrant shares for cash at ${s.warrant_price:,.4f}"
         else:
-            vwap = checks.vwap_on_or_before(s, ev.date, "cashless exercise date")
-            shares = warrant_cashless_shares(exercised, exercise_price=s.warrant_price, market_price=vwap, rounding=w.share_rounding)
-            detail = f"{exercised:,} warrant shares cashless at VWAP ${vwap:,.4f}: {shares:,} shares"
+            detail = f"{holder}: {exercised:,} warrant shares cashless at VWAP ${vwap:,.4f}: {shares:,} shares"
+        reasons = []
+        if exercised < requested:
+            reasons.append(("warrant-cap", f"{holder} capped at {w.ownership_cap:.2%}: {exercised:,} of {requested:,} "
+                            f"warrant shares exercised; {requested - exercised:,} remain"))
         s.warrant_shares -= exercised
         s.shares_outstanding += shares
-        s.holder_shares += shares
-        reasons = []
-        if s.holder_ownership > w.ownership_cap:
-            reasons.append(("warrant-cap", f"holder at {s.holder_ownership:.2%} after exercise, above the {w.ownership_cap:.2%} cap"))
-        self._row(ev, None, reasons, **{"Shares Issued": shares, "Cash Received": received or None, "Detail": detail})
+        s.holdings[holder] = s.holdings.get(holder, 0) + shares
+        self._row(ev, None, reasons, _holder=holder,
+                  **{"Shares Issued": shares, "Cash Received": received or None, "Detail": detail})
 
     def _shares_outstanding(self, ev: Event) -> None:
         count = self._count(ev, ev.value, "Value")
@@ -827,19 +917,42 @@ class Ledger:
 
     def _holder_sale(self, ev: Event) -> None:
         s = self.state
-        sold = s.holder_shares if ev.amount is None else self._count(ev, ev.amount, "Amount")
-        if sold > s.holder_shares:
-            raise ev.error(f"sells {sold:,} shares but the holder has {s.holder_shares:,}")
-        s.holder_shares -= sold
+        holder = self._seller(ev)
+        held = s.holdings.get(holder, 0)
+        sold = held if ev.amount is None else self._count(ev, ev.amount, "Amount")
+        if sold > held:
+            raise ev.error(f"sells {sold:,} shares but {holder} has {held:,}")
+        s.holdings[holder] = held - sold
         reasons = []
-        detail = f"holder sold {sold:,} shares"
+        detail = f"{holder} sold {sold:,} shares"
         if s.market is not None:
             vwap = checks.vwap_on_or_before(s, ev.date, "sale date")
-            key = (ev.date.year, ev.date.month)
+            key = (holder, ev.date.year, ev.date.month)
             s.month_sales[key] = s.month_sales.get(key, 0.0) + sold * vwap
-            reasons = checks.check_leak_out(s, ev.date, s.month_sales[key])
+            reasons = checks.check_leak_out(s, ev.date, s.month_sales[key], holder=holder)
             detail += f" (about ${sold * vwap:,.0f} at VWAP ${vwap:,.4f})"
-        self._row(ev, None, reasons, Detail=detail)
+        self._row(ev, None, reasons, _holder=holder, Detail=detail)
+
+    def _seller(self, ev: Event) -> str:
+        """The holder selling: named in the Note column (a holder, or a note whose holder sells),
+        else the only holder with shares."""
+        s = self.state
+        holders = s.holders()
+        if ev.note:
+            for h in holders:
+                if h.lower() == ev.note.strip().lower():
+                    return h
+            if self._find(ev.note) is not None or any(n.name.lower() == ev.note.lower() for n in s.terms.notes):
+                return s.holder_of(ev.note)
+            raise ev.error(f"Note {ev.note!r}: name a holder ({', '.join(holders)}) or a note")
+        with_shares = [h for h, n in s.holdings.items() if n > 0]
+        if len(with_shares) == 1:
+            return with_shares[0]
+        if not with_shares:
+            if ev.amount:
+                raise ev.error("no holder has shares to sell")
+            return holders[0]  # nothing held, nothing sold
+        raise ev.error(f"holders {', '.join(with_shares)} have shares: name the seller in the Note column")
 
     def _cash_balance(self, ev: Event) -> None:
         cash = parse_number(ev.value)

@@ -235,8 +235,8 @@ def quote_on(state: DealState, *, notice_date: dt.date, amount: float | None = N
         raise LedgerError(f"notice date {notice_date}: not a trading day; a conversion needs a day the market is open")
     return capped_conversion(state.market, conversion=state.terms.conversion, notice_date=notice_date,
                              principal=min(principal, n.principal), fixed_price=n.fixed_price,
-                             floor_price=n.floor_price, holder_shares=state.holder_shares,
-                             shares_outstanding=state.shares_outstanding)
+                             floor_price=n.floor_price, holder_shares=state.holder(n.terms.holder).shares,
+                             shares_outstanding=state.shares_outstanding, cap=state.cap_of(n.terms.holder))
 
 
 def share_basis(state: DealState) -> str:

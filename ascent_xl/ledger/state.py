@@ -55,6 +55,20 @@ class NoteState:
         return abs(self.principal_issued - self.converted - self.repaid - self.principal) < BALANCE_TOLERANCE
 
 
+@dataclass(frozen=True, slots=True)
+class HolderView:
+    """One holder (with its affiliates) on the state's date. ``cap_pending`` is (the date it takes
+    effect, the cap) of a raise the holder has given notice of; ``headroom_shares`` the most new
+    shares it may receive now under its cap."""
+
+    holder: str
+    shares: int
+    ownership: float
+    ownership_cap: float
+    cap_pending: tuple[dt.date, float] | None
+    headroom_shares: int
+
+
 @dataclass
 class DealState:
     """The deal as it stands now."""
@@ -67,13 +81,15 @@ class DealState:
     warrant_shares: int
     warrant_price: float
     notes: dict[str, NoteState] = field(default_factory=dict)
-    holder_shares: int = 0
+    holdings: dict[str, int] = field(default_factory=dict)  # shares each holder owns (from the deal)
+    caps: dict[str, float] = field(default_factory=dict)  # a holder's cap once it differs from the terms'
+    cap_pending: dict[str, tuple[dt.date, float]] = field(default_factory=dict)  # holder -> (from, cap)
     cash: float | None = None  # company cash, once a Cash Balance event gives it
     reserve: int | None = None  # shares reserved, once a Share Reserve event gives it
     reference_price: float | None = None  # price of the last conversion (for the reserve)
     restricted_issued: float = 0.0  # USD issued in the restricted period
     additional: list[tuple[dt.date, float]] = field(default_factory=list)
-    month_sales: dict[tuple[int, int], float] = field(default_factory=dict)
+    month_sales: dict[tuple[str, int, int], float] = field(default_factory=dict)  # (holder, year, month)
     splits: list[tuple[dt.date, float]] = field(default_factory=list)  # (date, new shares per old)
 
     @property
@@ -82,9 +98,47 @@ class DealState:
         return sum(n.principal for n in self.notes.values())
 
     @property
+    def holder_shares(self) -> int:
+        """Shares all holders own together (each holder: :meth:`holder`)."""
+        return sum(self.holdings.values())
+
+    @property
     def holder_ownership(self) -> float:
-        """Holder's shares / shares outstanding (0 when there are no shares)."""
+        """All holders' shares / shares outstanding (0 when there are no shares)."""
         return self.holder_shares / self.shares_outstanding if self.shares_outstanding else 0.0
+
+    def holders(self) -> list[str]:
+        """Every holder of the deal: of the notes (terms and issued) and of the warrants."""
+        names = [n.holder for n in self.terms.notes] + [n.terms.holder for n in self.notes.values()]
+        names += [self.terms.warrants.holder, *self.holdings]
+        return list(dict.fromkeys(names))
+
+    def holder_of(self, note: str) -> str:
+        """The holder of the note called ``note``."""
+        for n in self.notes.values():
+            if n.name.lower() == note.lower():
+                return n.terms.holder
+        return self.terms.note(note).holder
+
+    def cap_of(self, holder: str) -> float:
+        """The ownership cap that applies to ``holder`` now (the terms' until a raise takes effect)."""
+        return self.caps.get(holder, self.terms.conversion.ownership_cap)
+
+    def holder(self, name: str) -> HolderView:
+        """One holder as it stands: shares, ownership, cap, a pending cap change, headroom."""
+        from ascent_xl.pricing import max_conversion_shares
+
+        shares = self.holdings.get(name, 0)
+        cap = self.cap_of(name)
+        return HolderView(
+            holder=name,
+            shares=shares,
+            ownership=shares / self.shares_outstanding if self.shares_outstanding else 0.0,
+            ownership_cap=cap,
+            cap_pending=self.cap_pending.get(name),
+            headroom_shares=max_conversion_shares(holder_shares=shares, shares_outstanding=self.shares_outstanding,
+                                                  cap=cap),
+        )
 
     @property
     def conserved(self) -> bool:

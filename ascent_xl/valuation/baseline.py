@@ -22,6 +22,7 @@ import numpy as np
 
 from ascent_xl.errors import InputError
 from ascent_xl.market import MarketData
+from ascent_xl.money import round_cents
 from ascent_xl.valuation.contract import Contract
 from ascent_xl.valuation.model import GivenPaths, PathSource, SimulatedPaths, TimeGrid
 from ascent_xl.valuation.montecarlo import ChunkResult, last_conversion_day
@@ -97,13 +98,13 @@ class PathTrace:
         defaults = set()
         for f in self.flows:
             if f.kind == "conversion":
-                interest = "all" if f.all_interest else (f.interest or None)
-                principal = None if f.in_full else f.principal + f.pik
+                interest = "all" if f.all_interest else (round_cents(f.interest) or None)
+                principal = None if f.in_full else round_cents(f.principal + f.pik)  # the ledger takes cents
                 rows.append([f.date, "Conversion", f.note, principal, interest])
             elif f.kind == "holder sale":
                 rows.append([f.date, "Holder Sale", None, None if f.in_full else f.shares, None])
             elif f.kind == "prepayment":
-                rows.append([f.date, "Prepayment", f.note, f.principal + f.pik, f.premium])
+                rows.append([f.date, "Prepayment", f.note, round_cents(f.principal + f.pik), f.premium])
             elif f.kind in ("default amount", "default reset") and f.date not in defaults:
                 defaults.add(f.date)
                 rows.append([f.date, "Default", None, None, "redeem" if f.kind == "default amount" else "reset"])

@@ -39,7 +39,7 @@ def _event(kind, **kw):
 events = st.one_of(
     _event(EventKind.CONVERSION, note=st.sampled_from(["Registered", "Private"]),
            amount=st.floats(1_000, 100_000).map(lambda x: round(x, 2))),
-    _event(EventKind.HOLDER_SALE),
+    _event(EventKind.HOLDER_SALE, note=st.sampled_from(["Investor", "Private", None])),
     _event(EventKind.PREPAYMENT, note=st.sampled_from(["Registered", "Private"]),
            amount=st.floats(1_000, 50_000).map(lambda x: round(x, 2)), value=st.sampled_from([None, 1.05])),
     _event(EventKind.INTEREST_ELECTION, value=st.sampled_from(["cash", "pik"])),

@@ -201,3 +201,97 @@ def test_an_amendment_beyond_a_terms_range_is_refused(terms, run):
         run([["2023-02-01", "Amendment", None, None, "conversion.ownership_cap = 0.12"]])
     with pytest.raises(LedgerError, match=r"rate: 1.5 fraction/yr must be below 1"):
         run([["2023-02-01", "Amendment", "Private", None, "rate = 1.5"]])
+
+
+# ---------------------------------------------------------------------------------------------
+# 4. Each investor's cap
+#
+# Line 221 (registered): "投资者(连同其关联方)不能转换持有人的已注册预付款凭证的任何部分,但如果投资者事先通知
+# 公司至少61天,则投资者可以将其持有的逾期预付票据转换为公司已注册股票的超过4.99%" -- the investor (with its
+# affiliates) may not convert above 4.99%; on at least 61 days' notice it may go above.
+# Line 263 (private): "每位投资者(连同其附属公司)在转换定向增发垫款的任何部分时,不得使该投资者在转换后的我们
+# 的普通股中拥有超过4.99%的持股权益,但如该投资者提前60天通知我们,则该投资者有权将其控制的...提高到...最高
+# 9.99%" -- each investor at most 4.99% after the conversion; on 60 days' notice up to 9.99%.
+
+# The price on 2023-03-14: the 3 lowest of the 10 VWAPs 2023-02-28..03-13 are 0.3928, 0.4647,
+# 0.4897: (0.3928 + 0.4647 + 0.4897) / 3 x 0.925 = 0.415387 (fixed 3.93042 and floor 0.29 do not bind)
+PRICE_0314 = (0.3928 + 0.4647 + 0.4897) / 3 * 0.925
+SHARES_0 = 33_930_812
+
+
+def test_two_holders_one_capped_the_other_converts_in_full_the_same_day(terms, run):
+    two = terms.with_term("notes.Private.holder", "InvestorB")
+    s = run([["2023-03-14", "Conversion", "Registered", 12_500_000, None],
+             ["2023-03-14", "Conversion", "Private", 500_000, None]], deal=two)
+    reg, priv = rows_of(s, "Conversion")
+    # Investor (Registered) holds 0: room = floor(0.0499 x 33,930,812 / (1 - 0.0499))
+    #   = floor(1,693,147.52 / 0.9501 = 1,782,072.96) = 1,782,072 shares; it asked for 12,500,000 / 0.415387
+    #   = 30,092,751 shares: capped at floor(1,782,072 x 0.415387 x 100) / 100 USD
+    room = int(0.0499 * SHARES_0 / (1 - 0.0499))
+    assert room == 1_782_072
+    allowed = int(room * PRICE_0314 * 100) / 100
+    assert reg["Principal Converted"] == allowed and reg["Shares Issued"] <= room
+    assert "cap: Investor capped at 4.99%" in reg["Flags"]
+    # InvestorB (Private) holds 0 of the now 33,930,812 + 1,782,072 shares: its own 4.99% room is
+    # floor(0.0499 x 35,712,884 / 0.9501) = 1,875,668 shares; 500,000 / 0.415387 = 1,203,697.76
+    # -> 1,203,698 shares: converts in full. (One holder of both notes would have no room left.)
+    after = SHARES_0 + reg["Shares Issued"]
+    assert int(0.0499 * after / (1 - 0.0499)) >= 1_203_698
+    assert priv["Principal Converted"] == 500_000 and priv["Shares Issued"] == 1_203_698
+    assert not priv["Flags"]
+    assert priv["Holder Shares"] == 1_203_698  # the row's holder: InvestorB
+    assert s.state.holder("Investor").shares == reg["Shares Issued"]
+    assert s.state.holder("InvestorB").ownership == pytest.approx(1_203_698 / (after + 1_203_698))
+    one = run([["2023-03-14", "Conversion", "Registered", 12_500_000, None],
+               ["2023-03-14", "Conversion", "Private", 500_000, None]])
+    assert rows_of(one, "Conversion")[1]["Principal Converted"] == 0
+
+
+def test_a_cap_raise_takes_effect_61_days_after_notice_and_an_amendment_before_is_refused(terms, run):
+    # Notice 2023-01-03 on the registered note: 2023-01-03 + 61 days = 2023-03-05
+    s = run([["2023-01-03", "Amendment", "Registered", None, "ownership_cap = 0.0999"],
+             ["2023-03-14", "Conversion", "Registered", 12_500_000, None]])
+    notice, effective = rows_of(s, "Amendment")
+    assert "effective 2023-03-05 (61 days after notice)" in notice["Detail"]
+    assert str(effective["Date"]) == "2023-03-05" and s.state.cap_of("Investor") == 0.0999
+    # under 9.99%: room = floor(0.0999 x 33,930,812 / 0.9001) = 3,765,901 shares
+    room = int(0.0999 * SHARES_0 / (1 - 0.0999))
+    assert room == 3_765_901
+    assert rows_of(s, "Conversion")[0]["Principal Converted"] == int(room * PRICE_0314 * 100) / 100
+    with pytest.raises(LedgerError, match=r"notice raising its cap to 9.99% takes effect on 2023-03-05; "
+                                          r"a cap amendment before then is refused"):
+        run([["2023-01-03", "Amendment", "Registered", None, "ownership_cap = 0.0999"],
+             ["2023-02-01", "Amendment", "Registered", None, "ownership_cap = 0.08"]])
+    with pytest.raises(LedgerError, match=r"ownership_cap: 0.12 is above ownership_cap_max 0.0999"):
+        run([["2023-01-03", "Amendment", "Registered", None, "ownership_cap = 0.12"]])
+
+
+def test_the_private_notes_holder_waits_60_days(terms, run):
+    two = terms.with_term("notes.Private.holder", "InvestorB")
+    s = run([["2023-01-03", "Amendment", "Private", None, "ownership_cap = 0.0999"]], deal=two)
+    # 2023-01-03 + 60 days = 2023-03-04; the other holder keeps 4.99%
+    assert "effective 2023-03-04 (60 days after notice)" in rows_of(s, "Amendment")[0]["Detail"]
+    assert (s.state.cap_of("InvestorB"), s.state.cap_of("Investor")) == (0.0999, 0.0499)
+
+
+def test_the_cap_applies_to_warrant_exercises(terms, run):
+    # Line 285 (warrants) with deal-terms' 4.99% ownership cap: a cash exercise of all 2,513,406
+    # warrant shares on 2023-01-05 by a holder of no shares: room floor(0.0499 x 33,930,812 /
+    # 0.9501) = 1,782,072 shares; 2,513,406 - 1,782,072 = 731,334 remain as warrants.
+    s = run([["2023-01-05", "Warrant Exercise", None, None, "cash"]])
+    r = rows_of(s, "Warrant Exercise")[0]
+    assert r["Shares Issued"] == 1_782_072 and s.state.warrant_shares == 731_334
+    assert r["Cash Received"] == round(1_782_072 * 3.93, 2)
+    assert "warrant-cap: Investor capped at 4.99%: 1,782,072 of 2,513,406" in r["Flags"]
+
+
+def test_sales_and_leak_out_are_per_holder(terms, run):
+    two = terms.with_term("notes.Private.holder", "InvestorB")
+    rows = [["2023-01-10", "Conversion", "Registered", 100_000, None],
+            ["2023-01-10", "Conversion", "Private", 100_000, None]]
+    with pytest.raises(LedgerError, match=r"holders Investor, InvestorB have shares: name the seller"):
+        run([*rows, ["2023-01-11", "Holder Sale", None, 10, None]], deal=two)
+    s = run([*rows, ["2023-01-11", "Holder Sale", "InvestorB", None, None]], deal=two)
+    sale = rows_of(s, "Holder Sale")[0]
+    assert sale["Holder Shares"] == 0 and s.state.holder("Investor").shares > 0
+    assert sale["Detail"].startswith("InvestorB sold")
