@@ -97,18 +97,27 @@ def check_restricted(state: DealState, day: dt.date, value: float, closing: dt.d
     return []
 
 
-def check_equity_conditions(state: DealState, day: dt.date, purpose: str) -> Reasons:
-    """Equity conditions on ``day`` (when dollar volume and market cap data cover the period)."""
+def equity_conditions_met(state: DealState, day: dt.date, purpose: str) -> tuple[bool, Reasons]:
+    """Whether the equity conditions hold on ``day``, and the reasons when they do not. Without
+    dollar volume and market cap data covering the period they are *not tested*: flagged and
+    never treated as met."""
     m = state.market
     if m is None or m.dollar_volume is None or m.market_cap is None:
-        return []
+        missing = "VWAPs" if m is None else "dollar volume" if m.dollar_volume is None else "market cap"
+        return False, [("equity", f"equity conditions for {purpose} not tested: no {missing} data "
+                        "(give the market data's volume and market cap columns)")]
     try:
         result = equity_conditions(m, test_date=day, terms=state.terms.equity_conditions)
     except MarketDataError as exc:
-        return [("equity", f"equity conditions for {purpose} not tested: {exc}")]
+        return False, [("equity", f"equity conditions for {purpose} not tested: {exc}")]
     if not result.met:
-        return [("equity", f"equity conditions not met for {purpose}: {result.reason}")]
-    return []
+        return False, [("equity", f"equity conditions not met for {purpose}: {result.reason}")]
+    return True, []
+
+
+def check_equity_conditions(state: DealState, day: dt.date, purpose: str) -> Reasons:
+    """The reasons the equity conditions fail (or were not tested) on ``day``; empty when met."""
+    return equity_conditions_met(state, day, purpose)[1]
 
 
 def check_additional_note(state: DealState, day: dt.date, amount: float) -> Reasons:

@@ -477,18 +477,34 @@ class Ledger:
             values.update({"Interest PIK": amount, "Principal Issued": amount, "Detail": "interest paid in kind: added to principal"})
             self._row(ev, note, reasons, **values)
             return
-        if note.kind == "registered":
-            reasons += checks.check_equity_conditions(self.state, ev.date, "registered PIK notes")
+        # Line 213: registered PIK notes (no interest) only if the equity conditions hold on the
+        # interest date; else private PIK notes (interest at the note's rate, capitalised) or cash.
+        met, why = checks.equity_conditions_met(self.state, ev.date, "registered PIK notes")
+        reasons += why
+        fallback = note.pik_fallback or note.terms.pik_fallback
+        if not met and fallback == "cash":
+            note.interest_pik = round_cents(note.interest_pik - amount)
+            note.interest_cash = round_cents(note.interest_cash + amount)
+            values.update({"Interest Paid Cash": amount, "Cash Paid": amount,
+                           "Detail": "interest paid in cash: no registered PIK notes without the equity conditions"})
+            self._row(ev, note, reasons, **values)
+            return
         note.pik_count += 1
         name = f"{note.name}-PIK{note.pik_count}"
-        values.update({"Interest PIK": amount, "Detail": f"interest paid in kind: new note {name}"})
+        if met:
+            rate, how, what = note.terms.pik_note_rate, "cash", "registered PIK note"
+        else:
+            rate, how, what = note.terms.rate, "pik", "private PIK note"
+        values.update({"Interest PIK": amount, "Detail": f"interest paid in kind: new {what} {name}"
+                       + (f" at {rate:.2%}" if rate else "")})
         self._row(ev, note, reasons, **values)
-        pik_terms = note.terms.replace(name=name, kind="pik", face=amount, issue_date=ev.date, rate=note.terms.pik_note_rate,
-                                       interest_payment="cash", pik_style="capitalise")
+        pik_terms = note.terms.replace(name=name, kind="pik", face=amount, issue_date=ev.date, rate=rate,
+                                       interest_payment=how, pik_style="capitalise")
         pik = self._open_note(pik_terms, fixed=note.fixed_price, floor=note.floor_price, maturity=note.maturity, parent=note.name)
         issue = Event(ev.date, EventKind.ISSUE, name, amount, "pik", AUTO)
         self._row(issue, pik, None, **{"Principal Before": 0.0, "Principal Issued": amount,
-                                       "Detail": f"PIK note for the interest of {note.name}; matures {pik.maturity}"})
+                                       "Detail": f"{what} for the interest of {note.name}; matures {pik.maturity}"
+                                       + (f"; interest {rate:.2%}, capitalised" if rate else "; no interest")})
 
     def _maturity(self, ev: Event) -> None:
         note = self._find(ev.note or "")
@@ -511,14 +527,20 @@ class Ledger:
         })
 
     def _interest_election(self, ev: Event) -> None:
-        method = str(ev.value or "").strip().lower()
+        text = str(ev.value or "").strip().lower()
+        method, _, rest = text.replace(" or ", "/").partition("/")
+        method = method.strip()
         if method in ("in kind", "kind", "paid in kind"):
             method = "pik"
-        if method not in ("cash", "pik"):
-            raise ev.error(f"Value {ev.value!r}: elect cash or pik")
+        fallback = {"": None, "cash": "cash", "private": "private_pik", "private pik": "private_pik",
+                    "private_pik": "private_pik"}.get(rest.strip(), "?")
+        if method not in ("cash", "pik") or fallback == "?" or (method == "cash" and fallback):
+            raise ev.error(f"Value {ev.value!r}: elect cash or pik (pik/cash or pik/private: what is paid "
+                           "when the equity conditions fail)")
         notes = [self._note(ev)] if ev.note else [n for n in self.state.notes.values() if not n.closed]
         for note in notes:
             note.interest_method = method
+            note.pik_fallback = fallback
         self._row(ev, notes[0] if ev.note else None, None, Detail=f"interest paid {'in kind' if method == 'pik' else 'in cash'} from {ev.date} "
                   f"({', '.join(n.name for n in notes) or 'no notes'})")
 

@@ -92,7 +92,10 @@ def test_after_the_q1_2023_conversions(terms, market, events):
     # 2023-03-31 -> 2023-04-03 is 3 days of 30/360
     assert reg.accrued_interest == round(9_753_788 * RATE * 3 / 360, 2) == 3_657.67
     assert priv.accrued_interest == round(2_528_125 * RATE * 3 / 360, 2) == 948.05
-    assert pik.accrued_interest == 0 and pik.next_interest_date is None  # PIK notes bear no interest
+    # the equity conditions failed on 2023-03-31 (market cap): a private PIK note at the note's 4.5%
+    # (supplement line 213), not a registered one: 129,097.50 x 4.5% x 3 / 360 = 48.41
+    assert pik.accrued_interest == round(129_097.50 * RATE * 3 / 360, 2) == 48.41
+    assert pik.next_interest_date == dt.date(2023, 6, 30)
     assert reg.next_interest_date == dt.date(2023, 6, 30)
     assert reg.interest_due_next == cents(9_753_788, 90) == 109_730.12  # 109,730.115 half up
     assert reg.interest_method == "cash"  # the election of 2023-04-03 applies that day
