@@ -64,13 +64,16 @@ def book(template, tmp_path):
 @pytest.fixture(scope="module")
 def hostile_files(tmp_path_factory):
     """A terms file whose deal name is HOSTILE and issuer CMD, and the sample events plus a
-    holder sale whose Note is HOSTILE and Value CMD (free text the ledger carries along)."""
+    holder sale whose Note is HOSTILE (the holder's name) and Value CMD (free text the ledger
+    carries along)."""
     folder = tmp_path_factory.mktemp("hostile")
     terms = folder / "deal.toml"
     assert CliRunner().invoke(cli, ["terms", "export", str(terms)]).exit_code == 0
     lines = terms.read_text(encoding="utf-8").splitlines()
     assert lines[1].startswith("name = ") and lines[2].startswith("issuer = ")
     lines[1], lines[2] = f"name = '{HOSTILE}'", f'issuer = "{CMD}"'
+    # the holder too: the sale below names it in its Note (a holder sale names its seller)
+    lines = [f"holder = '{HOSTILE}'" if line.startswith("holder = ") else line for line in lines]
     terms.write_text("\n".join(lines) + "\n", encoding="utf-8")
     events = folder / "events.csv"
     with open(events, "w", encoding="utf-8", newline="") as fh:
