@@ -10,27 +10,32 @@ Event kinds, and what the Note, Amount and Value columns mean for each:
 Event              Note             Amount                   Value
 ================== ================ ======================== =====================================
 Issue              note name        principal (default face) registered/private/additional/pik
+                                                             (additional: ", notice YYYY-MM-DD")
 Conversion         note             principal converted      accrued interest converted (USD/all)
-Interest Election  note (blank=all) -                        cash or pik, from this date on
-Prepayment         note (blank=all) principal (blank=all)    premium multiple (blank = 1.00)
-Optional Prepay    note (blank=all) principal (blank=all)    - (premium from the terms)
-Change of Control  note (blank=all) principal (blank=all)    - (premium from the terms)
-Default            note (blank=all) -                        redeem, reset, or blank (notice)
-Waiver             note (blank=all) -                        -
-Amendment          note (blank=all) -                        term = value, e.g. floor_price = 0.20
+Interest Election  note (blank=all) -                        cash, pik, pik or cash, pik or private
+Prepayment         note (blank=all) principal (blank=all)    premium multiple (blank = 1.00), or
+                                                             financing (out of a later financing)
+Optional Prepay    - (all notes)    - (all principal)        notice YYYY-MM-DD (company's notice)
+Change of Control  note (blank=all) principal (blank=all)    notice YYYY-MM-DD, agreement YYYY-MM-DD
+Default            note (blank=all) -                        redeem [YYYY-MM-DD payment], demand,
+                                                             pay, reset, or blank (notice)
+Waiver             note (blank=all) -                        - (or "by HOLDER, ..." consenting)
+Amendment          note or holder   -                        term = value, e.g. floor_price = 0.20
+                                                             ("; by HOLDER, ..." consenting)
 Split              -                -                        new:old, e.g. 1:200
 Dilutive Issue     -                shares issued            price per share (USD)
 Warrant Exercise   -                warrant shares           cash or cashless
 Shares Outstanding -                -                        shares outstanding (sets the count)
-Holder Sale        -                shares sold (blank=all)  -
+Holder Sale        holder or note   shares sold (blank=all)  -
 Cash Balance       -                -                        company cash (USD)
 Share Reserve      -                -                        shares reserved for the notes
+Termination Notice -                -                        - (the company ends the agreement)
 ================== ================ ======================== =====================================
 
 The ledger adds ``Interest`` rows on every note's interest dates and a ``Maturity`` row.
 
 Events on the same date are applied in this order (then in row order): Split, Amendment,
-Waiver, Shares Outstanding, Cash Balance, Share Reserve, Issue, Dilutive Issue, Default, Interest Election,
+Waiver, Shares Outstanding, Cash Balance, Share Reserve, Termination Notice, Issue, Dilutive Issue, Default, Interest Election,
 Conversion, Warrant Exercise, Holder Sale, Prepayment, Optional Prepay, Change of Control,
 Interest, Maturity. A split takes effect before trading, so same-day conversions are post-split;
 interest dates and maturity come last, after the day's conversions and prepayments.
@@ -66,6 +71,7 @@ class EventKind(Enum):
     SHARES_OUTSTANDING = "Shares Outstanding"
     CASH_BALANCE = "Cash Balance"
     SHARE_RESERVE = "Share Reserve"
+    TERMINATION = "Termination Notice"
     ISSUE = "Issue"
     DILUTIVE_ISSUE = "Dilutive Issue"
     DEFAULT = "Default"
@@ -118,6 +124,8 @@ _ALIASES.update(
         "noteissue": EventKind.ISSUE,
         "sale": EventKind.HOLDER_SALE,
         "coc": EventKind.CHANGE_OF_CONTROL,
+        "termination": EventKind.TERMINATION,
+        "terminationnotice": EventKind.TERMINATION,
     }
 )
 

@@ -53,3 +53,28 @@ def test_every_public_function_has_a_docstring():
 
 def test_preset_flat_terms_are_all_set():
     assert all(v is not None for k, v in ASTI_2022.flat().items()), "preset leaves no term blank"
+
+
+def test_every_declared_term_is_read_outside_the_terms_and_the_preset():
+    """A term a user edits must change something: each leaf term of the preset is read (as
+    ``.name``) by code outside terms.py and presets.py, directly or through a property of
+    terms.py that reads it (``maturity`` reads ``maturity_months``)."""
+    import re
+
+    sources = {p: p.read_text(encoding="utf-8") for p in PACKAGE.rglob("*.py")
+               if p.name not in ("terms.py", "presets.py")}
+    terms_src = (PACKAGE / "terms.py").read_text(encoding="utf-8")
+    # properties of terms.py and the fields they read
+    properties: dict[str, set[str]] = {}
+    for m in re.finditer(r"@property\s+def (\w+)\(self\)[^:]*:(.*?)(?=\n    @|\n    def |\nclass |\n\n\n)", terms_src, re.S):
+        properties[m.group(1)] = set(re.findall(r"self\.(\w+)", m.group(2)))
+
+    def read(name: str) -> bool:
+        return any(re.search(r"\." + name + r"\b", text) for text in sources.values())
+
+    unused = []
+    for leaf in sorted({k.rsplit(".", 1)[-1] for k in ASTI_2022.flat()}):
+        if read(leaf) or any(leaf in fields and read(prop) for prop, fields in properties.items()):
+            continue
+        unused.append(leaf)
+    assert not unused, f"declared terms read nowhere outside terms.py/presets.py: {unused}"

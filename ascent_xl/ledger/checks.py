@@ -18,11 +18,16 @@ Reasons = list[tuple[str, str]]
 
 
 def shares_issuable(state: DealState) -> int:
-    """Shares all outstanding notes would convert into at the reference price (the last
-    conversion price, or the fixed price before any conversion), plus unexercised warrants."""
-    price = state.reference_price or state.fixed_price
-    notes = sum(n.principal for n in state.notes.values())
-    return int(round_shares(notes / price, "up")) + state.warrant_shares if price > 0 else state.warrant_shares
+    """Shares all outstanding notes would convert into, plus unexercised warrants: each note's
+    principal at its floor price (the most shares the notes can need) or, with
+    ``covenants.share_reserve_price = fixed``, at its fixed price."""
+    at_fixed = state.terms.covenants.share_reserve_price == "fixed"
+    notes = 0
+    for n in state.notes.values():
+        if n.principal > 0:
+            price = n.fixed_price if at_fixed else n.floor_price
+            notes += int(round_shares(n.principal / price, "up"))
+    return notes + state.warrant_shares
 
 
 def check_reserve(state: DealState) -> Reasons:
@@ -31,8 +36,9 @@ def check_reserve(state: DealState) -> Reasons:
         return []
     need = state.terms.covenants.share_reserve_multiple * shares_issuable(state)
     if state.reserve < need:
+        basis = "floor" if state.terms.covenants.share_reserve_price == "floor" else "fixed price"
         return [("reserve", f"{state.reserve:,} shares reserved, {need:,.0f} required "
-                 f"({state.terms.covenants.share_reserve_multiple:g}x issuable)")]
+                 f"({state.terms.covenants.share_reserve_multiple:g}x issuable at the {basis})")]
     return []
 
 

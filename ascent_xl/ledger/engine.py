@@ -71,6 +71,20 @@ _PAY = {"pay", "payment", "paid"}
 _PAY_DATE = re.compile(r"(?:,|\s)\s*(?:paid\s+|on\s+|payment\s+)?(\d{4}-\d{2}-\d{2})\s*$")
 
 
+_DATED = re.compile(r"\b(notice|agreement)\s+(\d{4}-\d{2}-\d{2})\b")
+
+
+def _dated(text: str, word: str) -> dt.date | None:
+    """The date written after ``word`` in a Value ("notice 2023-08-01"), or None."""
+    for m in _DATED.finditer(text.lower()):
+        if m.group(1) == word:
+            try:
+                return dt.date.fromisoformat(m.group(2))
+            except ValueError:
+                raise LedgerError(f"{text!r}: {m.group(2)} is not a date (YYYY-MM-DD)") from None
+    return None
+
+
 @dataclasses.dataclass(frozen=True)
 class _CapChange:
     """Value of the ledger's own Amendment row on the day a holder's raised cap takes effect."""
@@ -147,6 +161,7 @@ class Ledger:
             EventKind.SHARES_OUTSTANDING: self._shares_outstanding,
             EventKind.CASH_BALANCE: self._cash_balance,
             EventKind.SHARE_RESERVE: self._share_reserve,
+            EventKind.TERMINATION: self._termination,
             EventKind.ISSUE: self._issue,
             EventKind.DILUTIVE_ISSUE: self._dilutive_issue,
             EventKind.DEFAULT: self._default,
@@ -327,7 +342,10 @@ class Ledger:
             raise ev.error(f"note {ev.note} is already issued")
         in_terms = any(n.name.lower() == ev.note.lower() for n in s.terms.notes)
         base = s.terms.note(ev.note) if in_terms else s.terms.notes[0]
-        kind = str(ev.value).strip().lower() if ev.value is not None else (base.kind if in_terms else "additional")
+        text = str(ev.value).strip().lower() if ev.value is not None else ""
+        notice = _dated(text, "notice")
+        text = _DATED.sub("", text).strip(" ,;")
+        kind = text or (base.kind if in_terms else "additional")
         if kind not in ("registered", "private", "additional", "pik"):
             raise ev.error(f"Value {ev.value!r}: the kind of note is registered, private, additional or pik")
         if ev.amount is None and not in_terms:
@@ -341,6 +359,8 @@ class Ledger:
         except AscentError as exc:
             raise ev.error(str(exc)) from None
         reasons = checks.check_additional_note(s, ev.date, face) if kind == "additional" else []
+        if kind == "additional":
+            reasons += self._additional_timing(ev, notice)
         note = self._open_note(terms, fixed=s.fixed_price, floor=s.floor_price, maturity=terms.maturity)
         reasons += checks.check_prices(s, [note])
         if kind == "additional":
@@ -578,20 +598,106 @@ class Ledger:
             reasons = None  # the flag goes on the first row only
 
     def _prepay(self, ev: Event) -> None:
-        self._redeem(ev, self._premium(ev, 1.0), "prepaid in cash")
+        s = self.state
+        if str(ev.value or "").strip().lower() != "financing":
+            self._redeem(ev, self._premium(ev, 1.0), "prepaid in cash")
+            return
+        # line 217: the holder may require prepayment out of up to 30% of a later financing's
+        # gross proceeds (recorded by Dilutive Issue rows)
+        pct = s.terms.redemption.financing_prepayment_pct
+        targets = self._targets(ev)
+        asked = sum(n.principal for n in targets) if ev.amount is None else whole_cents(ev.amount, name="Amount")
+        if asked > s.financing_room + BALANCE_TOLERANCE:
+            raise ev.error(f"prepays ${asked:,.2f} out of later financings, but only ${s.financing_room:,.2f} "
+                           f"({pct:.0%} of their gross proceeds, less what was prepaid) is available")
+        self._redeem(ev, 1.0, f"prepaid out of a later financing ({pct:.0%} of its proceeds)")
+        s.financing_room = round_cents(s.financing_room - asked)
 
     def _optional_prepay(self, ev: Event) -> None:
-        r = self.state.terms.redemption
-        total = self.state.total_principal
+        """Line 237: after a termination notice, when all notes together are below the threshold,
+        the company may prepay all of them in cash on 20 trading days' notice at 120% of principal
+        plus interest; the holder may convert first (same-day conversions come before)."""
+        s = self.state
+        r = s.terms.redemption
+        total = s.total_principal
         reasons = []
+        if s.termination is None or s.termination > ev.date:
+            reasons.append(("optional-prepay", "no termination notice before it (a Termination Notice row)"))
         if total >= r.optional_prepayment_threshold:
             reasons.append(("optional-prepay", f"all notes ${total:,.2f}: optional prepayment needs them below "
                             f"${r.optional_prepayment_threshold:,.0f}"))
+        if ev.note or ev.amount is not None:
+            reasons.append(("optional-prepay", "prepays all notes at once: leave Note and Amount blank"))
+        notice = _dated(str(ev.value or ""), "notice")
+        need = r.optional_prepayment_notice_trading_days
+        if notice is None:
+            reasons.append(("optional-prepay", f"the company's notice ({need} trading days) is not recorded: "
+                            "Value notice YYYY-MM-DD"))
+        elif self._trading_days(notice, ev.date) < need:
+            reasons.append(("optional-prepay", f"{self._trading_days(notice, ev.date)} trading days after the "
+                            f"notice of {notice}; at least {need}"))
         self._redeem(ev, r.optional_prepayment_premium, "optional prepayment", reasons)
 
     def _change_of_control(self, ev: Event) -> None:
-        self._redeem(ev, self.state.terms.redemption.change_of_control_premium, "change-of-control prepayment",
+        """Lines 223, 265: the company notifies within 5 trading days of the agreement; within 30
+        days of that notice the holder may require prepayment (Value: notice / agreement dates)."""
+        r = self.state.terms.redemption
+        text = str(ev.value or "")
+        notice, agreement = _dated(text, "notice"), _dated(text, "agreement")
+        reasons = []
+        if notice is not None:
+            last = notice + dt.timedelta(days=r.change_of_control_put_days)
+            if ev.date > last:
+                raise ev.error(f"the holder's put expired on {last} ({r.change_of_control_put_days} days after "
+                               f"the company's notice of {notice})")
+            if agreement is not None and self._trading_days(agreement, notice) > r.change_of_control_notice_trading_days:
+                reasons.append(("coc-notice", f"the company's notice came {self._trading_days(agreement, notice)} "
+                                f"trading days after the agreement of {agreement}; at most "
+                                f"{r.change_of_control_notice_trading_days}"))
+        self._redeem(ev, r.change_of_control_premium, "change-of-control prepayment", reasons,
                      change_of_control=True)
+
+    def _trading_days(self, start: dt.date, end: dt.date) -> int:
+        """Trading days after ``start`` up to and including ``end``."""
+        from ascent_xl.calendar import trading_calendar
+
+        cal = self.state.market.calendar if self.state.market is not None else trading_calendar(self.state.terms.calendar)
+        return len(cal.sessions_between(start + dt.timedelta(days=1), end)) if end > start else 0
+
+    def _termination(self, ev: Event) -> None:
+        s = self.state
+        a = s.terms.additional_notes
+        first = s.terms.agreement_date + dt.timedelta(days=a.start_days)
+        if ev.date < first:
+            raise ev.error(f"the company may give notice of termination from {first} "
+                           f"({a.start_days} days after the agreement)")
+        s.termination = ev.date
+        self._row(ev, None, None, Detail=f"termination notice: additional notes within {a.termination_trading_days} "
+                  f"trading days ({a.termination_trading_days_extended} if one is taken in the first "
+                  f"{a.termination_trading_days})")
+
+    def _additional_timing(self, ev: Event, notice: dt.date | None) -> list[tuple[str, str]]:
+        """Line 235: on at least 5 business days' notice; line 237: after a termination notice,
+        within 60 trading days (90 if the investor took one in the first 60)."""
+        import numpy as np
+
+        s = self.state
+        a = s.terms.additional_notes
+        out: list[tuple[str, str]] = []
+        if notice is not None:
+            days = int(np.busday_count(notice, ev.date))
+            if days < a.notice_business_days:
+                out.append(("additional", f"{days} business days after the notice of {notice}; "
+                            f"at least {a.notice_business_days}"))
+        if s.termination is not None and ev.date >= s.termination:
+            n = self._trading_days(s.termination, ev.date)
+            early = any(self._trading_days(s.termination, d) <= a.termination_trading_days
+                        for d, _ in s.additional if d >= s.termination)
+            window = a.termination_trading_days_extended if early else a.termination_trading_days
+            if n > window:
+                out.append(("additional", f"{n} trading days after the termination notice of {s.termination}: "
+                            f"the window was {window}"))
+        return out
 
     def _default(self, ev: Event) -> None:
         if isinstance(ev.value, _DefaultPayment):
@@ -708,11 +814,39 @@ class Ledger:
             f"VWAP ${vwap:,.4f}: lower price, higher VWAP of {demand_date} and {ev.date})",
         })
 
+    def _consent(self, ev: Event, text: str) -> tuple[str, list[tuple[str, str]]]:
+        """Lines 227, 271: waivers and amendments need holders of 66% of the outstanding notes.
+        ``text`` may end with "; by HOLDER, HOLDER": refused below the majority; without it,
+        flagged when more than one holder holds notes. Returns the text without the consent."""
+        s = self.state
+        need = s.terms.covenants.amendment_majority
+        body, sep, by = text.partition("; by ")
+        by_holder: dict[str, float] = {}
+        for n in s.notes.values():
+            if not n.closed and n.principal > 0:
+                by_holder[n.terms.holder] = by_holder.get(n.terms.holder, 0.0) + n.principal
+        total = sum(by_holder.values())
+        if not sep:
+            if len(by_holder) > 1:
+                return body, [("consent", f"holders of {need:.0%} of the notes must consent; not recorded "
+                               "(end Value with '; by HOLDER, ...')")]
+            return body, []
+        names = [x.strip() for x in by.split(",") if x.strip()]
+        known = {h.lower(): h for h in s.holders()}
+        unknown = [x for x in names if x.lower() not in known]
+        if unknown:
+            raise ev.error(f"consent by {', '.join(unknown)}: holders are {', '.join(s.holders())}")
+        share = sum(by_holder.get(known[x.lower()], 0.0) for x in names) / total if total else 1.0
+        if share < need:
+            raise ev.error(f"consent of holders of {share:.0%} of the outstanding notes; it needs {need:.0%}")
+        return body, []
+
     def _waiver(self, ev: Event) -> None:
+        _, consent = self._consent(ev, str(ev.value or ""))
         notes = [self._note(ev)] if ev.note else [n for n in self.state.notes.values() if n.in_default]
         for note in notes:
             note.in_default = False
-        self._row(ev, notes[0] if ev.note else None, None, Detail="event of default waived"
+        self._row(ev, notes[0] if ev.note else None, consent, Detail="event of default waived"
                   + (f" ({', '.join(n.name for n in notes)})" if notes else ""))
 
     def _amend(self, ev: Event) -> None:
@@ -720,13 +854,13 @@ class Ledger:
         if isinstance(ev.value, _CapChange):
             self._cap_takes_effect(ev, ev.value)
             return
-        text = str(ev.value or "")
+        text, consent = self._consent(ev, str(ev.value or ""))
         sep = "=" if "=" in text else ":" if ":" in text else None
         if sep is None:
             raise ev.error("Value: write the amendment as term = value, e.g. floor_price = 0.20")
         name, raw = (x.strip() for x in text.split(sep, 1))
         if name.lower() in ("ownership_cap", "conversion.ownership_cap"):
-            self._cap_notice(ev, raw)
+            self._cap_notice(ev, raw)  # the holder's own notice: no consent needed
             return
         note = self._note(ev) if ev.note else None
         try:
@@ -735,7 +869,7 @@ class Ledger:
                 new_value = float(s.terms.with_term(full, raw).flat()[full])
                 old = getattr(note, full.rsplit(".", 1)[-1])
                 setattr(note, full.rsplit(".", 1)[-1], new_value)
-                self._row(ev, note, checks.check_prices(s, [note]),
+                self._row(ev, note, consent + checks.check_prices(s, [note]),
                           Detail=f"{note.name}: {full} {old:g} -> {new_value:g}")
                 return
             old_terms = s.terms
@@ -744,9 +878,9 @@ class Ledger:
             raise ev.error(str(exc)) from None
         old, new = old_terms.flat()[full], s.terms.flat()[full]
         self._apply_amendment(ev, full)
-        reasons = []
+        reasons = consent
         if full in ("conversion.floor_price", "conversion.fixed_price", "conversion.floor_price_max"):
-            reasons = self._price_flags()
+            reasons = reasons + self._price_flags()
         self._row(ev, note, reasons, Detail=f"{full}: {old} -> {new}")
 
     def _cap_notice(self, ev: Event, raw: str) -> None:
@@ -759,6 +893,8 @@ class Ledger:
             new = s.terms.with_term("conversion.ownership_cap", raw).conversion.ownership_cap
         except AscentError as exc:
             raise ev.error(str(exc)) from None
+        if new > s.terms.conversion.ownership_cap_max:  # with_term checks it too; the rule stated here
+            raise ev.error(f"a cap of {new:.2%} is above ownership_cap_max {s.terms.conversion.ownership_cap_max:.2%}")
         if ev.note:
             holders = [h for h in s.holders() if h.lower() == ev.note.strip().lower()]
             if not holders:
@@ -886,8 +1022,14 @@ class Ledger:
             n.fixed_price = ratcheted_price(n.fixed_price, issue_price=price)
         s.shares_outstanding += shares
         reasons = checks.check_restricted(s, ev.date, shares * price, self.closing) + self._price_flags()
+        gross = round_cents(shares * price)
+        r, cov = s.terms.redemption, s.terms.covenants
+        s.financing_room = round_cents(s.financing_room + r.financing_prepayment_pct * gross)
         self._row(ev, None, reasons, Detail=f"{shares:,} shares at ${price:,.4f}: fixed price ${old:,.5f} -> "
-                  f"${s.fixed_price:,.5f} (full ratchet), warrant price ${s.warrant_price:,.4f}")
+                  f"${s.fixed_price:,.5f} (full ratchet), warrant price ${s.warrant_price:,.4f}; gross "
+                  f"${gross:,.2f}: holders may require prepayment out of {r.financing_prepayment_pct:.0%} "
+                  f"(${r.financing_prepayment_pct * gross:,.2f}) and take part in {cov.participation_pct:.0%} "
+                  f"(${cov.participation_pct * gross:,.2f})")
 
     def _warrant_exercise(self, ev: Event) -> None:
         s = self.state

@@ -71,9 +71,10 @@ def test_before_the_first_conversion(terms, market, events, vwaps):
     assert reg.conversion.capped and reg.conversion.principal_converted == math.floor(room * alt * 100) / 100
     assert reg.shares_issued == () and p.shares_issued_restated == 0
     assert p.holder_shares == 0 and p.shares_outstanding == 33_930_812
-    # reserve: 3 x (15,000,000 / 3.93042 rounded up + 2,513,406 warrant shares)
-    assert p.share_reserve_needed == 3 * (math.ceil(15_000_000 / 3.93042) + 2_513_406) == 18_989_379
-    assert p.share_reserve_left == 75_000_000 - 18_989_379
+    # reserve, measured at the $0.29 floor (the most shares the notes can need):
+    # 3 x (12,500,000 / 0.29 -> 43,103,449 + 2,500,000 / 0.29 -> 8,620,690 + 2,513,406 warrant shares)
+    assert p.share_reserve_needed == 3 * (43_103_449 + 8_620_690 + 2_513_406) == 162_712_635
+    assert p.share_reserve_left == 165_000_000 - 162_712_635  # the sample reserves 165,000,000
     assert p.flags == ()
 
 

@@ -136,7 +136,8 @@ def test_a_reserve_below_three_times_issuable_is_flagged(terms):
     events = parse_events([["2022-12-19", "Share Reserve", None, None, 10_000_000]])
     s = run_ledger(terms, events, sample_market())
     on_closing = [f.reason for f in s.flags if f.code == "reserve" and str(f.date) == "2022-12-19"]
-    # after the registered note: 12,500,000 / 3.93042 -> 3,180,322 shares + 2,513,406 warrants, x3
-    assert on_closing[0] == "10,000,000 shares reserved, 17,081,184 required (3x issuable)"
-    # after both notes: 15,000,000 / 3.93042 = 3,816,386.04 -> 3,816,387 + 2,513,406 = 6,329,793, x3
-    assert on_closing[1] == "10,000,000 shares reserved, 18,989,379 required (3x issuable)"
+    # measured at the $0.29 floor (the most shares the notes can need), plus 2,513,406 warrants, x3:
+    # after the registered note: 12,500,000 / 0.29 = 43,103,448.3 -> 43,103,449; 3 x 45,616,855
+    assert on_closing[0] == "10,000,000 shares reserved, 136,850,565 required (3x issuable at the floor)"
+    # after both notes: + 2,500,000 / 0.29 = 8,620,689.7 -> 8,620,690; 3 x 54,237,545
+    assert on_closing[1] == "10,000,000 shares reserved, 162,712,635 required (3x issuable at the floor)"

@@ -355,3 +355,106 @@ def test_missing_volume_data_means_not_tested_never_met(terms, sample, run):
     # the same 2022-12-31 that passes with the data: without it, not tested and not met
     assert "equity conditions for registered PIK notes not tested: no dollar volume data" in r["Flags"]
     assert s.notes["Registered-PIK1"].terms.rate == 0.045
+
+
+# ---------------------------------------------------------------------------------------------
+# 6. Terms that now act: financings, optional prepayment, change-of-control windows,
+#    termination windows, notice, participation, amendment majority, share reserve
+
+
+def test_prepayment_out_of_a_later_financing_is_limited_to_30pct(terms, run):
+    # Line 217: "投资者可以选择要求从公司后续任何现金发行的我们的普通股或可转换证券...的总收益中的最高30%中
+    # 现金提前偿还已注册的预付款凭证" -- the investor may require prepayment out of up to 30% of the
+    # gross proceeds of any later cash issue. Line 261: "投资者还拥有优先权,可参与所发行证券的最多20%"
+    # -- a participation right in up to 20% of the securities issued.
+    # Dilutive issue 2023-06-20: 1,000,000 shares x $1.50 = 1,500,000 gross; 30% = 450,000; 20% = 300,000
+    rows = [["2023-06-20", "Dilutive Issue", None, 1_000_000, 1.50]]
+    s = run([*rows, ["2023-06-21", "Prepayment", "Registered", 450_000, "financing"]])
+    issue = rows_of(s, "Dilutive Issue")[0]
+    assert "prepayment out of 30% ($450,000.00) and take part in 20% ($300,000.00)" in issue["Detail"]
+    assert rows_of(s, "Prepayment")[0]["Principal Repaid"] == 450_000
+    assert s.state.financing_room == 0
+    with pytest.raises(LedgerError, match=r"prepays \$450,000.01 out of later financings, but only \$450,000.00"):
+        run([*rows, ["2023-06-21", "Prepayment", "Registered", 450_000.01, "financing"]])
+
+
+def test_optional_prepayment_conditions_are_flagged(terms, run):
+    # Line 237: "(2)在适当日期之后的任何时间,当所有垫款票据的总本金金额都少于300,000美元时,公司将有权,在提前
+    # 20个交易日的书面通知期内,用现金偿还所有未偿还的垫款票据本金金额和应计利息,偿还价格等于本金金额的120%,
+    # 加上应计利息,但投资者有先前的权利选择以普通股的形式取款" -- after the termination notice, when all
+    # notes total below $300,000, on 20 trading days' written notice, all notes at 120% of principal
+    # plus accrued interest; the investor may convert first.
+    # Prepay the notes down to 200,000 + 50,000 (2023-06-01, at par), give notice of termination
+    # 2023-08-01 (>= 210 days after 2022-12-19: 2023-07-17) and of prepayment 2023-08-01; prepay
+    # 2023-08-29 (20 trading days after: Aug 2..29 are 20 sessions).
+    base = [["2023-06-01", "Prepayment", "Registered", 12_300_000, None],
+            ["2023-06-01", "Prepayment", "Private", 2_450_000, None]]
+    s = run([*base, ["2023-08-01", "Termination Notice", None, None, None],
+             ["2023-08-29", "Optional Prepay", None, None, "notice 2023-08-01"]])
+    opt = rows_of(s, "Optional Prepay")
+    total = sum(r["Principal Repaid"] for r in opt)
+    assert total == 250_000 and all(not r["Flags"] for r in opt), [r["Flags"] for r in opt]
+    assert all(r["Premium Paid"] == round(0.20 * r["Principal Repaid"], 2) for r in opt)
+    # too early: 2023-08-28 is 19 trading days after the notice; and no termination notice
+    s = run([["2023-08-28", "Optional Prepay", None, None, "notice 2023-08-01"]])
+    flags = rows_of(s, "Optional Prepay")[0]["Flags"]
+    assert "19 trading days after the notice of 2023-08-01; at least 20" in flags
+    assert "no termination notice before it" in flags
+    assert "optional prepayment needs them below $300,000" in flags
+    with pytest.raises(LedgerError, match=r"notice of termination from 2023-07-17 \(210 days after the agreement\)"):
+        run([["2023-07-14", "Termination Notice", None, None, None]])
+
+
+def test_change_of_control_put_window_and_notice(terms, run):
+    # Line 223: "公司必须在进入此类协议后五个交易日内向投资者递交书面通知。收到此类通知后三十天内,投资者可以
+    # 要求公司...预付款" -- written notice within five trading days of the agreement; within thirty
+    # days of the notice the investor may require prepayment.
+    # Agreement 2023-02-01, notice 2023-02-10: 7 trading days later (Feb 2, 3, 6, 7, 8, 9, 10) > 5: flagged.
+    s = run([["2023-03-01", "Change of Control", "Private", None, "agreement 2023-02-01, notice 2023-02-10"]])
+    assert "coc-notice: the company's notice came 7 trading days after the agreement" in rows_of(s, "Change of Control")[0]["Flags"]
+    # 2023-02-10 + 30 days = 2023-03-12: a demand on 2023-03-13 is too late
+    with pytest.raises(LedgerError, match=r"the holder's put expired on 2023-03-12"):
+        run([["2023-03-13", "Change of Control", "Private", None, "notice 2023-02-10"]])
+
+
+def test_additional_notes_notice_and_termination_window(terms, run):
+    # Line 235: "在不少于5个工作日的通知期内" -- on not less than 5 business days' notice.
+    # Line 237: "额外垫款票据投资者将有60个交易日的时间行使其中一项权利或...有90个交易日时间" -- 60 trading
+    # days after the termination notice (90 if one option was used in the first 60).
+    rows = [["2023-06-01", "Prepayment", "Registered", None, None],
+            ["2023-06-01", "Prepayment", "Private", None, None],
+            ["2023-08-01", "Termination Notice", None, None, None]]
+    # notice 2023-08-28 (Mon) for 2023-09-01 (Fri): 4 business days (Aug 28-31) < 5
+    s = run([*rows, ["2023-09-01", "Issue", "Add1", 1_000_000, "additional, notice 2023-08-28"]])
+    assert "4 business days after the notice of 2023-08-28; at least 5" in rows_of(s, "Issue", "Add1")[0]["Flags"]
+    # 2023-11-01 is 65 trading days after 2023-08-01: outside the 60-day window (none taken in it)
+    s = run([*rows, ["2023-11-01", "Issue", "Add1", 1_000_000, "additional"]])
+    assert "65 trading days after the termination notice of 2023-08-01: the window was 60" in rows_of(s, "Issue", "Add1")[0]["Flags"]
+
+
+def test_amendments_need_holders_of_66pct(terms, run):
+    # Line 227: "...占已注册预付款票据和私募发行预付款票据的已发行票据的66%的持有者的书面同意" -- the written
+    # consent of holders of 66% of the outstanding registered and private notes.
+    two = terms.with_term("notes.Private.holder", "InvestorB")
+    # InvestorB holds 2,500,000 of 15,000,000 = 17% < 66%: refused; Investor's 83% suffices
+    with pytest.raises(LedgerError, match=r"consent of holders of 17% of the outstanding notes; it needs 66%"):
+        run([["2023-02-01", "Amendment", None, None, "floor_price = 0.20; by InvestorB"]], deal=two)
+    s = run([["2023-02-01", "Amendment", None, None, "floor_price = 0.20; by Investor"]], deal=two)
+    assert s.state.floor_price == 0.20 and not rows_of(s, "Amendment")[0]["Flags"]
+    s = run([["2023-02-01", "Amendment", None, None, "floor_price = 0.20"]], deal=two)
+    assert "consent: holders of 66% of the notes must consent; not recorded" in rows_of(s, "Amendment")[0]["Flags"]
+
+
+def test_the_share_reserve_is_measured_at_the_floor_or_at_the_fixed_price(terms, run):
+    # Line 213: "公司已同意始终保留锁定的股票储备,股票数量等于已注册预付款凭证、私募发行预付款凭证、任何PIK付款
+    # 预付款凭证、任何其他预付款凭证(如下所定义)和认股权证的三倍" -- a reserve of three times the shares
+    # issuable on the notes, PIK notes, additional notes and warrants.
+    # At the floor: 3 x (12,500,000 / 0.29 -> 43,103,449 + 2,500,000 / 0.29 -> 8,620,690 + 2,513,406)
+    #   = 3 x 54,237,545 = 162,712,635
+    s = run([["2022-12-20", "Share Reserve", None, None, 162_712_634]])
+    assert "162,712,635 required (3x issuable at the floor)" in rows_of(s, "Share Reserve")[0]["Flags"]
+    # At the fixed price (a term): 3 x (12,500,000 / 3.93042 -> 3,180,322 + 2,500,000 / 3.93042 ->
+    #   636,065 + 2,513,406) = 3 x 6,329,793 = 18,989,379
+    fixed = terms.with_term("covenants.share_reserve_price", "fixed")
+    s = run([["2022-12-20", "Share Reserve", None, None, 18_989_378]], deal=fixed)
+    assert "18,989,379 required (3x issuable at the fixed price)" in rows_of(s, "Share Reserve")[0]["Flags"]
