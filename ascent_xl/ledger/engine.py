@@ -1066,7 +1066,7 @@ class Ledger:
         reasons = []
         if exercised < requested:
             reasons.append(("warrant-cap", f"{holder} capped at {w.ownership_cap:.2%}: {exercised:,} of {requested:,} "
-                            f"warrant shares exercised; {requested - exercised:,} remain"))
+                            f"warrant shares exercised; {requested - exercised:,} stay as warrants"))
         s.warrant_shares -= exercised
         s.shares_outstanding += shares
         s.holdings[holder] = s.holdings.get(holder, 0) + shares

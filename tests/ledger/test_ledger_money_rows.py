@@ -122,9 +122,11 @@ def test_warrant_exercises_for_cash_and_cashless(terms):
 def test_a_warrant_exercise_above_the_cap_is_flagged(terms):
     s = run_ledger(terms, parse_events([["2023-01-05", "Warrant Exercise", None, 2_000_000, "cash"]]))
     r = rows_of(s, "Warrant Exercise")[0]
-    # 2,000,000 of 35,930,812 shares = 5.57%, above the 4.99% cap (flagged, still issued)
-    assert r["Shares Issued"] == 2_000_000 and r["Cash Received"] == 7_860_000
-    assert r["Flags"] == "warrant-cap: holder at 5.57% after exercise, above the 4.99% cap"
+    # the cap applies to exercises too: the holder of no shares may take floor(0.0499 x 33,930,812
+    # / 0.9501) = floor(1,782,072.96) = 1,782,072 shares; 1,782,072 x $3.93 = $7,003,542.96
+    assert r["Shares Issued"] == 1_782_072 and r["Cash Received"] == 7_003_542.96
+    assert r["Flags"] == ("warrant-cap: Investor capped at 4.99%: 1,782,072 of 2,000,000 warrant shares "
+                          "exercised; 217,928 stay as warrants")
 
 
 DEFAULT_MARKET = [0.50, 0.52, 0.48, 0.51, 0.49, 0.53, 0.50, 0.47, 0.52, 0.50]  # alternate 0.444
