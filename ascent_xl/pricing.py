@@ -314,6 +314,7 @@ class CappedConversion:
     conversion_price: float
     floor_binds: bool
     cap_shares: int  # the most shares the holder may receive now under the cap
+    cap_amount: float  # the most USD that converts now under the cap (max_conversion_amount)
     capped: bool
     principal_converted: float
     interest_converted: float
@@ -355,12 +356,13 @@ def capped_conversion(
     ))
     unfloored = unfloored_price(fixed_price=fixed_price, alternate_price=alt)
     price = conversion_price(fixed_price=fixed_price, alternate_price=alt, floor_price=floor_price)
-    limit = max_conversion_shares(holder_shares=holder_shares, shares_outstanding=shares_outstanding,
-                                  cap=c.ownership_cap if cap is None else cap)
+    cap = c.ownership_cap if cap is None else cap
+    limit = max_conversion_shares(holder_shares=holder_shares, shares_outstanding=shares_outstanding, cap=cap)
+    allowed = max_conversion_amount(conversion_price=price, holder_shares=holder_shares,
+                                    shares_outstanding=shares_outstanding, cap=cap)
     requested = principal + interest
     capped = round_shares(requested / price, c.share_rounding) > limit
     if capped:
-        allowed = math.floor(round(limit * price * 100, 6)) / 100
         interest_conv = min(interest, allowed)
         principal_conv = min(principal, round_cents(allowed - interest_conv))
     else:
@@ -375,7 +377,7 @@ def capped_conversion(
     return CappedConversion(
         notice_date=notice_date, principal_requested=principal, interest_requested=interest,
         fixed_price=fixed_price, alternate_price=alt, unfloored_price=unfloored, floor_price=floor_price,
-        conversion_price=price, floor_binds=binds, cap_shares=limit, capped=capped,
+        conversion_price=price, floor_binds=binds, cap_shares=limit, cap_amount=allowed, capped=capped,
         principal_converted=principal_conv, interest_converted=interest_conv, shares=shares,
         vwap=vwap, floor_payment=pay,
     )

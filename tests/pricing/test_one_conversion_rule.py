@@ -1,0 +1,35 @@
+"""One conversion rule: the vector quote (CLI, ASCENT_FLOOR_PAYMENT, demo), the cap's largest
+amount (ASCENT_MAX_CONVERSION) and the ledger's capped_conversion agree notice by notice."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from ascent_xl.pricing import capped_conversion, max_conversion_amount, quote_conversions
+
+
+def test_the_vector_quote_is_capped_conversion_without_a_binding_cap(terms, sample):
+    c = terms.conversion
+    days = [d.item() for d in sample.dates if np.datetime64("2023-01-03") <= d <= np.datetime64("2024-06-14")]
+    q = quote_conversions(terms, sample, notice_dates=days, amounts=200_000)
+    for i, day in enumerate(days):
+        one = capped_conversion(sample, conversion=c, notice_date=day, principal=200_000, fixed_price=3.93042,
+                                floor_price=c.floor_price, holder_shares=0, shares_outstanding=10**12)
+        assert not one.capped
+        assert one.conversion_price == q["conversion_price"][i] and one.shares == q["shares"][i]
+        assert one.floor_payment == pytest.approx(q["floor_payment"][i], abs=1e-9)
+        assert one.floor_binds == bool(q["floor_binds"][i])
+
+
+def test_the_caps_largest_amount_is_max_conversion_amount(terms, sample):
+    # 2023-03-14 (price 0.415387), a holder of 1,000,000 of 40,000,000 shares:
+    # room floor((0.0499 x 40,000,000 - 1,000,000) / 0.9501) = floor(1,048,310.7) = 1,048,310 shares
+    c = terms.conversion
+    one = capped_conversion(sample, conversion=c, notice_date=np.datetime64("2023-03-14").item(),
+                            principal=1_000_000, fixed_price=3.93042, floor_price=c.floor_price,
+                            holder_shares=1_000_000, shares_outstanding=40_000_000)
+    assert one.cap_shares == 1_048_310 and one.capped
+    assert one.cap_amount == max_conversion_amount(conversion_price=one.conversion_price, holder_shares=1_000_000,
+                                                   shares_outstanding=40_000_000, cap=0.0499)
+    assert one.converted == one.cap_amount and one.shares <= one.cap_shares
