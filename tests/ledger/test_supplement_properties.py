@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 from ascent_xl.errors import LedgerError
 from ascent_xl.events import Event, EventKind
 from ascent_xl.ledger import run_ledger
+from ascent_xl.money import round_shares
 from ascent_xl.presets import ASTI_2022
 from ascent_xl.pricing import split_ratio
 from ascent_xl.samples import sample_market
@@ -92,7 +93,7 @@ def test_principal_and_shares_are_conserved_from_the_schedules_columns(evs, opti
                 assert abs(r[col] * 100 - round(r[col] * 100)) < 1e-6, (col, r)
         # shares: outstanding moves by the shares the row issues (a split restates it)
         if r["Event"] == "Split":
-            shares = round(shares * split_ratio(r["Detail"].split()[1]))
+            shares = int(round_shares(shares * split_ratio(r["Detail"].split()[1]), "nearest"))  # half up
         elif r["Event"] == "Dilutive Issue":
             shares += int(r["Detail"].split()[0].replace(",", ""))
         else:
