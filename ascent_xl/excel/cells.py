@@ -167,14 +167,31 @@ def _far_arguments(names: list[str], args: tuple[Any, ...]) -> list[str]:
     return far
 
 
+def _largest_argument(names: list[str], args: tuple[Any, ...]) -> str | None:
+    """``name value`` of the one-cell number argument largest in size, or None: where no
+    argument is far out of range on its own, the largest is the one to look at first."""
+    best: tuple[float, str] | None = None
+    for name, value in zip(names, args, strict=False):
+        try:
+            x = parse_number(single(value, name))
+        except CellError:
+            continue
+        if x is not None and (best is None or abs(x) > best[0]):
+            best = (abs(x), f"{name} {x:g}")
+    return best[1] if best else None
+
+
 def _out_of_range(names: list[str], args: tuple[Any, ...], detail: str) -> str:
     """The message for a result out of range, naming the arguments far from any deal's range
     (a number above 1e12 in size, or within 1e-9 of zero)."""
     far = _far_arguments(names, args)
-    what = (
-        f"{', '.join(far)} {'is' if len(far) == 1 else 'are'} far out of range"
-        if far else "an argument is far out of range"
-    )
+    largest = None if far else _largest_argument(names, args)
+    if far:
+        what = f"{', '.join(far)} {'is' if len(far) == 1 else 'are'} far out of range"
+    elif largest:
+        what = f"an argument is out of range (the largest is {largest})"
+    else:
+        what = "an argument is far out of range"
     tail = f" ({detail})" if detail else ""
     return f"{what}: the result is not a finite number of at most {MAX_RESULT:.0f}{tail}; correct it"
 

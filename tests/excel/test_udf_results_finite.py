@@ -42,13 +42,14 @@ def test_overflow_in_a_udf_names_the_argument():
     text = ASCENT_DEMO_SHARES(1e300, 1e-300)
     assert text.startswith("amount 1e+300, price 1e-300 are far out of range: the result is not a "
                            f"finite number of at most {MAX_RESULT:.0f}")
-    assert ASCENT_DEMO_SHARES(-10.0, 1.0).startswith("an argument is far out of range")  # shares < 0
+    # shares < 0, no argument far out on its own: the largest is named
+    assert ASCENT_DEMO_SHARES(-10.0, 1.0).startswith("an argument is out of range (the largest is amount -10)")
 
     @cell_errors
     def ASCENT_DEMO_POWER(x):  # noqa: N802
         return 10.0**x
 
-    assert ASCENT_DEMO_POWER(400).startswith("an argument is far out of range: the result is not a "
+    assert ASCENT_DEMO_POWER(400).startswith("an argument is out of range (the largest is x 400): the result is not a "
                                              "finite number")
 
 
@@ -73,3 +74,11 @@ def test_the_issues_udf_cases(dv):
     assert udfs.ASCENT_FAIR_VALUE("Total", "inf").startswith("spot 'inf' is not a finite number")
     # 1e12 warrant shares at $1e-308: 1e12 x (1 - 1e-308/1) = 1e12 shares, a number, not inf
     assert udfs.ASCENT_WARRANT_CASHLESS_SHARES(1e12, 1e-308, 1.0) == 1_000_000_000_000
+
+
+def test_a_result_too_large_names_the_largest_argument_when_none_is_far_out_on_its_own():
+    # 1,000,000 / 0.50 x 10,000,000,000 = 2e16 > 2**53 (9.007e15): no exact cell number, but
+    # 1e10 alone is under the 1e12 "far out of range" mark; the message names it all the same.
+    out = udfs.ASCENT_DEFAULT_REDEMPTION(1_000_000, 0, 0.5, 0.5, 1e10, 1)
+    assert isinstance(out, str)
+    assert "vwap_at_demand 1e+10" in out
