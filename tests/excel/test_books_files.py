@@ -337,7 +337,8 @@ def test_two_concurrent_refreshes_of_one_book_one_is_refused(book, tmp_path):
     proc = subprocess.Popen([sys.executable, "-c", _HOLD_REFRESH, str(book), str(go)], cwd=REPO,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
-        for _ in range(600):
+        # wait for the first refresh to take its lock: a bound for a loaded machine, not a timing
+        for _ in range(6000):
             if lock_path(book).exists() or proc.poll() is not None:
                 break
             time.sleep(0.05)
@@ -348,7 +349,7 @@ def test_two_concurrent_refreshes_of_one_book_one_is_refused(book, tmp_path):
         assert f"being written by process {proc.pid}" in second.output
         assert book.read_bytes() == before and not backup_path(book).exists()
         go.write_text("go")
-        out, err = proc.communicate(timeout=120)
+        out, err = proc.communicate(timeout=600)
     finally:
         if proc.poll() is None:
             proc.kill()
