@@ -87,6 +87,8 @@ ASTI_2022 = DealTerms(
         share_rounding="up",  # (reading) the supplement's 3,180,321.7 -> 3,180,322
         ownership_cap=0.0499,
         ownership_cap_max=0.0999,
+        # (reading) the family's reverse splits run 1:5 to 1:250; a small cap halves or triples
+        split_jump_threshold=4.0,
     ),
     default=DefaultTerms(
         redemption_premium=1.20,

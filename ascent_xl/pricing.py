@@ -126,6 +126,75 @@ def _lowest_average_before(
 
 
 # ---------------------------------------------------------------------------------------------
+# a split nobody told us about
+
+
+class SplitJumpError(MarketDataError):
+    """A look-back window crosses a VWAP jump that a split would explain and no Split event
+    covers. ``before`` / ``after`` are the two trading days, ``ratio`` the move between them."""
+
+    def __init__(self, message: str, *, before: dt.date, after: dt.date, ratio: float) -> None:
+        super().__init__(message)
+        self.before, self.after, self.ratio = before, after, ratio
+
+
+def check_split_jumps(market: MarketData, notice_date: Any, *, days: int, threshold: float,
+                      since: dt.date | None = None, what: str = "notice date") -> None:
+    """Refuse to price a notice whose look-back window (the ``days`` sessions before it) or the
+    step from the window to the notice date's own VWAP holds a day-over-day VWAP move of
+    ``threshold`` times or more, up or down: a split would explain it, and the VWAPs on the two
+    sides are then on different share bases. VWAPs restated for the deal's Split events (as the
+    ledger's state holds them) show no such jump. ``notice_date`` may be an array of dates.
+
+    With ``since`` (the issue date, when the fixed price and the floor are the terms' as issued),
+    every day from ``since`` to the notice date is checked: prices set on ``since`` and VWAPs
+    after a split are on different bases too.
+
+    Examples
+    --------
+    >>> m = MarketData.from_lists(["2023-09-08", "2023-09-11", "2023-09-12"], [0.058, 0.057, 11.40])
+    >>> check_split_jumps(m, "2023-09-13", days=3, threshold=4.0)
+    Traceback (most recent call last):
+    ...
+    ascent_xl.pricing.SplitJumpError: notice date 2023-09-13: the VWAP jumps from $0.0570 on 2023-09-11 to $11.4000 on 2023-09-12 (x200.0), inside the 3 days priced; a split would explain it. Give the Split event of 2023-09-12, or say there was no split
+    """
+    threshold = check_term(ConversionTerms, "split_jump_threshold", threshold, label="threshold")
+    refs, _ = _dates(notice_date)
+    key = ("jumps", threshold)
+    counts = market._cache.get(key)
+    v = market.vwap
+    if counts is None:
+        move = np.ones(len(v))
+        with np.errstate(invalid="ignore", divide="ignore"):
+            move[1:] = v[1:] / v[:-1]
+        jump = (move >= threshold) | (move <= 1.0 / threshold)  # NaN compares False
+        counts = np.concatenate([[0], np.cumsum(jump)])  # counts[i]: jumps at positions < i
+        market._cache[key] = counts
+    if counts[-1] == 0:
+        return
+    pos = np.asarray(market.calendar.count_before(refs), dtype=np.int64) - market.start
+    hi = np.clip(pos, 0, len(v) - 1)  # the notice date's own VWAP, where the data has it
+    lo = np.clip(pos - days + 1, 0, len(v))  # the window's second day: a jump into it counts
+    if since is not None:
+        first = int(market.calendar.count_before(as_day(since))) - market.start + 1
+        lo = np.minimum(lo, max(first, 0))
+    found = counts[hi + 1] - counts[lo] > 0
+    if not found.any():
+        return
+    k = int(np.argmax(found))
+    i = int(lo[k]) + int(np.argmax(np.diff(counts[lo[k]: hi[k] + 2]) > 0))
+    before, after = market.dates[i - 1].item(), market.dates[i].item()
+    ratio = float(v[i] / v[i - 1])
+    raise SplitJumpError(
+        f"{what} {day_text(refs[k])}: the VWAP jumps from ${v[i - 1]:,.4f} on {before} to ${v[i]:,.4f} on "
+        f"{after} (x{ratio:,.1f}), " + (f"since {since}" if since is not None else f"inside the {days} days priced")
+        + "; a split would explain it. Give the Split "
+        f"event of {after}, or say there was no split",
+        before=before, after=after, ratio=ratio,
+    )
+
+
+# ---------------------------------------------------------------------------------------------
 # conversion
 
 
@@ -215,6 +284,7 @@ def quote_conversion(
     amount: float,
     fixed_price: float | None = None,
     floor_price: float | None = None,
+    no_split: bool = False,
 ) -> ConversionQuote:
     """Price one conversion of ``amount`` USD of principal on ``notice_date`` under ``terms``.
 
@@ -229,6 +299,7 @@ def quote_conversion(
         amounts=[amount],
         fixed_price=fixed_price,
         floor_price=floor_price,
+        no_split=no_split,
     )
     return ConversionQuote(
         notice_date=q["notice_date"][0].item(),
@@ -253,10 +324,12 @@ def quote_conversions(
     amounts: Any,
     fixed_price: float | None = None,
     floor_price: float | None = None,
+    no_split: bool = False,
 ) -> dict[str, np.ndarray]:
     """Vector form of :func:`quote_conversion`: one array per field of :class:`ConversionQuote`.
 
-    ``amounts`` is one amount or one per notice date.
+    ``amounts`` is one amount or one per notice date. A window that crosses a VWAP jump a split
+    would explain is refused (:func:`check_split_jumps`) unless ``no_split`` says there was none.
     """
     c = terms.conversion
     refs = as_days(notice_dates)
@@ -272,6 +345,9 @@ def quote_conversions(
         days=c.alternate_price_days,
         lowest=c.alternate_price_lowest,
     )
+    if not no_split:  # the fixed price and floor are the terms' as issued: check from the issue on
+        check_split_jumps(market, refs, days=c.alternate_price_days, threshold=c.split_jump_threshold,
+                          since=min(n.issue_date for n in terms.notes))
     raw = np.minimum(fixed, alt)
     price = conversion_price(fixed_price=fixed, alternate_price=alt, floor_price=floor)
     binds = raw < floor

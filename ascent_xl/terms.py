@@ -310,6 +310,14 @@ class ConversionTerms(Terms):
     ownership_cap_max: float = term(
         unit="fraction", doc="highest cap the holder may elect", gt=0, lt=1
     )
+    split_jump_threshold: float = term(
+        unit="multiple",
+        doc="a day-over-day VWAP move of this many times (up or down) that no Split event covers "
+        "stops the pricing of a window that crosses it",
+        gt=1,
+        hint="4 stops a 1:5 reverse split's jump and lets a day's VWAP halve or triple",
+    )
+
     def _check_consistency(self) -> None:
         if self.alternate_price_lowest > self.alternate_price_days:
             raise TermsError(

@@ -19,6 +19,7 @@ def _register() -> None:
         demo_cmd,
         ledger_cmds,
         notice_cmd,
+        position_cmds,
         pricing_cmds,
         valuation_cmds,
         workbook_cmds,

@@ -79,15 +79,16 @@ def read_notices(path: Path, *, calendar: TradingCalendar, amount: float) -> Not
     return Notices(name, np.array(dates, dtype="datetime64[D]"), np.array(amounts), table.lines)
 
 
-def price_notices(terms: DealTerms, market: MarketData, notices: Notices) -> list[dict[str, Any]]:
+def price_notices(terms: DealTerms, market: MarketData, notices: Notices, *,
+                  no_split: bool = False) -> list[dict[str, Any]]:
     """Every notice priced in one vectorised call; a row that cannot be priced is named by its
     line (found by pricing the rows one by one, only on error)."""
     try:
-        q = quote_conversions(terms, market, notice_dates=notices.dates, amounts=notices.amounts)
+        q = quote_conversions(terms, market, notice_dates=notices.dates, amounts=notices.amounts, no_split=no_split)
     except AscentError:
         for day, amt, line in zip(notices.dates, notices.amounts, notices.lines, strict=True):
             try:
-                quote_conversion(terms, market, notice_date=day_text(day), amount=float(amt))
+                quote_conversion(terms, market, notice_date=day_text(day), amount=float(amt), no_split=no_split)
             except AscentError as exc:
                 raise InputError(f"{notices.name} line {line}: {exc}") from None
         raise

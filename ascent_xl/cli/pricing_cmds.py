@@ -14,6 +14,7 @@ from ascent_xl.cli.options import (
     FILE,
     TERMS_OPTION,
     WIDE_OPTION,
+    events_option,
     load_deal_terms,
     vwaps_option,
 )
@@ -31,7 +32,7 @@ from ascent_xl.cli.render import (
     usd,
 )
 from ascent_xl.market import MarketData
-from ascent_xl.pricing import quote_conversion
+from ascent_xl.pricing import SplitJumpError, quote_conversion
 from ascent_xl.terms import DealTerms
 
 
@@ -47,10 +48,21 @@ from ascent_xl.terms import DealTerms
 @click.option("--out", "out_file", type=FILE,
               help="With --notices: write every quote to FILE.csv or FILE.xlsx.")
 @TERMS_OPTION
+@events_option(required=False, help="The deal's events (CSV): price on the deal's state that day (splits, "
+               "amended floor, reset or ratcheted fixed price, the holder's shares and the cap).")
+@click.option("--note", default=None, help="With --events: the note converted; default: the first with principal.")
+@click.option("--no-split", is_flag=True,
+              help="Price across a VWAP jump a split would explain: say there was no split (default: refuse).")
+@click.option("--json", "as_json", is_flag=True, help="Print the quote as a JSON object.")
 @WIDE_OPTION
 def price_cmd(vwaps_file: Path, notice: dt.datetime | None, amount: float | None, notices_file: Path | None,
-              out_file: Path | None, terms_file: Path | None) -> None:
-    """Price one conversion (--notice) or a file of them (--notices) from your own VWAP data."""
+              out_file: Path | None, terms_file: Path | None, events_file: Path | None, note: str | None,
+              no_split: bool, as_json: bool) -> None:
+    """Price one conversion (--notice) or a file of them (--notices) from your own VWAP data.
+
+    Without --events the notice is priced on the terms as issued. A look-back window that
+    crosses a day-over-day VWAP jump a split would explain (conversion.split_jump_threshold) is
+    refused naming both days: give --events with the Split event, or --no-split."""
     from ascent_xl.cli.batch import NOTICES_OUT
     from ascent_xl.cli.ledger_cmds import check_out_file
 
@@ -58,15 +70,37 @@ def price_cmd(vwaps_file: Path, notice: dt.datetime | None, amount: float | None
         raise click.UsageError("give --notice DATE for one conversion, or --notices FILE.csv for many")
     if out_file is not None and notices_file is None:
         raise click.UsageError("--out writes the quotes of --notices FILE.csv")
+    if notices_file is not None and (events_file is not None or as_json or note is not None):
+        raise click.UsageError("--events, --note and --json price one --notice")
+    if note is not None and events_file is None:
+        raise click.UsageError("--note names a note of the deal's state: give --events too")
     check_out_file(out_file, NOTICES_OUT)
     terms = load_deal_terms(terms_file)
     market = MarketData.from_csv(vwaps_file, calendar=terms.calendar)
-    amt = terms.notes[0].face if amount is None else amount
     if notices_file is not None:
-        _price_many(terms, market, notices_file, amt, out_file)
+        amt = terms.notes[0].face if amount is None else amount
+        _price_many(terms, market, notices_file, amt, out_file, no_split)
         return
     assert notice is not None
-    q = quote_conversion(terms, market, notice_date=notice.date(), amount=amt)
+    try:
+        if events_file is not None:
+            _price_on_state(terms, market, events_file, notice.date(), amount, note, no_split, as_json)
+            return
+        amt = terms.notes[0].face if amount is None else amount
+        q = quote_conversion(terms, market, notice_date=notice.date(), amount=amt, no_split=no_split)
+    except SplitJumpError as exc:
+        raise split_jump_hint(exc) from None
+    if as_json:
+        import json
+
+        click.echo(json.dumps({
+            "notice_date": q.notice_date.isoformat(), "note": None, "amount": q.amount, "fixed_price": q.fixed_price,
+            "alternate_price": q.alternate_price, "unfloored_price": q.unfloored_price, "floor_price": q.floor_price,
+            "conversion_price": q.conversion_price, "floor_binds": q.floor_binds, "capped": None,
+            "principal_converted": q.amount, "shares": q.shares, "vwap": q.vwap, "floor_payment": q.floor_payment,
+            "basis": "terms as issued (no events)",
+        }, indent=2))
+        return
     c = terms.conversion
     rows = [
         ("Notice date", day(q.notice_date)),
@@ -85,11 +119,57 @@ def price_cmd(vwaps_file: Path, notice: dt.datetime | None, amount: float | None
                           kinds=(TEXT, "number")))
 
 
-def _price_many(terms: DealTerms, market: MarketData, path: Path, amount: float, out_file: Path | None) -> None:
+def split_jump_hint(exc: SplitJumpError) -> SplitJumpError:
+    """The guard's message with the command's way out."""
+    return SplitJumpError(f"{exc} (--events FILE with its Split row, or --no-split)", before=exc.before,
+                          after=exc.after, ratio=exc.ratio)
+
+
+def _price_on_state(terms: DealTerms, market: MarketData, events_file: Path, notice: dt.date,
+                    amount: float | None, note: str | None, no_split: bool, as_json: bool) -> None:
+    """One notice priced on the deal's state that day (the ledger over the events)."""
+    from ascent_xl.events import events_from_csv
+    from ascent_xl.ledger.position import conversion_dict, conversion_quote, share_basis
+
+    q, state = conversion_quote(terms, market, events_from_csv(events_file), notice_date=notice, amount=amount,
+                                note=note, no_split=no_split)
+    name = note or next(n.name for n in state.notes.values() if not n.closed and n.principal > 0)
+    name = next((n.name for n in state.notes.values() if n.name.lower() == name.lower()), name)
+    if as_json:
+        import json
+
+        record = conversion_dict(q, note=name)
+        record["basis"] = f"deal state on {notice}: {share_basis(state)}"
+        click.echo(json.dumps(record, indent=2))
+        return
+    c = state.terms.conversion
+    rows = [
+        ("Notice date", day(q.notice_date)),
+        ("Note", name),
+        ("Share basis", share_basis(state)),
+        ("Principal asked to convert", usd(q.principal_requested)),
+        ("Fixed price (the note's, that day)", price(q.fixed_price)),
+        (f"Alternate price ({1 - c.alternate_price_discount:.1%} of {c.alternate_price_lowest} lowest of "
+         f"{c.alternate_price_days} restated VWAPs)", price(q.alternate_price)),
+        ("Floor price (the note's, that day)", price(q.floor_price)),
+        ("Conversion price", price(q.conversion_price)),
+        ("Floor binds", "yes" if q.floor_binds else "no"),
+        (f"Cut by the {c.ownership_cap:.2%} cap", "yes" if q.capped else "no"),
+        ("Principal converted", usd(q.principal_converted)),
+        (f"Shares (rounded {c.share_rounding})", shares(q.shares)),
+        ("VWAP on the conversion date", price(q.vwap)),
+        ("Floor payment (cash)", usd(q.floor_payment)),
+    ]
+    console().print(table(f"Conversion on {day(q.notice_date)} on the deal's state - {terms.name}",
+                          ("Item", "Value"), rows, kinds=(TEXT, "number")))
+
+
+def _price_many(terms: DealTerms, market: MarketData, path: Path, amount: float, out_file: Path | None,
+                no_split: bool = False) -> None:
     from ascent_xl.cli.batch import price_notices, read_notices, write_quotes
 
     notices = read_notices(path, calendar=market.calendar, amount=amount)
-    rows = price_notices(terms, market, notices)
+    rows = price_notices(terms, market, notices, no_split=no_split)
     if out_file is not None:
         write_quotes(rows, out_file)
         binds = sum(r["Floor Binds"] for r in rows)

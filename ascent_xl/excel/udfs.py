@@ -35,6 +35,7 @@ beyond importing the engine; the exchange calendar is built on first use.
 
 from __future__ import annotations
 
+import pickle
 from collections.abc import Callable
 from typing import Any
 
@@ -43,6 +44,7 @@ import xlwings as xw
 
 import ascent_xl
 from ascent_xl.equity import equity_conditions
+from ascent_xl.events import EventKind
 from ascent_xl.excel import cells
 from ascent_xl.excel.cells import (
     Cell,
@@ -62,6 +64,14 @@ from ascent_xl.excel.cells import (
 from ascent_xl.fees import deal_placement_fee
 from ascent_xl.interest import BASES, accrued_interest
 from ascent_xl.ledger import SCHEDULE_COLUMNS, run_ledger
+from ascent_xl.ledger.position import (
+    POSITION_COLUMNS,
+    QUOTE_COLUMNS,
+    position_from,
+    position_rows,
+    quote_on,
+    quote_row,
+)
 from ascent_xl.money import ROUNDINGS, check_amount, check_amounts
 from ascent_xl.presets import ASTI_2022
 from ascent_xl.pricing import (
@@ -569,6 +579,111 @@ def ASCENT_SCHEDULE(events: Cells, dates: Cells, vwaps: Cells, terms: Cells = No
     rows: list[list[Any]] = [list(SCHEDULE_COLUMNS)]
     rows.extend([to_cell(r[c]) for c in SCHEDULE_COLUMNS] for r in schedule.rows)
     return rows
+
+
+# ---------------------------------------------------------------------------------------------
+# the deal's state on a date (the ledger run cached per input fingerprint)
+
+_BOOKS: dict[tuple[int, ...], tuple[DealTerms, Any, list[Any]]] = {}
+_STATES: dict[tuple[tuple[int, ...], Any, bool], Any] = {}
+_CACHE_SIZE = 32
+
+
+def _fingerprint(*ranges: Any) -> tuple[int, ...]:
+    """A fingerprint of the cells as they arrived (a 64-bit hash of each range and its size):
+    the same cells, the same ledger run."""
+    out: list[int] = []
+    for r in ranges:
+        frozen = _frozen(r)
+        try:
+            code = hash(frozen)
+        except TypeError:  # a cell holding something unhashable: its bytes
+            code = hash(pickle.dumps(frozen))
+        out += [code, len(frozen) if isinstance(frozen, tuple) else -1]
+    return tuple(out)
+
+
+def _frozen(value: Any) -> Any:
+    """A range as nested tuples (rows of cells), hashable; numpy arrays as their bytes."""
+    if isinstance(value, np.ndarray):
+        return (value.shape, value.dtype.str, value.tobytes()) if value.dtype != object else _frozen(value.tolist())
+    if isinstance(value, (list, tuple)):
+        if value and isinstance(value[0], (list, tuple)):
+            return tuple(map(tuple, value))
+        return tuple(value)
+    return value
+
+
+def _remember(cache: dict[Any, Any], key: Any, value: Any) -> Any:
+    if len(cache) >= _CACHE_SIZE:
+        cache.pop(next(iter(cache)))  # the oldest entry
+    cache[key] = value
+    return value
+
+
+def _book(events: Cells, dates: Cells, vwaps: Cells,
+          terms: Cells) -> tuple[tuple[int, ...], tuple[DealTerms, Any, list[Any]]]:
+    key = _fingerprint(events, dates, vwaps, terms)
+    book = _BOOKS.get(key)
+    if book is None:
+        deal = cells.terms_from_cells(terms, TERMS)
+        market = market_from_cells(dates, vwaps, calendar=deal.calendar)
+        book = _remember(_BOOKS, key, (deal, market, cells.events_from_cells(events)))
+    return key, book
+
+
+def _state(events: Cells, dates: Cells, vwaps: Cells, terms: Cells, day: Any, *, before_conversions: bool) -> Any:
+    """The ledger's schedule up to ``day`` (before that day's conversions, for a quote)."""
+    key, (deal, market, evs) = _book(events, dates, vwaps, terms)
+    skey = (key, day, before_conversions)
+    found = _STATES.get(skey)
+    if found is None:
+        before = EventKind.CONVERSION if before_conversions else None
+        found = _remember(_STATES, skey, run_ledger(deal, evs, market, until=day, before=before))
+    return found
+
+
+@xw.func(category=CATEGORY, call_in_wizard=False)
+@_range("events", "events range with the header Date, Event, Note, Amount, Value")
+@_range("dates", DATES)
+@_range("vwaps", VWAPS)
+@_arg("as_of", "the date of the snapshot (the ledger runs to the end of that day)")
+@_range("terms", "two-column Term / Value range overriding terms; blank: the ASTI_2022 terms")
+@cell_errors
+def ASCENT_POSITION(events: Cells, dates: Cells, vwaps: Cells, as_of: Cell, terms: Cells = None) -> Cell:
+    """The deal as of a date, spilled with a header row, a row per note and a total row:
+    principal, accrued interest, next interest, fixed / floor / reset price, converting it all
+    that day, cap headroom, shares issued on the current share basis."""
+    day = cells.to_date(as_of, "as_of")
+    schedule = _state(events, dates, vwaps, terms, day, before_conversions=False)
+    p = position_from(schedule, as_of=day)
+    rows: list[list[Any]] = [list(POSITION_COLUMNS)]
+    rows.extend([to_cell(v) for v in r] for r in position_rows(p))
+    return rows
+
+
+@xw.func(category=CATEGORY, call_in_wizard=False)
+@_range("events", "events range with the header Date, Event, Note, Amount, Value")
+@_range("dates", DATES)
+@_range("vwaps", VWAPS)
+@_arg("notice_date", "conversion notice date (a trading day)")
+@_arg("amount", "principal converted, USD")
+@_arg("note", "the note converted; blank: the first with principal outstanding")
+@_range("terms", "two-column Term / Value range overriding terms; blank: the ASTI_2022 terms")
+@_arg("no_split", _default("TRUE: price across a VWAP jump a split would explain (there was no split)", False))
+@cell_errors
+def ASCENT_QUOTE(events: Cells, dates: Cells, vwaps: Cells, notice_date: Cell, amount: Cell, note: Cell = None,
+                 terms: Cells = None, no_split: Cell = None) -> Cell:
+    """One conversion priced on the deal's state that day (split-restated VWAPs, amended floor,
+    reset or ratcheted fixed price, the cap), spilled with a header row: price, shares, floor
+    payment, fixed price, floor, alternate price, capped, principal converted."""
+    day = cells.to_date(notice_date, "notice_date")
+    principal = to_number(amount, "amount")
+    which = None if cells.is_blank(note) else cells.to_text(note, "note")
+    schedule = _state(events, dates, vwaps, terms, day, before_conversions=True)
+    q = quote_on(schedule.state, notice_date=day, amount=principal, note=which,
+                 no_split=to_bool(no_split, "no_split", False))
+    return [list(QUOTE_COLUMNS), [to_cell(v) for v in quote_row(q)]]
 
 
 # ---------------------------------------------------------------------------------------------

@@ -26,6 +26,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from ascent_xl.calendar import as_day
 from ascent_xl.errors import AscentError, LedgerError
@@ -39,7 +40,9 @@ from ascent_xl.market import MarketData
 from ascent_xl.money import round_cents
 from ascent_xl.pricing import (
     CappedConversion,
+    SplitJumpError,
     capped_conversion,
+    check_split_jumps,
     max_conversion_amount,
     max_conversion_shares,
     split_adjusted_shares,
@@ -141,11 +144,14 @@ def deal_state(
     events: Iterable[Event],
     *,
     as_of: dt.date | str,
+    no_split: bool = False,
 ) -> DealPosition:
     """The deal as it stands at the end of ``as_of`` (see the module docstring).
 
     ``market`` holds the VWAPs as traded (the ledger restates them for the splits among the
-    events); without it the conversion fields are None and conversions cannot be applied.
+    events); without it the conversion fields are None and conversions cannot be applied. Where
+    the look-back window of ``as_of`` crosses a VWAP jump a split would explain and no Split
+    event covers, the conversion fields are None and the flags say why (unless ``no_split``).
 
     Examples
     --------
@@ -156,13 +162,13 @@ def deal_state(
     """
     day = _day(as_of)
     schedule = run_ledger(terms, events, market, until=day)
-    return position_from(schedule, as_of=day)
+    return position_from(schedule, as_of=day, no_split=no_split)
 
 
-def position_from(schedule: Schedule, *, as_of: dt.date) -> DealPosition:
+def position_from(schedule: Schedule, *, as_of: dt.date, no_split: bool = False) -> DealPosition:
     """The snapshot of a schedule whose ledger ran up to and including ``as_of``."""
     s = schedule.state
-    notes = tuple(_note_position(s, n, as_of) for n in s.notes.values())
+    notes = tuple(_note_position(s, n, as_of, no_split) for n in s.notes.values())
     c = s.terms.conversion
     headroom = max_conversion_shares(holder_shares=s.holder_shares, shares_outstanding=s.shares_outstanding,
                                      cap=c.ownership_cap)
@@ -194,7 +200,7 @@ def position_from(schedule: Schedule, *, as_of: dt.date) -> DealPosition:
         share_reserve_needed=needed,
         share_reserve_left=None if s.reserve is None else s.reserve - needed,
         cash=s.cash,
-        flags=_open_flags(schedule, as_of),
+        flags=_open_flags(schedule, as_of, notes),
     )
 
 
@@ -206,19 +212,24 @@ def conversion_quote(
     notice_date: dt.date | str,
     amount: float | None = None,
     note: str | None = None,
+    no_split: bool = False,
 ) -> tuple[CappedConversion, DealState]:
     """Price a conversion notice of ``amount`` USD of ``note``'s principal (default: the first
     note with principal outstanding; all of its principal) on the deal's state on
     ``notice_date``: after that day's earlier entries (a split, an amendment, a default ...),
     before its conversions. Returns the conversion, as the ledger would apply it, and the state
-    it was priced on."""
+    it was priced on.
+
+    The VWAPs are restated for the Split events up to that day; a window that still crosses a
+    jump a split would explain is refused (:class:`~ascent_xl.pricing.SplitJumpError`) unless
+    ``no_split`` says there was no split."""
     day = _day(notice_date)
     state = run_ledger(terms, events, market, until=day, before=EventKind.CONVERSION).state
-    return quote_on(state, notice_date=day, amount=amount, note=note), state
+    return quote_on(state, notice_date=day, amount=amount, note=note, no_split=no_split), state
 
 
 def quote_on(state: DealState, *, notice_date: dt.date, amount: float | None = None,
-             note: str | None = None) -> CappedConversion:
+             note: str | None = None, no_split: bool = False) -> CappedConversion:
     """:func:`conversion_quote` on a state the caller already has (the ledger stopped before the
     conversions of ``notice_date``)."""
     if state.market is None:
@@ -233,6 +244,9 @@ def quote_on(state: DealState, *, notice_date: dt.date, amount: float | None = N
     found = state.market.calendar.date_index(notice_date)
     if found is None or not found[1]:
         raise LedgerError(f"notice date {notice_date}: not a trading day; a conversion needs a day the market is open")
+    c = state.terms.conversion
+    if not no_split:
+        check_split_jumps(state.market, notice_date, days=c.alternate_price_days, threshold=c.split_jump_threshold)
     return capped_conversion(state.market, conversion=state.terms.conversion, notice_date=notice_date,
                              principal=min(principal, n.principal), fixed_price=n.fixed_price,
                              floor_price=n.floor_price, holder_shares=state.holder(n.terms.holder).shares,
@@ -299,7 +313,7 @@ def _restated(state: DealState, n: NoteState) -> int:
     return split_adjusted_shares(n.shares_restated, ratio=1.0)
 
 
-def _note_position(s: DealState, n: NoteState, as_of: dt.date) -> NotePosition:
+def _note_position(s: DealState, n: NoteState, as_of: dt.date, no_split: bool) -> NotePosition:
     t = n.terms
     ps = n.period_start or n.issue_date
     start = n.accrued_to or n.issue_date
@@ -320,7 +334,9 @@ def _note_position(s: DealState, n: NoteState, as_of: dt.date) -> NotePosition:
         why = "no VWAP data"
     else:
         try:
-            conversion = quote_on(s, notice_date=as_of, note=n.name)
+            conversion = quote_on(s, notice_date=as_of, note=n.name, no_split=no_split)
+        except SplitJumpError as exc:
+            why = _JUMP + str(exc)
         except AscentError as exc:
             why = str(exc)
         else:
@@ -357,14 +373,123 @@ def _note_position(s: DealState, n: NoteState, as_of: dt.date) -> NotePosition:
     )
 
 
-def _open_flags(schedule: Schedule, as_of: dt.date) -> tuple[str, ...]:
+def _open_flags(schedule: Schedule, as_of: dt.date, notes: tuple[NotePosition, ...]) -> tuple[str, ...]:
     s = schedule.state
     out = [f"default: {n.name} in default (not waived)" for n in s.notes.values() if n.in_default and not n.closed]
     out += [f"{code}: {why}" for code, why in checks.check_reserve(s) + checks.check_min_cash(s)]
     if s.holder_ownership > s.terms.conversion.ownership_cap:
         out.append(f"cap: holder at {s.holder_ownership:.2%}, above the {s.terms.conversion.ownership_cap:.2%} cap")
+    jumps = {n.conversion_note for n in notes if n.conversion_note and _is_jump(n.conversion_note)}
+    out += [f"split-jump: {why[len(_JUMP):]}" for why in sorted(jumps)]
     for f in schedule.flags:
         text = str(f)
         if f.date == as_of and f.code not in ("reserve", "min-cash", "default") and text not in out:
             out.append(text)
     return tuple(out)
+
+
+_JUMP = "not priced: "
+
+
+def _is_jump(text: str) -> bool:
+    return text.startswith(_JUMP)
+
+
+def position_dict(p: DealPosition) -> dict[str, Any]:
+    """The snapshot as plain JSON values (dates as YYYY-MM-DD): ``notes`` (one object per note)
+    and ``total``, with the deal's share counts, cap, reserve and flags."""
+    notes = []
+    for n in p.notes:
+        q = n.conversion
+        notes.append({
+            "note": n.note, "kind": n.kind, "status": n.status,
+            "issue_date": _iso(n.issue_date), "maturity": _iso(n.maturity),
+            "principal_issued": n.principal_issued, "principal_converted": n.principal_converted,
+            "principal_repaid": n.principal_repaid, "outstanding_principal": n.outstanding_principal,
+            "accrued_interest": n.accrued_interest, "last_interest_date": _iso(n.last_interest_date),
+            "next_interest_date": _iso(n.next_interest_date), "interest_due_next": n.interest_due_next,
+            "interest_method": n.interest_method, "fixed_price": n.fixed_price, "floor_price": n.floor_price,
+            "reset_price": n.reset_price, "in_default": n.in_default,
+            "alternate_price": None if q is None else q.alternate_price,
+            "conversion_price": n.conversion_price, "conversion_shares": n.conversion_shares,
+            "conversion_principal": None if q is None else q.principal_converted,
+            "floor_payment": None if q is None else q.floor_payment,
+            "capped": None if q is None else q.capped, "conversion_note": n.conversion_note,
+            "cap_headroom_usd": n.cap_headroom_usd,
+            "shares_issued": [{"basis": b.basis, "shares": b.shares} for b in n.shares_issued],
+            "shares_issued_restated": n.shares_issued_restated,
+        })
+    total = {
+        "outstanding_principal": p.outstanding_principal, "accrued_interest": p.accrued_interest,
+        "principal_issued": p.principal_issued, "principal_converted": p.principal_converted,
+        "principal_repaid": p.principal_repaid,
+        "shares_issued": [{"basis": b.basis, "shares": b.shares} for b in p.shares_issued],
+        "shares_issued_restated": p.shares_issued_restated,
+        "shares_outstanding": p.shares_outstanding, "holder_shares": p.holder_shares,
+        "holder_ownership": p.holder_ownership, "ownership_cap": p.ownership_cap,
+        "cap_headroom_shares": p.cap_headroom_shares, "cap_headroom_usd": p.cap_headroom_usd,
+        "fixed_price": p.fixed_price, "floor_price": p.floor_price,
+        "warrant_shares": p.warrant_shares, "warrant_price": p.warrant_price,
+        "share_reserve": p.share_reserve, "share_reserve_needed": p.share_reserve_needed,
+        "share_reserve_left": p.share_reserve_left, "cash": p.cash,
+    }
+    return {"as_of": _iso(p.as_of), "terms": p.terms_name, "share_basis": p.share_basis,
+            "notes": notes, "total": total, "flags": list(p.flags)}
+
+
+def conversion_dict(q: CappedConversion, *, note: str | None = None) -> dict[str, Any]:
+    """One priced conversion as plain JSON values."""
+    return {
+        "notice_date": _iso(q.notice_date), "note": note, "amount": q.principal_requested,
+        "fixed_price": q.fixed_price, "alternate_price": q.alternate_price,
+        "unfloored_price": q.unfloored_price, "floor_price": q.floor_price,
+        "conversion_price": q.conversion_price, "floor_binds": q.floor_binds, "capped": q.capped,
+        "principal_converted": q.principal_converted, "shares": q.shares, "vwap": q.vwap,
+        "floor_payment": q.floor_payment,
+    }
+
+
+def _iso(d: dt.date | None) -> str | None:
+    return None if d is None else d.isoformat()
+
+
+POSITION_COLUMNS = (
+    "Note", "Status", "Outstanding Principal", "Accrued Interest", "Last Interest Date",
+    "Next Interest Date", "Interest Due Next", "Fixed Price", "Floor Price", "Reset Price",
+    "Conversion Price", "Conversion Shares", "Principal Converted", "Floor Payment",
+    "Cap Headroom USD", "Shares Issued (current basis)", "In Default",
+)
+"""Columns of :func:`position_rows`: money USD, prices USD/share on the current share basis."""
+
+QUOTE_COLUMNS = (
+    "Conversion Price", "Shares", "Floor Payment", "Fixed Price", "Floor Price", "Alternate Price",
+    "Capped", "Principal Converted",
+)
+"""Columns of :func:`quote_row`."""
+
+
+def position_rows(p: DealPosition) -> list[list[Any]]:
+    """The snapshot as rows of :data:`POSITION_COLUMNS`: one per note, then a ``Total`` row
+    (sums of money and of shares on the current basis; the deal's cap headroom)."""
+    rows: list[list[Any]] = []
+    for n in p.notes:
+        q = n.conversion
+        rows.append([
+            n.note, n.status, n.outstanding_principal, n.accrued_interest, n.last_interest_date,
+            n.next_interest_date, n.interest_due_next, n.fixed_price, n.floor_price, n.reset_price,
+            None if q is None else q.conversion_price, None if q is None else q.shares,
+            None if q is None else q.principal_converted, None if q is None else q.floor_payment,
+            n.cap_headroom_usd, n.shares_issued_restated, n.in_default,
+        ])
+    rows.append([
+        "Total", p.share_basis, p.outstanding_principal, p.accrued_interest, None, None, None,
+        p.fixed_price, p.floor_price, None, None, None, None, None, p.cap_headroom_usd,
+        p.shares_issued_restated, any(n.in_default for n in p.notes),
+    ])
+    return rows
+
+
+def quote_row(q: CappedConversion) -> list[Any]:
+    """One priced conversion as a row of :data:`QUOTE_COLUMNS`."""
+    return [q.conversion_price, q.shares, q.floor_payment, q.fixed_price, q.floor_price, q.alternate_price,
+            q.capped, q.principal_converted]

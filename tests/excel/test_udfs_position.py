@@ -1,0 +1,74 @@
+"""ASCENT_POSITION and ASCENT_QUOTE: the deal's state through worksheet functions, with ranges as
+xlwings passes them; figures by hand (see tests/ledger/test_ledger_position.py for the arithmetic)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from ascent_xl.events import events_to_rows
+from ascent_xl.excel import udfs
+from ascent_xl.ledger.position import POSITION_COLUMNS, QUOTE_COLUMNS
+
+
+@pytest.fixture(scope="module")
+def ranges(sample, sample_events):
+    dates = [[dt.datetime.combine(d.item(), dt.time())] for d in sample.dates]
+    vwaps = [[float(v)] for v in sample.vwap]
+    events = [["Date", "Event", "Note", "Amount", "Value"]]
+    for d, kind, note, amount, value in events_to_rows(sample_events):
+        events.append([dt.datetime.combine(d, dt.time()), kind, note, amount, value])
+    return events, dates, vwaps
+
+
+def test_position_spills_a_header_a_row_per_note_and_a_total(ranges):
+    out = udfs.ASCENT_POSITION(*ranges, "2023-10-13")
+    assert out[0] == list(POSITION_COLUMNS)
+    rows = {r[0]: dict(zip(POSITION_COLUMNS, r, strict=True)) for r in out[1:]}
+    assert list(rows) == ["Registered", "Private", "Registered-PIK1", "Total"]
+    reg = rows["Registered"]
+    # 9,753,788 - 6 x 1,000,000 prepaid - 50,000 converted; 2 days on 3,753,788 + 11 on 3,703,788
+    assert reg["Outstanding Principal"] == 3_703_788 and reg["Accrued Interest"] == 938.45 + 5_092.71
+    assert reg["Floor Price"] == pytest.approx(0.20 * 200) and reg["Fixed Price"] == pytest.approx(0.15 * 200)
+    assert reg["Next Interest Date"] == dt.datetime(2023, 12, 31)
+    assert rows["Total"]["Outstanding Principal"] == 3_703_788 + 2_528_125 + 129_097.50
+    assert rows["Total"]["Shares Issued (current basis)"] == round(4_853_767 / 200 + 1_250) == 25_519
+
+
+def test_quote_prices_the_50000_case_on_the_state_that_day(ranges):
+    out = udfs.ASCENT_QUOTE(*ranges, "2023-09-15", 50_000)
+    assert out[0] == list(QUOTE_COLUMNS)
+    q = dict(zip(QUOTE_COLUMNS, out[1], strict=True))
+    assert q["Conversion Price"] == pytest.approx(40) and q["Shares"] == 1_250
+    assert q["Floor Payment"] == 38_605.21 < 50_000  # the CLI test derives it from the VWAPs
+    assert q["Capped"] is False and q["Principal Converted"] == 50_000
+
+
+def test_quote_with_no_events_is_refused_across_the_split_unless_told(ranges):
+    events, dates, vwaps = ranges
+    issue_only = events[:4]  # header, the reserve and the two issues: no Split row
+    msg = udfs.ASCENT_QUOTE(issue_only, dates, vwaps, "2023-09-15", 50_000)
+    assert isinstance(msg, str) and "2023-09-11" in msg and "2023-09-12" in msg
+    out = udfs.ASCENT_QUOTE(issue_only, dates, vwaps, "2023-09-15", 50_000, None, None, True)
+    assert out[1][0] == 0.29  # the pre-split floor, as told
+
+
+def test_the_old_floor_payment_function_refuses_the_split_window(ranges):
+    _, dates, vwaps = ranges
+    msg = udfs.ASCENT_FLOOR_PAYMENT(50_000, 3.93042, dates, vwaps, "2023-09-15")
+    assert isinstance(msg, str) and "a split would explain it" in msg  # was $8,065,646.33
+
+
+def test_bad_arguments_are_named(ranges):
+    assert "amount" in udfs.ASCENT_QUOTE(*ranges, "2023-09-15", "abc")
+    assert "no note named 'Nope'" in udfs.ASCENT_QUOTE(*ranges, "2023-09-15", 50_000, "Nope")
+    assert "as_of" in udfs.ASCENT_POSITION(*ranges, "someday")
+
+
+def test_a_repeated_quote_reuses_the_ledger_run(ranges, monkeypatch):
+    udfs.ASCENT_QUOTE(*ranges, "2023-09-15", 50_000)
+    calls = []
+    monkeypatch.setattr(udfs, "run_ledger", lambda *a, **k: calls.append(1))
+    out = udfs.ASCENT_QUOTE(*ranges, "2023-09-15", 10_000)  # same cells, same day: cached
+    assert calls == [] and out[1][1] == 250  # 10,000 / 40
