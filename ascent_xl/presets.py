@@ -83,6 +83,7 @@ ASTI_2022 = DealTerms(
         alternate_price_days=10,
         alternate_price_lowest=3,
         floor_price=0.29,
+        floor_mode="make_up",  # the company pays the shortfall below the floor in cash
         floor_price_max=0.57,
         share_rounding="up",  # (reading) the supplement's 3,180,321.7 -> 3,180,322
         ownership_cap=0.0499,

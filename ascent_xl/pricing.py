@@ -207,20 +207,40 @@ def unfloored_price(*, fixed_price: Any, alternate_price: Any) -> Any:
     return np.minimum(fixed, alt)
 
 
-def conversion_price(*, fixed_price: Any, alternate_price: Any, floor_price: float) -> Any:
-    """Conversion price: the lower of the fixed and the alternate price, never below the floor
+def floor_binds(*, unfloored_price: Any, floor_price: Any, floor_mode: str) -> Any:
+    """Whether the floor sets the price: the unfloored price is below ``floor_price`` and the
+    deal has a floor (``floor_mode`` make_up or cap; never with none). Element-wise on arrays.
+
+    The one place the floor mode is read: :func:`conversion_price` and :func:`floor_payment`
+    (hence :func:`quote_conversions`, :func:`capped_conversion` and the ledger) ask it.
+    """
+    mode = check_term(ConversionTerms, "floor_mode", floor_mode, label="floor_mode")
+    below = np.asarray(unfloored_price, dtype=float) < np.asarray(floor_price, dtype=float)
+    binds = below & (mode != "none")
+    return bool(binds) if np.ndim(binds) == 0 else binds
+
+
+def conversion_price(
+    *, fixed_price: Any, alternate_price: Any, floor_price: float, floor_mode: str = "make_up"
+) -> Any:
+    """Conversion price: the lower of the fixed and the alternate price, raised to the floor
+    where it binds (:func:`floor_binds`; with ``floor_mode`` none there is no floor)
     (USD/share). Works element-wise on arrays.
 
     Examples
     --------
     >>> conversion_price(fixed_price=3.93042, alternate_price=0.25, floor_price=0.29)
     0.29
+    >>> conversion_price(fixed_price=3.93042, alternate_price=0.25, floor_price=0.29,
+    ...                  floor_mode="none")
+    0.25
     """
     floor = check_term(ConversionTerms, "floor_price", floor_price, label="floor_price")
     raw = unfloored_price(fixed_price=fixed_price, alternate_price=alternate_price)
+    binds = floor_binds(unfloored_price=raw, floor_price=floor, floor_mode=floor_mode)
     if isinstance(raw, float):
-        return max(raw, floor)
-    return np.maximum(raw, floor)
+        return float(floor) if binds else raw
+    return np.where(binds, floor, raw)
 
 
 def conversion_shares(amount: Any, price: Any, *, rounding: str) -> Any:
@@ -240,21 +260,31 @@ def conversion_shares(amount: Any, price: Any, *, rounding: str) -> Any:
     return round_shares(arr / _positive(price, "price"), rounding)
 
 
-def floor_payment(amount: Any, *, unfloored_price: Any, floor_price: Any, vwap: Any) -> Any:
+def floor_payment(
+    amount: Any, *, unfloored_price: Any, floor_price: Any, vwap: Any, floor_mode: str = "make_up"
+) -> Any:
     """Cash make-up when the floor binds, in USD rounded to the cent:
     ``(amount / unfloored_price - amount / floor_price) × vwap`` with unrounded share counts;
-    zero when ``unfloored_price`` is at or above ``floor_price``.
+    zero when ``unfloored_price`` is at or above ``floor_price``, and always zero unless
+    ``floor_mode`` is make_up (cap: the price stops at the floor, no cash; none: no floor).
 
     Examples
     --------
     >>> floor_payment(100_000, unfloored_price=0.25, floor_price=0.29, vwap=0.27)
     14896.55
+    >>> floor_payment(100_000, unfloored_price=0.25, floor_price=0.29, vwap=0.27,
+    ...               floor_mode="cap")
+    0.0
     """
     a = np.asarray(amount, dtype=float)
     u = _positive(unfloored_price, "unfloored_price")
-    f = _positive(floor_price, "floor_price")
     v = _positive(vwap, "vwap")
-    pay = np.where(u < f, (a / u - a / f) * v, 0.0)
+    binds = floor_binds(unfloored_price=u, floor_price=floor_price, floor_mode=floor_mode)
+    if floor_mode == "make_up" and np.any(binds):
+        f = _positive(floor_price, "floor_price")
+        pay = np.where(binds, (a / u - a / f) * v, 0.0)
+    else:
+        pay = np.zeros(np.broadcast(a, u, v).shape)
     out = round_cents(pay)
     return float(out) if np.ndim(out) == 0 else out
 
@@ -349,16 +379,18 @@ def quote_conversions(
         check_split_jumps(market, refs, days=c.alternate_price_days, threshold=c.split_jump_threshold,
                           since=min(n.issue_date for n in terms.notes))
     raw = np.minimum(fixed, alt)
-    price = conversion_price(fixed_price=fixed, alternate_price=alt, floor_price=floor)
-    binds = raw < floor
+    price = conversion_price(fixed_price=fixed, alternate_price=alt, floor_price=floor,
+                             floor_mode=c.floor_mode)
+    binds = floor_binds(unfloored_price=raw, floor_price=floor, floor_mode=c.floor_mode)
+    pays = binds & (c.floor_mode == "make_up")  # only the make-up needs the day's VWAP
     vwap = np.full(refs.shape, np.nan)
-    if binds.any():
-        vwap[binds] = market.vwap_on(refs[binds], what="conversion date (for the floor payment)")
-    known = _vwaps_if_present(market, refs[~binds])
-    vwap[~binds] = known
+    if pays.any():
+        vwap[pays] = market.vwap_on(refs[pays], what="conversion date (for the floor payment)")
+    vwap[~pays] = _vwaps_if_present(market, refs[~pays])
     pay = np.zeros(refs.shape)
-    if binds.any():
-        pay[binds] = floor_payment(amt[binds], unfloored_price=raw[binds], floor_price=floor, vwap=vwap[binds])
+    if pays.any():
+        pay[pays] = floor_payment(amt[pays], unfloored_price=raw[pays], floor_price=floor,
+                                  vwap=vwap[pays], floor_mode=c.floor_mode)
     return {
         "notice_date": refs,
         "amount": amt,
@@ -431,7 +463,8 @@ def capped_conversion(
         days=c.alternate_price_days, lowest=c.alternate_price_lowest,
     ))
     unfloored = unfloored_price(fixed_price=fixed_price, alternate_price=alt)
-    price = conversion_price(fixed_price=fixed_price, alternate_price=alt, floor_price=floor_price)
+    price = conversion_price(fixed_price=fixed_price, alternate_price=alt, floor_price=floor_price,
+                             floor_mode=c.floor_mode)
     cap = c.ownership_cap if cap is None else cap
     limit = max_conversion_shares(holder_shares=holder_shares, shares_outstanding=shares_outstanding, cap=cap)
     allowed = max_conversion_amount(conversion_price=price, holder_shares=holder_shares,
@@ -445,11 +478,12 @@ def capped_conversion(
         interest_conv, principal_conv = interest, principal
     converted = principal_conv + interest_conv
     shares = int(round_shares(converted / price, c.share_rounding)) if converted > 0 else 0
-    binds = unfloored < floor_price
+    binds = floor_binds(unfloored_price=unfloored, floor_price=floor_price, floor_mode=c.floor_mode)
     vwap, pay = None, 0.0
-    if binds and converted > 0:
+    if binds and converted > 0 and c.floor_mode == "make_up":
         vwap = market.vwap_on_date(notice_date, what="conversion date (for the floor payment)")
-        pay = floor_payment(converted, unfloored_price=unfloored, floor_price=floor_price, vwap=vwap)
+        pay = floor_payment(converted, unfloored_price=unfloored, floor_price=floor_price, vwap=vwap,
+                            floor_mode=c.floor_mode)
     return CappedConversion(
         notice_date=notice_date, principal_requested=principal, interest_requested=interest,
         fixed_price=fixed_price, alternate_price=alt, unfloored_price=unfloored, floor_price=floor_price,

@@ -39,6 +39,7 @@ InterestMethod = Literal["cash", "pik"]
 PikStyle = Literal["pik_note", "capitalise"]
 PikFallback = Literal["cash", "private_pik"]
 ReservePrice = Literal["floor", "fixed"]
+FloorMode = Literal["make_up", "cap", "none"]
 
 _NOTE_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_\-]*$")
 
@@ -299,7 +300,14 @@ class ConversionTerms(Terms):
     alternate_price_lowest: int = term(
         unit="count", doc="number of lowest VWAPs in the window that are averaged", ge=1
     )
-    floor_price: float = term(unit="USD/share", doc="floor price: no conversion below it", gt=0)
+    floor_price: float = term(
+        unit="USD/share", doc="floor price: no conversion below it (0 only with floor_mode none)",
+        ge=0,
+    )
+    floor_mode: FloorMode = term(
+        unit="text",
+        doc="floor rule: make_up (floor + cash make-up), cap (floor, no cash), none",
+    )
     floor_price_max: float = term(
         unit="USD/share", doc="highest floor the exchange's rules may require", gt=0
     )
@@ -319,6 +327,13 @@ class ConversionTerms(Terms):
     )
 
     def _check_consistency(self) -> None:
+        low, why = UNIT_MIN["USD/share"]
+        if self.floor_mode != "none" and not self.floor_price >= low:
+            raise TermsError(
+                "floor_price",
+                f"{self.floor_price:g} USD/share must be at least {low:g} ({why}) with floor_mode "
+                f"{self.floor_mode}; a deal without a floor has floor_mode = \"none\"",
+            )
         if self.alternate_price_lowest > self.alternate_price_days:
             raise TermsError(
                 "alternate_price_lowest",

@@ -310,7 +310,7 @@ class Ledger:
         )
         unfloored = unfloored_price(fixed_price=note.fixed_price, alternate_price=alt)
         return alt, unfloored, conversion_price(fixed_price=note.fixed_price, alternate_price=alt,
-                                                floor_price=note.floor_price)
+                                                floor_price=note.floor_price, floor_mode=c.floor_mode)
 
     def _schedule_dates(self, note: NoteState, after: dt.date) -> None:
         """Queue the note's interest dates after ``after`` and its maturity."""

@@ -11,7 +11,7 @@ import numpy as np
 from ascent_xl.events import Event, EventKind
 from ascent_xl.ledger.schedule import Schedule
 from ascent_xl.market import MarketData
-from ascent_xl.pricing import alternate_conversion_price, split_ratio, unfloored_price
+from ascent_xl.pricing import alternate_conversion_price, floor_binds, split_ratio, unfloored_price
 
 
 @dataclass(frozen=True)
@@ -59,7 +59,9 @@ def price_history(schedule: Schedule, market: MarketData, events: list[Event]) -
     restate = _restatement(dates, splits)
     fixed = _step(schedule, dates, "Fixed Price") * restate
     floor = _step(schedule, dates, "Floor Price") * restate
-    conversion = np.maximum(unfloored_price(fixed_price=fixed, alternate_price=alternate), floor)
+    raw = unfloored_price(fixed_price=fixed, alternate_price=alternate)
+    conversion = np.where(floor_binds(unfloored_price=raw, floor_price=floor, floor_mode=c.floor_mode),
+                          floor, raw)
     return PriceHistory(dates, adjusted.vwap[days:][ok], alternate, fixed, floor, conversion)
 
 

@@ -328,7 +328,7 @@ def _path(c: Contract, grid: TimeGrid, vwap: list[float], volume: list[float],
         ratio = V / u
         if floor:
             p = max(u, floor)
-            fpf = ratio - V / p
+            fpf = ratio - V / p if c.floor_cash else 0.0  # floor_mode cap: no cash
         else:
             p, fpf = u, 0.0
         want = lv * (1.0 if ratio >= c.min_conversion_value else 0.0) if c.sell_through else 0.0

@@ -116,7 +116,8 @@ class Contract:
     :class:`~ascent_xl.valuation.model.TimeGrid`.
 
     ``alternate_discount`` None means no alternate price (the fixed price only);
-    ``floor_price`` 0 means no floor; ``ownership_cap`` 1 means no cap;
+    ``floor_price`` 0 means no floor (floor_mode none); ``floor_cash`` False means the price
+    stops at the floor with no cash (floor_mode cap); ``ownership_cap`` 1 means no cap;
     ``convert_all_above`` inf means never. ``shares_outstanding`` and ``holder_shares`` are
     the counts at the end of the valuation date.
     """
@@ -143,6 +144,7 @@ class Contract:
     warrant: WarrantPlan | None
     history: np.ndarray
     history_volume: np.ndarray
+    floor_cash: bool = True  # the floor's shortfall is paid in cash (floor_mode make_up); else cap
 
     def replace(self, **changes: object) -> Contract:
         """A copy with some fields changed, checked like a built contract."""
@@ -236,7 +238,8 @@ def build_contract(
         alternate_discount=c.alternate_price_discount,
         alternate_days=c.alternate_price_days,
         alternate_lowest=c.alternate_price_lowest,
-        floor_price=floor if floor is not None else start.floor_price,
+        floor_price=0.0 if c.floor_mode == "none" else floor if floor is not None else start.floor_price,
+        floor_cash=c.floor_mode == "make_up",
         share_rounding=c.share_rounding,
         ownership_cap=cap,
         shares_outstanding=float(

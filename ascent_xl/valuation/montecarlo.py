@@ -12,7 +12,8 @@ Conventions of the kernel (the deal's pricing rules, as in :mod:`ascent_xl.prici
   trading days strictly before the notice date; conversion price = the lower of the fixed and the
   alternate price, at least the floor;
 - shares = amount / conversion price, rounded by the terms' rule after rounding to 6 decimals;
-- floor payment = ``(amount / unfloored − amount / floor) × VWAP`` (unrounded shares);
+- floor payment = ``(amount / unfloored − amount / floor) × VWAP`` (unrounded shares), paid only
+  under floor_mode make_up (``Contract.floor_cash``); floor_mode none is a floor of 0;
 - ownership cap: new shares at most ``(cap × outstanding − holder's shares) / (1 − cap)``,
   rounded down;
 - shares delivered are worth the day's VWAP and discounted at the risk-free rate; the company's
@@ -325,8 +326,11 @@ def run_chunk(contract: Contract, grid: TimeGrid, source: PathSource, *, sample:
         np.divide(V, u, out=ratio)
         if floor:
             np.maximum(u, floor, out=p)
-            np.divide(V, p, out=fpf)
-            np.subtract(ratio, fpf, out=fpf)  # floor payment per USD converted
+            if c.floor_cash:
+                np.divide(V, p, out=fpf)
+                np.subtract(ratio, fpf, out=fpf)  # floor payment per USD converted
+            else:
+                fpf.fill(0.0)  # floor_mode cap: the price stops at the floor, no cash
         else:
             np.copyto(p, u)
         if c.sell_through:

@@ -141,7 +141,7 @@ def test_a_bad_term_names_its_cell(book):
     wb = load(book)
     row = next(r for r in range(6, 200) if wb[L.INPUTS].cell(row=r, column=1).value == "conversion.floor_price")
     _refuse(book, lambda wb: wb[L.INPUTS].__setitem__(f"B{row}", -1),
-            f"Inputs!B{row}", "conversion.floor_price: -1 USD/share must be above 0")
+            f"Inputs!B{row}", "conversion.floor_price: -1 USD/share must be at least 0")
 
 
 def test_a_deleted_sheet_and_a_renamed_table(book, tmp_path):

@@ -39,7 +39,7 @@ def test_amendment_of_an_unknown_term(terms):
         run(terms, [["2023-03-29", "Amendment", None, None, "floor_prise = 0.20"]])
     with pytest.raises(LedgerError, match=r"Value: write the amendment as term = value"):
         run(terms, [["2023-03-29", "Amendment", None, None, "0.20"]])
-    with pytest.raises(LedgerError, match=r"conversion.floor_price: -1 USD/share must be above 0"):
+    with pytest.raises(LedgerError, match=r"conversion.floor_price: -1 USD/share must be at least 0"):
         run(terms, [["2023-03-29", "Amendment", None, None, "floor_price = -1"]])
 
 

@@ -60,7 +60,7 @@ def test_file_with_a_base_preset_overrides_only_what_it_lists(tmp_path):
 @pytest.mark.parametrize(
     "text, message",
     [
-        ('base = "ASTI_2022"\n[conversion]\nfloor_price = -1\n', r"d.toml: conversion.floor_price: -1 USD/share must be above 0"),
+        ('base = "ASTI_2022"\n[conversion]\nfloor_price = -1\n', r"d.toml: conversion.floor_price: -1 USD/share must be at least 0"),
         ('base = "ASTI_2022"\n[conversion]\nfloor_prise = 0.2\n', r"conversion.floor_prise: unknown term; did you mean 'floor_price'\?"),
         ('base = "ASTI_2022"\n[conversion]\nshare_rounding = "sideways"\n', r"conversion.share_rounding: 'sideways': choose one of up, down, nearest"),
         ('base = "ASTI_2022"\n[conversion]\nalternate_price_discount = 0.925\n', r"discount of 0.075"),
@@ -96,7 +96,7 @@ def test_amend_by_short_dotted_and_note_names():
     assert ASTI_2022.with_term("premium_on_interest", "yes").default.premium_on_interest is True
     with pytest.raises(TermsError, match="ambiguous term name; say which: notes.Private.face, notes.Registered.face"):
         ASTI_2022.with_term("face", 1)
-    with pytest.raises(TermsError, match="conversion.floor_price: -0.2 USD/share must be above 0"):
+    with pytest.raises(TermsError, match="conversion.floor_price: -0.2 USD/share must be at least 0"):
         ASTI_2022.with_term("floor_price", -0.2)
     with pytest.raises(TermsError, match="no note named 'Bogus'"):
         ASTI_2022.with_term("notes.Bogus.rate", 0.05)

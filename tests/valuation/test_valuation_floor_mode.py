@@ -1,0 +1,36 @@
+"""The Monte Carlo kernel (and the per-path loop) honour conversion.floor_mode as pricing.py does,
+on one deterministic path: every VWAP (history and path) 0.30."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from ascent_xl.presets import ASTI_2022
+from ascent_xl.pricing import conversion_price, floor_payment
+from ascent_xl.valuation import prepare_valuation, run_valuation
+from ascent_xl.valuation.baseline import run_paths
+from ascent_xl.valuation.presets import DEMO_BEHAVIOUR, DEMO_MODEL
+
+
+@pytest.mark.parametrize("mode", ["make_up", "cap", "none"])
+def test_kernel_floor_payment_and_price_agree_with_pricing(mode):
+    terms = ASTI_2022.with_term("floor_mode", mode)
+    model = DEMO_MODEL.replace(history=(0.30,) * 20, spot=0.30, volatility=0.0)
+    setup = prepare_valuation(terms, model=model, behaviour=DEMO_BEHAVIOUR)
+    flat = np.full((1, setup.grid.days), 0.30)
+    r = run_valuation(setup, vwap_paths=flat).per_path
+    slow = run_paths(setup, vwap_paths=flat)
+    converted, paid, shares = r["converted"][0], r["floor_paid"][0], r["shares"][0]
+    assert converted > 0
+    assert (paid, shares) == (slow.floor_paid[0], slow.shares[0])
+    # unfloored price every day: 0.925 x 0.30 = 0.2775 < floor 0.29
+    price = conversion_price(fixed_price=3.93042, alternate_price=0.2775, floor_price=0.29,
+                             floor_mode=mode)
+    assert price == {"make_up": 0.29, "cap": 0.29, "none": 0.2775}[mode]
+    # make_up per USD converted: (1 / 0.2775 - 1 / 0.29) x 0.30 = 0.0465983; else nothing
+    expected = floor_payment(converted, unfloored_price=0.2775, floor_price=0.29, vwap=0.30,
+                             floor_mode=mode)
+    assert paid == pytest.approx(expected, abs=0.01)
+    assert bool(paid > 0) is (mode == "make_up")
+    assert shares == pytest.approx(converted / price, abs=len(setup.grid.dates))  # rounded up daily
