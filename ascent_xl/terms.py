@@ -559,6 +559,12 @@ class DealTerms(Terms):
             raise TermsError("placement.fee_notes", f"unknown note(s) {unknown}; notes: {names}")
         if not self.calendar.strip():
             raise TermsError("calendar", "missing; name an exchange calendar such as XNAS")
+        if self.conversion.floor_mode == "none" and self.covenants.share_reserve_price == "floor":
+            raise TermsError(
+                "covenants.share_reserve_price",
+                'floor: the deal has no floor (conversion.floor_mode = "none"); write '
+                'share_reserve_price = "fixed"',
+            )
 
     def note(self, name: str) -> NoteTerms:
         """The note called ``name`` (case-insensitive); an error lists the notes there are."""

@@ -47,6 +47,8 @@ def check_prices(state: DealState, notes: list[NoteState] | None = None) -> Reas
     floor above the most the exchange's rules may require (``conversion.floor_price_max``, on
     the current share basis): for ``notes``, or the deal's prices for new notes when None. One
     reason per rule, naming the notes."""
+    if state.terms.conversion.floor_mode == "none":
+        return []  # no floor: nothing to be below or above
     ratio = 1.0
     for _, r in state.splits:
         ratio *= r

@@ -35,7 +35,7 @@ def test_the_pure_rule_for_each_mode(mode):
 @pytest.mark.parametrize("mode", ["make_up", "cap", "none"])
 def test_quote_conversion_for_each_mode(mode):
     # discount 0 and three lowest VWAPs of 0.25: the alternate (unfloored) price is 0.25
-    terms = ASTI_2022.with_term("floor_mode", mode).with_term("alternate_price_discount", 0)
+    terms = ASTI_2022.with_term("share_reserve_price", "fixed").with_term("floor_mode", mode).with_term("alternate_price_discount", 0)
     market = market_before("2023-03-28", [0.40] * 7 + [0.25] * 3, include_day=0.27)
     q = quote_conversion(terms, market, notice_date="2023-03-28", amount=100_000)
     price, binds, shares, pay = EXPECTED[mode]
@@ -65,3 +65,10 @@ def test_a_floor_of_zero_only_without_a_floor():
         ConversionTerms.from_mapping({**base, "floor_price": 0})
     with pytest.raises(TermsError, match="floor_mode.*'floor_cash': choose one of make_up, cap, none"):
         ConversionTerms.from_mapping({**base, "floor_mode": "floor_cash"})
+
+
+def test_a_deal_without_a_floor_cannot_reserve_shares_at_the_floor():
+    with pytest.raises(TermsError, match=r"covenants.share_reserve_price: floor: the deal has no floor"):
+        ASTI_2022.with_term("floor_mode", "none")
+    t = ASTI_2022.with_term("share_reserve_price", "fixed").with_term("floor_mode", "none")
+    assert t.with_term("floor_price", 0).conversion.floor_price == 0

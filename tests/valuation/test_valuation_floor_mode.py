@@ -15,7 +15,7 @@ from ascent_xl.valuation.presets import DEMO_BEHAVIOUR, DEMO_MODEL
 
 @pytest.mark.parametrize("mode", ["make_up", "cap", "none"])
 def test_kernel_floor_payment_and_price_agree_with_pricing(mode):
-    terms = ASTI_2022.with_term("floor_mode", mode)
+    terms = ASTI_2022.with_term("share_reserve_price", "fixed").with_term("floor_mode", mode)
     model = DEMO_MODEL.replace(history=(0.30,) * 20, spot=0.30, volatility=0.0)
     setup = prepare_valuation(terms, model=model, behaviour=DEMO_BEHAVIOUR)
     flat = np.full((1, setup.grid.days), 0.30)
