@@ -28,7 +28,14 @@ from ascent_xl.money import (
     round_shares,
     to_float,
 )
-from ascent_xl.terms import ConversionTerms, DealTerms, DefaultTerms, WarrantTerms, check_term
+from ascent_xl.terms import (
+    ConversionTerms,
+    DealTerms,
+    DefaultTerms,
+    WarrantTerms,
+    check_floor,
+    check_term,
+)
 
 # ---------------------------------------------------------------------------------------------
 # VWAP averages
@@ -236,6 +243,7 @@ def conversion_price(
     0.25
     """
     floor = check_term(ConversionTerms, "floor_price", floor_price, label="floor_price")
+    check_floor(floor_price=floor, floor_mode=floor_mode)
     raw = unfloored_price(fixed_price=fixed_price, alternate_price=alternate_price)
     binds = floor_binds(unfloored_price=raw, floor_price=floor, floor_mode=floor_mode)
     if isinstance(raw, float):

@@ -327,13 +327,7 @@ class ConversionTerms(Terms):
     )
 
     def _check_consistency(self) -> None:
-        low, why = UNIT_MIN["USD/share"]
-        if self.floor_mode != "none" and not self.floor_price >= low:
-            raise TermsError(
-                "floor_price",
-                f"{self.floor_price:g} USD/share must be at least {low:g} ({why}) with floor_mode "
-                f"{self.floor_mode}; a deal without a floor has floor_mode = \"none\"",
-            )
+        check_floor(floor_price=self.floor_price, floor_mode=self.floor_mode)
         if self.alternate_price_lowest > self.alternate_price_days:
             raise TermsError(
                 "alternate_price_lowest",
@@ -880,6 +874,17 @@ __all__ = [
     "resolve_term_name",
 ]
 
+
+
+def check_floor(*, floor_price: float, floor_mode: str) -> None:
+    """Refuse a floor below $0.000001 a share (0 included) unless ``floor_mode`` is none."""
+    low, why = UNIT_MIN["USD/share"]
+    if floor_mode != "none" and not floor_price >= low:
+        raise TermsError(
+            "floor_price",
+            f"{floor_price:g} USD/share must be at least {low:g} ({why}) with floor_mode "
+            f'{floor_mode}; a deal without a floor has floor_mode = "none"',
+        )
 
 
 def check_term(cls: type[Terms], field_name: str, value: Any, *, label: str | None = None) -> Any:
