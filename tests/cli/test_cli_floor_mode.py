@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 
 from click.testing import CliRunner
@@ -29,3 +30,10 @@ def test_price_on_a_cap_floor_deal_pays_no_floor_payment(tmp_path):
     assert re.search(r"Conversion price\s+│\s+\$0\.29000", r.output)
     assert re.search(r"Shares \(rounded up\)\s+│\s+344,828", r.output)
     assert re.search(r"Floor payment \(cash\)\s+│\s+\$0\.00", r.output)
+    r = CliRunner().invoke(cli, ["price", "--vwaps", str(csv), "--notice", "2023-03-28",
+                                 "--amount", "100000", "--terms", str(terms), "--json"],
+                           catch_exceptions=False)
+    assert r.exit_code == 0, r.output
+    q = json.loads(r.output)
+    assert q["floor_binds"] is True and q["conversion_price"] == 0.29
+    assert q["shares"] == 344_828 and q["floor_payment"] == 0.0
