@@ -112,11 +112,13 @@ def build_template(out_dir: str | os.PathLike[str], *, terms: DealTerms | None =
         written.append(atomic_write(out / f"{name}.xlsx", lambda tmp: save_with_values(wb, tmp)))
     if xlsm:
         from ascent_xl.excel import vba
+        from ascent_xl.excel._vbawrite import secure_button_macro
 
         path = out / f"{name}.xlsm"
 
         def write_xlsm(tmp: Path) -> None:
             vba.base_xlsm(tmp, overwrite=True)
+            secure_button_macro(tmp)  # SampleCall checks the book's name before RunPython
             vba.configure(tmp, udf_modules="ascent_xl.excel.udfs")
             wb = _load(tmp, keep_vba=True)
             # The quickstart's first sheet carries a VBA document module: keep it as the Guide.
