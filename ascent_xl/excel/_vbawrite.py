@@ -17,12 +17,13 @@ from __future__ import annotations
 
 import io
 import struct
+import uuid
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from ascent_xl.errors import WorkbookError
-from ascent_xl.excel._vbaproject import _Cfb, decompress
 
 SAMPLE_CALL = """Attribute VB_Name = "Module1"
 Sub SampleCall()
@@ -105,45 +106,20 @@ class _Entry:
     children: list[_Entry] = field(default_factory=list)
 
 
-def _tree(cfb: _Cfb) -> _Entry:
-    def entry(i: int) -> _Entry:
-        raw = cfb.entries[i]
-        name_len = struct.unpack_from("<H", raw, 64)[0]
-        name = raw[:max(name_len - 2, 0)].decode("utf-16-le")
-        node = _Entry(name, raw[66], raw[80:116])
-        if node.kind == 2:
-            start = struct.unpack_from("<I", raw, 116)[0]
-            size = struct.unpack_from("<Q", raw, 120)[0] & 0xFFFFFFFF
-            node.data = _stream(cfb, start, size)
+def _tree(ole: Any) -> _Entry:
+    """The storages and streams of an ``olefile.OleFileIO``, with their bytes and metadata."""
+
+    def entry(d: Any, path: list[str]) -> _Entry:
+        clsid = uuid.UUID(d.clsid).bytes_le if d.clsid else b"\0" * 16
+        meta = clsid + struct.pack("<IQQ", d.dwUserFlags, d.createTime, d.modifyTime)
+        node = _Entry(d.name, d.entry_type, meta)
+        if d.entry_type == 2:
+            node.data = ole.openstream(path).read()
         else:
-            node.children = [entry(j) for j in _siblings(cfb, struct.unpack_from("<I", raw, 76)[0])]
+            node.children = [entry(k, [*path, k.name]) for k in d.kids]
         return node
 
-    return entry(0)
-
-
-def _stream(cfb: _Cfb, start: int, size: int) -> bytes:
-    if size < cfb.cutoff:
-        parts: list[bytes] = []
-        sector = start
-        while sector not in (_END, _FREE) and len(parts) * cfb.mini_size < size:
-            parts.append(cfb.ministream[sector * cfb.mini_size:(sector + 1) * cfb.mini_size])
-            sector = cfb.minifat[sector]
-        return b"".join(parts)[:size]
-    return cfb._chain(start)[:size]
-
-
-def _siblings(cfb: _Cfb, root: int) -> list[int]:
-    out, stack, seen = [], [root], set()
-    while stack:
-        i = stack.pop()
-        if i == _NOSTREAM or i in seen or i >= len(cfb.entries):
-            continue
-        seen.add(i)
-        out.append(i)
-        left, right = struct.unpack_from("<II", cfb.entries[i], 68)
-        stack.extend((left, right))
-    return out
+    return entry(ole.root, [])
 
 
 def _order(e: _Entry) -> tuple[int, str]:
@@ -267,11 +243,17 @@ def _balanced(ids: list[int], links: dict[int, list[int]], depth: int, red_depth
 def replace_module_source(vba_bin: bytes, module: str, source: str) -> bytes:
     """``vba_bin`` with the source of ``module`` replaced by ``source`` (CRLF line ends, the
     project's code page); everything else as it was."""
-    cfb = _Cfb(vba_bin)
-    root = _tree(cfb)
+    import olefile
+    from oletools.olevba import decompress_stream
+
+    try:
+        with olefile.OleFileIO(vba_bin) as ole:
+            root = _tree(ole)
+    except OSError as exc:
+        raise WorkbookError(f"vbaProject.bin: not a VBA project ({exc})") from exc
     project = next(c for c in root.children if c.kind == 1 and c.name.upper() == "VBA")
     streams = {c.name.upper(): c for c in project.children if c.kind == 2}
-    records = decompress(streams["DIR"].data)
+    records = bytes(decompress_stream(bytearray(streams["DIR"].data)))
     codepage, offset, name, pos = "cp1252", None, None, 0
     while pos + 6 <= len(records):
         rid, size = struct.unpack_from("<HI", records, pos)
