@@ -465,3 +465,24 @@ def test_openpyxl_book_put_is_used_by_write_cell(template):
     wb = load(template)
     OpenpyxlBook(wb).write_cell(L.SUMMARY, "B4", CMD)
     assert (wb[L.SUMMARY]["B4"].value, wb[L.SUMMARY]["B4"].data_type) == (CMD, "s")
+
+
+@pytest.mark.parametrize("prefix", ["", "x:"])
+def test_count_cells_across_chunk_boundaries_and_with_a_namespace_prefix(prefix, tmp_path, monkeypatch):
+    import zipfile
+
+    from ascent_xl.excel import safety
+
+    cells = "".join(f'<{prefix}c r="A{r}"><{prefix}v>{r}</{prefix}v></{prefix}c><{prefix}c r="B{r}"/>'
+                    for r in range(1, 501))  # 1,000 cells, half of them empty elements
+    xml = (f'<?xml version="1.0"?><{prefix}worksheet xmlns{":x" if prefix else ""}="urn:s">'
+           f"<{prefix}sheetData><{prefix}row>{cells}</{prefix}row></{prefix}sheetData>"
+           f"<{prefix}cols/></{prefix}worksheet>")
+    path = tmp_path / "b.zip"
+    with zipfile.ZipFile(path, "w") as zf:
+        zf.writestr("xl/worksheets/sheet1.xml", xml)
+        zf.writestr("xl/sharedStrings.xml", "<sst><c >not a cell</c ></sst>")  # not a worksheet
+    for chunk in (7, 64, 1 << 20):  # tags split across reads are counted once
+        monkeypatch.setattr(safety, "_SCAN_CHUNK", chunk)
+        with zipfile.ZipFile(path) as zf:
+            assert count_cells(zf) == 1000
