@@ -41,3 +41,36 @@ def read_csv(path: str | os.PathLike[str], *, what: str, error: type[AscentError
         raise error(f"{name}: empty; expected a header {expected} and one row per line")
     parsed = list(csv.reader([line for _, line in kept]))
     return CsvTable(name, parsed[0], kept[0][0], parsed[1:], [n for n, _ in kept[1:]])
+
+
+# A CSV cell whose text starts with one of these is run as a formula by Excel and other
+# spreadsheets when the file is opened (OWASP "CSV injection").
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_text(value: object) -> object:
+    """``value`` as it may be written to a CSV file the user opens in a spreadsheet: a text that
+    a spreadsheet would read as a formula gets a leading ``'`` (shown as text, never run);
+    numbers, dates and other texts are left as they are.
+
+    Examples
+    --------
+    >>> csv_text('=HYPERLINK("http://x")'), csv_text("Registered"), csv_text(-5.0)
+    ('\\'=HYPERLINK("http://x")', 'Registered', -5.0)
+    """
+    if isinstance(value, str) and value.startswith(_FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def write_csv_rows(header: list[str] | tuple[str, ...], rows: object) -> str:
+    """CSV text of ``header`` and ``rows`` (iterables of cell values; None is blank), every
+    text passed through :func:`csv_text`."""
+    import io
+
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n")
+    writer.writerow([csv_text(h) for h in header])
+    for row in rows:  # type: ignore[attr-defined]
+        writer.writerow(["" if v is None else csv_text(v) for v in row])
+    return buf.getvalue()

@@ -119,14 +119,7 @@ def write_quotes(rows: list[dict[str, Any]], path: Path) -> None:
 
         export_rows_xlsx(rows, QUOTE_COLUMNS, QUOTE_KINDS, path, sheet="Conversions")
         return
-    import csv
-    import io
-
+    from ascent_xl.csvfile import write_csv_rows
     from ascent_xl.fileio import atomic_write_text
 
-    buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\n")
-    writer.writerow(QUOTE_COLUMNS)
-    for r in rows:
-        writer.writerow(["" if r[c] is None else r[c] for c in QUOTE_COLUMNS])
-    atomic_write_text(path, buf.getvalue())
+    atomic_write_text(path, write_csv_rows(QUOTE_COLUMNS, ([r[c] for c in QUOTE_COLUMNS] for r in rows)))

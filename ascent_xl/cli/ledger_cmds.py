@@ -212,6 +212,8 @@ def write_schedule(schedule: Schedule, path: Path) -> None:
 
         export_schedule_xlsx(schedule, path)
     else:
+        from ascent_xl.csvfile import csv_text
         from ascent_xl.fileio import atomic_write_text
 
-        atomic_write_text(path, schedule.frame.to_csv(index=False, date_format="%Y-%m-%d"))
+        frame = schedule.frame.map(csv_text)  # a text is never a formula in a spreadsheet
+        atomic_write_text(path, frame.to_csv(index=False, date_format="%Y-%m-%d"))

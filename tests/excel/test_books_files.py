@@ -136,6 +136,21 @@ def test_hostile_text_lands_as_text_in_a_new_book_its_refresh_and_the_export(hos
     assert all(kind == "s" for _, _, kind in found) and _no_formula_mentions(exported, "HYPERLINK") == []
 
 
+def test_hostile_text_in_a_csv_export_is_prefixed_so_no_spreadsheet_runs_it(hostile_files, tmp_path):
+    terms, events = hostile_files
+    out = tmp_path / "export.csv"
+    run = CliRunner().invoke(cli, ["schedule", "--events", str(events), "--vwaps", str(data_path(SAMPLE_VWAPS)),
+                                   "--terms", str(terms), "--out", str(out)])
+    assert run.exit_code == 0, run.output
+    import csv
+
+    cells = [c for row in csv.reader(out.read_text(encoding="utf-8").splitlines()) for c in row]
+    hostile = [c for c in cells if "HYPERLINK" in c or "cmd|" in c]
+    assert any(c.startswith("'=") for c in hostile), "the sale's Note and Value reach the schedule"
+    # a text that starts a formula is prefixed; one that only mentions it later is plain text
+    assert not [c for c in cells if c[:1] in ("=", "+", "@", "\t", "\r")]
+
+
 @pytest.mark.parametrize("text", [HOSTILE, CMD, "+1+2", "-2+3", "@SUM(A1)", "\t=1", "\r=1", "#N/A", "'quoted"])
 def test_put_stores_every_text_as_text_and_a_formula_only_when_asked(text, tmp_path):
     wb = Workbook()
