@@ -174,7 +174,8 @@ def _conversions_table(terms: DealTerms, market: MarketData, notices: list[np.da
         )
     c = terms.conversion
     title = (
-        f"Conversions of {usd(amount, 0)} (alternate = {1 - c.alternate_price_discount:.1%} of the "
+        f"Conversions of {usd(amount, 0)} on the preset's terms alone, before any sample event "
+        f"(alternate = {1 - c.alternate_price_discount:.1%} of the "
         f"{c.alternate_price_lowest} lowest of {c.alternate_price_days} VWAPs; floor {price(c.floor_price)})"
     )
     cols = ("Notice", "Alternate", "Fixed", "Price", "Floor binds", "Shares", "VWAP", "Floor payment")
