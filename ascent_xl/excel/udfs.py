@@ -148,6 +148,8 @@ def _default(what: str, value: Any) -> str:
 
 DATES = "column of trading dates (Excel dates, serial numbers or YYYY-MM-DD)"
 VWAPS = "column of daily VWAPs beside the dates, USD/share (a blank is a missing VWAP)"
+EVENTS_RANGE = "events range with the header Date, Event, Note, Amount, Value"
+TERMS_RANGE = "two-column Term / Value range overriding terms; blank: the ASTI_2022 terms"
 NOTICE = "conversion notice date, or a column of them (the result spills)"
 FIXED = "fixed conversion price, USD/share"
 FLOOR = _default("floor price, USD/share", _C.floor_price)
@@ -564,10 +566,10 @@ def ASCENT_EQUITY_CONDITIONS(
 
 
 @xw.func(category=CATEGORY, call_in_wizard=False)
-@_range("events", "events range with the header Date, Event, Note, Amount, Value")
+@_range("events", EVENTS_RANGE)
 @_range("dates", DATES)
 @_range("vwaps", VWAPS)
-@_range("terms", "two-column Term / Value range overriding terms; blank: the ASTI_2022 terms")
+@_range("terms", TERMS_RANGE)
 @cell_errors
 def ASCENT_SCHEDULE(events: Cells, dates: Cells, vwaps: Cells, terms: Cells = None) -> Cell:
     """The deal ledger's schedule, spilled with a header row: events, interest dates and
@@ -644,11 +646,11 @@ def _state(events: Cells, dates: Cells, vwaps: Cells, terms: Cells, day: Any, *,
 
 
 @xw.func(category=CATEGORY, call_in_wizard=False)
-@_range("events", "events range with the header Date, Event, Note, Amount, Value")
+@_range("events", EVENTS_RANGE)
 @_range("dates", DATES)
 @_range("vwaps", VWAPS)
 @_arg("as_of", "the date of the snapshot (the ledger runs to the end of that day)")
-@_range("terms", "two-column Term / Value range overriding terms; blank: the ASTI_2022 terms")
+@_range("terms", TERMS_RANGE)
 @cell_errors
 def ASCENT_POSITION(events: Cells, dates: Cells, vwaps: Cells, as_of: Cell, terms: Cells = None) -> Cell:
     """The deal as of a date, spilled with a header row, a row per note and a total row:
@@ -663,13 +665,13 @@ def ASCENT_POSITION(events: Cells, dates: Cells, vwaps: Cells, as_of: Cell, term
 
 
 @xw.func(category=CATEGORY, call_in_wizard=False)
-@_range("events", "events range with the header Date, Event, Note, Amount, Value")
+@_range("events", EVENTS_RANGE)
 @_range("dates", DATES)
 @_range("vwaps", VWAPS)
 @_arg("notice_date", "conversion notice date (a trading day)")
 @_arg("amount", "principal converted, USD")
 @_arg("note", "the note converted; blank: the first with principal outstanding")
-@_range("terms", "two-column Term / Value range overriding terms; blank: the ASTI_2022 terms")
+@_range("terms", TERMS_RANGE)
 @_arg("no_split", _default("TRUE: price across a VWAP jump a split would explain (there was no split)", False))
 @cell_errors
 def ASCENT_QUOTE(events: Cells, dates: Cells, vwaps: Cells, notice_date: Cell, amount: Cell, note: Cell = None,
@@ -709,7 +711,7 @@ def _empty(value: Cells | None) -> bool:
 @_arg("vwap_noise", _default("daily VWAP noise around the price (lognormal sigma)", _M.vwap_noise))
 @_arg("daily_volume", _default("shares traded a day at the spot", _M.daily_volume))
 @_arg("default_date", "date of an event of default to value; blank: none")
-@_range("terms", "two-column Term / Value range overriding terms; blank: the ASTI_2022 terms")
+@_range("terms", TERMS_RANGE)
 @_range("dates", "column of trading dates of the VWAPs up to the valuation date; blank: none")
 @_range("vwaps", "column of VWAPs beside the dates, USD/share; blank: the spot on every earlier day")
 @cell_errors
