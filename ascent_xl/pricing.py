@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 
@@ -244,11 +244,8 @@ def conversion_price(
     """
     floor = check_term(ConversionTerms, "floor_price", floor_price, label="floor_price")
     check_floor(floor_price=floor, floor_mode=floor_mode)
-    raw = unfloored_price(fixed_price=fixed_price, alternate_price=alternate_price)
-    binds = floor_binds(unfloored_price=raw, floor_price=floor, floor_mode=floor_mode)
-    if isinstance(raw, float):
-        return float(floor) if binds else raw
-    return np.where(binds, floor, raw)
+    return price_notice(fixed_price=fixed_price, alternate_price=alternate_price, floor_price=floor,
+                        floor_mode=floor_mode).conversion_price
 
 
 def conversion_shares(amount: Any, price: Any, *, rounding: str) -> Any:
@@ -297,21 +294,38 @@ def floor_payment(
     return float(out) if np.ndim(out) == 0 else out
 
 
-@dataclass(frozen=True, slots=True)
-class ConversionQuote:
-    """Everything about one conversion notice. Prices USD/share, amounts USD."""
+class NoticePrice(NamedTuple):
+    """The price of a conversion notice (:func:`price_notice`): element-wise on arrays."""
 
-    notice_date: dt.date
-    amount: float
-    fixed_price: float
-    alternate_price: float
-    unfloored_price: float
-    floor_price: float
-    conversion_price: float
-    floor_binds: bool
-    shares: int
-    floor_payment: float
-    vwap: float | None  # VWAP on the conversion date; None when the floor does not bind and it is unknown
+    unfloored_price: Any  # the lower of the fixed and the alternate price, USD/share
+    conversion_price: Any  # raised to the floor where it binds, USD/share
+    floor_binds: Any  # the floor sets the price (never under floor_mode none)
+    floor_pays: Any  # a floor payment is due (the floor binds and floor_mode is make_up)
+
+
+def price_notice(*, fixed_price: Any, alternate_price: Any, floor_price: Any, floor_mode: str) -> NoticePrice:
+    """The one conversion rule: the conversion price of a notice from its fixed and alternate
+    prices and the floor, whether the floor binds and whether a floor payment is due.
+
+    Everything that prices a conversion calls it - :func:`capped_conversion` (the ledger, the
+    deal snapshot, :func:`quote_conversion`), :func:`quote_conversions` (the CLI, the UDFs),
+    the conversion UDFs and the per-path valuation baseline; the vectorised Monte Carlo kernel
+    keeps its own copy, tested against :func:`capped_conversion` feature by feature. Scalars
+    give scalars, arrays arrays.
+
+    Examples
+    --------
+    >>> price_notice(fixed_price=3.93042, alternate_price=0.25, floor_price=0.29, floor_mode="make_up")
+    NoticePrice(unfloored_price=0.25, conversion_price=0.29, floor_binds=True, floor_pays=True)
+    >>> price_notice(fixed_price=3.93042, alternate_price=0.25, floor_price=0.29, floor_mode="cap").floor_pays
+    False
+    """
+    raw = unfloored_price(fixed_price=fixed_price, alternate_price=alternate_price)
+    binds = floor_binds(unfloored_price=raw, floor_price=floor_price, floor_mode=floor_mode)
+    pays = binds & (floor_mode == "make_up")
+    if isinstance(raw, float):
+        return NoticePrice(raw, float(floor_price) if binds else raw, bool(binds), bool(pays))
+    return NoticePrice(raw, np.where(binds, floor_price, raw), binds, pays)
 
 
 def quote_conversion(
@@ -324,34 +338,26 @@ def quote_conversion(
     floor_price: float | None = None,
     no_split: bool = False,
 ) -> ConversionQuote:
-    """Price one conversion of ``amount`` USD of principal on ``notice_date`` under ``terms``.
+    """Price one conversion of ``amount`` USD of principal on ``notice_date`` under ``terms``,
+    with no holder's cap (:func:`capped_conversion` without ``holder_shares``).
 
     ``fixed_price`` and ``floor_price`` default to the terms (the fixed price is computed from
     the VWAPs before the first note's issue date when the terms do not set it). The VWAP on the
-    conversion date is needed only when the floor binds.
+    conversion date is needed only when a floor payment is due.
     """
-    q = quote_conversions(
-        terms,
-        market,
-        notice_dates=[notice_date],
-        amounts=[amount],
-        fixed_price=fixed_price,
-        floor_price=floor_price,
-        no_split=no_split,
-    )
-    return ConversionQuote(
-        notice_date=q["notice_date"][0].item(),
-        amount=float(q["amount"][0]),
-        fixed_price=float(q["fixed_price"][0]),
-        alternate_price=float(q["alternate_price"][0]),
-        unfloored_price=float(q["unfloored_price"][0]),
-        floor_price=float(q["floor_price"][0]),
-        conversion_price=float(q["conversion_price"][0]),
-        floor_binds=bool(q["floor_binds"][0]),
-        shares=int(q["shares"][0]),
-        floor_payment=float(q["floor_payment"][0]),
-        vwap=None if np.isnan(q["vwap"][0]) else float(q["vwap"][0]),
-    )
+    c = terms.conversion
+    day = as_day(notice_date).item()
+    if not isinstance(day, dt.date):
+        raise InputError(f"notice date {notice_date!r}: write it as YYYY-MM-DD")
+    fixed = resolve_fixed_price(terms, market) if fixed_price is None else fixed_price
+    fixed = float(check_term(ConversionTerms, "fixed_price", fixed, label="fixed_price"))
+    floor = c.floor_price if floor_price is None else float(floor_price)
+    amount = whole_cents(check_amount(amount, "amount"), name="amount")
+    if not no_split:  # the fixed price and floor are the terms' as issued: check from the issue on
+        check_split_jumps(market, np.array([np.datetime64(day, "D")]), days=c.alternate_price_days,
+                          threshold=c.split_jump_threshold, since=min(n.issue_date for n in terms.notes))
+    return capped_conversion(market, conversion=c, notice_date=day, principal=float(amount),
+                             fixed_price=fixed, floor_price=floor)
 
 
 def quote_conversions(
@@ -364,7 +370,11 @@ def quote_conversions(
     floor_price: float | None = None,
     no_split: bool = False,
 ) -> dict[str, np.ndarray]:
-    """Vector form of :func:`quote_conversion`: one array per field of :class:`ConversionQuote`.
+    """Vector form of :func:`quote_conversion` (same rule, :func:`price_notice`, in one pass):
+    one array per field of :class:`ConversionQuote` a quote without a cap fills -
+    ``notice_date``, ``amount``, ``fixed_price``, ``alternate_price``, ``unfloored_price``,
+    ``floor_price``, ``conversion_price``, ``floor_binds``, ``shares``, ``floor_payment``,
+    ``vwap`` (NaN where unknown and not needed).
 
     ``amounts`` is one amount or one per notice date. A window that crosses a VWAP jump a split
     would explain is refused (:func:`check_split_jumps`) unless ``no_split`` says there was none.
@@ -376,6 +386,8 @@ def quote_conversions(
     fixed = resolve_fixed_price(terms, market) if fixed_price is None else fixed_price
     fixed = float(check_term(ConversionTerms, "fixed_price", fixed, label="fixed_price"))
     floor = c.floor_price if floor_price is None else float(floor_price)
+    floor = check_term(ConversionTerms, "floor_price", floor, label="floor_price")
+    check_floor(floor_price=floor, floor_mode=c.floor_mode)
     alt = alternate_conversion_price(
         market,
         notice_date=refs,
@@ -386,29 +398,27 @@ def quote_conversions(
     if not no_split:  # the fixed price and floor are the terms' as issued: check from the issue on
         check_split_jumps(market, refs, days=c.alternate_price_days, threshold=c.split_jump_threshold,
                           since=min(n.issue_date for n in terms.notes))
-    raw = np.minimum(fixed, alt)
-    price = conversion_price(fixed_price=fixed, alternate_price=alt, floor_price=floor,
-                             floor_mode=c.floor_mode)
-    binds = floor_binds(unfloored_price=raw, floor_price=floor, floor_mode=c.floor_mode)
-    pays = binds & (c.floor_mode == "make_up")  # only the make-up needs the day's VWAP
+    q = price_notice(fixed_price=np.full(refs.shape, fixed), alternate_price=alt, floor_price=floor,
+                     floor_mode=c.floor_mode)
+    pays = q.floor_pays
     vwap = np.full(refs.shape, np.nan)
     if pays.any():
         vwap[pays] = market.vwap_on(refs[pays], what="conversion date (for the floor payment)")
     vwap[~pays] = _vwaps_if_present(market, refs[~pays])
     pay = np.zeros(refs.shape)
     if pays.any():
-        pay[pays] = floor_payment(amt[pays], unfloored_price=raw[pays], floor_price=floor,
+        pay[pays] = floor_payment(amt[pays], unfloored_price=q.unfloored_price[pays], floor_price=floor,
                                   vwap=vwap[pays], floor_mode=c.floor_mode)
     return {
         "notice_date": refs,
         "amount": amt,
         "fixed_price": np.full(refs.shape, fixed),
         "alternate_price": alt,
-        "unfloored_price": raw,
+        "unfloored_price": q.unfloored_price,
         "floor_price": np.full(refs.shape, floor),
-        "conversion_price": price,
-        "floor_binds": binds,
-        "shares": round_shares(amt / price, c.share_rounding),
+        "conversion_price": q.conversion_price,
+        "floor_binds": q.floor_binds,
+        "shares": round_shares(amt / q.conversion_price, c.share_rounding),
         "floor_payment": pay,
         "vwap": vwap,
     }
@@ -416,9 +426,12 @@ def quote_conversions(
 
 @dataclass(frozen=True, slots=True)
 class CappedConversion:
-    """One conversion as the deal applies it: priced on the notice date, cut by the ownership cap
+    """The one quote record: one conversion notice as the deal applies it, priced on the notice
+    date (:func:`price_notice`), cut by the holder's ownership cap when the holder is known
     (interest converts first, the rest of the principal stays outstanding), with the floor
-    payment where the floor binds. Prices USD/share, amounts USD."""
+    payment where one is due. Prices USD/share, amounts USD. Without a holder (a plain quote,
+    :func:`quote_conversion`) ``cap_shares`` and ``cap_amount`` are None and nothing is cut.
+    ``ConversionQuote`` is the same class."""
 
     notice_date: dt.date
     principal_requested: float
@@ -429,19 +442,28 @@ class CappedConversion:
     floor_price: float
     conversion_price: float
     floor_binds: bool
-    cap_shares: int  # the most shares the holder may receive now under the cap
-    cap_amount: float  # the most USD that converts now under the cap (max_conversion_amount)
+    cap_shares: int | None  # the most shares the holder may receive now under the cap
+    cap_amount: float | None  # the most USD that converts now under the cap (max_conversion_amount)
     capped: bool
     principal_converted: float
     interest_converted: float
     shares: int
-    vwap: float | None  # VWAP on the notice date, when the floor payment needed it
+    vwap: float | None  # VWAP on the notice date (None when not needed and not in the data)
     floor_payment: float
 
     @property
     def converted(self) -> float:
         """Principal and interest converted, USD."""
         return self.principal_converted + self.interest_converted
+
+    @property
+    def amount(self) -> float:
+        """Principal and interest the notice asks to convert, USD."""
+        return self.principal_requested + self.interest_requested
+
+
+ConversionQuote = CappedConversion
+"""The quote record's other name (a quote is a capped conversion without a holder)."""
 
 
 def capped_conversion(
@@ -453,16 +475,17 @@ def capped_conversion(
     interest: float = 0.0,
     fixed_price: float,
     floor_price: float,
-    holder_shares: int,
-    shares_outstanding: int,
+    holder_shares: int | None = None,
+    shares_outstanding: int | None = None,
     cap: float | None = None,
 ) -> CappedConversion:
     """Convert ``principal`` (and ``interest``) USD on ``notice_date`` as the ledger does: the
-    conversion price from ``fixed_price``, the alternate price and ``floor_price``; above the
-    ownership cap only what the cap allows converts (interest first); where the floor binds, the
-    floor payment on what converts. ``market`` holds VWAPs on the current share basis.
-    ``holder_shares`` are the converting holder's (with affiliates); ``cap`` is that holder's
-    cap (default: ``conversion.ownership_cap``)."""
+    conversion price from ``fixed_price``, the alternate price and ``floor_price``
+    (:func:`price_notice`); above the ownership cap only what the cap allows converts (interest
+    first); where a floor payment is due, the floor payment on what converts. ``market`` holds
+    VWAPs on the current share basis. ``holder_shares`` are the converting holder's (with
+    affiliates), ``shares_outstanding`` the deal's; ``cap`` is that holder's cap (default:
+    ``conversion.ownership_cap``). Without ``holder_shares`` no cap applies (a plain quote)."""
     c = conversion
     principal = whole_cents(principal, name="principal")
     interest = whole_cents(interest, name="interest")
@@ -470,32 +493,43 @@ def capped_conversion(
         market, notice_date=notice_date, discount=c.alternate_price_discount,
         days=c.alternate_price_days, lowest=c.alternate_price_lowest,
     ))
-    unfloored = unfloored_price(fixed_price=fixed_price, alternate_price=alt)
-    price = conversion_price(fixed_price=fixed_price, alternate_price=alt, floor_price=floor_price,
-                             floor_mode=c.floor_mode)
-    cap = c.ownership_cap if cap is None else cap
-    limit = max_conversion_shares(holder_shares=holder_shares, shares_outstanding=shares_outstanding, cap=cap)
-    allowed = max_conversion_amount(conversion_price=price, holder_shares=holder_shares,
-                                    shares_outstanding=shares_outstanding, cap=cap)
+    fixed_price = float(_positive(fixed_price, "fixed_price"))
+    floor_price = float(check_term(ConversionTerms, "floor_price", floor_price, label="floor_price"))
+    check_floor(floor_price=floor_price, floor_mode=c.floor_mode)
+    pn = price_notice(fixed_price=fixed_price, alternate_price=alt, floor_price=floor_price, floor_mode=c.floor_mode)
+    price = pn.conversion_price
     requested = principal + interest
-    capped = round_shares(requested / price, c.share_rounding) > limit
+    limit: int | None = None
+    allowed: float | None = None
+    capped = False
+    if holder_shares is not None:
+        if shares_outstanding is None:
+            raise InputError("shares_outstanding: give it with holder_shares (the cap is a share of it)")
+        cap = c.ownership_cap if cap is None else cap
+        limit = max_conversion_shares(holder_shares=holder_shares, shares_outstanding=shares_outstanding, cap=cap)
+        allowed = max_conversion_amount(conversion_price=price, holder_shares=holder_shares,
+                                        shares_outstanding=shares_outstanding, cap=cap)
+        capped = round_shares(requested / price, c.share_rounding) > limit
     if capped:
+        assert allowed is not None
         interest_conv = min(interest, allowed)
         principal_conv = min(principal, round_cents(allowed - interest_conv))
     else:
         interest_conv, principal_conv = interest, principal
     converted = principal_conv + interest_conv
     shares = int(round_shares(converted / price, c.share_rounding)) if converted > 0 else 0
-    binds = floor_binds(unfloored_price=unfloored, floor_price=floor_price, floor_mode=c.floor_mode)
     vwap, pay = None, 0.0
-    if binds and converted > 0 and c.floor_mode == "make_up":
+    if pn.floor_pays and converted > 0:
         vwap = market.vwap_on_date(notice_date, what="conversion date (for the floor payment)")
-        pay = floor_payment(converted, unfloored_price=unfloored, floor_price=floor_price, vwap=vwap,
+        pay = floor_payment(converted, unfloored_price=pn.unfloored_price, floor_price=floor_price, vwap=vwap,
                             floor_mode=c.floor_mode)
+    else:
+        known = _vwaps_if_present(market, np.array([np.datetime64(notice_date, "D")]))[0]
+        vwap = None if np.isnan(known) else float(known)
     return CappedConversion(
         notice_date=notice_date, principal_requested=principal, interest_requested=interest,
-        fixed_price=fixed_price, alternate_price=alt, unfloored_price=unfloored, floor_price=floor_price,
-        conversion_price=price, floor_binds=binds, cap_shares=limit, cap_amount=allowed, capped=capped,
+        fixed_price=fixed_price, alternate_price=alt, unfloored_price=pn.unfloored_price, floor_price=floor_price,
+        conversion_price=price, floor_binds=pn.floor_binds, cap_shares=limit, cap_amount=allowed, capped=capped,
         principal_converted=principal_conv, interest_converted=interest_conv, shares=shares,
         vwap=vwap, floor_payment=pay,
     )

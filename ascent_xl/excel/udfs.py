@@ -256,7 +256,7 @@ def ASCENT_CONVERSION_PRICE(
 
     def price(d: np.ndarray) -> np.ndarray:
         alt = alternate_conversion_price(market, notice_date=d, **kw)
-        return conversion_price(fixed_price=fixed, alternate_price=alt, floor_price=floor)
+        return conversion_price(fixed_price=fixed, alternate_price=alt, floor_price=floor, floor_mode=_C.floor_mode)
 
     return map_dates(notice_date, "notice_date", price)
 
@@ -291,7 +291,7 @@ def ASCENT_CONVERSION_SHARES(
     def shares(d: np.ndarray, rows: np.ndarray) -> np.ndarray:
         a = amounts(rows)
         alt = alternate_conversion_price(market, notice_date=d, **_alternate_args(None, None, None))
-        price = conversion_price(fixed_price=fixed, alternate_price=alt, floor_price=floor)
+        price = conversion_price(fixed_price=fixed, alternate_price=alt, floor_price=floor, floor_mode=_C.floor_mode)
         return np.asarray(conversion_shares(np.broadcast_to(a, d.shape).astype(float), price, rounding=how))
 
     return map_date_rows(notice_date, "notice_date", shares)

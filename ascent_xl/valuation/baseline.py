@@ -23,6 +23,7 @@ import numpy as np
 from ascent_xl.errors import InputError
 from ascent_xl.market import MarketData
 from ascent_xl.money import round_cents
+from ascent_xl.pricing import price_notice
 from ascent_xl.valuation.contract import Contract
 from ascent_xl.valuation.model import GivenPaths, PathSource, SimulatedPaths, TimeGrid
 from ascent_xl.valuation.montecarlo import ChunkResult, last_conversion_day
@@ -237,6 +238,7 @@ def _path(c: Contract, grid: TimeGrid, vwap: list[float], volume: list[float],
     dollar_volume: list[float] = []
     market_cap: list[float] = []
     floor, cap, leak = c.floor_price, c.ownership_cap, c.leak_out
+    mode = c.floor_mode
     keep_cap = (1.0 - cap) if cap < 1 else 1.0
     scale = 1.0 - (c.alternate_discount or 0.0)
     settle_start = {t for note in notes for t, due in note.due.items() if due < dates[t]}
@@ -313,24 +315,24 @@ def _path(c: Contract, grid: TimeGrid, vwap: list[float], volume: list[float],
         if t in settle_start:
             settle(t, None)
         if c.alternate_discount is not None:
-            u = _lowest_sum(past[-c.alternate_days:], c.alternate_lowest)
-            u /= c.alternate_lowest
-            u *= scale
-            u = min(fixed, u)
+            alt = _lowest_sum(past[-c.alternate_days:], c.alternate_lowest)
+            alt /= c.alternate_lowest
+            alt *= scale
         else:
-            u = fixed
+            alt = fixed
+        # the one conversion rule (pricing.price_notice): price, floor, floor payment due
+        pn = price_notice(fixed_price=fixed, alternate_price=alt, floor_price=floor, floor_mode=mode)
         if c.default is not None and t == c.default.day:
-            u, fixed = _default(c, t, dfc[t], V, u, fixed, past, P, K, AI, NI, value, tot, record)
+            u, fixed = _default(c, t, dfc[t], V, pn.unfloored_price, pn.conversion_price, fixed, past, P, K,
+                                AI, NI, value, tot, record)
+            pn = price_notice(fixed_price=fixed, alternate_price=alt, floor_price=floor, floor_mode=mode)
+        u, p = pn.unfloored_price, pn.conversion_price
         past.append(V)
         dollar_volume.append(vol * V)
         market_cap.append(V * O)
         lv = float(math.floor(vol * leak))
         ratio = V / u
-        if floor:
-            p = max(u, floor)
-            fpf = ratio - V / p if c.floor_cash else 0.0  # floor_mode cap: no cash
-        else:
-            p, fpf = u, 0.0
+        fpf = ratio - V / p if pn.floor_pays else 0.0  # floor_mode cap or none: no cash
         want = lv * (1.0 if ratio >= c.min_conversion_value else 0.0) if c.sell_through else 0.0
         if c.convert_all_above < inf and ratio >= c.convert_all_above:
             want = inf
@@ -431,12 +433,13 @@ def _prepay(plan: Any, t: int, df: float, P: list[float], K: list[float], AI: li
                    premium=plan.premium)
 
 
-def _default(c: Contract, t: int, df: float, V: float, u: float, fixed: float, past: list[float],
-             P: list[float], K: list[float], AI: list[float], NI: list[float], value: list[float],
-             tot: dict[str, float], record: Any) -> tuple[float, float]:
+def _default(c: Contract, t: int, df: float, V: float, u: float, price: float, fixed: float,
+             past: list[float], P: list[float], K: list[float], AI: list[float], NI: list[float],
+             value: list[float], tot: dict[str, float], record: Any) -> tuple[float, float]:
+    """The event of default on day t; ``u`` is the unfloored and ``price`` the conversion price
+    of a notice that day."""
     d = c.default
     assert d is not None
-    price = max(u, c.floor_price) if c.floor_price else u
     low = _lowest_sum(past[-d.reset_days:], d.reset_lowest)
     reset = d.reset_factor * (low / d.reset_lowest)
     cash, owed, amounts = 0.0, 0.0, []

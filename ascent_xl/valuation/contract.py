@@ -146,6 +146,14 @@ class Contract:
     history_volume: np.ndarray
     floor_cash: bool = True  # the floor's shortfall is paid in cash (floor_mode make_up); else cap
 
+    @property
+    def floor_mode(self) -> str:
+        """The terms' ``conversion.floor_mode`` this contract models: none (no floor), make_up
+        (the shortfall paid in cash) or cap (the price stops at the floor)."""
+        if not self.floor_price:
+            return "none"
+        return "make_up" if self.floor_cash else "cap"
+
     def replace(self, **changes: object) -> Contract:
         """A copy with some fields changed, checked like a built contract."""
         new = dataclasses.replace(self, **changes)  # type: ignore[arg-type]
