@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sys
-import time
 import zipfile
 from pathlib import Path
 
@@ -97,14 +96,10 @@ def test_libreoffice_recalculates_excel_functions(tmp_path):
     before = src.read_bytes()
     out_dir = tmp_path / "out"
     out_dir.mkdir()
-    start = time.perf_counter()
-    out = recalculate(src, out_dir)
-    elapsed = time.perf_counter() - start
-    print(f"\nLibreOffice recalculation: {elapsed:.2f} s per file")
+    out = recalculate(src, out_dir)  # no time asserted: LibreOffice's speed is no unit test's
     assert out == out_dir / "sales.recalc.xlsx" and out.is_file()
     assert src.read_bytes() == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out", "sales.xlsx"]
-    assert elapsed < 60
 
     values = read_values(out, [f"Calc!{c}" for c in SUPPORTED] + ["Calc!C1", "Rate"]
                          + [f"Calc!{c}" for c in UNSUPPORTED])
@@ -191,16 +186,17 @@ def alive(pid: int) -> bool:
 
 @pytest.mark.skipif(sys.platform == "win32", reason="shell-script stand-in for soffice")
 def test_timeout_kills_libreoffice_and_its_children(tmp_path, monkeypatch):
-    pid_file = tmp_path / "child.pid"
+    # The stand-in writes "finished" only if its 30-second child ends by itself: recalculate must
+    # stop waiting at its timeout and kill the group first (no clock read here: the file tells).
+    pid_file, finished = tmp_path / "child.pid", tmp_path / "finished"
     monkeypatch.setenv(recalc.SOFFICE_ENV, str(fake_soffice(
-        tmp_path, f"sleep 30 &\necho $! > {pid_file}\nwait")))
+        tmp_path, f"sleep 30 &\necho $! > {pid_file}\nwait\ntouch {finished}")))
     wb = Workbook()
     wb.save(tmp_path / "b.xlsx")
-    start = time.perf_counter()
     with pytest.raises(WorkbookError, match=r"b.xlsx: LibreOffice did not finish within 1 s"):
         recalculate(tmp_path / "b.xlsx", timeout=1)
-    assert time.perf_counter() - start < 10
     assert not alive(int(pid_file.read_text())), "the process group must be killed"
+    assert not finished.exists(), "recalculate waited for LibreOffice past its timeout"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["b.xlsx", "child.pid", "fake-soffice"]
 
 

@@ -15,10 +15,9 @@ import pytest
 
 from ascent_xl.excel import layout as L
 from ascent_xl.excel import lite, udfs
-from ascent_xl.presets import ASTI_2022
-from ascent_xl.pricing import quote_conversion
 from tests.helpers.books import load
 from tests.helpers.fake_xlwings import FakeBook
+from tests.helpers.sample_csv import lowest_mean_before
 
 EPOCH = dt.date(1899, 12, 30)
 
@@ -49,12 +48,13 @@ def test_the_same_functions_with_the_same_arguments_as_the_classic_udfs():
     assert set(lite.__all__) == {*lite.FUNCTIONS, "ascent_refresh"}
 
 
-def test_office_js_ranges_serial_dates_and_one_by_one_lists(office, sample):
+def test_office_js_ranges_serial_dates_and_one_by_one_lists(office):
     dates, vwaps = office
     notice = dt.date(2023, 1, 10)
     got = lite.ASCENT_CONVERSION_PRICE([[3.93042]], dates, vwaps, [[serial(notice)]], None, None, None, None)
-    q = quote_conversion(ASTI_2022, sample, notice_date=notice, amount=100_000)
-    assert got == pytest.approx(q.conversion_price, rel=1e-12)
+    # 92.5% of the mean of the 3 lowest VWAPs of the 10 sessions before 2023-01-10 (the sample CSV's
+    # rows), below the 3.93042 fixed price and above the 0.29 floor
+    assert got == pytest.approx(0.925 * lowest_mean_before("2023-01-10", days=10, lowest=3), rel=1e-12)
     assert lite.ASCENT_PLACEMENT_FEE([[11_250_000]]) == 700_000
     # empty cells arrive as None or "" (JS null): blanks, as in the classic functions
     assert lite.ASCENT_PLACEMENT_FEE([[11_250_000]]) == udfs.ASCENT_PLACEMENT_FEE(11_250_000)

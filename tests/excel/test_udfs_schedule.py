@@ -8,8 +8,8 @@ import pytest
 
 from ascent_xl.events import events_to_rows
 from ascent_xl.excel import udfs
-from ascent_xl.ledger import SCHEDULE_COLUMNS, run_ledger
-from ascent_xl.presets import ASTI_2022
+from ascent_xl.ledger import SCHEDULE_COLUMNS
+from tests.helpers.schedules import assert_principal_conserved
 
 
 @pytest.fixture(scope="module")
@@ -26,16 +26,34 @@ def _events_range(events):
     return rows + [[None] * 5]  # a trailing blank row, as a table range often has
 
 
-def test_schedule_spills_the_ledgers_rows(sample, sample_events, market_ranges):
+def test_schedule_spills_the_sample_deals_rows(sample_events, market_ranges):
+    """The spilled rows carry the sample deal's figures, worked out by hand (as in
+    tests/ledger/test_ledger_sample_deal.py), and conserve principal by their own columns."""
     out = udfs.ASCENT_SCHEDULE(_events_range(sample_events), *market_ranges)
-    want = run_ledger(ASTI_2022, sample_events, sample)
     assert out[0] == list(SCHEDULE_COLUMNS)
-    assert len(out) == 1 + len(want.rows)
-    col = {c: i for i, c in enumerate(SCHEDULE_COLUMNS)}
-    for got, row in zip(out[1:], want.rows, strict=True):
-        assert got[col["Event"]] == row["Event"] and got[col["Note"]] == (row["Note"] or "")
-        for c in ("Principal Converted", "Shares Issued", "Floor Payment", "Cash Paid", "Total Principal"):
-            assert (got[col[c]] or 0) == pytest.approx(row[c] or 0), c
+    rows = [dict(zip(SCHEDULE_COLUMNS, r, strict=True)) for r in out[1:]]
+
+    def one(date, event):
+        found = [r for r in rows if r["Date"] == dt.datetime.fromisoformat(date) and r["Event"] == event]
+        assert len(found) == 1, (date, event, found)
+        return found[0]
+
+    q1 = [r for r in rows if r["Event"] == "Conversion" and r["Date"] < dt.datetime(2023, 4, 1)]
+    assert round(sum(r["Principal Converted"] for r in q1), 2) == 2_746_212.00  # the supplement's Q1
+    # cut by the 4.99% cap: (0.0499 x 35,670,306 - 1,189,494) / 0.9501 = 621,465 shares
+    capped = one("2023-03-14", "Conversion")
+    assert (capped["Shares Issued"], capped["Principal Converted"]) == (621_465, 258_148.27)
+    # the floor binds: 400,000 / 0.29 = 1,379,310.3 -> 1,379,311 shares, and a floor payment
+    floored = one("2023-03-28", "Conversion")
+    assert (floored["Conversion Price"], floored["Shares Issued"]) == (0.29, 1_379_311)
+    assert floored["Floor Payment"] == floored["Cash Paid"] == 58_745.12
+    # Q1 PIK interest of the registered note (30/360 on each balance, by hand in the ledger test)
+    assert one("2023-03-31", "Issue")["Principal Issued"] == 129_097.50
+    # after the 1:200 split the floor is $40: 50,000 / 40 = 1,250 shares
+    assert one("2023-10-02", "Conversion")["Shares Issued"] == 1_250
+    # principal conserved by the rows' own columns
+    assert_principal_conserved(rows)
+    assert sum(r["Principal Issued"] or 0 for r in rows) == pytest.approx(15_000_000 + 129_097.50 + 28_125.00)
 
 
 def test_terms_range_overrides_the_preset(sample_events, market_ranges):

@@ -1,9 +1,12 @@
 """End to end: a workbook whose cells call ASCENT_* functions on a VWAP sheet, written with
-openpyxl and calculated in Python by pycel (ascent_xl.excel.evaluate), matches the engine."""
+openpyxl and calculated in Python by pycel (ascent_xl.excel.evaluate), gives the figures worked out
+here by hand: the supplement's own figures, or the deal's rules written out over the sample CSV's
+rows (tests.helpers.sample_csv, not through the engine)."""
 
 from __future__ import annotations
 
 import datetime as dt
+import math
 
 import pytest
 from openpyxl import Workbook
@@ -11,38 +14,17 @@ from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.formula import ArrayFormula
 
 import ascent_xl
-from ascent_xl.equity import equity_conditions
 from ascent_xl.excel.evaluate import evaluate
-from ascent_xl.fees import deal_placement_fee
-from ascent_xl.interest import accrued_interest
-from ascent_xl.presets import ASTI_2022
-from ascent_xl.pricing import (
-    alternate_conversion_price,
-    conversion_shares,
-    default_conversion_price,
-    fixed_conversion_price,
-    mandatory_default_amount,
-    max_conversion_amount,
-    quote_conversion,
-    redemption_amount,
-    warrant_cashless_shares,
-)
+from tests.helpers.sample_csv import days_before, lowest_mean_before, sample_rows, sample_vwaps
 
 pytest.importorskip("pycel")
 
-C, D, R, W = ASTI_2022.conversion, ASTI_2022.default, ASTI_2022.redemption, ASTI_2022.warrants
-NOTE = ASTI_2022.notes[0]
 SPILL = ["2023-01-03", "2023-02-01", "2023-03-01", "2023-03-22", "2023-03-28"]
 
 
-def _alt(market, notice):
-    return alternate_conversion_price(
-        market,
-        notice_date=notice,
-        discount=C.alternate_price_discount,
-        days=C.alternate_price_days,
-        lowest=C.alternate_price_lowest,
-    )
+def _alt(notice: str) -> float:
+    """92.5% of the mean of the 3 lowest VWAPs of the 10 sessions before the notice day."""
+    return 0.925 * lowest_mean_before(notice, days=10, lowest=3)
 
 
 @pytest.fixture(scope="module")
@@ -79,129 +61,75 @@ def book(tmp_path_factory, sample):
     c["A4"] = 100_000  # amount
     c["A5"] = "2022-12-25"  # not a trading day
 
-    fixed = fixed_conversion_price(
-        sample, issue_date="2022-12-19", premium=C.fixed_price_premium, days=C.fixed_price_days
-    )
-    q = quote_conversion(
-        ASTI_2022, sample, notice_date="2023-03-28", amount=100_000, fixed_price=fixed
-    )
+    vwaps = sample_vwaps()
+    # the supplement's fixed price: 130% of the mean of the 5 VWAPs before the 2022-12-19 closing
+    fixed = 1.30 * sum(vwaps[d] for d in days_before("2022-12-19", 5)) / 5
+    assert fixed == pytest.approx(3.93042, abs=1e-9)
+    alt_0328 = _alt("2023-03-28")
+    assert alt_0328 < 0.29  # the floor binds on 2023-03-28 (serial 45013)
     put("B1", "=ASCENT_FIXED_CONVERSION_PRICE(VWAP!A2:A1000,VWAP!B2:B1000,A1)", fixed)
-    put("B2", "=ASCENT_ALTERNATE_CONVERSION_PRICE(Dates,VWAPs,A2)", _alt(sample, "2023-03-01"))
-    put("B3", "=ASCENT_CONVERSION_PRICE(B1,Dates,VWAPs,A3)", q.conversion_price)
-    put("B4", "=ASCENT_CONVERSION_SHARES(A4,B1,Dates,VWAPs,A3)", q.shares)
-    put("B5", "=ASCENT_FLOOR_PAYMENT(A4,B1,Dates,VWAPs,A3)", q.floor_payment)
-    put(
-        "B6", "=ROUND(B5*2,2)", round(q.floor_payment * 2, 2)
-    )  # composes with Excel's own functions
-    put(
-        "B7",
-        "=ASCENT_DEFAULT_CONVERSION_PRICE(Dates,VWAPs,A2)",
-        default_conversion_price(
-            sample,
-            default_date="2023-03-01",
-            factor=D.reset_factor,
-            days=D.reset_days,
-            lowest=D.reset_lowest,
-        ),
-    )
-    put(
-        "B8",
-        "=ASCENT_DEFAULT_REDEMPTION(1000000,10000,0.5,0.45,0.6,0.55)",
-        mandatory_default_amount(
-            1_000_000,
-            10_000,
-            price_at_demand=0.5,
-            price_at_payment=0.45,
-            vwap_at_demand=0.6,
-            vwap_at_payment=0.55,
-            premium=D.redemption_premium,
-            premium_on_interest=D.premium_on_interest,
-        ).amount,
-    )
-    put(
-        "B9",
-        '=ASCENT_ACCRUED_INTEREST(12500000,"2023-03-31","2023-06-30")',
-        accrued_interest(
-            12_500_000,
-            dt.date(2023, 3, 31),
-            dt.date(2023, 6, 30),
-            rate=NOTE.rate,
-            basis=NOTE.day_count,
-        ),
-    )
-    put(
-        "B10",
-        '=ASCENT_ACCRUED_INTEREST(12500000,A1,A2,,"ACT/365")',
-        accrued_interest(
-            12_500_000, dt.date(2022, 12, 19), dt.date(2023, 3, 1), rate=NOTE.rate, basis="ACT/365"
-        ),
-    )
-    put(
-        "B11",
-        "=ASCENT_CHANGE_OF_CONTROL_AMOUNT(1000000,5000)",
-        redemption_amount(1e6, 5e3, premium=R.change_of_control_premium),
-    )
-    put(
-        "B12",
-        "=ASCENT_PREPAYMENT_AMOUNT(1000000,5000)",
-        redemption_amount(1e6, 5e3, premium=R.optional_prepayment_premium),
-    )
-    put(
-        "B13",
-        "=ASCENT_MAX_CONVERSION(B3,100000,40000000)",
-        max_conversion_amount(
-            conversion_price=q.conversion_price,
-            holder_shares=100_000,
-            shares_outstanding=40_000_000,
-            cap=C.ownership_cap,
-        ),
-    )
-    put(
-        "B14",
-        "=ASCENT_WARRANT_CASHLESS_SHARES(1000000,3.93,5)",
-        warrant_cashless_shares(
-            1_000_000, exercise_price=3.93, market_price=5, rounding=W.share_rounding
-        ),
-    )
-    put("B15", "=ASCENT_PLACEMENT_FEE(11250000)", deal_placement_fee(ASTI_2022, 11_250_000).total)
-    put(
-        "B16",
-        "=ASCENT_EQUITY_CONDITIONS(Dates,VWAP!C2:C1000,Caps,A2)",
-        equity_conditions(sample, test_date="2023-03-01", terms=ASTI_2022.equity_conditions).met,
-    )
+    put("B2", "=ASCENT_ALTERNATE_CONVERSION_PRICE(Dates,VWAPs,A2)", _alt("2023-03-01"))
+    put("B3", "=ASCENT_CONVERSION_PRICE(B1,Dates,VWAPs,A3)", 0.29)
+    put("B4", "=ASCENT_CONVERSION_SHARES(A4,B1,Dates,VWAPs,A3)", 344_828)  # 100,000 / 0.29 = 344,827.6, up
+    # floor payment: the shares the unfloored price would have given, less those issued at the
+    # floor, at the notice day's VWAP: (100,000 / alt - 100,000 / 0.29) x VWAP, to the cent
+    floor_cash = round((100_000 / alt_0328 - 100_000 / 0.29) * vwaps["2023-03-28"], 2)
+    assert floor_cash == 14_686.28  # a quarter of the sample ledger's 58,745.12 on $400,000
+    put("B5", "=ASCENT_FLOOR_PAYMENT(A4,B1,Dates,VWAPs,A3)", floor_cash)
+    put("B6", "=ROUND(B5*2,2)", 29_372.56)  # composes with Excel's own functions
+    # default price: 80% of the mean of the 3 lowest VWAPs of the 10 sessions before the default
+    put("B7", "=ASCENT_DEFAULT_CONVERSION_PRICE(Dates,VWAPs,A2)",
+        0.80 * lowest_mean_before("2023-03-01", days=10, lowest=3))
+    # max(1,000,000 / min(0.50, 0.45) x max(0.60, 0.55), 1.20 x 1,000,000) + 10,000 interest
+    # = 1,333,333.33 + 10,000 (parity wins; interest added after the premium, unpremiumed)
+    put("B8", "=ASCENT_DEFAULT_REDEMPTION(1000000,10000,0.5,0.45,0.6,0.55)", 1_343_333.33)
+    # 30/360 from 03-31 to 06-30: 90 days; 12,500,000 x 4.5% x 90 / 360
+    put("B9", '=ASCENT_ACCRUED_INTEREST(12500000,"2023-03-31","2023-06-30")', 140_625.00)
+    # ACT/365 from 2022-12-19 to 2023-03-01: 12 + 31 + 28 + 1 = 72 days (not rounded)
+    put("B10", '=ASCENT_ACCRUED_INTEREST(12500000,A1,A2,,"ACT/365")', 12_500_000 * 0.045 * 72 / 365)
+    put("B11", "=ASCENT_CHANGE_OF_CONTROL_AMOUNT(1000000,5000)", 1_055_000.0)  # 105% x 1,000,000 + 5,000
+    put("B12", "=ASCENT_PREPAYMENT_AMOUNT(1000000,5000)", 1_205_000.0)  # 120% x 1,000,000 + 5,000
+    # room under the 4.99% cap: (0.0499 x 40,000,000 - 100,000) / 0.9501 = 1,995,579.4 -> 1,995,579
+    # shares, at B3's $0.29: 578,717.91 (down to the cent)
+    room = math.floor((0.0499 * 40_000_000 - 100_000) / (1 - 0.0499))
+    assert room == 1_995_579
+    put("B13", "=ASCENT_MAX_CONVERSION(B3,100000,40000000)", 578_717.91)
+    put("B14", "=ASCENT_WARRANT_CASHLESS_SHARES(1000000,3.93,5)", 214_000)  # 1,000,000 x (5 - 3.93) / 5
+    put("B15", "=ASCENT_PLACEMENT_FEE(11250000)", 700_000.0)  # the supplement: 8%, 4%, 6% tiers
+    # equity conditions on 2023-03-01: market cap >= $75M on at least 15 of the 20 sessions before
+    rows = sample_rows()
+    cap_days = sum(rows[d][2] >= 75_000_000 for d in days_before("2023-03-01", 20))
+    assert cap_days == 4
+    put("B16", "=ASCENT_EQUITY_CONDITIONS(Dates,VWAP!C2:C1000,Caps,A2)", False)
     put(
         "B17",
         "=ASCENT_CONVERSION_PRICE(B1,Dates,VWAPs,A5)",
         "notice date 2022-12-25: not a trading day",
     )
     put("B18", "=ASCENT_VERSION()", ascent_xl.__version__)
-    put(
-        "B19",
-        '=ASCENT_CONVERSION_SHARES(A4,B1,Dates,VWAPs,A3,,"down")',
-        conversion_shares(100_000, q.conversion_price, rounding="down"),
-    )
+    put("B19", '=ASCENT_CONVERSION_SHARES(A4,B1,Dates,VWAPs,A3,,"down")', 344_827)  # 344,827.6 down
 
     # A column of notice dates, priced in one call and spilled over an array formula's cells.
     for i, notice in enumerate(SPILL, start=1):
         c[f"D{i}"] = notice
     n = len(SPILL)
     c["E1"] = ArrayFormula(f"E1:E{n}", f"=ASCENT_ALTERNATE_CONVERSION_PRICE(Dates,VWAPs,D1:D{n})")
-    for i, value in enumerate(_alt(sample, SPILL), start=1):
-        expected[f"Calc!E{i}"] = float(value)
+    for i, notice in enumerate(SPILL, start=1):
+        expected[f"Calc!E{i}"] = _alt(notice)
 
     path = tmp_path_factory.mktemp("book") / "deal.xlsx"
     wb.save(path)
     return path, expected
 
 
-def test_workbook_cells_match_the_engine(book):
+def test_workbook_cells_give_the_hand_figures(book):
     path, expected = book
     cells = list(expected)
     values = evaluate(path, cells)
     for cell, got in zip(cells, values, strict=True):
         want = expected[cell]
         if isinstance(want, float):
-            assert got == pytest.approx(want, rel=0, abs=1e-12), cell
+            assert got == pytest.approx(want, rel=1e-12, abs=1e-12), cell
         else:
             assert got == want, cell
 

@@ -175,8 +175,8 @@ def test_whole_cents_convert_and_conserve(terms, run):
     # schedule) -> 0.01 / 1.98835 = 0.005 share, rounded up: 1 share; principal 12,499,999.99
     s = run([["2023-01-10", "Conversion", "Registered", 0.01, None]])
     r = rows_of(s, "Conversion")[0]
-    assert (r["Principal Converted"], r["Shares Issued"], r["Principal After"]) == (0.01, 1, 12_499_999.99)
-    assert r["Check"]
+    assert (r["Principal Before"], r["Principal Converted"], r["Shares Issued"], r["Principal After"]) == (
+        12_500_000, 0.01, 1, 12_499_999.99)
 
 
 def test_a_ratchet_below_the_floor_is_flagged(terms, run):
