@@ -46,6 +46,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import os
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from enum import Enum
@@ -53,7 +54,7 @@ from typing import TYPE_CHECKING, Any
 
 from ascent_xl.calendar import read_date
 from ascent_xl.csvfile import read_csv
-from ascent_xl.errors import LedgerError
+from ascent_xl.errors import AscentError, LedgerError
 from ascent_xl.money import MAX_AMOUNT, read_number
 
 if TYPE_CHECKING:
@@ -148,7 +149,9 @@ def event_kind(text: Any) -> EventKind:
 
 @dataclass(frozen=True, slots=True)
 class Event:
-    """One event. ``amount`` in USD or shares (see the table above); ``value`` as typed."""
+    """One event. ``amount`` in USD or shares (see the table above); ``value`` typed by kind when
+    the event is made (:func:`typed_value`): a bad Value or Amount is refused then, naming the
+    event, never later by the ledger."""
 
     date: dt.date
     kind: EventKind
@@ -156,6 +159,17 @@ class Event:
     amount: float | None = None
     value: Any = None
     row: str = ""  # where the event came from, for messages ("row 7", "Events!A9")
+
+    def __post_init__(self) -> None:
+        if self.kind.automatic:
+            return  # the ledger's own rows carry its own markers
+        try:
+            value = typed_value(self.kind, self.value)
+            amount = typed_amount(self.kind, self.amount)
+        except LedgerError as exc:
+            raise self.error(str(exc)) from None
+        object.__setattr__(self, "value", value)
+        object.__setattr__(self, "amount", amount)
 
     @property
     def label(self) -> str:
@@ -173,6 +187,384 @@ class Event:
         return (self.date, self.kind.order)
 
 
+# -- typed values -------------------------------------------------------------------------------
+
+
+class TypedValue:
+    """Base of the typed Values below; ``str()`` of one is the Value as written in a table."""
+
+    __slots__ = ()
+
+
+@dataclass(frozen=True, slots=True)
+class IssueValue(TypedValue):
+    """An Issue's Value: the ``kind`` of note (registered, private, additional, pik; None: the
+    terms' kind, or additional for a note the terms do not list) and the company's ``notice``
+    date of an additional note."""
+
+    kind: str | None = None
+    notice: dt.date | None = None
+
+    def __str__(self) -> str:
+        return ", ".join(x for x in (self.kind or "", f"notice {self.notice}" if self.notice else "") if x)
+
+
+@dataclass(frozen=True, slots=True)
+class InterestChoice(TypedValue):
+    """An Interest Election's Value: ``method`` cash or pik, and for pik what is paid when the
+    equity conditions fail (``fallback`` cash or private_pik; None: the note's terms)."""
+
+    method: str
+    fallback: str | None = None
+
+    def __str__(self) -> str:
+        return self.method + {None: "", "cash": " or cash", "private_pik": " or private"}[self.fallback]
+
+
+@dataclass(frozen=True, slots=True)
+class Notices(TypedValue):
+    """The Value of an Optional Prepay (the company's ``notice``) or a Change of Control (the
+    company's ``notice`` and the ``agreement``'s date): dates, each optional."""
+
+    notice: dt.date | None = None
+    agreement: dt.date | None = None
+
+    def __str__(self) -> str:
+        parts = (f"notice {self.notice}" if self.notice else "", f"agreement {self.agreement}" if self.agreement else "")
+        return ", ".join(x for x in parts if x)
+
+
+@dataclass(frozen=True, slots=True)
+class DefaultChoice(TypedValue):
+    """A Default's Value other than a bare notice: the holder's ``election`` (``redeem``,
+    ``reset``, ``demand`` - redeem, payment date to come - or ``pay``, the payment of an earlier
+    demand) and, for ``redeem``, the payment date when it is later than the demand."""
+
+    election: str
+    pay_date: dt.date | None = None
+
+    def __str__(self) -> str:
+        return self.election + (f" {self.pay_date}" if self.pay_date else "")
+
+
+@dataclass(frozen=True, slots=True)
+class Consent(TypedValue):
+    """A Waiver's Value: the ``holders`` consenting (``by HOLDER, ...``)."""
+
+    holders: tuple[str, ...]
+
+    def __str__(self) -> str:
+        return "by " + ", ".join(self.holders)
+
+
+@dataclass(frozen=True, slots=True)
+class Amendment(TypedValue):
+    """An Amendment's Value: the ``term`` as named (``floor_price``, ``conversion.floor_price``),
+    its new ``value`` as written (read by the deal's terms on the amendment's date, which know the
+    term's unit) and the holders ``consent``-ing (None: not recorded)."""
+
+    term: str
+    value: str
+    consent: tuple[str, ...] | None = None
+
+    @property
+    def cap_notice(self) -> bool:
+        """True for ``ownership_cap = x``: the holder's own notice, not an amendment by consent."""
+        return self.term.lower() in ("ownership_cap", "conversion.ownership_cap")
+
+    def __str__(self) -> str:
+        return f"{self.term} = {self.value}" + (f"; by {', '.join(self.consent)}" if self.consent else "")
+
+
+@dataclass(frozen=True, slots=True)
+class SplitRatio(TypedValue):
+    """A Split's Value: ``ratio`` new shares per old share (1:200 is 0.005), written ``text``."""
+
+    ratio: float
+    text: str
+
+    def __str__(self) -> str:
+        return self.text
+
+
+FINANCING = "financing"
+"""A Prepayment's Value when the holder requires it out of a later financing's proceeds."""
+ALL_INTEREST = "all"
+"""A Conversion's Value converting all accrued interest."""
+
+_NOTE_KINDS = ("registered", "private", "additional", "pik")
+_PIK = {"pik", "inkind", "kind", "paidinkind"}
+_FALLBACKS = {"": None, "cash": "cash", "private": "private_pik", "privatepik": "private_pik"}
+_DEFAULTS = {
+    "": None, "notice": None, "none": None,
+    "redeem": "redeem", "redemption": "redeem", "mandatory": "redeem", "mandatorydefaultamount": "redeem",
+    "mda": "redeem", "cash": "redeem",
+    "reset": "reset", "pricereset": "reset", "conversionpricereset": "reset",
+    "demand": "demand", "pay": "pay", "payment": "pay", "paid": "pay",
+}
+_PAY_DATE = re.compile(r"(?:,|\s)\s*(?:paid\s+|on\s+|payment\s+)?(\d{4}-\d{2}-\d{2})\s*$")
+_DATED = re.compile(r"\b(notice|agreement)\s+(\S+)", re.IGNORECASE)
+_SHARE_AMOUNTS = (EventKind.DILUTIVE_ISSUE, EventKind.WARRANT_EXERCISE, EventKind.HOLDER_SALE)
+_NO_VALUE = {  # kinds whose Value must be blank, and where what the user meant goes
+    EventKind.HOLDER_SALE: "the shares sold go in Amount, the seller in Note",
+    EventKind.TERMINATION: "a termination notice has no value",
+}
+_NO_AMOUNT = {  # kinds whose Amount must be blank, and where what the user meant goes
+    EventKind.SPLIT: "the ratio goes in Value, e.g. 1:200",
+    EventKind.AMENDMENT: "the new term goes in Value, e.g. floor_price = 0.20",
+    EventKind.WAIVER: "a waiver has no amount",
+    EventKind.DEFAULT: "the holder's election goes in Value",
+    EventKind.INTEREST_ELECTION: "cash or pik goes in Value",
+    EventKind.SHARES_OUTSTANDING: "the count goes in Value",
+    EventKind.SHARE_RESERVE: "the count goes in Value",
+    EventKind.CASH_BALANCE: "the company's cash goes in Value",
+    EventKind.TERMINATION: "a termination notice has no amount",
+}
+
+
+def typed_value(kind: EventKind, value: Any) -> Any:
+    """An event's Value read once, by kind (a value already typed is returned as it is):
+
+    - Issue: an :class:`IssueValue` (``registered``, ``private``, ``additional``, ``pik``;
+      ``additional, notice YYYY-MM-DD``), blank: ``IssueValue()``;
+    - Conversion: the accrued interest converted, USD (float), :data:`ALL_INTEREST`, or None;
+    - Interest Election: an :class:`InterestChoice` (``cash``, ``pik``, ``pik or cash``,
+      ``pik or private``);
+    - Prepayment: the premium multiple (float, 1.00 to below 10; blank: None, at par) or
+      :data:`FINANCING`;
+    - Optional Prepay, Change of Control: :class:`Notices` (``notice YYYY-MM-DD``, ``agreement
+      YYYY-MM-DD``);
+    - Default: a :class:`DefaultChoice` (``redeem``, ``redeem YYYY-MM-DD``, ``demand``, ``pay``,
+      ``reset``), or None (blank or ``notice``: a notice);
+    - Waiver: a :class:`Consent` (``by HOLDER, ...``) or None;
+    - Amendment: an :class:`Amendment` (``term = value``, optional ``; by HOLDER, ...``);
+    - Split: a :class:`SplitRatio` (``new:old``);
+    - Dilutive Issue: the price per share (float, more than 0); Cash Balance: USD (float);
+    - Shares Outstanding, Share Reserve: a whole number of shares (int);
+    - Warrant Exercise: ``"cash"`` (also blank) or ``"cashless"``;
+    - Holder Sale, Termination Notice: None, or a remark (text, not used; a number is refused).
+
+    A bad value raises a :class:`LedgerError` saying what to write instead.
+
+    Examples
+    --------
+    >>> typed_value(EventKind.DEFAULT, "redeem 2023-04-03")
+    DefaultChoice(election='redeem', pay_date=datetime.date(2023, 4, 3))
+    >>> str(typed_value(EventKind.INTEREST_ELECTION, "PIK / private"))
+    'pik or private'
+    """
+    if isinstance(value, TypedValue):
+        return value
+    if isinstance(value, str):
+        value = value.strip()
+    blank = _blank(value)
+    text = "" if blank else str(value)
+    if kind in _NO_VALUE:  # a text is a remark the ledger does not use; a number is refused
+        if not blank and (not isinstance(value, str) or _is_number(value)):
+            raise LedgerError(f"Value {value!r}: leave it blank or write a remark ({_NO_VALUE[kind]})")
+        return None if blank else text
+    if kind is EventKind.ISSUE:
+        return _issue_value(text)
+    if kind is EventKind.CONVERSION:
+        if blank:
+            return None
+        if text.lower() == ALL_INTEREST:
+            return ALL_INTEREST
+        x = _to_number(value, "Value", "the accrued interest to convert: a USD amount or all")
+        if x < 0:
+            raise LedgerError(f"Value {value!r}: the accrued interest to convert is zero or more (USD, or all)")
+        return x
+    if kind is EventKind.INTEREST_ELECTION:
+        return _interest_choice(text)
+    if kind is EventKind.PREPAYMENT:
+        if blank:
+            return None
+        if text.lower() == FINANCING:
+            return FINANCING
+        p = _to_number(value, "Value", "the premium as a multiple of principal (at par: 1.00), or financing")
+        if not 1.0 <= p < 10.0:
+            raise LedgerError(f"Value {value!r}: the premium is a multiple of principal of at least 1.00 and "
+                              "below 10 (105% is 1.05), or financing")
+        return p
+    if kind in (EventKind.OPTIONAL_PREPAYMENT, EventKind.CHANGE_OF_CONTROL):
+        return _notices(kind, text)
+    if kind is EventKind.DEFAULT:
+        return _default_choice(text)
+    if kind is EventKind.WAIVER:
+        if blank:
+            return None
+        holders = _holders(text.removeprefix(";").strip(), value)
+        return Consent(holders)
+    if kind is EventKind.AMENDMENT:
+        return _amendment(text)
+    if kind is EventKind.SPLIT:
+        from ascent_xl.pricing import split_ratio
+
+        if blank:
+            raise LedgerError("Value missing: give the split as new:old, e.g. 1:200 for a reverse split")
+        try:
+            ratio = split_ratio(value)
+        except AscentError as exc:
+            raise LedgerError(str(exc)) from None
+        return SplitRatio(ratio, text)
+    if kind is EventKind.DILUTIVE_ISSUE:
+        if blank:
+            raise LedgerError("Value missing: give the issue's price per share (USD), e.g. 0.15")
+        price = _to_number(value, "Value", "the issue's price per share in USD, e.g. 0.15")
+        if not price > 0:
+            raise LedgerError(f"Value {value!r}: the issue's price per share is more than zero (USD), e.g. 0.15")
+        return price
+    if kind is EventKind.CASH_BALANCE:
+        if blank:
+            raise LedgerError("Value missing: give the company's cash in USD, e.g. 4,200,000")
+        return _to_number(value, "Value", "the company's cash in USD, e.g. 4,200,000")
+    if kind in (EventKind.SHARES_OUTSTANDING, EventKind.SHARE_RESERVE):
+        if blank:
+            raise LedgerError("Value missing: give a number of shares, e.g. 68,500,000")
+        return _whole(value, "Value")
+    if kind is EventKind.WARRANT_EXERCISE:
+        if blank or text.lower() == "cash":
+            return "cash"
+        if text.lower() == "cashless":
+            return "cashless"
+        raise LedgerError(f"Value {value!r}: write cash or cashless (blank: cash)")
+    raise LedgerError(f"Value {value!r}: {kind.value} rows are added by the ledger")  # pragma: no cover
+
+
+def typed_amount(kind: EventKind, amount: Any) -> float | None:
+    """An event's Amount: USD (float) or, for Dilutive Issue, Warrant Exercise and Holder Sale, a
+    whole number of shares; never negative; blank for the kinds that take none."""
+    if _blank(amount):
+        return None
+    if kind in _NO_AMOUNT:
+        raise LedgerError(f"Amount {amount!r}: leave it blank ({_NO_AMOUNT[kind]})")
+    if kind in _SHARE_AMOUNTS:
+        return float(_whole(amount, "Amount"))
+    x = _to_number(amount, "Amount", "a USD amount, e.g. 250,000")
+    if x < 0:
+        raise LedgerError(f"Amount {x:,.2f} is negative; enter it as a positive number")
+    return x
+
+
+def value_text(value: Any) -> Any:
+    """A typed Value as it is written in an events table (numbers as plain digits), None blank."""
+    if value is None or isinstance(value, str):
+        return value
+    if isinstance(value, TypedValue):
+        return str(value)
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        import numpy as np
+
+        return str(int(value)) if float(value).is_integer() else np.format_float_positional(float(value), trim="-")
+    return str(value)
+
+
+def _issue_value(text: str) -> IssueValue:
+    notice, agreement, rest = _dates_in(text, "Value")
+    kind = rest.lower() or None
+    if agreement is not None or (kind is not None and kind not in _NOTE_KINDS):
+        raise LedgerError(f"Value {text!r}: write the kind of note ({', '.join(_NOTE_KINDS)}), for an "
+                          "additional note optionally followed by , notice YYYY-MM-DD")
+    if notice is not None and kind not in ("additional", None):
+        raise LedgerError(f"Value {text!r}: only an additional note takes the company's notice date "
+                          "(additional, notice YYYY-MM-DD)")
+    return IssueValue(kind, notice)
+
+
+def _interest_choice(text: str) -> InterestChoice:
+    method, _, rest = text.lower().replace(" or ", "/").partition("/")
+    key = "".join(ch for ch in method if ch.isalnum())
+    fallback = _FALLBACKS.get("".join(ch for ch in rest if ch.isalnum()), "?")
+    method = "pik" if key in _PIK else key
+    if method not in ("cash", "pik") or fallback == "?" or (method == "cash" and fallback):
+        raise LedgerError(f"Value {text!r}: write cash, pik, pik or cash, or pik or private (what is paid "
+                          "when the equity conditions fail)")
+    return InterestChoice(method, fallback)
+
+
+def _notices(kind: EventKind, text: str) -> Notices | None:
+    notice, agreement, rest = _dates_in(text, "Value")
+    coc = kind is EventKind.CHANGE_OF_CONTROL
+    if rest or (agreement is not None and not coc):
+        forms = "notice YYYY-MM-DD, agreement YYYY-MM-DD" if coc else "notice YYYY-MM-DD (the company's notice)"
+        raise LedgerError(f"Value {text!r}: write {forms}, or leave it blank")
+    return None if notice is None and agreement is None else Notices(notice, agreement)
+
+
+def _dates_in(text: str, column: str) -> tuple[dt.date | None, dt.date | None, str]:
+    """The ``notice DATE`` and ``agreement DATE`` of a Value and the text left without them."""
+    found: dict[str, dt.date] = {}
+    for m in _DATED.finditer(text):
+        word, raw = m.group(1).lower(), m.group(2).strip(" ,;")
+        try:
+            day = dt.date.fromisoformat(raw) if re.fullmatch(r"\d{4}-\d{2}-\d{2}", raw) else None
+        except ValueError:
+            day = None
+        if day is None:
+            raise LedgerError(f"{column} {text!r}: {raw!r} after {word} is not a date; write {word} YYYY-MM-DD")
+        if word in found:
+            raise LedgerError(f"{column} {text!r}: {word} is given twice; write it once")
+        found[word] = day
+    rest = _DATED.sub("", text).strip(" ,;")
+    return found.get("notice"), found.get("agreement"), rest
+
+
+def _default_choice(text: str) -> DefaultChoice | None:
+    pay_date: dt.date | None = None
+    body = text
+    match = _PAY_DATE.search(text)
+    if match:
+        try:
+            pay_date = dt.date.fromisoformat(match.group(1))
+        except ValueError:
+            raise LedgerError(f"Value {text!r}: {match.group(1)} is not a date; write the payment date "
+                              "YYYY-MM-DD") from None
+        body = text[: match.start()]
+    key = "".join(ch for ch in body.lower() if ch.isalnum())
+    if key not in _DEFAULTS:
+        raise LedgerError(f"Value {text!r}: write the holder's election: redeem (paid that day), redeem "
+                          "YYYY-MM-DD (paid then), demand (then a later pay), reset, or blank for a notice")
+    election = _DEFAULTS[key]
+    if pay_date is not None and election != "redeem":
+        raise LedgerError(f"Value {text!r}: only a redemption takes a payment date (redeem YYYY-MM-DD)")
+    return None if election is None else DefaultChoice(election, pay_date)
+
+
+def _holders(text: str, value: Any) -> tuple[str, ...]:
+    """``by A, B`` -> ("A", "B")."""
+    words = text.split(None, 1)
+    names = tuple(x.strip() for x in words[1].split(",")) if len(words) == 2 and words[0].lower() == "by" else ()
+    if not names or not all(names):
+        raise LedgerError(f"Value {value!r}: write the holders consenting as by HOLDER, HOLDER (or leave it blank)")
+    return names
+
+
+def _amendment(text: str) -> Amendment:
+    body, sep, by = text.partition(";")
+    consent = _holders(by.strip(), text) if sep else None
+    split_on = "=" if "=" in body else ":" if ":" in body else None
+    term, new = (x.strip() for x in body.split(split_on, 1)) if split_on else ("", "")
+    if not term or not new:
+        raise LedgerError(f"Value {text!r}: write the amendment as term = value, e.g. floor_price = 0.20 "
+                          "(optional ; by HOLDER, ... for the holders consenting)")
+    return Amendment(term, new, consent)
+
+
+def _is_number(text: str) -> bool:
+    try:
+        read_number(text, "Value", error=LedgerError)
+    except LedgerError:
+        return False
+    return True
+
+
+def _whole(value: Any, column: str) -> int:
+    x = _to_number(value, column, "a number of shares, e.g. 68,500,000")
+    if x < 0 or x != int(x):
+        raise LedgerError(f"{column} {value!r}: a number of shares is a whole number, zero or more")
+    return int(x)
+
+
 def parse_events(
     rows: Iterable[Mapping[str, Any] | Sequence[Any]],
     *,
@@ -188,8 +580,8 @@ def parse_events(
     Examples
     --------
     >>> ev = parse_events([{"Date": "2023-09-12", "Event": "reverse split", "Value": "1:200"}])
-    >>> ev[0].kind.value, ev[0].value
-    ('Split', '1:200')
+    >>> ev[0].kind.value, ev[0].value.ratio, str(ev[0].value)
+    ('Split', 0.005, '1:200')
     """
     out = []
     for i, raw in enumerate(rows):
@@ -230,8 +622,9 @@ def events_from_csv(path: str | os.PathLike[str]) -> list[Event]:
 
 
 def events_to_rows(events: Iterable[Event]) -> list[list[Any]]:
-    """Events back to table rows ``[Date, Event, Note, Amount, Value]``."""
-    return [[e.date, e.kind.value, e.note, e.amount, e.value] for e in events]
+    """Events back to table rows ``[Date, Event, Note, Amount, Value]``, each Value as text
+    (:func:`value_text`): reading the rows again gives the same events."""
+    return [[e.date, e.kind.value, e.note, e.amount, value_text(e.value)] for e in events]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -273,16 +666,14 @@ def _parse_row(record: dict[str, Any], label: str, cells: Mapping[str, str] | No
             "to choose cash or PIK, Prepayment to repay"
         )
     note = None if _blank(record["Note"]) else str(record["Note"]).strip()
-    amount = None
-    if not _blank(record["Amount"]):
-        amount = _to_number(record["Amount"], f"{at('Amount')} ({date}, {kind.value}): Amount")
-        if amount < 0:
-            raise LedgerError(
-                f"{at('Amount')} ({date}, {kind.value}): Amount {amount:,.2f} is negative; enter it as a positive number"
-            )
-    value = None if _blank(record["Value"]) else record["Value"]
-    if isinstance(value, str):
-        value = value.strip()
+    try:
+        amount = typed_amount(kind, record["Amount"])
+    except LedgerError as exc:
+        raise LedgerError(f"{at('Amount')} ({date}, {kind.value}): {exc}") from None
+    try:
+        value = typed_value(kind, record["Value"])
+    except LedgerError as exc:
+        raise LedgerError(f"{at('Value')} ({date}, {kind.value}): {exc}") from None
     return Event(date=date, kind=kind, note=note, amount=amount, value=value, row=label)
 
 
@@ -292,5 +683,10 @@ def _to_date(value: Any, label: str) -> dt.date:
     return read_date(value, f"{label}: Date", error=LedgerError)
 
 
-def _to_number(value: Any, what: str) -> float:
-    return read_number(value, what, error=LedgerError, most=MAX_AMOUNT)
+def _to_number(value: Any, what: str, hint: str) -> float:
+    """A number by the strict reader (:func:`ascent_xl.money.read_number`); ``hint`` says what
+    the column holds for this kind of event."""
+    try:
+        return read_number(value, what, error=LedgerError, most=MAX_AMOUNT)
+    except LedgerError as exc:
+        raise LedgerError(f"{exc} (write {hint})") from None

@@ -31,18 +31,30 @@ import dataclasses
 import datetime as dt
 import heapq
 import math
-import re
 from collections.abc import Callable, Iterable
 from typing import Any
 
 from ascent_xl.errors import AscentError, LedgerError
-from ascent_xl.events import Event, EventKind
+from ascent_xl.events import (
+    ALL_INTEREST,
+    FINANCING,
+    Amendment,
+    Consent,
+    DefaultChoice,
+    Event,
+    EventKind,
+    InterestChoice,
+    IssueValue,
+    Notices,
+    SplitRatio,
+    TypedValue,
+)
 from ascent_xl.interest import accrued_in_period, interest_dates
 from ascent_xl.ledger import checks
 from ascent_xl.ledger.schedule import SCHEDULE_COLUMNS, Flag, Schedule
 from ascent_xl.ledger.state import BALANCE_TOLERANCE, DealState, NoteState
 from ascent_xl.market import MarketData
-from ascent_xl.money import parse_number, round_cents
+from ascent_xl.money import round_cents
 from ascent_xl.pricing import (
     alternate_conversion_price,
     capped_conversion,
@@ -55,7 +67,6 @@ from ascent_xl.pricing import (
     resolve_fixed_price,
     split_adjusted_price,
     split_adjusted_shares,
-    split_ratio,
     unfloored_price,
     warrant_cashless_shares,
     whole_cents,
@@ -63,30 +74,10 @@ from ascent_xl.pricing import (
 from ascent_xl.terms import DealTerms, NoteTerms, resolve_term_name
 
 AUTO = "auto"  # Source of rows the ledger inserts itself
-_REDEEM = {"redeem", "redemption", "mandatory", "mandatorydefaultamount", "mda", "cash"}
-_RESET = {"reset", "pricereset", "conversionpricereset"}
-_NOTICE = {"", "notice", "none"}
-_DEMAND = {"demand"}  # redeem, payment date to come
-_PAY = {"pay", "payment", "paid"}
-_PAY_DATE = re.compile(r"(?:,|\s)\s*(?:paid\s+|on\s+|payment\s+)?(\d{4}-\d{2}-\d{2})\s*$")
-
-
-_DATED = re.compile(r"\b(notice|agreement)\s+(\d{4}-\d{2}-\d{2})\b")
-
-
-def _dated(text: str, word: str) -> dt.date | None:
-    """The date written after ``word`` in a Value ("notice 2023-08-01"), or None."""
-    for m in _DATED.finditer(text.lower()):
-        if m.group(1) == word:
-            try:
-                return dt.date.fromisoformat(m.group(2))
-            except ValueError:
-                raise LedgerError(f"{text!r}: {m.group(2)} is not a date (YYYY-MM-DD)") from None
-    return None
 
 
 @dataclasses.dataclass(frozen=True)
-class _CapChange:
+class _CapChange(TypedValue):
     """Value of the ledger's own Amendment row on the day a holder's raised cap takes effect."""
 
     holder: str
@@ -95,7 +86,7 @@ class _CapChange:
 
 
 @dataclasses.dataclass(frozen=True)
-class _DefaultPayment:
+class _DefaultPayment(TypedValue):
     """Value of the ledger's own Default row that pays a demand made on ``demand``."""
 
     demand: dt.date
@@ -324,14 +315,7 @@ class Ledger:
 
     @staticmethod
     def _premium(ev: Event, default: float) -> float:
-        if ev.value is None:
-            return default
-        p = parse_number(ev.value)
-        if p is None:
-            raise ev.error(f"Value {ev.value!r}: give the premium as a multiple of principal (at par: 1.00)")
-        if not 1.0 <= p < 10.0:
-            raise ev.error(f"Value {ev.value!r}: premium is a multiple of principal of at least 1.00 (105% is 1.05)")
-        return p
+        return default if ev.value is None else float(ev.value)
 
     # -- events ---------------------------------------------------------------------------
     def _issue(self, ev: Event) -> None:
@@ -342,12 +326,9 @@ class Ledger:
             raise ev.error(f"note {ev.note} is already issued")
         in_terms = any(n.name.lower() == ev.note.lower() for n in s.terms.notes)
         base = s.terms.note(ev.note) if in_terms else s.terms.notes[0]
-        text = str(ev.value).strip().lower() if ev.value is not None else ""
-        notice = _dated(text, "notice")
-        text = _DATED.sub("", text).strip(" ,;")
-        kind = text or (base.kind if in_terms else "additional")
-        if kind not in ("registered", "private", "additional", "pik"):
-            raise ev.error(f"Value {ev.value!r}: the kind of note is registered, private, additional or pik")
+        value: IssueValue = ev.value
+        notice = value.notice
+        kind = value.kind or (base.kind if in_terms else "additional")
         if ev.amount is None and not in_terms:
             raise ev.error("Amount: give the principal of the new note")
         face = base.face if ev.amount is None else whole_cents(ev.amount, name="Amount")
@@ -461,13 +442,10 @@ class Ledger:
     def _interest_to_convert(self, ev: Event, note: NoteState) -> float:
         if ev.value is None:
             return 0.0
-        if str(ev.value).strip().lower() == "all":
+        if ev.value == ALL_INTEREST:
             return note.accrued
-        x = parse_number(ev.value)
-        if x is None:
-            raise ev.error(f"Value {ev.value!r}: the accrued interest to convert is a USD amount or 'all'")
-        x = whole_cents(x, name="Value (interest to convert)")
-        if x < 0 or x > note.accrued + BALANCE_TOLERANCE:
+        x = whole_cents(float(ev.value), name="Value (interest to convert)")
+        if x > note.accrued + BALANCE_TOLERANCE:
             raise ev.error(f"converts ${x:,.2f} of interest but ${note.accrued:,.2f} has accrued on {note.name}")
         return min(x, note.accrued)
 
@@ -547,16 +525,8 @@ class Ledger:
         })
 
     def _interest_election(self, ev: Event) -> None:
-        text = str(ev.value or "").strip().lower()
-        method, _, rest = text.replace(" or ", "/").partition("/")
-        method = method.strip()
-        if method in ("in kind", "kind", "paid in kind"):
-            method = "pik"
-        fallback = {"": None, "cash": "cash", "private": "private_pik", "private pik": "private_pik",
-                    "private_pik": "private_pik"}.get(rest.strip(), "?")
-        if method not in ("cash", "pik") or fallback == "?" or (method == "cash" and fallback):
-            raise ev.error(f"Value {ev.value!r}: elect cash or pik (pik/cash or pik/private: what is paid "
-                           "when the equity conditions fail)")
+        choice: InterestChoice = ev.value
+        method, fallback = choice.method, choice.fallback
         notes = [self._note(ev)] if ev.note else [n for n in self.state.notes.values() if not n.closed]
         for note in notes:
             note.interest_method = method
@@ -599,7 +569,7 @@ class Ledger:
 
     def _prepay(self, ev: Event) -> None:
         s = self.state
-        if str(ev.value or "").strip().lower() != "financing":
+        if ev.value != FINANCING:
             self._redeem(ev, self._premium(ev, 1.0), "prepaid in cash")
             return
         # line 217: the holder may require prepayment out of up to 30% of a later financing's
@@ -628,7 +598,7 @@ class Ledger:
                             f"${r.optional_prepayment_threshold:,.0f}"))
         if ev.note or ev.amount is not None:
             reasons.append(("optional-prepay", "prepays all notes at once: leave Note and Amount blank"))
-        notice = _dated(str(ev.value or ""), "notice")
+        notice = ev.value.notice if isinstance(ev.value, Notices) else None
         need = r.optional_prepayment_notice_trading_days
         if notice is None:
             reasons.append(("optional-prepay", f"the company's notice ({need} trading days) is not recorded: "
@@ -642,8 +612,8 @@ class Ledger:
         """Lines 223, 265: the company notifies within 5 trading days of the agreement; within 30
         days of that notice the holder may require prepayment (Value: notice / agreement dates)."""
         r = self.state.terms.redemption
-        text = str(ev.value or "")
-        notice, agreement = _dated(text, "notice"), _dated(text, "agreement")
+        dates = ev.value if isinstance(ev.value, Notices) else Notices()
+        notice, agreement = dates.notice, dates.agreement
         reasons = []
         if notice is not None:
             last = notice + dt.timedelta(days=r.change_of_control_put_days)
@@ -705,32 +675,21 @@ class Ledger:
             if note is not None and not note.closed and note.default_demand is not None:
                 self._default_redemption(ev, note)
             return
-        text = str(ev.value or "").strip()
-        pay_date: dt.date | None = None
-        match = _PAY_DATE.search(text)
-        if match:
-            try:
-                pay_date = dt.date.fromisoformat(match.group(1))
-            except ValueError:
-                raise ev.error(f"Value {ev.value!r}: the payment date is written YYYY-MM-DD") from None
-            text = text[: match.start()]
-        election = "".join(ch for ch in text.lower() if ch.isalnum())
-        if election in _PAY:
+        choice: DefaultChoice | None = ev.value
+        election = None if choice is None else choice.election  # None: a notice
+        pay_date = None if choice is None else choice.pay_date
+        if election == "pay":
             self._default_payment_by_event(ev)
             return
-        if election not in _REDEEM | _RESET | _NOTICE | _DEMAND:
-            raise ev.error(f"Value {ev.value!r}: the holder's election is redeem, reset, or blank for a notice")
-        if pay_date is not None and election not in _REDEEM:
-            raise ev.error(f"Value {ev.value!r}: only a redemption (redeem YYYY-MM-DD) takes a payment date")
         if pay_date is not None and pay_date < ev.date:
             raise ev.error(f"Value {ev.value!r}: the payment date {pay_date} is before the demand date {ev.date}")
         d = self.state.terms.default
         for note in self._targets(ev):
             note.in_default = True
-            if election in _NOTICE:
+            if election is None:
                 self._row(ev, note, [("default", "event of default outstanding (no election yet)")],
                           Detail="event of default noticed")
-            elif election in _RESET:
+            elif election == "reset":
                 reset = default_conversion_price(self._market(ev), default_date=ev.date, factor=d.reset_factor,
                                                  days=d.reset_days, lowest=d.reset_lowest)
                 old = note.fixed_price
@@ -740,8 +699,8 @@ class Ledger:
                     f"conversion price reset to ${reset:,.5f} ({d.reset_factor:.0%} of the {d.reset_lowest} lowest of "
                     f"{d.reset_days} VWAPs); fixed price ${old:,.5f} -> ${note.fixed_price:,.5f}")})
             else:
-                self._default_demand(ev, note, pay_date if election in _REDEEM else None,
-                                     same_day=election in _REDEEM and pay_date is None)
+                self._default_demand(ev, note, pay_date if election == "redeem" else None,
+                                     same_day=election == "redeem" and pay_date is None)
 
     def _default_demand(self, ev: Event, note: NoteState, pay_date: dt.date | None, *, same_day: bool) -> None:
         """The holder demands the mandatory default amount: price and VWAP on the demand date are
@@ -814,24 +773,22 @@ class Ledger:
             f"VWAP ${vwap:,.4f}: lower price, higher VWAP of {demand_date} and {ev.date})",
         })
 
-    def _consent(self, ev: Event, text: str) -> tuple[str, list[tuple[str, str]]]:
+    def _consent(self, ev: Event, names: tuple[str, ...] | None) -> list[tuple[str, str]]:
         """Lines 227, 271: waivers and amendments need holders of 66% of the outstanding notes.
-        ``text`` may end with "; by HOLDER, HOLDER": refused below the majority; without it,
-        flagged when more than one holder holds notes. Returns the text without the consent."""
+        ``names``, the holders consenting ("by HOLDER, HOLDER" in Value): refused below the
+        majority; None (not recorded): flagged when more than one holder holds notes."""
         s = self.state
         need = s.terms.covenants.amendment_majority
-        body, sep, by = text.partition("; by ")
         by_holder: dict[str, float] = {}
         for n in s.notes.values():
             if not n.closed and n.principal > 0:
                 by_holder[n.terms.holder] = by_holder.get(n.terms.holder, 0.0) + n.principal
         total = sum(by_holder.values())
-        if not sep:
+        if names is None:
             if len(by_holder) > 1:
-                return body, [("consent", f"holders of {need:.0%} of the notes must consent; not recorded "
-                               "(end Value with '; by HOLDER, ...')")]
-            return body, []
-        names = [x.strip() for x in by.split(",") if x.strip()]
+                return [("consent", f"holders of {need:.0%} of the notes must consent; not recorded "
+                         "(end Value with '; by HOLDER, ...')")]
+            return []
         known = {h.lower(): h for h in s.holders()}
         unknown = [x for x in names if x.lower() not in known]
         if unknown:
@@ -839,10 +796,10 @@ class Ledger:
         share = sum(by_holder.get(known[x.lower()], 0.0) for x in names) / total if total else 1.0
         if share < need:
             raise ev.error(f"consent of holders of {share:.0%} of the outstanding notes; it needs {need:.0%}")
-        return body, []
+        return []
 
     def _waiver(self, ev: Event) -> None:
-        _, consent = self._consent(ev, str(ev.value or ""))
+        consent = self._consent(ev, ev.value.holders if isinstance(ev.value, Consent) else None)
         notes = [self._note(ev)] if ev.note else [n for n in self.state.notes.values() if n.in_default]
         for note in notes:
             note.in_default = False
@@ -854,14 +811,12 @@ class Ledger:
         if isinstance(ev.value, _CapChange):
             self._cap_takes_effect(ev, ev.value)
             return
-        text, consent = self._consent(ev, str(ev.value or ""))
-        sep = "=" if "=" in text else ":" if ":" in text else None
-        if sep is None:
-            raise ev.error("Value: write the amendment as term = value, e.g. floor_price = 0.20")
-        name, raw = (x.strip() for x in text.split(sep, 1))
-        if name.lower() in ("ownership_cap", "conversion.ownership_cap"):
+        amendment: Amendment = ev.value
+        name, raw = amendment.term, amendment.value
+        if amendment.cap_notice:
             self._cap_notice(ev, raw)  # the holder's own notice: no consent needed
             return
+        consent = self._consent(ev, amendment.consent)
         note = self._note(ev) if ev.note else None
         try:
             full = self._amended_term(ev, name, note)
@@ -976,10 +931,8 @@ class Ledger:
 
     def _split(self, ev: Event) -> None:
         s = self.state
-        try:
-            ratio = split_ratio(ev.value if ev.value is not None else "")
-        except AscentError as exc:
-            raise ev.error(str(exc)) from None
+        split: SplitRatio = ev.value
+        ratio = split.ratio
         old_fixed, old_floor = s.fixed_price, s.floor_price
         s.shares_outstanding = split_adjusted_shares(s.shares_outstanding, ratio=ratio)
         s.holdings = {h: split_adjusted_shares(n, ratio=ratio) for h, n in s.holdings.items()}
@@ -1011,9 +964,7 @@ class Ledger:
 
     def _dilutive_issue(self, ev: Event) -> None:
         s = self.state
-        price = parse_number(ev.value) or float("nan")
-        if not price > 0:
-            raise ev.error(f"Value {ev.value!r}: give the issue's price per share (USD)")
+        price = float(ev.value)
         shares = int(ev.amount or 0)
         old = s.fixed_price
         s.fixed_price = ratcheted_price(s.fixed_price, issue_price=price)
@@ -1039,9 +990,7 @@ class Ledger:
         exercised = s.warrant_shares if ev.amount is None else int(ev.amount)
         if exercised <= 0 or exercised > s.warrant_shares:
             raise ev.error(f"exercises {exercised:,} warrant shares but {s.warrant_shares:,} remain")
-        how = str(ev.value or "cash").strip().lower()
-        if how not in ("cash", "cashless"):
-            raise ev.error(f"Value {ev.value!r}: exercise for cash or cashless")
+        how = str(ev.value)
         holder = w.holder
         room = max_conversion_shares(holder_shares=s.holdings.get(holder, 0), shares_outstanding=s.shares_outstanding,
                                      cap=w.ownership_cap)
@@ -1074,7 +1023,7 @@ class Ledger:
                   **{"Shares Issued": shares, "Cash Received": received or None, "Detail": detail})
 
     def _shares_outstanding(self, ev: Event) -> None:
-        count = self._count(ev, ev.value, "Value")
+        count = int(ev.value)
         old = self.state.shares_outstanding
         self.state.shares_outstanding = count
         self._row(ev, None, None, Detail=f"shares outstanding {old:,} -> {count:,}")
@@ -1083,7 +1032,7 @@ class Ledger:
         s = self.state
         holder = self._seller(ev)
         held = s.holdings.get(holder, 0)
-        sold = held if ev.amount is None else self._count(ev, ev.amount, "Amount")
+        sold = held if ev.amount is None else int(ev.amount)
         if sold > held:
             raise ev.error(f"sells {sold:,} shares but {holder} has {held:,}")
         s.holdings[holder] = held - sold
@@ -1119,22 +1068,11 @@ class Ledger:
         raise ev.error(f"holders {', '.join(with_shares)} have shares: name the seller in the Note column")
 
     def _cash_balance(self, ev: Event) -> None:
-        cash = parse_number(ev.value)
-        if cash is None:
-            raise ev.error(f"Value {ev.value!r}: give the company's cash in USD")
+        cash = float(ev.value)
         self.state.cash = cash
         self._row(ev, None, None, Detail=f"company cash ${cash:,.2f}")
 
     def _share_reserve(self, ev: Event) -> None:
-        self.state.reserve = self._count(ev, ev.value, "Value")
+        self.state.reserve = int(ev.value)
         self._row(ev, None, None, Detail=f"{self.state.reserve:,} shares reserved; "
                   f"{checks.shares_issuable(self.state):,} issuable now")
-
-    @staticmethod
-    def _count(ev: Event, value: Any, column: str) -> int:
-        x = parse_number(value)
-        if x is None:
-            raise ev.error(f"{column} {value!r}: give a number of shares")
-        if x < 0 or x != int(x):
-            raise ev.error(f"{column} {value!r}: a number of shares is a whole number, zero or more")
-        return int(x)

@@ -11,7 +11,7 @@ import numpy as np
 from ascent_xl.events import Event, EventKind
 from ascent_xl.ledger.schedule import Schedule
 from ascent_xl.market import MarketData
-from ascent_xl.pricing import alternate_conversion_price, floor_binds, split_ratio, unfloored_price
+from ascent_xl.pricing import alternate_conversion_price, floor_binds, unfloored_price
 
 
 @dataclass(frozen=True)
@@ -43,7 +43,7 @@ def price_history(schedule: Schedule, market: MarketData, events: list[Event]) -
 
     VWAP gaps are skipped (those days are left out)."""
     c = schedule.terms.conversion
-    splits = sorted((e.date, split_ratio(e.value)) for e in events if e.kind is EventKind.SPLIT)
+    splits = sorted((e.date, e.value.ratio) for e in events if e.kind is EventKind.SPLIT)  # SplitRatio
     adjusted = market
     for day, ratio in splits:
         adjusted = adjusted.adjusted_for_split(day, ratio)

@@ -39,7 +39,6 @@ from typing import Literal
 
 from ascent_xl.errors import InputError, TermsError
 from ascent_xl.events import Event, EventKind
-from ascent_xl.money import parse_number
 from ascent_xl.terms import DealTerms, InterestMethod, Terms, term
 
 InterestRule = Literal["cash", "pik", "equity_conditions"]
@@ -184,7 +183,10 @@ class Behaviour(Terms):
                 if e.kind is EventKind.OPTIONAL_PREPAYMENT:
                     premium = terms.redemption.optional_prepayment_premium
                 else:
-                    premium = 1.0 if e.value is None else _number(e.value, e, "premium multiple")
+                    if isinstance(e.value, str):  # FINANCING: out of a financing the model does not draw
+                        raise InputError(f"{e.label}: Value {e.value}: the valuation takes a premium "
+                                         "multiple (blank: 1.00), not a prepayment out of a financing")
+                    premium = 1.0 if e.value is None else float(e.value)
                 try:
                     prepayments.append(
                         ScheduledPrepayment(date=e.date, note=note, amount=e.amount, premium=premium)
@@ -196,16 +198,17 @@ class Behaviour(Terms):
                     raise InputError(f"{e.label}: the valuation models one event of default; "
                                      f"one is already on {default_date}")
                 default_date = e.date
-                if e.value is not None:
-                    text = str(e.value).strip().lower()
-                    if text not in ("redeem", "reset"):
-                        raise InputError(f"{e.label}: Value {e.value!r}: use redeem, reset or blank")
-                    election = text  # type: ignore[assignment]
+                if e.value is not None:  # an events.DefaultChoice, typed when read
+                    text = e.value.election
+                    if text not in ("redeem", "reset") or e.value.pay_date is not None:
+                        raise InputError(f"{e.label}: Value {str(e.value)!r}: the valuation takes redeem, "
+                                         "reset or blank")
+                    election = text
             elif e.kind is EventKind.INTEREST_ELECTION:
-                text = str(e.value or "").strip().lower()
-                if text not in ("cash", "pik"):
-                    raise InputError(f"{e.label}: Value {e.value!r}: use cash or pik")
-                elections.append(InterestElection(date=e.date, note=note, method=text))  # type: ignore[arg-type]
+                text = e.value.method  # an events.InterestChoice, typed when read
+                if e.value.fallback is not None:
+                    raise InputError(f"{e.label}: Value {str(e.value)!r}: the valuation takes cash or pik")
+                elections.append(InterestElection(date=e.date, note=note, method=text))
             else:
                 raise InputError(
                     f"{e.label}: the valuation takes planned Prepayment, Optional Prepay, Default "
@@ -217,13 +220,6 @@ class Behaviour(Terms):
             default_date=default_date,
             default_election=election,
         )
-
-
-def _number(value: object, event: Event, what: str) -> float:
-    x = parse_number(value)
-    if x is None:
-        raise InputError(f"{event.label}: Value {value!r} is not a {what}")
-    return x
 
 
 PLANNED_KINDS = (EventKind.PREPAYMENT, EventKind.OPTIONAL_PREPAYMENT, EventKind.DEFAULT,

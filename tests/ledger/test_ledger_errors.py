@@ -37,7 +37,7 @@ def test_prepayment_above_the_outstanding_principal(terms):
 def test_amendment_of_an_unknown_term(terms):
     with pytest.raises(LedgerError, match=r"row 1 \(2023-03-29, Amendment\): floor_prise: unknown term; did you mean 'floor_price'\?"):
         run(terms, [["2023-03-29", "Amendment", None, None, "floor_prise = 0.20"]])
-    with pytest.raises(LedgerError, match=r"Value: write the amendment as term = value"):
+    with pytest.raises(LedgerError, match=r"row 1 \(2023-03-29, Amendment\): Value .0.20.: write the amendment as term = value"):
         run(terms, [["2023-03-29", "Amendment", None, None, "0.20"]])
     with pytest.raises(LedgerError, match=r"conversion.floor_price: -1 USD/share must be at least 0"):
         run(terms, [["2023-03-29", "Amendment", None, None, "floor_price = -1"]])
@@ -60,7 +60,7 @@ def test_other_bad_rows_name_the_row(terms):
         parse_events([["10/01/2023", "Conversion", "Registered", 5, None]])
     with pytest.raises(LedgerError, match=r"Interest rows are added by the ledger"):
         parse_events([["2023-03-31", "Interest", "Registered", None, None]])
-    with pytest.raises(LedgerError, match=r"row 1 \(2023-03-10, Default\): Value 'maybe': the holder's election is redeem, reset"):
+    with pytest.raises(LedgerError, match=r"row 1 \(2023-03-10, Default\): Value 'maybe': write the holder's election: redeem \(paid that day\)"):
         run(terms, [["2023-03-10", "Default", None, None, "maybe"]])
     with pytest.raises(LedgerError, match=r"row 1 \(2024-07-01, Conversion\): note Registered was repaid or redeemed in full"):
         run(terms, [["2024-07-01", "Conversion", "Registered", 1000, None]])

@@ -201,7 +201,7 @@ def test_prepayment_premiums_outside_one_to_ten_are_refused(terms):
 
 
 def test_a_split_without_a_ratio_is_refused(terms):
-    with pytest.raises(LedgerError, match="split ratio '': '' is blank"):
+    with pytest.raises(LedgerError, match=r"^row 1 \(2023-09-12, Split\): Value missing: give the split as new:old, e.g. 1:200"):
         run_ledger(terms, parse_events([["2023-09-12", "Split", None, None, None]]))
 
 

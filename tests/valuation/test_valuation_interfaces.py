@@ -51,7 +51,7 @@ def test_value_command_reports_bad_input_in_one_line(tmp_path):
     events.write_text("Date,Event,Note,Amount,Value\n2023-02-01,Interest Election,,,maybe\n")
     r = CliRunner().invoke(cli, ["value", "--paths", "1000", "--events", str(events)])
     assert r.exit_code == 2
-    assert "events.csv line 2" in r.output and "use cash or pik" in r.output and "Traceback" not in r.output
+    assert "events.csv line 2" in r.output and "write cash, pik" in r.output and "Traceback" not in r.output
     r = CliRunner().invoke(cli, ["value", "--paths", "1000", "--vol", "-1"])
     assert r.exit_code == 2 and "volatility" in r.output
     for option, value in (("--spot", "inf"), ("--spot", "1e400"), ("--vol", "nan"), ("--volume", "1e300"),
@@ -112,9 +112,10 @@ def test_planned_events_become_behaviour():
 
 @pytest.mark.parametrize("row, problem", [
     ({"Date": "2023-02-01", "Event": "Conversion", "Note": "Registered", "Amount": 1000}, "belongs to the ledger"),
-    ({"Date": "2023-02-01", "Event": "Default", "Value": "maybe"}, "redeem, reset or blank"),
+    ({"Date": "2023-02-01", "Event": "Default", "Value": "demand"}, "Value 'demand': the valuation takes redeem, reset"),
     ({"Date": "2023-02-01", "Event": "Prepayment", "Note": "Nope"}, "no note named"),
-    ({"Date": "2023-02-01", "Event": "Interest Election", "Value": "shares"}, "cash or pik"),
+    ({"Date": "2023-02-01", "Event": "Interest Election", "Value": "pik or cash"},
+     "Value 'pik or cash': the valuation takes cash or pik"),
 ])
 def test_unusable_events_are_refused_naming_the_row(row, problem):
     with pytest.raises(InputError, match=problem) as info:
