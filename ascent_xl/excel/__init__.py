@@ -8,10 +8,11 @@
 - :mod:`~ascent_xl.excel.refresh` - reads a book's inputs, runs the engine, writes its outputs;
 - :mod:`~ascent_xl.excel.macros` - the Refresh button (xlwings);
 - :mod:`~ascent_xl.excel.workbook_io` - headless refresh and new deal books on disk;
-- :mod:`~ascent_xl.excel.vba` - xlwings' VBA project, its config sheet, form-control buttons;
+- :mod:`~ascent_xl.excel.vba` - the ``.xlsm`` skeleton (XlsxWriter): xlwings' VBA project with
+  the Refresh macro (pyOpenVBA), its config sheet, the Refresh buttons;
 - :mod:`~ascent_xl.excel.safety` - refusing hostile or broken files before openpyxl opens them;
-- :mod:`~ascent_xl.excel.recalc` / :mod:`~ascent_xl.excel.render` - LibreOffice headless
-  recalculation and rendering (tests, docs);
-- :mod:`~ascent_xl.excel.evaluate` - pycel evaluation of ``ASCENT_*`` cells (tests);
+- :mod:`~ascent_xl.excel.cached` / :mod:`~ascent_xl.excel.evaluate` - the formulas' values
+  stored in every saved book, calculated by pycel with the ``ASCENT_*`` functions;
+- :mod:`~ascent_xl.excel.render` - sheets to PNG with LibreOffice headless (``template render``);
 - :mod:`~ascent_xl.excel.export` / :mod:`~ascent_xl.excel.formats` - schedule export, formats.
 """

@@ -1,6 +1,12 @@
 """Low-level helpers for the parts of an ``.xlsx``/``.xlsm`` zip package (Open Packaging
-Conventions): find a sheet's part by its title, resolve relationships, locate elements in an XML
-part without re-serialising it, and rewrite the zip atomically.
+Conventions): find the sheets' parts through the relationships, locate elements in an XML part
+without re-serialising it, and rewrite the zip atomically.
+
+Home-made because no library does it: openpyxl and XlsxWriter write whole workbooks, openpyxl
+writes no formula's cached value and drops what it does not read (LibreOffice's charts, say),
+while two steps here change a few bytes of a saved book and keep the rest as it is: the cached
+values beside the formulas (:mod:`ascent_xl.excel.cached`) and the sheets hidden in a render's
+copy (:mod:`ascent_xl.excel.render`).
 
 XML is edited as text at byte offsets found with expat, never parsed and written back, because
 rewriting changes namespace prefixes that ``mc:Ignorable`` attributes refer to by name. The
@@ -22,7 +28,6 @@ from ascent_xl.errors import WorkbookError
 from ascent_xl.fileio import atomic_write
 
 REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
-PKG_REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
 OFFICE_DOCUMENT = REL_NS + "/officeDocument"
 
 
@@ -114,14 +119,6 @@ def outline(xml: bytes, part: str, *, expand: tuple[str, ...] = ()) -> Outline:
     return Outline(roots[0][0], roots[0][1], children, end)
 
 
-def insert_before_end(xml: bytes, tree: Outline, fragment: str) -> bytes:
-    """``xml`` with ``fragment`` added as the last child of the root element."""
-    if xml[tree.end:tree.end + 2] != b"</":  # a self-closing root such as <Relationships/>
-        close = xml.rindex(b"/>", 0, tree.end + 2)
-        return xml[:close] + b">" + fragment.encode("utf-8") + f"</{tree.root}>".encode() + xml[close + 2:]
-    return insert(xml, tree.end, fragment)
-
-
 def rewrite_start_tag(xml: bytes, start: int, qname: str, attrs: dict[str, str]) -> bytes:
     """``xml`` with the start tag at byte offset ``start`` replaced by one with ``attrs``
     (keeping whether it was self-closing)."""
@@ -140,11 +137,6 @@ def rewrite_start_tag(xml: bytes, start: int, qname: str, attrs: dict[str, str])
     closing = "/>" if xml[end - 1:end] == b"/" else ">"
     text = " ".join([qname] + [f'{k}="{xml_attr(v)}"' for k, v in attrs.items()])
     return xml[:start] + f"<{text}{closing}".encode() + xml[end + 1:]
-
-
-def insert(xml: bytes, at: int, fragment: str) -> bytes:
-    """``xml`` with the UTF-8 ``fragment`` inserted at byte offset ``at``."""
-    return xml[:at] + fragment.encode("utf-8") + xml[at:]
 
 
 def resolve(source_part: str, target: str) -> str:
@@ -214,16 +206,6 @@ def sheets(zf: zipfile.ZipFile, path: str | os.PathLike[str]) -> list[Sheet]:
                 raise WorkbookError(f"{path}: sheet {attrs.get('name')!r} has no relationship {rid}")
             found.append(Sheet(attrs.get("name", ""), rel["part"], rid, attrs.get("state", "visible")))
     return found
-
-
-def find_sheet(zf: zipfile.ZipFile, path: str | os.PathLike[str], title: str) -> Sheet:
-    """The sheet titled ``title``; :class:`WorkbookError` listing the sheets if there is none."""
-    all_sheets = sheets(zf, path)
-    for sheet in all_sheets:
-        if sheet.title == title:
-            return sheet
-    names = ", ".join(repr(s.title) for s in all_sheets)
-    raise WorkbookError(f"{path}: no sheet named {title!r}; the sheets are {names}")
 
 
 def rewrite_zip(path: str | os.PathLike[str], parts: dict[str, bytes], *, backup: bool = False) -> None:

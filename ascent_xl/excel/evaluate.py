@@ -1,4 +1,5 @@
-"""Evaluate a workbook's formulas in Python with pycel, ``ASCENT_*`` functions included.
+"""Calculate a saved book's formulas in Python with pycel, ``ASCENT_*`` functions included: the
+values :mod:`ascent_xl.excel.cached` stores beside the formulas of every book it writes.
 
 This module is also the pycel *plugin*: pycel looks a formula's functions up by lower-cased
 name in the plugin modules first, and ``ascent_conversion_price`` here is
@@ -6,8 +7,7 @@ name in the plugin modules first, and ``ascent_conversion_price`` here is
 ``__getattr__``, so every UDF is available without a list to keep in step), with a column
 result (a numpy array) handed over as rows of plain values.
 
-A saved book's formulas are calculated here to store their values beside them
-(:mod:`ascent_xl.excel.cached`); pycel is imported inside the functions.
+pycel is imported inside the functions.
 With openpyxl 3.1, pycel 1.0b30 reads defined names through an attribute openpyxl removed
 (``workbook.defined_names.definedName``); :func:`compiler` uses a wrapper that reads them the
 3.1 way (workbook- and sheet-scoped names).
@@ -16,16 +16,15 @@ pycel hands the functions what it reads from the file: dates as serial numbers, 
 tuple of rows, a blank as ``None``. It has no dynamic arrays: a function that returns a column
 spills only when the formula is entered as an array formula over the target cells.
 
-Examples
---------
-``evaluate("deal.xlsx", ["Calc!B2", "Calc!B3"])`` gives the two cells' calculated values.
+``compiler("deal.xlsx").evaluate("Calc!B2")`` gives the cell's calculated value (the tests'
+``evaluate`` helper, tests/helpers/recalc.py, does it for a list of cells).
 """
 
 from __future__ import annotations
 
 import functools
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -72,13 +71,6 @@ def compiler(path: str | os.PathLike[str]) -> Any:
     wrapper = _wrapper_class()(filename=os.fspath(path))
     wrapper.load()
     return ExcelCompiler(excel=wrapper, plugins=[PLUGIN])
-
-
-def evaluate(path: str | os.PathLike[str], cells: Sequence[str]) -> list[Any]:
-    """Calculated values of ``cells`` (addresses such as ``"Calc!B2"``, or ranges, which give
-    tuples of rows) of the workbook at ``path``, in order."""
-    xl = compiler(path)
-    return [xl.evaluate(address) for address in cells]
 
 
 _WRAPPER: type | None = None

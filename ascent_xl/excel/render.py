@@ -1,22 +1,86 @@
-"""Render a workbook to PNG images without Excel: LibreOffice headless prints it to PDF (with the
-private profile of :mod:`ascent_xl.excel.recalc`, so formulas are recalculated first), then
-``pdftoppm`` (poppler-utils) turns the pages into PNGs. For previews, screenshots in documentation
-and visual checks of templates; LibreOffice's rendering is close to, not identical to, Excel's.
+"""Render a workbook to PNG images without Excel (``ascent-xl template render``): LibreOffice
+headless prints it to PDF, then ``pdftoppm`` (poppler-utils) turns the pages into PNGs. For
+previews, screenshots in documentation and visual checks of templates; LibreOffice's rendering
+is close to, not identical to, Excel's.
+
+Each LibreOffice run uses a private, throw-away profile whose settings force recalculation on
+load (``OOXMLRecalcMode`` and ``ODFRecalcMode`` = 0, "always"; without it LibreOffice keeps the
+cached values stored in the file), so runs do not share state and may run in parallel. The
+``ASCENT_*`` UDFs do not exist in LibreOffice: their cells and those that depend on them show
+``#NAME?`` in a render. The tests' LibreOffice recalculation (tests/helpers/recalc.py) runs
+through :func:`converted` too.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import shutil
+import signal
+import subprocess
 import tempfile
 import zipfile
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from ascent_xl.errors import WorkbookError
 from ascent_xl.excel import _package as pkg
-from ascent_xl.excel.recalc import _converted, _run
+
+SOFFICE_ENV = "ASCENT_XL_SOFFICE"
+"""Environment variable that may hold the full path of the ``soffice`` program."""
+
+INSTALL_HINT = ("install LibreOffice (Debian/Ubuntu: apt-get install libreoffice-calc-nogui) or set "
+                f"{SOFFICE_ENV} to the path of soffice")
+
+_CANDIDATES = (
+    "/usr/bin/soffice",
+    "/usr/lib/libreoffice/program/soffice",
+    "/opt/libreoffice/program/soffice",
+    "/Applications/LibreOffice.app/Contents/MacOS/soffice",
+    r"C:\Program Files\LibreOffice\program\soffice.exe",
+    r"C:\Program Files (x86)\LibreOffice\program\soffice.exe",
+)
+
+# Registry settings of the private profile: always recalculate OOXML and ODF files on load
+# (0 = always, 1 = never, 2 = ask), from the schema in share/registry/main.xcd.
+_REGISTRY = """<?xml version="1.0" encoding="UTF-8"?>
+<oor:items xmlns:oor="http://openoffice.org/2001/registry" \
+xmlns:xs="http://www.w3.org/2001/XMLSchema" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
+<item oor:path="/org.openoffice.Office.Calc/Formula/Load">\
+<prop oor:name="OOXMLRecalcMode" oor:op="fuse"><value>0</value></prop></item>
+<item oor:path="/org.openoffice.Office.Calc/Formula/Load">\
+<prop oor:name="ODFRecalcMode" oor:op="fuse"><value>0</value></prop></item>
+</oor:items>
+"""
+
+def find_soffice() -> Path:
+    """The path of LibreOffice's ``soffice`` program: ``$ASCENT_XL_SOFFICE`` if set, else
+    ``soffice``/``libreoffice`` on the PATH, else the usual install folders. Raises
+    :class:`WorkbookError` saying how to install LibreOffice when none is found."""
+    override = os.environ.get(SOFFICE_ENV)
+    if override:
+        if Path(override).is_file():
+            return Path(override)
+        raise WorkbookError(f"{SOFFICE_ENV}={override} is not a file; fix it or unset it")
+    for name in ("soffice", "libreoffice"):
+        found = shutil.which(name)
+        if found:
+            return Path(found)
+    for candidate in _CANDIDATES:
+        if Path(candidate).is_file():
+            return Path(candidate)
+    raise WorkbookError(f"LibreOffice (soffice) not found; {INSTALL_HINT}")
+
+
+def soffice_available() -> bool:
+    """Whether :func:`find_soffice` finds LibreOffice."""
+    try:
+        find_soffice()
+    except WorkbookError:
+        return False
+    return True
+
 
 PDFTOPPM_HINT = "install poppler-utils (Debian/Ubuntu: apt-get install poppler-utils)"
 _SINGLE_PAGE_SHEETS = 'pdf:calc_pdf_Export:{"SinglePageSheets":{"type":"boolean","value":"true"}}'
@@ -65,7 +129,7 @@ def render_png(path: str | os.PathLike[str], out_dir: str | os.PathLike[str], *,
         if sheets and not one_page_per_sheet:
             _show_only(book, list(sheets))
         convert_to = _SINGLE_PAGE_SHEETS if one_page_per_sheet else "pdf"
-        with _converted(book, convert_to, timeout=timeout, label=src) as pdf:
+        with converted(book, convert_to, timeout=timeout, label=src) as pdf:
             pages = tmp / "pages"
             pages.mkdir()
             _run([str(pdftoppm), "-png", "-r", str(dpi), str(pdf), str(pages / "page")],
@@ -126,3 +190,67 @@ def _show_only(book: Path, keep: list[str]) -> None:
     xml = re.sub(rb'<definedName name="_xlnm\.Print_Area" localSheetId="(\d+)"[^>]*>[^<]*</definedName>',
                  lambda m: b"" if m.group(1).decode() in hidden else m.group(0), xml)
     pkg.rewrite_zip(book, {part: xml})
+
+
+@contextlib.contextmanager
+def converted(src: Path, convert_to: str, *, timeout: float,
+               label: Path | None = None) -> Iterator[Path]:
+    """Convert ``src`` with LibreOffice headless (``--convert-to convert_to``) in a private temp
+    folder with a private profile; yield the produced file; delete everything afterwards.
+    Error messages name ``label`` (default ``src``)."""
+    soffice = find_soffice()
+    name = label or src
+    with tempfile.TemporaryDirectory(prefix="ascent-soffice-") as tmp_name:
+        tmp = Path(tmp_name)
+        profile = tmp / "profile"
+        (profile / "user").mkdir(parents=True)
+        (profile / "user" / "registrymodifications.xcu").write_text(_REGISTRY, encoding="utf-8")
+        work = tmp / "in"
+        out = tmp / "out"
+        work.mkdir()
+        out.mkdir()
+        # Convert a copy, so LibreOffice's lock file never appears beside the user's file.
+        copy = work / f"book{src.suffix.lower()}"
+        shutil.copyfile(src, copy)
+        cmd = [str(soffice), f"-env:UserInstallation={profile.as_uri()}", "--headless",
+               "--invisible", "--nologo", "--norestore", "--nodefault", "--nolockcheck",
+               "--convert-to", convert_to, "--outdir", str(out), str(copy)]
+        _run(cmd, src=name, timeout=timeout)
+        ext = convert_to.split(":", 1)[0]
+        produced = out / f"{copy.stem}.{ext}"
+        if not produced.is_file():
+            raise WorkbookError(f"{name}: LibreOffice did not convert the file to {ext} (is it a "
+                                "valid workbook? open it in Excel and save it again)")
+        yield produced
+
+
+def _run(cmd: list[str], *, src: Path, timeout: float, tool: str = "LibreOffice") -> None:
+    """Run ``cmd`` in its own process group; kill the group after ``timeout`` seconds."""
+    env = dict(os.environ)
+    env.pop("PYTHONPATH", None)  # LibreOffice's own Python must not see ours
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env,
+                            start_new_session=True)
+    try:
+        stdout, stderr = proc.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        _kill(proc)
+        raise WorkbookError(f"{src}: {tool} did not finish within {timeout:g} s; "
+                            f"retry with a larger timeout, or check that {tool} runs") from None
+    except BaseException:
+        _kill(proc)
+        raise
+    if proc.returncode != 0:
+        tail = (stderr or stdout).decode("utf-8", "replace").strip()[-400:]
+        raise WorkbookError(f"{src}: {tool} failed (exit {proc.returncode}): {tail}")
+
+
+def _kill(proc: subprocess.Popen[bytes]) -> None:
+    """Kill the process group LibreOffice runs in (the launcher starts soffice.bin as a child)."""
+    try:
+        if hasattr(os, "killpg"):
+            os.killpg(proc.pid, signal.SIGKILL)
+        else:  # pragma: no cover - Windows
+            proc.kill()
+    except ProcessLookupError:
+        pass
+    proc.communicate()

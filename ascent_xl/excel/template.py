@@ -24,7 +24,7 @@ from ascent_xl import __version__
 from ascent_xl.events import USER_KINDS, Event, EventKind, events_to_rows
 from ascent_xl.excel import layout as L
 from ascent_xl.excel.book import Formula, OpenpyxlBook, put
-from ascent_xl.excel.cached import cache_formula_values, save_with_values
+from ascent_xl.excel.cached import save_with_values
 from ascent_xl.excel.cells import term_cell
 from ascent_xl.excel.formats import (
     DATE,
@@ -112,25 +112,19 @@ def build_template(out_dir: str | os.PathLike[str], *, terms: DealTerms | None =
         written.append(atomic_write(out / f"{name}.xlsx", lambda tmp: save_with_values(wb, tmp)))
     if xlsm:
         from ascent_xl.excel import vba
-        from ascent_xl.excel._vbawrite import secure_button_macro
 
         path = out / f"{name}.xlsm"
 
         def write_xlsm(tmp: Path) -> None:
-            vba.base_xlsm(tmp, overwrite=True)
-            secure_button_macro(tmp)  # SampleCall checks the book's name before RunPython
-            vba.configure(tmp, udf_modules="ascent_xl.excel.udfs")
+            # XlsxWriter lays the skeleton (xlwings' VBA, xlwings.conf, the Refresh buttons);
+            # openpyxl fills it and keeps the VBA project and the buttons (keep_vba).
+            vba.skeleton_xlsm(tmp, sheets=(*L.SHEETS, L.CONF), buttons=BUTTONS,
+                              settings={"UDF Modules": "ascent_xl.excel.udfs"})
             wb = _load(tmp, keep_vba=True)
-            # The quickstart's first sheet carries a VBA document module: keep it as the Guide.
-            first = wb.worksheets[0]
-            if first.title != L.CONF:
-                first.title = L.GUIDE
             fill_book(wb, terms, market, events)
             _conf_notes(wb[L.CONF])
             _refresh_or_raise(wb)
-            wb.save(tmp)
-            vba.add_buttons(tmp, [vba.Button(sheet, "Refresh", "SampleCall", anchor) for sheet, anchor in BUTTONS])
-            cache_formula_values(tmp)
+            save_with_values(wb, tmp)
 
         written.append(atomic_write(path, write_xlsm))
         write_entry_module(out, name)

@@ -1,4 +1,5 @@
-"""ascent_xl.excel.recalc: LibreOffice headless recalculation and reading computed values."""
+"""LibreOffice headless (ascent_xl.excel.render: finding soffice, its private profile, time-outs)
+and the tests' recalculation with it (tests/helpers/recalc.py)."""
 
 from __future__ import annotations
 
@@ -12,8 +13,9 @@ from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.table import Table, TableStyleInfo
 
 from ascent_xl.errors import WorkbookError
-from ascent_xl.excel import recalc
-from ascent_xl.excel.recalc import find_soffice, read_values, recalculate, soffice_available
+from ascent_xl.excel import render
+from ascent_xl.excel.render import find_soffice, soffice_available
+from tests.helpers.recalc import read_values, recalculate
 from tests.helpers.soffice import require_soffice
 
 # Formulas LibreOffice must recalculate as Excel does, with the value Excel gives. Functions
@@ -154,12 +156,12 @@ def test_read_values_cells_ranges_and_names(tmp_path):
 
 
 def test_find_soffice_override_and_missing(tmp_path, monkeypatch):
-    monkeypatch.setenv(recalc.SOFFICE_ENV, str(tmp_path / "nope"))
+    monkeypatch.setenv(render.SOFFICE_ENV, str(tmp_path / "nope"))
     with pytest.raises(WorkbookError, match="is not a file"):
         find_soffice()
-    monkeypatch.delenv(recalc.SOFFICE_ENV)
+    monkeypatch.delenv(render.SOFFICE_ENV)
     monkeypatch.setenv("PATH", str(tmp_path))
-    monkeypatch.setattr(recalc, "_CANDIDATES", ())
+    monkeypatch.setattr(render, "_CANDIDATES", ())
     assert not soffice_available()
     with pytest.raises(WorkbookError, match="apt-get install libreoffice-calc-nogui"):
         find_soffice()
@@ -189,7 +191,7 @@ def test_timeout_kills_libreoffice_and_its_children(tmp_path, monkeypatch):
     # The stand-in writes "finished" only if its 30-second child ends by itself: recalculate must
     # stop waiting at its timeout and kill the group first (no clock read here: the file tells).
     pid_file, finished = tmp_path / "child.pid", tmp_path / "finished"
-    monkeypatch.setenv(recalc.SOFFICE_ENV, str(fake_soffice(
+    monkeypatch.setenv(render.SOFFICE_ENV, str(fake_soffice(
         tmp_path, f"sleep 30 &\necho $! > {pid_file}\nwait\ntouch {finished}")))
     wb = Workbook()
     wb.save(tmp_path / "b.xlsx")
@@ -204,10 +206,10 @@ def test_timeout_kills_libreoffice_and_its_children(tmp_path, monkeypatch):
 def test_libreoffice_failure_and_missing_output(tmp_path, monkeypatch):
     wb = Workbook()
     wb.save(tmp_path / "b.xlsx")
-    monkeypatch.setenv(recalc.SOFFICE_ENV, str(fake_soffice(tmp_path, "echo boom >&2\nexit 3")))
+    monkeypatch.setenv(render.SOFFICE_ENV, str(fake_soffice(tmp_path, "echo boom >&2\nexit 3")))
     with pytest.raises(WorkbookError, match=r"LibreOffice failed \(exit 3\): boom"):
         recalculate(tmp_path / "b.xlsx")
-    monkeypatch.setenv(recalc.SOFFICE_ENV, str(fake_soffice(tmp_path, "exit 0")))
+    monkeypatch.setenv(render.SOFFICE_ENV, str(fake_soffice(tmp_path, "exit 0")))
     with pytest.raises(WorkbookError, match="did not convert the file to xlsx"):
         recalculate(tmp_path / "b.xlsx")
 
@@ -223,6 +225,6 @@ def test_recalculate_checks_its_arguments(tmp_path):
 
 def test_private_profile_forces_recalculation_on_load():
     # The registry keys and values LibreOffice reads (share/registry/main.xcd, Calc schema).
-    assert 'oor:path="/org.openoffice.Office.Calc/Formula/Load"' in recalc._REGISTRY
-    assert '<prop oor:name="OOXMLRecalcMode" oor:op="fuse"><value>0</value>' in recalc._REGISTRY
-    assert '<prop oor:name="ODFRecalcMode" oor:op="fuse"><value>0</value>' in recalc._REGISTRY
+    assert 'oor:path="/org.openoffice.Office.Calc/Formula/Load"' in render._REGISTRY
+    assert '<prop oor:name="OOXMLRecalcMode" oor:op="fuse"><value>0</value>' in render._REGISTRY
+    assert '<prop oor:name="ODFRecalcMode" oor:op="fuse"><value>0</value>' in render._REGISTRY

@@ -1,36 +1,31 @@
-"""ascent_xl.excel.vba: the xlwings macro workbook, its config sheet, and form-control buttons."""
+"""ascent_xl.excel.vba: the macro book's skeleton (XlsxWriter), its VBA project (xlwings'
+quickstart project with the Refresh macro, pyOpenVBA), its config sheet and buttons; and that
+openpyxl keeps the VBA project and the buttons when it fills and saves the book. What the book
+carries is read back with other libraries (olevba, defusedxml: tests/helpers/vba.py)."""
 
 from __future__ import annotations
 
 import re
-import subprocess
-import sys
 import zipfile
 from pathlib import Path
 
+import olefile
 import pytest
 from openpyxl import load_workbook
-from openpyxl.comments import Comment
-from openpyxl.formatting.rule import CellIsRule
-from openpyxl.styles import PatternFill
-from openpyxl.worksheet.datavalidation import DataValidation
-from openpyxl.worksheet.table import Table
 
 from ascent_xl.errors import WorkbookError
 from ascent_xl.excel import _package as pkg
 from ascent_xl.excel import vba
-from ascent_xl.excel.recalc import _converted
-from ascent_xl.excel.vba import (
-    Button,
-    add_buttons,
-    base_xlsm,
-    configure,
+from ascent_xl.excel.render import converted
+from ascent_xl.fileio import atomic_write
+from tests.helpers.soffice import require_soffice
+from tests.helpers.vba import (
     list_buttons,
     macros,
     read_xlwings_config,
     vba_modules,
+    vba_xlwings_version,
 )
-from tests.helpers.soffice import require_soffice
 
 # CT_Worksheet, ECMA-376 Part 1, 18.3.1.99: the order of a worksheet's child elements.
 WORKSHEET_ORDER = [
@@ -42,6 +37,7 @@ WORKSHEET_ORDER = [
     "drawing", "legacyDrawing", "legacyDrawingHF", "drawingHF", "picture", "oleObjects",
     "controls", "webPublishItems", "tableParts", "extLst",
 ]
+SHEETS = ("Guide", "Inputs", "Summary", "Schedule", vba.CONFIG_SHEET)
 
 
 def members(path: Path) -> dict[str, bytes]:
@@ -51,329 +47,153 @@ def members(path: Path) -> dict[str, bytes]:
 
 def sheet_xml(path: Path, title: str) -> bytes:
     with zipfile.ZipFile(path) as zf:
-        return zf.read(pkg.find_sheet(zf, path, title).part)
-
-
-def child_order(xml: bytes) -> list[str]:
-    return [c.local for c in pkg.outline(xml, "sheet").children]
+        return zf.read(next(s.part for s in pkg.sheets(zf, path) if s.title == title))
 
 
 def assert_schema_order(xml: bytes) -> None:
-    names = child_order(xml)
+    names = [c.local for c in pkg.outline(xml, "sheet").children]
     positions = [WORKSHEET_ORDER.index(n) for n in names]
     assert positions == sorted(positions), names
     assert len(set(names)) == len(names), names
 
 
-def roundtrip(path: Path, edit=None) -> None:
-    wb = load_workbook(path, keep_vba=True)
-    if edit:
-        edit(wb)
-    wb.save(path)
-
-
 @pytest.fixture
-def deal_book(tmp_path) -> Path:
-    """A macro book as the template code makes it: renamed sheets, a table, styled inputs."""
-    path = base_xlsm(tmp_path / "deal.xlsm")
-    wb = load_workbook(path, keep_vba=True)
-    ws = wb["Sheet1"]
-    ws.title = "Inputs"
-    for row in [("Item", "Value"), ("Principal", 100), ("Rate", 5)]:
-        ws.append(row)
-    ws.add_table(Table(displayName="Inputs", ref="A1:B3"))
-    wb.create_sheet("Outputs")["A1"] = "=Inputs!B2*2"
-    wb.save(path)
-    return path
+def skeleton(tmp_path) -> Path:
+    return vba.skeleton_xlsm(tmp_path / "deal.xlsm", sheets=SHEETS,
+                             buttons=[("Summary", "D3"), ("Schedule", "D3")],
+                             settings={"UDF Modules": "ascent_xl.excel.udfs"})
 
 
-def test_base_xlsm_is_what_xlwings_quickstart_standalone_makes(tmp_path):
-    (tmp_path / "mine").mkdir()
-    ours = base_xlsm(tmp_path / "mine" / "book.xlsm")
-    assert sorted(p.name for p in (tmp_path / "mine").iterdir()) == ["book.xlsm"]
-    done = subprocess.run([sys.executable, "-m", "xlwings.cli", "quickstart", "demo", "--standalone"],
-                          cwd=tmp_path, capture_output=True, text=True, timeout=120, check=False)
-    assert done.returncode == 0, done.stderr
-    assert ours.read_bytes() == (tmp_path / "demo" / "demo.xlsm").read_bytes()
-    again = base_xlsm(tmp_path / "again.xlsm")
-    assert again.read_bytes() == ours.read_bytes(), "same xlwings version, same bytes"
+def test_the_vba_project_is_the_quickstarts_with_the_checked_refresh_macro():
+    quickstart = zipfile.ZipFile(vba.quickstart_template()).read("xl/vbaProject.bin")
+    ours = vba.vba_project()
+    assert ours == vba.vba_project(), "the same xlwings, the same bytes"
+    with olefile.OleFileIO(quickstart) as old, olefile.OleFileIO(ours) as new:
+        assert new.listdir() == old.listdir()
+        changed = [p for p in old.listdir() if new.openstream(p).read() != old.openstream(p).read()]
+        # Module1's source, the dir stream's record of it, and the compiled cache Office rebuilds.
+        assert changed == [["VBA", "Module1"], ["VBA", "_VBA_PROJECT"], ["VBA", "dir"]]
+        header = old.openstream(["VBA", "_VBA_PROJECT"]).read()
+        assert new.openstream(["VBA", "_VBA_PROJECT"]).read()[:4] == header[:4]  # reserved, version
 
 
-def test_base_xlsm_falls_back_to_running_the_quickstart_command(tmp_path, monkeypatch):
-    reference = base_xlsm(tmp_path / "reference.xlsm").read_bytes()
-    monkeypatch.setattr(vba, "quickstart_template", lambda: None)
-    made = base_xlsm(tmp_path / "fallback.xlsm")
-    assert made.read_bytes() == reference
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["fallback.xlsm", "reference.xlsm"]
+def test_the_skeleton_carries_the_installed_xlwings_vba(skeleton):
+    import xlwings
+
+    code = vba_modules(skeleton)
+    quickstart = vba_modules(vba.quickstart_template())
+    assert code["Module1"] == vba.SAMPLE_CALL
+    assert {k: v for k, v in code.items() if k != "Module1"} == {
+        k: v for k, v in quickstart.items() if k != "Module1"}
+    assert sorted(code) == ["Dictionary", "Module1", "Sheet1", "Sheet2", "ThisWorkbook", "xlwings"]
+    assert "Function RunPython" in code["xlwings"] and "Sub ImportPythonUDFs" in code["xlwings"]
+    assert vba_xlwings_version(skeleton) == xlwings.__version__ == vba.installed_xlwings_version()
+    assert "Module1.SampleCall" in macros(skeleton)
 
 
-def test_base_xlsm_refuses_to_overwrite_or_a_wrong_extension(tmp_path):
-    path = base_xlsm(tmp_path / "b.xlsm")
-    with pytest.raises(WorkbookError, match="already exists; delete it or pass overwrite=True"):
-        base_xlsm(path)
-    base_xlsm(path, overwrite=True)
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["b.xlsm"], "no .bak left behind"
-    with pytest.raises(WorkbookError, match="must end in .xlsm"):
-        base_xlsm(tmp_path / "b.xlsx")
-    empty = tmp_path / ".b.xlsm.123.tmp"  # atomic_write's temporary file
-    empty.touch()
-    assert base_xlsm(empty).read_bytes() == path.read_bytes()
-
-
-def test_base_xlsm_holds_the_xlwings_vba_project(tmp_path):
-    path = base_xlsm(tmp_path / "b.xlsm")
-    parts = members(path)
-    assert b"xlwings" in parts["xl/vbaProject.bin"]
-    code = vba_modules(path)
-    assert "Function RunPython" in code["xlwings"]
-    assert "Sub ImportPythonUDFs" in code["xlwings"]
-    assert 'Public Const PROJECT_NAME As String = "xlwings"' in code["xlwings"]
-    assert "Sub SampleCall()" in code["Module1"]
-    assert 'RunPython "import " & mymodule & ";" & mymodule & ".main()"' in code["Module1"]
-    assert "Module1.SampleCall" in macros(path)
-    wb = load_workbook(path, keep_vba=True)
-    assert wb.sheetnames == ["Sheet1", "_xlwings.conf"]
+def test_the_skeleton_has_the_sheets_settings_and_buttons(skeleton):
+    wb = load_workbook(skeleton, keep_vba=True)
+    assert wb.sheetnames == list(SHEETS)
     assert wb.vba_archive is not None
+    # Document modules: the quickstart's Sheet1 and Sheet2 are the first and the config sheet.
+    assert [wb[t].sheet_properties.codeName for t in SHEETS] == ["Sheet1", "Sheet3", "Sheet4", "Sheet5", "Sheet2"]
+    parts = members(skeleton)
+    assert b'codeName="ThisWorkbook"' in parts["xl/workbook.xml"]
+    assert b"macroEnabled.main+xml" in parts["[Content_Types].xml"]
+    assert read_xlwings_config(skeleton) == {"UDF Modules": "ascent_xl.excel.udfs"}
+    assert list_buttons(skeleton) == [
+        {"sheet": "Summary", "caption": "Refresh", "macro": "SampleCall", "anchor": "D3:E4"},
+        {"sheet": "Schedule", "caption": "Refresh", "macro": "SampleCall", "anchor": "D3:E4"}]
 
 
-def test_config_keys_are_the_ones_xlwings_reads(tmp_path):
+def test_config_rows_spell_keys_as_xlwings_and_keep_text_as_text(tmp_path):
+    rows = vba.config_rows({"udf modules": "ascent_xl.excel.udfs", "Interpreter_Win": "",
+                            "PYTHONPATH": None, "Debug UDFs": False, "show console": True,
+                            "Temp Dir": Path("/tmp")})
+    assert rows == [("UDF Modules", "ascent_xl.excel.udfs"), ("Interpreter_Win", ""),
+                    ("Debug UDFs", False), ("Show Console", True), ("Temp Dir", "/tmp")]
+    with pytest.raises(WorkbookError, match="'UDF Module' is not an xlwings setting"):
+        vba.config_rows({"UDF Module": "x"})
+    with pytest.raises(WorkbookError, match="given twice"):
+        vba.config_rows({"UDF Modules": "x", "udf_modules": "y"})
+    path = vba.skeleton_xlsm(tmp_path / "t.xlsm", sheets=[vba.CONFIG_SHEET],
+                             settings={"PYTHONPATH": "=1+1", "Show Console": True})
+    ws = load_workbook(path)[vba.CONFIG_SHEET]
+    assert (ws["B1"].value, ws["B1"].data_type) == ("=1+1", "s"), "text, never a formula"
+    assert ws["B2"].value is True
+
+
+def test_config_keys_are_the_ones_xlwings_reads():
     import xlwings
 
     bas = (Path(xlwings.__file__).parent / "xlwings.bas").read_text(encoding="utf-8", errors="replace")
-    read = set(re.findall(r'GetConfig\("([^"]+)"', bas))
-    assert {k.upper() for k in vba.XLWINGS_CONFIG_KEYS} == read
-    quickstart = load_workbook(base_xlsm(tmp_path / "b.xlsm"))["_xlwings.conf"]
-    keys = [quickstart.cell(row=r, column=1).value for r in range(1, 10)]
-    assert set(keys) <= set(vba.XLWINGS_CONFIG_KEYS)
-    assert quickstart["A10"].value is None, "xlwings reads from A1 down to the first blank"
+    assert {k.upper() for k in vba.XLWINGS_CONFIG_KEYS} == set(re.findall(r'GetConfig\("([^"]+)"', bas))
 
 
-def test_configure_activates_the_config_sheet(deal_book):
-    before = members(deal_book)["xl/vbaProject.bin"]
-    configure(deal_book, {"udf modules": "ascent_xl.excel.udfs", "Interpreter_Win": "",
-                                  "PYTHONPATH": None, "Debug UDFs": False, "Show Console": True})
-    assert read_xlwings_config(deal_book) == {
-        "UDF Modules": "ascent_xl.excel.udfs", "Interpreter_Win": None, "Debug UDFs": False,
-        "Show Console": True}
-    wb = load_workbook(deal_book, keep_vba=True)
-    assert wb.sheetnames == ["Inputs", "xlwings.conf", "Outputs"]
-    ws = wb["xlwings.conf"]
-    assert [ws.cell(row=r, column=1).value for r in range(1, 6)] == [
-        "UDF Modules", "Interpreter_Win", "Debug UDFs", "Show Console", None]
-    assert "xlwings settings" in ws["D1"].value
-    assert ws.sheet_state == "visible"
-    parts = members(deal_book)
-    assert parts["xl/vbaProject.bin"] == before
-    assert b"macroEnabled.main+xml" in parts["[Content_Types].xml"]
-    assert b'codeName="ThisWorkbook"' in parts["xl/workbook.xml"]
-    assert sorted(p.name for p in deal_book.parent.iterdir()) == ["deal.xlsm"]
-
-    configure(deal_book, udf_modules="other", interpreter_win="C:/py/pythonw.exe", hidden=True)
-    assert read_xlwings_config(deal_book) == {"UDF Modules": "other",
-                                               "Interpreter_Win": "C:/py/pythonw.exe"}
-    wb = load_workbook(deal_book, keep_vba=True)
-    assert wb["xlwings.conf"].sheet_state == "hidden"
-    assert wb.active.title == "Inputs"
+def test_the_skeleton_refuses_a_book_without_config_sheet_or_a_button_off_the_sheets(tmp_path):
+    with pytest.raises(WorkbookError, match="needs a 'xlwings.conf' sheet"):
+        vba.skeleton_xlsm(tmp_path / "a.xlsm", sheets=["Guide"])
+    with pytest.raises(WorkbookError, match="a button on sheet 'Nope', which the book has not"):
+        vba.skeleton_xlsm(tmp_path / "a.xlsm", sheets=SHEETS, buttons=[("Nope", "A1")])
+    assert not list(tmp_path.iterdir())
 
 
-def test_configure_rejects_bad_settings(deal_book):
-    with pytest.raises(WorkbookError, match="'UDF Module' is not an xlwings setting"):
-        configure(deal_book, {"UDF Module": "x"})
-    with pytest.raises(WorkbookError, match="given twice"):
-        configure(deal_book, {"UDF Modules": "x", "udf modules": "y"})
-
-
-def test_works_on_a_temporary_file_name(tmp_path):
-    """The template builds the book in atomic_write's temporary file (NAME.xlsm.XXXX.tmp)."""
-    from ascent_xl.fileio import atomic_write
-
-    def build(tmp: Path) -> None:
-        base_xlsm(tmp)
-        configure(tmp, udf_modules="ascent_xl.excel.udfs")
-        add_buttons(tmp, [("Sheet1", "Refresh", "SampleCall", "D3")])
-
-    path = atomic_write(tmp_path / "deal.xlsm", build)
-    assert read_xlwings_config(path) == {"UDF Modules": "ascent_xl.excel.udfs"}
-    assert list_buttons(path) == [{"sheet": "Sheet1", "caption": "Refresh", "macro": "SampleCall",
-                                   "anchor": "D3:E4"}], "one cell: a button two cells wide and high"
+def test_the_skeleton_is_written_to_a_temporary_file_name(tmp_path):
+    """The template builds the book in atomic_write's temporary file (.NAME.xlsm.XXXX.tmp)."""
+    path = atomic_write(tmp_path / "deal.xlsm", lambda tmp: vba.skeleton_xlsm(
+        tmp, sheets=SHEETS, buttons=[("Summary", "B2")]))
+    assert [b["anchor"] for b in list_buttons(path)] == ["B2:C3"]
     assert sorted(p.name for p in tmp_path.iterdir()) == ["deal.xlsm"]
 
 
-def test_add_buttons_writes_a_valid_vml_button(deal_book):
-    add_buttons(deal_book, [("Inputs", "Refresh", "SampleCall", "D2:E3"),
-                            Button("Outputs", "Go & <run> \"now\" — é", "Module1.SampleCall", "b2:b2")])
-    assert list_buttons(deal_book) == [
-        {"sheet": "Inputs", "caption": "Refresh", "macro": "SampleCall", "anchor": "D2:E3"},
-        {"sheet": "Outputs", "caption": 'Go & <run> "now" — é', "macro": "Module1.SampleCall",
-         "anchor": "B2:B2"},
-    ]
-    parts = members(deal_book)
-    inputs = sheet_xml(deal_book, "Inputs")
-    assert_schema_order(inputs)
-    assert child_order(inputs)[-2:] == ["legacyDrawing", "tableParts"]
-    rid = re.search(rb'<legacyDrawing xmlns:r="[^"]+" r:id="(\w+)"/>', inputs)[1].decode()
-    with zipfile.ZipFile(deal_book) as zf:
-        rels = pkg.relationships(zf, pkg.find_sheet(zf, deal_book, "Inputs").part)
-    vml_rel = next(r for r in rels if r["Id"] == rid)
-    assert vml_rel["Type"] == vba.VML_REL_TYPE
-    vml = parts[vml_rel["part"]].decode()
-    assert '<x:ClientData ObjectType="Button">' in vml
-    assert "<x:FmlaMacro>[0]!SampleCall</x:FmlaMacro>" in vml
-    assert "<x:Anchor>3, 0, 1, 0, 5, 0, 3, 0</x:Anchor>" in vml
-    assert parts["[Content_Types].xml"].count(b'Default Extension="vml"') == 1
-    assert parts["xl/vbaProject.bin"] == members(base_xlsm(deal_book.with_name("ref.xlsm")))["xl/vbaProject.bin"]
-    # VML shape ids must be unique across the workbook: one id block per drawing.
-    blocks = [re.search(rb'idmap v:ext="edit" data="(\d+)"', d)[1] for n, d in parts.items() if n.endswith(".vml")]
-    assert len(blocks) == len(set(blocks)) == 2
+def test_openpyxl_keeps_the_vba_project_and_the_buttons_byte_for_byte(skeleton):
+    from openpyxl.formatting.rule import CellIsRule
+    from openpyxl.styles import PatternFill
+    from openpyxl.worksheet.datavalidation import DataValidation
+    from openpyxl.worksheet.table import Table
 
-
-def test_add_buttons_is_idempotent_and_moves_a_button(deal_book):
-    add_buttons(deal_book, [("Inputs", "Refresh", "SampleCall", "D2:E3")])
-    first = members(deal_book)
-    add_buttons(deal_book, [("Inputs", "Refresh", "SampleCall", "D2:E3")])
-    assert members(deal_book) == first
-    add_buttons(deal_book, [("Inputs", "Refresh", "SampleCall", "G5:H6"),
-                            ("Inputs", "Check", "SampleCall", "G8:H9")])
-    assert [(b["caption"], b["anchor"]) for b in list_buttons(deal_book)] == [
-        ("Refresh", "G5:H6"), ("Check", "G8:H9")]
-    assert sheet_xml(deal_book, "Inputs").count(b"legacyDrawing") == 1
-    assert sorted(p.name for p in deal_book.parent.iterdir()) == ["deal.xlsm"]
-
-
-def test_buttons_survive_an_openpyxl_round_trip(deal_book):
-    add_buttons(deal_book, [("Inputs", "Refresh", "SampleCall", "D2:E3"),
-                            ("Outputs", "Go", "SampleCall", "C2:D3")])
-    expected = list_buttons(deal_book)
-    vba_bin = members(deal_book)["xl/vbaProject.bin"]
-
-    def edit(wb):
-        wb["Inputs"]["B2"] = 250
-        wb["Outputs"].append(["more"])
-
-    roundtrip(deal_book, edit)
-    assert list_buttons(deal_book) == expected
-    parts = members(deal_book)
-    assert parts["xl/vbaProject.bin"] == vba_bin
-    assert b'Default Extension="vml"' in parts["[Content_Types].xml"]
-    assert load_workbook(deal_book)["Inputs"]["B2"].value == 250
-    assert_schema_order(sheet_xml(deal_book, "Inputs"))
-    # After openpyxl rewrote the relationships (Id "anysvml", absolute target) adding again
-    # still finds the button, and a second round trip keeps everything.
-    add_buttons(deal_book, [("Inputs", "Refresh", "SampleCall", "D2:E3")])
-    assert list_buttons(deal_book) == expected
-    roundtrip(deal_book)
-    assert list_buttons(deal_book) == expected
-
-
-def test_buttons_on_many_sheets_survive_openpyxl(tmp_path):
-    # openpyxl keeps a VML part of a macro book only if its name matches vmlDrawing<one digit>.vml
-    path = base_xlsm(tmp_path / "many.xlsm")
-    roundtrip(path, lambda wb: [wb.create_sheet(f"S{i}") for i in range(12)])
-    add_buttons(path, [(f"S{i}", f"Run {i}", "SampleCall", "A1:B2") for i in range(12)])
-    assert len(list_buttons(path)) == 12
-    roundtrip(path)
-    assert [b["caption"] for b in list_buttons(path)] == [f"Run {i}" for i in range(12)]
-
-
-def test_sheet_parts_are_found_by_title_not_by_number(tmp_path):
-    path = base_xlsm(tmp_path / "odd.xlsm")
-    parts = members(path)
-    # Move the first sheet's part to an unusual name, as other tools may write it.
-    parts["xl/worksheets/main.xml"] = parts.pop("xl/worksheets/sheet1.xml")
-    parts["xl/_rels/workbook.xml.rels"] = parts["xl/_rels/workbook.xml.rels"].replace(
-        b"worksheets/sheet1.xml", b"worksheets/main.xml")
-    parts["[Content_Types].xml"] = parts["[Content_Types].xml"].replace(
-        b"/xl/worksheets/sheet1.xml", b"/xl/worksheets/main.xml")
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
-        for name, data in parts.items():
-            zf.writestr(name, data)
-    add_buttons(path, [("Sheet1", "Refresh", "SampleCall", "B2:C3")])
-    after = members(path)
-    assert b"legacyDrawing" in after["xl/worksheets/main.xml"]
-    assert b"legacyDrawing" not in after["xl/worksheets/sheet2.xml"]
-    assert "xl/worksheets/_rels/main.xml.rels" in after
-    assert_schema_order(after["xl/worksheets/main.xml"])
-    assert list_buttons(path)[0]["sheet"] == "Sheet1"
-
-
-def test_legacy_drawing_goes_in_schema_order_among_many_elements(deal_book):
-    from openpyxl.drawing.image import Image
-    from PIL import Image as PILImage
-
-    png = deal_book.with_name("logo.png")
-    PILImage.new("RGB", (20, 10), "navy").save(png)
-
-    def decorate(wb):
-        ws = wb["Inputs"]
-        ws.merge_cells("D10:E10")
-        ws.conditional_formatting.add("B2:B3", CellIsRule(operator="lessThan", formula=["0"],
-                                                          fill=PatternFill("solid", fgColor="FF0000")))
-        dv = DataValidation(type="decimal", operator="greaterThanOrEqual", formula1="0")
-        ws.add_data_validation(dv)
-        dv.add("B2:B3")
-        ws["A8"].hyperlink = "https://example.com"
-        ws.print_options.gridLines = True
-        ws.oddFooter.center.text = "Page &P"
-        ws.add_image(Image(str(png)), "H1")
-
-    roundtrip(deal_book, decorate)
-    add_buttons(deal_book, [("Inputs", "Refresh", "SampleCall", "D2:E3")])
-    xml = sheet_xml(deal_book, "Inputs")
-    names = child_order(xml)
-    assert {"mergeCells", "conditionalFormatting", "dataValidations", "hyperlinks", "printOptions",
-            "headerFooter", "drawing", "legacyDrawing", "tableParts"} <= set(names)
-    assert_schema_order(xml)
-    roundtrip(deal_book)
-    assert_schema_order(sheet_xml(deal_book, "Inputs"))
-    assert [b["caption"] for b in list_buttons(deal_book)] == ["Refresh"]
-
-
-def test_add_buttons_errors(deal_book, tmp_path):
-    with pytest.raises(WorkbookError, match=r"no sheet named 'Nope'; the sheets are 'Inputs', '_xlwings.conf', 'Outputs'"):
-        add_buttons(deal_book, [("Nope", "Refresh", "SampleCall", "A1:B2")])
-    with pytest.raises(WorkbookError, match="not a VBA macro name"):
-        add_buttons(deal_book, [("Inputs", "Refresh", "Sample Call", "A1:B2")])
-    with pytest.raises(WorkbookError, match="'Refresh' is not a public Sub.*available: .*Module1.SampleCall"):
-        add_buttons(deal_book, [("Inputs", "Refresh", "Refresh", "A1:B2")])
-    with pytest.raises(WorkbookError, match="is not a cell range"):
-        add_buttons(deal_book, [("Inputs", "Refresh", "SampleCall", "top left")])
-    with pytest.raises(WorkbookError, match="from the top-left to the bottom-right"):
-        add_buttons(deal_book, [("Inputs", "Refresh", "SampleCall", "C3:B2")])
-    with pytest.raises(WorkbookError, match="has no caption"):
-        add_buttons(deal_book, [("Inputs", " ", "SampleCall", "A1:B2")])
-    assert list_buttons(deal_book) == []
-
-    plain = tmp_path / "plain.xlsx"
-    load_workbook(deal_book).save(plain)
-    with pytest.raises(WorkbookError, match="has no VBA project"):
-        add_buttons(plain, [("Inputs", "Refresh", "SampleCall", "A1:B2")], check_macros=False)
-
-    roundtrip(deal_book, lambda wb: setattr(wb["Outputs"]["A1"], "comment", Comment("note", "me")))
-    with pytest.raises(WorkbookError, match="'Outputs' has cell comments"):
-        add_buttons(deal_book, [("Outputs", "Refresh", "SampleCall", "A1:B2")])
+    before = members(skeleton)
+    wb = load_workbook(skeleton, keep_vba=True)
+    ws = wb["Summary"]
+    for row in [("Item", "Value"), ("Principal", 100), ("Rate", 5)]:
+        ws.append(row)
+    ws.add_table(Table(displayName="Items", ref="A1:B2"))
+    ws.merge_cells("G10:H10")
+    ws.conditional_formatting.add("B2:B3", CellIsRule(operator="lessThan", formula=["0"],
+                                                      fill=PatternFill("solid", fgColor="FF0000")))
+    dv = DataValidation(type="decimal", operator="greaterThanOrEqual", formula1="0")
+    ws.add_data_validation(dv)
+    dv.add("B2:B3")
+    ws["A8"].hyperlink = "https://example.com"
+    ws.column_dimensions["D"].width = 30
+    wb.create_sheet("More", 2)["A1"] = "=Summary!B2*2"
+    wb.save(skeleton)
+    load_workbook(skeleton, keep_vba=True).save(skeleton)  # and a second round trip
+    after = members(skeleton)
+    assert after["xl/vbaProject.bin"] == before["xl/vbaProject.bin"]
+    vml = sorted(n for n in before if n.endswith(".vml"))
+    assert vml == sorted(n for n in after if n.endswith(".vml")) and len(vml) == 2
+    assert all(after[n] == before[n] for n in vml)
+    assert [b["sheet"] for b in list_buttons(skeleton)] == ["Summary", "Schedule"]
+    assert_schema_order(sheet_xml(skeleton, "Summary"))
+    assert load_workbook(skeleton)["Summary"]["B2"].value == 100
+    assert vba_modules(skeleton)["Module1"] == vba.SAMPLE_CALL
 
 
 @pytest.mark.libreoffice
-def test_libreoffice_reads_the_buttons(deal_book, tmp_path):
+def test_libreoffice_reads_the_buttons_and_the_vba_project(skeleton):
     require_soffice()
-    add_buttons(deal_book, [("Inputs", "Refresh", "SampleCall", "D2:E3"),
-                            ("Outputs", "Go", "Module1.SampleCall", "B2:C3")])
-    roundtrip(deal_book)
-    with _converted(deal_book, "ods", timeout=120) as ods, zipfile.ZipFile(ods) as zf:
+    with converted(skeleton, "ods", timeout=120) as ods, zipfile.ZipFile(ods) as zf:
         content = zf.read("content.xml").decode("utf-8")
-    labels = re.findall(r'<form:button [^>]*form:label="([^"]*)"', content)
-    assert labels == ["Refresh", "Go"]
+        module = zf.read("Basic/VBAProject/Module1.xml").decode("utf-8")
+        names = {n for n in zf.namelist() if n.startswith("Basic/VBAProject/")}
+    assert re.findall(r'<form:button [^>]*form:label="([^"]*)"', content) == ["Refresh", "Refresh"]
     assert content.count("vnd.sun.star.script:VBAProject.Module1.SampleCall") == 2
+    assert "If Not mymodule Like &quot;[A-Za-z]*&quot;" in module and "Exit Sub" in module
+    assert {"Basic/VBAProject/xlwings.xml", "Basic/VBAProject/Dictionary.xml"} <= names
 
 
 def test_package_xml_helpers_edit_text_in_place():
-    empty = b'<?xml version="1.0"?>\n<Relationships xmlns="u"/>'
-    assert pkg.insert_before_end(empty, pkg.outline(empty, "r"), "<R/>") == (
-        b'<?xml version="1.0"?>\n<Relationships xmlns="u"><R/></Relationships>')
-    prefixed = b'<x:worksheet xmlns:x="m" xmlns:mc="c" mc:Ignorable="x14ac"><x:sheetData/></x:worksheet>'
-    tree = pkg.outline(prefixed, "s")
-    assert tree.prefix == "x:" and [c.local for c in tree.children] == ["sheetData"]
-    assert pkg.insert_before_end(prefixed, tree, "<x:a/>").endswith(b"<x:sheetData/><x:a/></x:worksheet>")
     tag = b'<sheets><sheet name="a&gt;b" odd=\'x>y\' r:id="rId1"/><sheet name="c"/></sheets>'
     start = tag.index(b"<sheet ")
     assert pkg.rewrite_start_tag(tag, start, "sheet", {"name": "a>b", "state": "hidden"}) == (
@@ -390,16 +210,14 @@ def test_package_xml_helpers_edit_text_in_place():
     assert pkg.rels_part("xl/worksheets/sheet1.xml") == "xl/worksheets/_rels/sheet1.xml.rels"
 
 
-def test_an_unreadable_vba_project(tmp_path):
-    path = base_xlsm(tmp_path / "b.xlsm")
-    parts = members(path)
-    parts["xl/vbaProject.bin"] = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 1000
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
+def test_sheet_parts_are_found_by_title_not_by_number(skeleton):
+    parts = members(skeleton)
+    parts["xl/worksheets/main.xml"] = parts.pop("xl/worksheets/sheet1.xml")
+    parts["xl/_rels/workbook.xml.rels"] = parts["xl/_rels/workbook.xml.rels"].replace(
+        b"worksheets/sheet1.xml", b"worksheets/main.xml")
+    with zipfile.ZipFile(skeleton, "w", zipfile.ZIP_DEFLATED) as zf:
         for name, data in parts.items():
             zf.writestr(name, data)
-    with pytest.raises(WorkbookError, match="b.xlsm: xl/vbaProject.bin: cannot read the VBA project"):
-        vba_modules(path)
-    with pytest.raises(WorkbookError, match="pass check_macros=False"):
-        add_buttons(path, [("Sheet1", "Refresh", "SampleCall", "B2")])
-    add_buttons(path, [("Sheet1", "Refresh", "SampleCall", "B2")], check_macros=False)
-    assert [b["caption"] for b in list_buttons(path)] == ["Refresh"]
+    with zipfile.ZipFile(skeleton) as zf:
+        assert [(s.title, s.part) for s in pkg.sheets(zf, skeleton)][:2] == [
+            ("Guide", "xl/worksheets/main.xml"), ("Inputs", "xl/worksheets/sheet2.xml")]

@@ -73,9 +73,9 @@ def test_an_unreadable_chart_is_refused_not_dropped(tmp_path):
 @pytest.mark.libreoffice
 def test_a_book_saved_by_libreoffice_refreshes_with_its_chart(tmp_path):
     require_soffice()
-    from ascent_xl.excel.recalc import _converted
+    from ascent_xl.excel.render import converted
 
-    with _converted(SHIPPED, "xlsx", timeout=180) as made:
+    with converted(SHIPPED, "xlsx", timeout=180) as made:
         book = copy_book(made, tmp_path, "from_libreoffice.xlsx")
     saved = load_workbook(book)
     booleans = [c.value for row in saved[L.INPUTS].iter_rows(min_col=2, max_col=2) for c in row

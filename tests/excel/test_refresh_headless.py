@@ -250,7 +250,7 @@ def test_a_hostile_book_is_refused_quickly_by_the_refresh_command(tmp_path, monk
 
 
 def test_new_xlsm_book_gets_its_refresh_module_and_a_python_name(tmp_path):
-    from ascent_xl.excel import vba
+    from tests.helpers import vba
 
     dest = new_deal_book(tmp_path / "acme_notes.xlsm")
     assert (tmp_path / "acme_notes.py").read_text().count("from ascent_xl.excel.macros import main") == 1

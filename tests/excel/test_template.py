@@ -8,12 +8,12 @@ import pytest
 
 from ascent_xl.events import events_from_csv
 from ascent_xl.excel import layout as L
-from ascent_xl.excel import vba
 from ascent_xl.excel.template import build_template, conversion_formulas
 from ascent_xl.ledger import run_ledger
 from ascent_xl.presets import ASTI_2022
 from ascent_xl.pricing import quote_conversion
 from ascent_xl.samples import SAMPLE_EVENTS, data_path, sample_market
+from tests.helpers import vba
 from tests.helpers.books import load, table_records
 from tests.helpers.soffice import require_soffice
 
@@ -119,7 +119,7 @@ def test_the_shipped_book_holds_the_refreshed_schedule(built, engine):
 @pytest.mark.libreoffice
 def test_libreoffice_recalculates_summary_and_checks_like_the_engine(built, engine, tmp_path):
     require_soffice()
-    from ascent_xl.excel.recalc import read_values, recalculate
+    from tests.helpers.recalc import read_values, recalculate
 
     out = recalculate(built["xlsx"], tmp_path)
     cells = {label: f"{L.SUMMARY}!B{L.SUMMARY_FIRST_ROW + i}" for i, (label, _, _) in enumerate(L.SUMMARY_VALUES)}
@@ -150,7 +150,7 @@ def test_libreoffice_recalculates_summary_and_checks_like_the_engine(built, engi
 
 
 def test_conversions_sheet_ascent_cells_evaluate_like_the_engine(built):
-    from ascent_xl.excel.evaluate import evaluate
+    from tests.helpers.recalc import evaluate
 
     wb = load(built["xlsx"])
     rows = table_records(wb, L.CONVERSIONS, L.CONVERSIONS_TABLE)

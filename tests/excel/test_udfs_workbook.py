@@ -14,7 +14,7 @@ from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.formula import ArrayFormula
 
 import ascent_xl
-from ascent_xl.excel.evaluate import evaluate
+from tests.helpers.recalc import evaluate
 from tests.helpers.sample_csv import days_before, lowest_mean_before, sample_rows, sample_vwaps
 
 pytest.importorskip("pycel")

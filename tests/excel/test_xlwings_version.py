@@ -16,7 +16,8 @@ from packaging.requirements import Requirement
 
 from ascent_xl.cli import _register, cli
 from ascent_xl.errors import WorkbookError
-from ascent_xl.excel import vba
+from ascent_xl.excel.vba import installed_xlwings_version
+from tests.helpers import vba
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -25,7 +26,7 @@ def test_the_installed_xlwings_is_the_one_pyproject_pins_exactly():
     deps = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["dependencies"]
     pins = [Requirement(d) for d in deps if Requirement(d).name == "xlwings"]
     assert len(pins) == 1 and re.fullmatch(r"==\d+\.\d+\.\d+", str(pins[0].specifier)), pins
-    assert str(pins[0].specifier)[2:] == version("xlwings") == vba.installed_xlwings_version()
+    assert str(pins[0].specifier)[2:] == version("xlwings") == installed_xlwings_version()
 
 
 def test_the_shipped_template_carries_the_installed_xlwings_vba():

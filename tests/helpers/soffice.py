@@ -11,7 +11,7 @@ import shutil
 
 import pytest
 
-from ascent_xl.excel.recalc import INSTALL_HINT, soffice_available
+from ascent_xl.excel.render import INSTALL_HINT, soffice_available
 
 REQUIRE_ENV = "ASCENT_XL_REQUIRE_LIBREOFFICE"
 
