@@ -24,6 +24,7 @@ Prices are USD/share on the current share basis (after every split up to ``as_of
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -35,7 +36,7 @@ from ascent_xl.interest import accrued_in_period, interest_dates
 from ascent_xl.ledger import checks
 from ascent_xl.ledger.engine import run_ledger
 from ascent_xl.ledger.schedule import Schedule
-from ascent_xl.ledger.state import BALANCE_TOLERANCE, DealState, NoteState
+from ascent_xl.ledger.state import BALANCE_TOLERANCE, DealState, HolderView, NoteState
 from ascent_xl.market import MarketData
 from ascent_xl.money import round_cents
 from ascent_xl.pricing import (
@@ -43,8 +44,6 @@ from ascent_xl.pricing import (
     SplitJumpError,
     capped_conversion,
     check_split_jumps,
-    max_conversion_amount,
-    max_conversion_shares,
     split_adjusted_shares,
 )
 from ascent_xl.terms import DealTerms
@@ -83,9 +82,10 @@ class NotePosition:
     in_default: bool
     conversion: CappedConversion | None  # converting all outstanding principal on as_of
     conversion_note: str | None  # why there is no conversion (not a trading day, no VWAPs ...)
-    cap_headroom_usd: float | None  # principal convertible now under the cap, at this price
+    cap_headroom_usd: float | None  # principal convertible now under its holder's cap, at this price
     shares_issued: tuple[SharesByBasis, ...]  # as issued, one entry per share basis
     shares_issued_restated: int  # all of them restated to the current basis
+    holder: str = ""  # the note's holder (with its affiliates), whose cap applies
 
     @property
     def conversion_price(self) -> float | None:
@@ -114,11 +114,12 @@ class DealPosition:
     shares_issued: tuple[SharesByBasis, ...]  # as issued, per basis (never added across bases)
     shares_issued_restated: int  # on the current basis (the sum of the notes')
     shares_outstanding: int
-    holder_shares: int
-    holder_ownership: float
-    ownership_cap: float
-    cap_headroom_shares: int  # new shares the holder may receive now under the cap
-    cap_headroom_usd: float | None  # principal that converts now under the cap (lowest note price)
+    holder_shares: int  # all holders' shares together
+    holder_ownership: float  # all holders' shares / shares outstanding
+    ownership_cap: float  # the terms' cap (a holder's own, after a raise: ``holders``)
+    cap_headroom_shares: int  # new shares the holders may receive now, each under its own cap, summed
+    cap_headroom_usd: float | None  # principal that converts now, each holder under its cap (at its
+    #                                 lowest note price), summed
     fixed_price: float  # the deal's fixed price for notes issued from now on
     floor_price: float
     warrant_shares: int
@@ -128,6 +129,7 @@ class DealPosition:
     share_reserve_left: int | None  # reserved minus needed (negative: short)
     cash: float | None
     flags: tuple[str, ...]  # open on as_of: defaults, reserve, minimum cash, cap, that day's flags
+    holders: tuple[HolderView, ...] = ()  # each holder: shares, ownership, its cap, headroom
 
     def note(self, name: str) -> NotePosition:
         """The position of the note called ``name`` (case ignored)."""
@@ -170,9 +172,12 @@ def position_from(schedule: Schedule, *, as_of: dt.date, no_split: bool = False)
     s = schedule.state
     notes = tuple(_note_position(s, n, as_of, no_split) for n in s.notes.values())
     c = s.terms.conversion
-    headroom = max_conversion_shares(holder_shares=s.holder_shares, shares_outstanding=s.shares_outstanding,
-                                     cap=c.ownership_cap)
-    usd_room = [n.cap_headroom_usd for n in notes if n.cap_headroom_usd is not None]
+    holders = tuple(s.holder(h) for h in s.holders())
+    headroom = sum(h.headroom_shares for h in holders)  # each holder under its own cap
+    by_holder: dict[str, float] = {}  # each holder's USD room: at its note priced lowest
+    for n in notes:
+        if n.cap_headroom_usd is not None:
+            by_holder[n.holder] = min(by_holder.get(n.holder, math.inf), n.cap_headroom_usd)
     needed = int(s.terms.covenants.share_reserve_multiple * checks.shares_issuable(s) + 0.5)
     return DealPosition(
         as_of=as_of,
@@ -191,7 +196,7 @@ def position_from(schedule: Schedule, *, as_of: dt.date, no_split: bool = False)
         holder_ownership=s.holder_ownership,
         ownership_cap=c.ownership_cap,
         cap_headroom_shares=headroom,
-        cap_headroom_usd=min(usd_room) if usd_room else None,
+        cap_headroom_usd=round_cents(sum(by_holder.values())) if by_holder else None,
         fixed_price=s.fixed_price,
         floor_price=s.floor_price,
         warrant_shares=s.warrant_shares,
@@ -200,7 +205,8 @@ def position_from(schedule: Schedule, *, as_of: dt.date, no_split: bool = False)
         share_reserve_needed=needed,
         share_reserve_left=None if s.reserve is None else s.reserve - needed,
         cash=s.cash,
-        flags=_open_flags(schedule, as_of, notes),
+        flags=_open_flags(schedule, as_of, notes, holders),
+        holders=holders,
     )
 
 
@@ -339,9 +345,8 @@ def _note_position(s: DealState, n: NoteState, as_of: dt.date, no_split: bool) -
             why = _JUMP + str(exc)
         except AscentError as exc:
             why = str(exc)
-        else:
-            room = max_conversion_amount(conversion_price=conversion.conversion_price, holder_shares=s.holder_shares,
-                                         shares_outstanding=s.shares_outstanding, cap=s.terms.conversion.ownership_cap)
+        else:  # the note's holder's room under its own cap (pricing.max_conversion_amount)
+            room = conversion.cap_amount
     if n.principal > 0 and not n.closed:
         status = "outstanding"
     else:
@@ -370,15 +375,18 @@ def _note_position(s: DealState, n: NoteState, as_of: dt.date, no_split: bool) -
         cap_headroom_usd=room,
         shares_issued=_by_basis(s, [n.shares_by_basis]),
         shares_issued_restated=_restated(s, n),
+        holder=t.holder,
     )
 
 
-def _open_flags(schedule: Schedule, as_of: dt.date, notes: tuple[NotePosition, ...]) -> tuple[str, ...]:
+def _open_flags(schedule: Schedule, as_of: dt.date, notes: tuple[NotePosition, ...],
+                holders: tuple[HolderView, ...]) -> tuple[str, ...]:
     s = schedule.state
     out = [f"default: {n.name} in default (not waived)" for n in s.notes.values() if n.in_default and not n.closed]
     out += [f"{code}: {why}" for code, why in checks.check_reserve(s) + checks.check_min_cash(s)]
-    if s.holder_ownership > s.terms.conversion.ownership_cap:
-        out.append(f"cap: holder at {s.holder_ownership:.2%}, above the {s.terms.conversion.ownership_cap:.2%} cap")
+    for h in holders:
+        if h.ownership > h.ownership_cap:
+            out.append(f"cap: {h.holder} at {h.ownership:.2%}, above its {h.ownership_cap:.2%} cap")
     jumps = {n.conversion_note for n in notes if n.conversion_note and _is_jump(n.conversion_note)}
     out += [f"split-jump: {why[len(_JUMP):]}" for why in sorted(jumps)]
     for f in schedule.flags:
@@ -433,8 +441,13 @@ def position_dict(p: DealPosition) -> dict[str, Any]:
         "share_reserve": p.share_reserve, "share_reserve_needed": p.share_reserve_needed,
         "share_reserve_left": p.share_reserve_left, "cash": p.cash,
     }
+    holders = [{"holder": h.holder, "shares": h.shares, "ownership": h.ownership, "ownership_cap": h.ownership_cap,
+                "cap_headroom_shares": h.headroom_shares,
+                "cap_pending": None if h.cap_pending is None else {"from": _iso(h.cap_pending[0]),
+                                                                   "cap": h.cap_pending[1]}}
+               for h in p.holders]
     return {"as_of": _iso(p.as_of), "terms": p.terms_name, "share_basis": p.share_basis,
-            "notes": notes, "total": total, "flags": list(p.flags)}
+            "notes": notes, "total": total, "holders": holders, "flags": list(p.flags)}
 
 
 def conversion_dict(q: CappedConversion, *, note: str | None = None) -> dict[str, Any]:

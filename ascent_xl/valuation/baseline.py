@@ -26,7 +26,7 @@ from ascent_xl.money import round_cents
 from ascent_xl.pricing import price_notice
 from ascent_xl.valuation.contract import Contract
 from ascent_xl.valuation.model import GivenPaths, PathSource, SimulatedPaths, TimeGrid
-from ascent_xl.valuation.montecarlo import ChunkResult, last_conversion_day
+from ascent_xl.valuation.montecarlo import ChunkResult, last_conversion_day, price_groups
 from ascent_xl.valuation.run import ValuationSetup
 from ascent_xl.valuation.warrants import black_scholes_call
 
@@ -228,7 +228,11 @@ def _path(c: Contract, grid: TimeGrid, vwap: list[float], volume: list[float],
     AI = [float(note.accrued) for note in notes]
     NI = [0.0] * J
     value = [0.0] * J
-    O, H, fixed = float(c.shares_outstanding), float(c.holder_shares), float(c.fixed_price)
+    O, H = float(c.shares_outstanding), float(c.holder_shares)
+    groups, of_note = price_groups(c)  # each note's (fixed price, floor) group, as the kernel
+    fixed = [float(f) for f, _ in groups]
+    floors = [float(fl) for _, fl in groups]
+    modes = ["none" if not fl else "make_up" if c.floor_cash else "cap" for fl in floors]
     tot = dict.fromkeys(("converted", "floor_paid", "interest_cash", "interest_pik", "principal_cash",
                          "default_cash", "prepaid_cash"), 0.0)
     hist = c.history.tolist()
@@ -237,8 +241,7 @@ def _path(c: Contract, grid: TimeGrid, vwap: list[float], volume: list[float],
     cap_hist = (c.history * c.shares_outstanding).tolist()
     dollar_volume: list[float] = []
     market_cap: list[float] = []
-    floor, cap, leak = c.floor_price, c.ownership_cap, c.leak_out
-    mode = c.floor_mode
+    cap, leak = c.ownership_cap, c.leak_out
     keep_cap = (1.0 - cap) if cap < 1 else 1.0
     scale = 1.0 - (c.alternate_discount or 0.0)
     settle_start = {t for note in notes for t, due in note.due.items() if due < dates[t]}
@@ -318,21 +321,24 @@ def _path(c: Contract, grid: TimeGrid, vwap: list[float], volume: list[float],
             alt = _lowest_sum(past[-c.alternate_days:], c.alternate_lowest)
             alt /= c.alternate_lowest
             alt *= scale
+            alts = [alt] * len(groups)
         else:
-            alt = fixed
+            alts = list(fixed)
         # the one conversion rule (pricing.price_notice): price, floor, floor payment due
-        pn = price_notice(fixed_price=fixed, alternate_price=alt, floor_price=floor, floor_mode=mode)
+        pns = [price_notice(fixed_price=f, alternate_price=a, floor_price=fl, floor_mode=m)
+               for f, a, fl, m in zip(fixed, alts, floors, modes, strict=True)]
         if c.default is not None and t == c.default.day:
-            u, fixed = _default(c, t, dfc[t], V, pn.unfloored_price, pn.conversion_price, fixed, past, P, K,
-                                AI, NI, value, tot, record)
-            pn = price_notice(fixed_price=fixed, alternate_price=alt, floor_price=floor, floor_mode=mode)
-        u, p = pn.unfloored_price, pn.conversion_price
+            fixed = _default(c, t, dfc[t], V, pns, of_note, fixed, past, P, K, AI, NI, value, tot, record)
+            pns = [price_notice(fixed_price=f, alternate_price=a, floor_price=fl, floor_mode=m)
+                   for f, a, fl, m in zip(fixed, alts, floors, modes, strict=True)]
         past.append(V)
         dollar_volume.append(vol * V)
         market_cap.append(V * O)
         lv = float(math.floor(vol * leak))
-        ratio = V / u
-        fpf = ratio - V / p if pn.floor_pays else 0.0  # floor_mode cap or none: no cash
+        ratios = [V / pn.unfloored_price for pn in pns]
+        fpfs = [r - V / pn.conversion_price if pn.floor_pays else 0.0  # floor_mode cap or none: no cash
+                for r, pn in zip(ratios, pns, strict=True)]
+        ratio = max(ratios)  # the note priced best for the holder decides whether it converts
         want = lv * (1.0 if ratio >= c.min_conversion_value else 0.0) if c.sell_through else 0.0
         if c.convert_all_above < inf and ratio >= c.convert_all_above:
             want = inf
@@ -341,17 +347,25 @@ def _path(c: Contract, grid: TimeGrid, vwap: list[float], volume: list[float],
                 want = inf
         if c.convert_at_maturity and t in last_days and ratio > 1.0:
             want = inf
+        room = inf
         if cap < 1:
             room = O * cap
             room -= H
             room /= keep_cap
             room = max(float(math.floor(_round6(room))), 0.0)
             want = min(want, room)
-        rem = want * p  # USD the holder asks to convert (inf: all it may)
+        last = of_note[0] if J else 0
+        rem = want * pns[last].conversion_price  # USD the holder asks to convert (inf: all it may)
         y = V * dfe[t]
-        fpc = fpf * dfc[t]
         conv = 0.0
         for j in range(J):
+            g = of_note[j]
+            p = pns[g].conversion_price
+            if g != last:  # what is left of the request, in USD at this note's price
+                rem *= p / pns[last].conversion_price
+                last = g
+            if cap < 1:  # no more than the room the earlier notes left (shares rounded up)
+                rem = min(rem, room * p)
             aj = 0.0
             parts = {}
             for i, b in enumerate(buckets[j]):
@@ -364,11 +378,15 @@ def _path(c: Contract, grid: TimeGrid, vwap: list[float], volume: list[float],
             s = _shares(aj / p, c.share_rounding)
             value[j] += s * y
             pay = 0.0
-            if floor:
-                pay = aj * fpf
+            if floors[g]:
+                fpc = fpfs[g] * dfc[t]
+                pay = aj * fpfs[g]
                 value[j] += aj * fpc
+                tot["floor_paid"] += pay
             O += s
             H += s
+            if cap < 1:
+                room -= s
             conv = aj if j == 0 else conv + aj
             if aj:
                 record("conversion", j, t, principal=parts.get("P", 0.0), pik=parts.get("K", 0.0),
@@ -376,10 +394,10 @@ def _path(c: Contract, grid: TimeGrid, vwap: list[float], volume: list[float],
                        all_interest=bool(parts.get("AI", 0.0)) and AI[j] == 0.0,
                        in_full=P[j] == 0.0 and K[j] == 0.0)
                 if pay:
-                    record("floor payment", j, t, cash=pay, price=u, vwap=V, value=aj * fpc)
-        tot["converted"] += conv
-        if floor:
-            tot["floor_paid"] += conv * fpf
+                    record("floor payment", j, t, cash=pay, price=pns[g].unfloored_price, vwap=V,
+                           value=aj * fpc)
+        if J:
+            tot["converted"] += conv
         sold = min(H, lv)
         H -= sold
         if sold and flows is not None:
@@ -433,30 +451,35 @@ def _prepay(plan: Any, t: int, df: float, P: list[float], K: list[float], AI: li
                    premium=plan.premium)
 
 
-def _default(c: Contract, t: int, df: float, V: float, u: float, price: float, fixed: float,
-             past: list[float], P: list[float], K: list[float], AI: list[float], NI: list[float],
-             value: list[float], tot: dict[str, float], record: Any) -> tuple[float, float]:
-    """The event of default on day t; ``u`` is the unfloored and ``price`` the conversion price
-    of a notice that day."""
+def _default(c: Contract, t: int, df: float, V: float, pns: list[Any], of_note: list[int],
+             fixed: list[float], past: list[float], P: list[float], K: list[float], AI: list[float],
+             NI: list[float], value: list[float], tot: dict[str, float], record: Any) -> list[float]:
+    """The event of default on day t; ``pns`` are the prices of a notice that day, one per price
+    group (``of_note``: each note's group). Returns the groups' fixed prices after it."""
     d = c.default
     assert d is not None
     low = _lowest_sum(past[-d.reset_days:], d.reset_lowest)
     reset = d.reset_factor * (low / d.reset_lowest)
-    cash, owed, amounts = 0.0, 0.0, []
+    cash, amounts = 0.0, []
+    owed = [0.0] * len(pns)
     for j, note in enumerate(c.notes):
+        price = pns[of_note[j]].conversion_price
         principal = P[j] + K[j] if note.pik_notes else P[j]
         inside = AI[j] if d.parity_includes_interest else 0.0  # pricing.mandatory_default_amount
         parity = (principal + inside) / price * V
         premium = d.premium * principal + (d.premium * AI[j] if d.premium_on_interest else inside)
         amounts.append(max(parity, premium) + (AI[j] - inside))
         cash += amounts[-1]
-        owed += principal + AI[j]
+        owed[of_note[j]] += principal + AI[j]
     if d.election == "redeem":
         redeem = True
     elif d.election == "reset":
         redeem = False
     else:
-        redeem = cash >= owed / min(reset, u) * V
+        shares = owed[0] / min(reset, pns[0].unfloored_price)
+        for g in range(1, len(pns)):
+            shares += owed[g] / min(reset, pns[g].unfloored_price)
+        redeem = cash >= shares * V
     if redeem:
         for j in range(len(P)):
             value[j] += amounts[j] * df
@@ -465,10 +488,10 @@ def _default(c: Contract, t: int, df: float, V: float, u: float, price: float, f
                 record("default amount", j, t, principal=P[j], pik=K[j], interest=AI[j],
                        cash=amounts[j], vwap=V, value=amounts[j] * df)
             P[j] = K[j] = AI[j] = NI[j] = 0.0
-        return u, fixed
+        return fixed
     for j in range(len(P)):
         record("default reset", j, t, price=reset, vwap=V)
-    return min(u, reset), min(fixed, reset)
+    return [min(f, reset) for f in fixed]
 
 
 __all__ = ["Flow", "PathTrace", "path_data", "run_paths", "trace_path"]

@@ -58,6 +58,8 @@ class NotePlan:
     interest_days: dict[int, str]
     maturity_day: int
     due: dict[int, dt.date]
+    fixed_price: float | None = None  # the note's own, where the live notes' prices differ
+    floor_price: float | None = None  # (None: the contract's)
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -211,8 +213,14 @@ def build_contract(
     behaviour.check_notes(terms)
     c, d = terms.conversion, terms.default
     live = start.live
+    _one_holder(live, start.as_of)
     notes = tuple(_note_plan(n, behaviour=behaviour, grid=grid) for n in live)
     fixed, floor = _one_price(live, "fixed_price"), _one_price(live, "floor_price")
+    if live and (fixed is None or floor is None):  # the notes' prices differ: each its own
+        none = c.floor_mode == "none"
+        notes = tuple(dataclasses.replace(plan, fixed_price=n.fixed_price, floor_price=0.0 if none else n.floor_price)
+                      for plan, n in zip(notes, live, strict=True))
+        fixed, floor = live[0].fixed_price, live[0].floor_price
     default = None
     if behaviour.default_date is not None:
         default = DefaultPlan(
@@ -239,7 +247,8 @@ def build_contract(
     e = terms.equity_conditions
     equity = EquityTest(e.days, e.trim_highest, e.trim_lowest, e.min_dollar_volume,
                         e.min_market_cap, e.min_market_cap_days)
-    cap = behaviour.ownership_cap_for(terms)
+    cap = behaviour.ownership_cap_for(terms) if behaviour.ownership_cap is not None or start.ownership_cap is None \
+        else start.ownership_cap  # the holder's own cap on the valuation date (a raise that took effect)
     contract = Contract(
         notes=notes,
         fixed_price=fixed if fixed is not None else start.fixed_price,
@@ -280,14 +289,27 @@ def _day(grid: TimeGrid, date: dt.date, field: str) -> int:
 
 
 def _one_price(notes: tuple[NoteStart, ...], name: str) -> float | None:
-    """The price ``name`` shared by every live note (None when no note is live); the kernel
-    models one fixed price and one floor for the whole deal."""
+    """The price ``name`` shared by every live note; None when no note is live or the notes'
+    prices differ (each note then converts at its own)."""
     prices = {round(getattr(n, name), 10) for n in notes}
-    if len(prices) > 1:
-        text = ", ".join(f"{n.name} ${getattr(n, name):,.5f}" for n in notes)
-        raise InputError(f"the notes' {name.replace('_', ' ')}s differ on the valuation date ({text}): "
-                         "the valuation models one for every note")
-    return getattr(notes[0], name) if notes else None
+    if len(prices) != 1:
+        return None
+    return float(getattr(notes[0], name))
+
+
+def _one_holder(notes: tuple[NoteStart, ...], as_of: dt.date) -> None:
+    """Refuse a deal whose live notes belong to more than one holder: the simulation has one
+    holder converting under one ownership cap, selling under one leak-out."""
+    holders: dict[str, list[str]] = {}
+    for n in notes:
+        holders.setdefault(n.terms.holder, []).append(n.name)
+    if len(holders) > 1:
+        text = "; ".join(f"{h}: {', '.join(names)}" for h, names in holders.items())
+        raise InputError(
+            f"the notes outstanding on {as_of} belong to {len(holders)} holders ({text}): the "
+            "valuation models one holder (its shares, its ownership cap, its leak-out sales); "
+            "per-holder caps, holdings and sales are not modelled. Value each holder's notes "
+            "with a terms file that lists only that holder's notes")
 
 
 def _note_plan(start: NoteStart, *, behaviour: Behaviour, grid: TimeGrid) -> NotePlan:

@@ -15,7 +15,10 @@ Conventions of the kernel (the deal's pricing rules, as in :mod:`ascent_xl.prici
 - floor payment = ``(amount / unfloored − amount / floor) × VWAP`` (unrounded shares), paid only
   under floor_mode make_up (``Contract.floor_cash``); floor_mode none is a floor of 0;
 - ownership cap: new shares at most ``(cap × outstanding − holder's shares) / (1 − cap)``,
-  rounded down;
+  rounded down, for the day's conversions of all notes together (each note's conversion is cut
+  to the room the earlier ones left, as the ledger sizes each conversion on its own);
+- each note converts at its own fixed price and floor (notes with the same prices share one
+  computation); the holder converts when the note priced best for it pays, notes in order;
 - shares delivered are worth the day's VWAP and discounted at the risk-free rate; the company's
   cash payments (interest, floor payments, repayment, default amount, prepayments) at the rate
   plus the credit spread. Amounts are not rounded to the cent inside the simulation.
@@ -186,7 +189,7 @@ class _State:
         self.value = np.zeros((J, n))
         self.O = np.full(n, float(c.shares_outstanding))
         self.H = np.full(n, float(c.holder_shares))
-        self.fixed = np.full(n, float(c.fixed_price))
+        self.fixed = np.array([np.full(n, fixed) for fixed, _ in price_groups(c)[0]])  # (groups, n)
         self.totals = {name: np.zeros(n) for name in _TOTALS}
         self.final_value = np.zeros((J, n))
         self.final_O = np.full(n, float(c.shares_outstanding))
@@ -213,8 +216,9 @@ class _State:
         self.idx = self.idx[alive]
         for name in ("P", "K", "AI", "NI", "value"):
             setattr(self, name, getattr(self, name).take(alive, axis=1))
-        for name in ("O", "H", "fixed"):
+        for name in ("O", "H"):
             setattr(self, name, getattr(self, name).take(alive))
+        self.fixed = self.fixed.take(alive, axis=1)
         self.totals = {k: v.take(alive) for k, v in self.totals.items()}
 
 
@@ -242,7 +246,10 @@ def run_chunk(contract: Contract, grid: TimeGrid, source: PathSource, *, sample:
     eq_days = c.equity.days
     recent_dv = _Recent(c.history * c.history_volume, eq_days, n_all) if plan.equity else None
     recent_cap = _Recent(c.history * c.shares_outstanding, eq_days, n_all) if plan.equity else None
-    floor, cap, leak = c.floor_price, c.ownership_cap, c.leak_out
+    cap, leak = c.ownership_cap, c.leak_out
+    groups, of_note = price_groups(c)
+    G = len(groups)
+    floors = [floor for _, floor in groups]
     keep_cap = (1.0 - cap) if cap < 1 else 1.0
     scale = 1.0 - (c.alternate_discount or 0.0)
     rounder = _ROUNDERS[c.share_rounding]
@@ -250,10 +257,13 @@ def run_chunk(contract: Contract, grid: TimeGrid, source: PathSource, *, sample:
     default_day = -1 if c.default is None else c.default.day
 
     def buffers(n: int) -> tuple:
-        return tuple(np.empty(n) for _ in range(15)) + (np.empty(n, dtype=bool),)
+        # per price group (G, n): unfloored price, conversion price, conversion value per USD,
+        # floor payment per USD and its discounted value; then the per-path buffers
+        return (tuple(np.empty((G, n)) for _ in range(5)) + tuple(np.empty(n) for _ in range(12))
+                + (np.empty(n, dtype=bool),))
 
     n = n_all
-    (u, p, ratio, fpf, fpc, lv, want, room, rem, x, y, aj, s, conv, tmp, mask) = buffers(n)
+    (U, PR, RATIO, FPF, FPC, alt_u, ratio, lv, want, room, rem, x, y, aj, s, conv, tmp, mask) = buffers(n)
     P, K, AI, NI, value = list(st.P), list(st.K), list(st.AI), list(st.NI), list(st.value)
     O, H, fixed, tot = st.O, st.H, st.fixed, st.totals
     buckets = _buckets(c, P, K, AI)
@@ -301,17 +311,18 @@ def run_chunk(contract: Contract, grid: TimeGrid, source: PathSource, *, sample:
         # interest and maturity due on a day the market was closed: settled before today's events
         if t in plan.settle_start:
             settle(t, None)
-        # conversion price of a notice today (window strictly before today)
+        # conversion price of a notice today (window strictly before today), per price group
         if alt:
-            window.sum_into(u)  # type: ignore[union-attr]
-            u /= c.alternate_lowest
-            u *= scale
-            np.minimum(fixed, u, out=u)
+            window.sum_into(alt_u)  # type: ignore[union-attr]
+            alt_u /= c.alternate_lowest
+            alt_u *= scale
+            np.minimum(fixed, alt_u, out=U)
             window.push(V)  # type: ignore[union-attr]
         else:
-            np.copyto(u, fixed)
+            np.copyto(U, fixed)
         if t == default_day:
-            _default(c, t, grid, V, u, fixed, recent_vwap, P, K, has_k, AI, NI, value, tot)  # type: ignore[arg-type]
+            _default(c, t, grid, V, U, fixed, floors, of_note, recent_vwap,  # type: ignore[arg-type]
+                     P, K, has_k, AI, NI, value, tot)
         if recent_vwap is not None and plan.reset[t]:
             recent_vwap.push(V)
         if recent_dv is not None and plan.equity_record[t]:
@@ -323,16 +334,21 @@ def run_chunk(contract: Contract, grid: TimeGrid, source: PathSource, *, sample:
         np.multiply(vol, leak, out=lv)
         np.floor(lv, out=lv)
         # conversion value per USD of principal: shares at the unfloored price x VWAP
-        np.divide(V, u, out=ratio)
-        if floor:
-            np.maximum(u, floor, out=p)
-            if c.floor_cash:
-                np.divide(V, p, out=fpf)
-                np.subtract(ratio, fpf, out=fpf)  # floor payment per USD converted
+        np.divide(V, U, out=RATIO)
+        for g, floor in enumerate(floors):
+            if floor:
+                np.maximum(U[g], floor, out=PR[g])
+                if c.floor_cash:
+                    np.divide(V, PR[g], out=FPF[g])
+                    np.subtract(RATIO[g], FPF[g], out=FPF[g])  # floor payment per USD converted
+                else:
+                    FPF[g].fill(0.0)  # floor_mode cap: the price stops at the floor, no cash
             else:
-                fpf.fill(0.0)  # floor_mode cap: the price stops at the floor, no cash
-        else:
-            np.copyto(p, u)
+                np.copyto(PR[g], U[g])
+        if G == 1:
+            np.copyto(ratio, RATIO[0])
+        else:  # the note priced best for the holder decides whether it converts
+            np.max(RATIO, axis=0, out=ratio)
         if c.sell_through:
             np.greater_equal(ratio, c.min_conversion_value, out=mask)
             np.multiply(lv, mask, out=want)
@@ -352,14 +368,25 @@ def run_chunk(contract: Contract, grid: TimeGrid, source: PathSource, *, sample:
             np.floor(room, out=room)
             np.maximum(room, 0.0, out=room)
             np.minimum(want, room, out=want)
-        np.multiply(want, p, out=rem)  # USD the holder asks to convert (inf: all it may)
+        last = of_note[0] if J else 0
+        np.multiply(want, PR[last], out=rem)  # USD the holder asks to convert (inf: all it may)
         # convert, note by note in order (interest, PIK notes, principal); one notice per note
         np.multiply(V, grid.df_equity[t], out=y)
-        if floor:
-            np.multiply(fpf, grid.df_cash[t], out=fpc)
+        for g, floor in enumerate(floors):
+            if floor:
+                np.multiply(FPF[g], grid.df_cash[t], out=FPC[g])
         for j in range(J):
             if j and not rem.any():
                 break  # nothing left to convert on any path
+            g = of_note[j]
+            p = PR[g]
+            if g != last:  # what is left of the request, in USD at this note's price
+                np.divide(p, PR[last], out=tmp)
+                rem *= tmp
+                last = g
+            if cap < 1:  # no more than the room the earlier notes left (shares rounded up)
+                np.multiply(room, p, out=tmp)
+                np.minimum(rem, tmp, out=rem)
             for i, bucket in enumerate(buckets[j]):
                 part = aj if i == 0 else x
                 np.minimum(rem, bucket, out=part)
@@ -371,19 +398,21 @@ def run_chunk(contract: Contract, grid: TimeGrid, source: PathSource, *, sample:
             rounder(s)
             np.multiply(s, y, out=tmp)
             value[j] += tmp
-            if floor:
-                np.multiply(aj, fpc, out=tmp)
+            if floors[g]:
+                np.multiply(aj, FPC[g], out=tmp)
                 value[j] += tmp
+                np.multiply(aj, FPF[g], out=tmp)
+                tot["floor_paid"] += tmp
             O += s
             H += s
+            if cap < 1:
+                room -= s
             if j:
                 conv += aj
             else:
                 np.copyto(conv, aj)
-        tot["converted"] += conv
-        if floor:
-            conv *= fpf
-            tot["floor_paid"] += conv
+        if J:
+            tot["converted"] += conv
         # then the holder sells under the leak-out (same-day order: conversions, then sales)
         np.minimum(H, lv, out=tmp)
         H -= tmp
@@ -402,7 +431,8 @@ def run_chunk(contract: Contract, grid: TimeGrid, source: PathSource, *, sample:
                     live = np.flatnonzero(live)  # type: ignore[assignment]
                     st.keep(live)
                     n = st.n
-                    (u, p, ratio, fpf, fpc, lv, want, room, rem, x, y, aj, s, conv, tmp, mask) = buffers(n)
+                    (U, PR, RATIO, FPF, FPC, alt_u, ratio, lv, want, room, rem, x, y, aj, s, conv, tmp,
+                     mask) = buffers(n)
                     P, K, AI, NI, value = list(st.P), list(st.K), list(st.AI), list(st.NI), list(st.value)
                     O, H, fixed, tot = st.O, st.H, st.fixed, st.totals
                     buckets = _buckets(c, P, K, AI)
@@ -510,6 +540,20 @@ def _day_plan(c: Contract, grid: TimeGrid) -> _DayPlan:
     )
 
 
+def price_groups(c: Contract) -> tuple[list[tuple[float, float]], list[int]]:
+    """The distinct (fixed price, floor) pairs of the contract's notes, in order of first use,
+    and each note's index into them: notes at the same prices share one price computation."""
+    groups: list[tuple[float, float]] = []
+    of_note = []
+    for note in c.notes:
+        pair = (c.fixed_price if note.fixed_price is None else note.fixed_price,
+                c.floor_price if note.floor_price is None else note.floor_price)
+        if pair not in groups:
+            groups.append(pair)
+        of_note.append(groups.index(pair))
+    return groups or [(c.fixed_price, c.floor_price)], of_note
+
+
 def last_conversion_day(note: NotePlan, grid: TimeGrid) -> int:
     """The last trading day on or before the note's maturity: its last conversion notice."""
     t = note.maturity_day
@@ -587,36 +631,40 @@ def _prepay(plan: PrepaymentPlan, df: float, P: list, K: list, has_k: list[bool]
         value[j] += cash * df
 
 
-def _default(c: Contract, t: int, grid: TimeGrid, V: np.ndarray, u: np.ndarray, fixed: np.ndarray,
-             recent: _Recent, P: list, K: list, has_k: list[bool], AI: list, NI: list,
-             value: list, tot: dict) -> None:
+def _default(c: Contract, t: int, grid: TimeGrid, V: np.ndarray, U: np.ndarray, fixed: np.ndarray,
+             floors: list[float], of_note: list[int], recent: _Recent, P: list, K: list,
+             has_k: list[bool], AI: list, NI: list, value: list, tot: dict) -> None:
     """The event of default: mandatory default amount (cash) or the reset of the conversion
-    price, by the holder's election; ``u`` and ``fixed`` are updated for a reset."""
+    price, by the holder's election; ``U`` and ``fixed`` (one row per price group) are updated
+    for a reset."""
     d = c.default
     assert d is not None
-    price = np.maximum(u, c.floor_price) if c.floor_price else u
+    prices = [np.maximum(U[g], floor) if floor else U[g] for g, floor in enumerate(floors)]
     window = np.sort(recent.rows(), axis=0)
     low = window[0].copy()
     for m in range(1, d.reset_lowest):
         low += window[m]
     reset = d.reset_factor * (low / d.reset_lowest)
     cash = np.zeros_like(V)
-    owed = np.zeros_like(V)  # principal, PIK notes and accrued interest of every note
+    owed = np.zeros((len(floors), len(V)))  # principal, PIK notes and accrued interest, per price group
     amounts = []
     for j in range(len(P)):
         principal = P[j] + K[j] if has_k[j] else P[j].copy()
         inside = AI[j] if d.parity_includes_interest else 0.0  # pricing.mandatory_default_amount
-        parity = (principal + inside) / price * V
+        parity = (principal + inside) / prices[of_note[j]] * V
         premium = d.premium * principal + (d.premium * AI[j] if d.premium_on_interest else inside)
         amounts.append(np.maximum(parity, premium) + (AI[j] - inside))
         cash += amounts[-1]
-        owed += principal + AI[j]
+        owed[of_note[j]] += principal + AI[j]
     if d.election == "redeem":
         redeem = np.ones(len(V), dtype=bool)
     elif d.election == "reset":
         redeem = np.zeros(len(V), dtype=bool)
     else:  # the better: cash now, or converting everything at the reset price today
-        redeem = cash >= owed / np.minimum(reset, u) * V
+        shares = owed[0] / np.minimum(reset, U[0])
+        for g in range(1, len(floors)):
+            shares += owed[g] / np.minimum(reset, U[g])
+        redeem = cash >= shares * V
     for j in range(len(P)):
         paid = np.where(redeem, amounts[j], 0.0)
         value[j] += paid * grid.df_cash[t]
@@ -624,8 +672,9 @@ def _default(c: Contract, t: int, grid: TimeGrid, V: np.ndarray, u: np.ndarray, 
         for bucket in (P[j], K[j], AI[j], NI[j]):
             bucket[redeem] = 0.0
     keep = ~redeem  # the reset never raises the price
-    np.minimum(fixed, reset, out=fixed, where=keep)
-    np.minimum(u, reset, out=u, where=keep)
+    for g in range(len(floors)):
+        np.minimum(fixed[g], reset, out=fixed[g], where=keep)
+        np.minimum(U[g], reset, out=U[g], where=keep)
 
 
-__all__ = ["COMPACT_EVERY", "ChunkResult", "LowestSum", "last_conversion_day", "run_chunk"]
+__all__ = ["COMPACT_EVERY", "ChunkResult", "LowestSum", "last_conversion_day", "price_groups", "run_chunk"]

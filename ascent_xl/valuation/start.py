@@ -59,13 +59,15 @@ class DealStart:
     as_of: dt.date
     notes: tuple[NoteStart, ...]
     shares_outstanding: int
-    holder_shares: int
+    holder_shares: int  # the converting holder's (``holder``), with its affiliates
     warrant_shares: int
     warrant_price: float
     fixed_price: float  # the deal's, for notes issued from now on
     floor_price: float
     market: MarketData | None
     events_applied: int = 0
+    holder: str = ""  # the holder of the live notes (the valuation models one)
+    ownership_cap: float | None = None  # that holder's cap on the valuation date (None: the terms')
 
     @property
     def live(self) -> tuple[NoteStart, ...]:
@@ -101,7 +103,8 @@ def from_position(position: DealPosition, state: DealState, *, events_applied: i
     """The :class:`DealStart` of a deal snapshot (``position``) and the ledger state it was read
     from (``state``: each note's terms, which PIK notes belong to which note, the VWAPs restated
     for the splits). A note's PIK notes are valued with it: their principal and accrued interest
-    add to the note's."""
+    add to the note's. The holder is the live notes' (the first note's when none is live): its
+    shares and its cap on that date (after a raise that took effect) start the simulation."""
     notes = []
     for note in state.notes.values():
         if note.parent is not None:
@@ -119,17 +122,21 @@ def from_position(position: DealPosition, state: DealState, *, events_applied: i
             fixed_price=float(own.fixed_price),
             floor_price=float(own.floor_price),
         ))
+    live = [n for n in notes if not n.settled] or notes
+    holder = live[0].terms.holder if live else state.terms.notes[0].holder
     return DealStart(
         as_of=position.as_of,
         notes=tuple(notes),
         shares_outstanding=int(position.shares_outstanding),
-        holder_shares=int(position.holder_shares),
+        holder_shares=int(state.holder(holder).shares),
         warrant_shares=int(position.warrant_shares),
         warrant_price=float(position.warrant_price),
         fixed_price=float(position.fixed_price),
         floor_price=float(position.floor_price),
         market=state.market,
         events_applied=events_applied,
+        holder=holder,
+        ownership_cap=state.cap_of(holder),
     )
 
 

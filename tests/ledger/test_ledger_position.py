@@ -159,3 +159,37 @@ def test_an_unknown_note_is_named(terms, market, events):
     p = deal_state(terms, market, events, as_of="2023-01-09")
     with pytest.raises(LedgerError, match="no note named 'Nope'.*issued: Registered, Private"):
         p.note("Nope")
+
+
+def test_cap_headroom_is_per_holder(market):
+    # Two holders: Investor (Registered) and InvestorB (Private). On 2023-03-14 Investor converts
+    # $12,500,000 at 0.415387 (the 3 lowest of the 10 VWAPs 2023-02-28..03-13: 0.3928, 0.4647,
+    # 0.4897; x 0.925): its 4.99% cap cuts it to floor(0.0499 x 33,930,812 / 0.9501) = 1,782,072
+    # shares, i.e. floor(1,782,072 x 0.415387 x 100) / 100 USD, rounded up to whole shares.
+    from ascent_xl.events import parse_events
+    from ascent_xl.presets import ASTI_2022
+    two = ASTI_2022.with_term("notes.Private.holder", "InvestorB")
+    p = deal_state(two, market, parse_events([["2023-03-14", "Conversion", "Registered", 12_500_000, None]]),
+                   as_of="2023-03-14")
+    price = (0.3928 + 0.4647 + 0.4897) / 3 * 0.925
+    allowed = math.floor(1_782_072 * price * 100) / 100
+    held = math.ceil(round(allowed / price, 6))
+    assert held == 1_782_072
+    outstanding = 33_930_812 + held
+    assert p.shares_outstanding == outstanding
+    by = {h.holder: h for h in p.holders}
+    # Investor: floor((0.0499 x 35,712,884 - 1,782,072) / 0.9501) = floor(-0.46) -> no room
+    assert by["Investor"].shares == held and by["Investor"].headroom_shares == 0
+    # InvestorB holds nothing: floor(0.0499 x 35,712,884 / 0.9501) = floor(1,875,668.4) = 1,875,668
+    room_b = math.floor(0.0499 * outstanding / 0.9501)
+    assert room_b == 1_875_668
+    assert by["InvestorB"].shares == 0 and by["InvestorB"].headroom_shares == room_b
+    # the deal's headroom is the holders' summed (a deal-level figure, all shares against one
+    # 4.99%, would say 0: nobody could convert)
+    assert p.cap_headroom_shares == room_b
+    # each note's USD room is its own holder's: the Private note 1,875,668 shares x 0.415387
+    assert p.note("Private").cap_headroom_usd == math.floor(room_b * price * 100) / 100
+    assert p.note("Registered").cap_headroom_usd == 0.0
+    assert p.cap_headroom_usd == pytest.approx(math.floor(room_b * price * 100) / 100, abs=0.005)
+    assert not any("above its" in f for f in p.flags)  # nobody is over its cap
+    assert any(f.startswith("cap: Investor capped at 4.99%") for f in p.flags)  # that day's cut
