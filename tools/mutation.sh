@@ -37,7 +37,7 @@ for m in "${modules[@]}"; do
 done
 export ASCENT_XL_MUTATION=1  # hypothesis tests run a fifth of their examples (tests/helpers/budget.py)
 start=$(date +%s)
-nice -n "${MUTATION_NICE:-10}" mutmut run --max-children "${MUTATION_JOBS:-2}" "${patterns[@]}" > mutants-run.log 2>&1 || {
+nice -n "${MUTATION_NICE:-19}" mutmut run --max-children "${MUTATION_JOBS:-2}" "${patterns[@]}" > mutants-run.log 2>&1 || {
     tail -n 30 mutants-run.log >&2
     exit 1
 }

@@ -1,0 +1,198 @@
+"""The ledger's limits at their boundaries, and the exact flags and details it writes.
+
+Each test names the mutants of tools/mutation.sh it kills (mutmut's names, without the module
+prefix): a limit compared with >= instead of >, a flag code or text changed, a sum taken the
+wrong way. Every expected figure is worked out in the comments from the deal's terms
+(ascent_xl/presets.py, read in /work/shared/deal-terms.md) and the sample CSV's rows.
+"""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from ascent_xl.errors import LedgerError
+from ascent_xl.events import parse_events
+from ascent_xl.ledger import run_ledger
+from ascent_xl.market import MarketData
+from tests.helpers.sample_csv import days_before, lowest_mean_before, sample_rows
+
+
+@pytest.fixture()
+def run(terms, sample):
+    def go(rows, market=sample, deal=terms):
+        return run_ledger(deal, parse_events(rows), market)
+    return go
+
+
+def one(s, event, note=None):
+    found = [r for r in s.rows if r["Event"] == event and (note is None or r["Note"] == note)]
+    assert len(found) == 1, (event, note, found)
+    return found[0]
+
+
+def flags_on(s, day):
+    return [(f.code, f.reason) for f in s.flags if str(f.date) == day]
+
+
+# -- additional notes (checks.check_additional_note) -------------------------------------------
+
+PREPAID = [["2023-06-01", "Prepayment", "Registered", None, None],
+           ["2023-06-01", "Prepayment", "Private", None, None]]  # no note outstanding after
+
+
+def test_additional_note_limits_are_inclusive(run):
+    """Kills check_additional_note mutants 6, 8, 9, 14, 16-18, 20, 21, 25, 27, 28, 31, 33-36,
+    38-40, 45, 49, 50: each limit is allowed exactly (the flag comes only above it), each flag's
+    code is "additional" and its text exact, the equity flag names "an additional note"."""
+    s = run([*PREPAID,
+             # 2022-12-19 + 210 days = 2023-07-17: allowed from that day; $1,000,000 in July is the
+             # monthly limit itself (no consent needed); nothing outstanding before it
+             ["2023-07-17", "Issue", "Add1", 1_000_000, "additional"],
+             # 30 days after the last one: the minimum itself
+             ["2023-08-16", "Issue", "Add2", 1_000_000, "additional"],
+             # $2,000,000 in September: above $1,000,000 (consent), the maximum itself (allowed);
+             # $2,000,000 outstanding before (Add1 + Add2): the limit itself
+             ["2023-09-15", "Issue", "Add3", 2_000_000, "additional"],
+             # $31,000,000 in October: above the maximum; $4,000,000 outstanding before; the total
+             # 1 + 1 + 2 + 31 = $35,000,000 is the total limit itself
+             ["2023-10-16", "Issue", "Add4", 31_000_000, "additional"],
+             # one more dollar: $35,000,001 in all, above the total
+             ["2023-11-15", "Issue", "Add5", 1, "additional"]])
+    # the sample's market caps are below $75M on every one of the 20 sessions before each issue
+    rows = sample_rows()
+    for day in ("2023-07-17", "2023-08-16", "2023-09-15", "2023-10-16", "2023-11-15"):
+        assert sum(rows[d][2] >= 75_000_000 for d in days_before(day, 20)) == 0
+    equity = ("equity", "equity conditions not met for an additional note: market cap at the minimum on only 0 days")
+    assert flags_on(s, "2023-07-17") == [equity]
+    assert flags_on(s, "2023-08-16") == [equity]
+    assert flags_on(s, "2023-09-15") == [
+        ("additional", "$2,000,000 in Sep 2023 above $1,000,000: needs the investor's consent"), equity]
+    assert flags_on(s, "2023-10-16") == [
+        ("additional", "$31,000,000 in Oct 2023 above the $2,000,000 monthly maximum"),
+        ("additional", "$4,000,000 of notes outstanding before the issue (at most $2,000,000)"), equity]
+    assert flags_on(s, "2023-11-15") == [
+        ("additional", "$35,000,001 of additional notes above the $35,000,000 total"),
+        ("additional", "$35,000,000 of notes outstanding before the issue (at most $2,000,000)"), equity]
+    # the row shows the same flags, code: reason, joined by "; "
+    assert one(s, "Issue", "Add3")["Flags"] == (
+        "additional: $2,000,000 in Sep 2023 above $1,000,000: needs the investor's consent; "
+        "equity: equity conditions not met for an additional note: market cap at the minimum on only 0 days")
+
+
+def test_an_additional_note_early_or_too_soon_after_the_last_is_flagged(run):
+    s = run([*PREPAID, ["2023-07-16", "Issue", "Add1", 500_000, "additional"],
+             ["2023-08-14", "Issue", "Add2", 500_000, "additional"]])  # 29 days later
+    assert flags_on(s, "2023-07-16")[0] == ("additional", "issued before 2023-07-17 (210 days after the agreement)")
+    assert flags_on(s, "2023-08-14")[0] == ("additional", "only 29 days after the last additional note (minimum 30)")
+
+
+# -- warrants (Ledger._warrant_exercise) -------------------------------------------------------
+
+def flat_market(sample, vwap):
+    """The sample's sessions, every VWAP ``vwap`` (no volume or market cap columns)."""
+    return MarketData.from_lists([str(d) for d in sample.dates], [vwap] * len(sample.dates))
+
+
+def test_a_cashless_exercise_cut_by_the_cap(run, sample):
+    """Kills _warrant_exercise mutants on the cashless cap: the first guess
+    floor(room x VWAP / (VWAP - price)) + 1, the step down while the shares exceed the room, no
+    cash received, the flag's code and text and the detail."""
+    # Shares outstanding set to 20,000,000; the holder has none: room under 4.99% =
+    # floor(0.0499 x 20,000,000 / 0.9501) = floor(1,050,415.7) = 1,050,415 shares.
+    # Cashless at VWAP $10.00, exercise price $3.93: shares = warrants x 6.07 / 10, rounded up.
+    # All 2,513,406 would give 1,525,637.4 -> 1,525,638 > room, so: first guess
+    # floor(1,050,415 x 10 / 6.07) + 1 = 1,730,503 -> 1,050,415.3 -> 1,050,416 shares, too many;
+    # 1,730,502 -> 1,050,414.7 -> 1,050,415 = room. 2,513,406 - 1,730,502 = 782,904 stay.
+    s = run([["2023-01-04", "Shares Outstanding", None, None, 20_000_000],
+             ["2023-01-05", "Warrant Exercise", None, None, "cashless"]], market=flat_market(sample, 10.0))
+    r = one(s, "Warrant Exercise")
+    assert r["Shares Issued"] == 1_050_415 and r["Cash Received"] is None
+    assert r["Shares Outstanding"] == 20_000_000 + 1_050_415 and r["Holder Shares"] == 1_050_415
+    assert s.state.warrant_shares == 782_904
+    assert r["Flags"] == ("warrant-cap: Investor capped at 4.99%: 1,730,502 of 2,513,406 warrant shares "
+                          "exercised; 782,904 stay as warrants")
+    assert r["Detail"] == "Investor: 1,730,502 warrant shares cashless at VWAP $10.0000: 1,050,415 shares"
+    assert one(s, "Shares Outstanding")["Detail"] == "shares outstanding 33,930,812 -> 20,000,000"
+
+
+def test_a_cash_exercise_within_the_cap_and_its_detail(run, sample):
+    # 1,000,000 warrant shares for cash at $3.93 = $3,930,000.00; room 1,782,072 (see the cap test
+    # in test_supplement_rules.py): not cut, no flag; 1,513,406 stay
+    s = run([["2023-01-05", "Warrant Exercise", None, 1_000_000, "Cash"]])
+    r = one(s, "Warrant Exercise")
+    assert (r["Shares Issued"], r["Cash Received"], r["Flags"]) == (1_000_000, 3_930_000.00, None)
+    assert r["Detail"] == "Investor: 1,000,000 warrant shares for cash at $3.9300"
+    assert s.state.warrant_shares == 1_513_406 and s.state.holdings["Investor"] == 1_000_000
+
+
+# -- ownership cap notices (Ledger._cap_notice, _cap_notice_days, _cap_takes_effect) -----------
+
+def test_cap_cuts_raises_and_their_rows(terms, run):
+    """Kills _cap_notice mutants 10, 11, 17, 22-28, 31-33, 36, 47, 56, 61, 65, _cap_notice_days
+    2, 7, _cap_takes_effect 3, 5, 9, 13: a cut for every holder at once, each row carrying its
+    holder's shares and an exact detail; a holder named in any case; a raise waiting the
+    holder's own notice days; the raise's row inserted by the ledger (Source auto); a cut after
+    it takes effect."""
+    two = terms.with_term("notes.Private.holder", "InvestorB")
+    # 2023-01-10: 92.5% of the 3 lowest of the 10 VWAPs before = 1.98834917 (the sample schedule)
+    price = 0.925 * lowest_mean_before("2023-01-10", days=10, lowest=3)
+    investor, investor_b = math.ceil(100_000 / price), math.ceil(50_000 / price)  # rounded up
+    assert (investor, investor_b) == (50_293, 25_147)
+    s = run([["2023-01-10", "Conversion", "Registered", 100_000, None],
+             ["2023-01-10", "Conversion", "Private", 50_000, None],
+             ["2023-01-11", "Amendment", None, None, "ownership_cap = 0.04"],  # a cut, every holder
+             ["2023-01-12", "Amendment", "Investor", None, "ownership_cap = 0.04"],  # the same cap
+             ["2023-01-13", "Amendment", "investorb", None, "ownership_cap = 0.0999"],  # a raise
+             ["2023-03-15", "Amendment", "InvestorB", None, "ownership_cap = 0.06"]], deal=two)
+    rows = [r for r in s.rows if r["Event"] == "Amendment"]
+    got = [(str(r["Date"]), r["Detail"], r["Holder Shares"], r["Source"]) for r in rows]
+    # 2023-01-13 + 60 days (the private note's notice) = 2023-03-14
+    assert got == [
+        ("2023-01-11", "Investor: ownership cap 4.99% -> 4.00%", investor, "row 3"),
+        ("2023-01-11", "InvestorB: ownership cap 4.99% -> 4.00%", investor_b, "row 3"),
+        ("2023-01-12", "Investor: ownership cap 4.00% -> 4.00%", investor, "row 4"),
+        ("2023-01-13", "InvestorB: notice raising the ownership cap 4.00% -> 9.99%, effective 2023-03-14 "
+                       "(60 days after notice)", investor_b, "row 5"),
+        ("2023-03-14", "InvestorB: ownership cap 4.00% -> 9.99% (notice of 2023-01-13)", investor_b, "auto"),
+        ("2023-03-15", "InvestorB: ownership cap 9.99% -> 6.00%", investor_b, "row 6"),
+    ]
+    assert (s.state.cap_of("Investor"), s.state.cap_of("InvestorB")) == (0.04, 0.06)
+    assert not s.state.cap_pending
+
+
+def test_a_holder_at_its_cap_exercises_no_warrant_shares(run, sample):
+    """Kills _warrant_exercise mutants 32 (the room of a holder with no shares) and 84 (the step
+    down stopping at one warrant share)."""
+    # Shares outstanding 20,000,000; at VWAP $10 the price is the $3.93042 fixed price; the
+    # registered note converts what fits: floor(0.0499 x 20,000,000 / 0.9501) = 1,050,415 shares,
+    # 4.99% of 21,050,415 to the share. Room for warrant shares then:
+    # floor((0.0499 x 21,050,415 - 1,050,415) / 0.9501) = floor(0.75) = 0; one warrant share
+    # cashless would deliver 0.607 -> 1 share > 0, so none is exercised.
+    s = run([["2023-01-04", "Shares Outstanding", None, None, 20_000_000],
+             ["2023-01-05", "Conversion", "Registered", 12_500_000, None],
+             ["2023-01-06", "Warrant Exercise", None, None, "cashless"]], market=flat_market(sample, 10.0))
+    assert one(s, "Conversion")["Shares Issued"] == 1_050_415
+    r = one(s, "Warrant Exercise")
+    assert (r["Shares Issued"], r["Holder Shares"], s.state.warrant_shares) == (0, 1_050_415, 2_513_406)
+    assert r["Flags"] == ("warrant-cap: Investor capped at 4.99%: 0 of 2,513,406 warrant shares exercised; "
+                          "2,513,406 stay as warrants")
+
+
+def test_warrant_exercise_edges(run):
+    """Kills _warrant_exercise mutants 3 (the expiry day itself refused), 9, 10 (more than remain
+    accepted), 11 (one warrant share refused), 17, 18 (a blank Value not read as cash) and 42
+    (the missing VWAP's message)."""
+    # one warrant share, Value blank: for cash at $3.93
+    r = one(run([["2023-01-05", "Warrant Exercise", None, 1, None]]), "Warrant Exercise")
+    assert (r["Shares Issued"], r["Cash Received"]) == (1, 3.93)
+    assert r["Detail"] == "Investor: 1 warrant shares for cash at $3.9300"
+    # 2022-12-19 + 5 years: exercisable on 2027-12-19, not after
+    assert one(run([["2027-12-19", "Warrant Exercise", None, 1, "cash"]]), "Warrant Exercise")["Shares Issued"] == 1
+    with pytest.raises(LedgerError, match=r"row 1 \(2027-12-20, Warrant Exercise\): the warrants expired on 2027-12-19"):
+        run([["2027-12-20", "Warrant Exercise", None, 1, "cash"]])
+    with pytest.raises(LedgerError, match=r"exercises 2,513,407 warrant shares but 2,513,406 remain"):
+        run([["2023-01-05", "Warrant Exercise", None, 2_513_407, None]])
+    with pytest.raises(LedgerError, match=r"\): cashless exercise date 2025-01-06 is outside the data"):
+        run([["2025-01-06", "Warrant Exercise", None, 1, "cashless"]])
