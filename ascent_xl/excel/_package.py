@@ -34,14 +34,12 @@ OFFICE_DOCUMENT = REL_NS + "/officeDocument"
 @dataclass(frozen=True)
 class Element:
     """A top-level child element of an XML part's root: qualified and local name, byte offset of
-    its start tag, its attributes, the local name of the first element two levels below it (for
-    ``mc:AlternateContent``, the element it wraps) and, if asked for, its own children."""
+    its start tag, its attributes and, if asked for, its own children."""
 
     qname: str
     local: str
     start: int
     attrs: dict[str, str]
-    wrapped: str | None = None
     children: tuple[tuple[str, dict[str, str], int], ...] = ()
 
 
@@ -54,11 +52,6 @@ class Outline:
     attrs: dict[str, str]
     children: list[Element]
     end: int
-
-    @property
-    def prefix(self) -> str:
-        """The root's namespace prefix with its colon (``"x:"``), or ``""``."""
-        return self.root.split(":", 1)[0] + ":" if ":" in self.root else ""
 
 
 class _Refused(Exception):
@@ -88,12 +81,9 @@ def outline(xml: bytes, part: str, *, expand: tuple[str, ...] = ()) -> Outline:
             roots.append((name, attrs))
         elif depth == 1:
             current.clear()
-            current.update(qname=name, start=parser.CurrentByteIndex, attrs=attrs, wrapped=None,
-                           kids=[])
+            current.update(qname=name, start=parser.CurrentByteIndex, attrs=attrs, kids=[])
         elif depth == 2 and current["qname"].rsplit(":", 1)[-1] in expand:
             current["kids"].append((name, attrs, parser.CurrentByteIndex))
-        elif depth == 3 and current["wrapped"] is None:
-            current["wrapped"] = name.rsplit(":", 1)[-1]
         depth += 1
 
     def stop(_name: str) -> None:
@@ -102,7 +92,7 @@ def outline(xml: bytes, part: str, *, expand: tuple[str, ...] = ()) -> Outline:
         if depth == 1:
             qname = current["qname"]
             children.append(Element(qname, qname.rsplit(":", 1)[-1], current["start"],
-                                    current["attrs"], current["wrapped"], tuple(current["kids"])))
+                                    current["attrs"], tuple(current["kids"])))
         elif depth == 0:
             end = parser.CurrentByteIndex
 

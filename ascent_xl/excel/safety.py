@@ -5,6 +5,12 @@ the machine (a zip bomb, an XML "billion laughs" entity bomb) or fail deep insid
 message no finance user can act on. :func:`check_workbook_file` refuses such files quickly, using
 only the zip directory and the first bytes of each XML part, and says what to do.
 :func:`open_workbook` runs the check, then ``openpyxl.load_workbook``.
+
+The XML prolog check is defusedxml's parser (it refuses a DTD and any entity). The zip-bomb,
+size, cell-count, lock and access checks are written here because no library does them: zipfile
+and openpyxl unpack what a file asks for, openpyxl reads every cell before one can count them,
+and the lock files of Excel (``~$BOOK.xlsx``) and LibreOffice (``.~lock.BOOK.xlsx#``) are
+those programs' conventions, not part of the file format.
 """
 
 from __future__ import annotations
@@ -15,7 +21,6 @@ import re
 import zipfile
 from pathlib import Path
 from typing import Any
-from xml.parsers import expat
 
 from ascent_xl.errors import WorkbookError
 
@@ -258,41 +263,39 @@ class _RootSeen(Exception):
     pass
 
 
-class _Declared(Exception):
-    pass
+class _StopAtRoot:
+    """A parser target that stops the parse at the root element's start tag."""
+
+    def start(self, *_args: Any) -> None:
+        raise _RootSeen
 
 
 def _check_xml_prolog(p: Path, zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> None:
-    """Parse ``info`` only up to its root element: a DTD (and so any entity) can only be there."""
+    """Parse ``info`` only up to its root element: a DTD (and so any entity) can only be there.
+    defusedxml's parser refuses the DTD (``forbid_dtd``) and any entity declaration."""
+    from defusedxml import DefusedXmlException
+    from defusedxml.ElementTree import DefusedXMLParser, ParseError
+
     if info.file_size == 0:
         return  # nothing to expand; openpyxl reports an empty part it needs
-    parser = expat.ParserCreate()
-
-    def declared(*_args: Any) -> None:
-        raise _Declared
-
-    def root(*_args: Any) -> None:
-        raise _RootSeen
-
-    parser.StartDoctypeDeclHandler = declared
-    parser.EntityDeclHandler = declared
-    parser.StartElementHandler = root
+    parser = DefusedXMLParser(target=_StopAtRoot(), forbid_dtd=True)
     read = 0
     try:
         with zf.open(info) as fh:
             while read < PROLOG_CAP:
                 chunk = fh.read(_CHUNK)
                 read += len(chunk)
-                parser.Parse(chunk, not chunk)
                 if not chunk:
+                    parser.close()
                     break
+                parser.feed(chunk)
     except _RootSeen:
         return
-    except _Declared:
+    except DefusedXmlException:
         raise WorkbookError(
             f"{p}: refused: XML entity declarations in {info.filename} (a DTD, as used by "
             "'billion laughs' attacks); Excel never writes these: do not use this file") from None
-    except expat.ExpatError as exc:
+    except ParseError as exc:
         raise WorkbookError(f"{p}: corrupt XML in {info.filename} ({exc}); open it in Excel and "
                             "save it again") from exc
     except (zipfile.BadZipFile, OSError, EOFError, ValueError, RuntimeError,

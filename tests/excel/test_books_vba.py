@@ -60,3 +60,13 @@ def test_the_new_books_button_macro_checks_the_name_before_runpython(new_book):
     assert vba_xlwings_version(new_book) == vba_xlwings_version(vba.quickstart_template())
     assert {(b["sheet"], b["macro"]) for b in list_buttons(new_book)} == {
         ("Summary", "SampleCall"), ("Schedule", "SampleCall")}
+
+
+def test_the_new_books_package_is_whole(new_book):
+    """After XlsxWriter, pyOpenVBA, openpyxl and the cached values, every part of the package is
+    where its relationships and content types say (pyOpenVBA's package check)."""
+    from pyopenvba import check_file
+
+    report = check_file(new_book)
+    assert report.complete and report.issues == ()
+    assert report.checked_parts >= 30
