@@ -347,14 +347,22 @@ _HOLD_REFRESH = textwrap.dedent("""
 """)
 
 
+def _owner_written(lock: Path) -> bool:
+    try:
+        return bool(lock.read_text(encoding="utf-8").strip())
+    except FileNotFoundError:
+        return False
+
+
 def test_two_concurrent_refreshes_of_one_book_one_is_refused(book, tmp_path):
     go = tmp_path / "go"
     proc = subprocess.Popen([sys.executable, "-c", _HOLD_REFRESH, str(book), str(go)], cwd=REPO,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
-        # wait for the first refresh to take its lock: a bound for a loaded machine, not a timing
+        # wait for the first refresh to take its lock and write its owner into it (the file is
+        # created first, then written): a bound for a loaded machine, not a timing
         for _ in range(6000):
-            if lock_path(book).exists() or proc.poll() is not None:
+            if _owner_written(lock_path(book)) or proc.poll() is not None:
                 break
             time.sleep(0.05)
         assert lock_path(book).exists(), proc.stderr.read() if proc.poll() is not None else "no lock"
