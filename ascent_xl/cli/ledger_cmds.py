@@ -6,6 +6,8 @@ from pathlib import Path
 from typing import Any
 
 import click
+from rich.console import Group
+from rich.text import Text
 
 from ascent_xl.cli.app import cli
 from ascent_xl.cli.options import (
@@ -35,6 +37,7 @@ from ascent_xl.cli.render import (
 from ascent_xl.errors import AscentError
 from ascent_xl.events import events_from_csv
 from ascent_xl.ledger import Schedule, run_ledger
+from ascent_xl.ledger.schedule import ratio_text
 from ascent_xl.market import MarketData
 
 SCHEDULE_OUT = (".csv", ".xlsx")
@@ -110,10 +113,19 @@ def schedule_table(schedule: Schedule, title: str, *, more: str = "--wide shows 
 
 
 def summary_table(schedule: Schedule) -> object:
-    """Per-note totals and the deal total."""
+    """Per-note totals and the deal total. Shares are shown as issued, one figure per share basis
+    (never added across a split), and restated to the current basis."""
     frame = schedule.summary()
-    cols = ("Note", "Issued", "Converted", "Repaid", "Outstanding", "Shares", "Floor payments",
-            "Interest cash", "Interest PIK", "Conserved")
+    bases = schedule.share_bases()
+    share_cols = [f"Shares Issued {b}".strip() for b in bases]
+    if len(bases) == 1:
+        share_heads = ["Shares issued"]
+    elif len(bases) == 2:
+        share_heads = ["Shares old basis", "Shares new basis"]
+    else:
+        share_heads = [f"Shares basis {k + 1}" for k in range(len(bases))]
+    cols = ("Note", "Issued", "Converted", "Repaid", "Outstanding", *share_heads, "Shares restated",
+            "Floor payments", "Interest cash", "Interest PIK", "Conserved")
     rows = [
         (
             r["Note"],
@@ -121,7 +133,8 @@ def summary_table(schedule: Schedule) -> object:
             usd(r["Principal Converted"]),
             usd(r["Principal Repaid"]),
             usd(r["Principal Outstanding"]),
-            shares(r["Shares Issued"]),
+            *(shares(r[c]) for c in share_cols),
+            shares(r["Shares Restated"]),
             usd(r["Floor Payments"]),
             usd(r["Interest Paid Cash"]),
             usd(r["Interest PIK"]),
@@ -129,13 +142,26 @@ def summary_table(schedule: Schedule) -> object:
         )
         for r in frame.to_dict("records")
     ]
-    if layout(cols, (KEY,) + (NUMBER,) * 9, rows, width=output_width()) is None:
+    title = "Per note and in total: issued = converted + repaid + outstanding"
+    more = _share_legend(schedule, share_heads, bases)
+    if layout(cols, (KEY,) + (NUMBER,) * (len(cols) - 1), rows, width=output_width()) is None:
         # too wide: one column per note, one line per figure
         notes = [r[0] for r in rows]
         figures = [[cols[j]] + [r[j] for r in rows] for j in range(1, len(cols))]
-        return table("Per note and in total: issued = converted + repaid + outstanding", ["", *notes], figures,
-                     kinds=(TEXT,) + (NUMBER,) * len(notes))
-    return table("Per note and in total: issued = converted + repaid + outstanding", cols, rows)
+        return Group(table(title, ["", *notes], figures, kinds=(TEXT,) + (NUMBER,) * len(notes)), Text(more))
+    return Group(table(title, cols, rows), Text(more))
+
+
+def _share_legend(schedule: Schedule, heads: list[str], bases: list[str]) -> str:
+    """Under the summary: which shares each share figure counts."""
+    if len(bases) == 1:
+        return "Shares issued on conversion; no split, so restated = as issued."
+    if len(bases) == 2:
+        (day, ratio), = schedule.state.splits
+        return (f"Shares old basis: as issued before the {ratio_text(ratio)} split of {day}; new basis: as "
+                f"issued from it; restated: all on the new basis (old {f'/ {1 / ratio:g}' if ratio < 1 else f'x {ratio:g}'} + new).")
+    parts = [f"{h[len('Shares '):]}: as issued {b}" for h, b in zip(heads, bases, strict=True)]
+    return f"Shares {'; '.join(parts)}; restated: all of them on the last basis ({schedule.share_basis_note()})."
 
 
 def flags_table(schedule: Schedule, limit: int = 12) -> object:

@@ -16,7 +16,7 @@ from ascent_xl.excel.formats import (
     style_header,
 )
 from ascent_xl.fileio import atomic_write
-from ascent_xl.ledger.schedule import SCHEDULE_COLUMNS, SUMMARY_COLUMNS, Schedule
+from ascent_xl.ledger.schedule import SCHEDULE_COLUMNS, Schedule
 
 
 def write_rows(ws: Any, columns: tuple[str, ...], rows: list[dict[str, Any]], formats: dict[str, str], *, start_row: int = 1) -> None:
@@ -51,8 +51,10 @@ def export_schedule_xlsx(schedule: Schedule, path: str | os.PathLike[str]) -> Pa
     ws = wb.active
     ws.title = "Schedule"
     write_rows(ws, SCHEDULE_COLUMNS, schedule.rows, SCHEDULE_FORMATS)
-    summary = schedule.summary().to_dict("records")
-    write_rows(wb.create_sheet("Summary"), SUMMARY_COLUMNS, summary, SUMMARY_FORMATS)
+    frame = schedule.summary()  # a deal with splits has a Shares Issued column per share basis
+    columns = tuple(map(str, frame.columns))
+    formats = SUMMARY_FORMATS | {c: SUMMARY_FORMATS["Shares Issued"] for c in columns if c.startswith("Shares Issued ")}
+    write_rows(wb.create_sheet("Summary"), columns, frame.to_dict("records"), formats)
     return atomic_write(path, lambda tmp: wb.save(tmp))
 
 

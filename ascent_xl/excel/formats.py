@@ -26,6 +26,7 @@ SUMMARY_FORMATS: dict[str, str] = {
     "Issue Date": DATE,
     "Maturity": DATE,
     "Shares Issued": SHARES,
+    "Shares Restated": SHARES,
     **{c: USD for c in ("Principal Issued", "Principal Converted", "Principal Repaid", "Principal Outstanding",
                         "Floor Payments", "Interest Paid Cash", "Interest PIK", "Interest Converted",
                         "Premiums Paid", "Default Amounts", "Accrued Interest")},

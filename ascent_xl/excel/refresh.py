@@ -336,6 +336,7 @@ def engine_values(inputs: BookInputs, schedule: Schedule) -> dict[str, Any]:
         "other_expenses": proceeds.other_expenses,
         "net": proceeds.net,
         "flags": flags,
+        "shares_as_issued": schedule.conversion_shares_text(),
     }
 
 

@@ -344,7 +344,7 @@ def _summary(wb: Any, ws: Any) -> None:
     ws["B4"] = "not refreshed yet"
     for name, (sheet, cell) in L.CELLS.items():
         wb.defined_names[name] = DefinedName(name, attr_text=f"'{sheet}'!${cell[0]}${cell[1:]}")
-    formats = {"Shares issued on conversion": SHARES, "Shares outstanding": SHARES, "Holder ownership": PERCENT,
+    formats = {"Conversion shares, restated": SHARES, "Conversion shares, as issued": None, "Shares outstanding": SHARES, "Holder ownership": PERCENT,
                "Deal": None, "Covenant flags": None}
     for i, (label, name, source) in enumerate(L.SUMMARY_VALUES):
         r = L.SUMMARY_FIRST_ROW + i

@@ -191,7 +191,16 @@ class Ledger:
                 raise
             except AscentError as exc:  # engine errors get the event's row in front
                 raise event.error(str(exc)) from None
+        self._restate_shares()
         return Schedule(terms=self.state.terms, rows=self.rows, flags=self.flags, state=self.state)
+
+    def _restate_shares(self) -> None:
+        """Each row's Shares Restated: its shares on the last share basis (times the ratio of every
+        split after the row's date; a split applies before the other entries of its day)."""
+        splits = self.state.splits
+        for r in self.rows:
+            if r["Shares Issued"]:
+                r["Shares Restated"] = r["Shares Issued"] * math.prod(x for d, x in splits if d > r["Date"])
 
     def _push(self, event: Event) -> None:
         heapq.heappush(self._queue, (event.date, event.kind.order, self._seq, event))

@@ -35,7 +35,7 @@ from ascent_xl.events import Event, EventKind
 from ascent_xl.interest import accrued_in_period, interest_dates
 from ascent_xl.ledger import checks
 from ascent_xl.ledger.engine import run_ledger
-from ascent_xl.ledger.schedule import Schedule
+from ascent_xl.ledger.schedule import Schedule, ratio_text
 from ascent_xl.ledger.state import BALANCE_TOLERANCE, DealState, HolderView, NoteState
 from ascent_xl.market import MarketData
 from ascent_xl.money import round_cents
@@ -44,7 +44,6 @@ from ascent_xl.pricing import (
     SplitJumpError,
     capped_conversion,
     check_split_jumps,
-    split_adjusted_shares,
 )
 from ascent_xl.terms import DealTerms
 
@@ -264,7 +263,7 @@ def share_basis(state: DealState) -> str:
     if not state.splits:
         return "no split"
     d, ratio = state.splits[-1]
-    return f"after the {_ratio_text(ratio)} split of {d}"
+    return f"after the {ratio_text(ratio)} split of {d}"
 
 
 # ---------------------------------------------------------------------------------------------
@@ -278,12 +277,6 @@ def _day(value: dt.date | str) -> dt.date:
     if not isinstance(day, dt.date):
         raise LedgerError(f"date {value!r}: write it as YYYY-MM-DD")
     return day
-
-
-def _ratio_text(ratio: float) -> str:
-    if ratio < 1:
-        return f"1:{1 / ratio:g}"
-    return f"{ratio:g}:1"
 
 
 def _open_note(state: DealState, name: str | None, day: dt.date) -> NoteState:
@@ -316,7 +309,7 @@ def _by_basis(state: DealState, counts: list[dict[int, int]]) -> tuple[SharesByB
 
 
 def _restated(state: DealState, n: NoteState) -> int:
-    return split_adjusted_shares(n.shares_restated, ratio=1.0)
+    return n.shares_issued_restated
 
 
 def _note_position(s: DealState, n: NoteState, as_of: dt.date, no_split: bool) -> NotePosition:

@@ -22,6 +22,7 @@ SCHEDULE_COLUMN_KINDS: dict[str, str] = {
     "Interest Converted": "money",
     "Conversion Price": "price",
     "Shares Issued": "shares",
+    "Shares Restated": "shares",
     "Floor Payment": "money",
     "Interest Accrued": "money",
     "Interest Paid Cash": "money",
@@ -44,7 +45,10 @@ SCHEDULE_COLUMN_KINDS: dict[str, str] = {
     "Source": "text",
 }
 """Columns of the schedule, in order, with what each holds: money in USD, prices in USD/share as
-of the row's date, share counts, the holder's fraction of the shares, text."""
+of the row's date, share counts, the holder's fraction of the shares, text. ``Shares Issued`` is
+the count as issued, on the share basis of the row's date; ``Shares Restated`` the same shares on
+the schedule's last share basis (after every split in it: issued before a 1:200 split, / 200), so
+that a sum of it never adds counts of different bases."""
 
 SCHEDULE_COLUMNS = tuple(SCHEDULE_COLUMN_KINDS)
 MONEY_COLUMNS = tuple(c for c, kind in SCHEDULE_COLUMN_KINDS.items() if kind == "money")
@@ -58,7 +62,8 @@ SUMMARY_COLUMNS = (
     "Principal Converted",
     "Principal Repaid",
     "Principal Outstanding",
-    "Shares Issued",
+    "Shares Issued",  # as issued; a deal with splits has one "Shares Issued <basis>" column per basis
+    "Shares Restated",  # on the last share basis
     "Floor Payments",
     "Interest Paid Cash",
     "Interest PIK",
@@ -118,13 +123,56 @@ class Schedule:
         floor payments, interest in cash / in kind / converted, premiums, default amounts."""
         import pandas as pd
 
-        records = [summary_record(n) for n in self.state.notes.values()]
-        total: dict[str, Any] = {c: None for c in SUMMARY_COLUMNS}
+        bases = self.share_bases()
+        records = []
+        for n in self.state.notes.values():
+            record = summary_record(n)
+            if len(bases) > 1:  # as issued, one column per share basis (never added across bases)
+                del record["Shares Issued"]
+                record.update({f"Shares Issued {label}": n.shares_by_basis.get(k, 0) for k, label in enumerate(bases)})
+            records.append(record)
+        columns = list(SUMMARY_COLUMNS)
+        if len(bases) > 1:
+            at = columns.index("Shares Issued")
+            columns[at:at + 1] = [f"Shares Issued {label}" for label in bases]
+        total: dict[str, Any] = {c: None for c in columns}
         total["Note"] = "Total"
-        for c in SUMMARY_COLUMNS[4:-1]:
+        for c in columns[4:-1]:
             total[c] = sum(r[c] for r in records)
         total["Conserved"] = all(r["Conserved"] for r in records)
-        return pd.DataFrame.from_records([*records, total], columns=list(SUMMARY_COLUMNS))
+        return pd.DataFrame.from_records([*records, total], columns=columns)
+
+    def share_bases(self) -> list[str]:
+        """The share bases of the schedule, oldest first, as the summary's column labels name
+        them: ``[""]`` without a split; with one on 2023-09-12, ``["before 2023-09-12",
+        "from 2023-09-12"]``; with two, ``["before D1", "D1 to D2", "from D2"]`` (D2's day
+        excluded)."""
+        days = [d for d, _ in self.state.splits]
+        if not days:
+            return [""]
+        labels = [f"before {days[0]}"]
+        labels += [f"{a} to {b - dt.timedelta(days=1)}" for a, b in zip(days, days[1:], strict=False)]
+        return [*labels, f"from {days[-1]}"]
+
+    def conversion_shares_text(self) -> str:
+        """The shares issued on conversion as issued, one count per share basis, in words:
+        ``4,853,767 before 2023-09-12; 1,250 from 2023-09-12`` (``25,519`` without a split)."""
+        bases = self.share_bases()
+        counts = [0] * len(bases)
+        for n in self.state.notes.values():
+            for k, count in n.shares_by_basis.items():
+                counts[k] += count
+        if len(bases) == 1:
+            return f"{counts[0]:,}"
+        return "; ".join(f"{c:,} {b}" for c, b in zip(counts, bases, strict=True))
+
+    def share_basis_note(self) -> str:
+        """What ``Shares Restated`` means for this schedule, in words."""
+        splits = self.state.splits
+        if not splits:
+            return "no split: shares restated = shares as issued"
+        parts = ", ".join(f"{ratio_text(r)} on {d}" for d, r in splits)
+        return f"on the share basis after every split: {parts}"
 
     def totals(self) -> dict[str, float]:
         """Deal totals by summary column (the ``Total`` row), plus shares outstanding and the
@@ -149,6 +197,7 @@ def summary_record(n: NoteState) -> dict[str, Any]:
         "Principal Repaid": n.repaid,
         "Principal Outstanding": n.principal,
         "Shares Issued": n.shares_issued,
+        "Shares Restated": n.shares_issued_restated,
         "Floor Payments": n.floor_payments,
         "Interest Paid Cash": n.interest_cash,
         "Interest PIK": n.interest_pik,
@@ -158,3 +207,8 @@ def summary_record(n: NoteState) -> dict[str, Any]:
         "Accrued Interest": n.accrued,
         "Conserved": n.conserved,
     }
+
+
+def ratio_text(ratio: float) -> str:
+    """``1:200`` for a ratio of 0.005, ``2:1`` for 2."""
+    return f"1:{1 / ratio:g}" if ratio < 1 else f"{ratio:g}:1"

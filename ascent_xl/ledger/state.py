@@ -51,6 +51,14 @@ class NoteState:
     default_amounts: float = 0.0
 
     @property
+    def shares_issued_restated(self) -> int:
+        """The shares issued on conversion, every one restated to the current share basis (a
+        count issued before a 1:200 split counts 1/200), to the nearest share."""
+        from ascent_xl.pricing import split_adjusted_shares
+
+        return split_adjusted_shares(self.shares_restated, ratio=1.0)
+
+    @property
     def conserved(self) -> bool:
         """Principal issued = converted + repaid + outstanding (to within half a cent)."""
         return abs(self.principal_issued - self.converted - self.repaid - self.principal) < BALANCE_TOLERANCE

@@ -62,7 +62,9 @@ def check_against_engine(path: Path, sample_events, sample_market) -> None:
         "Principal repaid in cash": 9_000_000 + 703_788 + 2_528_125 + 129_097.50,
         "Principal outstanding": 0,  # all converted or repaid by the end of the sample
         # no hand figure for these two: the engine's totals (the book must carry them unchanged)
-        "Shares issued on conversion": total["Shares Issued"],
+        # by hand: 8 conversions before the 1:200 split (125,733 + 179,436 + 268,627 + 419,770 +
+        # 745,928 + 621,465 + 1,113,497 + 1,379,311 = 4,853,767 shares) and 1,250 after it
+        "Conversion shares, restated": 4_853_767 / 200 + 1_250,  # 25,518.835 on the new basis
         "Floor payments": total["Floor Payments"],
         "Shares outstanding": engine.state.shares_outstanding,
         "Holder ownership": engine.state.holder_ownership,
