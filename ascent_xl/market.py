@@ -279,19 +279,22 @@ class MarketData:
         return len(self.dates)
 
     def window(
-        self, refs: np.ndarray | Any, days: int, *, what: str = "date", column: str = "vwap"
+        self, refs: np.ndarray | Any, days: int, *, what: str = "date", column: str = "vwap",
+        through: bool = False,
     ) -> np.ndarray:
-        """Values of the ``days`` sessions strictly before each reference date.
+        """Values of the ``days`` sessions strictly before each reference date (with
+        ``through``, the ``days`` sessions ending on and including it).
 
         Returns an array of shape ``(len(refs), days)`` (oldest first). A window that reaches
         before the first or after the last data date, or holds a blank value, raises a
         :class:`MarketDataError` naming the date; ``what`` names the reference date in it
         (e.g. ``"notice date"``).
         """
-        ref, lo = self._window_starts(refs, days, what, column)
-        return self._gather(ref, lo, days, what, column)
+        ref, lo = self._window_starts(refs, days, what, column, through)
+        return self._gather(ref, lo, days, what, column, through)
 
-    def _gather(self, ref: np.ndarray, lo: np.ndarray, days: int, what: str, column: str) -> np.ndarray:
+    def _gather(self, ref: np.ndarray, lo: np.ndarray, days: int, what: str, column: str,
+                through: bool = False) -> np.ndarray:
         values = self._column(column)
         if ref.size == 1:
             start = int(lo[0])
@@ -300,21 +303,22 @@ class MarketData:
             win = np.lib.stride_tricks.sliding_window_view(values, days)[lo]
         if np.isnan(win.sum()):
             row = int(np.argmax(np.isnan(win).any(axis=1)))
-            self._raise_missing(ref[row], lo[row], days, what, column)
+            self._raise_missing(ref[row], lo[row], days, what, column, through)
         return win
 
     def lowest_averages(
-        self, refs: np.ndarray | Any, days: int, lowest: int, *, what: str = "date", cached: bool = False
+        self, refs: np.ndarray | Any, days: int, lowest: int, *, what: str = "date", cached: bool = False,
+        through: bool = False,
     ) -> np.ndarray:
         """Average of the ``lowest`` lowest VWAPs in the ``days`` sessions before each reference
-        date (errors as :meth:`window`).
+        date (with ``through``, ending on and including it; errors as :meth:`window`).
 
         For many dates (or with ``cached``, for callers that ask date by date) the averages of
         every window in the data are computed once and cached, so each date costs one lookup.
         """
-        ref, lo = self._window_starts(refs, days, what, "vwap")
+        ref, lo = self._window_starts(refs, days, what, "vwap", through)
         if not cached and ref.size * 4 < len(self.vwap):  # few dates: average their windows
-            return lowest_average(self._gather(ref, lo, days, what, "vwap"), lowest)
+            return lowest_average(self._gather(ref, lo, days, what, "vwap", through), lowest)
         key = ("lowest", days, lowest)
         table = self._cache.get(key)
         if table is None:
@@ -323,21 +327,23 @@ class MarketData:
         out = table[lo]
         if np.isnan(out.sum()):
             row = int(np.argmax(np.isnan(out)))
-            self._raise_missing(ref[row], lo[row], days, what, "vwap")
+            self._raise_missing(ref[row], lo[row], days, what, "vwap", through)
         return out
 
-    def lowest_average_on(self, day: dt.date, days: int, lowest: int, *, what: str = "date") -> float:
+    def lowest_average_on(self, day: dt.date, days: int, lowest: int, *, what: str = "date",
+                          through: bool = False) -> float:
         """:meth:`lowest_averages` for one :class:`datetime.date`, from the cached table: the
         fast path for callers that price one date at a time (the ledger). Errors as there."""
         found = self.calendar.date_index(day) if type(day) is dt.date else None
         table = self._cache.get(("lowest", days, lowest))
         if found is not None and table is not None:
-            lo = found[0] - self.start - days
+            lo = found[0] - self.start - days + (1 if through and found[1] else 0)
             if 0 <= lo < len(table):
                 value = float(table[lo])
                 if value == value:
                     return value
-        return float(self.lowest_averages(np.array([as_day(day)]), days, lowest, what=what, cached=True)[0])
+        return float(self.lowest_averages(np.array([as_day(day)]), days, lowest, what=what, cached=True,
+                                          through=through)[0])
 
     def vwap_on_date(self, day: dt.date, *, what: str = "date") -> float:
         """:meth:`vwap_on` for one :class:`datetime.date` (fast path; errors as there)."""
@@ -350,14 +356,18 @@ class MarketData:
                     return value
         return float(self.vwap_on(as_day(day), what=what)[0])
 
-    def _window_starts(self, refs: Any, days: int, what: str, column: str) -> tuple[np.ndarray, np.ndarray]:
-        """The reference dates and the data position where each one's window starts."""
+    def _window_starts(self, refs: Any, days: int, what: str, column: str,
+                       through: bool = False) -> tuple[np.ndarray, np.ndarray]:
+        """The reference dates and the data position where each one's window starts (with
+        ``through``, a window ending on a reference date that is a session)."""
         values = self._column(column)
         ref = as_days(refs)
         if ref.size == 0:
             return ref, np.empty(0, dtype=np.int64)
         self.calendar.check_span(ref, what)
         lo = np.asarray(self.calendar.count_before(ref), dtype=np.int64) - self.start - days
+        if through:
+            lo = lo + self.calendar.sessions_mask(ref)
         lo = np.atleast_1d(lo)
         lo_min, lo_max = (int(lo[0]), int(lo[0])) if lo.size == 1 else (int(lo.min()), int(lo.max()))
         if lo_min < 0:
@@ -376,12 +386,14 @@ class MarketData:
             )
         return ref, lo
 
-    def _raise_missing(self, ref: np.datetime64, lo: int, days: int, what: str, column: str) -> None:
+    def _raise_missing(self, ref: np.datetime64, lo: int, days: int, what: str, column: str,
+                       through: bool = False) -> None:
         values = self._column(column)[lo : lo + days]
         missing = self.dates[lo + int(np.argmax(np.isnan(values)))]
+        span = "up to and including" if through else "before"
         raise MarketDataError(
             f"{_label(column)} missing for {day_text(missing)} (a trading day in the {days} "
-            f"before {what} {day_text(ref)}); add it to the data"
+            f"{span} {what} {day_text(ref)}); add it to the data"
         )
 
     def vwap_on(self, days: np.ndarray | Any, *, what: str = "date") -> np.ndarray:

@@ -56,12 +56,15 @@ def build_notice(terms: DealTerms, market: MarketData, events: Iterable[Event], 
     quote, state = conversion_quote(terms, market, events, notice_date=notice_date, amount=amount, note=note)
     c = terms.conversion
     assert state.market is not None  # conversion_quote refuses a state without VWAPs
-    days = state.market.calendar.sessions_before(notice_date, c.alternate_price_days)
-    values = state.market.window(np.datetime64(notice_date, "D"), c.alternate_price_days, what="notice date")[0]
+    through = c.window_includes_notice_day  # the window ends on the notice day
+    end = notice_date + dt.timedelta(days=1) if through else notice_date
+    days = state.market.calendar.sessions_before(end, c.alternate_price_days)
+    values = state.market.window(np.datetime64(notice_date, "D"), c.alternate_price_days, what="notice date",
+                                 through=through)[0]
     low = set(np.argsort(values, kind="stable")[: c.alternate_price_lowest].tolist())
     window = tuple((d.astype(dt.date), float(v), i in low) for i, (d, v) in enumerate(zip(days, values, strict=True)))
     average = state.market.lowest_average_on(notice_date, c.alternate_price_days, c.alternate_price_lowest,
-                                             what="notice date")
+                                             what="notice date", through=through)
     held = [n for n in state.notes.values() if n.principal > 0 and (note is None or n.name.lower() == note.lower())]
     name = held[0].name if held else (note or "")
     return ConversionNotice(

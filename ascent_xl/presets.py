@@ -54,6 +54,8 @@ def _note(
         holder=holder,
         ownership_cap_notice_days=cap_notice_days,
         change_of_control_on_interest=coc_on_interest,
+        own_fixed_price=0.0,  # both notes convert at the deal's fixed price
+        own_fixed_price_at_issue=False,
     )
 
 
@@ -79,9 +81,18 @@ ASTI_2022 = DealTerms(
         fixed_price=3.93042,  # 130% of the 5-day average VWAP 3.0234 before issue
         fixed_price_premium=0.30,
         fixed_price_days=5,
+        fixed_price_average=3.0234,  # the supplement's 5-day average VWAP before 2022-12-19
         alternate_price_discount=0.075,  # 92.5% of the average
         alternate_price_days=10,
         alternate_price_lowest=3,
+        alternate_price_applies="always",  # from issue, in default or not
+        alternate_price_start_days=0,
+        default_discount=0.0,  # in default the holder may reset the price instead (default.reset_*)
+        price_reset_days=(),  # no dated resets of the fixed price (the next three are then unused)
+        price_reset_average_days=10,
+        price_reset_pct=1.0,
+        price_reset_rule="lower",
+        window_includes_notice_day=False,  # "the 10 trading days before the conversion date"
         floor_price=0.29,
         floor_mode="make_up",  # the company pays the shortfall below the floor in cash
         floor_price_max=0.57,
@@ -98,6 +109,7 @@ ASTI_2022 = DealTerms(
         reset_factor=0.80,
         reset_days=10,
         reset_lowest=3,
+        interest_rate=0.0,  # the supplement states no default rate: the notes' 4.5% runs on
     ),
     redemption=RedemptionTerms(
         change_of_control_premium=1.05,
@@ -153,6 +165,9 @@ ASTI_2022 = DealTerms(
         leak_out_pct=0.35,
         participation_pct=0.20,
         amendment_majority=0.66,
+        exchange_cap=0.1999,  # Nasdaq rule 5635(d), line 239
+        exchange_cap_approved=True,  # line 239: shareholder approval to issue beyond 19.99%
+        exchange_cap_excess="refuse",  # (reading) moot once approved
     ),
 )
 

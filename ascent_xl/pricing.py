@@ -88,9 +88,13 @@ def alternate_conversion_price(
     lowest: int,
     what: str = "notice date",
     require_trading_day: bool = True,
+    include_notice_day: bool = False,
 ) -> Any:
     """Alternate conversion price: ``(1 - discount)`` × the average of the ``lowest`` lowest
-    VWAPs among the ``days`` trading days immediately before the notice date (USD/share).
+    VWAPs among the ``days`` trading days immediately before the notice date (USD/share); with
+    ``include_notice_day`` (term ``conversion.window_includes_notice_day``), the ``days`` trading
+    days ending on and including the notice date. ``days = 2, lowest = 1`` with the notice day
+    is "the lesser of the VWAP of the day before and of the day of the notice".
 
     The notice date must be a trading day (unless ``require_trading_day`` is False, as for a
     default's demand date); ``what`` names it in errors. ``notice_date`` may be an array: the
@@ -100,7 +104,8 @@ def alternate_conversion_price(
     discount = check_term(ConversionTerms, "alternate_price_discount", discount, label="discount")
     days = check_term(ConversionTerms, "alternate_price_days", days, label="days")
     lowest = check_term(ConversionTerms, "alternate_price_lowest", lowest, label="lowest")
-    return (1.0 - discount) * _lowest_average_before(market, notice_date, days, lowest, what, require_trading_day)
+    return (1.0 - discount) * _lowest_average_before(market, notice_date, days, lowest, what, require_trading_day,
+                                                     through=bool(include_notice_day))
 
 
 def default_conversion_price(
@@ -115,9 +120,11 @@ def default_conversion_price(
 
 
 def _lowest_average_before(
-    market: MarketData, day: Any, days: int, lowest: int, what: str, require_trading_day: bool
+    market: MarketData, day: Any, days: int, lowest: int, what: str, require_trading_day: bool,
+    *, through: bool = False,
 ) -> Any:
-    """The lowest-VWAP average of the window before ``day`` (one date or an array of them)."""
+    """The lowest-VWAP average of the window before ``day`` (one date or an array of them; with
+    ``through``, the window ending on and including it)."""
     if lowest > days:
         raise InputError(f"lowest {lowest} is more than days {days}")
     if type(day) is dt.date:
@@ -125,11 +132,11 @@ def _lowest_average_before(
             found = market.calendar.date_index(day)
             if found is None or not found[1]:
                 raise MarketDataError(f"{what} {day}: not a trading day")
-        return market.lowest_average_on(day, days, lowest, what=what)
+        return market.lowest_average_on(day, days, lowest, what=what, through=through)
     refs, scalar = _dates(day)
     if require_trading_day:
         _require_sessions(market, refs, what)
-    return _out(market.lowest_averages(refs, days, lowest, what=what), scalar)
+    return _out(market.lowest_averages(refs, days, lowest, what=what, through=through), scalar)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -356,8 +363,14 @@ def quote_conversion(
     if not no_split:  # the fixed price and floor are the terms' as issued: check from the issue on
         check_split_jumps(market, np.array([np.datetime64(day, "D")]), days=c.alternate_price_days,
                           threshold=c.split_jump_threshold, since=min(n.issue_date for n in terms.notes))
+    from ascent_xl.family import alternate_applies  # the family's rules build on this module
+
+    # without events no default (as quote_conversions)
+    alternate = alternate_applies(applies=c.alternate_price_applies, start_days=c.alternate_price_start_days,
+                                  issue_date=min(n.issue_date for n in terms.notes), notice_date=day,
+                                  in_default=False)
     return capped_conversion(market, conversion=c, notice_date=day, principal=float(amount),
-                             fixed_price=fixed, floor_price=floor)
+                             fixed_price=fixed, floor_price=floor, alternate=bool(alternate))
 
 
 def quote_conversions(
@@ -394,7 +407,15 @@ def quote_conversions(
         discount=c.alternate_price_discount,
         days=c.alternate_price_days,
         lowest=c.alternate_price_lowest,
+        include_notice_day=c.window_includes_notice_day,
     )
+    from ascent_xl.family import alternate_applies  # the family's rules build on this module
+
+    # without events no default: an alternate that applies in default only, or from a number of
+    # days after the first issue, gives way to the fixed price where it does not apply
+    alt = np.where(alternate_applies(applies=c.alternate_price_applies, start_days=c.alternate_price_start_days,
+                                     issue_date=min(n.issue_date for n in terms.notes), notice_date=refs,
+                                     in_default=False), alt, fixed)
     if not no_split:  # the fixed price and floor are the terms' as issued: check from the issue on
         check_split_jumps(market, refs, days=c.alternate_price_days, threshold=c.split_jump_threshold,
                           since=min(n.issue_date for n in terms.notes))
@@ -478,6 +499,7 @@ def capped_conversion(
     holder_shares: int | None = None,
     shares_outstanding: int | None = None,
     cap: float | None = None,
+    alternate: bool = True,
 ) -> CappedConversion:
     """Convert ``principal`` (and ``interest``) USD on ``notice_date`` as the ledger does: the
     conversion price from ``fixed_price``, the alternate price and ``floor_price``
@@ -485,14 +507,18 @@ def capped_conversion(
     first); where a floor payment is due, the floor payment on what converts. ``market`` holds
     VWAPs on the current share basis. ``holder_shares`` are the converting holder's (with
     affiliates), ``shares_outstanding`` the deal's; ``cap`` is that holder's cap (default:
-    ``conversion.ownership_cap``). Without ``holder_shares`` no cap applies (a plain quote)."""
+    ``conversion.ownership_cap``). Without ``holder_shares`` no cap applies (a plain quote).
+    ``alternate`` False: the alternate price does not apply that day
+    (:func:`ascent_xl.family.conversion_on`), the fixed price is the price before the floor (and
+    is reported as the alternate)."""
     c = conversion
     principal = whole_cents(principal, name="principal")
     interest = whole_cents(interest, name="interest")
     alt = float(alternate_conversion_price(
         market, notice_date=notice_date, discount=c.alternate_price_discount,
         days=c.alternate_price_days, lowest=c.alternate_price_lowest,
-    ))
+        include_notice_day=c.window_includes_notice_day,
+    )) if alternate else float(fixed_price)
     fixed_price = float(_positive(fixed_price, "fixed_price"))
     floor_price = float(check_term(ConversionTerms, "floor_price", floor_price, label="floor_price"))
     check_floor(floor_price=floor_price, floor_mode=c.floor_mode)
@@ -552,6 +578,8 @@ def resolve_fixed_price(terms: DealTerms, market: MarketData | None) -> float:
     c = terms.conversion
     if c.fixed_price is not None:
         return float(c.fixed_price)
+    if c.fixed_price_average is not None:  # stated average: no VWAPs needed
+        return (1.0 + c.fixed_price_premium) * c.fixed_price_average
     if market is None:
         raise InputError("conversion.fixed_price is blank and no VWAPs were given to compute it")
     issue = min(n.issue_date for n in terms.notes)

@@ -40,6 +40,9 @@ PikStyle = Literal["pik_note", "capitalise"]
 PikFallback = Literal["cash", "private_pik"]
 ReservePrice = Literal["floor", "fixed"]
 FloorMode = Literal["make_up", "cap", "none"]
+AlternateApplies = Literal["always", "in_default"]
+CapExcess = Literal["refuse", "cash"]
+ResetRule = Literal["lower", "replace"]
 
 _NOTE_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_\-]*$")
 
@@ -242,12 +245,25 @@ class NoteTerms(Terms):
     change_of_control_on_interest: bool = term(
         unit="flag", doc="TRUE: the change-of-control premium also applies to accrued interest"
     )
+    own_fixed_price: float = term(
+        default=0.0,
+        unit="USD/share", doc="this note's own fixed conversion price (0: the deal's "
+        "conversion.fixed_price)", ge=0,
+    )
+    own_fixed_price_at_issue: bool = term(
+        default=False,
+        unit="flag", doc="TRUE: this note's fixed price is computed like the deal's "
+        "(fixed_price_premium, fixed_price_days) from the VWAPs before its own issue date",
+    )
 
     def _check_consistency(self) -> None:
         if not self.holder.strip():
             raise TermsError("holder", "missing; name the investor holding the note")
         if not _NOTE_NAME.match(self.name):
             raise TermsError("name", f"{self.name!r}: use letters, digits, '-' or '_'")
+        if self.own_fixed_price and self.own_fixed_price_at_issue:
+            raise TermsError("own_fixed_price_at_issue", f"TRUE with own_fixed_price {self.own_fixed_price:g}: "
+                             "give the note's price, or have it computed at its issue, not both")
         bad = [m for m in self.interest_months if not 1 <= m <= 12]
         if bad or len(set(self.interest_months)) != len(self.interest_months):
             raise TermsError("interest_months", f"{self.interest_months}: months 1-12, no repeats")
@@ -287,6 +303,13 @@ class ConversionTerms(Terms):
     fixed_price_days: int = term(
         unit="trading days", doc="trading days averaged before the issue date", ge=1
     )
+    fixed_price_average: float | None = term(
+        default=None,
+        unit="USD/share",
+        doc="average VWAP the fixed price was computed from (blank: not stated); with "
+        "fixed_price, the two must agree with fixed_price_premium",
+        gt=0,
+    )
     alternate_price_discount: float = term(
         unit="fraction",
         doc="discount to the average of the lowest VWAPs (0.075 = 92.5% of it)",
@@ -299,6 +322,47 @@ class ConversionTerms(Terms):
     )
     alternate_price_lowest: int = term(
         unit="count", doc="number of lowest VWAPs in the window that are averaged", ge=1
+    )
+    alternate_price_applies: AlternateApplies = term(
+        default="always",
+        unit="text",
+        doc="when the alternate price applies: always, or in_default (only while an event of "
+        "default lasts; else the fixed price)",
+    )
+    alternate_price_start_days: int = term(
+        default=0,
+        unit="days", doc="days after the note's issue from which the alternate price applies "
+        "(0: from issue; 60: from the 60th day)", ge=0,
+    )
+    default_discount: float = term(
+        default=0.0,
+        unit="fraction",
+        doc="discount of the alternate price while an event of default lasts, where deeper than "
+        "alternate_price_discount (0: none)",
+        ge=0, lt=0.5,
+    )
+    price_reset_days: tuple[int, ...] = term(
+        default=(),
+        unit="days", doc="days after each note's issue on which its fixed price resets (blank: none)"
+    )
+    price_reset_average_days: int | None = term(
+        default=None,
+        unit="trading days", doc="trading days averaged immediately before a reset date", ge=1
+    )
+    price_reset_pct: float | None = term(
+        default=None,
+        unit="fraction", doc="reset price as a fraction of that average (1.00 = 100%)", gt=0, le=2
+    )
+    price_reset_rule: ResetRule | None = term(
+        default=None,
+        unit="text", doc="lower: the lower of the fixed price and the reset price; replace: the "
+        "reset price, up or down",
+    )
+    window_includes_notice_day: bool = term(
+        default=False,
+        unit="flag",
+        doc="TRUE: the look-back window is the alternate_price_days ending on and including the "
+        "notice day; FALSE: the days strictly before it",
     )
     floor_price: float = term(
         unit="USD/share", doc="floor price: no conversion below it (0 only with floor_mode none)",
@@ -328,6 +392,15 @@ class ConversionTerms(Terms):
 
     def _check_consistency(self) -> None:
         check_floor(floor_price=self.floor_price, floor_mode=self.floor_mode)
+        days = self.price_reset_days
+        if any(not 1 <= d <= UNIT_MAX["days"][0] for d in days) or list(days) != sorted(set(days)):
+            raise TermsError("price_reset_days", f"{days}: days after issue, ascending, each 1 to 3660")
+        for name in ("price_reset_average_days", "price_reset_pct", "price_reset_rule"):
+            if days and getattr(self, name) is None:
+                raise TermsError(name, f"missing: the fixed price resets {len(days)} times "
+                                 f"(price_reset_days); add it ({_field(ConversionTerms, name)[0].metadata['doc']})")
+        check_fixed_price(fixed_price=self.fixed_price, premium=self.fixed_price_premium,
+                          average=self.fixed_price_average)
         if self.alternate_price_lowest > self.alternate_price_days:
             raise TermsError(
                 "alternate_price_lowest",
@@ -367,6 +440,13 @@ class DefaultTerms(Terms):
     )
     reset_days: int = term(unit="trading days", doc="look-back window before the default", ge=1)
     reset_lowest: int = term(unit="count", doc="number of lowest VWAPs averaged", ge=1)
+    interest_rate: float = term(
+        default=0.0,
+        unit="fraction/yr",
+        doc="annual rate the notes bear from an event of default until it is waived, where above "
+        "the note's own rate (0: no default rate)",
+        ge=0, lt=1, hint="15% is 0.15",
+    )
 
     def _check_consistency(self) -> None:
         if self.reset_lowest > self.reset_days:
@@ -520,6 +600,22 @@ class CovenantTerms(Terms):
     amendment_majority: float = term(
         unit="fraction", doc="holders needed to waive or amend", gt=0, le=1
     )
+    exchange_cap: float = term(
+        default=1.0,
+        unit="fraction",
+        doc="most shares the conversions may issue in total, as a fraction of the shares "
+        "outstanding at the agreement date, without shareholder approval (1: no cap)",
+        gt=0, le=1, hint="19.99% is 0.1999",
+    )
+    exchange_cap_approved: bool = term(
+        default=False, unit="flag", doc="TRUE: the shareholders approved issuing beyond the exchange cap"
+    )
+    exchange_cap_excess: CapExcess = term(
+        default="refuse",
+        unit="text",
+        doc="beyond the exchange cap: refuse (convert up to it, the rest stays principal) or "
+        "cash (the shares beyond it paid in cash at the day's VWAP)",
+    )
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -621,6 +717,9 @@ def _set_path(obj: Terms, parts: list[str], value: Any, full: str) -> Any:
     hint = _hints(type(obj))[head]
     try:
         new = _coerce(value, hint, current, percent=_is_rate(_field(type(obj), head)[0]))  # type: ignore[arg-type]
+        if isinstance(obj, ConversionTerms) and head == "fixed_price" and new is not None:
+            # a fixed price set by itself is stated, no longer computed from the average
+            return obj.replace(fixed_price=new, fixed_price_average=None)
         return obj.replace(**{head: new})
     except TermsError as exc:
         raise TermsError(full, exc.problem) from None
@@ -753,6 +852,8 @@ def _coerce(value: Any, hint: Any, base: Any = MISSING, *, percent: bool = False
         (item,) = typing.get_args(hint)[:1]
         if isinstance(item, type) and issubclass(item, NoteTerms):
             return _coerce_notes(value, base)
+        if value is None:  # a blank cell: an empty list
+            return ()
         if isinstance(value, str):
             value = [v for v in re.split(r"[,;]", value) if v.strip()]
         if not isinstance(value, (list, tuple)):
@@ -807,6 +908,10 @@ def _date(value: Any) -> dt.date:
 
 
 def _coerce_notes(value: Any, base: Any) -> tuple[NoteTerms, ...]:
+    """The deal's notes from a list (or a table by name) of note tables: the list is the deal's
+    list of notes, in its order, and replaces the base's. An entry named like one of the base's
+    notes starts from that note's terms and changes only what it lists (``name = "Registered"``
+    plus ``holder = "..."`` is enough); an entry with a new name must list every term."""
     if isinstance(value, Mapping):  # {"Registered": {...}, "Private": {...}}
         value = [{"name": k, **v} for k, v in value.items()]
     if not isinstance(value, (list, tuple)):
@@ -816,21 +921,24 @@ def _coerce_notes(value: Any, base: Any) -> tuple[NoteTerms, ...]:
     given: dict[str, NoteTerms] = {}
     for i, item in enumerate(value):
         if isinstance(item, NoteTerms):
-            given[item.name.lower()] = item
-            continue
-        if not isinstance(item, Mapping):
+            note = item
+        elif not isinstance(item, Mapping):
             raise TermsError(f"[{i}]", "expected a table of note terms")
-        label = str(item.get("name", f"[{i}]"))
-        try:
-            note = NoteTerms.from_mapping(item, base=by_name.get(label.lower()))
-        except TermsError as exc:
-            raise exc.within(label) from None
+        else:
+            label = str(item.get("name", f"[{i}]"))
+            start = by_name.get(label.lower())
+            try:
+                note = NoteTerms.from_mapping(item, base=start)
+            except TermsError as exc:
+                if start is None and base_notes and exc.problem.startswith("missing; add it"):
+                    names = ", ".join(n.name for n in base_notes)
+                    exc = TermsError(exc.field, f"{exc.problem}; {label!r} is a new note (the "
+                                     f"base's notes: {names}), so it lists every term")
+                raise exc.within(label) from None
         if note.name.lower() in given:
-            raise TermsError(label, "note listed twice")
+            raise TermsError(note.name, "note listed twice")
         given[note.name.lower()] = note
-    # With a base, notes the file does not mention are kept, in the base's order.
-    kept = [given.pop(n.name.lower(), n) for n in base_notes]
-    return (*kept, *given.values())
+    return tuple(given.values())
 
 
 def _plain(value: Any) -> Any:
@@ -884,6 +992,34 @@ def check_floor(*, floor_price: float, floor_mode: str) -> None:
             "floor_price",
             f"{floor_price:g} USD/share must be at least {low:g} ({why}) with floor_mode "
             f'{floor_mode}; a deal without a floor has floor_mode = "none"',
+        )
+
+
+def check_fixed_price(*, fixed_price: float | None, premium: float, average: float | None) -> None:
+    """Refuse a fixed price stated with the average VWAP it was computed from when the two
+    disagree with ``premium``: ``fixed_price`` must be ``(1 + premium) x average`` rounded to
+    the fixed price's own decimals (at least 4). An edited premium or average with the old
+    fixed price left in is the case this catches.
+
+    Examples
+    --------
+    >>> check_fixed_price(fixed_price=3.93042, premium=0.30, average=3.0234)
+    >>> check_fixed_price(fixed_price=3.93042, premium=0.25, average=3.0234)
+    Traceback (most recent call last):
+    ...
+    ascent_xl.errors.TermsError: fixed_price: 3.93042 is not 125% of fixed_price_average 3.0234 (3.77925); write fixed_price = 3.77925, or blank both fixed_price and fixed_price_average ("none") to compute it from the VWAPs
+    """
+    if fixed_price is None or average is None:
+        return
+    expected = (1.0 + premium) * average
+    text = repr(float(fixed_price))
+    decimals = max(4, min(9, len(text.split(".", 1)[1]) if "." in text and "e" not in text else 9))
+    if round(expected, decimals) != round(float(fixed_price), decimals):
+        raise TermsError(
+            "fixed_price",
+            f"{fixed_price:g} is not {(1 + premium) * 100:.4g}% of fixed_price_average {average:g} "
+            f"({expected:.{decimals}f}); write fixed_price = {expected:.{decimals}f}, or blank both "
+            'fixed_price and fixed_price_average ("none") to compute it from the VWAPs',
         )
 
 

@@ -8,7 +8,10 @@ A file either lists every term, or names a preset in ``base`` and lists only wha
     [conversion]
     floor_price = 0.20
 
-    [[notes]]          # with a base, notes not listed are kept from the base
+    [[notes]]          # the deal's notes: this list replaces the base's
+    name = "Registered"  # a base note's name: its terms, changed only where listed
+
+    [[notes]]
     name = "Private"
     rate = 0.05
 
@@ -36,7 +39,33 @@ def terms_from_mapping(data: dict[str, Any]) -> DealTerms:
     data = dict(data)
     base_name = data.pop("base", None)
     base = preset(base_name) if base_name else None
+    if base is not None:
+        conversion = data.get("conversion")
+        _check_fixed_price_days(conversion, base)
+        if (isinstance(conversion, dict) and "fixed_price_average" not in conversion
+                and str(conversion.get("fixed_price", "")).strip().lower() not in ("", "none")):
+            # a fixed price the file sets by itself is stated, not computed from the base's average
+            data["conversion"] = {**conversion, "fixed_price_average": None}
     return DealTerms.from_mapping(data, base=base)
+
+
+def _check_fixed_price_days(conversion: Any, base: DealTerms) -> None:
+    """Refuse a file that changes ``fixed_price_days`` and keeps the base's fixed price (or the
+    average it came from): that price was computed over the base's days, not the file's."""
+    if not isinstance(conversion, dict) or "fixed_price_days" not in conversion:
+        return
+    b = base.conversion
+    if conversion["fixed_price_days"] == b.fixed_price_days:
+        return
+    kept = [k for k in ("fixed_price", "fixed_price_average")
+            if k not in conversion and getattr(b, k) is not None]
+    if kept:
+        raise TermsError(
+            "conversion.fixed_price_days",
+            f"{conversion['fixed_price_days']!r} days, but the base's {' and '.join(kept)} came "
+            f"from {b.fixed_price_days} days; give {' and '.join(kept)} for the new days too, or "
+            'write them as "none" to compute the fixed price from the VWAPs',
+        )
 
 
 def load_terms(path: str | os.PathLike[str]) -> DealTerms:
@@ -51,6 +80,8 @@ def load_terms(path: str | os.PathLike[str]) -> DealTerms:
     0.2
     """
     p = Path(path)
+    if not p.exists() and p.suffix == "" and str(p) in shipped_deals():
+        p = shipped_deals()[str(p)]
     try:
         raw = p.read_bytes()
     except FileNotFoundError:
@@ -72,6 +103,16 @@ def load_terms(path: str | os.PathLike[str]) -> DealTerms:
         return terms_from_mapping(data)
     except TermsError as exc:
         raise TermsError(f"{p.name}: {exc.field}" if exc.field else p.name, exc.problem) from None
+
+
+DEALS_DIR = Path(__file__).parent / "data" / "deals"
+"""Terms files of real deals of the family shipped with the package (each names its source)."""
+
+
+def shipped_deals() -> dict[str, Path]:
+    """The shipped deals' terms files by name (the file name without ``.toml``); a name works
+    wherever a terms file is asked (``--terms bbby_2023_series_a``)."""
+    return {p.stem: p for p in sorted(DEALS_DIR.glob("*.toml"))}
 
 
 _MAX_DEPTH = 8

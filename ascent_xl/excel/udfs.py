@@ -36,6 +36,7 @@ beyond importing the engine; the exchange calendar is built on first use.
 from __future__ import annotations
 
 import pickle
+import typing
 from collections.abc import Callable
 from typing import Any
 
@@ -86,7 +87,7 @@ from ascent_xl.pricing import (
     redemption_amount,
     warrant_cashless_shares,
 )
-from ascent_xl.terms import DealTerms
+from ascent_xl.terms import DealTerms, FloorMode
 from ascent_xl.valuation.presets import (
     DEMO_BEHAVIOUR,
     DEMO_MODEL,
@@ -160,6 +161,10 @@ DISCOUNT = _default(
 )
 ALT_DAYS = _default("trading days in the look-back window", _C.alternate_price_days)
 ALT_LOWEST = _default("number of lowest VWAPs averaged", _C.alternate_price_lowest)
+FLOOR_MODE = _default("floor rule: make_up (floor + cash), cap (floor, no cash), none", _C.floor_mode)
+WINDOW_DAY = _default("TRUE: the window ends on and includes the notice day",
+                      _C.window_includes_notice_day)
+FLOOR_MODES: tuple[str, ...] = typing.get_args(FloorMode)
 
 
 def _market(dates: Cells, vwaps: Cells) -> Any:
@@ -173,6 +178,16 @@ def _alternate_args(discount: Cell, days: Cell, lowest: Cell) -> dict[str, Any]:
         "days": to_whole(days, "days", _C.alternate_price_days),
         "lowest": to_whole(lowest, "lowest", _C.alternate_price_lowest),
     }
+
+
+def _window_day(value: Cell) -> bool:
+    """The ``window_includes_notice_day`` argument (blank: the ``TERMS``')."""
+    return to_bool(value, "window_includes_notice_day", _C.window_includes_notice_day)
+
+
+def _floor_mode(value: Cell) -> str:
+    """The ``floor_mode`` argument (blank: the ``TERMS``')."""
+    return to_choice(value, "floor_mode", FLOOR_MODES, _C.floor_mode)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -206,6 +221,7 @@ def ASCENT_FIXED_CONVERSION_PRICE(
 @_arg("discount", DISCOUNT)
 @_arg("days", ALT_DAYS)
 @_arg("lowest", ALT_LOWEST)
+@_arg("window_includes_notice_day", WINDOW_DAY)
 @cell_errors
 def ASCENT_ALTERNATE_CONVERSION_PRICE(
     dates: Cells,
@@ -214,12 +230,14 @@ def ASCENT_ALTERNATE_CONVERSION_PRICE(
     discount: Cell = None,
     days: Cell = None,
     lowest: Cell = None,
+    window_includes_notice_day: Cell = None,
 ) -> Cell:
     """Alternate conversion price, USD/share: (1 - discount) x the average of the `lowest`
-    lowest daily VWAPs among the `days` trading days before the notice date (a trading day).
-    A column of notice dates spills a column."""
+    lowest daily VWAPs among the `days` trading days before the notice date (TRUE
+    window_includes_notice_day: ending on it). A column of dates spills."""
     market = _market(dates, vwaps)
     kw = _alternate_args(discount, days, lowest)
+    kw["include_notice_day"] = _window_day(window_includes_notice_day)
     return map_dates(
         notice_date,
         "notice_date",
@@ -236,6 +254,8 @@ def ASCENT_ALTERNATE_CONVERSION_PRICE(
 @_arg("discount", DISCOUNT)
 @_arg("days", ALT_DAYS)
 @_arg("lowest", ALT_LOWEST)
+@_arg("floor_mode", FLOOR_MODE)
+@_arg("window_includes_notice_day", WINDOW_DAY)
 @cell_errors
 def ASCENT_CONVERSION_PRICE(
     fixed_price: Cell,
@@ -246,17 +266,22 @@ def ASCENT_CONVERSION_PRICE(
     discount: Cell = None,
     days: Cell = None,
     lowest: Cell = None,
+    floor_mode: Cell = None,
+    window_includes_notice_day: Cell = None,
 ) -> Cell:
     """Conversion price, USD/share: the lower of the fixed price and the alternate price on the
-    notice date, never below the floor price. A column of notice dates spills a column."""
+    notice date, never below the floor price (floor_mode none: no floor). A column of notice
+    dates spills a column."""
     fixed = to_number(fixed_price, "fixed_price")
     floor = to_number(floor_price, "floor_price", _C.floor_price)
+    mode = _floor_mode(floor_mode)
     market = _market(dates, vwaps)
     kw = _alternate_args(discount, days, lowest)
+    kw["include_notice_day"] = _window_day(window_includes_notice_day)
 
     def price(d: np.ndarray) -> np.ndarray:
         alt = alternate_conversion_price(market, notice_date=d, **kw)
-        return conversion_price(fixed_price=fixed, alternate_price=alt, floor_price=floor, floor_mode=_C.floor_mode)
+        return conversion_price(fixed_price=fixed, alternate_price=alt, floor_price=floor, floor_mode=mode)
 
     return map_dates(notice_date, "notice_date", price)
 
@@ -269,6 +294,8 @@ def ASCENT_CONVERSION_PRICE(
 @_range("notice_date", NOTICE)
 @_arg("floor_price", FLOOR)
 @_arg("rounding", _default("share rounding: up, down or nearest", _C.share_rounding))
+@_arg("floor_mode", FLOOR_MODE)
+@_arg("window_includes_notice_day", WINDOW_DAY)
 @cell_errors
 def ASCENT_CONVERSION_SHARES(
     amount: Cells,
@@ -278,6 +305,8 @@ def ASCENT_CONVERSION_SHARES(
     notice_date: Cells,
     floor_price: Cell = None,
     rounding: Cell = None,
+    floor_mode: Cell = None,
+    window_includes_notice_day: Cell = None,
 ) -> Cell:
     """Shares issued for converting `amount` USD on the notice date: amount / conversion price
     (as in ASCENT_CONVERSION_PRICE), rounded up, down or to the nearest share. A column of
@@ -286,12 +315,15 @@ def ASCENT_CONVERSION_SHARES(
     fixed = to_number(fixed_price, "fixed_price")
     floor = to_number(floor_price, "floor_price", _C.floor_price)
     how = to_choice(rounding, "rounding", ROUNDINGS, _C.share_rounding)
+    mode = _floor_mode(floor_mode)
+    through = _window_day(window_includes_notice_day)
     market = _market(dates, vwaps)
 
     def shares(d: np.ndarray, rows: np.ndarray) -> np.ndarray:
         a = amounts(rows)
-        alt = alternate_conversion_price(market, notice_date=d, **_alternate_args(None, None, None))
-        price = conversion_price(fixed_price=fixed, alternate_price=alt, floor_price=floor, floor_mode=_C.floor_mode)
+        alt = alternate_conversion_price(market, notice_date=d, **_alternate_args(None, None, None),
+                                         include_notice_day=through)
+        price = conversion_price(fixed_price=fixed, alternate_price=alt, floor_price=floor, floor_mode=mode)
         return np.asarray(conversion_shares(np.broadcast_to(a, d.shape).astype(float), price, rounding=how))
 
     return map_date_rows(notice_date, "notice_date", shares)
@@ -322,6 +354,8 @@ def _amounts(amount: Cells, notice_date: Cells) -> Callable[[np.ndarray], float 
 @_range("vwaps", VWAPS)
 @_range("notice_date", "conversion notice date = conversion date, or a column of them")
 @_arg("floor_price", FLOOR)
+@_arg("floor_mode", FLOOR_MODE)
+@_arg("window_includes_notice_day", WINDOW_DAY)
 @cell_errors
 def ASCENT_FLOOR_PAYMENT(
     amount: Cells,
@@ -330,18 +364,26 @@ def ASCENT_FLOOR_PAYMENT(
     vwaps: Cells,
     notice_date: Cells,
     floor_price: Cell = None,
+    floor_mode: Cell = None,
+    window_includes_notice_day: Cell = None,
 ) -> Cell:
     """Cash the company pays where the floor binds, USD to the cent: (amount / unfloored price
-    - amount / floor) x VWAP on the notice (conversion) date; 0 where it does not bind. A column
-    of notices spills a column; amounts may be a column beside it."""
+    - amount / floor) x VWAP on the notice date; 0 where it does not bind or floor_mode is not
+    make_up. A column of notices spills; amounts may be a column."""
     amounts = _amounts(amount, notice_date)
     fixed = to_number(fixed_price, "fixed_price")
     floor = to_number(floor_price, "floor_price", _C.floor_price)
+    mode, through = _floor_mode(floor_mode), _window_day(window_includes_notice_day)
+    deal = TERMS
+    if (mode, through) != (_C.floor_mode, _C.window_includes_notice_day):
+        deal = TERMS.replace(
+            conversion=_C.replace(floor_mode=mode, window_includes_notice_day=through, floor_price=floor),
+            covenants=TERMS.covenants.replace(share_reserve_price="fixed"))  # no reserve counted here
     market = _market(dates, vwaps)
 
     def payment(d: np.ndarray, rows: np.ndarray) -> np.ndarray:
         q = quote_conversions(
-            TERMS, market, notice_dates=d, amounts=amounts(rows), fixed_price=fixed, floor_price=floor
+            deal, market, notice_dates=d, amounts=amounts(rows), fixed_price=fixed, floor_price=floor
         )
         return q["floor_payment"]
 

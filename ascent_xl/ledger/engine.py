@@ -49,6 +49,15 @@ from ascent_xl.events import (
     SplitRatio,
     TypedValue,
 )
+from ascent_xl.family import (
+    conversion_on,
+    exchange_cap_cut,
+    exchange_cap_room,
+    interest_rate,
+    note_fixed_price,
+    price_reset_dates,
+    reset_fixed_price,
+)
 from ascent_xl.interest import accrued_in_period, interest_dates
 from ascent_xl.ledger import checks
 from ascent_xl.ledger.schedule import SCHEDULE_COLUMNS, Flag, Schedule
@@ -56,10 +65,12 @@ from ascent_xl.ledger.state import BALANCE_TOLERANCE, DealState, NoteState
 from ascent_xl.market import MarketData
 from ascent_xl.money import round_cents
 from ascent_xl.pricing import (
+    CappedConversion,
     alternate_conversion_price,
     capped_conversion,
     conversion_price,
     default_conversion_price,
+    floor_payment,
     mandatory_default_amount,
     max_conversion_shares,
     ratcheted_price,
@@ -74,6 +85,13 @@ from ascent_xl.pricing import (
 from ascent_xl.terms import DealTerms, NoteTerms, resolve_term_name
 
 AUTO = "auto"  # Source of rows the ledger inserts itself
+
+
+@dataclasses.dataclass(frozen=True)
+class _PriceReset(TypedValue):
+    """Value of the ledger's own Amendment row on a dated reset of a note's fixed price."""
+
+    number: int
 
 
 @dataclasses.dataclass(frozen=True)
@@ -125,7 +143,8 @@ class Ledger:
     """Applies events one by one; :meth:`run` returns the schedule. See the module docstring."""
 
     def __init__(self, terms: DealTerms, market: MarketData | None = None) -> None:
-        if terms.conversion.fixed_price is None and market is None:
+        c0 = terms.conversion
+        if c0.fixed_price is None and c0.fixed_price_average is None and market is None:
             raise LedgerError("conversion.fixed_price is blank: give VWAPs to compute it, or set it")
         try:
             fixed = resolve_fixed_price(terms, market)
@@ -290,7 +309,9 @@ class Ledger:
             note.accrued_to = max(day, start or day)
             return 0.0
         t = note.terms
-        amount = accrued_in_period(note.principal, ps, start, day, rate=t.rate, basis=t.day_count)
+        rate = interest_rate(rate=t.rate, default_rate=self.state.terms.default.interest_rate,
+                             in_default=note.in_default)
+        amount = accrued_in_period(note.principal, ps, start, day, rate=rate, basis=t.day_count)
         note.accrued = round_cents(note.accrued + amount)
         note.accrued_to = day
         return amount
@@ -302,12 +323,13 @@ class Ledger:
 
     def _conversion_prices(self, ev: Event, note: NoteState, what: str) -> tuple[float, float, float]:
         """(alternate, unfloored, floored) conversion prices of ``note`` on the event's date."""
-        c = self.state.terms.conversion
+        c, alternate = conversion_on(self.state.terms.conversion, notice_date=ev.date,
+                                     issue_date=note.issue_date, in_default=note.in_default)
         alt = alternate_conversion_price(
             self._market(ev), notice_date=ev.date, discount=c.alternate_price_discount,
             days=c.alternate_price_days, lowest=c.alternate_price_lowest, what=what,
-            require_trading_day=what == "notice date",
-        )
+            require_trading_day=what == "notice date", include_notice_day=c.window_includes_notice_day,
+        ) if alternate else note.fixed_price
         unfloored = unfloored_price(fixed_price=note.fixed_price, alternate_price=alt)
         return alt, unfloored, conversion_price(fixed_price=note.fixed_price, alternate_price=alt,
                                                 floor_price=note.floor_price, floor_mode=c.floor_mode)
@@ -351,7 +373,8 @@ class Ledger:
         reasons = checks.check_additional_note(s, ev.date, face) if kind == "additional" else []
         if kind == "additional":
             reasons += self._additional_timing(ev, notice)
-        note = self._open_note(terms, fixed=s.fixed_price, floor=s.floor_price, maturity=terms.maturity)
+        fixed = note_fixed_price(terms, s.terms.conversion, deal_price=s.fixed_price, market=s.market, own=in_terms)
+        note = self._open_note(terms, fixed=fixed, floor=s.floor_price, maturity=terms.maturity)
         reasons += checks.check_prices(s, [note])
         if kind == "additional":
             s.additional.append((ev.date, face))
@@ -386,6 +409,10 @@ class Ledger:
         )
         self.state.notes[note.name] = note
         self._schedule_dates(note, after=terms.issue_date)
+        if parent is None:  # dated resets of the fixed price (a PIK note follows its parent's)
+            c = self.state.terms.conversion
+            for i, day in enumerate(price_reset_dates(terms.issue_date, c.price_reset_days)):
+                self._push(Event(day, EventKind.AMENDMENT, note.name, None, _PriceReset(i + 1), AUTO))
         return note
 
     def _convert(self, ev: Event) -> None:
@@ -404,18 +431,21 @@ class Ledger:
         before = note.principal
         accrued_now = self._accrue(note, ev.date)
         interest_req = self._interest_to_convert(ev, note)
-        c = s.terms.conversion
+        c, alternate = conversion_on(s.terms.conversion, notice_date=ev.date, issue_date=note.issue_date,
+                                     in_default=note.in_default)
         holder = s.holder_of(note.name)
         q = capped_conversion(market, conversion=c, notice_date=ev.date, principal=requested, interest=interest_req,
                               fixed_price=note.fixed_price, floor_price=note.floor_price,
                               holder_shares=s.holdings.get(holder, 0), shares_outstanding=s.shares_outstanding,
-                              cap=s.cap_of(holder))
+                              cap=s.cap_of(holder), alternate=alternate)
         alt, unfloored, price = q.alternate_price, q.unfloored_price, q.conversion_price
         principal_conv, interest_conv, shares, pay = q.principal_converted, q.interest_converted, q.shares, q.floor_payment
         reasons: list[tuple[str, str]] = []
         if q.capped:
             reasons.append(("cap", f"{holder} capped at {s.cap_of(holder):.2%}: converted ${principal_conv + interest_conv:,.2f} "
                             f"of ${requested + interest_req:,.2f} requested; ${requested - principal_conv:,.2f} stays as principal"))
+        principal_conv, interest_conv, shares, pay, cap_cash = self._exchange_cap(
+            ev, q, principal_conv, interest_conv, shares, pay, reasons)
         note.principal = round_cents(note.principal - principal_conv)
         note.converted = round_cents(note.converted + principal_conv)
         note.accrued = round_cents(note.accrued - interest_conv)
@@ -428,7 +458,8 @@ class Ledger:
         s.shares_outstanding += shares
         s.holdings[holder] = s.holdings.get(holder, 0) + shares
         s.reference_price = price
-        detail = f"alternate ${alt:,.5f}, fixed ${note.fixed_price:,.5f}, floor ${note.floor_price:,.5f}"
+        detail = (f"alternate ${alt:,.5f}" if alternate else "no alternate price that day") + \
+            f", fixed ${note.fixed_price:,.5f}, floor ${note.floor_price:,.5f}"
         if pay:
             detail += f"; floor binds (unfloored ${unfloored:,.5f}): floor payment in cash"
         self._row(
@@ -443,10 +474,38 @@ class Ledger:
                 "Shares Issued": shares,
                 "Floor Payment": pay,
                 "Interest Accrued": accrued_now or None,
-                "Cash Paid": pay or None,
+                "Cash Paid": round_cents(pay + cap_cash) or None,
                 "Detail": detail,
             },
         )
+
+    def _exchange_cap(self, ev: Event, q: CappedConversion, principal: float, interest: float, shares: int,
+                      pay: float, reasons: list[tuple[str, str]]) -> tuple[float, float, int, float, float]:
+        """A conversion cut to the exchange cap (``covenants.exchange_cap``, :mod:`ascent_xl.family`):
+        (principal, interest, shares, floor payment, cash for the shares beyond the cap), flagged."""
+        s, t = self.state, self.state.terms.covenants
+        factor = math.prod(ratio for _, ratio in s.splits)
+        issued = sum(n.shares_restated for n in s.notes.values())
+        room = exchange_cap_room(cap=t.exchange_cap, shares_at_agreement=s.terms.shares_outstanding,
+                                 split_factor=factor, issued=issued, approved=t.exchange_cap_approved)
+        if shares <= room:
+            return principal, interest, shares, pay, 0.0
+        vwap = self._market(ev).vwap_on_date(ev.date, what="conversion date (for the exchange cap's cash)") \
+            if t.exchange_cap_excess == "cash" else None
+        cut = exchange_cap_cut(principal=principal, interest=interest, shares=shares, price=q.conversion_price,
+                               room=room, excess=t.exchange_cap_excess, vwap=vwap)
+        if pay and cut.principal + cut.interest < principal + interest:  # the make-up on what converts
+            c = s.terms.conversion
+            pay = floor_payment(cut.principal + cut.interest, unfloored_price=q.unfloored_price,
+                                floor_price=q.floor_price, vwap=q.vwap, floor_mode=c.floor_mode)
+        limit = f"exchange cap {t.exchange_cap:.2%} of {s.terms.shares_outstanding:,} shares: {int(room):,} shares left"
+        if t.exchange_cap_excess == "cash":
+            reasons.append(("exchange cap", f"{limit}; {cut.excess_shares:,} shares beyond it paid in cash "
+                            f"at ${vwap:,.4f}: ${cut.cash:,.2f}"))
+        else:
+            reasons.append(("exchange cap", f"{limit}; converted ${cut.principal + cut.interest:,.2f} of "
+                            f"${principal + interest:,.2f}; ${principal - cut.principal:,.2f} stays as principal"))
+        return cut.principal, cut.interest, cut.shares, pay, cut.cash
 
     def _interest_to_convert(self, ev: Event, note: NoteState) -> float:
         if ev.value is None:
@@ -694,7 +753,7 @@ class Ledger:
             raise ev.error(f"Value {ev.value!r}: the payment date {pay_date} is before the demand date {ev.date}")
         d = self.state.terms.default
         for note in self._targets(ev):
-            note.in_default = True
+            self._default_rate_from(note, ev.date, in_default=True)
             if election is None:
                 self._row(ev, note, [("default", "event of default outstanding (no election yet)")],
                           Detail="event of default noticed")
@@ -710,6 +769,15 @@ class Ledger:
             else:
                 self._default_demand(ev, note, pay_date if election == "redeem" else None,
                                      same_day=election == "redeem" and pay_date is None)
+
+    def _default_rate_from(self, note: NoteState, day: dt.date, *, in_default: bool) -> None:
+        """Put ``note`` in (or out of) default on ``day``; where that changes its rate
+        (``default.interest_rate``), interest to ``day`` accrues at the rate before."""
+        rate, default_rate = note.terms.rate, self.state.terms.default.interest_rate
+        if in_default != note.in_default and interest_rate(
+                rate=rate, default_rate=default_rate, in_default=True) != rate:
+            self._accrue(note, day)
+        note.in_default = in_default
 
     def _default_demand(self, ev: Event, note: NoteState, pay_date: dt.date | None, *, same_day: bool) -> None:
         """The holder demands the mandatory default amount: price and VWAP on the demand date are
@@ -811,7 +879,7 @@ class Ledger:
         consent = self._consent(ev, ev.value.holders if isinstance(ev.value, Consent) else None)
         notes = [self._note(ev)] if ev.note else [n for n in self.state.notes.values() if n.in_default]
         for note in notes:
-            note.in_default = False
+            self._default_rate_from(note, ev.date, in_default=False)
         self._row(ev, notes[0] if ev.note else None, consent, Detail="event of default waived"
                   + (f" ({', '.join(n.name for n in notes)})" if notes else ""))
 
@@ -819,6 +887,9 @@ class Ledger:
         s = self.state
         if isinstance(ev.value, _CapChange):
             self._cap_takes_effect(ev, ev.value)
+            return
+        if isinstance(ev.value, _PriceReset):
+            self._price_reset(ev, ev.value)
             return
         amendment: Amendment = ev.value
         name, raw = amendment.term, amendment.value
@@ -891,6 +962,27 @@ class Ledger:
         days = [n.terms.ownership_cap_notice_days for n in s.notes.values() if n.terms.holder == holder]
         days += [n.ownership_cap_notice_days for n in s.terms.notes if n.holder == holder]
         return max(days) if days else max(n.ownership_cap_notice_days for n in s.terms.notes)
+
+    def _price_reset(self, ev: Event, reset: _PriceReset) -> None:
+        """A dated reset of a note's fixed price (``conversion.price_reset_*``)."""
+        note = self._find(ev.note or "")
+        if note is None or note.closed or note.principal <= 0:
+            return
+        c = self.state.terms.conversion
+        # the terms refuse resets without these (ConversionTerms' consistency check)
+        assert c.price_reset_average_days and c.price_reset_pct and c.price_reset_rule
+        window = self._market(ev).window(ev.date, c.price_reset_average_days,
+                                         what="price reset date")
+        average = float(window.mean())
+        old = note.fixed_price
+        note.fixed_price = reset_fixed_price(fixed_price=old, average=average, pct=c.price_reset_pct,
+                                             rule=c.price_reset_rule)
+        for child in self.state.notes.values():  # its PIK notes follow
+            if child.parent == note.name:
+                child.fixed_price = note.fixed_price
+        self._row(ev, note, checks.check_prices(self.state, [note]), Event="Price Reset", Detail=(
+            f"reset {reset.number}: {c.price_reset_pct:.0%} of the {c.price_reset_average_days}-day average "
+            f"${average:,.5f} ({c.price_reset_rule}); fixed price ${old:,.5f} -> ${note.fixed_price:,.5f}"))
 
     def _cap_takes_effect(self, ev: Event, change: _CapChange) -> None:
         s = self.state

@@ -54,7 +54,7 @@ def price_history(schedule: Schedule, market: MarketData, events: list[Event]) -
     dates = usable[ok]
     alternate = alternate_conversion_price(
         adjusted, notice_date=dates, discount=c.alternate_price_discount, days=days,
-        lowest=c.alternate_price_lowest,
+        lowest=c.alternate_price_lowest, include_notice_day=c.window_includes_notice_day,
     )
     restate = _restatement(dates, splits)
     fixed = _step(schedule, dates, "Fixed Price") * restate

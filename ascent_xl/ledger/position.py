@@ -32,6 +32,7 @@ from typing import Any
 from ascent_xl.calendar import as_day
 from ascent_xl.errors import AscentError, LedgerError
 from ascent_xl.events import Event, EventKind
+from ascent_xl.family import conversion_on, interest_rate
 from ascent_xl.interest import accrued_in_period, interest_dates
 from ascent_xl.ledger import checks
 from ascent_xl.ledger.engine import run_ledger
@@ -252,10 +253,12 @@ def quote_on(state: DealState, *, notice_date: dt.date, amount: float | None = N
     c = state.terms.conversion
     if not no_split:
         check_split_jumps(state.market, notice_date, days=c.alternate_price_days, threshold=c.split_jump_threshold)
-    return capped_conversion(state.market, conversion=state.terms.conversion, notice_date=notice_date,
+    on, alternate = conversion_on(c, notice_date=notice_date, issue_date=n.issue_date, in_default=n.in_default)
+    return capped_conversion(state.market, conversion=on, notice_date=notice_date,
                              principal=min(principal, n.principal), fixed_price=n.fixed_price,
                              floor_price=n.floor_price, holder_shares=state.holder(n.terms.holder).shares,
-                             shares_outstanding=state.shares_outstanding, cap=state.cap_of(n.terms.holder))
+                             shares_outstanding=state.shares_outstanding, cap=state.cap_of(n.terms.holder),
+                             alternate=alternate)
 
 
 def share_basis(state: DealState) -> str:
@@ -317,14 +320,15 @@ def _note_position(s: DealState, n: NoteState, as_of: dt.date, no_split: bool) -
     ps = n.period_start or n.issue_date
     start = n.accrued_to or n.issue_date
     open_ = not n.closed and n.principal > 0
-    accrued = round_cents(n.accrued + accrued_in_period(n.principal, ps, start, as_of, rate=t.rate,
+    rate = interest_rate(rate=t.rate, default_rate=s.terms.default.interest_rate, in_default=n.in_default)
+    accrued = round_cents(n.accrued + accrued_in_period(n.principal, ps, start, as_of, rate=rate,
                                                         basis=t.day_count)) if open_ else n.accrued
     next_date = due = None
     if open_ and t.rate > 0:
         later = [d for d in interest_dates(n.issue_date, n.maturity, t.interest_months) if d > as_of]
         if later:
             next_date = later[0]
-            due = round_cents(n.accrued + accrued_in_period(n.principal, ps, start, next_date, rate=t.rate,
+            due = round_cents(n.accrued + accrued_in_period(n.principal, ps, start, next_date, rate=rate,
                                                             basis=t.day_count))
     conversion, why, room = None, None, None
     if not open_:

@@ -27,6 +27,7 @@ import numpy as np
 
 from ascent_xl.calendar import day_text
 from ascent_xl.errors import InputError, TermsError
+from ascent_xl.family import refuse_unmodelled
 from ascent_xl.interest import interest_dates, year_fraction
 from ascent_xl.market import MarketData
 from ascent_xl.terms import DealTerms
@@ -211,6 +212,9 @@ def build_contract(
     assumption the result states).
     """
     behaviour.check_notes(terms)
+    # without a default in the behaviour, the default rate and discount never apply
+    refuse_unmodelled(terms, who="the Monte Carlo valuation", modelled=frozenset(
+        {"default.interest_rate", "conversion.default_discount"} if behaviour.default_date is None else ()))
     c, d = terms.conversion, terms.default
     live = start.live
     _one_holder(live, start.as_of)

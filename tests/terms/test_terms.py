@@ -48,7 +48,7 @@ def test_file_with_a_base_preset_overrides_only_what_it_lists(tmp_path):
     path = tmp_path / "d.toml"
     path.write_text(
         'base = "ASTI_2022"\nname = "amended"\n[conversion]\nfloor_price = 0.20\n'
-        '[[notes]]\nname = "Private"\nrate = 0.05\n'
+        '[[notes]]\nname = "Registered"\n[[notes]]\nname = "Private"\nrate = 0.05\n'
     )
     t = load_terms(path)
     assert t.name == "amended" and t.conversion.floor_price == 0.20

@@ -1,0 +1,270 @@
+"""Rule shapes of the deal family beyond Ascent Solar's: pure functions of terms and numbers.
+
+The Ascent deal's own rules live in :mod:`ascent_xl.pricing`; the shapes other deals of the
+family need (issue 14) live here, each a pure function the ledger calls, so each rule has one
+place. :func:`unmodelled_shapes` names the terms a consumer that does not model a shape (the
+Monte Carlo kernel) must refuse rather than value wrongly.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from ascent_xl.errors import InputError, TermsError
+from ascent_xl.market import MarketData
+from ascent_xl.money import round_cents
+from ascent_xl.pricing import fixed_conversion_price
+from ascent_xl.terms import ConversionTerms, CovenantTerms, DealTerms, NoteTerms, check_term
+
+# Each shape a consumer may not model: (dotted term, test on the terms that the deal uses it,
+# what it means in words).
+_SHAPES: tuple[tuple[str, Any, str], ...] = (
+    ("conversion.window_includes_notice_day", lambda t: t.conversion.window_includes_notice_day,
+     "a look-back window ending on the notice day"),
+    ("default.interest_rate", lambda t: any(t.default.interest_rate > n.rate for n in t.notes),
+     "a higher interest rate after an event of default"),
+    ("conversion.alternate_price_applies", lambda t: t.conversion.alternate_price_applies != "always",
+     "an alternate price that applies only in default"),
+    ("conversion.alternate_price_start_days", lambda t: t.conversion.alternate_price_start_days > 0,
+     "an alternate price that applies only from a number of days after issue"),
+    ("conversion.price_reset_days", lambda t: bool(t.conversion.price_reset_days),
+     "dated resets of the fixed price"),
+    ("covenants.exchange_cap",
+     lambda t: t.covenants.exchange_cap < 1 and not t.covenants.exchange_cap_approved,
+     "an exchange cap without shareholder approval"),
+    ("conversion.default_discount",
+     lambda t: t.conversion.default_discount > t.conversion.alternate_price_discount,
+     "a deeper discount during an event of default"),
+)
+
+
+def alternate_applies(*, applies: str, start_days: int, issue_date: Any, notice_date: Any,
+                      in_default: Any) -> Any:
+    """Whether the alternate price applies on ``notice_date`` to a note issued on ``issue_date``
+    (terms ``conversion.alternate_price_applies`` and ``alternate_price_start_days``): from
+    ``start_days`` calendar days after issue, and with applies ``in_default`` only while an
+    event of default lasts. Element-wise on arrays of dates (numpy ``datetime64[D]``).
+
+    Examples
+    --------
+    >>> import datetime as dt
+    >>> issue = dt.date(2024, 7, 19)
+    >>> alternate_applies(applies="always", start_days=60, issue_date=issue,
+    ...                   notice_date=dt.date(2024, 9, 16), in_default=False)
+    False
+    >>> alternate_applies(applies="always", start_days=60, issue_date=issue,
+    ...                   notice_date=dt.date(2024, 9, 17), in_default=False)
+    True
+    >>> alternate_applies(applies="in_default", start_days=0, issue_date=issue,
+    ...                   notice_date=dt.date(2024, 9, 17), in_default=False)
+    False
+    """
+    mode = check_term(ConversionTerms, "alternate_price_applies", applies, label="applies")
+    days = check_term(ConversionTerms, "alternate_price_start_days", start_days, label="start_days")
+    notice = np.asarray(notice_date, dtype="datetime64[D]")
+    start = np.datetime64(issue_date, "D") + np.timedelta64(days, "D")
+    ok = (notice >= start) & (np.asarray(in_default, dtype=bool) | (mode == "always"))
+    return bool(ok) if np.ndim(ok) == 0 else ok
+
+
+def alternate_discount(*, discount: float, default_discount: float, in_default: bool) -> float:
+    """The alternate price's discount now: ``discount``, or while an event of default lasts the
+    deeper of it and ``default_discount`` (term ``conversion.default_discount``; 0 is none).
+
+    Examples
+    --------
+    >>> alternate_discount(discount=0.05, default_discount=0.10, in_default=True)
+    0.1
+    >>> alternate_discount(discount=0.05, default_discount=0.10, in_default=False)
+    0.05
+    """
+    return max(discount, default_discount) if in_default else discount
+
+
+def conversion_on(conversion: ConversionTerms, *, notice_date: dt.date, issue_date: dt.date,
+                  in_default: bool) -> tuple[ConversionTerms, bool]:
+    """The conversion terms of a note issued on ``issue_date`` as they apply on ``notice_date``
+    (the discount deepened in default, :func:`alternate_discount`) and whether the alternate
+    price applies then (:func:`alternate_applies`). The ledger and the position ask this
+    before :func:`ascent_xl.pricing.capped_conversion`."""
+    c = conversion
+    applies = alternate_applies(applies=c.alternate_price_applies, start_days=c.alternate_price_start_days,
+                                issue_date=issue_date, notice_date=notice_date, in_default=in_default)
+    discount = alternate_discount(discount=c.alternate_price_discount, default_discount=c.default_discount,
+                                  in_default=in_default)
+    if discount != c.alternate_price_discount:
+        c = c.replace(alternate_price_discount=discount)
+    return c, bool(applies)
+
+
+def interest_rate(*, rate: float, default_rate: float, in_default: bool) -> float:
+    """The annual rate a note bears now: its own ``rate``, or while an event of default lasts
+    (from the default until it is waived) the higher of it and ``default_rate``
+    (term ``default.interest_rate``; 0 is no default rate).
+
+    Examples
+    --------
+    >>> interest_rate(rate=0.05, default_rate=0.15, in_default=True)
+    0.15
+    >>> interest_rate(rate=0.05, default_rate=0.15, in_default=False)
+    0.05
+    >>> interest_rate(rate=0.045, default_rate=0.0, in_default=True)
+    0.045
+    """
+    return max(rate, default_rate) if in_default else rate
+
+
+def unmodelled_shapes(terms: DealTerms, *, modelled: frozenset[str] = frozenset()) -> list[str]:
+    """The dotted names of the family terms ``terms`` use (set away from the Ascent deal's
+    shape) that are not in ``modelled``, in declaration order.
+
+    Examples
+    --------
+    >>> from ascent_xl.presets import ASTI_2022
+    >>> unmodelled_shapes(ASTI_2022)
+    []
+    >>> unmodelled_shapes(ASTI_2022.with_term("window_includes_notice_day", True))
+    ['conversion.window_includes_notice_day']
+    """
+    return [name for name, used, _ in _SHAPES if name not in modelled and used(terms)]
+
+
+def refuse_unmodelled(terms: DealTerms, *, who: str, modelled: frozenset[str] = frozenset()) -> None:
+    """Raise a :class:`TermsError` naming the first term ``terms`` use that ``who`` (e.g. "the
+    Monte Carlo valuation") does not model: a number from a rule it lacks would be wrong."""
+    names = unmodelled_shapes(terms, modelled=modelled)
+    if names:
+        meaning = {n: m for n, _, m in _SHAPES}
+        raise TermsError(
+            names[0],
+            f"{who} does not model {meaning[names[0]]}; it would value another deal. Use the "
+            "ledger and the price commands for this deal, or set the term back to the Ascent "
+            "deal's shape to value an approximation",
+        )
+
+
+def exchange_cap_room(*, cap: float, shares_at_agreement: float, split_factor: float = 1.0,
+                      issued: float, approved: bool) -> float:
+    """Shares the deal may still issue on conversions under the exchange cap (terms
+    ``covenants.exchange_cap`` and ``exchange_cap_approved``): ``cap`` x the shares outstanding
+    at the agreement date (restated by ``split_factor``, the new shares per old of the splits
+    since), rounded down, less the shares ``issued`` so far (on the current basis); unlimited
+    (``inf``) once the shareholders have approved more.
+
+    Examples
+    --------
+    >>> exchange_cap_room(cap=0.1999, shares_at_agreement=10_000_000, issued=1_500_000, approved=False)
+    499000.0
+    >>> exchange_cap_room(cap=0.1999, shares_at_agreement=10_000_000, issued=2_500_000, approved=False)
+    0.0
+    """
+    c = check_term(CovenantTerms, "exchange_cap", cap, label="cap")
+    if approved or c >= 1:
+        return math.inf
+    limit = math.floor(round(c * shares_at_agreement * split_factor, 6))
+    return float(max(0.0, limit - issued))
+
+
+@dataclass(frozen=True, slots=True)
+class ExchangeCapCut:
+    """A conversion cut to the exchange cap: what converts (USD), the shares issued, and with
+    ``excess`` cash the shares beyond the cap paid in cash at the day's VWAP (USD)."""
+
+    principal: float
+    interest: float
+    shares: int
+    excess_shares: int
+    cash: float
+
+
+def exchange_cap_cut(*, principal: float, interest: float, shares: int, price: float, room: float,
+                     excess: str, vwap: float | None) -> ExchangeCapCut:
+    """Apply the exchange cap to a conversion of ``principal`` + ``interest`` USD into ``shares``
+    at ``price``, with ``room`` shares left under the cap (:func:`exchange_cap_room`).
+
+    ``excess`` (term ``covenants.exchange_cap_excess``): ``refuse`` converts only what ``room``
+    shares pay for (``room`` x ``price`` rounded down to the cent, interest first) and the rest
+    stays outstanding; ``cash`` converts everything, issues ``room`` shares and pays the shares
+    beyond it in cash at ``vwap`` (rounded to the cent).
+
+    Examples
+    --------
+    >>> exchange_cap_cut(principal=100_000, interest=0, shares=200_000, price=0.5, room=150_000,
+    ...                  excess="refuse", vwap=None)
+    ExchangeCapCut(principal=75000.0, interest=0.0, shares=150000, excess_shares=50000, cash=0.0)
+    >>> exchange_cap_cut(principal=100_000, interest=0, shares=200_000, price=0.5, room=150_000,
+    ...                  excess="cash", vwap=0.55)
+    ExchangeCapCut(principal=100000.0, interest=0.0, shares=150000, excess_shares=50000, cash=27500.0)
+    """
+    how = check_term(CovenantTerms, "exchange_cap_excess", excess, label="excess")
+    principal, interest = float(principal), float(interest)
+    if shares <= room:
+        return ExchangeCapCut(principal, interest, shares, 0, 0.0)
+    allowed = int(room)
+    over = shares - allowed
+    if how == "cash":
+        if vwap is None or not vwap > 0:
+            raise InputError("the exchange cap's cash for the shares beyond it needs the day's VWAP")
+        return ExchangeCapCut(principal, interest, allowed, over, round_cents(over * vwap))
+    amount = math.floor(round(allowed * price * 100, 6)) / 100
+    interest_conv = min(interest, amount)
+    principal_conv = min(principal, round_cents(amount - interest_conv))
+    return ExchangeCapCut(float(principal_conv), float(interest_conv), allowed, over, 0.0)
+
+
+def reset_fixed_price(*, fixed_price: float, average: float, pct: float, rule: str) -> float:
+    """The fixed price after a dated reset (terms ``conversion.price_reset_*``): ``pct`` x
+    ``average`` (the VWAPs of the days before the reset date), with rule ``lower`` never above
+    the fixed price before, with ``replace`` up or down.
+
+    Examples
+    --------
+    >>> reset_fixed_price(fixed_price=2.30, average=1.80, pct=1.0, rule="replace")
+    1.8
+    >>> reset_fixed_price(fixed_price=2.30, average=2.50, pct=1.0, rule="replace")
+    2.5
+    >>> reset_fixed_price(fixed_price=2.30, average=2.50, pct=1.0, rule="lower")
+    2.3
+    """
+    how = check_term(ConversionTerms, "price_reset_rule", rule, label="rule")
+    p = check_term(ConversionTerms, "price_reset_pct", pct, label="pct")
+    new = p * float(average)
+    return min(float(fixed_price), new) if how == "lower" else new
+
+
+def price_reset_dates(issue_date: dt.date, days: tuple[int, ...]) -> list[dt.date]:
+    """The reset dates of a note issued on ``issue_date``: ``days`` calendar days after it."""
+    return [issue_date + dt.timedelta(days=d) for d in days]
+
+
+def note_fixed_price(note: NoteTerms, conversion: ConversionTerms, *, deal_price: float,
+                     market: MarketData | None, own: bool = True) -> float:
+    """The fixed price a note (tranche, advance) is issued with: its ``own_fixed_price`` when
+    set (and ``own``: the note is one of the terms'), else with ``own_fixed_price_at_issue``
+    ``(1 + fixed_price_premium)`` x the average of the ``fixed_price_days`` VWAPs before its own
+    issue date, else the deal's ``deal_price``.
+
+    Examples
+    --------
+    >>> from ascent_xl.presets import ASTI_2022
+    >>> reg = ASTI_2022.note("Registered")
+    >>> note_fixed_price(reg, ASTI_2022.conversion, deal_price=3.93042, market=None)
+    3.93042
+    >>> note_fixed_price(reg.replace(own_fixed_price=2.5), ASTI_2022.conversion, deal_price=3.93042,
+    ...                  market=None)
+    2.5
+    """
+    if own and note.own_fixed_price > 0:
+        return float(note.own_fixed_price)
+    if note.own_fixed_price_at_issue:
+        if market is None:
+            raise InputError(f"note {note.name}: its fixed price is computed from the VWAPs before its "
+                             f"issue date {note.issue_date}; give the VWAP series")
+        return fixed_conversion_price(market, issue_date=note.issue_date, premium=conversion.fixed_price_premium,
+                                      days=conversion.fixed_price_days)
+    return float(deal_price)

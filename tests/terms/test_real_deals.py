@@ -1,0 +1,168 @@
+"""Real deals of the family shipped as terms files (ascent_xl/data/deals/): each loads, and its
+own clause gives the numbers by hand. The VWAPs are illustrative (the deals' market data is not
+shipped); the figures the filings state are checked where the clause gives them."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from ascent_xl.events import parse_events
+from ascent_xl.interest import accrued_interest
+from ascent_xl.ledger import run_ledger
+from ascent_xl.market import MarketData
+from ascent_xl.pricing import conversion_shares, quote_conversion
+from ascent_xl.terms_io import load_terms, shipped_deals
+from tests.helpers.markets import market_before, sessions_before
+
+
+def _deal(name):
+    return load_terms(shipped_deals()[name])
+
+
+def test_the_shipped_deals():
+    assert sorted(shipped_deals()) == ["bbby_2023_series_a", "canoo_2024_06_prepaid_advance",
+                                       "canoo_2024_07_prepaid_advance"]
+    # a shipped deal by its name where a path is asked
+    assert load_terms("bbby_2023_series_a").issuer == "Bed Bath & Beyond Inc. (Nasdaq: BBBY)"
+
+
+# -- Bed Bath & Beyond, Series A convertible preferred, February 2023 -------------------------
+
+def test_bbby_the_term_sheets_share_count():
+    t = _deal("bbby_2023_series_a")
+    face = t.note("SeriesA").face
+    assert face == 23_685 * 10_000 == 236_850_000
+    # "initially convertible into 99,822,986 shares ... at an alternate conversion price of
+    # $2.3727": 236,850,000 / 2.3727 = 99,822,986.47 -> 99,822,986 rounded down
+    assert conversion_shares(face, 2.3727, rounding=t.conversion.share_rounding) == 99_822_986
+    # at the fixed $6.15: 236,850,000 / 6.15 = 38,512,195.12 -> 38,512,195
+    assert conversion_shares(face, t.conversion.fixed_price, rounding=t.conversion.share_rounding) == 38_512_195
+
+
+def _bbby_market(nine_before, notice_day_vwap):
+    # the nine trading days before the notice 2023-03-01 and the notice day itself
+    return market_before("2023-03-01", nine_before, include_day=notice_day_vwap)
+
+
+@pytest.mark.parametrize("vwaps, day, price, shares", [
+    # lowest of the ten including the notice day is the notice day's 2.60: 92% = 2.392;
+    # 236,850,000 / 2.392 = 99,017,558.5 -> 99,017,558
+    ([3.10, 3.00, 2.95, 2.90, 2.85, 2.80, 2.75, 2.70, 2.65], 2.60, 2.392, 99_017_558),
+    # all at 7.00: 92% = 6.44 is above the fixed $6.15: 236,850,000 / 6.15 -> 38,512,195
+    ([7.00] * 9, 7.00, 6.15, 38_512_195),
+    # lowest 0.70: 92% = 0.644, below $0.7160: the greater of 0.7160 and 0.644 is 0.7160 (no
+    # cash); 236,850,000 / 0.716 = 330,796,089.4 -> 330,796,089
+    ([0.90, 0.85, 0.80, 0.75, 0.72, 0.71, 0.70, 0.74, 0.78], 0.76, 0.716, 330_796_089),
+])
+def test_bbby_the_alternate_conversion_price(vwaps, day, price, shares):
+    t = _deal("bbby_2023_series_a")
+    q = quote_conversion(t, _bbby_market(vwaps, day), notice_date="2023-03-01", amount=236_850_000)
+    assert q.conversion_price == pytest.approx(price, abs=1e-12)
+    assert q.shares == shares and q.floor_payment == 0.0
+
+
+def test_bbby_the_window_ends_on_the_notice_day():
+    t = _deal("bbby_2023_series_a")
+    # the notice day's own VWAP is the lowest: without it the lowest of the nine before would
+    # be 2.65 (92% = 2.438); with it 2.60 (92% = 2.392)
+    m = _bbby_market([3.10, 3.00, 2.95, 2.90, 2.85, 2.80, 2.75, 2.70, 2.65], 2.60)
+    assert quote_conversion(t, m, notice_date="2023-03-01", amount=10_000).alternate_price == pytest.approx(2.392, abs=1e-12)
+
+
+# -- Canoo, prepaid advance of July 2024 ------------------------------------------------------
+
+def _canoo_july_market():
+    # 2024-09-10 .. 09-16 are the five trading days before the notice of 2024-09-17
+    days = sessions_before("2024-09-18", 30)
+    values = [2.00] * 24 + [1.50, 1.40, 1.45, 1.38, 1.42] + [1.35]
+    return MarketData.from_lists(days, values)
+
+
+def test_canoo_july_the_purchase_price_before_and_from_the_60th_day():
+    t = _deal("canoo_2024_07_prepaid_advance")
+    m = _canoo_july_market()
+    # 2024-07-19 + 60 days = 2024-09-17. On 09-16 (day 59) the Purchase Price is $2.70:
+    # 1,000,000 / 2.70 = 370,370.4 -> 370,371 (rounded up as the base preset)
+    q = quote_conversion(t, m, notice_date="2024-09-16", amount=1_000_000)
+    assert (q.conversion_price, q.shares) == (2.70, 370_371)
+    # from 09-17: the lower of 2.70 and 95% of the lowest of the five VWAPs before the notice
+    # (09-10 .. 09-16: 1.50 1.40 1.45 1.38 1.42): 0.95 x 1.38 = 1.311;
+    # 1,000,000 / 1.311 = 762,776.5 -> 762,777
+    q = quote_conversion(t, m, notice_date="2024-09-17", amount=1_000_000)
+    assert q.conversion_price == pytest.approx(1.311, abs=1e-12) and q.shares == 762_777
+
+
+def test_canoo_july_the_floor_price_stops_the_price_without_cash():
+    t = _deal("canoo_2024_07_prepaid_advance")
+    m = market_before("2024-09-17", [0.95, 0.92, 0.90, 0.93, 0.94], include_day=0.91)
+    # 95% of the lowest 0.90 = 0.855, below the $1.00 Floor Price: $1.00, no cash
+    q = quote_conversion(t, m, notice_date="2024-09-17", amount=1_000_000)
+    assert (q.conversion_price, q.floor_binds, q.floor_payment, q.shares) == (1.0, True, 0.0, 1_000_000)
+
+
+# -- Canoo, pre-paid advance of June 2024 -----------------------------------------------------
+
+def _canoo_june_market():
+    days = [d for d in sessions_before("2024-12-02", 130) if d >= "2024-06-03"]
+    values = []
+    for d in days:
+        if d < "2024-07-29":
+            values.append(2.00)
+        elif d <= "2024-08-09":  # the ten trading days before day 60 (2024-08-12)
+            values.append(1.80 - 0.05 * len([x for x in days if "2024-07-29" <= x < d]))
+        else:
+            values.append(1.00)
+    return MarketData.from_lists(days, values)
+
+
+def test_canoo_june_the_resets_on_days_60_and_120():
+    t = _deal("canoo_2024_06_prepaid_advance")
+    m = _canoo_june_market()
+    rows = [["2024-08-09", "Conversion", "Advance", 1_000_000, None],
+            ["2024-08-13", "Conversion", "Advance", 1_000_000, None]]
+    terms = t.with_term("ownership_cap_max", 0.5).with_term("conversion.ownership_cap", 0.49)
+    s = run_ledger(terms, parse_events(rows), m)
+    resets = [r for r in s.rows if r["Event"] == "Price Reset"]
+    # 2024-06-13 + 60 = 2024-08-12, + 120 = 2024-10-11
+    assert [r["Date"] for r in resets] == [dt.date(2024, 8, 12), dt.date(2024, 10, 11)]
+    # day 60: the ten VWAPs 07-29 .. 08-09 run 1.80, 1.75, ..., 1.35: average (1.80 + 1.35) / 2
+    # = 1.575; "repriced to" 100% of it. Day 120: ten VWAPs of 1.00: 1.00
+    assert resets[0]["Fixed Price"] == pytest.approx(1.575, abs=1e-12)
+    assert resets[1]["Fixed Price"] == pytest.approx(1.00, abs=1e-12)
+    before, after = [r for r in s.rows if r["Event"] == "Conversion"]
+    # before the reset at $2.30: 1,000,000 / 2.30 = 434,782.6 -> 434,783; after at 1.575:
+    # 1,000,000 / 1.575 = 634,920.6 -> 634,921
+    assert (before["Conversion Price"], before["Shares Issued"]) == (2.30, 434_783)
+    assert after["Conversion Price"] == pytest.approx(1.575, abs=1e-12) and after["Shares Issued"] == 634_921
+
+
+def test_canoo_june_the_exchange_cap():
+    t = _deal("canoo_2024_06_prepaid_advance")
+    # 19.99% of 68,633,567 = 13,719,850.04 -> 13,719,850 shares (the count registered)
+    terms = t.with_term("ownership_cap_max", 0.5).with_term("conversion.ownership_cap", 0.49)
+    s = run_ledger(terms, parse_events([["2024-10-14", "Conversion", "Advance", 15_000_000, None]]),
+                   _canoo_june_market())
+    r = next(r for r in s.rows if r["Event"] == "Conversion")
+    # at the day-120 reset price 1.00: 15,000,000 shares wanted; 13,719,850 issued for
+    # $13,719,850.00; $1,280,150.00 stays outstanding, flagged
+    assert (r["Shares Issued"], r["Principal Converted"]) == (13_719_850, 13_719_850.00)
+    assert r["Principal After"] == 1_280_150.00
+    assert r["Flags"].startswith("exchange cap: exchange cap 19.99% of 68,633,567 shares")
+
+
+def test_canoo_june_interest_and_the_default_rate():
+    t = _deal("canoo_2024_06_prepaid_advance")
+    # the supplemental agreement: $158,219.18 of interest on $15,000,000 to 2024-08-28 is
+    # 750,000 x 77 / 365 (both ends counted); the engine counts the 76 days between: 156,164.38
+    assert round(15_000_000 * 0.05 * 77 / 365, 2) == 158_219.18
+    assert accrued_interest(15_000_000, dt.date(2024, 6, 13), dt.date(2024, 8, 28), rate=0.05,
+                            basis="ACT/365") == pytest.approx(156_164.38, abs=0.005)
+    # 15% from a default on 2024-08-01: 06-13 .. 06-30 (17 days) paid at the quarter end;
+    # then 06-30 .. 08-01, 32 days at 5% = 65,753.42, and 08-01 .. 09-30, 60 days at 15% =
+    # 369,863.01: the 09-30 interest 435,616.43
+    s = run_ledger(t, parse_events([["2024-08-01", "Default", "Advance", None, None]]), _canoo_june_market())
+    paid = {r["Date"]: r["Interest Paid Cash"] for r in s.rows if r["Event"] == "Interest"}
+    assert paid[dt.date(2024, 6, 30)] == round(15_000_000 * 0.05 * 17 / 365, 2) == 34_931.51
+    assert paid[dt.date(2024, 9, 30)] == round(65_753.42 + 369_863.01, 2) == 435_616.43
