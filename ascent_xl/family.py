@@ -67,6 +67,8 @@ def alternate_applies(*, applies: str, start_days: int, issue_date: Any, notice_
     mode = check_term(ConversionTerms, "alternate_price_applies", applies, label="applies")
     days = check_term(ConversionTerms, "alternate_price_start_days", start_days, label="start_days")
     notice = np.asarray(notice_date, dtype="datetime64[D]")
+    if mode == "always" and days == 0:  # the Ascent deal's: always (a date before issue included)
+        return True if np.ndim(notice) == 0 else np.ones(notice.shape, dtype=bool)
     start = np.datetime64(issue_date, "D") + np.timedelta64(days, "D")
     ok = (notice >= start) & (np.asarray(in_default, dtype=bool) | (mode == "always"))
     return bool(ok) if np.ndim(ok) == 0 else ok

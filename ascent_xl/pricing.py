@@ -401,21 +401,23 @@ def quote_conversions(
     floor = c.floor_price if floor_price is None else float(floor_price)
     floor = check_term(ConversionTerms, "floor_price", floor, label="floor_price")
     check_floor(floor_price=floor, floor_mode=c.floor_mode)
-    alt = alternate_conversion_price(
-        market,
-        notice_date=refs,
-        discount=c.alternate_price_discount,
-        days=c.alternate_price_days,
-        lowest=c.alternate_price_lowest,
-        include_notice_day=c.window_includes_notice_day,
-    )
     from ascent_xl.family import alternate_applies  # the family's rules build on this module
 
     # without events no default: an alternate that applies in default only, or from a number of
     # days after the first issue, gives way to the fixed price where it does not apply
-    alt = np.where(alternate_applies(applies=c.alternate_price_applies, start_days=c.alternate_price_start_days,
-                                     issue_date=min(n.issue_date for n in terms.notes), notice_date=refs,
-                                     in_default=False), alt, fixed)
+    applies = np.broadcast_to(alternate_applies(
+        applies=c.alternate_price_applies, start_days=c.alternate_price_start_days,
+        issue_date=min(n.issue_date for n in terms.notes), notice_date=refs, in_default=False), refs.shape)
+    alt = np.full(refs.shape, fixed)
+    if applies.any():
+        alt[applies] = alternate_conversion_price(
+            market,
+            notice_date=refs[applies],
+            discount=c.alternate_price_discount,
+            days=c.alternate_price_days,
+            lowest=c.alternate_price_lowest,
+            include_notice_day=c.window_includes_notice_day,
+        )
     if not no_split:  # the fixed price and floor are the terms' as issued: check from the issue on
         check_split_jumps(market, refs, days=c.alternate_price_days, threshold=c.split_jump_threshold,
                           since=min(n.issue_date for n in terms.notes))

@@ -5,8 +5,10 @@ The classes hold no deal numbers: every number of the Ascent Solar December 2022
 or a terms file (:mod:`ascent_xl.terms_io`), never new code.
 
 Each field carries its unit, a one-line description and its allowed range in the dataclass
-metadata; validation reads them, so an error always names the field (``conversion.floor_price``)
-and the Excel ``Inputs`` sheet shows the same units and descriptions.
+metadata (:func:`ascent_xl.records.term`); validation reads them, so an error always names the
+field (``conversion.floor_price``) and the Excel ``Inputs`` sheet shows the same units and
+descriptions. The generic machinery (field metadata, coercion, validation, suggestions) is
+:mod:`ascent_xl.records`; this module holds the deal's records.
 
 Conventions:
 - money in USD, prices in USD per share, rates and percentages as fractions (0.045 is 4.5%);
@@ -17,20 +19,26 @@ Conventions:
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
-import difflib
-import functools
 import re
-import types
-import typing
-from collections.abc import Iterator, Mapping
-from dataclasses import MISSING, dataclass, field, fields
-from typing import Any, Literal, TypeVar
+from dataclasses import dataclass
+from typing import Any, ClassVar, Literal
 
-from ascent_xl.calendar import DateFormatError, parse_date
 from ascent_xl.errors import TermsError
-from ascent_xl.money import MAX_AMOUNT, NumberFormatError, to_float
+from ascent_xl.records import (
+    UNIT_MAX,
+    UNIT_MIN,
+    Record,
+    _field,
+    _suggest,
+    check_term,
+    set_path,
+    term,
+)
+
+Terms = Record
+"""The base of every terms record (:class:`ascent_xl.records.Record`: validation, mapping
+round trip, flat names); the typed-record machinery lives in :mod:`ascent_xl.records`."""
 
 Rounding = Literal["up", "down", "nearest"]
 DayCountName = Literal["30/360", "30E/360", "ACT/365", "ACT/360"]
@@ -47,168 +55,11 @@ ResetRule = Literal["lower", "replace"]
 _NOTE_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_\-]*$")
 
 
-UNIT_MAX: dict[str, tuple[float, str]] = {
-    "USD": (MAX_AMOUNT, "ten trillion dollars"),
-    "USD/share": (1e6, "a million dollars a share"),
-    "shares": (MAX_AMOUNT, "ten trillion shares"),
-    "trading days": (1260, "five years of trading days"),
-    "business days": (1260, "five years of business days"),
-    "days": (3660, "ten years"),
-    "months": (600, "fifty years"),
-    "years": (100, "a hundred years"),
-    "count": (1260, "five years of trading days"),
-    "fraction": (10, "10 is 1000%"),
-    "x shares": (100, "100 shares reserved per share"),
-}
-"""The upper bound (inclusive) of a term of each unit that declares none, and why: beyond it a
-value is a typo (``alternate_price_days = 100000000``) and would only make the engine work for
-minutes or overflow a date."""
-UNIT_MIN: dict[str, tuple[float, str]] = {
-    "USD/share": (1e-6, "$0.000001 a share"),
-}
-"""The lower bound (inclusive) of a term of each unit that declares none (a price of 1e-300
-would make share counts overflow)."""
-
-
-def term(
-    *,
-    unit: str,
-    doc: str,
-    default: Any = MISSING,
-    ge: float | None = None,
-    gt: float | None = None,
-    le: float | None = None,
-    lt: float | None = None,
-    hint: str = "",
-) -> Any:
-    """A dataclass field with its unit, description and allowed range (bounds are inclusive
-    for ``ge``/``le`` and exclusive for ``gt``/``lt``); ``hint`` is added to range errors.
-    A field with no upper bound gets its unit's from :data:`UNIT_MAX`."""
-    why = {}
-    if le is None and lt is None and unit in UNIT_MAX:
-        le, why["at most"] = UNIT_MAX[unit]
-    if ge is None and unit in UNIT_MIN:
-        ge, why["at least"] = UNIT_MIN[unit]
-    meta = {"unit": unit, "doc": doc, "ge": ge, "gt": gt, "le": le, "lt": lt, "hint": hint,
-            "why": why}
-    if isinstance(default, (list, dict, set)):
-        raise TypeError("mutable default")
-    return field(default=default, metadata=meta)
-
-
-class Terms:
-    """Behaviour shared by every terms record: validation, mapping round trip, flat names."""
-
-    __slots__ = ()
-
-    def __post_init__(self) -> None:
-        for f in fields(self):  # type: ignore[arg-type]
-            _check_value(f, getattr(self, f.name), _hints(type(self))[f.name])
-        self._check_consistency()
-
-    def _check_consistency(self) -> None:
-        """Cross-field rules; subclasses raise :class:`TermsError` naming the field."""
-
-    # -- round trip -------------------------------------------------------------------------
-    def to_mapping(self) -> dict[str, Any]:
-        """Nested plain-Python mapping (dates stay :class:`datetime.date`, tuples become lists)."""
-        out: dict[str, Any] = {}
-        for f in fields(self):  # type: ignore[arg-type]
-            out[f.name] = _plain(getattr(self, f.name))
-        return out
-
-    @classmethod
-    def from_mapping(cls: type[T], data: Mapping[str, Any], *, base: T | None = None) -> T:
-        """Build and validate from a mapping such as a parsed TOML or JSON file.
-
-        Keys missing from ``data`` are taken from ``base`` when given (so a file may override a
-        preset) and are otherwise an error naming the field. Unknown keys are an error that
-        suggests the nearest known name.
-        """
-        if not isinstance(data, Mapping):
-            raise TermsError("", f"expected a table of terms, got {type(data).__name__}")
-        hints = _hints(cls)
-        known = [f.name for f in fields(cls)]  # type: ignore[arg-type]
-        for key in data:
-            if key not in known:
-                raise TermsError(str(key), "unknown term" + _suggest(str(key), known))
-        kwargs: dict[str, Any] = {}
-        for f in fields(cls):  # type: ignore[arg-type]
-            base_value = getattr(base, f.name) if base is not None else MISSING
-            if f.name in data:
-                try:
-                    kwargs[f.name] = _coerce(
-                        data[f.name], hints[f.name], base_value, percent=_is_rate(f)
-                    )
-                except TermsError as exc:
-                    raise exc.within(f.name) from None
-            elif base_value is not MISSING:
-                kwargs[f.name] = base_value
-            elif f.default is not MISSING:
-                kwargs[f.name] = f.default
-            elif _allows_none(hints[f.name]):
-                kwargs[f.name] = None
-            else:
-                raise TermsError(f.name, f"missing; add it ({f.metadata.get('doc', '')})")
-        try:
-            return cls(**kwargs)
-        except TermsError:
-            raise
-        except TypeError as exc:  # pragma: no cover - guarded by the loop above
-            raise TermsError("", str(exc)) from None
-
-    def replace(self: T, **changes: Any) -> T:
-        """A validated copy with some fields changed (like :func:`dataclasses.replace`)."""
-        return dataclasses.replace(self, **changes)  # type: ignore[type-var]
-
-    # -- flat names ---------------------------------------------------------------------
-    def flat(self) -> dict[str, Any]:
-        """Every leaf term under its dotted name, e.g. ``{"conversion.floor_price": 0.29}``.
-
-        Notes are named by their ``name``: ``notes.Registered.face``.
-        """
-        return dict(_walk(self, ""))
-
-    @classmethod
-    def term_field(cls, name: str) -> tuple[dataclasses.Field[Any], Any] | None:
-        """The dataclass field and type of the term with the dotted ``name`` under this class
-        (e.g. ``DealTerms.term_field("notes.Registered.rate")``), or None."""
-        klass: type = cls
-        parts = name.split(".")
-        while parts:
-            head = parts.pop(0)
-            f = next((f for f in fields(klass) if f.name == head), None)
-            if f is None:
-                return None
-            hint = _hints(klass)[head]
-            if typing.get_origin(hint) is tuple and typing.get_args(hint)[0] is NoteTerms and parts:
-                parts.pop(0)  # the note's name
-                klass = NoteTerms
-                if not parts:
-                    return None
-            elif isinstance(hint, type) and issubclass(hint, Terms) and parts:
-                klass = hint
-            elif not parts:
-                return f, hint
-            else:
-                return None
-        return None
-
-    @classmethod
-    def describe(cls, name: str) -> tuple[str, str]:
-        """(unit, description) of the term with the dotted ``name``; ``("", "")`` if unknown."""
-        found = cls.term_field(name)
-        if found is None:
-            return "", ""
-        return found[0].metadata.get("unit", ""), found[0].metadata.get("doc", "")
-
-
-T = TypeVar("T", bound=Terms)
-
-
 @dataclass(frozen=True, slots=True, kw_only=True)
 class NoteTerms(Terms):
     """One advance note: what was issued, when, at what price, and how it pays interest."""
+
+    record_label: ClassVar[str] = "note"
 
     name: str = term(unit="text", doc="name of the note, used in events (letters, digits, - _)")
     kind: NoteKind = term(unit="text", doc="registered, private, additional or pik")
@@ -252,8 +103,7 @@ class NoteTerms(Terms):
     )
     own_fixed_price_at_issue: bool = term(
         default=False,
-        unit="flag", doc="TRUE: this note's fixed price is computed like the deal's "
-        "(fixed_price_premium, fixed_price_days) from the VWAPs before its own issue date",
+        unit="flag", doc="TRUE: the note's fixed price is computed like the deal's, before its own issue",
     )
 
     def _check_consistency(self) -> None:
@@ -306,8 +156,7 @@ class ConversionTerms(Terms):
     fixed_price_average: float | None = term(
         default=None,
         unit="USD/share",
-        doc="average VWAP the fixed price was computed from (blank: not stated); with "
-        "fixed_price, the two must agree with fixed_price_premium",
+        doc="average VWAP the fixed price came from (blank: not stated); must agree with them",
         gt=0,
     )
     alternate_price_discount: float = term(
@@ -326,19 +175,17 @@ class ConversionTerms(Terms):
     alternate_price_applies: AlternateApplies = term(
         default="always",
         unit="text",
-        doc="when the alternate price applies: always, or in_default (only while an event of "
-        "default lasts; else the fixed price)",
+        doc="when the alternate price applies: always, or in_default (else the fixed price)",
     )
     alternate_price_start_days: int = term(
         default=0,
-        unit="days", doc="days after the note's issue from which the alternate price applies "
-        "(0: from issue; 60: from the 60th day)", ge=0,
+        unit="days", doc="days after the note's issue from which the alternate price applies",
+        ge=0,
     )
     default_discount: float = term(
         default=0.0,
         unit="fraction",
-        doc="discount of the alternate price while an event of default lasts, where deeper than "
-        "alternate_price_discount (0: none)",
+        doc="the alternate price's discount in default, where deeper than the usual (0: none)",
         ge=0, lt=0.5,
     )
     price_reset_days: tuple[int, ...] = term(
@@ -361,8 +208,7 @@ class ConversionTerms(Terms):
     window_includes_notice_day: bool = term(
         default=False,
         unit="flag",
-        doc="TRUE: the look-back window is the alternate_price_days ending on and including the "
-        "notice day; FALSE: the days strictly before it",
+        doc="TRUE: the look-back window ends on the notice day; FALSE: strictly before it",
     )
     floor_price: float = term(
         unit="USD/share", doc="floor price: no conversion below it (0 only with floor_mode none)",
@@ -389,6 +235,13 @@ class ConversionTerms(Terms):
         gt=1,
         hint="4 stops a 1:5 reverse split's jump and lets a day's VWAP halve or triple",
     )
+
+    def with_field(self, name: str, value: Any) -> ConversionTerms:
+        """A copy with one term changed; a fixed price set by itself is stated, no longer
+        computed from ``fixed_price_average`` (which is then blanked)."""
+        if name == "fixed_price" and value is not None:
+            return self.replace(fixed_price=value, fixed_price_average=None)
+        return self.replace(**{name: value})
 
     def _check_consistency(self) -> None:
         check_floor(floor_price=self.floor_price, floor_mode=self.floor_mode)
@@ -443,8 +296,7 @@ class DefaultTerms(Terms):
     interest_rate: float = term(
         default=0.0,
         unit="fraction/yr",
-        doc="annual rate the notes bear from an event of default until it is waived, where above "
-        "the note's own rate (0: no default rate)",
+        doc="annual rate from an event of default until waived, if above the note's (0: none)",
         ge=0, lt=1, hint="15% is 0.15",
     )
 
@@ -603,8 +455,7 @@ class CovenantTerms(Terms):
     exchange_cap: float = term(
         default=1.0,
         unit="fraction",
-        doc="most shares the conversions may issue in total, as a fraction of the shares "
-        "outstanding at the agreement date, without shareholder approval (1: no cap)",
+        doc="most shares conversions may issue without approval, of those at the agreement date",
         gt=0, le=1, hint="19.99% is 0.1999",
     )
     exchange_cap_approved: bool = term(
@@ -613,8 +464,7 @@ class CovenantTerms(Terms):
     exchange_cap_excess: CapExcess = term(
         default="refuse",
         unit="text",
-        doc="beyond the exchange cap: refuse (convert up to it, the rest stays principal) or "
-        "cash (the shares beyond it paid in cash at the day's VWAP)",
+        doc="beyond the exchange cap: refuse (the rest stays principal) or cash (at the VWAP)",
     )
 
 
@@ -681,7 +531,7 @@ class DealTerms(Terms):
         0.2
         """
         path = resolve_term_name(self, name)
-        return _set_path(self, path.split("."), value, path)
+        return set_path(self, path.split("."), value, path)
 
 
 def resolve_term_name(terms: DealTerms, name: str) -> str:
@@ -704,271 +554,10 @@ def resolve_term_name(terms: DealTerms, name: str) -> str:
     raise TermsError(key, "unknown term" + _suggest(key, [k.rsplit(".", 1)[-1] for k in flat]))
 
 
-def _set_path(obj: Terms, parts: list[str], value: Any, full: str) -> Any:
-    if isinstance(obj, DealTerms) and parts[0] == "notes":
-        note = obj.note(parts[1])
-        new_note = _set_path(note, parts[2:], value, full)
-        notes = tuple(new_note if n is note else n for n in obj.notes)
-        return obj.replace(notes=notes)
-    head = parts[0]
-    current = getattr(obj, head)
-    if len(parts) > 1:
-        return obj.replace(**{head: _set_path(current, parts[1:], value, full)})
-    hint = _hints(type(obj))[head]
-    try:
-        new = _coerce(value, hint, current, percent=_is_rate(_field(type(obj), head)[0]))  # type: ignore[arg-type]
-        if isinstance(obj, ConversionTerms) and head == "fixed_price" and new is not None:
-            # a fixed price set by itself is stated, no longer computed from the average
-            return obj.replace(fixed_price=new, fixed_price_average=None)
-        return obj.replace(**{head: new})
-    except TermsError as exc:
-        raise TermsError(full, exc.problem) from None
-
-
-# ---------------------------------------------------------------------------------------------
-# validation and coercion machinery
-
-
-_HINTS_CACHE: dict[type, dict[str, Any]] = {}
-
-
-def _hints(cls: type) -> dict[str, Any]:
-    hints = _HINTS_CACHE.get(cls)
-    if hints is None:
-        hints = typing.get_type_hints(cls)
-        _HINTS_CACHE[cls] = hints
-    return hints
-
-
-def _allows_none(hint: Any) -> bool:
-    return type(None) in typing.get_args(hint) and _is_union(hint)
-
-
-def _is_union(hint: Any) -> bool:
-    return typing.get_origin(hint) in (typing.Union, types.UnionType)
-
-
-def _check_value(f: dataclasses.Field[Any], value: Any, hint: Any) -> None:
-    name = f.name
-    if value is None:
-        if _allows_none(hint):
-            return
-        raise TermsError(name, "missing; a value is required")
-    if _is_union(hint):
-        hint = next(a for a in typing.get_args(hint) if a is not type(None))
-    origin = typing.get_origin(hint)
-    if origin is Literal:
-        choices = typing.get_args(hint)
-        if value not in choices:
-            raise TermsError(name, f"{value!r}: choose one of {', '.join(map(str, choices))}")
-        return
-    if origin is tuple:
-        if not isinstance(value, tuple):
-            raise TermsError(name, f"expected a list, got {type(value).__name__}")
-        (item,) = typing.get_args(hint)[:1]
-        for v in value:
-            if isinstance(item, type) and issubclass(item, Terms):
-                if not isinstance(v, item):
-                    raise TermsError(name, f"expected {item.__name__} items")
-            elif not _is_instance(v, item):
-                raise TermsError(name, f"{v!r} is not {_type_word(item)}")
-        return
-    if isinstance(hint, type) and issubclass(hint, Terms):
-        if not isinstance(value, hint):
-            raise TermsError(name, f"expected {hint.__name__}, got {type(value).__name__}")
-        return
-    if not _is_instance(value, hint):
-        raise TermsError(name, f"{value!r} is not {_type_word(hint)}")
-    meta = f.metadata
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        _check_bounds(name, float(value), meta)
-
-
-def _check_bounds(name: str, x: float, meta: Mapping[str, Any]) -> None:
-    if x != x:
-        raise TermsError(name, "is not a number (NaN)")
-    ge, gt, le, lt = meta.get("ge"), meta.get("gt"), meta.get("le"), meta.get("lt")
-    if gt is not None and not x > gt:
-        _bound_error(name, x, meta, "above", gt)
-    if ge is not None and not x >= ge:
-        _bound_error(name, x, meta, "at least", ge)
-    if le is not None and not x <= le:
-        _bound_error(name, x, meta, "at most", le)
-    if lt is not None and not x < lt:
-        _bound_error(name, x, meta, "below", lt)
-
-
-def _bound_error(name: str, x: float, meta: Mapping[str, Any], word: str, bound: float) -> None:
-    unit = f" {meta['unit']}" if meta.get("unit") not in (None, "", "text") else ""
-    why = meta.get("why", {}).get(word) or meta.get("hint")
-    hint = f" ({why})" if why else ""
-    shown = f"{int(x)}" if x == int(x) and abs(x) < 1e16 else f"{x:g}"
-    raise TermsError(name, f"{shown}{unit} must be {word} {bound:g}{hint}")
-
-
-def _is_instance(value: Any, hint: Any) -> bool:
-    if hint is float:
-        return isinstance(value, (int, float)) and not isinstance(value, bool)
-    if hint is int:
-        return isinstance(value, int) and not isinstance(value, bool)
-    if hint is dt.date:
-        return isinstance(value, dt.date) and not isinstance(value, dt.datetime)
-    if typing.get_origin(hint) is Literal:
-        return value in typing.get_args(hint)
-    return isinstance(value, hint)
-
-
-def _type_word(hint: Any) -> str:
-    if typing.get_origin(hint) is Literal:
-        return "one of " + ", ".join(map(str, typing.get_args(hint)))
-    return {float: "a number", int: "a whole number", bool: "TRUE or FALSE", str: "text"}.get(
-        hint, "a date (YYYY-MM-DD)" if hint is dt.date else getattr(hint, "__name__", str(hint))
-    )
-
-
-_TRUE = {"true", "yes", "y", "1", "t"}
-_FALSE = {"false", "no", "n", "0", "f"}
-
-
-def _is_rate(f: dataclasses.Field[Any]) -> bool:
-    """True for a term that is a rate or multiple (``4.5%`` may be typed for 0.045)."""
-    return str(f.metadata.get("unit", "")).startswith(("fraction", "x "))
-
-
-def _coerce(value: Any, hint: Any, base: Any = MISSING, *, percent: bool = False) -> Any:
-    """Convert a value read from a file or a cell to the field's type, or raise a TermsError.
-    Numbers and dates are read by :func:`ascent_xl.money.to_float` and
-    :func:`ascent_xl.calendar.parse_date`; a percent only where ``percent`` (a rate)."""
-    if _is_union(hint):
-        if value is None or (isinstance(value, str) and value.strip().lower() in ("", "none")):
-            return None
-        hint = next(a for a in typing.get_args(hint) if a is not type(None))
-    origin = typing.get_origin(hint)
-    if isinstance(hint, type) and issubclass(hint, Terms):
-        if isinstance(value, hint):
-            return value
-        return hint.from_mapping(value, base=None if base is MISSING else base)
-    if origin is tuple:
-        (item,) = typing.get_args(hint)[:1]
-        if isinstance(item, type) and issubclass(item, NoteTerms):
-            return _coerce_notes(value, base)
-        if value is None:  # a blank cell: an empty list
-            return ()
-        if isinstance(value, str):
-            value = [v for v in re.split(r"[,;]", value) if v.strip()]
-        if not isinstance(value, (list, tuple)):
-            value = [value]
-        return tuple(_coerce(v, item, percent=percent) for v in value)
-    if origin is Literal:
-        text = str(value).strip()
-        choices = typing.get_args(hint)
-        for c in choices:
-            if text.lower() == str(c).lower():
-                return c
-        raise TermsError("", f"{value!r}: choose one of {', '.join(map(str, choices))}")
-    if hint is bool:
-        if isinstance(value, bool):
-            return value
-        if isinstance(value, (int, float)) and value in (0, 1):
-            return bool(value)
-        text = str(value).strip().lower()
-        if text in _TRUE:
-            return True
-        if text in _FALSE:
-            return False
-        raise TermsError("", f"{value!r} is not TRUE or FALSE")
-    if hint is float:
-        return _number(value, percent)
-    if hint is int:
-        x = _number(value, percent)
-        if x != int(x):
-            raise TermsError("", f"{value!r} is not a whole number")
-        return int(x)
-    if hint is dt.date:
-        return _date(value)
-    if hint is str:
-        if value is None:
-            raise TermsError("", "missing; a text value is required")
-        return str(value).strip()
-    return value
-
-
-def _number(value: Any, percent: bool = False) -> float:
-    try:
-        return to_float(value, percent=percent)
-    except NumberFormatError as exc:
-        raise TermsError("", str(exc)) from None
-
-
-def _date(value: Any) -> dt.date:
-    try:
-        return parse_date(value)
-    except DateFormatError as exc:
-        raise TermsError("", str(exc)) from None
-
-
-def _coerce_notes(value: Any, base: Any) -> tuple[NoteTerms, ...]:
-    """The deal's notes from a list (or a table by name) of note tables: the list is the deal's
-    list of notes, in its order, and replaces the base's. An entry named like one of the base's
-    notes starts from that note's terms and changes only what it lists (``name = "Registered"``
-    plus ``holder = "..."`` is enough); an entry with a new name must list every term."""
-    if isinstance(value, Mapping):  # {"Registered": {...}, "Private": {...}}
-        value = [{"name": k, **v} for k, v in value.items()]
-    if not isinstance(value, (list, tuple)):
-        raise TermsError("", "expected a list of notes")
-    base_notes = tuple(base) if base not in (MISSING, None) else ()
-    by_name = {n.name.lower(): n for n in base_notes}
-    given: dict[str, NoteTerms] = {}
-    for i, item in enumerate(value):
-        if isinstance(item, NoteTerms):
-            note = item
-        elif not isinstance(item, Mapping):
-            raise TermsError(f"[{i}]", "expected a table of note terms")
-        else:
-            label = str(item.get("name", f"[{i}]"))
-            start = by_name.get(label.lower())
-            try:
-                note = NoteTerms.from_mapping(item, base=start)
-            except TermsError as exc:
-                if start is None and base_notes and exc.problem.startswith("missing; add it"):
-                    names = ", ".join(n.name for n in base_notes)
-                    exc = TermsError(exc.field, f"{exc.problem}; {label!r} is a new note (the "
-                                     f"base's notes: {names}), so it lists every term")
-                raise exc.within(label) from None
-        if note.name.lower() in given:
-            raise TermsError(note.name, "note listed twice")
-        given[note.name.lower()] = note
-    return tuple(given.values())
-
-
-def _plain(value: Any) -> Any:
-    if isinstance(value, Terms):
-        return value.to_mapping()
-    if isinstance(value, tuple):
-        return [_plain(v) for v in value]
-    return value
-
-
-def _walk(obj: Terms, prefix: str) -> Iterator[tuple[str, Any]]:
-    for f in fields(obj):  # type: ignore[arg-type]
-        value = getattr(obj, f.name)
-        name = f"{prefix}{f.name}"
-        if isinstance(value, Terms):
-            yield from _walk(value, name + ".")
-        elif isinstance(value, tuple) and value and isinstance(value[0], NoteTerms):
-            for note in value:
-                yield from _walk(note, f"{name}.{note.name}.")
-        else:
-            yield name, value
-
-
-def _suggest(name: str, known: list[str]) -> str:
-    close = difflib.get_close_matches(name, known, n=1)
-    return f"; did you mean {close[0]!r}?" if close else ""
-
-
 __all__ = [
     "AdditionalNoteTerms",
+    "check_term",
+    "term",
     "ConversionTerms",
     "CovenantTerms",
     "DealTerms",
@@ -1021,36 +610,3 @@ def check_fixed_price(*, fixed_price: float | None, premium: float, average: flo
             f"({expected:.{decimals}f}); write fixed_price = {expected:.{decimals}f}, or blank both "
             'fixed_price and fixed_price_average ("none") to compute it from the VWAPs',
         )
-
-
-def check_term(cls: type[Terms], field_name: str, value: Any, *, label: str | None = None) -> Any:
-    """Check ``value`` against the type and range of ``cls.field_name`` and return it coerced.
-
-    Pricing rules call this for arguments that override a term (e.g. a UDF's ``discount``), so
-    an override has the same range as the term; the error names ``label`` (default: the field).
-
-    Examples
-    --------
-    >>> check_term(ConversionTerms, "alternate_price_discount", 0.075)
-    0.075
-    """
-    f, hint = _field(cls, field_name)  # type: ignore[arg-type]
-    try:
-        # Fast path for plain numbers: pricing calls this on every evaluation.
-        if hint is float and type(value) in (float, int):
-            _check_bounds(field_name, value, f.metadata)
-            return value
-        if hint is int and type(value) is int:
-            _check_bounds(field_name, value, f.metadata)
-            return value
-        coerced = _coerce(value, hint, percent=_is_rate(f))
-        _check_value(f, coerced, hint)
-    except TermsError as exc:
-        raise TermsError(label or field_name, exc.problem) from None
-    return coerced
-
-
-@functools.cache
-def _field(cls: type[Terms], field_name: str) -> tuple[dataclasses.Field[Any], Any]:
-    f = next(f for f in fields(cls) if f.name == field_name)  # type: ignore[arg-type]
-    return f, _hints(cls)[field_name]

@@ -25,28 +25,67 @@ import datetime as dt
 import json
 import os
 import tomllib
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 from ascent_xl.errors import TermsError
 from ascent_xl.fileio import atomic_write_text
 from ascent_xl.presets import preset
-from ascent_xl.terms import DealTerms
+from ascent_xl.terms import DealTerms, resolve_term_name
 
 
-def terms_from_mapping(data: dict[str, Any]) -> DealTerms:
-    """Deal terms from a parsed file: a full set, or ``base`` (a preset name) plus overrides."""
-    data = dict(data)
+def read_terms(values: Mapping[str, Any], *, base: DealTerms | None = None) -> DealTerms:
+    """Deal terms from values read anywhere: the one reader of terms files, the book's Inputs
+    sheet and a UDF's terms range.
+
+    ``values`` holds sections as a file has them (``{"conversion": {"floor_price": 0.2}}``,
+    ``"notes": [...]``), dotted names (``"conversion.floor_price"``,
+    ``"notes.Registered.rate"``) or, with a ``base``, unique short names (``"floor_price"``),
+    and optionally ``"base"``: a preset's name. Terms not given are the base's; without a base
+    every term is needed. A ``[[notes]]`` list replaces the base's notes; dotted names change
+    only the notes they name (:func:`ascent_xl.records.coerce_named_list`). Every term is
+    checked; an error is a :class:`TermsError` naming the term's dotted name.
+    """
+    data = dict(values)
     base_name = data.pop("base", None)
-    base = preset(base_name) if base_name else None
+    if base_name:
+        if base is not None:
+            raise TermsError("base", f"{base_name!r}: the terms already start from {base.name!r}; "
+                             "leave base out")
+        base = preset(base_name)
+    known = set(DealTerms.__dataclass_fields__)
+    nested: dict[str, Any] = {}
+    for key, value in data.items():
+        name = str(key).strip()
+        if name in known or (base is None and "." not in name):
+            if isinstance(nested.get(name), dict) and isinstance(value, Mapping):
+                nested[name].update(value)
+            else:
+                nested[name] = value
+            continue
+        full = resolve_term_name(base, name) if base is not None else name
+        node = nested
+        parts = full.split(".")
+        for part in parts[:-1]:
+            node = node.setdefault(part, {})
+            if not isinstance(node, dict):
+                raise TermsError(full, "given both as a section and as a dotted name; give it once")
+        node[parts[-1]] = value
     if base is not None:
-        conversion = data.get("conversion")
+        conversion = nested.get("conversion")
         _check_fixed_price_days(conversion, base)
         if (isinstance(conversion, dict) and "fixed_price_average" not in conversion
                 and str(conversion.get("fixed_price", "")).strip().lower() not in ("", "none")):
-            # a fixed price the file sets by itself is stated, not computed from the base's average
-            data["conversion"] = {**conversion, "fixed_price_average": None}
-    return DealTerms.from_mapping(data, base=base)
+            # a fixed price given by itself is stated, not computed from the base's average
+            nested["conversion"] = {**conversion, "fixed_price_average": None}
+    return DealTerms.from_mapping(nested, base=base)
+
+
+def terms_from_mapping(data: dict[str, Any]) -> DealTerms:
+    """Deal terms from a parsed file: a full set, or ``base`` (a preset name) plus overrides
+    (:func:`read_terms`)."""
+    return read_terms(data)
 
 
 def _check_fixed_price_days(conversion: Any, base: DealTerms) -> None:

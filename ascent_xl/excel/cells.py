@@ -33,6 +33,7 @@ import inspect
 import math
 import operator
 import threading
+import typing
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
@@ -724,13 +725,17 @@ def terms_from_cells(value: Cells | None, base: DealTerms, *, name: str = "terms
     first cell is ``Term`` or ``Name`` is skipped; further columns are ignored).
 
     A name is a dotted term name or a unique short one (``floor_price``,
-    ``notes.Registered.rate``). Rows are applied with :meth:`DealTerms.with_term`; a row that
-    only fits after a later row (``ownership_cap`` above the old ``ownership_cap_max``) is
-    retried, so the order of the rows does not matter. Errors name the row and its term.
+    ``notes.Registered.rate``). The rows are read together by
+    :func:`ascent_xl.terms_io.read_terms` (as a terms file and the Inputs sheet are), so their
+    order does not matter. Errors name the row and its term.
     """
+    from ascent_xl.terms_io import read_terms
+
     if value is None or (not is_range(value) and is_blank(value)):
         return base
-    pending: list[tuple[int, str, Any]] = []
+    rows: dict[str, int] = {}
+    values: dict[str, Any] = {}
+    flat = base.flat()
     for i, row in enumerate(rows2d(value), start=1):
         key = row[0] if row else None
         val = row[1] if len(row) > 1 else None
@@ -744,27 +749,24 @@ def terms_from_cells(value: Cells | None, base: DealTerms, *, name: str = "terms
             path = resolve_term_name(base, str(key))
         except TermsError as exc:
             raise CellError(f"{name} row {i}: {exc}") from None
-        pending.append((i, path, val))
-    terms = base
-    flat = base.flat()
-    while pending:
-        failed: list[tuple[int, str, Any, TermsError]] = []
-        for i, path, val in pending:
-            try:
-                terms = terms.with_term(path, _term_value(val, flat[path], name, i, path))
-            except TermsError as exc:
-                failed.append((i, path, val, exc))
-        if not failed:
-            break
-        if len(failed) == len(pending):
-            i, path, val, first = failed[0]
-            if is_blank(val):
-                raise CellError(
-                    f"{name} row {i} ({path}): value missing; type a value or delete the row"
-                ) from None
-            raise CellError(f"{name} row {i}: {first}") from None
-        pending = [(i, p, v) for i, p, v, _ in failed]
-    return terms
+        if path in rows:
+            raise CellError(f"{name} row {i}: {path} is also row {rows[path]}; keep one")
+        found = DealTerms.term_field(path)
+        if is_blank(val) and not (found is not None and _blank_allowed(found[1])):
+            raise CellError(f"{name} row {i} ({path}): value missing; type a value or delete the row")
+        rows[path] = i
+        values[path] = _term_value(val, flat[path], name, i, path)
+    try:
+        return read_terms(values, base=base)
+    except TermsError as exc:
+        at = rows.get(exc.field) or (next(iter(rows.values())) if len(rows) == 1 else None)
+        where = f"{name} row {at}" if at is not None else name
+        raise CellError(f"{where}: {exc}") from None
+
+
+def _blank_allowed(hint: Any) -> bool:
+    """A blank cell is a value for an optional term (blank) and a list (empty)."""
+    return type(None) in typing.get_args(hint) or typing.get_origin(hint) is tuple
 
 
 def _term_value(val: Any, current: Any, name: str, row: int, path: str) -> Any:

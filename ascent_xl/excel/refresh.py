@@ -31,6 +31,7 @@ from ascent_xl.ledger import SCHEDULE_COLUMNS, Schedule, run_ledger
 from ascent_xl.ledger.history import price_history
 from ascent_xl.market import MarketData
 from ascent_xl.terms import DealTerms, check_term
+from ascent_xl.terms_io import read_terms as read_terms_values
 from ascent_xl.valuation.model import ModelParams
 from ascent_xl.valuation.presets import (
     DEMO_BEHAVIOUR,
@@ -135,25 +136,10 @@ def read_terms(book: BookIO) -> DealTerms:
         flat[name] = row[table.header.index("Value")]
         cells[name] = table.address(i, "Value")
     try:
-        return DealTerms.from_mapping(_nest(flat))
+        return read_terms_values({k: None if is_blank(v) else v for k, v in flat.items()})
     except TermsError as exc:
         where = _term_cell(exc.field, cells)
         raise WorkbookError(f"{where}: {exc}" if where else f"{L.INPUTS}: {exc}") from None
-
-
-def _nest(flat: dict[str, Any]) -> dict[str, Any]:
-    """``{"conversion.floor_price": 0.29}`` -> ``{"conversion": {"floor_price": 0.29}}``; notes
-    by name: ``notes.Registered.face`` -> ``{"notes": {"Registered": {"face": ...}}}``."""
-    out: dict[str, Any] = {}
-    for name, value in flat.items():
-        parts = name.split(".")
-        node = out
-        for p in parts[:-1]:
-            node = node.setdefault(p, {})
-            if not isinstance(node, dict):
-                raise WorkbookError(f"{L.INPUTS}: term {name} clashes with another term")
-        node[parts[-1]] = None if is_blank(value) else value
-    return out
 
 
 def _term_cell(field_name: str, cells: dict[str, str]) -> str | None:

@@ -257,14 +257,14 @@ def test_terms_range_overrides_the_preset():
         ["notes.Registered.rate", "5%"],
         [None, None],
         ["conversion.share_rounding", "DOWN"],
-        ["conversion.fixed_price_days", 7.0],
+        ["conversion.alternate_price_days", 7.0],
         ["agreement_date", 44914.0 + 1],  # a serial number for a date term
     ]
     t = cells.terms_from_cells(rows, ASTI_2022)
     assert t.conversion.floor_price == 0.20
     assert t.note("Registered").rate == pytest.approx(0.05)
     assert t.conversion.share_rounding == "down"
-    assert t.conversion.fixed_price_days == 7
+    assert t.conversion.alternate_price_days == 7
     assert t.agreement_date == dt.date(2022, 12, 20)
     assert cells.terms_from_cells(None, ASTI_2022) is ASTI_2022
 

@@ -11,6 +11,7 @@ from ascent_xl.events import parse_events
 from ascent_xl.ledger import run_ledger
 from ascent_xl.presets import ASTI_2022
 from tests.helpers.markets import market_before
+from tests.helpers.notes import note_table
 
 ISSUE = [["2022-12-19", "Issue", "Registered", None, "registered"]]
 
@@ -173,26 +174,8 @@ base = "ASTI_2022"
 alternate_price_applies = "in_default"   # so that the fixed prices show
 [[notes]]
 name = "Registered"
-[[notes]]
-name = "Tranche2"
-kind = "additional"
-face = 1000000
-purchase_price_pct = 0.9
-issue_date = 2023-02-17
-maturity_months = 12
-rate = 0.08
-day_count = "30/360"
-interest_months = [3, 6, 9, 12]
-interest_payment = "cash"
-pik_style = "pik_note"
-pik_note_rate = 0.0
-pik_fallback = "cash"
-holder = "Investor"
-ownership_cap_notice_days = 61
-change_of_control_on_interest = false
-own_fixed_price = 0
-own_fixed_price_at_issue = true
-"""
+""" + note_table("Tranche2", issue_date="2023-02-17", rate=0.08, holder="Investor",
+                  own_fixed_price=0, own_fixed_price_at_issue=True)
 
 
 def test_a_tranche_with_its_own_fixed_price_rate_and_maturity(tmp_path, sample):

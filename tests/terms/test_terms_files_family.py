@@ -10,26 +10,9 @@ import pytest
 from ascent_xl.errors import TermsError
 from ascent_xl.presets import ASTI_2022
 from ascent_xl.terms_io import dumps_terms, load_terms
+from tests.helpers.notes import note_table
 
-_NEW_NOTE = """
-[[notes]]
-name = "Tranche2"
-kind = "additional"
-face = 1000000
-purchase_price_pct = 0.9
-issue_date = 2023-03-01
-maturity_months = 12
-rate = 0.06
-day_count = "30/360"
-interest_months = [3, 6, 9, 12]
-interest_payment = "cash"
-pik_style = "pik_note"
-pik_note_rate = 0.0
-pik_fallback = "cash"
-holder = "Fund B"
-ownership_cap_notice_days = 61
-change_of_control_on_interest = false
-"""
+_NEW_NOTE = note_table("Tranche2")
 
 
 def _load(tmp_path, text):
@@ -135,3 +118,25 @@ def test_a_fixed_price_set_by_itself_is_stated(tmp_path):
     # the premium edited alone still meets the stated average
     with pytest.raises(TermsError, match=r"conversion.fixed_price_premium: 3.93042 is not 125% of fixed_price_average"):
         ASTI_2022.with_term("fixed_price_premium", 0.25)
+
+
+def test_files_the_inputs_sheet_and_a_terms_range_read_terms_alike(tmp_path):
+    from ascent_xl.excel.cells import CellError, terms_from_cells
+    from ascent_xl.terms_io import read_terms
+
+    from_file = _load(tmp_path, 'base = "ASTI_2022"\n[conversion]\nfloor_price = 0.2\n'
+                      'window_includes_notice_day = true\n')
+    from_flat = read_terms({"conversion.floor_price": 0.2, "conversion.window_includes_notice_day": "TRUE"},
+                           base=ASTI_2022)
+    from_range = terms_from_cells([["floor_price", 0.2], ["window_includes_notice_day", True]], ASTI_2022)
+    assert from_file == from_flat == from_range
+    # the Inputs sheet gives every term by its dotted name, no base
+    assert read_terms(ASTI_2022.flat()) == ASTI_2022
+    # the same refusal everywhere: an edited premium against the stated average
+    with pytest.raises(TermsError, match=r"conversion.fixed_price: 3.93042 is not 125%"):
+        read_terms({"conversion.fixed_price_premium": 0.25}, base=ASTI_2022)
+    with pytest.raises(CellError, match=r"terms row 1: conversion.fixed_price: 3.93042 is not 125%"):
+        terms_from_cells([["fixed_price_premium", 0.25]], ASTI_2022)
+    # dotted note names change that note only (the range and the sheet), a file's list replaces
+    t = read_terms({"notes.Private.rate": "5%"}, base=ASTI_2022)
+    assert [n.name for n in t.notes] == ["Registered", "Private"] and t.note("Private").rate == 0.05
