@@ -245,8 +245,8 @@ def quote_on(state: DealState, *, notice_date: dt.date, amount: float | None = N
     if not principal > 0:
         raise LedgerError(f"amount {principal:,.2f}: the principal to convert must be more than zero")
     if principal > n.principal + BALANCE_TOLERANCE:
-        raise LedgerError(f"converts ${principal:,.2f} but note {n.name} has ${n.principal:,.2f} outstanding "
-                          f"on {notice_date}")
+        raise LedgerError(f"amount ${principal:,.2f} converts more than note {n.name} has outstanding on "
+                          f"{notice_date} (${n.principal:,.2f}); give at most that")
     found = state.market.calendar.date_index(notice_date)
     if found is None or not found[1]:
         raise LedgerError(f"notice date {notice_date}: not a trading day; a conversion needs a day the market is open")
