@@ -32,6 +32,8 @@ _SHAPES: tuple[tuple[str, Any, str], ...] = (
      "an alternate price that applies only in default"),
     ("conversion.alternate_price_start_days", lambda t: t.conversion.alternate_price_start_days > 0,
      "an alternate price that applies only from a number of days after issue"),
+    ("conversion.price_source", lambda t: t.conversion.price_source != "vwap",
+     "windows on closing prices"),
     ("conversion.price_reset_days", lambda t: bool(t.conversion.price_reset_days),
      "dated resets of the fixed price"),
     ("covenants.exchange_cap",

@@ -40,6 +40,9 @@ _COLUMN_ALIASES = {
     "date": "date",
     "day": "date",
     "vwap": "vwap",
+    "close": "close",
+    "closeprice": "close",
+    "closingprice": "close",
     "dailyvwap": "vwap",
     "dollarvolume": "dollar_volume",
     "dollarvol": "dollar_volume",
@@ -73,6 +76,11 @@ class MarketData:
         VWAP per session in USD/share; ``NaN`` where the data has no value.
     dollar_volume, market_cap:
         USD per session, or ``None`` when not given; ``NaN`` where missing.
+    close:
+        Closing price per session in USD/share, or ``None`` when not given.
+    price_name:
+        What the ``vwap`` column holds, in messages: ``VWAP``, or ``closing price`` for the
+        data :meth:`priced_by` gives for a deal priced on closing prices.
     """
 
     calendar: TradingCalendar
@@ -81,6 +89,8 @@ class MarketData:
     vwap: np.ndarray
     dollar_volume: np.ndarray | None = None
     market_cap: np.ndarray | None = None
+    close: np.ndarray | None = None
+    price_name: str = "VWAP"
     _cache: dict[Any, np.ndarray] = field(default_factory=dict, repr=False, compare=False)
 
     # -- construction -----------------------------------------------------------------------
@@ -95,6 +105,7 @@ class MarketData:
         calendar: str | TradingCalendar = "XNAS",
         labels: Sequence[str] | None = None,
         decimal_comma: bool = False,
+        close: Sequence[Any] | np.ndarray | None = None,
     ) -> MarketData:
         """Check rows of (date, VWAP[, dollar volume, market cap]) and build the data.
 
@@ -128,6 +139,11 @@ class MarketData:
                 _check_non_negative(extra[key], key.replace("_", " "), days, names)
 
         _check_positive(values, days, names)
+        if close is not None:
+            if len(close) != n:
+                raise MarketDataError(f"{n} dates but {len(close)} closing prices; give one per date")
+            extra["close"] = _numbers(close, "Close", days, names, allow_blank=True, decimal_comma=decimal_comma)
+            _check_positive(extra["close"], days, names, what="closing price")
         _check_duplicates(days, names)
         outside = (days < cal.first) | (days > cal.last)
         if outside.any():
@@ -165,6 +181,7 @@ class MarketData:
             vwap=lay(values),
             dollar_volume=lay(extra["dollar_volume"]) if "dollar_volume" in extra else None,
             market_cap=lay(extra["market_cap"]) if "market_cap" in extra else None,
+            close=lay(extra["close"]) if "close" in extra else None,
         )
 
     @classmethod
@@ -192,6 +209,7 @@ class MarketData:
             list(frame[cols["vwap"]]),
             dollar_volume=list(frame[cols["dollar_volume"]]) if "dollar_volume" in cols else None,
             market_cap=list(frame[cols["market_cap"]]) if "market_cap" in cols else None,
+            close=list(frame[cols["close"]]) if "close" in cols else None,
             calendar=calendar,
             labels=[f"row {i + 1}" for i in range(len(frame))],
         )
@@ -240,6 +258,7 @@ class MarketData:
                 column("vwap"),  # type: ignore[arg-type]
                 dollar_volume=column("dollar_volume"),
                 market_cap=column("market_cap"),
+                close=column("close"),
                 calendar=calendar,
                 labels=[f"{base} line {n}" for n in table.lines],
                 decimal_comma=decimal_comma,
@@ -374,7 +393,7 @@ class MarketData:
             k = int(np.argmin(lo))
             need = self.calendar.sessions[self.start + lo[k]]
             raise MarketDataError(
-                f"{what} {day_text(ref[k])} needs {days} trading days of {_label(column)} "
+                f"{what} {day_text(ref[k])} needs {days} trading days of {self._label(column)} "
                 f"from {day_text(need)}, but the data start on {day_text(self.dates[0])}; "
                 "add earlier data or use a later date"
             )
@@ -382,7 +401,7 @@ class MarketData:
             k = int(np.argmax(lo))
             raise MarketDataError(
                 f"{what} {day_text(ref[k])} is outside the data: its {days}-day window runs past "
-                f"the last {_label(column)} on {day_text(self.dates[-1])}; add later data"
+                f"the last {self._label(column)} on {day_text(self.dates[-1])}; add later data"
             )
         return ref, lo
 
@@ -392,7 +411,7 @@ class MarketData:
         missing = self.dates[lo + int(np.argmax(np.isnan(values)))]
         span = "up to and including" if through else "before"
         raise MarketDataError(
-            f"{_label(column)} missing for {day_text(missing)} (a trading day in the {days} "
+            f"{self._label(column)} missing for {day_text(missing)} (a trading day in the {days} "
             f"{span} {what} {day_text(ref)}); add it to the data"
         )
 
@@ -418,13 +437,13 @@ class MarketData:
             k = int(np.argmax(outside))
             raise MarketDataError(
                 f"{what} {day_text(ref[k])} is outside the data ({day_text(self.dates[0])} to "
-                f"{day_text(self.dates[-1])}); add {_label(column)}s that cover it"
+                f"{day_text(self.dates[-1])}); add {self._label(column)}s that cover it"
             )
         out = values[pos]
         if np.isnan(out).any():
             k = int(np.argmax(np.isnan(out)))
             raise MarketDataError(
-                f"{_label(column)} missing for {day_text(ref[k])} ({what}); add it to the data"
+                f"{self._label(column)} missing for {day_text(ref[k])} ({what}); add it to the data"
             )
         return out
 
@@ -439,6 +458,10 @@ class MarketData:
         cut = int(np.searchsorted(self.dates, as_day(effective)))
         vwap = self.vwap.copy()
         vwap[:cut] = vwap[:cut] / ratio
+        close = None
+        if self.close is not None:
+            close = self.close.copy()
+            close[:cut] = close[:cut] / ratio
         return MarketData(
             calendar=self.calendar,
             start=self.start,
@@ -446,7 +469,33 @@ class MarketData:
             vwap=vwap,
             dollar_volume=self.dollar_volume,
             market_cap=self.market_cap,
+            close=close,
+            price_name=self.price_name,
         )
+
+    def priced_by(self, source: str) -> MarketData:
+        """The data a deal's windows read (term ``conversion.price_source``): itself for
+        ``vwap``; for ``close`` the closing prices in the place of the VWAPs (messages then say
+        "closing price"). Without a Close column ``close`` is refused, naming what to add.
+
+        Examples
+        --------
+        >>> m = MarketData.from_arrays(["2022-12-12", "2022-12-13"], [3.15, 3.09], close=[3.20, 3.00])
+        >>> float(m.priced_by("close").vwap_on("2022-12-13")[0])
+        3.0
+        """
+        if source == "vwap":
+            return self
+        if source != "close":
+            raise MarketDataError(f"price source {source!r}: use vwap or close")
+        if self.close is None:
+            raise MarketDataError("the deal prices on closing prices (conversion.price_source = close): "
+                                  "add a Close column to the market data")
+        if self.price_name == "closing price":
+            return self
+        return MarketData(calendar=self.calendar, start=self.start, dates=self.dates, vwap=self.close,
+                          dollar_volume=self.dollar_volume, market_cap=self.market_cap, close=self.close,
+                          price_name="closing price")
 
     def to_frame(self) -> pd.DataFrame:
         """The data as a DataFrame with columns Date, VWAP, Dollar Volume, Market Cap."""
@@ -457,12 +506,17 @@ class MarketData:
             data["Dollar Volume"] = self.dollar_volume
         if self.market_cap is not None:
             data["Market Cap"] = self.market_cap
+        if self.close is not None:
+            data["Close"] = self.close
         return pd.DataFrame(data)
+
+    def _label(self, column: str) -> str:
+        return self.price_name if column == "vwap" else _label(column)
 
     def _column(self, column: str) -> np.ndarray:
         values = getattr(self, column, None)
         if values is None:
-            raise MarketDataError(f"no {_label(column)} data; add a {_label(column)} column")
+            raise MarketDataError(f"no {self._label(column)} data; add a {self._label(column)} column")
         return values
 
 
@@ -482,7 +536,8 @@ def lowest_average(windows: np.ndarray, lowest: int) -> np.ndarray:
 
 
 def _label(column: str) -> str:
-    return {"vwap": "VWAP", "dollar_volume": "dollar volume", "market_cap": "market cap"}[column]
+    return {"vwap": "VWAP", "dollar_volume": "dollar volume", "market_cap": "market cap",
+            "close": "closing price"}[column]
 
 
 class _RowNames(Sequence[str]):
@@ -557,12 +612,12 @@ def _numbers(
     return out
 
 
-def _check_positive(values: np.ndarray, days: np.ndarray, names: Sequence[str]) -> None:
+def _check_positive(values: np.ndarray, days: np.ndarray, names: Sequence[str], what: str = "VWAP") -> None:
     bad = values <= 0
     if bad.any():
         i = int(np.argmax(bad))
         raise MarketDataError(
-            f"{names[i]} ({day_text(days[i])}): VWAP {values[i]:g} is not a price; a VWAP must be "
+            f"{names[i]} ({day_text(days[i])}): {what} {values[i]:g} is not a price; a {what} must be "
             "positive (USD per share) — correct it or leave the cell blank"
         )
 

@@ -92,6 +92,7 @@ ASTI_2022 = DealTerms(
         price_reset_average_days=10,
         price_reset_pct=1.0,
         price_reset_rule="lower",
+        price_source="vwap",  # "the volume-weighted average price"
         window_includes_notice_day=False,  # "the 10 trading days before the conversion date"
         floor_price=0.29,
         floor_mode="make_up",  # the company pays the shortfall below the floor in cash

@@ -353,6 +353,7 @@ def quote_conversion(
     conversion date is needed only when a floor payment is due.
     """
     c = terms.conversion
+    market = market.priced_by(c.price_source)
     day = as_day(notice_date).item()
     if not isinstance(day, dt.date):
         raise InputError(f"notice date {notice_date!r}: write it as YYYY-MM-DD")
@@ -393,6 +394,7 @@ def quote_conversions(
     would explain is refused (:func:`check_split_jumps`) unless ``no_split`` says there was none.
     """
     c = terms.conversion
+    market = market.priced_by(c.price_source)
     refs = as_days(notice_dates)
     amt = np.broadcast_to(np.asarray(amounts, dtype=float), refs.shape).astype(float)
     check_amounts(amt, "amount")

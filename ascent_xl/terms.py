@@ -51,6 +51,7 @@ FloorMode = Literal["make_up", "cap", "none"]
 AlternateApplies = Literal["always", "in_default"]
 CapExcess = Literal["refuse", "cash"]
 ResetRule = Literal["lower", "replace"]
+PriceSource = Literal["vwap", "close"]
 
 _NOTE_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_\-]*$")
 
@@ -204,6 +205,10 @@ class ConversionTerms(Terms):
         default=None,
         unit="text", doc="lower: the lower of the fixed price and the reset price; replace: the "
         "reset price, up or down",
+    )
+    price_source: PriceSource = term(
+        default="vwap",
+        unit="text", doc="the daily price the windows read: vwap, or close (a Close column)",
     )
     window_includes_notice_day: bool = term(
         default=False,

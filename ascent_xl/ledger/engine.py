@@ -153,7 +153,7 @@ class Ledger:
         self.closing = min(n.issue_date for n in terms.notes)
         self.state = DealState(
             terms=terms,
-            market=market,
+            market=market.priced_by(terms.conversion.price_source) if market is not None else None,
             shares_outstanding=terms.shares_outstanding,
             fixed_price=fixed,
             floor_price=terms.conversion.floor_price,

@@ -44,7 +44,7 @@ def price_history(schedule: Schedule, market: MarketData, events: list[Event]) -
     VWAP gaps are skipped (those days are left out)."""
     c = schedule.terms.conversion
     splits = sorted((e.date, e.value.ratio) for e in events if e.kind is EventKind.SPLIT)  # SplitRatio
-    adjusted = market
+    adjusted = market.priced_by(c.price_source)
     for day, ratio in splits:
         adjusted = adjusted.adjusted_for_split(day, ratio)
     days = c.alternate_price_days
