@@ -16,7 +16,7 @@ from ascent_xl.errors import LedgerError
 from ascent_xl.events import parse_events
 from ascent_xl.ledger import run_ledger
 from ascent_xl.market import MarketData
-from tests.helpers.sample_csv import days_before, lowest_mean_before, sample_rows
+from tests.helpers.sample_csv import days_before, lowest_mean_before, sample_rows, sample_vwaps
 
 
 @pytest.fixture()
@@ -196,3 +196,46 @@ def test_warrant_exercise_edges(run):
         run([["2023-01-05", "Warrant Exercise", None, 2_513_407, None]])
     with pytest.raises(LedgerError, match=r"\): cashless exercise date 2025-01-06 is outside the data"):
         run([["2025-01-06", "Warrant Exercise", None, 1, "cashless"]])
+
+
+# -- a default demand paid later (Ledger._default_demand) --------------------------------------
+
+def test_a_default_demand_paid_on_a_later_date_and_one_left_to_come(run, sample):
+    """Kills _default_demand mutants 25-30, 32, 33, 36-40, 50, 56, 57 (the demand row's note,
+    flag, detail; the payment row the ledger inserts) and 5, 9, 10, 14, 18, 19 (the missing
+    data's message names the demand date)."""
+    vwaps = sample_vwaps()
+    s = run([["2023-03-10", "Default", "Private", None, "redeem 2023-03-20"],
+             ["2023-03-13", "Default", "Registered", None, "demand"]])
+    demand, later, paid = [r for r in s.rows if r["Event"] == "Default"]
+    # price on a date: 92.5% of the 3 lowest of the 10 VWAPs before it (above the floor)
+    p0310 = 0.925 * lowest_mean_before("2023-03-10", days=10, lowest=3)
+    p0313 = 0.925 * lowest_mean_before("2023-03-13", days=10, lowest=3)
+    p0320 = 0.925 * lowest_mean_before("2023-03-20", days=10, lowest=3)
+    assert (round(p0310, 5), round(p0313, 5), round(p0320, 5)) == (0.47872, 0.45750, 0.31829)
+    assert (vwaps["2023-03-10"], vwaps["2023-03-13"], vwaps["2023-03-20"]) == (0.4647, 0.3928, 0.3165)
+    assert (demand["Note"], demand["Source"], demand["Default Amount"]) == ("Private", "row 1", None)
+    assert demand["Conversion Price"] == pytest.approx(p0310, rel=1e-12)
+    assert demand["Flags"] == "default: mandatory default amount demanded, not yet paid"
+    assert demand["Detail"] == ("mandatory default amount demanded: price $0.47872, VWAP $0.4647 on the demand "
+                                "date; payment on 2023-03-20")
+    assert later["Detail"] == ("mandatory default amount demanded: price $0.45750, VWAP $0.3928 on the demand "
+                               "date; payment date to come (a Default row with Value pay)")
+    # paid on 2023-03-20 by the ledger's own row: the lower price (0.31829) and the higher VWAP
+    # (0.4647) of the two dates: parity 2,500,000 / 0.3182925 x 0.4647 = 3,649,944.63 above the
+    # premium 1.20 x 2,500,000 = 3,000,000; interest 30/360 from 2022-12-31: 80 days x 4.5% =
+    # 25,000.00; 3,649,944.63 + 25,000.00 = 3,674,944.63
+    assert (str(paid["Date"]), paid["Note"], paid["Source"]) == ("2023-03-20", "Private", "auto")
+    assert round(2_500_000 / p0320 * 0.4647, 2) == 3_649_944.63
+    assert (paid["Default Amount"], paid["Interest Paid Cash"], paid["Principal Repaid"]) == (
+        3_674_944.63, 25_000.00, 2_500_000)
+    assert paid["Detail"] == ("mandatory default amount by parity: parity $3,649,944.63, premium $3,000,000.00, "
+                              "interest $25,000.00 (price $0.31829, VWAP $0.4647: lower price, higher VWAP of "
+                              "2023-03-10 and 2023-03-20)")
+    # a market ending 2023-02-28: the demand date's price and VWAP cannot be read, and the
+    # refusal names the demand date
+    short = MarketData.from_lists([str(d) for d in sample.dates if str(d) < "2023-03-01"],
+                                  [vwaps[str(d)] for d in sample.dates if str(d) < "2023-03-01"])
+    with pytest.raises(LedgerError) as err:
+        run([["2023-03-10", "Default", "Private", None, "demand"]], market=short)
+    assert "demand date 2023-03-10" in str(err.value)
