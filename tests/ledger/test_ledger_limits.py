@@ -239,3 +239,69 @@ def test_a_default_demand_paid_on_a_later_date_and_one_left_to_come(run, sample)
     with pytest.raises(LedgerError) as err:
         run([["2023-03-10", "Default", "Private", None, "demand"]], market=short)
     assert "demand date 2023-03-10" in str(err.value)
+
+
+# -- additional notes' timing (Ledger._additional_timing) --------------------------------------
+
+def sessions_after(day: str) -> list[str]:
+    """The sample's sessions after ``day`` (the sample has a row for every session)."""
+    return sorted(d for d in sample_rows() if d > day)
+
+
+def test_additional_note_notice_and_window_boundaries(run):
+    """Kills _additional_timing mutants 11-13 (5 business days' notice allowed; the flag's code),
+    22, 24-29, 31 (a note taken within the first 60 trading days after the termination notice,
+    even on its day or on the 60th, extends the window to 90) and 33-35 (the 60th trading day
+    itself is inside the window; the flag's code)."""
+    after = sessions_after("2023-08-01")
+    day60, day65 = after[59], after[64]
+    assert (day60, day65) == ("2023-10-25", "2023-11-01")
+    ended = [*PREPAID, ["2023-08-01", "Termination Notice", None, None, None]]
+    # notice Wed 2023-10-25 for Wed 2023-11-01: business days Oct 25, 26, 27, 30, 31 = 5, the minimum
+    s = run([*ended, [day60, "Issue", "Add1", 100_000, "additional"],
+             [day65, "Issue", "Add2", 100_000, "additional, notice 2023-10-25"]])
+    assert [c for c, _ in flags_on(s, day60)] == ["equity"]  # the 60th trading day: in the window
+    assert [c for c, _ in flags_on(s, day65)] == ["additional", "equity"]
+    assert flags_on(s, day65)[0] == ("additional", "only 7 days after the last additional note (minimum 30)")
+    # taken on the termination day itself: still one in the first 60, so 90 trading days
+    s = run([*ended, ["2023-08-01", "Issue", "Add1", 100_000, "additional"],
+             [day65, "Issue", "Add2", 100_000, "additional"]])
+    assert [c for c, _ in flags_on(s, day65)] == ["equity"]
+    # none in the first 60: the 65th trading day is outside; notice of 4 business days (Oct 26-31)
+    s = run([*ended, [day65, "Issue", "Add1", 100_000, "additional, notice 2023-10-26"]])
+    assert flags_on(s, day65)[1:] == [
+        ("additional", "4 business days after the notice of 2023-10-26; at least 5"),
+        ("additional", "65 trading days after the termination notice of 2023-08-01: the window was 60")]
+
+
+# -- the company's optional prepayment (Ledger._optional_prepay) -------------------------------
+
+def test_optional_prepayment_conditions_and_their_flags(run):
+    """Kills _optional_prepay mutants 11, 12, 14, 22, 39-42, 48, 49, 56, 62, 63: all notes at the
+    $300,000 threshold itself are not below it; each unmet condition's exact flag; the row's
+    detail."""
+    # the registered note prepaid, $2,200,000 of the private one: $300,000 left, the threshold
+    left = [["2023-06-01", "Prepayment", "Registered", None, None],
+            ["2023-06-01", "Prepayment", "Private", 2_200_000, None]]
+    # 120% x 300,000 = 360,000 + interest 30/360 from 2023-06-30 to 09-01 (61 days): 300,000 x
+    # 4.5% x 61 / 360 = 2,287.50
+    s = run([*left, ["2023-08-01", "Termination Notice", None, None, None],
+             ["2023-09-01", "Optional Prepay", None, None, "notice 2023-08-02"]])
+    r = one(s, "Optional Prepay")
+    assert (r["Principal Repaid"], r["Premium Paid"], r["Interest Paid Cash"], r["Cash Paid"]) == (
+        300_000, 60_000, 2_287.50, 362_287.50)
+    assert r["Detail"] == "optional prepayment at 120% of principal plus accrued interest"
+    assert r["Flags"] == "optional-prepay: all notes $300,000.00: optional prepayment needs them below $300,000"
+    s = run([*left, ["2023-09-01", "Optional Prepay", "Private", None, None]])
+    assert one(s, "Optional Prepay")["Flags"] == (
+        "optional-prepay: no termination notice before it (a Termination Notice row); "
+        "optional-prepay: all notes $300,000.00: optional prepayment needs them below $300,000; "
+        "optional-prepay: prepays all notes at once: leave Note and Amount blank; "
+        "optional-prepay: the company's notice (20 trading days) is not recorded: Value notice YYYY-MM-DD")
+    # notice 2023-08-08: sessions after it up to 2023-09-01
+    short = sum(1 for d in sessions_after("2023-08-08") if d <= "2023-09-01")
+    assert short == 18
+    s = run([*left, ["2023-08-01", "Termination Notice", None, None, None],
+             ["2023-09-01", "Optional Prepay", None, None, "notice 2023-08-08"]])
+    assert flags_on(s, "2023-09-01")[1] == ("optional-prepay", "18 trading days after the notice of 2023-08-08; "
+                                                               "at least 20")
