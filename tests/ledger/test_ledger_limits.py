@@ -305,3 +305,41 @@ def test_optional_prepayment_conditions_and_their_flags(run):
              ["2023-09-01", "Optional Prepay", None, None, "notice 2023-08-08"]])
     assert flags_on(s, "2023-09-01")[1] == ("optional-prepay", "18 trading days after the notice of 2023-08-08; "
                                                                "at least 20")
+
+
+# -- cash balance, termination notice, change of control ---------------------------------------
+
+def test_cash_balance_and_termination_rows(run):
+    """Kills _cash_balance mutants 4, 6, 10 and _termination 6 (the first day allowed)."""
+    s = run([["2023-01-05", "Cash Balance", None, None, 1_234.50],
+             ["2023-07-17", "Termination Notice", None, None, None]])  # 2022-12-19 + 210 days
+    cash = one(s, "Cash Balance")
+    assert cash["Detail"] == "company cash $1,234.50"
+    assert cash["Flags"] == "min-cash: cash $1,234.50 below the $3,000,000 minimum"
+    assert one(s, "Termination Notice")["Detail"] == (
+        "termination notice: additional notes within 60 trading days (90 if one is taken in the first 60)")
+    assert s.state.termination is not None and str(s.state.termination) == "2023-07-17"
+    with pytest.raises(LedgerError, match=r"the company may give notice of termination from 2023-07-17 "
+                                          r"\(210 days after the agreement\)"):
+        run([["2023-07-16", "Termination Notice", None, None, None]])
+
+
+def test_change_of_control_put_window_and_notice_days(run):
+    """Kills _change_of_control mutants 24 (the 30th day after the notice refused), 25 (a notice
+    without an agreement date), 31 (5 trading days' notice flagged) and 40, 48, 49 (the detail)."""
+    # notice 2023-02-10 + 30 days = 2023-03-12, the last day of the put: 105% of principal plus
+    # interest (30/360 from 2022-12-31: 72 days, 2,500,000 x 4.5% x 72 / 360 = 22,500.00):
+    # 1.05 x 2,522,500 = 2,648,625.00, of which 126,125.00 premium
+    r = one(run([["2023-03-12", "Change of Control", "Private", None, "notice 2023-02-10"]]), "Change of Control")
+    assert (r["Principal Repaid"], r["Interest Paid Cash"], r["Premium Paid"], r["Cash Paid"]) == (
+        2_500_000, 22_500.00, 126_125.00, 2_648_625.00)
+    assert r["Detail"] == "change-of-control prepayment at 105% of (principal plus accrued interest)"
+    assert r["Flags"] is None
+    # the agreement 2023-02-01; 2023-02-08 is its 5th trading day after (allowed), 02-09 the 6th
+    after = sessions_after("2023-02-01")
+    assert after[4:6] == ["2023-02-08", "2023-02-09"]
+    on_time = run([["2023-02-15", "Change of Control", "Private", None, "notice 2023-02-08, agreement 2023-02-01"]])
+    assert one(on_time, "Change of Control")["Flags"] is None
+    late = run([["2023-02-15", "Change of Control", "Private", None, "notice 2023-02-09, agreement 2023-02-01"]])
+    assert one(late, "Change of Control")["Flags"] == (
+        "coc-notice: the company's notice came 6 trading days after the agreement of 2023-02-01; at most 5")
