@@ -15,12 +15,14 @@ import os
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
 from ascent_xl.calendar import day_text
 from ascent_xl.events import Event
 from ascent_xl.ledger.position import conversion_quote, share_basis
+from ascent_xl.ledger.state import DealState
 from ascent_xl.market import MarketData
 from ascent_xl.pricing import CappedConversion
 from ascent_xl.terms import DealTerms
@@ -54,6 +56,14 @@ def build_notice(terms: DealTerms, market: MarketData, events: Iterable[Event], 
     """The notice of converting ``amount`` USD of ``note`` (default: the first note with principal
     outstanding; all of it without ``amount``) on ``notice_date``, on the deal's state that day."""
     quote, state = conversion_quote(terms, market, events, notice_date=notice_date, amount=amount, note=note)
+    return notice_on(state, quote, notice_date=notice_date, note=note, source=source)
+
+
+def notice_on(state: DealState, quote: CappedConversion, *, notice_date: dt.date, note: str | None = None,
+              source: str = "") -> ConversionNotice:
+    """:func:`build_notice` from the state the conversion ``quote`` was priced on (the ledger
+    stopped before the conversions of ``notice_date``)."""
+    terms = state.terms
     c = terms.conversion
     assert state.market is not None  # conversion_quote refuses a state without VWAPs
     through = c.window_includes_notice_day  # the window ends on the notice day
@@ -74,6 +84,51 @@ def build_notice(terms: DealTerms, market: MarketData, events: Iterable[Event], 
         holder_shares=state.holder_shares, shares_outstanding=state.shares_outstanding,
         ownership_cap=c.ownership_cap, share_basis=share_basis(state), rounding=c.share_rounding, source=source,
     )
+
+
+NOTICE_COLUMNS = ("Item", "Value", "Unit", "How")
+"""Columns of :func:`notice_rows`."""
+
+
+def notice_rows(n: ConversionNotice) -> list[tuple[str, Any, str, str]]:
+    """The notice as rows of :data:`NOTICE_COLUMNS` (the same calculation as
+    :func:`notice_lines`, one figure a row): prices USD/share, amounts USD, the cap a fraction
+    (its unit ``%``: shown as a percentage)."""
+    q = n.quote
+    rows: list[tuple[str, Any, str, str]] = [
+        ("Deal", None, "", f"{n.deal}; {n.issuer}"),
+        ("Note", n.note, "", f"share basis: {n.share_basis}"),
+        ("Notice (conversion) date", n.notice_date, "date", ""),
+        ("Principal outstanding", n.principal_outstanding, "USD", "the note's, before the conversion"),
+        ("Principal to convert", q.principal_requested, "USD", ""),
+    ]
+    for d, v, low in n.window:
+        rows.append((f"VWAP {day_text(d)}", v, "USD/share", f"among the {n.lowest} lowest" if low else ""))
+    rows += [
+        (f"Average of the {n.lowest} lowest", n.lowest_average, "USD/share", f"of the {len(n.window)} VWAPs above"),
+        ("1. Alternate price", q.alternate_price, "USD/share", f"{1 - n.discount:.1%} of the average"),
+        ("2. Fixed price", q.fixed_price, "USD/share", "as it stands on the notice date"),
+        ("3. Floor price", q.floor_price, "USD/share", ""),
+        ("4. Conversion price", q.conversion_price, "USD/share",
+         f"lower of 1 and 2 ({_px(q.unfloored_price)}), not below 3: the floor "
+         + ("binds" if q.floor_binds else "does not bind")),
+        ("5. Holder's shares", n.holder_shares, "shares", f"of {n.shares_outstanding:,} outstanding"),
+        ("   Ownership cap", n.ownership_cap, "%", f"at most {q.cap_shares:,} new shares keep it"),
+        ("   Principal converted", q.principal_converted, "USD",
+         f"CAPPED: {_usd(q.principal_requested - q.principal_converted)} stays as principal" if q.capped
+         else "within the cap: the whole amount converts"),
+        ("6. Shares to deliver", q.shares, "shares", f"{_usd(q.converted)} / {_px(q.conversion_price)}, rounded "
+         f"{n.rounding}"),
+    ]
+    if q.floor_binds and q.vwap is not None:
+        rows += [
+            ("   VWAP on the conversion date", q.vwap, "USD/share", ""),
+            ("7. Floor payment (cash)", q.floor_payment, "USD",
+             f"({_usd(q.converted)} / {_px(q.unfloored_price)} - {_usd(q.converted)} / {_px(q.floor_price)}) x VWAP"),
+        ]
+    else:
+        rows.append(("7. Floor payment (cash)", q.floor_payment, "USD", "none: the floor does not bind"))
+    return rows
 
 
 def _usd(x: float) -> str:
@@ -159,4 +214,5 @@ def write_notice_pdf(n: ConversionNotice, path: str | os.PathLike[str]) -> Path:
     return atomic_write(path, save)
 
 
-__all__ = ["ConversionNotice", "build_notice", "notice_lines", "write_notice_pdf"]
+__all__ = ["NOTICE_COLUMNS", "ConversionNotice", "build_notice", "notice_lines", "notice_on", "notice_rows",
+           "write_notice_pdf"]

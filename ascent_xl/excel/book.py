@@ -62,6 +62,14 @@ class BookIO(Protocol):
         """Write one cell."""
         ...
 
+    def write_array(self, sheet: str, area: str, formula: str, rows: list[list[Any]],
+                    formats: list[list[str | None]]) -> None:
+        """Clear ``area`` and enter ``formula`` as one array formula over the block of ``area``'s
+        top-left cell the size of ``rows``, its calculated result (with a number format per
+        cell). Excel calculates it; a book written without Excel stores ``rows`` as the cells'
+        values (the first cell's comes from :mod:`ascent_xl.excel.cached`)."""
+        ...
+
 
 def parse_ref(ref: str) -> tuple[int, int, int, int]:
     """``A5:E30`` -> (first row, first column, last row, last column), 1-based."""
@@ -186,6 +194,32 @@ class OpenpyxlBook:
             cell.number_format = number_format
 
 
+    def write_array(self, sheet: str, area: str, formula: str, rows: list[list[Any]],
+                    formats: list[list[str | None]]) -> None:
+        """Clear ``area``, enter ``formula`` over the block ``rows`` fills and store ``rows`` as
+        the values of its other cells."""
+        from openpyxl.worksheet.formula import ArrayFormula
+
+        ws = self._ws(sheet)
+        r1, c1, r2, c2 = parse_ref(area)
+        rows = _fit(rows, r2 - r1 + 1, c2 - c1 + 1, area) or [[None]]
+        width = max(len(r) for r in rows)
+        for r in range(r1, r2 + 1):
+            for c in range(c1, c2 + 1):
+                ws.cell(row=r, column=c).value = None
+        for i, row in enumerate(rows):
+            for j in range(width):
+                cell = ws.cell(row=r1 + i, column=c1 + j)
+                if i or j:
+                    value = row[j] if j < len(row) else None
+                    put(cell, None if isinstance(value, str) and not value else value)
+                fmt = formats[i][j] if i < len(formats) and j < len(formats[i]) else None
+                if fmt:
+                    cell.number_format = fmt
+        ref = f"{column_letter(c1)}{r1}:{column_letter(c1 + width - 1)}{r1 + len(rows) - 1}"
+        ws.cell(row=r1, column=c1).value = ArrayFormula(ref, formula)
+
+
 _CHART_REF = re.compile(r"^(.*!)\$([A-Z]+)\$(\d+)(?::\$([A-Z]+)\$(\d+))?$")
 
 
@@ -281,6 +315,22 @@ class XlwingsBook:
         rng.value = excel_value(value)
         if number_format:
             rng.number_format = number_format
+
+
+    def write_array(self, sheet: str, area: str, formula: str, rows: list[list[Any]],
+                    formats: list[list[str | None]]) -> None:
+        """Clear ``area`` and enter ``formula`` as an array formula over the block ``rows``
+        fills; Excel calculates the values."""
+        sh = self._sheet(sheet)
+        r1, c1, r2, c2 = parse_ref(area)
+        rows = _fit(rows, r2 - r1 + 1, c2 - c1 + 1, area) or [[None]]
+        width = max(len(r) for r in rows)
+        sh.range((r1, c1), (r2, c2)).clear_contents()
+        for i, row in enumerate(formats[: len(rows)]):
+            for j, fmt in enumerate(row[:width]):
+                if fmt:
+                    sh.range((r1 + i, c1 + j)).number_format = fmt
+        sh.range((r1, c1), (r1 + len(rows) - 1, c1 + width - 1)).formula_array = formula
 
 
 def _fit(rows: list[list[Any]], height: int, width: int, area: str) -> list[list[Any]]:

@@ -34,6 +34,18 @@ SUMMARY_FORMATS: dict[str, str] = {
 """Number format of each summary column."""
 
 
+def format_by_header(name: str) -> str:
+    """The number format of a result column by its name (``Next Interest Date``, ``Floor
+    Price``, ``Conversion Shares``); other numbers are USD amounts."""
+    if "Date" in name:
+        return DATE
+    if "Price" in name:
+        return PRICE
+    if "Shares" in name:
+        return SHARES
+    return USD
+
+
 HEADER_COLOR = "1F3864"
 """Navy: table headers (white bold text on it) and titles."""
 

@@ -17,11 +17,13 @@ VWAP = "VWAP"
 EVENTS = "Events"
 SCHEDULE = "Schedule"
 CONVERSIONS = "Conversions"
+POSITION = "Position"
+NOTICE = "Notice"
 SUMMARY = "Summary"
 CHECKS = "Checks"
 VALUATION = "Valuation"
 CONF = "xlwings.conf"
-SHEETS = (GUIDE, INPUTS, VWAP, EVENTS, SCHEDULE, CONVERSIONS, SUMMARY, CHECKS, VALUATION)
+SHEETS = (GUIDE, INPUTS, VWAP, EVENTS, SCHEDULE, POSITION, CONVERSIONS, NOTICE, SUMMARY, CHECKS, VALUATION)
 """The book's sheets in order (``xlwings.conf`` comes last)."""
 
 # Tables (Excel ListObjects): name -> (sheet, header row, first column letter)
@@ -33,14 +35,54 @@ CONVERSIONS_TABLE = "Conversions"
 CHART_TABLE = "PriceHistory"
 TABLE_HEADER_ROW = 5  # every table's header row; rows 1-4 hold the title, notes and the check
 
-TERMS_COLUMNS = ("Term", "Value", "Unit", "Meaning")
+TERMS_COLUMNS = ("Label", "Term", "Value", "Unit", "Meaning")
+"""The Terms table: a plain-English label, the term's key (what a terms file and a ``terms``
+argument name), its value (the input), unit and meaning. ``Terms[[Term]:[Value]]`` is the
+two-column range the ``ASCENT_*`` functions take as ``terms``."""
 VWAP_COLUMNS = ("Date", "VWAP", "Dollar Volume", "Market Cap")
 EVENTS_COLUMNS = ("Date", "Event", "Note", "Amount", "Value")
-CONVERSION_INPUTS = ("Notice Date", "Amount")
-CONVERSION_COLUMNS = (*CONVERSION_INPUTS, "Fixed Price", "Alternate Price", "Conversion Price",
-                      "Floor Binds", "Shares", "Floor Payment")
+CONVERSION_INPUTS = ("Notice Date", "Amount", "Note")
+"""The Conversions table: the notices to price (inputs). Each row's quote spills beside it."""
 CHART_COLUMNS = ("Date", "VWAP", "Alternate Price", "Fixed Price", "Floor Price", "Conversion Price")
 CHART_FIRST_COLUMN = "H"  # the price-history table sits on Summary, right of the key figures
+
+# Sheets whose results are ``ASCENT_*`` array formulas over the book's own ranges; refresh
+# enters each formula over the cells its result fills (a legacy array formula, which every Excel
+# calculates) and, in a book written without Excel, stores the result as the cells' values.
+BOOK_RANGES = "Events[#All],VWAP[Date],VWAP[VWAP]"
+BOOK_TERMS = "Terms[[Term]:[Value]]"
+POSITION_AS_OF = (POSITION, "B4")  # the snapshot's date (an input)
+POSITION_AS_OF_NAME = "Position_AsOf"
+POSITION_AREA = "A6:Q60"  # the spill: a header row, a row per note, a total row
+POSITION_FORMULA = f"=ASCENT_POSITION({BOOK_RANGES},{POSITION_AS_OF_NAME},{BOOK_TERMS})"
+CONVERSIONS_OUTPUT_FIRST_COLUMN = "E"  # each notice's quote, beside the table (a blank column between)
+NOTICE_INPUTS = (("Notice date", "B4"), ("Amount", "B5"), ("Note", "B6"))
+"""The Notice sheet's inputs: label and cell (an amount or note left blank: all of the first note
+with principal outstanding)."""
+NOTICE_AREA = "A8:D60"
+NOTICE_FORMULA = f"=ASCENT_NOTICE({BOOK_RANGES},B4,B5,B6,{BOOK_TERMS})"
+
+
+CONVERSIONS_SPARE_ROWS = 50  # rows below the Conversions table cleared of old quotes by refresh
+
+
+def conversions_output(rows: int, *, row: int | None = None) -> str:
+    """The cells the quotes of ``rows`` Conversions rows fill, from ``row`` (default: the
+    table's first body row, with :data:`CONVERSIONS_SPARE_ROWS` more below it), one column
+    per field of ``ASCENT_QUOTE``."""
+    from ascent_xl.ledger.position import QUOTE_COLUMNS
+
+    first = TABLE_HEADER_ROW + 1 if row is None else row
+    start = column_index(CONVERSIONS_OUTPUT_FIRST_COLUMN)
+    last = first + rows - 1 + (0 if row is not None else CONVERSIONS_SPARE_ROWS)
+    return f"{CONVERSIONS_OUTPUT_FIRST_COLUMN}{first}:{column_letter(start + len(QUOTE_COLUMNS) - 1)}{last}"
+
+
+def quote_formula(row: int) -> str:
+    """The array formula of Conversions row ``row``: the notice in A, amount in B, note in C,
+    priced on the deal's state that day (no header row)."""
+    return f"=ASCENT_QUOTE({BOOK_RANGES},A{row},B{row},C{row},{BOOK_TERMS},,FALSE)"
+
 
 # Every sheet shows the master check in B3 (label in A3).
 MASTER_CHECK_ROW = 3

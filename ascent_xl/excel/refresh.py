@@ -53,6 +53,23 @@ class BookInputs:
     events: list[Event]
     fingerprint: str
     valuation: ValuationSettings | None = None  # None: the book has no valuation inputs
+    ranges: BookRanges | None = None  # the cells the book's ASCENT_* array formulas read
+
+
+@dataclass(frozen=True)
+class BookRanges:
+    """The cells the book's ``ASCENT_*`` array formulas read, as Excel hands them over: the
+    Events table with its header, the VWAP dates and VWAPs, the Terms' Term and Value columns,
+    and the inputs of the Position, Conversions and Notice sheets (those the book has)."""
+
+    events: list[list[Any]]
+    dates: list[list[Any]]
+    vwaps: list[list[Any]]
+    terms: list[list[Any]]
+    position: bool = False  # the book has a Position sheet
+    as_of: Any = None
+    notices: list[list[Any]] | None = None  # Conversions rows: Notice Date, Amount, Note
+    notice: tuple[Any, ...] | None = None  # the Notice sheet's date, amount, note
 
 
 @dataclass(frozen=True)
@@ -92,7 +109,36 @@ def read_inputs(book: BookIO) -> BookInputs:
     if problems:
         raise WorkbookError(_summarise(problems))
     assert terms is not None and market is not None and events is not None
-    return BookInputs(terms, market, events, _fingerprint(terms, market, events, valuation), valuation)
+    return BookInputs(terms, market, events, _fingerprint(terms, market, events, valuation), valuation,
+                      read_ranges(book))
+
+
+def read_ranges(book: BookIO) -> BookRanges:
+    """The ranges the book's array formulas read (see :class:`BookRanges`)."""
+
+    def columns(table: TableRead, names: tuple[str, ...]) -> list[list[Any]]:
+        index = [table.header.index(n) for n in names]
+        return [[row[i] for i in index] for row in [table.header, *table.rows]]
+
+    events = book.read_table(L.EVENTS, L.EVENTS_TABLE)
+    vwap = book.read_table(L.VWAP, L.VWAP_TABLE)
+    terms = book.read_table(L.INPUTS, L.TERMS_TABLE)
+    sheets = book.sheet_names()
+    notices = None
+    if L.CONVERSIONS in sheets:
+        table = book.read_table(L.CONVERSIONS, L.CONVERSIONS_TABLE)
+        _check_header(table, L.CONVERSION_INPUTS)
+        notices = columns(table, L.CONVERSION_INPUTS)[1:]
+    return BookRanges(
+        events=[list(table_row) for table_row in [events.header, *events.rows]],
+        dates=[[r[0]] for r in columns(vwap, ("Date",))[1:]],
+        vwaps=[[r[0]] for r in columns(vwap, ("VWAP",))[1:]],
+        terms=columns(terms, ("Term", "Value")),
+        position=L.POSITION in sheets,
+        as_of=book.read_cell(*L.POSITION_AS_OF) if L.POSITION in sheets else None,
+        notices=notices,
+        notice=tuple(book.read_cell(L.NOTICE, c) for _, c in L.NOTICE_INPUTS) if L.NOTICE in sheets else None,
+    )
 
 
 def _collect(problems: list[str], read: Any) -> Any:
@@ -364,12 +410,75 @@ def plan_outputs(inputs: BookInputs, schedule: Schedule, *, now: dt.datetime | N
         if len(area_rows) > r2 - r1 + 1 or any(len(r) > c2 - c1 + 1 for r in area_rows):
             raise WorkbookError(f"{sheet}!{area}: the valuation results need more room; nothing was written")
         writes.append(lambda b: b.write_area(sheet, area, area_rows, area_formats))
+    if inputs.ranges is not None:
+        writes.extend(plan_arrays(inputs.ranges))
     moment = (now or dt.datetime.now(dt.UTC)).strftime("%Y-%m-%d %H:%M UTC")
     stamp = f"Refreshed {moment} by ascent-xl {__version__}; inputs {inputs.fingerprint}"
     writes.append(lambda b: b.write_cell(*L.CELLS[L.STAMP], stamp))
     writes.append(lambda b: b.write_cell(*L.CELLS[L.INPUT_HASH], inputs.fingerprint))
     writes.append(lambda b: b.write_cell(*L.CELLS[L.STATUS], "OK"))
     return writes, stamp
+
+
+def plan_arrays(ranges: BookRanges) -> list[Write]:
+    """The array formulas of the Position, Conversions and Notice sheets, each with its result
+    computed now by the formula's own function on the book's cells (a refusal is the text the
+    cell shows), to be entered over the cells the result fills."""
+    from ascent_xl.excel import udfs
+    from ascent_xl.ledger.position import QUOTE_COLUMNS
+
+    book = (ranges.events, ranges.dates, ranges.vwaps)
+    writes: list[Write] = []
+
+    def array(sheet: str, area: str, formula: str, result: Any, *, header: bool,
+              names: tuple[str, ...] = ()) -> None:
+        rows = [list(r) for r in result] if isinstance(result, list) else [[result]]
+        r1, c1, r2, c2 = parse_ref(area)
+        if len(rows) > r2 - r1 + 1 or any(len(r) > c2 - c1 + 1 for r in rows):
+            raise WorkbookError(f"{sheet}!{area}: the results of {formula} need more room; nothing was written")
+        formats = array_formats(rows, header=header, names=names)
+        writes.append(lambda b: b.write_array(sheet, area, formula, rows, formats))
+
+    if ranges.position:
+        array(L.POSITION, L.POSITION_AREA, L.POSITION_FORMULA,
+              udfs.ASCENT_POSITION(*book, ranges.as_of, ranges.terms), header=True)
+    if ranges.notices is not None:
+        block = L.conversions_output(len(ranges.notices))
+        writes.append(lambda b: b.write_area(L.CONVERSIONS, block, [], []))
+        for i, (day, amount, note) in enumerate(ranges.notices):
+            if is_blank(day) and is_blank(amount):
+                continue
+            row = L.TABLE_HEADER_ROW + 1 + i
+            result = udfs.ASCENT_QUOTE(*book, day, amount, note, ranges.terms, None, False)
+            array(L.CONVERSIONS, L.conversions_output(1, row=row), L.quote_formula(row), result, header=False,
+                  names=QUOTE_COLUMNS)
+    if ranges.notice is not None:
+        array(L.NOTICE, L.NOTICE_AREA, L.NOTICE_FORMULA,
+              udfs.ASCENT_NOTICE(*book, *ranges.notice, ranges.terms), header=True)
+    return writes
+
+
+def array_formats(rows: list[list[Any]], *, header: bool, names: tuple[str, ...] = ()) -> list[list[str | None]]:
+    """Number formats of an array formula's result: by its column names (its header row's, or
+    ``names``); a Unit column (the Notice's) gives its row's format."""
+    from ascent_xl.excel.formats import format_by_header
+
+    if not rows or not isinstance(rows[0], list):
+        return []
+    names = tuple(str(h) for h in rows[0]) if header else names
+    out: list[list[str | None]] = [[None] * len(rows[0])] if header else []
+    for row in rows[1:] if header else rows:
+        unit = _UNIT_FORMAT.get(str(row[names.index("Unit")])) if "Unit" in names else None
+        shown: list[str | None] = []
+        for j, v in enumerate(row):
+            if isinstance(v, dt.date):
+                shown.append(DATE_FORMAT)
+            elif isinstance(v, int | float) and not isinstance(v, bool):
+                shown.append(unit if "Unit" in names else format_by_header(names[j] if j < len(names) else ""))
+            else:
+                shown.append(None)
+        out.append(shown)
+    return out
 
 
 def _write_cell(sheet: str, address: str, value: Any, number_format: str | None, book: BookIO) -> None:
@@ -401,7 +510,7 @@ def valuation_area(inputs: BookInputs) -> tuple[list[list[Any]], list[list[str |
 
 
 _UNIT_FORMAT = {"USD/share": PRICE, "USD": USD, "shares": SHARES, "shares/day": SHARES, "fraction": PERCENT,
-                "fraction/yr": PERCENT, "paths": COUNT, "ratio": "0.00", "date": DATE_FORMAT}
+                "fraction/yr": PERCENT, "paths": COUNT, "ratio": "0.00", "date": DATE_FORMAT, "%": PERCENT}
 """Formats of the Valuation sheet's inputs by their unit."""
 
 

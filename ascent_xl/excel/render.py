@@ -6,8 +6,9 @@ is close to, not identical to, Excel's.
 Each LibreOffice run uses a private, throw-away profile whose settings force recalculation on
 load (``OOXMLRecalcMode`` and ``ODFRecalcMode`` = 0, "always"; without it LibreOffice keeps the
 cached values stored in the file), so runs do not share state and may run in parallel. The
-``ASCENT_*`` UDFs do not exist in LibreOffice: their cells and those that depend on them show
-``#NAME?`` in a render. The tests' LibreOffice recalculation (tests/helpers/recalc.py) runs
+``ASCENT_*`` UDFs do not exist in LibreOffice: in the copy rendered, their formulas are replaced by
+the values the book stores (a refreshed book stores every formula's value), so they show as
+Excel shows them. The tests' LibreOffice recalculation (tests/helpers/recalc.py) runs
 through :func:`converted` too.
 """
 
@@ -129,6 +130,7 @@ def render_png(path: str | os.PathLike[str], out_dir: str | os.PathLike[str], *,
         if sheets and not one_page_per_sheet:
             _show_only(book, list(sheets))
         convert_to = _SINGLE_PAGE_SHEETS if one_page_per_sheet else "pdf"
+        _udf_values(book)
         with converted(book, convert_to, timeout=timeout, label=src) as pdf:
             pages = tmp / "pages"
             pages.mkdir()
@@ -147,6 +149,20 @@ def render_png(path: str | os.PathLike[str], out_dir: str | os.PathLike[str], *,
         chosen = list(sheets) if sheets else [s.title for s in book_sheets if s.state == "visible"]
         return [_move(images[titles.index(title)], folder / f"{src.stem}-{_slug(title)}.png")
                 for title in chosen]
+
+
+_UDF_FORMULA = re.compile(rb"<f(?:\s[^>]*)?>[^<]*ASCENT_[^<]*</f>")
+
+
+def _udf_values(book: Path) -> None:
+    """In the copy ``book``, replace each formula that calls an ``ASCENT_*`` function by the
+    value the book stores for it (LibreOffice would show ``#NAME?``)."""
+    with zipfile.ZipFile(book) as zf:
+        parts = {s.part: zf.read(s.part) for s in pkg.sheets(zf, book)}
+    changed = {part: _UDF_FORMULA.sub(b"", xml) for part, xml in parts.items()}
+    changed = {part: xml for part, xml in changed.items() if xml != parts[part]}
+    if changed:
+        pkg.rewrite_zip(book, changed)
 
 
 def _move(image: Path, target: Path) -> Path:

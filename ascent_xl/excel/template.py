@@ -23,7 +23,7 @@ from typing import Any
 from ascent_xl import __version__
 from ascent_xl.events import USER_KINDS, Event, EventKind, events_to_rows
 from ascent_xl.excel import layout as L
-from ascent_xl.excel.book import Formula, OpenpyxlBook, put
+from ascent_xl.excel.book import OpenpyxlBook, parse_ref, put
 from ascent_xl.excel.cached import save_with_values
 from ascent_xl.excel.cells import term_cell
 from ascent_xl.excel.formats import (
@@ -74,8 +74,9 @@ GUIDE_LINES = (
     "4. Press Refresh on the Summary or Schedule sheet (Excel with xlwings), or run "
     "`ascent-xl refresh THIS_BOOK.xlsm` on any machine with Python.",
     "5. Read Summary and Schedule. The master check (row 3 of every sheet) must be TRUE; Checks says why not.",
-    "6. Conversions prices any notice with live ASCENT_* formulas on the Inputs terms; the Schedule also "
-    "applies amendments, splits, resets and the ownership cap.",
+    "6. Position shows the deal as of a date; Conversions prices any notice and Notice writes out one "
+    "conversion's calculation, all with live ASCENT_* formulas on the deal as it stands that day (its Events "
+    "applied: splits, amended floor, resets, the ownership cap).",
     "If a refresh finds a problem, Summary!B4 lists each cell to fix and the previous results stay.",
     "Refresh writes only the Schedule, the Summary values and chart data, the Checks fingerprint and the "
     "status; it never changes an input cell.",
@@ -162,7 +163,9 @@ def fill_book(wb: Any, terms: DealTerms, market: MarketData, events: list[Event]
     _vwap(wb[L.VWAP], market)
     _events(wb[L.EVENTS], events)
     _schedule(wb[L.SCHEDULE])
+    _position(wb, wb[L.POSITION], market, events)
     _conversions(wb[L.CONVERSIONS], events)
+    _notice(wb[L.NOTICE], events)
     _summary(wb, wb[L.SUMMARY])
     _checks(wb, wb[L.CHECKS])
     _valuation(wb[L.VALUATION])
@@ -200,22 +203,50 @@ def _inputs(wb: Any, ws: Any, terms: DealTerms) -> None:
         unit, doc = DealTerms.describe(name)
         cell_value = term_cell(value)
         numeric = unit in _UNIT_FORMATS and not isinstance(cell_value, (str, bool)) and cell_value is not None
-        rows.append([name, cell_value, _SHOWN_UNITS.get(unit, unit) if numeric else unit, doc])
-    _table(ws, L.TERMS_TABLE, L.TERMS_COLUMNS, rows, widths=(44, 40, 16, 70))
-    for i, (name, value, _, _) in enumerate(rows):
+        rows.append([term_label(name), name, cell_value, _SHOWN_UNITS.get(unit, unit) if numeric else unit, doc])
+    _table(ws, L.TERMS_TABLE, L.TERMS_COLUMNS, rows, widths=(46, 44, 40, 16, 70))
+    col = {name: j + 1 for j, name in enumerate(L.TERMS_COLUMNS)}
+    for i, (_, name, value, _, _) in enumerate(rows):
         r = HEADER_ROW + 1 + i
-        cell = ws.cell(row=r, column=2)
+        cell = ws.cell(row=r, column=col["Value"])
         _style_input(cell)
         unit, _ = DealTerms.describe(name)
         fmt = _UNIT_FORMATS.get(unit)
         if fmt and not isinstance(value, (str, bool)) and value is not None:
             cell.number_format = fmt
-        elif isinstance(value, str):
-            cell.alignment = Alignment(wrap_text=True, vertical="top")  # text stays in its column
-        ws.cell(row=r, column=3).alignment = Alignment(indent=1)
+            cell.alignment = Alignment(indent=1)  # a gap before the unit beside it
+        else:
+            cell.alignment = Alignment(wrap_text=True, vertical="top", horizontal="left")  # text stays in its column
+        ws.cell(row=r, column=col["Unit"]).alignment = Alignment(indent=1)
+        ws.cell(row=r, column=col["Label"]).alignment = Alignment(wrap_text=True, vertical="top")
+        ws.cell(row=r, column=col["Meaning"]).alignment = Alignment(wrap_text=True, vertical="top")
         _validate_term(ws, cell, name)
+        letter = L.column_letter(col["Value"])
         wb.defined_names[L.term_defined_name(name)] = DefinedName(
-            L.term_defined_name(name), attr_text=f"'{L.INPUTS}'!$B${r}")
+            L.term_defined_name(name), attr_text=f"'{L.INPUTS}'!${letter}${r}")
+    ws.freeze_panes = ws.cell(row=HEADER_ROW + 1, column=col["Value"])
+
+
+_SECTIONS = {"conversion": "Conversion", "default": "Default", "redemption": "Redemption",
+             "additional_notes": "Additional notes", "equity_conditions": "Equity conditions",
+             "warrants": "Warrants", "placement": "Placement", "covenants": "Covenants"}
+"""How the Inputs labels name each group of terms (a note's terms: ``Registered note``)."""
+
+
+def term_label(name: str) -> str:
+    """A plain-English label for the term ``name``, from its description in the term metadata:
+    the group, then the description's head without its asides (``conversion.floor_price`` ->
+    ``Conversion: floor price``; ``notes.Registered.issue_date`` -> ``Registered note: issue
+    date``)."""
+    unit, doc = DealTerms.describe(name)
+    parts = name.split(".")
+    group = f"{parts[1]} note" if parts[0] == "notes" and len(parts) > 2 else _SECTIONS.get(parts[0], "Deal")
+    text = doc.removeprefix("TRUE: ")
+    text = re.sub(r"\s*\([^)]*\)", "", text)
+    head = re.split(r":|; ", text, maxsplit=1)[0].strip()
+    if not head or "_" in head or ("," in head and unit == "text"):
+        head = parts[-1].replace("_", " ").replace(" pct", " %")
+    return f"{group}: {head}"
 
 
 def _vwap(ws: Any, market: MarketData) -> None:
@@ -249,7 +280,6 @@ def _vwap(ws: Any, market: MarketData) -> None:
 
 
 def _events(ws: Any, events: list[Event]) -> None:
-    from openpyxl.worksheet.datavalidation import DataValidation
 
     _title(ws, "Events: what happened or is planned", "Amount: USD principal (or shares for sales, "
            "issues, warrant exercises). Value: see the Guide; e.g. Split 1:200, Amendment floor_price = 0.20, "
@@ -269,17 +299,11 @@ def _events(ws: Any, events: list[Event]) -> None:
         if number is not None:  # a count, a cash balance or a premium: a number, formatted
             value.value = number
             value.number_format = "#,##0" if abs(number) >= 1000 else "0.00##"
-    kinds = DataValidation(type="list", formula1='"' + ",".join(USER_KINDS) + '"', allow_blank=True,
-                           errorTitle="Event", error="Pick an event kind from the list")
-    kinds.add(f"B{HEADER_ROW + 1}:B{HEADER_ROW + 2000}")
-    dates = DataValidation(type="date", operator="greaterThan", formula1="36526", allow_blank=True,
-                           errorTitle="Date", error="Type the event's date")
-    dates.add(f"A{HEADER_ROW + 1}:A{HEADER_ROW + 2000}")
-    amounts = DataValidation(type="decimal", operator="greaterThanOrEqual", formula1="0", allow_blank=True,
-                             errorTitle="Amount", error="Amounts are positive numbers (USD or shares)")
-    amounts.add(f"D{HEADER_ROW + 1}:D{HEADER_ROW + 2000}")
-    for dv in (kinds, dates, amounts):
-        ws.add_data_validation(dv)
+    _column_checks(ws, 2000,
+                   ("B", "list", None, '"' + ",".join(USER_KINDS) + '"', "Event", "Pick an event kind from the list"),
+                   ("A", "date", "greaterThan", "36526", "Date", "Type the event's date"),
+                   ("D", "decimal", "greaterThanOrEqual", "0", "Amount",
+                    "Amounts are positive numbers (USD or shares)"))
 
 
 _SHARE_AMOUNT_KINDS = {EventKind.HOLDER_SALE.value, EventKind.DILUTIVE_ISSUE.value, EventKind.WARRANT_EXERCISE.value}
@@ -302,37 +326,121 @@ def _schedule(ws: Any) -> None:
     ws.freeze_panes = ws.cell(row=HEADER_ROW + 1, column=4)
 
 
+def _position(wb: Any, ws: Any, market: MarketData, events: list[Event]) -> None:
+    from openpyxl.styles import Alignment
+    from openpyxl.workbook.defined_name import DefinedName
+
+    from ascent_xl.ledger.position import POSITION_COLUMNS
+
+    _title(ws, "Position: the deal as of a date", "Type the date in blue. The table is ASCENT_POSITION on the "
+           "book's Events, VWAP and Inputs: the ledger to the end of that day, per note and in total (money in "
+           "USD, prices in USD/share and shares on the share basis of that day). Refresh fits it to the notes.")
+    sheet, cell = L.POSITION_AS_OF
+    ws.cell(row=int(cell[1:]), column=1, value="As of").font = _font(bold=True)
+    as_of = ws[cell]
+    as_of.value = _last_day(market, events)
+    as_of.number_format = DATE
+    _style_input(as_of)
+    _validate_date(ws, as_of, "As of", "Type the date of the snapshot, e.g. 2023-10-13")
+    put(ws.cell(row=int(cell[1:]), column=3), "the deal at the end of this day, after the Events up to it")
+    ws.cell(row=int(cell[1:]), column=3).font = _font(italic=True, color=NOTE_COLOR)
+    wb.defined_names[L.POSITION_AS_OF_NAME] = DefinedName(L.POSITION_AS_OF_NAME, attr_text=f"'{sheet}'!$B${cell[1:]}")
+    r1, c1, _, _ = parse_ref(L.POSITION_AREA)
+    _header_row(ws, r1, c1, POSITION_COLUMNS)
+    widths = {"Note": 17, "Status": 22}
+    for j, name in enumerate(POSITION_COLUMNS):
+        ws.column_dimensions[L.column_letter(c1 + j)].width = widths.get(name, 14)
+    for r in range(r1 + 1, r1 + 12):
+        ws.cell(row=r, column=c1 + 1).alignment = Alignment(wrap_text=True, vertical="top")
+    ws.freeze_panes = ws.cell(row=r1 + 1, column=c1 + 1)
+
+
+def _last_day(market: MarketData, events: list[Event]) -> dt.date:
+    """A first as-of date for the book: its last event's (or, with no events, its last VWAP's)."""
+    if events:
+        return max(e.date for e in events)
+    return market.dates[-1].item()
+
+
+def _header_row(ws: Any, row: int, first_col: int, names: tuple[str, ...]) -> None:
+    """A header row written by the template above an array formula's values (navy, as the tables')."""
+    from openpyxl.styles import Alignment
+
+    for j, name in enumerate(names):
+        c = ws.cell(row=row, column=first_col + j, value=name)
+        c.alignment = Alignment(wrap_text=True, vertical="center", horizontal="center")
+        style_header(c)
+    ws.row_dimensions[row].height = 30
+
+
+def _validate_date(ws: Any, cell: Any, title: str, error: str) -> None:
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    dv = DataValidation(type="date", operator="greaterThan", formula1="36526", allow_blank=False,
+                        errorTitle=title, error=error)
+    dv.add(cell.coordinate)
+    ws.add_data_validation(dv)
+
+
 def _conversions(ws: Any, events: list[Event]) -> None:
-    _title(ws, "Conversions: price any notice", "Type a notice date (a trading day) and an amount in blue; "
-           "the other columns are live ASCENT_* formulas on the Inputs terms and the VWAP sheet. "
-           "The Schedule also applies amendments, splits, resets and the ownership cap.")
-    first_change = min((e.date for e in events if e.kind in (EventKind.AMENDMENT, EventKind.SPLIT)), default=dt.date.max)
-    notices = [(e.date, e.amount) for e in events if e.kind is EventKind.CONVERSION and e.date < first_change]
-    rows = []
-    for i, (day, amount) in enumerate(notices or [(None, None)]):
-        r = HEADER_ROW + 1 + i
-        rows.append([day, amount, *map(Formula, conversion_formulas(r))])
-    _table(ws, L.CONVERSIONS_TABLE, L.CONVERSION_COLUMNS, rows, widths=(13, 15, 14, 16, 17, 12, 14, 16))
+
+    from ascent_xl.ledger.position import QUOTE_COLUMNS
+
+    _title(ws, "Conversions: price any notice on the deal's state", "Type a notice date (a trading day), an "
+           "amount and a note (blank: the first with principal) in blue. Each row's quote is ASCENT_QUOTE on the "
+           "book's Events, VWAP and Inputs: the deal as it stands that day (splits, amended floor, resets, the "
+           "cap), before that day's own conversions. Refresh fills the quotes of new rows.")
+    notices = [(e.date, e.amount, e.note) for e in events if e.kind is EventKind.CONVERSION]
+    rows = [list(n) for n in notices] or [[None, None, None]]
+    _table(ws, L.CONVERSIONS_TABLE, L.CONVERSION_INPUTS, rows, widths=(13, 15, 17))
+    ws.column_dimensions["D"].width = 2
+    first = L.column_index(L.CONVERSIONS_OUTPUT_FIRST_COLUMN)
+    _header_row(ws, HEADER_ROW, first, QUOTE_COLUMNS)
+    for j, _ in enumerate(QUOTE_COLUMNS):
+        ws.column_dimensions[L.column_letter(first + j)].width = 15
     for i in range(len(rows)):
         r = HEADER_ROW + 1 + i
-        for c, fmt in ((1, DATE), (2, USD), (3, PRICE), (4, PRICE), (5, PRICE), (7, SHARES), (8, USD)):
+        for c, fmt in ((1, DATE), (2, USD)):
             ws.cell(row=r, column=c).number_format = fmt
-        _style_input(ws.cell(row=r, column=1))
-        _style_input(ws.cell(row=r, column=2))
+        for c in range(1, 4):
+            _style_input(ws.cell(row=r, column=c))
+    _column_checks(ws, 500, ("A", "date", "greaterThan", "36526", "Notice date", "Type the notice date (a trading day)"),
+                   ("B", "decimal", "greaterThan", "0", "Amount", "The principal converted, USD, more than zero"))
 
 
-def conversion_formulas(row: int) -> list[str]:
-    """The formula columns of one Conversions row (notice date in A, amount in B)."""
-    d, v = "VWAP[Date]", "VWAP[VWAP]"
-    alt_args = "conversion_alternate_price_discount,conversion_alternate_price_days,conversion_alternate_price_lowest"
-    return [
-        "=conversion_fixed_price",
-        f"=ASCENT_ALTERNATE_CONVERSION_PRICE({d},{v},A{row},{alt_args})",
-        f"=ASCENT_CONVERSION_PRICE(C{row},{d},{v},A{row},conversion_floor_price,{alt_args})",
-        f"=MIN(C{row},D{row})<conversion_floor_price",
-        f"=ASCENT_CONVERSION_SHARES(B{row},C{row},{d},{v},A{row},conversion_floor_price,conversion_share_rounding)",
-        f"=ASCENT_FLOOR_PAYMENT(B{row},C{row},{d},{v},A{row},conversion_floor_price)",
-    ]
+def _column_checks(ws: Any, rows: int, *checks: tuple[str, str, str | None, str, str, str]) -> None:
+    """Data validation on table columns, ``rows`` rows below the header: (column, type,
+    operator, formula, title, error message) each; blanks allowed."""
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    for col, kind, op, formula, title, error in checks:
+        dv = DataValidation(type=kind, operator=op, formula1=formula, allow_blank=True, errorTitle=title, error=error)
+        dv.add(f"{col}{HEADER_ROW + 1}:{col}{HEADER_ROW + rows}")
+        ws.add_data_validation(dv)
+
+
+def _notice(ws: Any, events: list[Event]) -> None:
+    from ascent_xl.notice import NOTICE_COLUMNS
+
+    _title(ws, "Conversion notice", "The calculation a holder sends and the issuer checks (ascent-xl notice): "
+           "type the notice date, amount and note in blue; the rows are ASCENT_NOTICE on the book's Events, VWAP "
+           "and Inputs, on the deal as it stands that day.")
+    last = [e for e in events if e.kind is EventKind.CONVERSION][-1:]
+    values = (last[0].date, last[0].amount, last[0].note) if last else (None, None, None)
+    hints = ("a trading day", "USD; blank: all of the note's principal", "blank: the first note with principal")
+    for (label, address), value, hint in zip(L.NOTICE_INPUTS, values, hints, strict=True):
+        r = int(address[1:])
+        ws.cell(row=r, column=1, value=label).font = _font(bold=True)
+        cell = put(ws[address], value)
+        _style_input(cell)
+        ws.cell(row=r, column=3, value=hint).font = _font(italic=True, color=NOTE_COLOR)
+    ws["B4"].number_format = DATE
+    ws["B5"].number_format = USD
+    _validate_date(ws, ws["B4"], "Notice date", "Type the notice (conversion) date, a trading day")
+    r1, c1, _, _ = parse_ref(L.NOTICE_AREA)
+    _header_row(ws, r1, c1, NOTICE_COLUMNS)
+    for col, width in zip("ABCD", (32, 20, 11, 70), strict=True):
+        ws.column_dimensions[col].width = width
 
 
 def _summary(wb: Any, ws: Any) -> None:
@@ -554,9 +662,11 @@ def _title(ws: Any, title: str, note: str) -> None:
 def _page_setup(ws: Any) -> None:
     """Print landscape, one page wide (the Schedule: three, its first columns repeated), with the
     table header repeated on every page."""
-    tables = (L.INPUTS, L.VWAP, L.EVENTS, L.SCHEDULE, L.CONVERSIONS)
+    headers = {L.INPUTS: HEADER_ROW, L.VWAP: HEADER_ROW, L.EVENTS: HEADER_ROW, L.SCHEDULE: HEADER_ROW,
+               L.CONVERSIONS: HEADER_ROW, L.POSITION: parse_ref(L.POSITION_AREA)[0],
+               L.NOTICE: parse_ref(L.NOTICE_AREA)[0]}
     wide = ws.title == L.SCHEDULE
-    print_setup(ws, header_row=HEADER_ROW if ws.title in tables else None, pages_wide=3 if wide else 1,
+    print_setup(ws, header_row=headers.get(ws.title), pages_wide=3 if wide else 1,
                 title_columns="A:C" if wide else None)
 
 

@@ -706,6 +706,11 @@ def ASCENT_POSITION(events: Cells, dates: Cells, vwaps: Cells, as_of: Cell, term
     return rows
 
 
+NO_SPLIT = ("TRUE: price across a VWAP jump a split would explain (there was no split); FALSE, 0 or "
+            "blank: refuse such a window")
+"""The ``no_split`` argument: blank and 0 (what xlwings Lite sends for a blank cell) mean FALSE."""
+
+
 @xw.func(category=CATEGORY, call_in_wizard=False)
 @_range("events", EVENTS_RANGE)
 @_range("dates", DATES)
@@ -714,10 +719,11 @@ def ASCENT_POSITION(events: Cells, dates: Cells, vwaps: Cells, as_of: Cell, term
 @_arg("amount", "principal converted, USD")
 @_arg("note", "the note converted; blank: the first with principal outstanding")
 @_range("terms", TERMS_RANGE)
-@_arg("no_split", _default("TRUE: price across a VWAP jump a split would explain (there was no split)", False))
+@_arg("no_split", NO_SPLIT)
+@_arg("header", "FALSE: the row of values only (a table of notices, one quote a row); blank: TRUE, the header too")
 @cell_errors
 def ASCENT_QUOTE(events: Cells, dates: Cells, vwaps: Cells, notice_date: Cell, amount: Cell, note: Cell = None,
-                 terms: Cells = None, no_split: Cell = None) -> Cell:
+                 terms: Cells = None, no_split: Cell = None, header: Cell = None) -> Cell:
     """One conversion priced on the deal's state that day (split-restated VWAPs, amended floor,
     reset or ratcheted fixed price, the cap), spilled with a header row: price, shares, floor
     payment, fixed price, floor, alternate price, capped, principal converted."""
@@ -727,7 +733,35 @@ def ASCENT_QUOTE(events: Cells, dates: Cells, vwaps: Cells, notice_date: Cell, a
     schedule = _state(events, dates, vwaps, terms, day, before_conversions=True)
     q = quote_on(schedule.state, notice_date=day, amount=principal, note=which,
                  no_split=to_bool(no_split, "no_split", False))
-    return [list(QUOTE_COLUMNS), [to_cell(v) for v in quote_row(q)]]
+    values = [to_cell(v) for v in quote_row(q)]
+    return [list(QUOTE_COLUMNS), values] if to_bool(header, "header", True) else [values]
+
+
+@xw.func(category=CATEGORY, call_in_wizard=False)
+@_range("events", EVENTS_RANGE)
+@_range("dates", DATES)
+@_range("vwaps", VWAPS)
+@_arg("notice_date", "conversion notice (conversion) date (a trading day)")
+@_arg("amount", "principal to convert, USD; blank: all of the note's")
+@_arg("note", "the note converted; blank: the first with principal outstanding")
+@_range("terms", TERMS_RANGE)
+@cell_errors
+def ASCENT_NOTICE(events: Cells, dates: Cells, vwaps: Cells, notice_date: Cell, amount: Cell = None,
+                  note: Cell = None, terms: Cells = None) -> Cell:
+    """A conversion notice on the deal's state that day, spilled as rows of Item, Value, Unit,
+    How: the window's VWAPs (lowest marked), alternate, fixed and floor prices, conversion price,
+    the ownership-cap check, shares to deliver, cash floor payment."""
+    from ascent_xl.notice import NOTICE_COLUMNS, notice_on, notice_rows
+
+    day = cells.to_date(notice_date, "notice_date")
+    principal = None if cells.is_blank(amount) else to_number(amount, "amount")
+    which = None if cells.is_blank(note) else cells.to_text(note, "note")
+    schedule = _state(events, dates, vwaps, terms, day, before_conversions=True)
+    q = quote_on(schedule.state, notice_date=day, amount=principal, note=which)
+    n = notice_on(schedule.state, q, notice_date=day, note=which, source="the book's Events")
+    rows: list[list[Any]] = [list(NOTICE_COLUMNS)]
+    rows.extend([to_cell(v) for v in r] for r in notice_rows(n))
+    return rows
 
 
 # ---------------------------------------------------------------------------------------------

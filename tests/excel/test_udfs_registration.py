@@ -195,7 +195,8 @@ EXPECTED_ARGS = {
     "ASCENT_EQUITY_CONDITIONS": "dates, dollar_volumes, market_caps, test_date",
     "ASCENT_SCHEDULE": "events, dates, vwaps, [terms]",
     "ASCENT_POSITION": "events, dates, vwaps, as_of, [terms]",
-    "ASCENT_QUOTE": "events, dates, vwaps, notice_date, amount, [note], [terms], [no_split]",
+    "ASCENT_QUOTE": "events, dates, vwaps, notice_date, amount, [note], [terms], [no_split], [header]",
+    "ASCENT_NOTICE": "events, dates, vwaps, notice_date, [amount], [note], [terms]",
     "ASCENT_FAIR_VALUE": "instrument, [spot], [volatility], [rate], [credit_spread], [paths], [seed], "
     "[valuation_date], [vwap_noise], [daily_volume], [default_date], [terms], [dates], [vwaps]",
     "ASCENT_TERMS": "",
@@ -203,7 +204,7 @@ EXPECTED_ARGS = {
 }
 AMOUNT_COLUMNS = {"ASCENT_CONVERSION_SHARES", "ASCENT_FLOOR_PAYMENT"}  # a column of amounts beside the notices
 CELL_DATES = {("ASCENT_FAIR_VALUE", "valuation_date"), ("ASCENT_FAIR_VALUE", "default_date"),
-              ("ASCENT_QUOTE", "notice_date")}
+              ("ASCENT_QUOTE", "notice_date"), ("ASCENT_NOTICE", "notice_date")}
 RANGE_ARGS = {"dates", "vwaps", "notice_date", "default_date", "dollar_volumes", "market_caps", "events",
               "terms"}
 
@@ -229,7 +230,7 @@ def test_every_function_is_registered_with_its_arguments_in_order(windows):
         assert f["name"] == name
         assert f["category"] == "Ascent"
         # the Function Wizard calls a function on every keystroke: not the heavy ones
-        heavy = ("ASCENT_FAIR_VALUE", "ASCENT_SCHEDULE", "ASCENT_POSITION", "ASCENT_QUOTE")
+        heavy = ("ASCENT_FAIR_VALUE", "ASCENT_SCHEDULE", "ASCENT_POSITION", "ASCENT_QUOTE", "ASCENT_NOTICE")
         assert f["call_in_wizard"] is (name not in heavy), name
         assert _signature(f["args"]) == expected, name
 
