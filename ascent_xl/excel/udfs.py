@@ -45,6 +45,7 @@ import xlwings as xw
 
 import ascent_xl
 from ascent_xl.equity import equity_conditions
+from ascent_xl.errors import LedgerError
 from ascent_xl.events import EventKind
 from ascent_xl.excel import cells
 from ascent_xl.excel.cells import (
@@ -706,6 +707,25 @@ def ASCENT_POSITION(events: Cells, dates: Cells, vwaps: Cells, as_of: Cell, term
     return rows
 
 
+def _quote(events: Cells, dates: Cells, vwaps: Cells, terms: Cells, notice_date: Cell, amount: float | None,
+           note: Cell, no_split: bool) -> tuple[Any, Any, Any, str | None]:
+    """A conversion priced on the deal's state on the notice date: the ledger's schedule up to
+    it, the conversion, the day and the note named (None: the first with principal)."""
+    day = cells.to_date(notice_date, "notice_date")
+    which = None if cells.is_blank(note) else cells.to_text(note, "note")
+    schedule = _state(events, dates, vwaps, terms, day, before_conversions=True)
+    first = min(n.issue_date for n in schedule.state.terms.notes)
+    if day < first:
+        raise cells.CellError(f"notice_date {day}: before the notes' issue on {first}; give a later date")
+    try:
+        q = quote_on(schedule.state, notice_date=day, amount=amount, note=which, no_split=no_split)
+    except LedgerError as exc:  # the state that day refuses: say it is the notice date's
+        if str(day) in str(exc) and "notice" not in str(exc):
+            raise cells.CellError(f"notice_date {day}: {exc}") from None
+        raise
+    return schedule, q, day, which
+
+
 NO_SPLIT = ("TRUE: price across a VWAP jump a split would explain (there was no split); FALSE, 0 or "
             "blank: refuse such a window")
 """The ``no_split`` argument: blank and 0 (what xlwings Lite sends for a blank cell) mean FALSE."""
@@ -727,12 +747,8 @@ def ASCENT_QUOTE(events: Cells, dates: Cells, vwaps: Cells, notice_date: Cell, a
     """One conversion priced on the deal's state that day (split-restated VWAPs, amended floor,
     reset or ratcheted fixed price, the cap), spilled with a header row: price, shares, floor
     payment, fixed price, floor, alternate price, capped, principal converted."""
-    day = cells.to_date(notice_date, "notice_date")
-    principal = to_number(amount, "amount")
-    which = None if cells.is_blank(note) else cells.to_text(note, "note")
-    schedule = _state(events, dates, vwaps, terms, day, before_conversions=True)
-    q = quote_on(schedule.state, notice_date=day, amount=principal, note=which,
-                 no_split=to_bool(no_split, "no_split", False))
+    schedule, q, _, _ = _quote(events, dates, vwaps, terms, notice_date, to_number(amount, "amount"), note,
+                               to_bool(no_split, "no_split", False))
     values = [to_cell(v) for v in quote_row(q)]
     return [list(QUOTE_COLUMNS), values] if to_bool(header, "header", True) else [values]
 
@@ -753,11 +769,8 @@ def ASCENT_NOTICE(events: Cells, dates: Cells, vwaps: Cells, notice_date: Cell, 
     the ownership-cap check, shares to deliver, cash floor payment."""
     from ascent_xl.notice import NOTICE_COLUMNS, notice_on, notice_rows
 
-    day = cells.to_date(notice_date, "notice_date")
     principal = None if cells.is_blank(amount) else to_number(amount, "amount")
-    which = None if cells.is_blank(note) else cells.to_text(note, "note")
-    schedule = _state(events, dates, vwaps, terms, day, before_conversions=True)
-    q = quote_on(schedule.state, notice_date=day, amount=principal, note=which)
+    schedule, q, day, which = _quote(events, dates, vwaps, terms, notice_date, principal, note, False)
     n = notice_on(schedule.state, q, notice_date=day, note=which, source="the book's Events")
     rows: list[list[Any]] = [list(NOTICE_COLUMNS)]
     rows.extend([to_cell(v) for v in r] for r in notice_rows(n))

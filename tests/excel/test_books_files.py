@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import csv
 import io
+import math
 import os
 import signal
 import subprocess
@@ -185,12 +186,20 @@ def test_the_excel_path_writes_text_with_excels_text_prefix(template):
 
 def test_a_formula_typed_in_an_input_cell_stays_a_formula_after_refresh(book):
     """The refresh writes outputs only: a user's formula in an input cell (a Conversions
-    amount) is kept as typed, a formula."""
+    amount) is kept as typed, a formula, and read as the value it was saved with (one saved
+    without a value is refused, naming the cell)."""
+    from ascent_xl.excel.cached import cache_formula_values
+
     wb = load(book)
     cell = wb[L.CONVERSIONS].cell(row=L.TABLE_HEADER_ROW + 1, column=2)
     cell.value = "=100000*2"
     wb.save(book)
+    result = refresh_file(book)
+    assert not result.ok and "Conversions!B6: holds the formula =100000*2 with no saved value" in result.status
+    cache_formula_values(book)  # what Excel does when it saves: the value beside the formula
     assert refresh_file(book).ok
+    quote = load(book, data_only=True)[L.CONVERSIONS]
+    assert quote["F6"].value == math.ceil(200_000 / quote["E6"].value)  # the shares of 200,000
     cell = load(book)[L.CONVERSIONS].cell(row=L.TABLE_HEADER_ROW + 1, column=2)
     assert (cell.value, cell.data_type) == ("=100000*2", "f")
 

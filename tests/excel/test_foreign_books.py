@@ -26,25 +26,28 @@ pytestmark = pytest.mark.filterwarnings("ignore::UserWarning")
 SHIPPED = Path(__file__).resolve().parents[2] / "workbooks" / "ascent_advance_notes.xlsx"
 
 
+TERM, VALUE = L.TERMS_COLUMNS.index("Term") + 1, L.TERMS_COLUMNS.index("Value") + 1
+
+
 def _row(ws, term: str) -> int:
-    return next(r for r in range(1, ws.max_row + 1) if ws.cell(row=r, column=1).value == term)
+    return next(r for r in range(1, ws.max_row + 1) if ws.cell(row=r, column=TERM).value == term)
 
 
 def test_a_formula_in_an_input_cell_reads_as_its_value_on_both_paths(tmp_path):
     book = copy_book(SHIPPED, tmp_path)
     wb = load_workbook(book)
     r = _row(wb[L.INPUTS], "conversion.floor_price")
-    wb[L.INPUTS].cell(row=r, column=2).value = "=0.2+0.09"  # the user's formula, saved without a value
+    wb[L.INPUTS].cell(row=r, column=VALUE).value = "=0.2+0.09"  # the user's formula, saved without a value
     wb.save(book)
     result = refresh_file(book)
     assert not result.ok
-    assert f"Inputs!B{r}: holds the formula =0.2+0.09 with no saved value" in result.status
+    assert f"Inputs!C{r}: holds the formula =0.2+0.09 with no saved value" in result.status
     cache_formula_values(book)  # what Excel or LibreOffice does when it saves: the value beside it
     headless = read_terms(OpenpyxlBook(load_workbook(book), values=lambda: load_workbook(book, data_only=True)))
     button = read_terms(XlwingsBook(FakeBook(load_workbook(book, data_only=True))))  # Excel reads values
     assert headless.conversion.floor_price == button.conversion.floor_price == pytest.approx(0.29)
     assert refresh_file(book).ok
-    assert load_workbook(book)[L.INPUTS].cell(row=r, column=2).value == "=0.2+0.09"  # the formula stays
+    assert load_workbook(book)[L.INPUTS].cell(row=r, column=VALUE).value == "=0.2+0.09"  # the formula stays
 
 
 def test_an_unreadable_chart_is_refused_not_dropped(tmp_path):
@@ -78,7 +81,7 @@ def test_a_book_saved_by_libreoffice_refreshes_with_its_chart(tmp_path):
     with converted(SHIPPED, "xlsx", timeout=180) as made:
         book = copy_book(made, tmp_path, "from_libreoffice.xlsx")
     saved = load_workbook(book)
-    booleans = [c.value for row in saved[L.INPUTS].iter_rows(min_col=2, max_col=2) for c in row
+    booleans = [c.value for row in saved[L.INPUTS].iter_rows(min_col=VALUE, max_col=VALUE) for c in row
                 if c.value in ("=TRUE()", "=FALSE()")]
     assert booleans  # LibreOffice writes TRUE/FALSE inputs as formulas
     result = refresh_file(book)

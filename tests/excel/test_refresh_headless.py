@@ -139,9 +139,11 @@ def test_an_unknown_event_names_its_cell(book):
 
 def test_a_bad_term_names_its_cell(book):
     wb = load(book)
-    row = next(r for r in range(6, 200) if wb[L.INPUTS].cell(row=r, column=1).value == "conversion.floor_price")
-    _refuse(book, lambda wb: wb[L.INPUTS].__setitem__(f"B{row}", -1),
-            f"Inputs!B{row}", "conversion.floor_price: -1 USD/share must be at least 0")
+    term = L.TERMS_COLUMNS.index("Term") + 1
+    value = L.column_letter(L.TERMS_COLUMNS.index("Value") + 1)
+    row = next(r for r in range(6, 200) if wb[L.INPUTS].cell(row=r, column=term).value == "conversion.floor_price")
+    _refuse(book, lambda wb: wb[L.INPUTS].__setitem__(f"{value}{row}", -1),
+            f"Inputs!{value}{row}", "conversion.floor_price: -1 USD/share must be at least 0")
 
 
 def test_a_deleted_sheet_and_a_renamed_table(book, tmp_path):
