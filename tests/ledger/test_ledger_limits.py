@@ -343,3 +343,26 @@ def test_change_of_control_put_window_and_notice_days(run):
     late = run([["2023-02-15", "Change of Control", "Private", None, "notice 2023-02-09, agreement 2023-02-01"]])
     assert one(late, "Change of Control")["Flags"] == (
         "coc-notice: the company's notice came 6 trading days after the agreement of 2023-02-01; at most 5")
+
+
+# -- the price history (ledger.history) --------------------------------------------------------
+
+def test_price_history_skips_a_vwap_gap_and_starts_on_the_first_rows_prices(terms, sample, sample_events):
+    """Kills price_history mutants 20 and 22 (which days a VWAP gap leaves out) and _step 34 (a
+    day before the first schedule row takes the first row's price, not the last's)."""
+    from ascent_xl.ledger.history import price_history
+
+    vwaps = sample_vwaps()
+    days = sorted(vwaps)
+    gap = days.index("2023-02-01")
+    market = MarketData.from_lists(days, [math.nan if k == gap else vwaps[d] for k, d in enumerate(days)])
+    # the schedule from the whole sample; the history read from the market with the gap
+    h = price_history(run_ledger(terms, sample_events, sample), market, sample_events)
+    # from the 11th session on, less the gap day itself and the 10 sessions whose window holds it
+    assert len(h.dates) == len(days) - 10 - 11
+    left_out = set(days[10:]) - {str(d) for d in h.dates}
+    assert left_out == set(days[gap:gap + 11])
+    # the first day is before the 2022-12-19 issue: the issue's fixed price, 3.93042, restated by
+    # the 2023-09-12 1-for-200 split to 786.084 (the last rows carry the ratcheted 0.15 x 200)
+    assert str(h.dates[0]) == days[10] < "2022-12-19"
+    assert h.fixed[0] == pytest.approx(3.93042 * 200)
