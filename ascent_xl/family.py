@@ -32,6 +32,8 @@ _SHAPES: tuple[tuple[str, Any, str], ...] = (
      "an alternate price that applies only in default"),
     ("conversion.alternate_price_start_days", lambda t: t.conversion.alternate_price_start_days > 0,
      "an alternate price that applies only from a number of days after issue"),
+    ("redemption.trigger_price", lambda t: t.redemption.trigger_price > 0,
+     "price-triggered monthly payments"),
     ("conversion.price_source", lambda t: t.conversion.price_source != "vwap",
      "windows on closing prices"),
     ("conversion.price_reset_days", lambda t: bool(t.conversion.price_reset_days),
@@ -272,3 +274,56 @@ def note_fixed_price(note: NoteTerms, conversion: ConversionTerms, *, deal_price
         return fixed_conversion_price(market, issue_date=note.issue_date, premium=conversion.fixed_price_premium,
                                       days=conversion.fixed_price_days)
     return float(deal_price)
+
+
+def trigger_payment_dates(dates: np.ndarray, prices: np.ndarray, *, price: float, days: int, window: int,
+                          cure_days: int, delay_days: int, start: dt.date, end: dt.date) -> list[dt.date]:
+    """The dates of price-triggered monthly payments (terms ``redemption.trigger_*``) from the
+    daily ``prices`` on the sessions ``dates``: on the first session on or after ``start`` where
+    the price was below ``price`` on ``days`` of the last ``window`` sessions (the trigger),
+    payments fall due ``delay_days`` sessions later and then on the same day of each following
+    month, up to ``end``, until the price is at or above ``price`` for ``cure_days``
+    consecutive sessions (the cure: no payment after it; a later trigger starts them again).
+    A missing price counts as neither below nor above.
+
+    Examples
+    --------
+    >>> import numpy as np, datetime as dt
+    >>> d = np.array(["2024-01-02", "2024-01-03", "2024-01-04", "2024-01-05", "2024-01-08"],
+    ...              dtype="datetime64[D]")
+    >>> trigger_payment_dates(d, np.array([1.1, 0.9, 0.95, 0.9, 0.8]), price=1.0, days=2, window=3,
+    ...                       cure_days=5, delay_days=1, start=dt.date(2024, 1, 2),
+    ...                       end=dt.date(2024, 3, 31))
+    [datetime.date(2024, 1, 5), datetime.date(2024, 2, 5), datetime.date(2024, 3, 5)]
+    """
+    from dateutil.relativedelta import relativedelta
+
+    below = np.asarray(prices, dtype=float) < price
+    above = np.asarray(prices, dtype=float) >= price
+    days_list = [d.item() for d in np.asarray(dates, dtype="datetime64[D]")]
+    out: list[dt.date] = []
+    i = int(np.searchsorted(np.asarray(dates, dtype="datetime64[D]"), np.datetime64(start, "D")))
+    n = len(days_list)
+    while i < n:
+        if i + 1 >= window and int(below[i + 1 - window: i + 1].sum()) >= days:
+            first_at = i + delay_days
+            if first_at >= n:
+                break
+            first = days_list[first_at]
+            run, cured_at = 0, n
+            for j in range(i + 1, n):  # the cure: cure_days sessions in a row at or above price
+                run = run + 1 if above[j] else 0
+                if run >= cure_days:
+                    cured_at = j
+                    break
+            stop = min(end, days_list[cured_at] if cured_at < n else end)
+            k = 0
+            while (due := first + relativedelta(months=k)) <= stop and (cured_at == n or due < days_list[cured_at]):
+                out.append(due)
+                k += 1
+            if cured_at == n:
+                break
+            i = cured_at + 1
+            continue
+        i += 1
+    return out

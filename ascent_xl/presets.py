@@ -120,6 +120,13 @@ ASTI_2022 = DealTerms(
         optional_prepayment_threshold=300_000,
         optional_prepayment_notice_trading_days=20,
         financing_prepayment_pct=0.30,
+        trigger_price=0.0,  # no price-triggered monthly payments (the next six are then unused)
+        trigger_days=1,
+        trigger_window=1,
+        trigger_cure_days=1,
+        trigger_delay_days=0,
+        trigger_payment=1.0,
+        trigger_premium=1.0,
     ),
     additional_notes=AdditionalNoteTerms(
         start_days=210,

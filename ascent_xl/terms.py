@@ -335,6 +335,36 @@ class RedemptionTerms(Terms):
     financing_prepayment_pct: float = term(
         unit="fraction", doc="share of a later financing the holder may require", ge=0, le=1
     )
+    trigger_price: float = term(
+        default=0.0, unit="USD/share", ge=0,
+        doc="a VWAP below it on trigger_days of trigger_window days starts monthly payments (0: none)",
+    )
+    trigger_days: int | None = term(default=None, unit="count", ge=1,
+                                    doc="trading days below the trigger price that start the payments")
+    trigger_window: int | None = term(default=None, unit="trading days", ge=1,
+                                      doc="consecutive trading days in which they are counted")
+    trigger_cure_days: int | None = term(
+        default=None, unit="trading days", ge=1,
+        doc="consecutive trading days at or above the trigger price that stop the payments",
+    )
+    trigger_delay_days: int | None = term(default=None, unit="trading days", ge=0,
+                                          doc="trading days from the trigger to the first payment")
+    trigger_payment: float | None = term(default=None, unit="USD", gt=0,
+                                         doc="principal paid each month while the payments run")
+    trigger_premium: float | None = term(default=None, unit="x principal", ge=1, lt=10,
+                                         doc="premium on each monthly payment (1.05 = 105%)")
+
+    def _check_consistency(self) -> None:
+        if not self.trigger_price:
+            return
+        for name in ("trigger_days", "trigger_window", "trigger_cure_days", "trigger_delay_days",
+                     "trigger_payment", "trigger_premium"):
+            if getattr(self, name) is None:
+                raise TermsError(name, f"missing: trigger_price is {self.trigger_price:g}; add it "
+                                 f"({_field(RedemptionTerms, name)[0].metadata['doc']})")
+        if self.trigger_days > self.trigger_window:  # type: ignore[operator]
+            raise TermsError("trigger_days", f"{self.trigger_days} of {self.trigger_window} days: "
+                             "cannot exceed trigger_window")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

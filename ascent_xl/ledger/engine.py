@@ -57,6 +57,7 @@ from ascent_xl.family import (
     note_fixed_price,
     price_reset_dates,
     reset_fixed_price,
+    trigger_payment_dates,
 )
 from ascent_xl.interest import accrued_in_period, interest_dates
 from ascent_xl.ledger import checks
@@ -90,6 +91,13 @@ AUTO = "auto"  # Source of rows the ledger inserts itself
 @dataclasses.dataclass(frozen=True)
 class _PriceReset(TypedValue):
     """Value of the ledger's own Amendment row on a dated reset of a note's fixed price."""
+
+    number: int
+
+
+@dataclasses.dataclass(frozen=True)
+class _TriggerPayment(TypedValue):
+    """Value of the ledger's own Prepayment row of a price-triggered monthly payment."""
 
     number: int
 
@@ -200,6 +208,7 @@ class Ledger:
                 self._push(Event(note.issue_date, EventKind.ISSUE, note.name, note.face, note.kind, "terms"))
         for e in user:
             self._push(e)
+        self._push_trigger_payments()
         while self._queue:
             if until is not None and (self._queue[0][0] > until or (stop is not None and self._queue[0][:2] >= stop)):
                 break
@@ -220,6 +229,20 @@ class Ledger:
         for r in self.rows:
             if r["Shares Issued"]:
                 r["Shares Restated"] = r["Shares Issued"] * math.prod(x for d, x in splits if d > r["Date"])
+
+    def _push_trigger_payments(self) -> None:
+        """The price-triggered monthly payments (``redemption.trigger_*``) the VWAPs call for,
+        from the first issue to the last maturity, as the ledger's own Prepayment rows."""
+        s, r = self.state, self.state.terms.redemption
+        if not r.trigger_price or s.market is None:
+            return
+        assert r.trigger_days and r.trigger_window and r.trigger_cure_days and r.trigger_delay_days is not None
+        end = max(n.maturity for n in s.terms.notes)
+        dates = trigger_payment_dates(s.market.dates, s.market.vwap, price=r.trigger_price, days=r.trigger_days,
+                                      window=r.trigger_window, cure_days=r.trigger_cure_days,
+                                      delay_days=r.trigger_delay_days, start=self.closing, end=end)
+        for k, day in enumerate(dates, start=1):
+            self._push(Event(day, EventKind.PREPAYMENT, None, None, _TriggerPayment(k), AUTO))
 
     def _push(self, event: Event) -> None:
         heapq.heappush(self._queue, (event.date, event.kind.order, self._seq, event))
@@ -637,6 +660,9 @@ class Ledger:
 
     def _prepay(self, ev: Event) -> None:
         s = self.state
+        if isinstance(ev.value, _TriggerPayment):
+            self._trigger_payment(ev, ev.value)
+            return
         if ev.value != FINANCING:
             self._redeem(ev, self._premium(ev, 1.0), "prepaid in cash")
             return
@@ -650,6 +676,21 @@ class Ledger:
                            f"({pct:.0%} of their gross proceeds, less what was prepaid) is available")
         self._redeem(ev, 1.0, f"prepaid out of a later financing ({pct:.0%} of its proceeds)")
         s.financing_room = round_cents(s.financing_room - asked)
+
+    def _trigger_payment(self, ev: Event, payment: _TriggerPayment) -> None:
+        """A price-triggered monthly payment: ``trigger_payment`` of principal at
+        ``trigger_premium``, from the notes in order (the first with principal first)."""
+        r = self.state.terms.redemption
+        assert r.trigger_payment and r.trigger_premium
+        left = r.trigger_payment
+        why = (f"monthly payment {payment.number} (the VWAP below ${r.trigger_price:,.4f} on "
+               f"{r.trigger_days} of {r.trigger_window} trading days)")
+        for note in [n for n in self.state.notes.values() if not n.closed and n.principal > 0]:
+            if left <= 0:
+                break
+            amount = round_cents(min(left, note.principal))
+            self._redeem(dataclasses.replace(ev, note=note.name, amount=amount), r.trigger_premium, why)
+            left = round_cents(left - amount)
 
     def _optional_prepay(self, ev: Event) -> None:
         """Line 237: after a termination notice, when all notes together are below the threshold,

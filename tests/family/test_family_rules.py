@@ -112,3 +112,22 @@ def test_the_reset_price():
     assert reset_fixed_price(fixed_price=2.30, average=2.00, pct=0.9, rule="lower") == pytest.approx(1.80, abs=1e-12)
     # 2024-06-13 + 60 = 2024-08-12; + 120 = 2024-10-11
     assert price_reset_dates(dt.date(2024, 6, 13), (60, 120)) == [dt.date(2024, 8, 12), dt.date(2024, 10, 11)]
+
+
+def test_price_triggered_payments_start_and_stop():
+    import numpy as np
+
+    from ascent_xl.family import trigger_payment_dates
+    from tests.helpers.markets import sessions_before
+
+    days = np.array(sessions_before("2024-02-01", 20), dtype="datetime64[D]")  # 2024-01-03 .. 01-31
+    # below 1.00 on the 4th and 5th sessions (01-08, 01-09): 2 of the last 3 on 01-09 -> trigger
+    prices = np.array([1.2, 1.1, 1.05, 0.9, 0.95] + [1.0] * 15)
+    out = trigger_payment_dates(days, prices, price=1.0, days=2, window=3, cure_days=30, delay_days=1,
+                                start=dt.date(2024, 1, 2), end=dt.date(2024, 4, 30))
+    # first payment one session after 01-09 (01-10), then 02-10, 03-10, 04-10 (no cure in 30 days)
+    assert out == [dt.date(2024, 1, 10), dt.date(2024, 2, 10), dt.date(2024, 3, 10), dt.date(2024, 4, 10)]
+    # a cure: 5 sessions in a row at or above 1.00 from 01-10 (01-10 .. 01-17): nothing after 01-17
+    out = trigger_payment_dates(days, prices, price=1.0, days=2, window=3, cure_days=5, delay_days=1,
+                                start=dt.date(2024, 1, 2), end=dt.date(2024, 4, 30))
+    assert out == [dt.date(2024, 1, 10)]

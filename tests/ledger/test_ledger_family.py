@@ -217,3 +217,26 @@ def test_resets_need_their_average_and_rule():
     assert ConversionTerms.from_mapping(data).price_reset_days == ()  # no resets: nothing needed
     with pytest.raises(TermsError, match=r"price_reset_average_days: missing: the fixed price resets 1 times"):
         ConversionTerms.from_mapping({**data, "price_reset_days": [60]})
+
+
+def test_price_triggered_monthly_payments(sample):
+    terms = (ASTI_2022.with_term("trigger_window", 5).with_term("trigger_price", 1.0)
+             .with_term("trigger_days", 3).with_term("trigger_cure_days", 5).with_term("trigger_delay_days", 2)
+             .with_term("trigger_payment", 500_000).with_term("trigger_premium", 1.05))
+    s = run_ledger(terms, parse_events([]), sample)
+    paid = [r for r in s.rows if r["Event"] == "Prepayment"]
+    # the sample's five VWAPs to 2023-02-23 (02-16 1.0358, 02-17 1.0048, 02-21 0.9849, 02-22
+    # 0.9047, 02-23 0.9082): three below 1.00, the first time (to 02-22 only two): the trigger;
+    # two trading days later, 02-27, the first payment, then the 27th of each month
+    assert [r["Date"].isoformat() for r in paid[:3]] == ["2023-02-27", "2023-03-27", "2023-04-27"]
+    first = paid[0]
+    # 500,000 at 105%: premium 25,000; interest on the part paid: 12,500,000 x 4.5% x 57/360
+    # (12-31 .. 02-27, 30/360) = 89,062.50 accrued, 500,000 / 12,500,000 of it = 3,562.50
+    assert (first["Note"], first["Principal Repaid"], first["Premium Paid"], first["Interest Paid Cash"]) == (
+        "Registered", 500_000, 25_000, 3_562.50)
+    assert first["Cash Paid"] == 528_562.50
+    # seven payments (02-27 .. 08-27): the as-traded VWAPs after the 1:200 split of 2023-09-12
+    # are above 1.00 (the trigger price is not restated by splits), five sessions of them cure
+    assert len(paid) == 7 and paid[-1]["Principal After"] == 12_500_000 - 7 * 500_000 == 9_000_000
+    # no trigger price (the Ascent deal): no such payments
+    assert not [r for r in run_ledger(ASTI_2022, parse_events([]), sample).rows if r["Event"] == "Prepayment"]
