@@ -32,6 +32,8 @@ _SHAPES: tuple[tuple[str, Any, str], ...] = (
      "an alternate price that applies only in default"),
     ("conversion.alternate_price_start_days", lambda t: t.conversion.alternate_price_start_days > 0,
      "an alternate price that applies only from a number of days after issue"),
+    ("conversion.installment_amount", lambda t: t.conversion.installment_amount > 0,
+     "installment conversions"),
     ("redemption.trigger_price", lambda t: t.redemption.trigger_price > 0,
      "price-triggered monthly payments"),
     ("conversion.price_source", lambda t: t.conversion.price_source != "vwap",
@@ -326,4 +328,40 @@ def trigger_payment_dates(dates: np.ndarray, prices: np.ndarray, *, price: float
             i = cured_at + 1
             continue
         i += 1
+    return out
+
+
+def installment_terms(conversion: ConversionTerms) -> ConversionTerms:
+    """The conversion terms an installment conversion is priced on (``conversion.installment_*``):
+    the lower of the fixed price and ``(1 - installment_discount)`` x the average of the
+    ``installment_lowest`` lowest VWAPs of the ``installment_days`` before the installment date,
+    with the deal's floor (and its make-up where ``floor_mode`` is make_up)."""
+    c = conversion
+    if not c.installment_amount:
+        raise InputError("the deal has no installments (conversion.installment_amount is 0)")
+    return c.replace(alternate_price_discount=c.installment_discount, alternate_price_days=c.installment_days,
+                     alternate_price_lowest=c.installment_lowest)
+
+
+def installment_dates(issue_date: dt.date, maturity: dt.date, *, first_month: int,
+                      sessions: np.ndarray) -> list[dt.date]:
+    """The installment dates of a note: each month from ``first_month`` months after issue
+    before maturity, moved to the next session of ``sessions`` where it is not one.
+
+    Examples
+    --------
+    >>> import numpy as np, datetime as dt
+    >>> s = np.array(["2023-02-20", "2023-02-21", "2023-03-20", "2023-04-19"], dtype="datetime64[D]")
+    >>> installment_dates(dt.date(2023, 1, 19), dt.date(2023, 4, 30), first_month=1, sessions=s)
+    [datetime.date(2023, 2, 20), datetime.date(2023, 3, 20), datetime.date(2023, 4, 19)]
+    """
+    from dateutil.relativedelta import relativedelta
+
+    out = []
+    k = first_month
+    while (day := issue_date + relativedelta(months=k)) < maturity:
+        i = int(np.searchsorted(sessions, np.datetime64(day, "D")))
+        if i < len(sessions) and (session := sessions[i].item()) < maturity:
+            out.append(session)
+        k += 1
     return out

@@ -206,6 +206,21 @@ class ConversionTerms(Terms):
         unit="text", doc="lower: the lower of the fixed price and the reset price; replace: the "
         "reset price, up or down",
     )
+    installment_amount: float = term(
+        default=0.0, unit="USD", ge=0,
+        doc="principal of each note converted each month at the installment price (0: none)",
+    )
+    installment_first_month: int | None = term(
+        default=None, unit="months", ge=1, doc="months after issue of the first installment",
+    )
+    installment_discount: float | None = term(
+        default=None, unit="fraction", ge=0, lt=0.5,
+        doc="installment price: the lower of the fixed price and this discount to the average",
+    )
+    installment_days: int | None = term(default=None, unit="trading days", ge=1,
+                                        doc="the installment price's look-back window")
+    installment_lowest: int | None = term(default=None, unit="count", ge=1,
+                                          doc="lowest VWAPs of that window averaged")
     price_source: PriceSource = term(
         default="vwap",
         unit="text", doc="the daily price the windows read: vwap, or close (a Close column)",
@@ -253,6 +268,11 @@ class ConversionTerms(Terms):
         days = self.price_reset_days
         if any(not 1 <= d <= UNIT_MAX["days"][0] for d in days) or list(days) != sorted(set(days)):
             raise TermsError("price_reset_days", f"{days}: days after issue, ascending, each 1 to 3660")
+        for name in ("installment_first_month", "installment_discount", "installment_days",
+                     "installment_lowest"):
+            if self.installment_amount and getattr(self, name) is None:
+                raise TermsError(name, f"missing: installment_amount is {self.installment_amount:g}; add "
+                                 f"it ({_field(ConversionTerms, name)[0].metadata['doc']})")
         for name in ("price_reset_average_days", "price_reset_pct", "price_reset_rule"):
             if days and getattr(self, name) is None:
                 raise TermsError(name, f"missing: the fixed price resets {len(days)} times "

@@ -53,6 +53,8 @@ from ascent_xl.family import (
     conversion_on,
     exchange_cap_cut,
     exchange_cap_room,
+    installment_dates,
+    installment_terms,
     interest_rate,
     note_fixed_price,
     price_reset_dates,
@@ -91,6 +93,13 @@ AUTO = "auto"  # Source of rows the ledger inserts itself
 @dataclasses.dataclass(frozen=True)
 class _PriceReset(TypedValue):
     """Value of the ledger's own Amendment row on a dated reset of a note's fixed price."""
+
+    number: int
+
+
+@dataclasses.dataclass(frozen=True)
+class _Installment(TypedValue):
+    """Value of the ledger's own Conversion row of a monthly installment."""
 
     number: int
 
@@ -432,6 +441,13 @@ class Ledger:
         )
         self.state.notes[note.name] = note
         self._schedule_dates(note, after=terms.issue_date)
+        if parent is None and self.state.terms.conversion.installment_amount and self.state.market is not None:
+            first = self.state.terms.conversion.installment_first_month
+            assert first is not None  # the terms refuse installments without it
+            days = installment_dates(terms.issue_date, maturity, first_month=first,
+                                     sessions=self.state.market.calendar.sessions)
+            for i, day in enumerate(days, start=1):
+                self._push(Event(day, EventKind.CONVERSION, note.name, None, _Installment(i), AUTO))
         if parent is None:  # dated resets of the fixed price (a PIK note follows its parent's)
             c = self.state.terms.conversion
             for i, day in enumerate(price_reset_dates(terms.issue_date, c.price_reset_days)):
@@ -440,6 +456,13 @@ class Ledger:
 
     def _convert(self, ev: Event) -> None:
         s = self.state
+        installment = ev.value if isinstance(ev.value, _Installment) else None
+        if installment is not None:  # this month's installment, at most what is outstanding
+            found_note = self._find(ev.note or "")
+            if found_note is None or found_note.closed or found_note.principal <= 0:
+                return
+            amount = round_cents(min(s.terms.conversion.installment_amount, found_note.principal))
+            ev = dataclasses.replace(ev, amount=amount, value=None)
         note = self._note(ev)
         market = self._market(ev)
         found = market.calendar.date_index(ev.date)
@@ -456,6 +479,8 @@ class Ledger:
         interest_req = self._interest_to_convert(ev, note)
         c, alternate = conversion_on(s.terms.conversion, notice_date=ev.date, issue_date=note.issue_date,
                                      in_default=note.in_default)
+        if installment is not None:
+            c, alternate = installment_terms(c), True
         holder = s.holder_of(note.name)
         q = capped_conversion(market, conversion=c, notice_date=ev.date, principal=requested, interest=interest_req,
                               fixed_price=note.fixed_price, floor_price=note.floor_price,
@@ -485,11 +510,14 @@ class Ledger:
             f", fixed ${note.fixed_price:,.5f}, floor ${note.floor_price:,.5f}"
         if pay:
             detail += f"; floor binds (unfloored ${unfloored:,.5f}): floor payment in cash"
+        if installment is not None:
+            detail = f"installment {installment.number}: {detail}"
         self._row(
             ev,
             note,
             reasons,
             **{
+                "Event": "Installment" if installment is not None else ev.kind.value,
                 "Principal Before": before,
                 "Principal Converted": principal_conv,
                 "Interest Converted": interest_conv or None,

@@ -240,3 +240,30 @@ def test_price_triggered_monthly_payments(sample):
     assert len(paid) == 7 and paid[-1]["Principal After"] == 12_500_000 - 7 * 500_000 == 9_000_000
     # no trigger price (the Ascent deal): no such payments
     assert not [r for r in run_ledger(ASTI_2022, parse_events([]), sample).rows if r["Event"] == "Prepayment"]
+
+
+def test_monthly_installment_conversions(sample):
+    terms = (ASTI_2022.with_term("installment_first_month", 1).with_term("installment_discount", 0.08)
+             .with_term("installment_days", 20).with_term("installment_lowest", 1)
+             .with_term("installment_amount", 250_000))
+    s = run_ledger(terms, parse_events([]), sample)
+    rows = [r for r in s.rows if r["Event"] == "Installment" and r["Note"] == "Registered"]
+    # monthly from 2022-12-19 + 1 month: 2023-01-19; 02-19 is a Sunday and 02-20 Presidents' Day: 02-21
+    assert [r["Date"].isoformat() for r in rows[:2]] == ["2023-01-19", "2023-02-21"]
+    # 01-19: the lowest of the 20 VWAPs 12-19 .. 01-18 is 1.8577 (01-13); 92% = 1.709084;
+    # 250,000 / 1.709084 = 146,277.6 -> 146,278
+    assert rows[0]["Conversion Price"] == pytest.approx(0.92 * 1.8577, abs=1e-12)
+    assert (rows[0]["Principal Converted"], rows[0]["Shares Issued"]) == (250_000, 146_278)
+    # 02-21: the lowest of the 20 before is 1.0048 (02-17); 92% = 0.924416; 250,000 / 0.924416
+    # = 270,441.5 -> 270,442
+    assert rows[1]["Conversion Price"] == pytest.approx(0.92 * 1.0048, abs=1e-12) and rows[1]["Shares Issued"] == 270_442
+    assert rows[0]["Detail"].startswith("installment 1: alternate $1.70908")
+    # without installments (the Ascent deal) no such rows
+    assert not [r for r in run_ledger(ASTI_2022, parse_events([]), sample).rows if r["Event"] == "Installment"]
+
+
+def test_installments_need_their_price():
+    from ascent_xl.errors import TermsError
+
+    with pytest.raises(TermsError, match=r"^installment_first_month: missing: installment_amount is 250000; add it"):
+        ASTI_2022.conversion.replace(installment_amount=250_000, installment_first_month=None)
