@@ -77,7 +77,9 @@ from ascent_xl.ledger.position import (
 from ascent_xl.money import ROUNDINGS, check_amount, check_amounts
 from ascent_xl.presets import ASTI_2022
 from ascent_xl.pricing import (
+    SplitJumpError,
     alternate_conversion_price,
+    check_split_jumps,
     conversion_price,
     conversion_shares,
     default_conversion_price,
@@ -191,6 +193,31 @@ def _floor_mode(value: Cell) -> str:
     return to_choice(value, "floor_mode", FLOOR_MODES, _C.floor_mode)
 
 
+NO_SPLIT = ("TRUE: price across a VWAP jump a split would explain (there was no split); FALSE, 0 or "
+            "blank: refuse such a window")
+"""The ``no_split`` argument: blank and 0 (what xlwings Lite sends for a blank cell) mean FALSE."""
+
+
+def _split_guard(market: Any, no_split: Cell, days: int) -> Callable[[np.ndarray], None]:
+    """The split-jump guard of :func:`ascent_xl.pricing.check_split_jumps` (term
+    ``conversion.split_jump_threshold``) for notice dates priced on ``market`` over ``days``
+    sessions: refuse a window (or the step to the notice date's own VWAP) across a jump a split
+    would explain, naming both days, unless ``no_split`` is TRUE. The fixed and floor prices
+    given are taken on the VWAPs' share basis."""
+    told = to_bool(no_split, "no_split", False)
+
+    def check(notices: np.ndarray) -> None:
+        if told:
+            return
+        try:
+            check_split_jumps(market, notices, days=days, threshold=_C.split_jump_threshold)
+        except SplitJumpError as exc:
+            raise cells.CellError(str(exc).replace(
+                "or say there was no split", "or no_split TRUE if there was none (ASCENT_QUOTE takes the Events)")) from None
+
+    return check
+
+
 # ---------------------------------------------------------------------------------------------
 # conversion prices
 
@@ -223,6 +250,7 @@ def ASCENT_FIXED_CONVERSION_PRICE(
 @_arg("days", ALT_DAYS)
 @_arg("lowest", ALT_LOWEST)
 @_arg("window_includes_notice_day", WINDOW_DAY)
+@_arg("no_split", NO_SPLIT)
 @cell_errors
 def ASCENT_ALTERNATE_CONVERSION_PRICE(
     dates: Cells,
@@ -232,6 +260,7 @@ def ASCENT_ALTERNATE_CONVERSION_PRICE(
     days: Cell = None,
     lowest: Cell = None,
     window_includes_notice_day: Cell = None,
+    no_split: Cell = None,
 ) -> Cell:
     """Alternate conversion price, USD/share: (1 - discount) x the average of the `lowest`
     lowest daily VWAPs among the `days` trading days before the notice date (TRUE
@@ -239,11 +268,13 @@ def ASCENT_ALTERNATE_CONVERSION_PRICE(
     market = _market(dates, vwaps)
     kw = _alternate_args(discount, days, lowest)
     kw["include_notice_day"] = _window_day(window_includes_notice_day)
-    return map_dates(
-        notice_date,
-        "notice_date",
-        lambda d: alternate_conversion_price(market, notice_date=d, **kw),
-    )
+    guard = _split_guard(market, no_split, kw["days"])
+
+    def alternate(d: np.ndarray) -> np.ndarray:
+        guard(d)
+        return np.asarray(alternate_conversion_price(market, notice_date=d, **kw))
+
+    return map_dates(notice_date, "notice_date", alternate)
 
 
 @xw.func(category=CATEGORY)
@@ -257,6 +288,7 @@ def ASCENT_ALTERNATE_CONVERSION_PRICE(
 @_arg("lowest", ALT_LOWEST)
 @_arg("floor_mode", FLOOR_MODE)
 @_arg("window_includes_notice_day", WINDOW_DAY)
+@_arg("no_split", NO_SPLIT)
 @cell_errors
 def ASCENT_CONVERSION_PRICE(
     fixed_price: Cell,
@@ -269,6 +301,7 @@ def ASCENT_CONVERSION_PRICE(
     lowest: Cell = None,
     floor_mode: Cell = None,
     window_includes_notice_day: Cell = None,
+    no_split: Cell = None,
 ) -> Cell:
     """Conversion price, USD/share: the lower of the fixed price and the alternate price on the
     notice date, never below the floor price (floor_mode none: no floor). A column of notice
@@ -279,8 +312,10 @@ def ASCENT_CONVERSION_PRICE(
     market = _market(dates, vwaps)
     kw = _alternate_args(discount, days, lowest)
     kw["include_notice_day"] = _window_day(window_includes_notice_day)
+    guard = _split_guard(market, no_split, kw["days"])
 
     def price(d: np.ndarray) -> np.ndarray:
+        guard(d)
         alt = alternate_conversion_price(market, notice_date=d, **kw)
         return conversion_price(fixed_price=fixed, alternate_price=alt, floor_price=floor, floor_mode=mode)
 
@@ -297,6 +332,7 @@ def ASCENT_CONVERSION_PRICE(
 @_arg("rounding", _default("share rounding: up, down or nearest", _C.share_rounding))
 @_arg("floor_mode", FLOOR_MODE)
 @_arg("window_includes_notice_day", WINDOW_DAY)
+@_arg("no_split", NO_SPLIT)
 @cell_errors
 def ASCENT_CONVERSION_SHARES(
     amount: Cells,
@@ -308,6 +344,7 @@ def ASCENT_CONVERSION_SHARES(
     rounding: Cell = None,
     floor_mode: Cell = None,
     window_includes_notice_day: Cell = None,
+    no_split: Cell = None,
 ) -> Cell:
     """Shares issued for converting `amount` USD on the notice date: amount / conversion price
     (as in ASCENT_CONVERSION_PRICE), rounded up, down or to the nearest share. A column of
@@ -319,8 +356,10 @@ def ASCENT_CONVERSION_SHARES(
     mode = _floor_mode(floor_mode)
     through = _window_day(window_includes_notice_day)
     market = _market(dates, vwaps)
+    guard = _split_guard(market, no_split, _C.alternate_price_days)
 
     def shares(d: np.ndarray, rows: np.ndarray) -> np.ndarray:
+        guard(d)
         a = amounts(rows)
         alt = alternate_conversion_price(market, notice_date=d, **_alternate_args(None, None, None),
                                          include_notice_day=through)
@@ -357,6 +396,7 @@ def _amounts(amount: Cells, notice_date: Cells) -> Callable[[np.ndarray], float 
 @_arg("floor_price", FLOOR)
 @_arg("floor_mode", FLOOR_MODE)
 @_arg("window_includes_notice_day", WINDOW_DAY)
+@_arg("no_split", NO_SPLIT)
 @cell_errors
 def ASCENT_FLOOR_PAYMENT(
     amount: Cells,
@@ -367,6 +407,7 @@ def ASCENT_FLOOR_PAYMENT(
     floor_price: Cell = None,
     floor_mode: Cell = None,
     window_includes_notice_day: Cell = None,
+    no_split: Cell = None,
 ) -> Cell:
     """Cash the company pays where the floor binds, USD to the cent: (amount / unfloored price
     - amount / floor) x VWAP on the notice date; 0 where it does not bind or floor_mode is not
@@ -381,11 +422,12 @@ def ASCENT_FLOOR_PAYMENT(
             conversion=_C.replace(floor_mode=mode, window_includes_notice_day=through, floor_price=floor),
             covenants=TERMS.covenants.replace(share_reserve_price="fixed"))  # no reserve counted here
     market = _market(dates, vwaps)
+    guard = _split_guard(market, no_split, _C.alternate_price_days)
 
     def payment(d: np.ndarray, rows: np.ndarray) -> np.ndarray:
-        q = quote_conversions(
-            deal, market, notice_dates=d, amounts=amounts(rows), fixed_price=fixed, floor_price=floor
-        )
+        guard(d)  # the window and the notice date's VWAP, as the other conversion functions
+        q = quote_conversions(deal, market, notice_dates=d, amounts=amounts(rows), fixed_price=fixed,
+                              floor_price=floor, no_split=True)
         return q["floor_payment"]
 
     return map_date_rows(notice_date, "notice_date", payment)
@@ -724,11 +766,6 @@ def _quote(events: Cells, dates: Cells, vwaps: Cells, terms: Cells, notice_date:
             raise cells.CellError(f"notice_date {day}: {exc}") from None
         raise
     return schedule, q, day, which
-
-
-NO_SPLIT = ("TRUE: price across a VWAP jump a split would explain (there was no split); FALSE, 0 or "
-            "blank: refuse such a window")
-"""The ``no_split`` argument: blank and 0 (what xlwings Lite sends for a blank cell) mean FALSE."""
 
 
 @xw.func(category=CATEGORY, call_in_wizard=False)

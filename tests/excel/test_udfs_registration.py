@@ -169,19 +169,19 @@ SCRIPT = textwrap.dedent(
 EXPECTED_ARGS = {
     "ASCENT_FIXED_CONVERSION_PRICE": "dates, vwaps, issue_date, [premium], [days]",
     "ASCENT_ALTERNATE_CONVERSION_PRICE": (
-        "dates, vwaps, notice_date, [discount], [days], [lowest], [window_includes_notice_day]"
+        "dates, vwaps, notice_date, [discount], [days], [lowest], [window_includes_notice_day], [no_split]"
     ),
     "ASCENT_CONVERSION_PRICE": (
         "fixed_price, dates, vwaps, notice_date, [floor_price], [discount], [days], [lowest], "
-        "[floor_mode], [window_includes_notice_day]"
+        "[floor_mode], [window_includes_notice_day], [no_split]"
     ),
     "ASCENT_CONVERSION_SHARES": (
         "amount, fixed_price, dates, vwaps, notice_date, [floor_price], [rounding], [floor_mode], "
-        "[window_includes_notice_day]"
+        "[window_includes_notice_day], [no_split]"
     ),
     "ASCENT_FLOOR_PAYMENT": (
         "amount, fixed_price, dates, vwaps, notice_date, [floor_price], [floor_mode], "
-        "[window_includes_notice_day]"
+        "[window_includes_notice_day], [no_split]"
     ),
     "ASCENT_DEFAULT_CONVERSION_PRICE": "dates, vwaps, default_date, [factor], [days], [lowest]",
     "ASCENT_DEFAULT_REDEMPTION": "principal, accrued_interest, price_at_demand, price_at_payment, "
