@@ -366,3 +366,18 @@ def test_price_history_skips_a_vwap_gap_and_starts_on_the_first_rows_prices(term
     # the 2023-09-12 1-for-200 split to 786.084 (the last rows carry the ratcheted 0.15 x 200)
     assert str(h.dates[0]) == days[10] < "2022-12-19"
     assert h.fixed[0] == pytest.approx(3.93042 * 200)
+
+
+def test_a_default_demand_on_a_saturday_is_priced_from_the_sessions_before(run):
+    """A demand needs no trading day (a conversion notice does): kills the _conversion_prices
+    mutants that require one for any date but a notice date (what != "notice date", or its text
+    changed). Saturday 2023-03-11: price 92.5% of the 3 lowest of the 10 VWAPs before it, the
+    VWAP of Friday 03-10 (0.4647)."""
+    price = 0.925 * lowest_mean_before("2023-03-11", days=10, lowest=3)
+    assert round(price, 5) == 0.45750 and sample_vwaps()["2023-03-10"] == 0.4647
+    r = one(run([["2023-03-11", "Default", "Private", None, "redeem"]]), "Default")
+    # parity 2,500,000 / 0.457505 x 0.4647 = 2,539,316.51 < premium 1.20 x 2,500,000 = 3,000,000;
+    # interest 30/360 from 2022-12-31: 71 days, 2,500,000 x 4.5% x 71 / 360 = 22,187.50
+    assert round(2_500_000 / price * 0.4647, 2) == 2_539_316.51
+    assert (r["Default Amount"], r["Interest Paid Cash"]) == (3_022_187.50, 22_187.50)
+    assert r["Conversion Price"] == pytest.approx(price, rel=1e-12)
