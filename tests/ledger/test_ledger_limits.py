@@ -381,3 +381,18 @@ def test_a_default_demand_on_a_saturday_is_priced_from_the_sessions_before(run):
     assert round(2_500_000 / price * 0.4647, 2) == 2_539_316.51
     assert (r["Default Amount"], r["Interest Paid Cash"]) == (3_022_187.50, 22_187.50)
     assert r["Conversion Price"] == pytest.approx(price, rel=1e-12)
+
+
+def test_default_payments_recorded_by_rows_pay_the_named_note_or_every_demanded_one(run):
+    """Kills _default_payment_by_event mutants 2, 3 (the named note ignored, or a blank Note read
+    as a name) and 5-7 (which notes a blank Note pays: the open ones with a demand)."""
+    s = run([["2023-03-10", "Default", "Private", None, "demand"],
+             ["2023-03-13", "Default", "Registered", None, "demand"],
+             ["2023-03-20", "Default", "Registered", None, "pay"],  # the named note only
+             ["2023-03-22", "Default", None, None, "pay"]])  # every note still owed: Private
+    paid = [(str(r["Date"]), r["Note"], r["Principal Repaid"]) for r in s.rows
+            if r["Event"] == "Default" and r["Default Amount"] is not None]
+    assert paid == [("2023-03-20", "Registered", 12_500_000), ("2023-03-22", "Private", 2_500_000)]
+    with pytest.raises(LedgerError, match=r"no mandatory default amount has been demanded \(a Default row with "
+                                          r"Value redeem\)"):
+        run([["2023-03-20", "Default", None, None, "pay"]])
