@@ -26,6 +26,7 @@
 # `python tools/mutation_summary.py --survivors [PATTERN ...]` lists the survivors, `mutmut show
 # NAME` shows one, `mutmut apply NAME` writes it into the source (undo with git checkout).
 # Equivalent mutants (left out of the score, each with its reason): tools/mutation_equivalent.txt.
+# Whether a test kills given mutants, without a whole run: tools/mutation_check.sh TEST -- NAME...
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
