@@ -34,6 +34,11 @@ SUMMARY_FORMATS: dict[str, str] = {
 """Number format of each summary column."""
 
 
+SHOWN_UNITS = {"fraction": "%", "fraction/yr": "% a year", "x principal": "% of principal"}
+"""A unit as a sheet shows it beside a value formatted as a percentage (0.9 shows as 90.00%: its
+unit reads %, not fraction); terms files and the engine keep the fraction."""
+
+
 def format_by_header(name: str) -> str:
     """The number format of a result column by its name (``Next Interest Date``, ``Floor
     Price``, ``Conversion Shares``); other numbers are USD amounts."""

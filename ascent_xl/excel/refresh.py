@@ -24,7 +24,15 @@ from ascent_xl.events import Event, parse_events
 from ascent_xl.excel import layout as L
 from ascent_xl.excel.book import BookIO, TableRead, parse_ref
 from ascent_xl.excel.cells import is_blank, to_day, to_number, to_whole
-from ascent_xl.excel.formats import COUNT, PERCENT, PRICE, SCHEDULE_FORMATS, SHARES, USD
+from ascent_xl.excel.formats import (
+    COUNT,
+    PERCENT,
+    PRICE,
+    SCHEDULE_FORMATS,
+    SHARES,
+    SHOWN_UNITS,
+    USD,
+)
 from ascent_xl.excel.formats import DATE as DATE_FORMAT
 from ascent_xl.fees import deal_placement_fee, offering_proceeds
 from ascent_xl.ledger import SCHEDULE_COLUMNS, Schedule, run_ledger
@@ -502,8 +510,11 @@ def valuation_area(inputs: BookInputs) -> tuple[list[list[Any]], list[list[str |
         header = table[0]
         fmts = [_valuation_format(h) for h in header]
         for k, row in enumerate(table):
-            rows.append(list(row))
             formats.append([None] * len(row) if k == 0 else _valuation_row_formats(title, row, fmts))
+            shown = list(row)
+            if title == "Inputs" and k and len(shown) > 2 and isinstance(shown[2], str):
+                shown[2] = SHOWN_UNITS.get(shown[2], shown[2])  # "% a year" beside 110.00%
+            rows.append(shown)
         rows.append([])
         formats.append([])
     return rows, formats

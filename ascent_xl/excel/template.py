@@ -32,6 +32,7 @@ from ascent_xl.excel.formats import (
     PERCENT,
     PRICE,
     SHARES,
+    SHOWN_UNITS,
     USD,
     USD_WHOLE,
     print_setup,
@@ -49,9 +50,7 @@ NOTE_COLOR = "595959"
 HEADER_ROW = L.TABLE_HEADER_ROW
 
 # Number format of a term's value cell, by its unit.
-_SHOWN_UNITS = {"fraction": "%", "fraction/yr": "% a year", "x principal": "% of principal"}
-"""A unit as the sheet shows it where the value is formatted as a percentage (0.9 shows as
-90.00%: its unit reads %, not fraction); a terms file still writes the fraction."""
+_SHOWN_UNITS = SHOWN_UNITS
 
 _UNIT_FORMATS = {
     "USD": USD,
@@ -204,7 +203,7 @@ def _inputs(wb: Any, ws: Any, terms: DealTerms) -> None:
         cell_value = term_cell(value)
         numeric = unit in _UNIT_FORMATS and not isinstance(cell_value, (str, bool)) and cell_value is not None
         rows.append([term_label(name), name, cell_value, _SHOWN_UNITS.get(unit, unit) if numeric else unit, doc])
-    _table(ws, L.TERMS_TABLE, L.TERMS_COLUMNS, rows, widths=(46, 44, 40, 16, 70))
+    _table(ws, L.TERMS_TABLE, L.TERMS_COLUMNS, rows, widths=(LABEL_WIDTH, 44, 40, 16, 70))
     col = {name: j + 1 for j, name in enumerate(L.TERMS_COLUMNS)}
     for i, (_, name, value, _, _) in enumerate(rows):
         r = HEADER_ROW + 1 + i
@@ -212,14 +211,15 @@ def _inputs(wb: Any, ws: Any, terms: DealTerms) -> None:
         _style_input(cell)
         unit, _ = DealTerms.describe(name)
         fmt = _UNIT_FORMATS.get(unit)
-        if fmt and not isinstance(value, (str, bool)) and value is not None:
-            cell.number_format = fmt
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            cell.number_format = fmt or "#,##0.####"
             cell.alignment = Alignment(indent=1)  # a gap before the unit beside it
-        else:
-            cell.alignment = Alignment(wrap_text=True, vertical="top", horizontal="left")  # text stays in its column
+        elif isinstance(value, str):
+            cell.alignment = Alignment(horizontal="left", shrink_to_fit=True)  # text stays in its column
+        elif fmt:
+            cell.number_format = fmt
+            cell.alignment = Alignment(indent=1)
         ws.cell(row=r, column=col["Unit"]).alignment = Alignment(indent=1)
-        ws.cell(row=r, column=col["Label"]).alignment = Alignment(wrap_text=True, vertical="top")
-        ws.cell(row=r, column=col["Meaning"]).alignment = Alignment(wrap_text=True, vertical="top")
         _validate_term(ws, cell, name)
         letter = L.column_letter(col["Value"])
         wb.defined_names[L.term_defined_name(name)] = DefinedName(
@@ -246,7 +246,14 @@ def term_label(name: str) -> str:
     head = re.split(r":|; ", text, maxsplit=1)[0].strip()
     if not head or "_" in head or ("," in head and unit == "text"):
         head = parts[-1].replace("_", " ").replace(" pct", " %")
-    return f"{group}: {head}"
+    label = f"{group}: {head}"
+    if len(label) > LABEL_WIDTH - 4:  # one line in its column: cut at a word, the Meaning has it all
+        label = label[: LABEL_WIDTH - 7].rsplit(" ", 1)[0] + "..."
+    return label
+
+
+LABEL_WIDTH = 58
+"""Width of the Inputs' Label column (characters)."""
 
 
 def _vwap(ws: Any, market: MarketData) -> None:
@@ -280,31 +287,42 @@ def _vwap(ws: Any, market: MarketData) -> None:
 
 
 def _events(ws: Any, events: list[Event]) -> None:
+    from openpyxl.styles import Alignment
 
     _title(ws, "Events: what happened or is planned", "Amount: USD principal (or shares for sales, "
            "issues, warrant exercises). Value: see the Guide; e.g. Split 1:200, Amendment floor_price = 0.20, "
            "Default redeem / reset.")
     rows = [list(r) for r in events_to_rows(sorted(events, key=lambda e: e.sort_key))]
-    _table(ws, L.EVENTS_TABLE, L.EVENTS_COLUMNS, rows, widths=(12, 20, 18, 16, 28))
+    _table(ws, L.EVENTS_TABLE, L.EVENTS_COLUMNS, rows, widths=(12, 22, 18, 17, 30))
     last = HEADER_ROW + max(len(rows), 1)
     for r in range(HEADER_ROW + 1, last + 1):
         for c in range(1, 6):
             _style_input(ws.cell(row=r, column=c))
+            if c in (2, 3):
+                ws.cell(row=r, column=c).alignment = Alignment(indent=1, shrink_to_fit=True)
         ws.cell(row=r, column=1).number_format = DATE
+        ws.cell(row=r, column=1).alignment = Alignment(horizontal="center")
         kind = rows[r - HEADER_ROW - 1][1] if rows else None
         in_shares = kind in _SHARE_AMOUNT_KINDS
-        ws.cell(row=r, column=4).number_format = SHARES if in_shares else '#,##0.00;[Red]-#,##0.00'
+        ws.cell(row=r, column=4).number_format = SHARES if in_shares else USD
         value = ws.cell(row=r, column=5)
         number = _plain_number(value.value)
-        if number is not None:  # a count, a cash balance or a premium: a number, formatted
+        if number is not None:  # a count, a cash balance, a premium or a price: a number, formatted
             value.value = number
-            value.number_format = "#,##0" if abs(number) >= 1000 else "0.00##"
+            value.number_format = _VALUE_FORMATS.get(str(kind), "#,##0.00##")
+        else:  # text (1:200, floor_price = 0.20, pik): in its own column, never over the next
+            value.alignment = Alignment(indent=2, shrink_to_fit=True)
     _column_checks(ws, 2000,
                    ("B", "list", None, '"' + ",".join(USER_KINDS) + '"', "Event", "Pick an event kind from the list"),
                    ("A", "date", "greaterThan", "36526", "Date", "Type the event's date"),
                    ("D", "decimal", "greaterThanOrEqual", "0", "Amount",
                     "Amounts are positive numbers (USD or shares)"))
 
+
+_VALUE_FORMATS = {EventKind.SHARE_RESERVE.value: SHARES, EventKind.SHARES_OUTSTANDING.value: SHARES,
+                  EventKind.CASH_BALANCE.value: USD_WHOLE, EventKind.PREPAYMENT.value: '0.00"x"',
+                  EventKind.DILUTIVE_ISSUE.value: '"$"#,##0.00##'}
+"""Number formats of a numeric event Value by kind: shares, USD, a premium multiple, a price."""
 
 _SHARE_AMOUNT_KINDS = {EventKind.HOLDER_SALE.value, EventKind.DILUTIVE_ISSUE.value, EventKind.WARRANT_EXERCISE.value}
 """Events whose Amount is a number of shares, not USD."""
@@ -353,6 +371,13 @@ def _position(wb: Any, ws: Any, market: MarketData, events: list[Event]) -> None
     for r in range(r1 + 1, r1 + 12):
         ws.cell(row=r, column=c1 + 1).alignment = Alignment(wrap_text=True, vertical="top")
     ws.freeze_panes = ws.cell(row=r1 + 1, column=c1 + 1)
+    from openpyxl.formatting.rule import FormulaRule
+    from openpyxl.styles import Border, Font, Side
+
+    body = f"{L.column_letter(c1)}{r1 + 1}:{L.POSITION_AREA.split(':')[1]}"
+    ws.conditional_formatting.add(body, FormulaRule(  # the total row: bold, a rule above it
+        formula=[f'${L.column_letter(c1)}{r1 + 1}="Total"'], font=Font(bold=True),
+        border=Border(top=Side(style="thin"))))
 
 
 def _last_day(market: MarketData, events: list[Event]) -> dt.date:
@@ -582,6 +607,8 @@ FROM_THE_DEAL = {
 
 
 def _valuation(ws: Any) -> None:
+    from openpyxl.styles import Alignment
+
     from ascent_xl.valuation.model import ModelParams
     from ascent_xl.valuation.presets import DEMO_MODEL, DEMO_PATHS
 
@@ -602,7 +629,7 @@ def _valuation(ws: Any) -> None:
             unit, doc = ModelParams.describe(name)
             value = getattr(DEMO_MODEL, name)
             rows.append([name, value, unit, doc])
-    _table(ws, L.VALUATION_TABLE, L.VALUATION_COLUMNS, rows, widths=(16, 14, 12, 52))
+    _table(ws, L.VALUATION_TABLE, L.VALUATION_COLUMNS, rows, widths=(16, 14, 12, 66))
     for i, (_, _, unit, _) in enumerate(rows):  # type: ignore[assignment]
         cell = ws.cell(row=HEADER_ROW + 1 + i, column=2)
         _style_input(cell)
@@ -610,8 +637,30 @@ def _valuation(ws: Any) -> None:
                               "shares/day": SHARES, "paths": SHARES}.get(unit, "General")
         if unit in ("fraction", "fraction/yr"):
             ws.cell(row=HEADER_ROW + 1 + i, column=3, value=_SHOWN_UNITS[unit])
-    for col, width in zip("FGHIJK", (34, 20, 18, 16, 12, 8), strict=True):
+    for i in range(len(rows)):
+        ws.cell(row=HEADER_ROW + 1 + i, column=4).alignment = Alignment(shrink_to_fit=True)  # not over the results
+    ws.column_dimensions["E"].width = 2
+    for col, width in zip("FGHIJK", (34, 20, 18, 19, 16, 8), strict=True):
         ws.column_dimensions[col].width = width
+    _style_results(ws, L.VALUATION_OUTPUT[1])
+
+
+def _style_results(ws: Any, area: str) -> None:
+    """The Valuation results (written by Refresh, tables stacked with a title row each) styled
+    like the book's tables, by conditional formats that follow where the tables fall: a title
+    (only the first cell filled) bold navy, the row after it a navy header."""
+    from openpyxl.formatting.rule import FormulaRule
+    from openpyxl.styles import Font, PatternFill
+
+    r1, c1, _, c2 = parse_ref(area)
+    first, last = L.column_letter(c1), L.column_letter(c2)
+    row, above = r1, r1 - 1
+    title = f'AND(${first}{row}<>"",COUNTA(${L.column_letter(c1 + 1)}{row}:${last}{row})=0)'
+    header = (f'AND(${first}{row}<>"",${first}{above}<>"",'
+              f'COUNTA(${L.column_letter(c1 + 1)}{above}:${last}{above})=0)')
+    ws.conditional_formatting.add(area, FormulaRule(formula=[header], stopIfTrue=True, font=Font(bold=True, color="FFFFFF"),
+                                                    fill=PatternFill("solid", fgColor=HEADER_COLOR, bgColor=HEADER_COLOR)))
+    ws.conditional_formatting.add(area, FormulaRule(formula=[title], font=Font(bold=True, color=TITLE_COLOR)))
 
 
 # ---------------------------------------------------------------------------------------------

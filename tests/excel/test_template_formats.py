@@ -1,0 +1,75 @@
+"""Sheet formats of the shipped book: Inputs labels and units as displayed, Events values
+formatted, Valuation results styled and their units as displayed; print set-up of the new sheets."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+
+from ascent_xl.excel import layout as L
+from ascent_xl.excel.template import term_label
+from tests.helpers.books import table_records
+
+pytestmark = pytest.mark.filterwarnings("ignore::UserWarning")
+
+BOOK = Path(__file__).resolve().parents[2] / "workbooks" / "ascent_advance_notes.xlsx"
+
+
+@pytest.fixture(scope="module")
+def wb():
+    return load_workbook(BOOK)
+
+
+def test_inputs_have_plain_english_labels_and_units_as_shown(wb):
+    rows = {r["Term"]: r for r in table_records(wb, L.INPUTS, L.TERMS_TABLE)}
+    assert rows["conversion.floor_price"]["Label"] == "Conversion: floor price"
+    assert rows["notes.Registered.issue_date"]["Label"] == "Registered note: issue date"  # "(closing)" dropped
+    assert rows["default.premium_on_interest"]["Label"].startswith("Default: the premium's base")
+    assert all(len(r["Label"]) <= 54 for r in rows.values())  # one line in its column
+    # a fraction shown as a percentage reads "%", not "fraction"
+    assert rows["notes.Registered.purchase_price_pct"]["Value"] == 0.9
+    assert rows["notes.Registered.purchase_price_pct"]["Unit"] == "%"
+    assert rows["notes.Registered.rate"]["Unit"] == "% a year"
+    ws = wb[L.INPUTS]
+    value_col = L.TERMS_COLUMNS.index("Value") + 1
+    for r in range(L.TABLE_HEADER_ROW + 1, ws.max_row + 1):
+        cell = ws.cell(row=r, column=value_col)
+        if isinstance(cell.value, str):  # text stays in its column
+            assert cell.alignment.shrink_to_fit, cell.coordinate
+        elif isinstance(cell.value, int | float) and not isinstance(cell.value, bool):
+            assert cell.number_format != "General" and cell.alignment.indent >= 1, cell.coordinate
+    assert term_label("notes.Private.face") == "Private note: principal at issue"
+
+
+def test_events_values_are_formatted_by_kind(wb):
+    ws = wb[L.EVENTS]
+    got = {}
+    for r in range(L.TABLE_HEADER_ROW + 1, ws.max_row + 1):
+        kind, value = ws.cell(row=r, column=2).value, ws.cell(row=r, column=5)
+        if isinstance(value.value, float | int):
+            got.setdefault(kind, value.number_format)
+        elif isinstance(value.value, str):
+            assert value.alignment.shrink_to_fit, value.coordinate  # never over the next cell
+    assert got["Cash Balance"].startswith('"$"#,##0') and got["Share Reserve"].startswith("#,##0")
+    assert got["Prepayment"] == '0.00"x"' and got["Dilutive Issue"].startswith('"$"')
+
+
+def test_valuation_results_are_styled_and_their_units_read_as_shown(wb):
+    ws = wb[L.VALUATION]
+    rules = [rule for cf in ws.conditional_formatting for rule in cf.rules if cf.sqref == L.VALUATION_OUTPUT[1]]
+    assert len(rules) == 2 and all(rule.type == "expression" for rule in rules)
+    units = {ws.cell(row=r, column=6).value: ws.cell(row=r, column=8).value for r in range(5, 40)}
+    assert units["volatility"] == "% a year" and units["vwap_noise"] == "%"
+    labels = {ws.cell(row=r, column=6).value: ws.cell(row=r, column=7) for r in range(5, 90)}
+    assert labels["Std error of the probability"].number_format == "0.00%"
+    assert labels["paths"].number_format == "#,##0"
+
+
+@pytest.mark.parametrize("sheet, header", [(L.POSITION, 6), (L.CONVERSIONS, L.TABLE_HEADER_ROW), (L.NOTICE, 8)])
+def test_the_new_sheets_print_landscape_one_page_wide_with_their_header(wb, sheet, header):
+    ws = wb[sheet]
+    assert ws.page_setup.orientation == "landscape" and ws.page_setup.fitToWidth == 1
+    assert ws.sheet_properties.pageSetUpPr.fitToPage
+    assert ws.print_title_rows.replace("$", "") == f"{header}:{header}"  # repeated on every page
