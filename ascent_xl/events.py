@@ -22,7 +22,8 @@ Default            note (blank=all) -                        redeem [YYYY-MM-DD 
 Waiver             note (blank=all) -                        - (or "by HOLDER, ..." consenting)
 Amendment          note or holder   -                        term = value, e.g. floor_price = 0.20
                                                              ("; by HOLDER, ..." consenting)
-Split              -                -                        new:old, e.g. 1:200
+Split              -                -                        new:old, e.g. 1:200; none: no split
+                                                             that day (a VWAP jump is real)
 Dilutive Issue     -                shares issued            price per share (USD)
 Warrant Exercise   -                warrant shares           cash or cashless
 Shares Outstanding -                -                        shares outstanding (sets the count)
@@ -287,6 +288,15 @@ class SplitRatio(TypedValue):
         return self.text
 
 
+@dataclass(frozen=True, slots=True)
+class NoSplit(TypedValue):
+    """A Split's Value ``none``: there was no split that day; a VWAP jump onto it is a real move
+    (the split-jump guard lets it through)."""
+
+    def __str__(self) -> str:
+        return "none"
+
+
 FINANCING = "financing"
 """A Prepayment's Value when the holder requires it out of a later financing's proceeds."""
 ALL_INTEREST = "all"
@@ -338,7 +348,8 @@ def typed_value(kind: EventKind, value: Any) -> Any:
       ``reset``), or None (blank or ``notice``: a notice);
     - Waiver: a :class:`Consent` (``by HOLDER, ...``) or None;
     - Amendment: an :class:`Amendment` (``term = value``, optional ``; by HOLDER, ...``);
-    - Split: a :class:`SplitRatio` (``new:old``);
+    - Split: a :class:`SplitRatio` (``new:old``), or :class:`NoSplit` (``none``: no split that
+      day, a VWAP jump onto it is real);
     - Dilutive Issue: the price per share (float, more than 0); Cash Balance: USD (float);
     - Shares Outstanding, Share Reserve: a whole number of shares (int);
     - Warrant Exercise: ``"cash"`` (also blank) or ``"cashless"``;
@@ -401,7 +412,10 @@ def typed_value(kind: EventKind, value: Any) -> Any:
         from ascent_xl.pricing import split_ratio
 
         if blank:
-            raise LedgerError("Value missing: give the split as new:old, e.g. 1:200 for a reverse split")
+            raise LedgerError("Value missing: give the split as new:old, e.g. 1:200 for a reverse split (none: "
+                              "no split that day, the VWAP jump is real)")
+        if text.lower() in ("none", "no split", "nosplit"):
+            return NoSplit()
         try:
             ratio = split_ratio(value)
         except AscentError as exc:

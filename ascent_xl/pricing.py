@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
@@ -153,7 +154,8 @@ class SplitJumpError(MarketDataError):
 
 
 def check_split_jumps(market: MarketData, notice_date: Any, *, days: int, threshold: float,
-                      since: dt.date | None = None, what: str = "notice date") -> None:
+                      since: dt.date | None = None, what: str = "notice date",
+                      genuine: Iterable[dt.date] = ()) -> None:
     """Refuse to price a notice whose look-back window (the ``days`` sessions before it) or the
     step from the window to the notice date's own VWAP holds a day-over-day VWAP move of
     ``threshold`` times or more, up or down: a split would explain it, and the VWAPs on the two
@@ -162,7 +164,8 @@ def check_split_jumps(market: MarketData, notice_date: Any, *, days: int, thresh
 
     With ``since`` (the issue date, when the fixed price and the floor are the terms' as issued),
     every day from ``since`` to the notice date is checked: prices set on ``since`` and VWAPs
-    after a split are on different bases too.
+    after a split are on different bases too. A jump onto a day in ``genuine`` (the ledger's Split
+    rows with Value ``none``: "no split that day") is a real move and is not refused.
 
     Examples
     --------
@@ -174,7 +177,8 @@ def check_split_jumps(market: MarketData, notice_date: Any, *, days: int, thresh
     """
     threshold = check_term(ConversionTerms, "split_jump_threshold", threshold, label="threshold")
     refs, _ = _dates(notice_date)
-    key = ("jumps", threshold)
+    real = tuple(sorted(set(genuine)))
+    key = ("jumps", threshold, real)
     counts = market._cache.get(key)
     v = market.vwap
     if counts is None:
@@ -182,6 +186,8 @@ def check_split_jumps(market: MarketData, notice_date: Any, *, days: int, thresh
         with np.errstate(invalid="ignore", divide="ignore"):
             move[1:] = v[1:] / v[:-1]
         jump = (move >= threshold) | (move <= 1.0 / threshold)  # NaN compares False
+        if real:
+            jump &= ~np.isin(market.dates, np.array(real, dtype="datetime64[D]"))
         counts = np.concatenate([[0], np.cumsum(jump)])  # counts[i]: jumps at positions < i
         market._cache[key] = counts
     if counts[-1] == 0:

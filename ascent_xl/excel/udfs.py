@@ -672,7 +672,7 @@ def ASCENT_SCHEDULE(events: Cells, dates: Cells, vwaps: Cells, terms: Cells = No
 # the deal's state on a date (the ledger run cached per input fingerprint)
 
 _BOOKS: dict[tuple[int, ...], tuple[DealTerms, Any, list[Any]]] = {}
-_STATES: dict[tuple[tuple[int, ...], Any, bool], Any] = {}
+_STATES: dict[tuple[tuple[int, ...], Any, bool, bool], Any] = {}
 _CACHE_SIZE = 32
 
 
@@ -719,14 +719,15 @@ def _book(events: Cells, dates: Cells, vwaps: Cells,
     return key, book
 
 
-def _state(events: Cells, dates: Cells, vwaps: Cells, terms: Cells, day: Any, *, before_conversions: bool) -> Any:
+def _state(events: Cells, dates: Cells, vwaps: Cells, terms: Cells, day: Any, *, before_conversions: bool,
+           no_split: bool = False) -> Any:
     """The ledger's schedule up to ``day`` (before that day's conversions, for a quote)."""
     key, (deal, market, evs) = _book(events, dates, vwaps, terms)
-    skey = (key, day, before_conversions)
+    skey = (key, day, before_conversions, no_split)
     found = _STATES.get(skey)
     if found is None:
         before = EventKind.CONVERSION if before_conversions else None
-        found = _remember(_STATES, skey, run_ledger(deal, evs, market, until=day, before=before))
+        found = _remember(_STATES, skey, run_ledger(deal, evs, market, until=day, before=before, no_split=no_split))
     return found
 
 
@@ -755,7 +756,7 @@ def _quote(events: Cells, dates: Cells, vwaps: Cells, terms: Cells, notice_date:
     it, the conversion, the day and the note named (None: the first with principal)."""
     day = cells.to_date(notice_date, "notice_date")
     which = None if cells.is_blank(note) else cells.to_text(note, "note")
-    schedule = _state(events, dates, vwaps, terms, day, before_conversions=True)
+    schedule = _state(events, dates, vwaps, terms, day, before_conversions=True, no_split=no_split)
     first = min(n.issue_date for n in schedule.state.terms.notes)
     if day < first:
         raise cells.CellError(f"notice_date {day}: before the notes' issue on {first}; give a later date")

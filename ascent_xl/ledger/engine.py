@@ -45,6 +45,7 @@ from ascent_xl.events import (
     EventKind,
     InterestChoice,
     IssueValue,
+    NoSplit,
     Notices,
     SplitRatio,
     TypedValue,
@@ -69,8 +70,10 @@ from ascent_xl.market import MarketData
 from ascent_xl.money import round_cents
 from ascent_xl.pricing import (
     CappedConversion,
+    SplitJumpError,
     alternate_conversion_price,
     capped_conversion,
+    check_split_jumps,
     conversion_price,
     default_conversion_price,
     floor_payment,
@@ -134,6 +137,7 @@ def run_ledger(
     *,
     until: dt.date | None = None,
     before: EventKind | None = None,
+    no_split: bool = False,
 ) -> Schedule:
     """Apply ``events`` to the deal and return its :class:`Schedule`.
 
@@ -146,6 +150,12 @@ def run_ledger(
     ``market`` (VWAPs as traded, optionally dollar volume and market cap) is needed by
     conversions, defaults, cashless warrant exercises and the volume-based checks.
 
+    A conversion, a default's demand, payment or reset priced on VWAPs that cross a day-over-day
+    jump a split would explain (``conversion.split_jump_threshold``), in its look-back window or
+    since the closing, with no Split row covering it, is refused naming both days, as the pricing
+    tools refuse it; a Split row with Value ``none`` on the later day says that move is real, and
+    ``no_split`` says it for every jump.
+
     Examples
     --------
     >>> from ascent_xl.presets import ASTI_2022
@@ -153,13 +163,14 @@ def run_ledger(
     >>> s.frame["Event"].iloc[-1], s.summary().iloc[-1]["Principal Repaid"]
     ('Maturity', 15000000.0)
     """
-    return Ledger(terms, market).run(events, until=until, before=before)
+    return Ledger(terms, market, no_split=no_split).run(events, until=until, before=before)
 
 
 class Ledger:
     """Applies events one by one; :meth:`run` returns the schedule. See the module docstring."""
 
-    def __init__(self, terms: DealTerms, market: MarketData | None = None) -> None:
+    def __init__(self, terms: DealTerms, market: MarketData | None = None, *, no_split: bool = False) -> None:
+        self.no_split = no_split  # no split-jump guard: every VWAP jump is a real move
         c0 = terms.conversion
         if c0.fixed_price is None and c0.fixed_price_average is None and market is None:
             raise LedgerError("conversion.fixed_price is blank: give VWAPs to compute it, or set it")
@@ -357,6 +368,7 @@ class Ledger:
         """(alternate, unfloored, floored) conversion prices of ``note`` on the event's date."""
         c, alternate = conversion_on(self.state.terms.conversion, notice_date=ev.date,
                                      issue_date=note.issue_date, in_default=note.in_default)
+        self._split_guard(ev, c.alternate_price_days, what)
         alt = alternate_conversion_price(
             self._market(ev), notice_date=ev.date, discount=c.alternate_price_discount,
             days=c.alternate_price_days, lowest=c.alternate_price_lowest, what=what,
@@ -481,6 +493,7 @@ class Ledger:
                                      in_default=note.in_default)
         if installment is not None:
             c, alternate = installment_terms(c), True
+        self._split_guard(ev, c.alternate_price_days, "notice date")
         holder = s.holder_of(note.name)
         q = capped_conversion(market, conversion=c, notice_date=ev.date, principal=requested, interest=interest_req,
                               fixed_price=note.fixed_price, floor_price=note.floor_price,
@@ -827,6 +840,7 @@ class Ledger:
                 self._row(ev, note, [("default", "event of default outstanding (no election yet)")],
                           Detail="event of default noticed")
             elif election == "reset":
+                self._split_guard(ev, d.reset_days, "default date")
                 reset = default_conversion_price(self._market(ev), default_date=ev.date, factor=d.reset_factor,
                                                  days=d.reset_days, lowest=d.reset_lowest)
                 old = note.fixed_price
@@ -1099,8 +1113,29 @@ class Ledger:
             if field_name == "interest_payment":
                 note.interest_method = note.terms.interest_payment
 
+    def _split_guard(self, ev: Event, days: int, what: str) -> None:
+        """The pricing tools' split-jump guard (:func:`~ascent_xl.pricing.check_split_jumps`) on
+        the ledger's VWAPs (restated for the Split rows so far): a window of ``days`` sessions
+        before the event, or any day since the closing (the deal's prices were set then), that
+        holds a VWAP jump a split would explain is refused, unless a Split row with Value
+        ``none`` says the jump of that day is real."""
+        s = self.state
+        c = s.terms.conversion
+        if self.no_split:
+            return
+        try:
+            check_split_jumps(self._market(ev), ev.date, days=days, threshold=c.split_jump_threshold,
+                              since=self.closing, what=what, genuine=s.no_split_days)
+        except SplitJumpError as exc:
+            raise ev.error(f"{exc}: a Split row dated {exc.after} with its ratio (e.g. 1:200), or with Value "
+                           "none if the move is real") from None
+
     def _split(self, ev: Event) -> None:
         s = self.state
+        if isinstance(ev.value, NoSplit):
+            s.no_split_days.append(ev.date)
+            self._row(ev, None, None, Detail=f"no split on {ev.date}: a VWAP jump onto this day is a real move")
+            return
         split: SplitRatio = ev.value
         ratio = split.ratio
         old_fixed, old_floor = s.fixed_price, s.floor_price

@@ -163,7 +163,7 @@ def deal_state(
     (15000000.0, 3125.0)
     """
     day = _day(as_of)
-    schedule = run_ledger(terms, events, market, until=day)
+    schedule = run_ledger(terms, events, market, until=day, no_split=no_split)
     return position_from(schedule, as_of=day, no_split=no_split)
 
 
@@ -230,7 +230,7 @@ def conversion_quote(
     jump a split would explain is refused (:class:`~ascent_xl.pricing.SplitJumpError`) unless
     ``no_split`` says there was no split."""
     day = _day(notice_date)
-    state = run_ledger(terms, events, market, until=day, before=EventKind.CONVERSION).state
+    state = run_ledger(terms, events, market, until=day, before=EventKind.CONVERSION, no_split=no_split).state
     return quote_on(state, notice_date=day, amount=amount, note=note, no_split=no_split), state
 
 

@@ -100,6 +100,7 @@ class DealState:
     additional: list[tuple[dt.date, float]] = field(default_factory=list)
     month_sales: dict[tuple[str, int, int], float] = field(default_factory=dict)  # (holder, year, month)
     splits: list[tuple[dt.date, float]] = field(default_factory=list)  # (date, new shares per old)
+    no_split_days: list[dt.date] = field(default_factory=list)  # Split rows "none": a jump that day is real
     termination: dt.date | None = None  # the company's termination notice, once given
     financing_room: float = 0.0  # USD the holders may still require out of later financings
 

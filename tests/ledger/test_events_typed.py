@@ -20,6 +20,7 @@ from ascent_xl.events import (
     EventKind,
     InterestChoice,
     IssueValue,
+    NoSplit,
     Notices,
     SplitRatio,
     events_from_csv,
@@ -80,6 +81,7 @@ GOOD = [
     ("Termination Notice", None, None, None),
     ("Split", "1:200", None, SplitRatio(1 / 200, "1:200")),
     ("Split", "3-for-1", None, SplitRatio(3.0, "3-for-1")),
+    ("Split", "none", None, NoSplit()),
     ("Dilutive Issue", "$0.15", "10,000,000", 0.15),
     ("Warrant Exercise", None, 1000, "cash"),
     ("Warrant Exercise", "Cashless", 1000, "cashless"),
@@ -191,7 +193,7 @@ def test_rows_write_back_text_that_reads_as_the_same_events():
     events = [one(k, v, a) for k, v, a, _ in GOOD]
     rows = events_to_rows(events)
     assert [r[4] for r in rows[:4]] == ["registered", "private", "pik", "additional, notice 2023-08-01"]
-    assert rows[[e.kind for e in events].index(EventKind.SPLIT)][4] == "1:200"
+    assert [r[4] for r in rows if r[1] == "Split"] == ["1:200", "3-for-1", "none"]
     assert [r[4] for r in rows if r[1] == "Cash Balance"] == ["4200000"]
     assert [r[4] for r in rows if r[1] == "Prepayment"] == [None, "1.05", "financing"]
     again = parse_events(rows)
