@@ -17,7 +17,6 @@ from ascent_xl.presets import ASTI_2022
 from ascent_xl.pricing import (
     conversion_shares,
     fixed_conversion_price,
-    quote_conversions,
     resolve_fixed_price,
 )
 from ascent_xl.terms import DealTerms, NoteTerms
@@ -45,9 +44,11 @@ def demo() -> None:
     1. the notes (face, purchase price, OID, dates, rate);
     2. the fixed conversion price from the 5 VWAPs before issue
        ($3.93042) and the supplement's 3,180,322 shares;
-    3. conversions of $200,000 on sample notice dates: alternate,
-       fixed and conversion prices, where the $0.29 floor binds,
-       shares, and the cash floor payment;
+    3. conversions of $200,000 on sample notice dates, each on the
+       sample deal's state that day (earlier conversions, the cap,
+       the amended floor, the ratchet): alternate, fixed, floor and
+       conversion prices, where the floor binds, shares, and the
+       cash floor payment;
     4. each note's interest schedule (4.5%, 30/360);
     5. the placement fee ($700,000) and the proceeds;
     6. the sample events through the ledger: the schedule, the
@@ -72,8 +73,9 @@ def demo() -> None:
     _print_fixed_price(terms, market)
     out.print(_conversions_table(terms, market, [np.datetime64(d) for d in DEMO_NOTICES], DEMO_AMOUNT))
     out.print(
-        "  Floor payment = (amount / unfloored price - amount / floor) x VWAP on the conversion "
-        "date, paid in cash.\n"
+        f"  (cap): the holder's {pct(terms.conversion.ownership_cap)} ownership cap cuts the conversion "
+        "(the shares it holds that day count). Floor payment = (amount / unfloored price - amount / "
+        "floor) x VWAP on the conversion date, paid in cash.\n"
     )
     for note in terms.notes:
         out.print(_interest_table(note))
@@ -156,32 +158,40 @@ def _print_fixed_price(terms: DealTerms, market: MarketData) -> None:
 
 
 def _conversions_table(terms: DealTerms, market: MarketData, notices: list[np.datetime64], amount: float) -> object:
-    q = quote_conversions(terms, market, notice_dates=np.array(notices), amounts=amount)
+    """Conversions of ``amount`` of the first note on the sample deal's state each notice day
+    (after the sample events up to it: conversions, the cap, the amended floor, the ratchet)."""
+    from ascent_xl.events import events_from_csv
+    from ascent_xl.ledger import conversion_quote
+    from ascent_xl.samples import SAMPLE_EVENTS, data_path
+
+    events = events_from_csv(data_path(SAMPLE_EVENTS))
+    note = terms.notes[0].name
     rows = []
-    for i in range(len(notices)):
-        vwap = q["vwap"][i]
+    for d in notices:
+        q, _ = conversion_quote(terms, market, events, notice_date=day_text(d), amount=amount, note=note)
         rows.append(
             (
-                day_text(q["notice_date"][i]),
-                price(q["alternate_price"][i]),
-                price(q["fixed_price"][i]),
-                price(q["conversion_price"][i]),
-                "[bold red]yes[/]" if q["floor_binds"][i] else "no",
-                shares(q["shares"][i]),
-                "-" if np.isnan(vwap) else price(vwap),
-                usd(q["floor_payment"][i]),
+                day_text(d),
+                price(q.alternate_price),
+                price(q.fixed_price),
+                price(q.floor_price),
+                price(q.conversion_price),
+                "[bold red]yes[/]" if q.floor_binds else "no",
+                shares(q.shares) + (" (cap)" if q.capped else ""),
+                "-" if q.vwap is None else price(q.vwap),
+                usd(q.floor_payment),
             )
         )
     c = terms.conversion
     title = (
-        f"Conversions of {usd(amount, 0)} on the preset's terms alone, before any sample event "
-        f"(alternate = {1 - c.alternate_price_discount:.1%} of the "
-        f"{c.alternate_price_lowest} lowest of {c.alternate_price_days} VWAPs; floor {price(c.floor_price)})"
+        f"Conversions of {usd(amount, 0)} of the {note} note on the sample deal's state each day "
+        f"(the sample events up to it: earlier conversions, the cap, the amended floor, the ratchet; "
+        f"alternate = {1 - c.alternate_price_discount:.1%} of the {c.alternate_price_lowest} lowest of "
+        f"{c.alternate_price_days} VWAPs)"
     )
-    cols = ("Notice", "Alternate", "Fixed", "Price", "Floor binds", "Shares", "VWAP", "Floor payment")
-    kinds = (KEY, NUMBER, NUMBER, NUMBER, KEY, NUMBER, NUMBER, NUMBER)
-    return table(title, cols, rows, kinds=kinds, drop=("Fixed", "VWAP"),
-                 more=f"the fixed price is {price(q['fixed_price'][0])} throughout; --wide shows them")
+    cols = ("Notice", "Alternate", "Fixed", "Floor", "Price", "Floor binds", "Shares", "VWAP", "Floor payment")
+    kinds = (KEY, NUMBER, NUMBER, NUMBER, NUMBER, KEY, NUMBER, NUMBER, NUMBER)
+    return table(title, cols, rows, kinds=kinds, drop=("VWAP", "Fixed"))
 
 
 def _interest_table(note: NoteTerms) -> object:
