@@ -281,6 +281,7 @@ class Ledger:
                 row["Principal After"] = note.principal
             row["Fixed Price"] = note.fixed_price
             row["Floor Price"] = note.floor_price
+            row["Reset Price"] = note.reset_price
         else:
             row["Fixed Price"] = s.fixed_price
             row["Floor Price"] = s.floor_price
@@ -663,8 +664,11 @@ class Ledger:
         for note in notes:
             note.interest_method = method
             note.pik_fallback = fallback
-        self._row(ev, notes[0] if ev.note else None, None, Detail=f"interest paid {'in kind' if method == 'pik' else 'in cash'} from {ev.date} "
-                  f"({', '.join(n.name for n in notes) or 'no notes'})")
+        when_not = {None: "", "cash": "; in cash when the equity conditions fail",
+                    "private_pik": "; in private PIK notes when the equity conditions fail"}[fallback]
+        self._row(ev, notes[0] if ev.note else None, None,
+                  Detail=f"election {choice}: interest paid {'in kind' if method == 'pik' else 'in cash'} from "
+                  f"{ev.date}{when_not} ({', '.join(n.name for n in notes) or 'no notes'})")
 
     def _redeem(self, ev: Event, premium: float, why: str, reasons: list[tuple[str, str]] | None = None,
                 *, change_of_control: bool = False) -> None:
@@ -846,7 +850,7 @@ class Ledger:
                 old = note.fixed_price
                 note.reset_price = reset
                 note.fixed_price = ratcheted_price(old, issue_price=reset)
-                self._row(ev, note, checks.check_prices(self.state, [note]), **{"Conversion Price": reset, "Detail": (
+                self._row(ev, note, checks.check_prices(self.state, [note]), **{"Reset Price": reset, "Detail": (
                     f"conversion price reset to ${reset:,.5f} ({d.reset_factor:.0%} of the {d.reset_lowest} lowest of "
                     f"{d.reset_days} VWAPs); fixed price ${old:,.5f} -> ${note.fixed_price:,.5f}")})
             else:

@@ -36,6 +36,7 @@ SCHEDULE_COLUMN_KINDS: dict[str, str] = {
     "Total Principal": "money",
     "Fixed Price": "price",
     "Floor Price": "price",
+    "Reset Price": "price",
     "Shares Outstanding": "shares",
     "Holder Shares": "shares",
     "Holder Ownership": "fraction",
@@ -48,7 +49,11 @@ SCHEDULE_COLUMN_KINDS: dict[str, str] = {
 of the row's date, share counts, the holder's fraction of the shares, text. ``Shares Issued`` is
 the count as issued, on the share basis of the row's date; ``Shares Restated`` the same shares on
 the schedule's last share basis (after every split in it: issued before a 1:200 split, / 200), so
-that a sum of it never adds counts of different bases."""
+that a sum of it never adds counts of different bases. ``Fixed Price`` is the fixed price in force
+on the row's note (after amendments, splits, full ratchets and a default reset: the lower of the
+fixed price and the reset price), ``Reset Price`` the note's default reset price once a Default
+row with Value reset sets it (None before). ``Total Principal`` is the deal's principal
+outstanding after the row, all notes together (``Principal Before`` / ``After``: the row's note)."""
 
 SCHEDULE_COLUMNS = tuple(SCHEDULE_COLUMN_KINDS)
 MONEY_COLUMNS = tuple(c for c, kind in SCHEDULE_COLUMN_KINDS.items() if kind == "money")

@@ -67,7 +67,7 @@ def test_schedule_rows_say_what_they_did() -> None:
     out = " ".join(raw.split())
     assert re.search(r"2023-09-12 +Split +split 1:200", raw)  # the split's ratio
     assert re.search(r"2023-03-29 +Amendment +conversion.floor_price: 0.29 -> 0.2", raw)  # the term
-    assert re.search(r"2023-03-15 +Interest Election +interest paid in kind", raw)  # the election
+    assert re.search(r"2023-03-15 +Interest Election +election pik: interest paid in kind", raw)  # the election
     assert "Deal principal: all notes' principal outstanding" in out
     assert "--out FILE.xlsx has every column" in out
 

@@ -51,8 +51,8 @@ def test_default_with_a_reset_lowers_the_fixed_price(terms, sample):
     r = rows_of(s, "Default", "Registered")[0]
     window = sample.window("2023-03-10", 10)[0]
     reset = 0.8 * sorted(window)[:3][0] / 3 + 0.8 * sum(sorted(window)[1:3]) / 3
-    assert r["Conversion Price"] == pytest.approx(reset)
-    assert r["Fixed Price"] == pytest.approx(reset)
+    assert r["Reset Price"] == pytest.approx(reset) and r["Conversion Price"] is None  # not a conversion
+    assert r["Fixed Price"] == pytest.approx(reset)  # the fixed price in force: the lower of the two
     assert rows_of(s, "Conversion")[0]["Fixed Price"] == pytest.approx(reset)
 
 

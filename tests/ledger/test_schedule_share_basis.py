@@ -65,3 +65,23 @@ def test_two_splits_give_three_bases():
     # 125,733 x 1/10 x 2 = 25,146.6 -> 25,147
     assert total["Shares Restated"] == 25_147
     assert s.rows[[r["Event"] for r in s.rows].index("Conversion")]["Shares Restated"] == pytest.approx(25_146.6)
+
+
+def test_rows_say_what_they_hold_split_election_reset():
+    rows = [["2023-03-10", "Default", "Registered", None, "reset"],
+            ["2023-03-15", "Interest Election", None, None, "pik or cash"],
+            ["2023-09-12", "Split", None, None, "1:200"]]
+    s = run_ledger(ASTI_2022, parse_events(rows), sample_market(), until=dt.date(2023, 10, 1))
+    by = {r["Event"]: r for r in s.rows if r["Source"] and r["Source"].startswith("row")}
+    assert by["Interest Election"]["Detail"].startswith(
+        "election pik or cash: interest paid in kind from 2023-03-15; in cash when the equity conditions fail")
+    assert by["Split"]["Detail"].startswith("split 1:200 (0.005 new per old)")
+    reset = by["Default"]
+    # the reset price sits in Reset Price (not in Conversion Price: nothing converts); the fixed
+    # price in force is the lower of the fixed price 3.93042 and the reset
+    assert reset["Conversion Price"] is None and reset["Reset Price"] < 3.93042
+    assert reset["Fixed Price"] == reset["Reset Price"]
+    # after the split both are restated: x 200
+    assert by["Split"]["Fixed Price"] == pytest.approx(3.93042 * 200)  # the deal's price, no note
+    note_rows = [r for r in s.rows if r["Note"] == "Registered" and r["Date"] >= dt.date(2023, 9, 12)]
+    assert note_rows and all(r["Reset Price"] == pytest.approx(reset["Reset Price"] * 200) for r in note_rows)
