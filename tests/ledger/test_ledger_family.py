@@ -246,7 +246,9 @@ def test_monthly_installment_conversions(sample):
     terms = (ASTI_2022.with_term("installment_first_month", 1).with_term("installment_discount", 0.08)
              .with_term("installment_days", 20).with_term("installment_lowest", 1)
              .with_term("installment_amount", 250_000))
-    s = run_ledger(terms, parse_events([]), sample)
+    # the sample VWAPs hold the 1:200 split of 2023-09-12: its Split row (the ledger's split guard
+    # refuses a later installment priced across it without one)
+    s = run_ledger(terms, parse_events([["2023-09-12", "Split", None, None, "1:200"]]), sample)
     rows = [r for r in s.rows if r["Event"] == "Installment" and r["Note"] == "Registered"]
     # monthly from 2022-12-19 + 1 month: 2023-01-19; 02-19 is a Sunday and 02-20 Presidents' Day: 02-21
     assert [r["Date"].isoformat() for r in rows[:2]] == ["2023-01-19", "2023-02-21"]
