@@ -17,11 +17,9 @@ from ascent_xl.cli.render import CountColumn, console, pct, price, shares, table
 from ascent_xl.errors import InputError
 from ascent_xl.events import events_from_csv
 from ascent_xl.market import MarketData
-from ascent_xl.valuation.behaviour import planned_events
 from ascent_xl.valuation.presets import DEMO_BEHAVIOUR, DEMO_MODEL
 from ascent_xl.valuation.results import CASH_KINDS, ValuationResult
-from ascent_xl.valuation.run import DEFAULT_PATHS, prepare_valuation, run_valuation
-from ascent_xl.valuation.start import DealStart, deal_start, market_inputs
+from ascent_xl.valuation.run import DEFAULT_PATHS, prepare_as_of, run_valuation
 
 PROGRESS_FROM = 50_000
 """Runs of at least this many paths show a progress bar when the output is a terminal."""
@@ -79,31 +77,19 @@ def value_cmd(paths: int, seed: int, terms_file: Path | None, as_of: dt.datetime
                          f"(the deal's events up to {when}) so the valuation starts from what is "
                          "outstanding then")
     events = events_from_csv(events_file) if events_file is not None else []
-    start = deal_start(terms, events, market, as_of=when)
     given = {"spot": spot, "volatility": volatility, "rate": rate, "credit_spread": credit_spread,
              "vwap_noise": vwap_noise, "daily_volume": daily_volume}
     for name, x in given.items():
         if x is not None and not math.isfinite(x):
             raise InputError(f"--{OPTION_NAMES.get(name, name)} {x}: give a finite number")
-    sources = {name: "given" for name, x in given.items() if x is not None}
-    if spot is None:
-        spot, sources["spot"] = spot_on(start, vwaps_file, closing=closing)
-    found = market_inputs(start, source=vwaps_file.name if vwaps_file else "the VWAPs")
-    if daily_volume is None and "daily_volume" in found:
-        given["daily_volume"], sources["daily_volume"] = found["daily_volume"]
-    model = DEMO_MODEL.replace(valuation_date=when, spot=spot,
-                               **{k: v for k, v in given.items() if v is not None and k != "spot"})
-    behaviour = DEMO_BEHAVIOUR
-    if events:
-        used, skipped = planned_events(events, start=when)
-        behaviour = behaviour.with_events(used, terms=terms)
-        later = [e for e in skipped if e.date > when]
-        if later and not as_json:
-            kinds = sorted({e.kind.value for e in later})
-            console().print(f"{len(used)} planned events applied; {len(later)} after {when} left out "
-                            f"({', '.join(kinds)}: the simulation decides those).", markup=False)
-    setup = prepare_valuation(terms, model=model, behaviour=behaviour, market=market, start=start,
-                              sources=sources)
+    prepared = prepare_as_of(terms, events, market, as_of=when, model=DEMO_MODEL, behaviour=DEMO_BEHAVIOUR,
+                             given=given, source=vwaps_file.name if vwaps_file else "the VWAPs",
+                             no_spot="give --vwaps FILE or --spot")
+    setup = prepared.setup
+    if prepared.left_out and not as_json:
+        kinds = sorted({e.kind.value for e in prepared.left_out})
+        console().print(f"{len(prepared.applied)} planned events applied; {len(prepared.left_out)} after {when} "
+                        f"left out ({', '.join(kinds)}: the simulation decides those).", markup=False)
     show = not as_json and (progress if progress is not None else (sys.stdout.isatty() and paths >= PROGRESS_FROM))
     if show:
         from rich.progress import BarColumn, Progress, TimeRemainingColumn
@@ -130,19 +116,6 @@ def value_cmd(paths: int, seed: int, terms_file: Path | None, as_of: dt.datetime
 OPTION_NAMES = {"volatility": "vol", "credit_spread": "spread", "vwap_noise": "noise",
                 "daily_volume": "volume"}
 """The command's option name of each model input that differs from the input's name."""
-
-
-def spot_on(start: DealStart, vwaps_file: Path | None, *, closing: dt.date) -> tuple[float, str]:
-    """The spot of a valuation from the deal's state: the VWAP on, or the last before, the
-    valuation date (restated for the splits so far), and where it came from. Without VWAPs the
-    demo's spot serves at the issue date only; later it is refused."""
-    found = market_inputs(start, source=vwaps_file.name if vwaps_file else "the VWAPs")
-    if "spot" in found:
-        return found["spot"]
-    if start.as_of == closing:
-        return DEMO_MODEL.spot, "demo assumption (no --vwaps): the supplement's last price"
-    raise InputError(f"--as-of {start.as_of}: give --vwaps FILE (the spot is the VWAP on, or the "
-                     "last before, the valuation date) or --spot")
 
 
 def result_json(r: ValuationResult) -> dict[str, Any]:
@@ -251,5 +224,5 @@ def _print(r: ValuationResult) -> None:
     out.print("Assumptions: " + "; ".join(r.assumptions) + ".")
 
 
-__all__ = ["PROGRESS_FROM", "fair_value_table", "inputs_legend", "inputs_table", "result_json", "run_line", "spot_on",
+__all__ = ["PROGRESS_FROM", "fair_value_table", "inputs_legend", "inputs_table", "result_json", "run_line",
            "value_cmd"]

@@ -841,6 +841,8 @@ def _empty(value: Cells | None) -> bool:
 @_range("terms", TERMS_RANGE)
 @_range("dates", "column of trading dates of the VWAPs up to the valuation date; blank: none")
 @_range("vwaps", "column of VWAPs beside the dates, USD/share; blank: the spot on every earlier day")
+@_range("events", "the deal's events (Date, Event, Note, Amount, Value): valued from the deal's state at "
+        "the end of the valuation date; blank: as issued")
 @cell_errors
 def ASCENT_FAIR_VALUE(
     instrument: Cell,
@@ -857,10 +859,11 @@ def ASCENT_FAIR_VALUE(
     terms: Cells = None,
     dates: Cells = None,
     vwaps: Cells = None,
+    events: Cells = None,
 ) -> Cell:
     """Fair value and standard error, USD (two cells), of a note, the warrants or the total, by
-    Monte Carlo on the deal's rules; blank model inputs take the demo assumptions; at most
-    200,000 paths in a cell (MAX_PATHS_PER_CELL)."""
+    Monte Carlo; with events, from the deal's state on the valuation date; blank inputs: demo
+    assumptions; at most 200,000 paths in a cell (MAX_PATHS_PER_CELL)."""
     from ascent_xl.valuation.run import instrument_estimates
 
     deal = cells.terms_from_cells(terms, TERMS)
@@ -874,6 +877,14 @@ def ASCENT_FAIR_VALUE(
     if _empty(dates) != _empty(vwaps):
         raise cells.CellError("dates and vwaps: give both (the VWAPs up to the valuation date) or neither")
     market = None if _empty(dates) else market_from_cells(dates, vwaps, calendar=deal.calendar)
+    rules = DEMO_BEHAVIOUR
+    if not cells.is_blank(default_date):
+        rules = rules.replace(default_date=cells.to_date(default_date, "default_date"))
+    if not _empty(events):
+        return [list(_fair_value_as_of(deal, name, events, dates, vwaps, terms, market, rules, count,
+                                       to_whole(seed, "seed", 0), spot=spot, volatility=volatility, rate=rate,
+                                       credit_spread=credit_spread, vwap_noise=vwap_noise,
+                                       daily_volume=daily_volume, valuation_date=valuation_date))]
     model = _M.replace(
         spot=to_number(spot, "spot", _M.spot),
         volatility=to_number(volatility, "volatility", _M.volatility, percent=True),
@@ -883,12 +894,38 @@ def ASCENT_FAIR_VALUE(
         daily_volume=to_number(daily_volume, "daily_volume", _M.daily_volume),
         valuation_date=None if cells.is_blank(valuation_date) else cells.to_date(valuation_date, "valuation_date"),
     )
-    rules = DEMO_BEHAVIOUR
-    if not cells.is_blank(default_date):
-        rules = rules.replace(default_date=cells.to_date(default_date, "default_date"))
+    closing = min(n.issue_date for n in deal.notes)
+    if model.valuation_date not in (None, closing):
+        raise cells.CellError(f"valuation_date {model.valuation_date}: the notes were issued on {closing}; give "
+                              "the deal's events up to that date (the events argument) so the value "
+                              "starts from what is outstanding then")
     estimates = instrument_estimates(deal, model, rules, count, to_whole(seed, "seed", 0), market=market)
     value, error = estimates[name.lower()]
     return [[value, error]]
+
+
+_AS_OF: dict[Any, dict[str, tuple[float, float]]] = {}
+
+
+def _fair_value_as_of(deal: DealTerms, name: str, events: Cells, dates: Cells, vwaps: Cells, terms: Cells,
+                      market: Any, rules: Any, paths: int, seed: int, *, valuation_date: Cell,
+                      **inputs: Cell) -> tuple[float, float]:
+    """ASCENT_FAIR_VALUE from the deal's state (valuation.run.prepare_as_of), the run cached per
+    input fingerprint: the cells of one book that ask for each instrument share one run."""
+    from ascent_xl.valuation.run import instrument_estimates_of, prepare_as_of
+
+    closing = min(n.issue_date for n in deal.notes)
+    when = closing if cells.is_blank(valuation_date) else cells.to_date(valuation_date, "valuation_date")
+    given = {k: None if cells.is_blank(v) else to_number(v, k, getattr(_M, k), percent=k not in ("spot", "daily_volume"))
+             for k, v in inputs.items()}
+    key = (_fingerprint(events, dates, vwaps, terms), when, tuple(sorted(given.items())), rules, paths, seed)
+    found = _AS_OF.get(key)
+    if found is None:
+        prepared = prepare_as_of(deal, cells.events_from_cells(events), market, as_of=when, model=_M,
+                                 behaviour=rules, given=given, source="the book's VWAPs",
+                                 no_spot="give dates and vwaps (the VWAPs up to that day) or spot")
+        found = _remember(_AS_OF, key, instrument_estimates_of(prepared.setup, paths=paths, seed=seed))
+    return found[name.lower()]
 
 
 # ---------------------------------------------------------------------------------------------

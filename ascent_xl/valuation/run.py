@@ -13,7 +13,7 @@ import functools
 import math
 import os
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from typing import Any
@@ -22,6 +22,7 @@ import numpy as np
 
 from ascent_xl.calendar import trading_calendar
 from ascent_xl.errors import InputError
+from ascent_xl.events import Event
 from ascent_xl.market import MarketData
 from ascent_xl.terms import DealTerms
 from ascent_xl.valuation.behaviour import Behaviour
@@ -133,6 +134,68 @@ def prepare_valuation(
                               market=market)
     return ValuationSetup(terms, model, behaviour, grid, contract, not model.history and market is None,
                           start, dict(sources or {}))
+
+
+@dataclass(frozen=True, eq=False)
+class AsOfSetup:
+    """:func:`prepare_as_of`'s result: the setup, and the planned events it applied and left out
+    (those after the valuation date that are not planned: the simulation decides them)."""
+
+    setup: ValuationSetup
+    applied: tuple[Event, ...]
+    left_out: tuple[Event, ...]
+
+
+def prepare_as_of(
+    terms: DealTerms,
+    events: Iterable[Event],
+    market: MarketData | None,
+    *,
+    as_of: dt.date,
+    model: ModelParams,
+    behaviour: Behaviour,
+    given: Mapping[str, float | None],
+    source: str = "the VWAPs",
+    no_spot: str = "give the VWAPs up to the valuation date, or the spot",
+) -> AsOfSetup:
+    """The valuation as of a date from the deal's state (``ascent-xl value --as-of`` and
+    ``ASCENT_FAIR_VALUE``'s events): the ledger over ``events`` up to and including ``as_of``
+    (:func:`~ascent_xl.valuation.start.deal_start`), the spot and daily volume from ``market``
+    on that day where ``given`` (the model inputs the user gave; None: not given) leaves them
+    out, ``model``'s other inputs, ``behaviour`` with the planned events after ``as_of``
+    applied. ``source`` names the VWAPs in the inputs' sources; ``no_spot`` says what to give
+    when no spot can be had (after the issue date, without VWAPs)."""
+    from ascent_xl.valuation.behaviour import planned_events
+    from ascent_xl.valuation.start import market_inputs
+
+    closing = min(n.issue_date for n in terms.notes)
+    events = list(events)
+    start = deal_start(terms, events, market, as_of=as_of)
+    for name, x in given.items():
+        if x is not None and not math.isfinite(x):
+            raise InputError(f"{name} {x}: give a finite number")
+    sources = {name: "given" for name, x in given.items() if x is not None}
+    inputs = {name: x for name, x in given.items() if x is not None}
+    found = market_inputs(start, source=source)
+    if "spot" not in inputs:
+        if "spot" in found:
+            inputs["spot"], sources["spot"] = found["spot"]
+        elif as_of == closing:
+            inputs["spot"], sources["spot"] = model.spot, "demo assumption (no VWAPs): the supplement's last price"
+        else:
+            raise InputError(f"valuation date {as_of}: the spot is the VWAP on, or the last before, that day; "
+                             + no_spot)
+    if "daily_volume" not in inputs and "daily_volume" in found:
+        inputs["daily_volume"], sources["daily_volume"] = found["daily_volume"]
+    applied: list[Event] = []
+    left_out: list[Event] = []
+    if events:
+        applied, skipped = planned_events(events, start=as_of)
+        behaviour = behaviour.with_events(applied, terms=terms)
+        left_out = [e for e in skipped if e.date > as_of]
+    setup = prepare_valuation(terms, model=model.replace(valuation_date=as_of, **inputs), behaviour=behaviour,
+                              market=market, start=start, sources=sources)
+    return AsOfSetup(setup, tuple(applied), tuple(left_out))
 
 
 def run_valuation(
@@ -256,8 +319,13 @@ def instrument_estimates(
     >>> sorted(instrument_estimates(ASTI_2022, DEMO_MODEL, DEMO_BEHAVIOUR, 1000, 0))
     ['private', 'registered', 'total', 'warrants']
     """
-    r = value_deal(terms, model=model, behaviour=behaviour, market=market, paths=paths, seed=seed,
-                   sample_paths=0)
+    setup = prepare_valuation(terms, model=model, behaviour=behaviour, market=market)
+    return instrument_estimates_of(setup, paths=paths, seed=seed)
+
+
+def instrument_estimates_of(setup: ValuationSetup, *, paths: int, seed: int) -> dict[str, tuple[float, float]]:
+    """:func:`instrument_estimates` of a prepared valuation (e.g. :func:`prepare_as_of`'s)."""
+    r = run_valuation(setup, paths=paths, seed=seed, sample_paths=0)
     out = {n.name.lower(): (n.value, n.std_error) for n in r.notes}
     if r.warrants is not None:
         out["warrants"] = (r.warrants.value, r.warrants.std_error)
@@ -469,6 +537,7 @@ def _assumptions(setup: ValuationSetup) -> tuple[str, ...]:
 
 
 __all__ = [
+    "AsOfSetup",
     "DEFAULT_CHUNK",
     "KEEP_PER_PATH",
     "MODEL_INPUTS",
@@ -476,6 +545,8 @@ __all__ = [
     "Progress",
     "ValuationSetup",
     "instrument_estimates",
+    "instrument_estimates_of",
+    "prepare_as_of",
     "prepare_valuation",
     "run_valuation",
     "valuation_inputs",

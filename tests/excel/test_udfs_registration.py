@@ -198,7 +198,7 @@ EXPECTED_ARGS = {
     "ASCENT_QUOTE": "events, dates, vwaps, notice_date, amount, [note], [terms], [no_split], [header]",
     "ASCENT_NOTICE": "events, dates, vwaps, notice_date, [amount], [note], [terms]",
     "ASCENT_FAIR_VALUE": "instrument, [spot], [volatility], [rate], [credit_spread], [paths], [seed], "
-    "[valuation_date], [vwap_noise], [daily_volume], [default_date], [terms], [dates], [vwaps]",
+    "[valuation_date], [vwap_noise], [daily_volume], [default_date], [terms], [dates], [vwaps], [events]",
     "ASCENT_TERMS": "",
     "ASCENT_VERSION": "",
 }
