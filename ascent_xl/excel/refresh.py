@@ -393,9 +393,11 @@ def write_outputs(book: BookIO, inputs: BookInputs, schedule: Schedule, *, now: 
 Write = Callable[[BookIO], None]
 
 
-def plan_outputs(inputs: BookInputs, schedule: Schedule, *, now: dt.datetime | None = None) -> tuple[list[Write], str]:
+def plan_outputs(inputs: BookInputs, schedule: Schedule, *, now: dt.datetime | None = None,
+                 keep_valuation: bool = False) -> tuple[list[Write], str]:
     """Every output of the refresh, computed now and written later: the writes to make, in
-    order (the status cell "OK" last), and the refresh stamp text."""
+    order (the status cell "OK" last), and the refresh stamp text. With ``keep_valuation`` the
+    Valuation sheet's results are left as they are (see :func:`valuation_is_current`)."""
     writes: list[Write] = []
     rows = [[r[c] for c in SCHEDULE_COLUMNS] for r in schedule.rows]
     writes.append(lambda b: b.write_table(L.SCHEDULE, L.SCHEDULE_TABLE, rows, SCHEDULE_FORMATS))
@@ -411,7 +413,7 @@ def plan_outputs(inputs: BookInputs, schedule: Schedule, *, now: dt.datetime | N
     writes.append(lambda b: b.write_table(L.SUMMARY, L.CHART_TABLE, history, chart_formats))
     latest = max(n.maturity for n in schedule.notes.values())
     writes.append(lambda b: b.write_cell(*L.LATEST_MATURITY_CELL, latest, SCHEDULE_FORMATS["Date"]))
-    if inputs.valuation is not None:
+    if inputs.valuation is not None and not keep_valuation:
         area_rows, area_formats = valuation_area(inputs)
         sheet, area = L.VALUATION_OUTPUT
         r1, c1, r2, c2 = parse_ref(area)
@@ -421,7 +423,7 @@ def plan_outputs(inputs: BookInputs, schedule: Schedule, *, now: dt.datetime | N
     if inputs.ranges is not None:
         writes.extend(plan_arrays(inputs.ranges))
     moment = (now or dt.datetime.now(dt.UTC)).strftime("%Y-%m-%d %H:%M UTC")
-    stamp = f"Refreshed {moment} by ascent-xl {__version__}; inputs {inputs.fingerprint}"
+    stamp = f"Refreshed {moment} by {_stamp_tail(inputs.fingerprint)}"
     writes.append(lambda b: b.write_cell(*L.CELLS[L.STAMP], stamp))
     writes.append(lambda b: b.write_cell(*L.CELLS[L.INPUT_HASH], inputs.fingerprint))
     writes.append(lambda b: b.write_cell(*L.CELLS[L.STATUS], "OK"))
@@ -487,6 +489,29 @@ def array_formats(rows: list[list[Any]], *, header: bool, names: tuple[str, ...]
                 shown.append(None)
         out.append(shown)
     return out
+
+
+def _stamp_tail(fingerprint: str) -> str:
+    return f"ascent-xl {__version__}; inputs {fingerprint}"
+
+
+def valuation_is_current(book: BookIO, inputs: BookInputs) -> bool:
+    """True when the Valuation sheet's results are those of ``inputs``: the last refresh
+    succeeded (status OK) with the same input fingerprint (``Checks!B4`` and the stamp) and this
+    version of ascent-xl (the stamp), and its results area is filled. The Monte Carlo is then
+    not run again: same inputs, same seed, same numbers."""
+    if inputs.valuation is None:
+        return False
+    try:
+        status = book.read_cell(*L.CELLS[L.STATUS])
+        stored = book.read_cell(*L.CELLS[L.INPUT_HASH])
+        stamp = book.read_cell(*L.CELLS[L.STAMP])
+        sheet, area = L.VALUATION_OUTPUT
+        first = book.read_cell(sheet, area.split(":")[0])
+    except AscentError:
+        return False
+    return (status == "OK" and stored == inputs.fingerprint and isinstance(stamp, str)
+            and stamp.endswith(" by " + _stamp_tail(inputs.fingerprint)) and not is_blank(first))
 
 
 def _write_cell(sheet: str, address: str, value: Any, number_format: str | None, book: BookIO) -> None:
@@ -596,11 +621,13 @@ def refresh_book(book: BookIO, *, now: dt.datetime | None = None) -> RefreshResu
     before the first output cell is written. On bad input, or when a result cannot be computed,
     only the status cell is written (with every problem found) and the previous results stay;
     on success every output is rewritten and the status says OK. While the results are being
-    written the status says so, so a write that stops half-way never leaves "OK" behind."""
+    written the status says so, so a write that stops half-way never leaves "OK" behind.
+    The valuation is not run again when its results are those of the same inputs
+    (:func:`valuation_is_current`); they are kept as they are."""
     try:
         inputs = read_inputs(book)
         schedule = compute(inputs)
-        writes, stamp = plan_outputs(inputs, schedule, now=now)
+        writes, stamp = plan_outputs(inputs, schedule, now=now, keep_valuation=valuation_is_current(book, inputs))
     except WorkbookError as exc:
         return _failed(book, str(exc))
     except AscentError as exc:
