@@ -1,8 +1,16 @@
 """Trading days from a real exchange calendar (``exchange_calendars``), as a numpy array.
 
 A *trading day* (session) is a day the exchange is open. Look-back windows count sessions strictly
-before a reference date. The calendar is built once per process and name (about 0.2 s) and then
-answered with binary searches on a sorted ``datetime64[D]`` array.
+before a reference date. The calendar is built once per process and name and then answered from
+day-indexed tables.
+
+The sessions of the usual exchanges (:data:`CACHED_CALENDARS`) ship as session tables in
+``ascent_xl/data/calendars/NAME.txt`` (every weekday of the span except the days listed closed),
+written from ``exchange_calendars`` by :func:`write_session_table`: reading one takes about a
+millisecond, where importing the library and pandas and building the calendar take 0.4 s or more.
+A table that does not cover the span (``CALENDAR_START`` to ``CALENDAR_END``), and any other
+exchange, is built from the library. ``tests/market/test_calendar_cache.py`` checks each table
+against the installed library; ``python -m ascent_xl.calendar`` writes them again.
 """
 
 from __future__ import annotations
@@ -13,6 +21,7 @@ import math
 import re
 import reprlib
 from collections.abc import Iterable, Sequence
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -310,11 +319,19 @@ class TradingCalendar:
         return self.sessions[i]
 
 
+CACHED_CALENDARS = ("XNAS", "XNYS")
+"""Exchanges whose sessions ship as a table (see the module's doc)."""
+
+_TABLES = Path(__file__).with_name("data") / "calendars"
+
+
 @functools.lru_cache(maxsize=8)
 def trading_calendar(name: str = "XNAS") -> TradingCalendar:
     """The exchange calendar ``name`` (an ``exchange_calendars`` code such as ``XNAS``).
 
-    Built once per process. An unknown name raises a :class:`TermsError` on ``calendar``.
+    Built once per process, from the shipped session table when there is one covering the
+    span, else from ``exchange_calendars``. An unknown name raises a :class:`TermsError` on
+    ``calendar``.
 
     Examples
     --------
@@ -322,6 +339,42 @@ def trading_calendar(name: str = "XNAS") -> TradingCalendar:
     >>> cal.is_session("2022-12-26"), cal.is_session("2022-12-27")
     (False, True)
     """
+    key = name.strip().upper()
+    sessions = cached_sessions(key)
+    if sessions is None:
+        sessions = library_sessions(name)
+    return TradingCalendar(key, sessions)
+
+
+def cached_sessions(name: str, folder: Path | None = None) -> np.ndarray | None:
+    """The sessions of the shipped table ``NAME.txt`` as ``datetime64[D]``, or None when there
+    is no table or it does not cover ``CALENDAR_START`` to ``CALENDAR_END``."""
+    path = (folder or _TABLES) / f"{name}.txt"
+    try:
+        text = path.read_text(encoding="ascii")
+    except OSError:
+        return None
+    fields: dict[str, list[str]] = {"first": [], "last": [], "covers": [], "closed": [], "open": []}
+    for line in text.splitlines():
+        word, _, rest = line.partition(" ")
+        if word in fields:
+            fields[word].append(rest.strip())
+    try:
+        first, last = np.datetime64(fields["first"][0], "D"), np.datetime64(fields["last"][0], "D")
+        covers = [np.datetime64(d, "D") for d in fields["covers"][0].split()]
+        closed = np.array(fields["closed"], dtype="datetime64[D]")
+        extra = np.array(fields["open"], dtype="datetime64[D]")
+    except (IndexError, ValueError):
+        return None
+    if len(covers) != 2 or covers[0] > np.datetime64(CALENDAR_START) or covers[1] < np.datetime64(CALENDAR_END):
+        return None  # out of range: the library builds it
+    days = np.arange(first, last + np.timedelta64(1, "D"))
+    weekdays = days[(days.view("int64") + 3) % 7 < 5]  # 1970-01-01 was a Thursday
+    return np.union1d(np.setdiff1d(weekdays, closed, assume_unique=True), extra)
+
+
+def library_sessions(name: str) -> np.ndarray:
+    """The sessions of ``name`` from ``exchange_calendars`` over the span (``datetime64[D]``)."""
     import warnings
 
     import exchange_calendars as xcals
@@ -337,5 +390,34 @@ def trading_calendar(name: str = "XNAS") -> TradingCalendar:
     except InvalidCalendarName:
         known = ", ".join(n for n in ("XNAS", "XNYS", "XASE", "XTSE", "XLON") if n != key)
         raise TermsError("calendar", f"{name!r} is not an exchange calendar; try {known}") from None
-    sessions = cal.sessions.values.astype("datetime64[D]")
-    return TradingCalendar(key, sessions)
+    return np.asarray(cal.sessions.values.astype("datetime64[D]"))
+
+
+def write_session_table(name: str, folder: Path | None = None) -> Path:
+    """Write ``NAME.txt``, the session table of ``name`` from ``exchange_calendars``."""
+    import exchange_calendars as xcals
+
+    sessions = library_sessions(name)
+    days = np.arange(sessions[0], sessions[-1] + np.timedelta64(1, "D"))
+    weekdays = days[(days.view("int64") + 3) % 7 < 5]
+    closed = np.setdiff1d(weekdays, sessions)
+    extra = np.setdiff1d(sessions, weekdays)
+    lines = [
+        f"# {name} sessions from exchange_calendars {xcals.__version__}: every weekday from 'first' to",
+        "# 'last' except the days listed 'closed', and the weekend days listed 'open'. Written by",
+        "# python -m ascent_xl.calendar; tests/market/test_calendar_cache.py checks it against the library.",
+        f"covers {CALENDAR_START} {CALENDAR_END}",
+        f"first {day_text(sessions[0])}",
+        f"last {day_text(sessions[-1])}",
+        *(f"closed {day_text(d)}" for d in closed),
+        *(f"open {day_text(d)}" for d in extra),
+    ]
+    path = (folder or _TABLES) / f"{name.strip().upper()}.txt"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("\n".join(lines) + "\n", encoding="ascii")
+    return path
+
+
+if __name__ == "__main__":
+    for exchange in CACHED_CALENDARS:
+        print(f"wrote {write_session_table(exchange)}")
