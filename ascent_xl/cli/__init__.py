@@ -10,25 +10,18 @@ from __future__ import annotations
 
 import sys
 
-from ascent_xl.cli.app import cli
+from ascent_xl.cli.app import COMMANDS, cli, load_command_module
 
 
 def _register() -> None:
-    # Commands register on the group when their module is imported.
-    from ascent_xl.cli import (  # noqa: F401
-        demo_cmd,
-        ledger_cmds,
-        notice_cmd,
-        position_cmds,
-        pricing_cmds,
-        valuation_cmds,
-        workbook_cmds,
-    )
+    """Import every command module (each registers its commands on the group). The group loads
+    them on demand (see :mod:`ascent_xl.cli.app`); this is for code that walks ``cli.commands``."""
+    for name in COMMANDS:
+        load_command_module(name)
 
 
 def main(argv: list[str] | None = None) -> None:
     """Console-script entry point."""
-    _register()
     cli.main(args=argv if argv is not None else sys.argv[1:], prog_name="ascent-xl")
 
 

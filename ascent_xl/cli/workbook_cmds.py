@@ -79,9 +79,10 @@ def refresh_cmd(book: Path, out: Path | None) -> None:
         raise WorkbookError(f"{book.name}: {result.status} (the book was not changed)")
     s = result.schedule
     assert s is not None
-    total = s.summary().iloc[-1]
-    click.echo(f"refreshed {out or book}: {len(s.rows)} schedule rows; converted ${total['Principal Converted']:,.2f}, "
-               f"outstanding ${total['Principal Outstanding']:,.2f}; {len(s.flags)} covenant flags")
+    converted = sum(n.converted for n in s.notes.values())  # the summary's Total row, without pandas
+    outstanding = sum(n.principal for n in s.notes.values())
+    click.echo(f"refreshed {out or book}: {len(s.rows)} schedule rows; converted ${converted:,.2f}, "
+               f"outstanding ${outstanding:,.2f}; {len(s.flags)} covenant flags")
     click.echo(result.status)
     if out is not None and out.suffix.lower() == ".xlsm":
         from ascent_xl.excel.template import entry_module_text

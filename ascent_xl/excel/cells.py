@@ -68,6 +68,32 @@ class CellError(InputError):
 
 
 # ---------------------------------------------------------------------------------------------
+# xlwings' decorators
+
+
+class _NoXlwings:
+    """xlwings' UDF decorators where xlwings is not loaded: each returns the function as it is
+    (what xlwings' own decorators do outside Windows)."""
+
+    @staticmethod
+    def func(*args: Any, **kwargs: Any) -> Callable[[F], F]:
+        return lambda f: f
+
+    arg = ret = func
+
+
+def xlwings_decorators() -> Any:
+    """The module whose ``func``, ``arg`` and ``ret`` decorate the UDFs: ``xlwings`` when it is
+    loaded (Excel's UDF server imports it before the UDF modules, and registers the functions
+    from these decorators), else a stand-in whose decorators change nothing. Importing xlwings
+    takes 1-3 s (it imports pandas and matplotlib); the headless refresh, which calculates the
+    book's ``ASCENT_*`` formulas through these functions, does not need it."""
+    import sys
+
+    return sys.modules.get("xlwings") or _NoXlwings
+
+
+# ---------------------------------------------------------------------------------------------
 # errors to cells
 
 

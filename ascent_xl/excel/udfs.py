@@ -30,7 +30,9 @@ of being read as a blank (which would silently give an optional argument its def
 
 On Linux and macOS xlwings' decorators do nothing and these are plain functions; on Windows they
 register the functions with Excel (category ``Ascent``). Importing this module does no work
-beyond importing the engine; the exchange calendar is built on first use.
+beyond importing the engine; the exchange calendar is built on first use. It does not import
+xlwings itself: the decorators are xlwings' when xlwings is loaded (Excel's UDF server loads it
+first), else stand-ins that change nothing (:func:`ascent_xl.excel.cells.xlwings_decorators`).
 """
 
 from __future__ import annotations
@@ -41,7 +43,6 @@ from collections.abc import Callable
 from typing import Any
 
 import numpy as np
-import xlwings as xw
 
 import ascent_xl
 from ascent_xl.equity import equity_conditions
@@ -62,6 +63,7 @@ from ascent_xl.excel.cells import (
     to_day,
     to_number,
     to_whole,
+    xlwings_decorators,
 )
 from ascent_xl.fees import deal_placement_fee
 from ascent_xl.interest import BASES, accrued_interest
@@ -98,6 +100,8 @@ from ascent_xl.valuation.presets import (
     MAX_PATHS_PER_CELL,
     PATHS_PER_CELL_LIMIT,
 )
+
+xw = xlwings_decorators()  # xlwings when loaded (Excel's UDF server), else decorators that change nothing
 
 CATEGORY = "Ascent"
 TERMS: DealTerms = ASTI_2022
