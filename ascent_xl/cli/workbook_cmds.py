@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import textwrap
 from pathlib import Path
 
 import click
@@ -81,9 +82,10 @@ def refresh_cmd(book: Path, out: Path | None) -> None:
     assert s is not None
     converted = sum(n.converted for n in s.notes.values())  # the summary's Total row, without pandas
     outstanding = sum(n.principal for n in s.notes.values())
-    click.echo(f"refreshed {out or book}: {len(s.rows)} schedule rows; converted ${converted:,.2f}, "
+    verb = "refreshed" if result.written else "checked"
+    click.echo(f"{verb} {out or book}: {len(s.rows)} schedule rows; converted ${converted:,.2f}, "
                f"outstanding ${outstanding:,.2f}; {len(s.flags)} covenant flags")
-    click.echo(result.status)
+    click.echo(textwrap.fill(result.status, width=80))
     if out is not None and out.suffix.lower() == ".xlsm":
         from ascent_xl.excel.template import entry_module_text
 

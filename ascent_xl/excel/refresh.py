@@ -100,6 +100,7 @@ class RefreshResult:
     inputs: BookInputs | None = None
     status: str = ""
     module: Path | None = None  # the Refresh button's NAME.py written beside a new copy (--out)
+    written: bool = True  # False: the book already held these results and was left as it is
 
 
 # ---------------------------------------------------------------------------------------------
@@ -495,6 +496,11 @@ def _stamp_tail(fingerprint: str) -> str:
     return f"ascent-xl {__version__}; inputs {fingerprint}"
 
 
+def stamp_matches(stamp: Any, fingerprint: str) -> bool:
+    """Whether the refresh stamp ``stamp`` is this version's, for inputs ``fingerprint``."""
+    return isinstance(stamp, str) and stamp.startswith("Refreshed ") and stamp.endswith(" by " + _stamp_tail(fingerprint))
+
+
 def valuation_is_current(book: BookIO, inputs: BookInputs) -> bool:
     """True when the Valuation sheet's results are those of ``inputs``: the last refresh
     succeeded (status OK) with the same input fingerprint (``Checks!B4`` and the stamp) and this
@@ -510,8 +516,7 @@ def valuation_is_current(book: BookIO, inputs: BookInputs) -> bool:
         first = book.read_cell(sheet, area.split(":")[0])
     except AscentError:
         return False
-    return (status == "OK" and stored == inputs.fingerprint and isinstance(stamp, str)
-            and stamp.endswith(" by " + _stamp_tail(inputs.fingerprint)) and not is_blank(first))
+    return status == "OK" and stored == inputs.fingerprint and stamp_matches(stamp, inputs.fingerprint) and not is_blank(first)
 
 
 def _write_cell(sheet: str, address: str, value: Any, number_format: str | None, book: BookIO) -> None:

@@ -101,7 +101,9 @@ def refresh_file(path: str | os.PathLike[str], out: str | os.PathLike[str] | Non
     nothing is written and the result lists the problems; on success the file is replaced
     atomically and the previous version kept as ``.bak``. Refused: a book another refresh is
     writing (its lock), a read-only book or folder, and a book saved by someone else while this
-    refresh ran (nothing is written; that edit stays)."""
+    refresh ran (nothing is written; that edit stays). A book refreshed in place that already
+    holds the results of its inputs is left as it is (``written`` False; see
+    :mod:`ascent_xl.excel.fastread`)."""
     src = Path(path)
     dest = Path(out) if out is not None else src
     if dest.suffix.lower() != src.suffix.lower():
@@ -111,6 +113,15 @@ def refresh_file(path: str | os.PathLike[str], out: str | os.PathLike[str] | Non
     with file_lock(dest):
         check_writable(dest)
         stamp = FileStamp.of(dest)
+        if out is None:
+            from ascent_xl.excel.fastread import current_results
+            from ascent_xl.excel.safety import check_workbook_file
+
+            check_workbook_file(src)
+            current = current_results(src)
+            if current is not None:
+                current.written = False
+                return current  # its results are those of its inputs: nothing to write
         wb = load_book(src)
         keep_charts(src, wb)
         result = refresh_book(OpenpyxlBook(wb, values=lambda: _values_of(src)))
