@@ -83,8 +83,8 @@ def refresh_cmd(book: Path, out: Path | None) -> None:
     converted = sum(n.converted for n in s.notes.values())  # the summary's Total row, without pandas
     outstanding = sum(n.principal for n in s.notes.values())
     verb = "refreshed" if result.written else "checked"
-    click.echo(f"{verb} {out or book}: {len(s.rows)} schedule rows; converted ${converted:,.2f}, "
-               f"outstanding ${outstanding:,.2f}; {len(s.flags)} covenant flags")
+    click.echo(textwrap.fill(f"{verb} {out or book}: {len(s.rows)} schedule rows; converted ${converted:,.2f}, "
+                             f"outstanding ${outstanding:,.2f}; {len(s.flags)} covenant flags", width=80))
     click.echo(textwrap.fill(result.status, width=80))
     if out is not None and out.suffix.lower() == ".xlsm":
         from ascent_xl.excel.template import entry_module_text
