@@ -14,6 +14,11 @@ engine's own call in the same run.
 Cases: one notice date on a 1,000-row range; a column of 10,000 notice dates (spilled) on the
 same range. Target: the Excel layer adds under 50% to the engine (ratio UDF/engine < 1.5).
 
+Then (issue 15) one notice date on the 1,000-row range given as fresh lists on every call, as
+Excel passes them, against a naive pandas version of the rule on the same fresh lists:
+the UDF with its content-keyed cache of parsed market data (target >= 5x), and with the cache
+emptied before each call.
+
 Run: python benchmarks/bench_udfs.py [--quick]
 """
 
@@ -22,6 +27,7 @@ from __future__ import annotations
 import datetime as dt
 
 import numpy as np
+import pandas as pd
 from harness import compare, quick, report
 
 from ascent_xl.calendar import trading_calendar
@@ -141,6 +147,38 @@ def main() -> list[dict]:
             }
         )
 
+    # Against a naive pandas version of the rule (issue 15), both given fresh lists as Excel
+    # passes them on every call (copies of the same range: no identity cache can help): the
+    # UDF with its content-keyed cache of parsed market data, and with that cache emptied.
+    pool = [([list(r) for r in xl_dates], [list(r) for r in xl_vwaps]) for _ in range(16)]
+    turn = [0]
+    one = cases[0][2]
+
+    def fresh() -> tuple[list, list]:
+        turn[0] += 1
+        return pool[turn[0] % len(pool)]
+
+    def udf_fresh() -> object:
+        d, v = fresh()
+        return udfs.ASCENT_CONVERSION_PRICE(FIXED, d, v, one)
+
+    def udf_emptied() -> object:
+        cells.clear_market_cache()
+        d, v = fresh()
+        return udfs.ASCENT_CONVERSION_PRICE(FIXED, d, v, one)
+
+    def naive() -> float:
+        d, v = fresh()
+        return naive_pandas_price(d, v, one)
+
+    assert abs(naive() - np.asarray(udf_fresh()).item()) < 1e-12
+    assert abs(naive() - np.asarray(udf_emptied()).item()) < 1e-12
+    number = 20 if quick() else 200
+    for label, fn in (("fresh lists (content cache)", udf_fresh), ("cache emptied", udf_emptied)):
+        u, n, ratio = compare(fn, naive, number=number, repeat=reps)
+        rows.append({"case": f"1,000-row range, 1 notice date, {label}", "udf": u, "naive pandas": n,
+                     "ratio": ratio, "target": ">=5x" if label.startswith("fresh") else "-"})
+
     # The cell conversion alone: 1,000 dates and VWAPs to numpy arrays.
     def convert() -> None:
         cells.to_days(plain_dates, "dates")
@@ -158,6 +196,18 @@ def main() -> list[dict]:
     )
     report("Excel layer: ASCENT_CONVERSION_PRICE", rows)
     return rows
+
+
+def naive_pandas_price(dates: list, vwaps: list, notice: list) -> float:
+    """The conversion price rule written plainly with pandas from the cells as Excel passes
+    them: a Series, the window before the notice, the lowest VWAPs' mean, the discount, then
+    the lower of that and the fixed price, never below the floor."""
+    series = pd.Series([r[0] for r in vwaps], index=pd.to_datetime([r[0] for r in dates]))
+    window = series[series.index < pd.Timestamp(notice[0][0])].tail(DAYS)
+    if len(window) < DAYS or window.isna().any():
+        raise ValueError("window incomplete")
+    alt = (1 - DISCOUNT) * window.nsmallest(LOWEST).mean()
+    return max(min(FIXED, alt), FLOOR)
 
 
 def _ratio(x: float) -> str:

@@ -628,9 +628,11 @@ def market_from_cells(
     needs it). The last few market data built are kept, keyed by the exact converted values, so
     that many cells reading the same range build it once.
     """
-    fast = _plain_columns(dates, vwaps) if dollar_volumes is None and market_caps is None else None
-    if fast is not None:
-        return _cached_market(calendar, *fast, None, None, None)
+    if dollar_volumes is None and market_caps is None:
+        plain = _plain_cells(dates, vwaps)
+        market = None if plain is None else _market_of_plain(calendar, *plain)
+        if market is not None:
+            return market
     given = [(names[0], column(dates, names[0]))]
     for nm, col in ((names[1], vwaps), (names[2], dollar_volumes), (names[3], market_caps)):
         if col is not None:
@@ -681,21 +683,53 @@ def market_from_cells(
     return _cached_market(calendar, days, vwap, volume, cap, labels)
 
 
-def _plain_columns(dates: Cells, vwaps: Cells) -> tuple[np.ndarray, np.ndarray] | None:
-    """Dates and VWAPs read in one pass each when they are the plain case - two columns of the
-    same height, every date a date and every VWAP a number (no header, no blank) - else None."""
+def _plain_cells(dates: Cells, vwaps: Cells) -> tuple[list[Any], list[Any]] | None:
+    """The cells of a Date column and a VWAP column as two flat lists when they may be the plain
+    case - two columns of the same height, every VWAP a float or int (no header, no blank, no
+    TRUE/FALSE), every date a date or datetime (checked by :func:`_market_of_plain`) - else
+    None (the general path then says what is wrong). Checked by type in C loops."""
     if not (type(dates) is list and type(vwaps) is list and dates and len(dates) == len(vwaps)):
         return None
     if type(dates[0]) is not list or len(dates[0]) != 1 or type(vwaps[0]) is not list or len(vwaps[0]) != 1:
         return None
     try:
-        days = days_of_dates(map(_FIRST, dates), count=len(dates))
-        vwap = np.fromiter(map(_FIRST, vwaps), dtype=float, count=len(vwaps))
-    except (TypeError, ValueError, IndexError):
+        days, values = list(map(_FIRST, dates)), list(map(_FIRST, vwaps))
+    except (TypeError, IndexError):
         return None
-    if any(type(r[0]) is bool for r in vwaps) or not np.isfinite(vwap).all():
-        return None  # TRUE/FALSE or NaN cells: the general path says what is wrong
-    return days, vwap
+    if not set(map(type, values)) <= _SERIAL_KINDS:
+        return None
+    return days, values  # the dates' types are checked when they are not those of a range seen
+
+
+_PLAIN_CACHE: OrderedDict[tuple[str, int], list[tuple[list[Any], list[Any], MarketData]]] = OrderedDict()
+
+
+def _market_of_plain(calendar: str, days: list[Any], values: list[Any]) -> MarketData | None:
+    """The market data of plain Date and VWAP cells (see :func:`_plain_cells`), from a cache
+    keyed by the cells' content: Excel passes fresh lists on every call, so a range is known
+    by its values, compared with the cells of the ranges seen last (``==`` on lists of dates and
+    of numbers, in C; the types were checked, so ``True == 1`` cannot match). None when a VWAP
+    is not finite (a NaN is a blank cell: the general path reads it)."""
+    key = (calendar, len(days))
+    with _MARKET_LOCK:
+        for seen_days, seen_values, market in _PLAIN_CACHE.get(key, ()):
+            if seen_values == values and seen_days == days:
+                return market
+    if not set(map(type, days)) <= _DATE_KINDS:
+        return None
+    vwap = np.array(values, dtype=float)
+    if not np.isfinite(vwap).all():
+        return None
+    day_array = days_of_dates(days)
+    market = _cached_market(calendar, day_array, vwap, None, None)
+    with _MARKET_LOCK:
+        entries = _PLAIN_CACHE.setdefault(key, [])
+        entries.insert(0, (list(days), list(values), market))  # copies: a caller may change its lists
+        del entries[_MARKET_CACHE_SIZE:]
+        _PLAIN_CACHE.move_to_end(key)
+        while len(_PLAIN_CACHE) > _MARKET_CACHE_SIZE:
+            _PLAIN_CACHE.popitem(last=False)
+    return market
 
 
 def _cached_market(calendar: str, days: np.ndarray, vwap: np.ndarray, volume: np.ndarray | None,
@@ -740,6 +774,7 @@ def clear_market_cache() -> None:
     """Forget the market data built from ranges (benchmarks and tests use this)."""
     with _MARKET_LOCK:
         _MARKET_CACHE.clear()
+        _PLAIN_CACHE.clear()
 
 
 # ---------------------------------------------------------------------------------------------
