@@ -33,9 +33,11 @@ def read_csv(path: str | os.PathLike[str], *, what: str, error: type[AscentError
         with open(path, newline="", encoding="utf-8-sig") as fh:
             numbered = [(i + 1, line) for i, line in enumerate(fh)]
     except FileNotFoundError:
-        raise error(f"{what} not found: {name}") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise error(f"cannot read {what} {name}: {exc}") from None
+        raise error(f"{name}: {what} not found; check the path and the file name") from None
+    except UnicodeDecodeError as exc:
+        raise error(f"{name}: the {what} is not UTF-8 text ({exc.reason}); save it as CSV UTF-8") from None
+    except OSError as exc:
+        raise error(f"{name}: cannot read the {what} ({exc.strerror or exc}); check it is a file you may read") from None
     kept = [(n, line) for n, line in numbered if line.strip() and not line.lstrip().startswith("#")]
     if not kept:
         raise error(f"{name}: empty; expected a header {expected} and one row per line")

@@ -124,7 +124,7 @@ def load_terms(path: str | os.PathLike[str]) -> DealTerms:
     try:
         raw = p.read_bytes()
     except FileNotFoundError:
-        raise TermsError("", f"terms file not found: {p}") from None
+        raise TermsError("", f"{p}: terms file not found; check the path and the file name") from None
     try:
         if ".json" in (x.lower() for x in p.suffixes):
             data = json.loads(raw.decode("utf-8"))

@@ -21,7 +21,26 @@ FILE = click.Path(dir_okay=False, path_type=Path)
 EXISTING_FILE = click.Path(exists=True, dir_okay=False, path_type=Path)
 """A file that must exist."""
 
-DATE = click.DateTime(["%Y-%m-%d"])
+class _Date(click.DateTime):
+    """click's DateTime for YYYY-MM-DD, shown in --help as ``YYYY-MM-DD`` (not ``[%Y-%m-%d]``)."""
+
+    def get_metavar(self, param: click.Parameter, ctx: click.Context) -> str:
+        return "YYYY-MM-DD"
+
+
+class AliasOption(click.Option):
+    """An option whose first name is shown in ``--help`` and whose other names are older
+    spellings that keep working, not shown (``--volatility``, once ``--vol``)."""
+
+    def get_help_record(self, ctx: click.Context) -> tuple[str, str] | None:
+        names, self.opts = self.opts, self.opts[:1]
+        try:
+            return super().get_help_record(ctx)
+        finally:
+            self.opts = names
+
+
+DATE = _Date(["%Y-%m-%d"])
 """A date, YYYY-MM-DD (every date option uses it)."""
 
 TERMS_OPTION = click.option(

@@ -12,7 +12,7 @@ from typing import Any
 import click
 
 from ascent_xl.cli.app import cli
-from ascent_xl.cli.options import TERMS_OPTION, WIDE_OPTION, load_deal_terms
+from ascent_xl.cli.options import DATE, TERMS_OPTION, WIDE_OPTION, AliasOption, load_deal_terms
 from ascent_xl.cli.render import CountColumn, console, pct, price, shares, table, usd
 from ascent_xl.errors import InputError
 from ascent_xl.events import events_from_csv
@@ -29,7 +29,7 @@ PROGRESS_FROM = 50_000
 @click.option("--paths", type=int, default=DEFAULT_PATHS, show_default=True, help="Simulated paths.")
 @click.option("--seed", type=int, default=0, show_default=True, help="Random seed (same seed, same numbers).")
 @TERMS_OPTION
-@click.option("--as-of", "--valuation-date", "as_of", type=click.DateTime(["%Y-%m-%d"]),
+@click.option("--as-of", "--valuation-date", "as_of", type=DATE, cls=AliasOption,
               help="Valuation date: the deal is valued as it stands at the end of that day, after "
               "the events up to it [the notes' issue date].")
 @click.option("--events", "events_file", type=click.Path(dir_okay=False, path_type=Path),
@@ -41,14 +41,14 @@ PROGRESS_FROM = 50_000
               "before, that date) and the look-back windows.")
 @click.option("--spot", type=float, help="Share price on the valuation date, USD [the VWAP "
               f"from --vwaps; without it the demo's {DEMO_MODEL.spot:g}, at issue only].")
-@click.option("--vol", "--volatility", "volatility", type=float,
+@click.option("--volatility", "--vol", "volatility", type=float, cls=AliasOption,
               help=f"Annual volatility, 0.8 = 80% [demo: {DEMO_MODEL.volatility:g}].")
 @click.option("--rate", type=float, help=f"Risk-free rate, continuously compounded [demo: {DEMO_MODEL.rate:g}].")
-@click.option("--spread", "credit_spread", type=float,
+@click.option("--credit-spread", "--spread", "credit_spread", type=float, cls=AliasOption,
               help=f"Issuer's credit spread [demo: {DEMO_MODEL.credit_spread:g}].")
-@click.option("--noise", "vwap_noise", type=float,
+@click.option("--vwap-noise", "--noise", "vwap_noise", type=float, cls=AliasOption,
               help=f"Daily VWAP noise, std of ln(VWAP/price) [demo: {DEMO_MODEL.vwap_noise:g}].")
-@click.option("--volume", "daily_volume", type=float,
+@click.option("--daily-volume", "--volume", "daily_volume", type=float, cls=AliasOption,
               help="Shares traded a day at the spot [from --vwaps' Dollar Volume column: the "
               f"median of the last 20 sessions / spot; else the demo's {DEMO_MODEL.daily_volume:,.0f}].")
 @click.option("--chart", type=click.Path(dir_okay=False, path_type=Path),
@@ -152,8 +152,8 @@ def inputs_legend(r: ValuationResult) -> str:
     full = {_short_source(source): source for _, _, _, source in r.inputs}
     parts = [f"{short}: {text}" for short, text in full.items() if short != text]
     if "assumed" in full:
-        parts.append("assumed: the demo's assumption (--vol, --rate, --spread, --noise, --volume "
-                     "to give yours)")
+        parts.append("assumed: the demo's assumption (--volatility, --rate, --credit-spread, "
+                     "--vwap-noise, --daily-volume to give yours)")
     return "  Sources - " + "; ".join(p for p in parts if not p.startswith("assumed: model")) + "."
 
 

@@ -65,17 +65,24 @@ def template_render(book: Path, out_dir: Path, sheets: tuple[str, ...], dpi: int
 @cli.command("refresh")
 @click.argument("book", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--out", "out", type=_FILE, help="Write the refreshed book here instead of in place.")
-def refresh_cmd(book: Path, out: Path | None) -> None:
+@click.option("--full", is_flag=True, help="Rewrite every result even when the book's are current "
+              "(by default such a book is checked and left as it is).")
+def refresh_cmd(book: Path, out: Path | None, full: bool) -> None:
     """Refresh a deal book headless (no Excel): same result as its Refresh button.
 
     The book is written to a temporary file and renamed into place; the previous version is kept
     beside it with .bak added to its name (deal.xlsm -> deal.xlsm.bak). On bad input nothing is
     written and every cell to fix is listed. A book being refreshed by another command, or saved
-    while this refresh ran, is left as it is.
+    while this refresh ran, is left as it is. A book that already holds the results of its
+    inputs (none changed since its last refresh, no result typed over) is checked and left as
+    it is.
     """
     from ascent_xl.excel.workbook_io import refresh_file
 
-    result = refresh_file(book, out)
+    try:
+        result = refresh_file(book, out, full=full or None)
+    except WorkbookError as exc:
+        raise WorkbookError(f"{exc} (the book was not changed)") from None
     if not result.ok:
         raise WorkbookError(f"{book.name}: {result.status} (the book was not changed)")
     s = result.schedule

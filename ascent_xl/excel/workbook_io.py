@@ -96,14 +96,22 @@ def _values_of(path: Path) -> object:
     return open_workbook(path, data_only=True)
 
 
-def refresh_file(path: str | os.PathLike[str], out: str | os.PathLike[str] | None = None) -> RefreshResult:
+FULL_REFRESH_ENV = "ASCENT_XL_FULL_REFRESH"
+"""Set to 1 to make every refresh rewrite its results, even when the book's are current."""
+
+
+def refresh_file(path: str | os.PathLike[str], out: str | os.PathLike[str] | None = None, *,
+                 full: bool | None = None) -> RefreshResult:
     """Refresh the book at ``path`` and write it to ``out`` (default: in place). On bad input
     nothing is written and the result lists the problems; on success the file is replaced
     atomically and the previous version kept as ``.bak``. Refused: a book another refresh is
     writing (its lock), a read-only book or folder, and a book saved by someone else while this
     refresh ran (nothing is written; that edit stays). A book refreshed in place that already
     holds the results of its inputs is left as it is (``written`` False; see
-    :mod:`ascent_xl.excel.fastread`)."""
+    :mod:`ascent_xl.excel.fastread`), unless ``full`` (default: the setting
+    ``ASCENT_XL_FULL_REFRESH=1``)."""
+    if full is None:
+        full = os.environ.get(FULL_REFRESH_ENV, "").strip() == "1"
     src = Path(path)
     dest = Path(out) if out is not None else src
     if dest.suffix.lower() != src.suffix.lower():
@@ -113,7 +121,7 @@ def refresh_file(path: str | os.PathLike[str], out: str | os.PathLike[str] | Non
     with file_lock(dest):
         check_writable(dest)
         stamp = FileStamp.of(dest)
-        if out is None:
+        if out is None and not full:
             from ascent_xl.excel.fastread import current_results
             from ascent_xl.excel.safety import check_workbook_file
 

