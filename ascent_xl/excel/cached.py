@@ -85,14 +85,14 @@ def _calculate(path: str | os.PathLike[str], cells: list[str]) -> CacheReport:
     report = CacheReport()
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # openpyxl's notes on extensions it does not read
-        xl = compiler(path)
+        xl = compiler(path, no_values=True)
         try:
             # One dependency graph for every cell: pycel counts the graph's edges after each
             # build (O(edges)), so cell by cell the build is quadratic (a 1,000-event book's
             # 3,600 formulas took 60 s of counting).
             xl._gen_graph(tuple(cells))
         except Exception:  # noqa: BLE001 - built again cell by cell, each failure on its own cell
-            xl = compiler(path)
+            xl = compiler(path, no_values=True)
         for ref in cells:
             try:
                 value = _plain(xl.evaluate(ref))

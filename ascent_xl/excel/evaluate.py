@@ -63,12 +63,14 @@ def _for_pycel(f: Callable[..., Any]) -> Callable[..., Any]:
     return call
 
 
-def compiler(path: str | os.PathLike[str]) -> Any:
+def compiler(path: str | os.PathLike[str], *, no_values: bool = False) -> Any:
     """A pycel ``ExcelCompiler`` for the workbook at ``path`` with the ``ASCENT_*`` functions
-    and openpyxl-3.1 defined names."""
+    and openpyxl-3.1 defined names. ``no_values``: the book's formulas hold no values (it was
+    just saved by openpyxl), so it is read once, not a second time for the values."""
     from pycel import ExcelCompiler
 
     wrapper = _wrapper_class()(filename=os.fspath(path))
+    wrapper.no_values = no_values
     wrapper.load()
     return ExcelCompiler(excel=wrapper, plugins=[PLUGIN])
 
@@ -80,7 +82,7 @@ def _wrapper_class() -> type:
     """pycel's openpyxl wrapper with defined names read the openpyxl 3.1 way (built once)."""
     global _WRAPPER
     if _WRAPPER is None:
-        from pycel.excelwrapper import ExcelOpxWrapper
+        from pycel.excelwrapper import ExcelOpxWrapper, ExcelOpxWrapperNoData
 
         class NamesWrapper(ExcelOpxWrapper):
             """pycel's workbook wrapper reading defined names from openpyxl 3.1, and the file
@@ -95,9 +97,21 @@ def _wrapper_class() -> type:
                 with mock.patch("openpyxl.worksheet._reader.from_excel", self.from_excel):
                     with open(self.filename, "rb") as f:
                         self.workbook = load_workbook(f)
-                    with open(self.filename, "rb") as f:
-                        self.workbook_dataonly = load_workbook(f, data_only=True)
+                    if getattr(self, "no_values", False):
+                        self.workbook_dataonly = self.workbook  # see get_range
+                    else:
+                        with open(self.filename, "rb") as f:
+                            self.workbook_dataonly = load_workbook(f, data_only=True)
                 self.load_array_formulas()
+
+            def get_range(self, address: Any) -> Any:
+                data = super().get_range(address)
+                if not getattr(self, "no_values", False):
+                    return data
+                # A formula cell has no value yet (pycel's ExcelOpxWrapperNoData reading)
+                if isinstance(data.values, tuple):
+                    return ExcelOpxWrapperNoData.OpxRange(data)
+                return ExcelOpxWrapperNoData.OpxCell(data)
 
             @property
             def defined_names(self) -> dict[str, list[tuple[str, str]]]:
