@@ -65,8 +65,9 @@ def template_render(book: Path, out_dir: Path, sheets: tuple[str, ...], dpi: int
 @cli.command("refresh")
 @click.argument("book", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--out", "out", type=_FILE, help="Write the refreshed book here instead of in place.")
-@click.option("--full", is_flag=True, help="Rewrite every result even when the book's are current "
-              "(by default such a book is checked and left as it is).")
+@click.option("--full", is_flag=True, help="Rewrite every result even when the book's are current, "
+              "and run the valuation again (by default such a book is checked and left as it "
+              "is, and a valuation of unchanged inputs is kept).")
 def refresh_cmd(book: Path, out: Path | None, full: bool) -> None:
     """Refresh a deal book headless (no Excel): same result as its Refresh button.
 

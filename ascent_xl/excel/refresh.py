@@ -621,18 +621,18 @@ def _valuation_format(header: str) -> str | None:
     return None
 
 
-def refresh_book(book: BookIO, *, now: dt.datetime | None = None) -> RefreshResult:
+def refresh_book(book: BookIO, *, now: dt.datetime | None = None, full: bool = False) -> RefreshResult:
     """Read, compute, write, all or nothing: every result (the valuation too) is computed
     before the first output cell is written. On bad input, or when a result cannot be computed,
     only the status cell is written (with every problem found) and the previous results stay;
     on success every output is rewritten and the status says OK. While the results are being
     written the status says so, so a write that stops half-way never leaves "OK" behind.
     The valuation is not run again when its results are those of the same inputs
-    (:func:`valuation_is_current`); they are kept as they are."""
+    (:func:`valuation_is_current`); they are kept as they are (with ``full``, it is run)."""
     try:
         inputs = read_inputs(book)
         schedule = compute(inputs)
-        writes, stamp = plan_outputs(inputs, schedule, now=now, keep_valuation=valuation_is_current(book, inputs))
+        writes, stamp = plan_outputs(inputs, schedule, now=now, keep_valuation=not full and valuation_is_current(book, inputs))
     except WorkbookError as exc:
         return _failed(book, str(exc))
     except AscentError as exc:

@@ -132,7 +132,7 @@ def refresh_file(path: str | os.PathLike[str], out: str | os.PathLike[str] | Non
                 return current  # its results are those of its inputs: nothing to write
         wb = load_book(src)
         keep_charts(src, wb)
-        result = refresh_book(OpenpyxlBook(wb, values=lambda: _values_of(src)))
+        result = refresh_book(OpenpyxlBook(wb, values=lambda: _values_of(src)), full=full)
         if result.ok:
             atomic_write(dest, lambda tmp: save_with_values(wb, tmp), expect=stamp, locked=True)
     if result.ok and out is not None and dest.suffix.lower() == ".xlsm":

@@ -100,3 +100,14 @@ def test_a_failed_or_cleared_valuation_is_run_again(template, calls):
     wb[L.SUMMARY]["B4"].value = "writing the results... (if this stays, refresh again)"  # stopped half-way
     assert refresh_book(book).ok
     assert len(calls) == 3
+
+
+def test_a_full_refresh_runs_it_again(template, calls):
+    wb = load(template)
+    _setting_cell(wb, "paths").value = 500
+    book = OpenpyxlBook(wb)
+    assert refresh_book(book).ok
+    before = _area(wb)
+    assert refresh_book(book, full=True).ok
+    assert len(calls) == 2
+    assert _area(wb) == before  # same inputs, same seed: the same numbers
