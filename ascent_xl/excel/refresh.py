@@ -88,6 +88,11 @@ class ValuationSettings:
     paths: int
     seed: int
     given: tuple[str, ...] = ()  # the settings the sheet gives (the others: the demo's or the data's)
+    cells: tuple[tuple[str, str], ...] = ()  # (setting, its Value cell "Valuation!B8"), for messages
+
+    def cell(self, name: str) -> str:
+        """The Value cell of the setting ``name`` (``Valuation!B8``), or the sheet's name."""
+        return dict(self.cells).get(name, L.VALUATION)
 
 
 @dataclass
@@ -315,7 +320,8 @@ def read_valuation(book: BookIO, market: MarketData | None) -> ValuationSettings
             problems.append(str(exc))
     if problems:
         raise _Problems(problems)
-    return ValuationSettings(DEMO_MODEL.replace(**changes), counts["paths"], counts["seed"], tuple(changes))
+    return ValuationSettings(DEMO_MODEL.replace(**changes), counts["paths"], counts["seed"], tuple(changes),
+                             tuple((name, cell) for name, (_, cell) in given.items()))
 
 
 def _trim(rows: list[list[Any]]) -> list[list[Any]]:
@@ -586,7 +592,7 @@ def valuation_setup(terms: DealTerms, events: list[Event], market: MarketData, *
     model = settings.model
     when = closing if model.valuation_date is None else model.valuation_date
     if when < closing:
-        raise WorkbookError(f"{L.VALUATION}!valuation_date: {when} is before the notes' issue on {closing}; "
+        raise WorkbookError(f"{settings.cell('valuation_date')}: valuation date {when} is before the notes' issue on {closing}; "
                             "give a date on or after it, or leave it blank")
     start = deal_start(terms, events, market, as_of=when)
     found = market_inputs(start, source=f"{L.VWAP} sheet")
@@ -596,7 +602,7 @@ def valuation_setup(terms: DealTerms, events: list[Event], market: MarketData, *
         if name not in settings.given:
             changes[name], sources[name] = value, source
     if "spot" not in settings.given and "spot" not in found:
-        raise WorkbookError(f"{L.VALUATION}!spot: no VWAP on or before {when} in the {L.VWAP} sheet; "
+        raise WorkbookError(f"{settings.cell('spot')}: spot blank and no VWAP on or before {when} in the {L.VWAP} sheet; "
                             "give the share price on the valuation date")
     model = model.replace(valuation_date=when, **changes)
     used, _ = planned_events(events, start=when)

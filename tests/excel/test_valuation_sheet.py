@@ -77,6 +77,6 @@ def test_paths_above_the_workbook_limit_are_refused_naming_the_cell(template, tm
 
 def test_a_valuation_date_before_the_issue_names_the_cell(template, tmp_path):
     book = copy_book(template, tmp_path)
-    _set(book, "valuation_date", dt.datetime(2022, 12, 1))
+    cell = _set(book, "valuation_date", dt.datetime(2022, 12, 1))
     result = refresh_file(book)
-    assert not result.ok and "Valuation!valuation_date: 2022-12-01 is before the notes' issue" in result.status
+    assert not result.ok and f"{cell}: valuation date 2022-12-01 is before the notes' issue" in result.status
