@@ -35,6 +35,15 @@ def _setting_cell(wb, name):
     raise AssertionError(name)
 
 
+def _refreshed(template):
+    """The template in memory with a small valuation (500 paths), refreshed once."""
+    wb = load(template)
+    _setting_cell(wb, "paths").value = 500  # a small run; the shipped 20,000 is the same rule
+    book = OpenpyxlBook(wb)
+    assert refresh_book(book).ok
+    return wb, book
+
+
 @pytest.fixture()
 def calls(monkeypatch):
     """Counts the Monte Carlo runs of the refreshes in the test."""
@@ -66,10 +75,7 @@ def test_unchanged_inputs_keep_the_valuation_without_running_it(template, calls)
 
 
 def test_a_changed_input_runs_the_valuation_again(template, calls):
-    wb = load(template)
-    _setting_cell(wb, "paths").value = 500
-    book = OpenpyxlBook(wb)
-    assert refresh_book(book).ok
+    wb, book = _refreshed(template)
     before = _area(wb)
     _setting_cell(wb, "seed").value = 7  # an input of the valuation only
     again = refresh_book(book)
@@ -89,10 +95,7 @@ def test_a_changed_input_runs_the_valuation_again(template, calls):
 
 
 def test_a_failed_or_cleared_valuation_is_run_again(template, calls):
-    wb = load(template)
-    _setting_cell(wb, "paths").value = 500
-    book = OpenpyxlBook(wb)
-    assert refresh_book(book).ok
+    wb, book = _refreshed(template)
     sheet, area = L.VALUATION_OUTPUT
     wb[sheet][area.split(":")[0]].value = None  # the results cleared by hand
     assert refresh_book(book).ok
@@ -103,10 +106,7 @@ def test_a_failed_or_cleared_valuation_is_run_again(template, calls):
 
 
 def test_a_full_refresh_runs_it_again(template, calls):
-    wb = load(template)
-    _setting_cell(wb, "paths").value = 500
-    book = OpenpyxlBook(wb)
-    assert refresh_book(book).ok
+    wb, book = _refreshed(template)
     before = _area(wb)
     assert refresh_book(book, full=True).ok
     assert len(calls) == 2
