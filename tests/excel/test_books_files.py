@@ -287,8 +287,8 @@ def test_an_edit_saved_during_a_refresh_survives(book, monkeypatch):
     backup = backup_path(book).read_bytes()
     real = workbook_io.refresh_book
 
-    def refresh_while_the_user_saves(b):
-        result = real(b)
+    def refresh_while_the_user_saves(b, **kw):
+        result = real(b, **kw)
         wb = load_workbook(book)  # the user's edit, saved while the refresh computes
         wb[L.EVENTS]["E40"] = "my note"
         wb.save(book)
@@ -358,10 +358,10 @@ _HOLD_REFRESH = textwrap.dedent("""
     book, go = Path(sys.argv[1]), Path(sys.argv[2])
     real = workbook_io.refresh_book
 
-    def waiting(b):
+    def waiting(b, **kw):
         while not go.exists():
             time.sleep(0.05)
-        return real(b)
+        return real(b, **kw)
 
     workbook_io.refresh_book = waiting
     print(workbook_io.refresh_file(book).status)
