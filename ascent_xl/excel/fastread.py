@@ -25,6 +25,7 @@ from ascent_xl.excel import _package as pkg
 from ascent_xl.excel import layout as L
 from ascent_xl.excel.book import TableRead, cell_value, parse_ref
 from ascent_xl.excel.cached import ERROR_CODES
+from ascent_xl.excel.layout import column_letter
 
 _FULL_CALC = re.compile(rb"<calcPr\b[^>]*\sfullCalcOnLoad=\"(?:1|true)\"")
 
@@ -78,6 +79,10 @@ class CalamineBook:
     def write_cell(self, sheet: str, address: str, value: Any, number_format: str | None = None) -> None:
         raise AscentError("a CalamineBook is read only")
 
+    def write_array(self, sheet: str, area: str, formula: str, rows: list[list[Any]],
+                    formats: list[list[str | None]]) -> None:
+        raise AscentError("a CalamineBook is read only")
+
 
 def _plain(value: Any) -> Any:
     """A cell as openpyxl reads it: blank as None, a whole number as int (calamine gives
@@ -94,12 +99,15 @@ class _Differs(Exception):
 
 
 class _Compare:
-    """A :class:`BookIO` that checks each write of a refresh against what ``book`` holds."""
+    """A :class:`BookIO` that checks the writes of a refresh against what ``book`` holds: each
+    table at once (its size and every cell), the other cells once every write is known
+    (:meth:`check`: an area written is its rows from the top left and blanks elsewhere)."""
 
     SKIP = {L.CELLS[L.STAMP], L.CELLS[L.STATUS], L.CELLS[L.INPUT_HASH]}  # checked before
 
     def __init__(self, book: CalamineBook) -> None:
         self.book = book
+        self.expected: dict[tuple[str, int, int], Any] = {}
 
     def write_table(self, sheet: str, table: str, rows: list[list[Any]], formats: dict[str, str]) -> None:
         held = self.book.read_table(sheet, table).rows
@@ -112,16 +120,33 @@ class _Compare:
                 raise _Differs(f"{sheet}!{table} row {i + 1}")
 
     def write_cell(self, sheet: str, address: str, value: Any, number_format: str | None = None) -> None:
-        if (sheet, address) not in self.SKIP and not same(value, self.book.read_cell(sheet, address)):
-            raise _Differs(f"{sheet}!{address}")
+        if (sheet, address) not in self.SKIP:
+            r, c, _, _ = parse_ref(address)
+            self.expected[(sheet, r, c)] = value
 
     def write_area(self, sheet: str, area: str, rows: list[list[Any]], formats: list[list[str | None]]) -> None:
-        raise _Differs(f"{sheet}!{area}: the valuation would be written")
+        r1, c1, r2, c2 = parse_ref(area)
+        for r in range(r1, r2 + 1):
+            for c in range(c1, c2 + 1):
+                i, j = r - r1, c - c1
+                self.expected[(sheet, r, c)] = rows[i][j] if i < len(rows) and j < len(rows[i]) else None
+
+    def write_array(self, sheet: str, area: str, formula: str, rows: list[list[Any]],
+                    formats: list[list[str | None]]) -> None:
+        self.write_area(sheet, area, rows, formats)  # the formula's cells hold its result
+
+    def check(self) -> None:
+        for (sheet, r, c), value in self.expected.items():
+            rows = self.book.values(sheet)
+            held = rows[r - 1][c - 1] if r <= len(rows) and c <= len(rows[r - 1]) else None
+            if not same(value, held):
+                raise _Differs(f"{sheet}!{column_letter(c)}{r}")
 
 
 def same(written: Any, held: Any) -> bool:
     """Whether a cell holding ``held`` (as read back) holds the value ``written``."""
     w = cell_value(written)
+    w = None if isinstance(w, str) and not w else w
     h = None if held == "" else held
     if w is None or h is None:
         return w is None and h is None
@@ -174,7 +199,9 @@ def current_results(path: str | os.PathLike[str]) -> Any:
         check = _Compare(book)
         for write in writes:
             write(check)  # type: ignore[arg-type]
-    except (_Differs, AscentError, OSError, zipfile.BadZipFile, ValueError, KeyError, IndexError, TypeError):
+        check.check()
+    except (_Differs, AscentError, OSError, zipfile.BadZipFile, ValueError, KeyError, IndexError, TypeError,
+            AttributeError):
         return None
     except Exception as exc:  # noqa: BLE001 - python-calamine's own errors: the full refresh reads it
         if type(exc).__module__.startswith("python_calamine"):
