@@ -81,8 +81,8 @@ def test_an_edited_result_is_written_again(book):
 def test_a_changed_input_is_a_full_refresh(book):
     wb = load(book)
     ws = wb[L.INPUTS]
-    row = next(r for r in range(1, ws.max_row + 1) if ws.cell(row=r, column=1).value == "conversion.floor_price")
-    ws.cell(row=row, column=2).value = 0.20
+    term = next(c for row in ws.iter_rows() for c in row if c.value == "conversion.floor_price")
+    ws.cell(row=term.row, column=term.column + 1).value = 0.20  # its Value, beside the Term
     wb.save(book)  # openpyxl: the formulas lose their values too
     result = refresh_file(book)
     assert result.ok and result.written
