@@ -23,7 +23,7 @@ def test_one_load_gives_every_formula_the_same_value(tmp_path):
     with zipfile.ZipFile(saved) as zf:
         cells = [f"{s.title}!{m.group(1).decode()}" for s in pkg.sheets(zf, saved)
                  for m in cached._CELL.finditer(zf.read(s.part))]
-    assert len(cells) > 50
+    assert len(cells) > 20  # the Summary totals, the Checks, the ASCENT_* cells
     values = {}
     for no_values in (False, True):
         xl = compiler(saved, no_values=no_values)
