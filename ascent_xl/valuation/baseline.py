@@ -335,9 +335,13 @@ def _path(c: Contract, grid: TimeGrid, vwap: list[float], volume: list[float],
         dollar_volume.append(vol * V)
         market_cap.append(V * O)
         lv = float(math.floor(vol * leak))
-        ratios = [V / pn.unfloored_price for pn in pns]
+        unfloored = [V / pn.unfloored_price for pn in pns]
         fpfs = [r - V / pn.conversion_price if pn.floor_pays else 0.0  # floor_mode cap or none: no cash
-                for r, pn in zip(ratios, pns, strict=True)]
+                for r, pn in zip(unfloored, pns, strict=True)]
+        # what a USD converted is worth (shares plus floor payment): under floor_mode cap, its
+        # shares at the floor; else its shares at the unfloored price (the make-up pays the rest)
+        ratios = [r if pn.floor_pays else V / pn.conversion_price
+                  for r, pn in zip(unfloored, pns, strict=True)]
         ratio = max(ratios)  # the note priced best for the holder decides whether it converts
         want = lv * (1.0 if ratio >= c.min_conversion_value else 0.0) if c.sell_through else 0.0
         if c.convert_all_above < inf and ratio >= c.convert_all_above:

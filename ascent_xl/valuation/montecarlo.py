@@ -333,7 +333,8 @@ def run_chunk(contract: Contract, grid: TimeGrid, source: PathSource, *, sample:
         # whole shares the holder may sell today under the leak-out
         np.multiply(vol, leak, out=lv)
         np.floor(lv, out=lv)
-        # conversion value per USD of principal: shares at the unfloored price x VWAP
+        # conversion value per USD of principal (shares plus floor payment): shares at the
+        # unfloored price x VWAP, or at the floor under floor_mode cap
         np.divide(V, U, out=RATIO)
         for g, floor in enumerate(floors):
             if floor:
@@ -343,6 +344,7 @@ def run_chunk(contract: Contract, grid: TimeGrid, source: PathSource, *, sample:
                     np.subtract(RATIO[g], FPF[g], out=FPF[g])  # floor payment per USD converted
                 else:
                     FPF[g].fill(0.0)  # floor_mode cap: the price stops at the floor, no cash
+                    np.divide(V, PR[g], out=RATIO[g])  # so a USD is worth its shares at the floor
             else:
                 np.copyto(PR[g], U[g])
         if G == 1:

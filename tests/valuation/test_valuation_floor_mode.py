@@ -34,3 +34,23 @@ def test_kernel_floor_payment_and_price_agree_with_pricing(mode):
     assert paid == pytest.approx(expected, abs=0.01)
     assert bool(paid > 0) is (mode == "make_up")
     assert shares == pytest.approx(converted / price, abs=len(setup.grid.dates))  # rounded up daily
+
+
+@pytest.mark.parametrize("mode", ["make_up", "cap", "none"])
+def test_the_holder_converts_only_when_a_usd_is_worth_par_in_shares_and_cash(mode):
+    """Every VWAP 0.28: the unfloored price is 0.925 x 0.28 = 0.259 < floor 0.29.
+    make_up: shares at the floor plus the make-up are worth 0.28 / 0.259 = 1.081 per USD;
+    none: the shares at 0.259 are worth the same 1.081; cap: only the shares at the floor,
+    0.28 / 0.29 = 0.9655 per USD, below the 1.00 the holder asks (min_conversion_value), so it
+    never converts and the notes are repaid."""
+    terms = ASTI_2022.with_term("share_reserve_price", "fixed").with_term("floor_mode", mode)
+    model = DEMO_MODEL.replace(history=(0.28,) * 20, spot=0.28, volatility=0.0)
+    assert DEMO_BEHAVIOUR.min_conversion_value == 1.0
+    setup = prepare_valuation(terms, model=model, behaviour=DEMO_BEHAVIOUR)
+    flat = np.full((1, setup.grid.days), 0.28)
+    r = run_valuation(setup, vwap_paths=flat).per_path
+    slow = run_paths(setup, vwap_paths=flat)
+    assert r["converted"][0] == slow.converted[0]
+    assert bool(r["converted"][0] > 0) is (mode != "cap")
+    if mode == "cap":
+        assert r["shares"][0] == 0 and r["floor_paid"][0] == 0
