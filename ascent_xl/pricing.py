@@ -155,7 +155,7 @@ class SplitJumpError(MarketDataError):
 
 def check_split_jumps(market: MarketData, notice_date: Any, *, days: int, threshold: float,
                       since: dt.date | None = None, what: str = "notice date",
-                      genuine: Iterable[dt.date] = ()) -> None:
+                      genuine: Iterable[dt.date] = (), way_out: str = "say there was no split") -> None:
     """Refuse to price a notice whose look-back window (the ``days`` sessions before it) or the
     step from the window to the notice date's own VWAP holds a day-over-day VWAP move of
     ``threshold`` times or more, up or down: a split would explain it, and the VWAPs on the two
@@ -165,7 +165,8 @@ def check_split_jumps(market: MarketData, notice_date: Any, *, days: int, thresh
     With ``since`` (the issue date, when the fixed price and the floor are the terms' as issued),
     every day from ``since`` to the notice date is checked: prices set on ``since`` and VWAPs
     after a split are on different bases too. A jump onto a day in ``genuine`` (the ledger's Split
-    rows with Value ``none``: "no split that day") is a real move and is not refused.
+    rows with Value ``none``: "no split that day") is a real move and is not refused. The message
+    ends with ``way_out``: how the caller's user says there was no split.
 
     Examples
     --------
@@ -209,7 +210,7 @@ def check_split_jumps(market: MarketData, notice_date: Any, *, days: int, thresh
         f"{what} {day_text(refs[k])}: the VWAP jumps from ${v[i - 1]:,.4f} on {before} to ${v[i]:,.4f} on "
         f"{after} (x{ratio:,.1f}), " + (f"since {since}" if since is not None else f"inside the {days} days priced")
         + "; a split would explain it. Give the Split "
-        f"event of {after}, or say there was no split",
+        f"event of {after}, or {way_out}",
         before=before, after=after, ratio=ratio,
     )
 

@@ -214,10 +214,10 @@ def _split_guard(market: Any, no_split: Cell, days: int) -> Callable[[np.ndarray
         if told:
             return
         try:
-            check_split_jumps(market, notices, days=days, threshold=_C.split_jump_threshold)
+            check_split_jumps(market, notices, days=days, threshold=_C.split_jump_threshold,
+                              way_out="no_split TRUE if there was none (ASCENT_QUOTE takes the Events)")
         except SplitJumpError as exc:
-            raise cells.CellError(str(exc).replace(
-                "or say there was no split", "or no_split TRUE if there was none (ASCENT_QUOTE takes the Events)")) from None
+            raise cells.CellError(str(exc)) from None
 
     return check
 
