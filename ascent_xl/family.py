@@ -18,7 +18,7 @@ import numpy as np
 from ascent_xl.errors import InputError, TermsError
 from ascent_xl.market import MarketData
 from ascent_xl.money import round_cents
-from ascent_xl.pricing import fixed_conversion_price
+from ascent_xl.pricing import fixed_conversion_price, split_adjusted_price
 from ascent_xl.terms import ConversionTerms, CovenantTerms, DealTerms, NoteTerms, check_term
 
 # Each shape a consumer may not model: (dotted term, test on the terms that the deal uses it,
@@ -278,11 +278,35 @@ def note_fixed_price(note: NoteTerms, conversion: ConversionTerms, *, deal_price
     return float(deal_price)
 
 
-def trigger_payment_dates(dates: np.ndarray, prices: np.ndarray, *, price: float, days: int, window: int,
+def restated_trigger_prices(dates: np.ndarray | list[dt.date], *, price: float,
+                            splits: list[tuple[dt.date, float]]) -> np.ndarray:
+    """The trigger price (``redemption.trigger_price``) in force on each session of ``dates``:
+    ``price`` restated by every split (``(date, new shares per old)``) from its effective day
+    on, like the fixed price and the floor (:func:`~ascent_xl.pricing.split_adjusted_price`),
+    so that it is compared with as-traded prices on their own share basis.
+
+    Examples
+    --------
+    >>> import numpy as np, datetime as dt
+    >>> d = np.array(["2024-01-04", "2024-01-05", "2024-01-08"], dtype="datetime64[D]")
+    >>> restated_trigger_prices(d, price=1.0, splits=[(dt.date(2024, 1, 5), 0.1)]).tolist()
+    [1.0, 10.0, 10.0]
+    """
+    days = np.asarray(dates, dtype="datetime64[D]")
+    out = np.full(len(days), float(price))
+    current = float(price)
+    for day, ratio in sorted(splits):
+        current = split_adjusted_price(current, ratio=ratio)
+        out[int(np.searchsorted(days, np.datetime64(day, "D"))):] = current
+    return out
+
+
+def trigger_payment_dates(dates: np.ndarray, prices: np.ndarray, *, price: float | np.ndarray, days: int, window: int,
                           cure_days: int, delay_days: int, start: dt.date, end: dt.date) -> list[dt.date]:
     """The dates of price-triggered monthly payments (terms ``redemption.trigger_*``) from the
     daily ``prices`` on the sessions ``dates``: on the first session on or after ``start`` where
-    the price was below ``price`` on ``days`` of the last ``window`` sessions (the trigger),
+    the price was below ``price`` on ``days`` of the last ``window`` sessions (the trigger;
+    ``price`` may be one per session, restated by splits: :func:`restated_trigger_prices`),
     payments fall due ``delay_days`` sessions later and then on the same day of each following
     month, up to ``end``, until the price is at or above ``price`` for ``cure_days``
     consecutive sessions (the cure: no payment after it; a later trigger starts them again).

@@ -60,6 +60,7 @@ from ascent_xl.family import (
     note_fixed_price,
     price_reset_dates,
     reset_fixed_price,
+    restated_trigger_prices,
     trigger_payment_dates,
 )
 from ascent_xl.interest import accrued_in_period, interest_dates
@@ -228,7 +229,7 @@ class Ledger:
                 self._push(Event(note.issue_date, EventKind.ISSUE, note.name, note.face, note.kind, "terms"))
         for e in user:
             self._push(e)
-        self._push_trigger_payments()
+        self._push_trigger_payments(user)
         while self._queue:
             if until is not None and (self._queue[0][0] > until or (stop is not None and self._queue[0][:2] >= stop)):
                 break
@@ -250,15 +251,19 @@ class Ledger:
             if r["Shares Issued"]:
                 r["Shares Restated"] = r["Shares Issued"] * math.prod(x for d, x in splits if d > r["Date"])
 
-    def _push_trigger_payments(self) -> None:
+    def _push_trigger_payments(self, events: list[Event]) -> None:
         """The price-triggered monthly payments (``redemption.trigger_*``) the VWAPs call for,
-        from the first issue to the last maturity, as the ledger's own Prepayment rows."""
+        from the first issue to the last maturity, as the ledger's own Prepayment rows. The
+        VWAPs are as traded, so the trigger price is restated by the Split rows of ``events``
+        from each split's day on."""
         s, r = self.state, self.state.terms.redemption
         if not r.trigger_price or s.market is None:
             return
         assert r.trigger_days and r.trigger_window and r.trigger_cure_days and r.trigger_delay_days is not None
         end = max(n.maturity for n in s.terms.notes)
-        dates = trigger_payment_dates(s.market.dates, s.market.vwap, price=r.trigger_price, days=r.trigger_days,
+        splits = [(e.date, e.value.ratio) for e in events if e.kind is EventKind.SPLIT and isinstance(e.value, SplitRatio)]
+        price = restated_trigger_prices(s.market.dates, price=r.trigger_price, splits=splits)
+        dates = trigger_payment_dates(s.market.dates, s.market.vwap, price=price, days=r.trigger_days,
                                       window=r.trigger_window, cure_days=r.trigger_cure_days,
                                       delay_days=r.trigger_delay_days, start=self.closing, end=end)
         for k, day in enumerate(dates, start=1):
@@ -728,7 +733,8 @@ class Ledger:
         r = self.state.terms.redemption
         assert r.trigger_payment and r.trigger_premium
         left = r.trigger_payment
-        why = (f"monthly payment {payment.number} (the VWAP below ${r.trigger_price:,.4f} on "
+        price = float(restated_trigger_prices([ev.date], price=r.trigger_price, splits=self.state.splits)[0])
+        why = (f"monthly payment {payment.number} (the VWAP below ${price:,.4f} on "
                f"{r.trigger_days} of {r.trigger_window} trading days)")
         for note in [n for n in self.state.notes.values() if not n.closed and n.principal > 0]:
             if left <= 0:

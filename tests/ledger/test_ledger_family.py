@@ -235,11 +235,50 @@ def test_price_triggered_monthly_payments(sample):
     assert (first["Note"], first["Principal Repaid"], first["Premium Paid"], first["Interest Paid Cash"]) == (
         "Registered", 500_000, 25_000, 3_562.50)
     assert first["Cash Paid"] == 528_562.50
-    # seven payments (02-27 .. 08-27): the as-traded VWAPs after the 1:200 split of 2023-09-12
-    # are above 1.00 (the trigger price is not restated by splits), five sessions of them cure
+    # seven payments (02-27 .. 08-27): no Split row here, so the ledger knows of no split and the
+    # as-traded VWAPs after the 1:200 split of 2023-09-12 are above 1.00; five sessions of them cure
     assert len(paid) == 7 and paid[-1]["Principal After"] == 12_500_000 - 7 * 500_000 == 9_000_000
     # no trigger price (the Ascent deal): no such payments
     assert not [r for r in run_ledger(ASTI_2022, parse_events([]), sample).rows if r["Event"] == "Prepayment"]
+
+
+def _split_market(after: float):
+    """XNAS sessions 2022-12-19 .. 2023-06-30: VWAP 1.20 to 01-31, 0.90 from 02-01 to 03-14,
+    then ``after`` (as traded) from 03-15, the day of a 1:10 reverse split."""
+    from ascent_xl.calendar import trading_calendar
+    from ascent_xl.market import MarketData
+
+    days = [str(d) for d in trading_calendar("XNAS").sessions_between("2022-12-19", "2023-06-30")]
+    vwaps = [1.20 if d < "2023-02-01" else 0.90 if d < "2023-03-15" else after for d in days]
+    return MarketData.from_lists(days, vwaps)
+
+
+def test_the_trigger_price_is_restated_by_splits():
+    terms = (ASTI_2022.with_term("trigger_window", 5).with_term("trigger_price", 1.0)
+             .with_term("trigger_days", 3).with_term("trigger_cure_days", 5).with_term("trigger_delay_days", 2)
+             .with_term("trigger_payment", 500_000).with_term("trigger_premium", 1.05)
+             .with_term("notes.Registered.maturity_months", 6).with_term("notes.Private.maturity_months", 6))
+    split = parse_events([["2023-03-15", "Split", None, None, "1:10"]])
+
+    def paid(market, events):
+        return [r for r in run_ledger(terms, events, market).rows if r["Event"] == "Prepayment"]
+
+    # 02-01 (Wed), 02-02, 02-03 at 0.90 < 1.00: three of five sessions below on 02-03, the
+    # trigger; two sessions later, 02-07 (Tue), the first payment, then the 7th of each month.
+    # After the 1:10 split of 03-15 the trigger price is 1.00 / (1/10) = $10.00 a share; the
+    # as-traded 9.50 (0.95 on the old basis) stays below it, so nothing cures and the payments
+    # run to the notes' maturity, 2022-12-19 + 6 months = 2023-06-19: five of them
+    rows = paid(_split_market(9.50), split)
+    assert [r["Date"].isoformat() for r in rows] == [
+        "2023-02-07", "2023-03-07", "2023-04-07", "2023-05-07", "2023-06-07"]
+    assert rows[-1]["Note"] == "Registered" and rows[-1]["Principal After"] == 12_500_000 - 5 * 500_000 == 10_000_000
+    assert "below $1.0000 on 3 of 5" in rows[1]["Detail"] and "below $10.0000 on 3 of 5" in rows[2]["Detail"]
+    # 10.50 as traded (1.05 on the old basis) is at or above $10.00: the fifth such session,
+    # 03-21 (03-15, 16, 17, 20, 21), cures; only the payments due before it, 02-07 and 03-07
+    assert [r["Date"].isoformat() for r in paid(_split_market(10.50), split)] == ["2023-02-07", "2023-03-07"]
+    # without the Split row the ledger knows of no split: 9.50 >= 1.00 cures on 03-21 as well
+    assert [r["Date"].isoformat() for r in paid(_split_market(9.50), parse_events([]))] == [
+        "2023-02-07", "2023-03-07"]
 
 
 def test_monthly_installment_conversions(sample):
