@@ -250,6 +250,25 @@ def price_reset_dates(issue_date: dt.date, days: tuple[int, ...]) -> list[dt.dat
     return [issue_date + dt.timedelta(days=d) for d in days]
 
 
+def has_own_fixed_price(note: NoteTerms, *, own: bool = True) -> bool:
+    """Whether a note (tranche, advance) has a fixed price of its own rather than the deal's
+    ``conversion.fixed_price``: ``own_fixed_price`` set (and ``own``: the note is one of the
+    terms', not an additional note started from the first note's terms), or
+    ``own_fixed_price_at_issue``. An Amendment of the deal's ``conversion.fixed_price`` (Note
+    blank) leaves such a note's price as it is (see docs/deal-terms.md, "Amendments").
+
+    Examples
+    --------
+    >>> from ascent_xl.presets import ASTI_2022
+    >>> reg = ASTI_2022.note("Registered")
+    >>> has_own_fixed_price(reg), has_own_fixed_price(reg.replace(own_fixed_price=2.5))
+    (False, True)
+    >>> has_own_fixed_price(reg.replace(own_fixed_price=2.5), own=False)
+    False
+    """
+    return bool((own and note.own_fixed_price > 0) or note.own_fixed_price_at_issue)
+
+
 def note_fixed_price(note: NoteTerms, conversion: ConversionTerms, *, deal_price: float,
                      market: MarketData | None, own: bool = True) -> float:
     """The fixed price a note (tranche, advance) is issued with: its ``own_fixed_price`` when
@@ -267,15 +286,15 @@ def note_fixed_price(note: NoteTerms, conversion: ConversionTerms, *, deal_price
     ...                  market=None)
     2.5
     """
+    if not has_own_fixed_price(note, own=own):
+        return float(deal_price)
     if own and note.own_fixed_price > 0:
         return float(note.own_fixed_price)
-    if note.own_fixed_price_at_issue:
-        if market is None:
-            raise InputError(f"note {note.name}: its fixed price is computed from the VWAPs before its "
-                             f"issue date {note.issue_date}; give the VWAP series")
-        return fixed_conversion_price(market, issue_date=note.issue_date, premium=conversion.fixed_price_premium,
-                                      days=conversion.fixed_price_days)
-    return float(deal_price)
+    if market is None:  # own_fixed_price_at_issue
+        raise InputError(f"note {note.name}: its fixed price is computed from the VWAPs before its "
+                         f"issue date {note.issue_date}; give the VWAP series")
+    return fixed_conversion_price(market, issue_date=note.issue_date, premium=conversion.fixed_price_premium,
+                                  days=conversion.fixed_price_days)
 
 
 def restated_trigger_prices(dates: np.ndarray | list[dt.date], *, price: float,

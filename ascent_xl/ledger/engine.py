@@ -54,6 +54,7 @@ from ascent_xl.family import (
     conversion_on,
     exchange_cap_cut,
     exchange_cap_room,
+    has_own_fixed_price,
     installment_dates,
     installment_terms,
     interest_rate,
@@ -425,6 +426,7 @@ class Ledger:
             reasons += self._additional_timing(ev, notice)
         fixed = note_fixed_price(terms, s.terms.conversion, deal_price=s.fixed_price, market=s.market, own=in_terms)
         note = self._open_note(terms, fixed=fixed, floor=s.floor_price, maturity=terms.maturity)
+        note.own_price = has_own_fixed_price(terms, own=in_terms)
         reasons += checks.check_prices(s, [note])
         if kind == "additional":
             s.additional.append((ev.date, face))
@@ -637,6 +639,7 @@ class Ledger:
         pik_terms = note.terms.replace(name=name, kind="pik", face=amount, issue_date=ev.date, rate=rate,
                                        interest_payment=how, pik_style="capitalise")
         pik = self._open_note(pik_terms, fixed=note.fixed_price, floor=note.floor_price, maturity=note.maturity, parent=note.name)
+        pik.own_price = note.own_price  # a PIK note follows its parent's price
         issue = Event(ev.date, EventKind.ISSUE, name, amount, "pik", AUTO)
         self._row(issue, pik, None, **{"Principal Before": 0.0, "Principal Issued": amount,
                                        "Detail": f"{what} for the interest of {note.name}; matures {pik.maturity}"
@@ -995,8 +998,12 @@ class Ledger:
             full = self._amended_term(ev, name, note)
             if note is not None and not full.startswith("notes."):  # a per-note price
                 new_value = float(s.terms.with_term(full, raw).flat()[full])
-                old = getattr(note, full.rsplit(".", 1)[-1])
-                setattr(note, full.rsplit(".", 1)[-1], new_value)
+                field_name = full.rsplit(".", 1)[-1]
+                old = getattr(note, field_name)
+                setattr(note, field_name, new_value)
+                if field_name == "fixed_price":  # now its own: a deal-wide amendment leaves it
+                    note.own_price = True
+                    self._follow_parent(note)
                 self._row(ev, note, consent + checks.check_prices(s, [note]),
                           Detail=f"{note.name}: {full} {old:g} -> {new_value:g}")
                 return
@@ -1005,11 +1012,15 @@ class Ledger:
         except AscentError as exc:
             raise ev.error(str(exc)) from None
         old, new = old_terms.flat()[full], s.terms.flat()[full]
-        self._apply_amendment(ev, full)
+        kept = self._apply_amendment(ev, full)
         reasons = consent
         if full in ("conversion.floor_price", "conversion.fixed_price", "conversion.floor_price_max"):
             reasons = reasons + self._price_flags()
-        self._row(ev, note, reasons, Detail=f"{full}: {old} -> {new}")
+        detail = f"{full}: {old} -> {new}"
+        if kept:
+            detail += (f"; {', '.join(kept)} {'keeps its' if len(kept) == 1 else 'keep their'} own fixed "
+                       "price (to amend it: an Amendment row naming the note)")
+        self._row(ev, note, reasons, Detail=detail)
 
     def _cap_notice(self, ev: Event, raw: str) -> None:
         """A holder's cap change (lines 221, 263): a raise, at most ``ownership_cap_max``, takes
@@ -1070,9 +1081,7 @@ class Ledger:
         old = note.fixed_price
         note.fixed_price = reset_fixed_price(fixed_price=old, average=average, pct=c.price_reset_pct,
                                              rule=c.price_reset_rule)
-        for child in self.state.notes.values():  # its PIK notes follow
-            if child.parent == note.name:
-                child.fixed_price = note.fixed_price
+        self._follow_parent(note)  # its PIK notes follow (own_price unchanged)
         self._row(ev, note, checks.check_prices(self.state, [note]), Event="Price Reset", Detail=(
             f"reset {reset.number}: {c.price_reset_pct:.0%} of the {c.price_reset_average_days}-day average "
             f"${average:,.5f} ({c.price_reset_rule}); fixed price ${old:,.5f} -> ${note.fixed_price:,.5f}"))
@@ -1098,7 +1107,9 @@ class Ledger:
         raise ev.error(f"{full} applies to the whole deal; leave Note blank (per note: a note's own terms, "
                        "floor_price or fixed_price)")
 
-    def _apply_amendment(self, ev: Event, full: str) -> None:
+    def _apply_amendment(self, ev: Event, full: str) -> list[str]:
+        """Apply an amended term to the notes issued; the names of the open notes that keep a
+        fixed price of their own under an Amendment of the deal's ``conversion.fixed_price``."""
         s = self.state
         if full == "conversion.floor_price":
             s.floor_price = s.terms.conversion.floor_price
@@ -1107,21 +1118,36 @@ class Ledger:
         elif full == "conversion.fixed_price":
             if s.terms.conversion.fixed_price is None:
                 raise ev.error("conversion.fixed_price cannot be made blank after issue")
+            # the deal's price: every note that takes it (and new notes); a note with a price of
+            # its own (own_fixed_price, own_fixed_price_at_issue, an Amendment naming it) keeps it
             s.fixed_price = s.terms.conversion.fixed_price
             for n in s.notes.values():
-                n.fixed_price = s.fixed_price
+                if not n.own_price:
+                    n.fixed_price = s.fixed_price
+            return [n.name for n in s.notes.values() if n.own_price and not n.closed and n.parent is None]
         elif full.startswith("notes."):
             _, name, field_name = full.split(".", 2)
             note = self._find(name)
             if note is None:
-                return  # not issued yet: it is issued on the amended terms
+                return []  # not issued yet: it is issued on the amended terms
             self._accrue(note, ev.date)  # a new rate applies from the amendment's date
             note.terms = s.terms.note(name).replace(issue_date=note.issue_date, face=note.terms.face)
+            if field_name == "own_fixed_price":  # its own price from now on; 0: the deal's
+                note.own_price = note.terms.own_fixed_price > 0
+                note.fixed_price = note.terms.own_fixed_price if note.own_price else s.fixed_price
+                self._follow_parent(note)
             if field_name in ("maturity_months", "interest_months"):
                 note.maturity = note.terms.maturity
                 self._schedule_dates(note, after=ev.date)
             if field_name == "interest_payment":
                 note.interest_method = note.terms.interest_payment
+        return []
+
+    def _follow_parent(self, note: NoteState) -> None:
+        """A note's PIK notes take its fixed price (and whether it is its own)."""
+        for child in self.state.notes.values():
+            if child.parent == note.name:
+                child.fixed_price, child.own_price = note.fixed_price, note.own_price
 
     def _split_guard(self, ev: Event, days: int, what: str) -> None:
         """The pricing tools' split-jump guard (:func:`~ascent_xl.pricing.check_split_jumps`) on

@@ -26,6 +26,7 @@ class NoteState:
     floor_price: float
     interest_method: str
     parent: str | None = None
+    own_price: bool = False  # its fixed price is its own, not the deal's (family.has_own_fixed_price)
     pik_fallback: str | None = None  # an election's cash / private_pik when the equity conditions fail
     principal_issued: float = 0.0  # face at issue plus interest capitalised
     principal: float = 0.0  # outstanding
