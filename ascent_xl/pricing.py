@@ -351,13 +351,16 @@ def quote_conversion(
     fixed_price: float | None = None,
     floor_price: float | None = None,
     no_split: bool = False,
+    way_out: str = "say there was no split",
 ) -> ConversionQuote:
     """Price one conversion of ``amount`` USD of principal on ``notice_date`` under ``terms``,
     with no holder's cap (:func:`capped_conversion` without ``holder_shares``).
 
     ``fixed_price`` and ``floor_price`` default to the terms (the fixed price is computed from
     the VWAPs before the first note's issue date when the terms do not set it). The VWAP on the
-    conversion date is needed only when a floor payment is due.
+    conversion date is needed only when a floor payment is due. A window across a VWAP jump a
+    split would explain is refused (:func:`check_split_jumps`, its message ending ``way_out``)
+    unless ``no_split`` says there was none.
     """
     c = terms.conversion
     market = market.priced_by(c.price_source)
@@ -370,7 +373,8 @@ def quote_conversion(
     amount = whole_cents(check_amount(amount, "amount"), name="amount")
     if not no_split:  # the fixed price and floor are the terms' as issued: check from the issue on
         check_split_jumps(market, np.array([np.datetime64(day, "D")]), days=c.alternate_price_days,
-                          threshold=c.split_jump_threshold, since=min(n.issue_date for n in terms.notes))
+                          threshold=c.split_jump_threshold, since=min(n.issue_date for n in terms.notes),
+                          way_out=way_out)
     from ascent_xl.family import alternate_applies  # the family's rules build on this module
 
     # without events no default (as quote_conversions)
@@ -390,6 +394,7 @@ def quote_conversions(
     fixed_price: float | None = None,
     floor_price: float | None = None,
     no_split: bool = False,
+    way_out: str = "say there was no split",
 ) -> dict[str, np.ndarray]:
     """Vector form of :func:`quote_conversion` (same rule, :func:`price_notice`, in one pass):
     one array per field of :class:`ConversionQuote` a quote without a cap fills -
@@ -398,7 +403,8 @@ def quote_conversions(
     ``vwap`` (NaN where unknown and not needed).
 
     ``amounts`` is one amount or one per notice date. A window that crosses a VWAP jump a split
-    would explain is refused (:func:`check_split_jumps`) unless ``no_split`` says there was none.
+    would explain is refused (:func:`check_split_jumps`, its message ending ``way_out``) unless
+    ``no_split`` says there was none.
     """
     c = terms.conversion
     market = market.priced_by(c.price_source)
@@ -429,7 +435,7 @@ def quote_conversions(
         )
     if not no_split:  # the fixed price and floor are the terms' as issued: check from the issue on
         check_split_jumps(market, refs, days=c.alternate_price_days, threshold=c.split_jump_threshold,
-                          since=min(n.issue_date for n in terms.notes))
+                          since=min(n.issue_date for n in terms.notes), way_out=way_out)
     q = price_notice(fixed_price=np.full(refs.shape, fixed), alternate_price=alt, floor_price=floor,
                      floor_mode=c.floor_mode)
     pays = q.floor_pays

@@ -11,6 +11,7 @@ from typing import Any
 
 import numpy as np
 
+from ascent_xl.cli.options import NO_SPLIT_WAY_OUT
 from ascent_xl.calendar import TradingCalendar, as_day, day_text, read_date
 from ascent_xl.csvfile import read_csv
 from ascent_xl.errors import AscentError, InputError
@@ -84,11 +85,13 @@ def price_notices(terms: DealTerms, market: MarketData, notices: Notices, *,
     """Every notice priced in one vectorised call; a row that cannot be priced is named by its
     line (found by pricing the rows one by one, only on error)."""
     try:
-        q = quote_conversions(terms, market, notice_dates=notices.dates, amounts=notices.amounts, no_split=no_split)
+        q = quote_conversions(terms, market, notice_dates=notices.dates, amounts=notices.amounts, no_split=no_split,
+                              way_out=NO_SPLIT_WAY_OUT)
     except AscentError:
         for day, amt, line in zip(notices.dates, notices.amounts, notices.lines, strict=True):
             try:
-                quote_conversion(terms, market, notice_date=day_text(day), amount=float(amt), no_split=no_split)
+                quote_conversion(terms, market, notice_date=day_text(day), amount=float(amt), no_split=no_split,
+                                 way_out=NO_SPLIT_WAY_OUT)
             except AscentError as exc:
                 raise InputError(f"{notices.name} line {line}: {exc}") from None
         raise

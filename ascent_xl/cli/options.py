@@ -64,6 +64,15 @@ def events_option(*, required: bool, help: str = EVENTS_HELP) -> Callable[[F], F
     return click.option("--events", "events_file", required=required, type=FILE, help=help)
 
 
+NO_SPLIT_OPTION = click.option(
+    "--no-split", is_flag=True,
+    help="Price across a VWAP jump a split would explain: say the move is real (default: refuse).",
+)
+
+NO_SPLIT_WAY_OUT = "--no-split if the move is real (the Split event goes in --events FILE)"
+"""How a pricing command says what a VWAP jump is: the end of the split guard's message."""
+
+
 def _wide(ctx: click.Context, param: click.Parameter, value: bool) -> bool:
     set_wide(value)
     return value

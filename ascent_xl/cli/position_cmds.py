@@ -12,6 +12,7 @@ import click
 from ascent_xl.cli.app import cli
 from ascent_xl.cli.options import (
     DATE,
+    NO_SPLIT_OPTION,
     TERMS_OPTION,
     WIDE_OPTION,
     events_option,
@@ -19,11 +20,6 @@ from ascent_xl.cli.options import (
     vwaps_option,
 )
 from ascent_xl.cli.render import KEY, NUMBER, console, day, pct, price, shares, table, usd
-
-NO_SPLIT_OPTION = click.option(
-    "--no-split", is_flag=True,
-    help="Price across a VWAP jump a split would explain: say there was no split (default: refuse).",
-)
 
 
 def _basis(basis: str) -> str:

@@ -12,6 +12,8 @@ from ascent_xl.cli.app import cli
 from ascent_xl.cli.options import (
     DATE,
     FILE,
+    NO_SPLIT_OPTION,
+    NO_SPLIT_WAY_OUT,
     TERMS_OPTION,
     WIDE_OPTION,
     events_option,
@@ -32,7 +34,7 @@ from ascent_xl.cli.render import (
     usd,
 )
 from ascent_xl.market import MarketData
-from ascent_xl.pricing import SplitJumpError, quote_conversion
+from ascent_xl.pricing import quote_conversion
 from ascent_xl.terms import DealTerms
 
 
@@ -51,8 +53,7 @@ from ascent_xl.terms import DealTerms
 @events_option(required=False, help="The deal's events (CSV): price on the deal's state that day (splits, "
                "amended floor, reset or ratcheted fixed price, the holder's shares and the cap).")
 @click.option("--note", default=None, help="With --events: the note converted; default: the first with principal.")
-@click.option("--no-split", is_flag=True,
-              help="Price across a VWAP jump a split would explain: say there was no split (default: refuse).")
+@NO_SPLIT_OPTION
 @click.option("--json", "as_json", is_flag=True, help="Print the quote as a JSON object.")
 @WIDE_OPTION
 def price_cmd(vwaps_file: Path, notice: dt.datetime | None, amount: float | None, notices_file: Path | None,
@@ -82,14 +83,12 @@ def price_cmd(vwaps_file: Path, notice: dt.datetime | None, amount: float | None
         _price_many(terms, market, notices_file, amt, out_file, no_split)
         return
     assert notice is not None
-    try:
-        if events_file is not None:
-            _price_on_state(terms, market, events_file, notice.date(), amount, note, no_split, as_json)
-            return
-        amt = terms.notes[0].face if amount is None else amount
-        q = quote_conversion(terms, market, notice_date=notice.date(), amount=amt, no_split=no_split)
-    except SplitJumpError as exc:
-        raise split_jump_hint(exc) from None
+    if events_file is not None:
+        _price_on_state(terms, market, events_file, notice.date(), amount, note, no_split, as_json)
+        return
+    amt = terms.notes[0].face if amount is None else amount
+    q = quote_conversion(terms, market, notice_date=notice.date(), amount=amt, no_split=no_split,
+                         way_out=NO_SPLIT_WAY_OUT)
     if as_json:
         import json
 
@@ -119,10 +118,6 @@ def price_cmd(vwaps_file: Path, notice: dt.datetime | None, amount: float | None
                           kinds=(TEXT, "number")))
 
 
-def split_jump_hint(exc: SplitJumpError) -> SplitJumpError:
-    """The guard's message with the command's way out."""
-    return SplitJumpError(f"{exc} (--events FILE with its Split row, or --no-split)", before=exc.before,
-                          after=exc.after, ratio=exc.ratio)
 
 
 def _price_on_state(terms: DealTerms, market: MarketData, events_file: Path, notice: dt.date,

@@ -132,6 +132,10 @@ class _DefaultPayment(TypedValue):
     demand: dt.date
 
 
+SPLIT_ROW_WAY_OUT = "a Split row of that day with Value none if the move is real"
+"""How an events file says what a VWAP jump is: the end of the split guard's message."""
+
+
 def run_ledger(
     terms: DealTerms,
     events: Iterable[Event],
@@ -1161,10 +1165,9 @@ class Ledger:
             return
         try:
             check_split_jumps(self._market(ev), ev.date, days=days, threshold=c.split_jump_threshold,
-                              since=self.closing, what=what, genuine=s.no_split_days)
+                              since=self.closing, what=what, genuine=s.no_split_days, way_out=SPLIT_ROW_WAY_OUT)
         except SplitJumpError as exc:
-            raise ev.error(f"{exc}: a Split row dated {exc.after} with its ratio (e.g. 1:200), or with Value "
-                           "none if the move is real") from None
+            raise ev.error(str(exc)) from None
 
     def _split(self, ev: Event) -> None:
         s = self.state

@@ -35,7 +35,7 @@ from ascent_xl.events import Event, EventKind
 from ascent_xl.family import conversion_on, interest_rate
 from ascent_xl.interest import accrued_in_period, interest_dates
 from ascent_xl.ledger import checks
-from ascent_xl.ledger.engine import run_ledger
+from ascent_xl.ledger.engine import SPLIT_ROW_WAY_OUT, run_ledger
 from ascent_xl.ledger.schedule import Schedule, ratio_text
 from ascent_xl.ledger.state import BALANCE_TOLERANCE, DealState, HolderView, NoteState
 from ascent_xl.market import MarketData
@@ -252,7 +252,8 @@ def quote_on(state: DealState, *, notice_date: dt.date, amount: float | None = N
         raise LedgerError(f"notice date {notice_date}: not a trading day; a conversion needs a day the market is open")
     c = state.terms.conversion
     if not no_split:
-        check_split_jumps(state.market, notice_date, days=c.alternate_price_days, threshold=c.split_jump_threshold)
+        check_split_jumps(state.market, notice_date, days=c.alternate_price_days, threshold=c.split_jump_threshold,
+                          way_out=SPLIT_ROW_WAY_OUT)
     on, alternate = conversion_on(c, notice_date=notice_date, issue_date=n.issue_date, in_default=n.in_default)
     return capped_conversion(state.market, conversion=on, notice_date=notice_date,
                              principal=min(principal, n.principal), fixed_price=n.fixed_price,

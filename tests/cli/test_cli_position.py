@@ -34,6 +34,21 @@ def test_the_50000_case_without_events_is_refused_naming_the_split_days():
     assert "2023-09-11" in r.output and "2023-09-12" in r.output and "a split would explain it" in r.output
     assert "--events" in r.output and "--no-split" in r.output and "8,065,646" not in r.output
     assert len(r.output.strip().splitlines()) == 1  # one line, no traceback
+    # the way out is said once, in the command's words
+    assert r.output.strip().endswith("a split would explain it. Give the Split event of 2023-09-12, or --no-split "
+                                     "if the move is real (the Split event goes in --events FILE)")
+    assert "say there was no split" not in r.output
+
+
+def test_the_50000_case_on_events_without_the_split_names_the_events_way_out(tmp_path):
+    events = tmp_path / "events.csv"
+    with open(E) as fh:
+        events.write_text("".join(line for line in fh if ",Split," not in line))
+    r = run("price", "--vwaps", V, "--notice", "2023-09-15", "--amount", "50000", "--events", str(events))
+    assert r.exit_code == 2
+    assert r.output.strip().endswith("a split would explain it. Give the Split event of 2023-09-12, or a Split "
+                                     "row of that day with Value none if the move is real")
+    assert "say there was no split" not in r.output
 
 
 def test_the_50000_case_with_events_prices_at_the_post_split_floor(vwaps):

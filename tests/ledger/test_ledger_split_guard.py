@@ -49,8 +49,7 @@ def test_a_jump_a_split_would_explain_is_refused_naming_both_days():
     assert str(exc.value) == (
         f"row 1 ({NOTICE}, Conversion): notice date {NOTICE}: the VWAP jumps from $1.0000 on {before} to "
         f"$5.0000 on {after} (x5.0), since 2022-12-19; a split would explain it. Give the Split event of "
-        f"{after}, or say there was no split: a Split row dated {after} with its ratio (e.g. 1:200), or "
-        "with Value none if the move is real")
+        f"{after}, or a Split row of that day with Value none if the move is real")
 
 
 def test_a_split_row_none_says_the_move_is_real():
