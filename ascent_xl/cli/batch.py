@@ -11,8 +11,8 @@ from typing import Any
 
 import numpy as np
 
-from ascent_xl.cli.options import NO_SPLIT_WAY_OUT
 from ascent_xl.calendar import TradingCalendar, as_day, day_text, read_date
+from ascent_xl.cli.options import NO_SPLIT_WAY_OUT
 from ascent_xl.csvfile import read_csv
 from ascent_xl.errors import AscentError, InputError
 from ascent_xl.market import MarketData

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import math
 import os
 from pathlib import Path
 from typing import Any
@@ -18,29 +19,72 @@ from ascent_xl.excel.formats import (
 from ascent_xl.fileio import atomic_write
 from ascent_xl.ledger.schedule import SCHEDULE_COLUMNS, Schedule
 
+WRAP_WIDTH = 60
+"""A text column whose values are longer than this (a schedule's Flags and Detail) is this wide
+and wraps, each row as tall as its text; shorter text columns are as wide as their longest value."""
+
+LINE_HEIGHT = 15.0
+"""Points per line of an 11-point row (a wrapped row's height is this times its lines)."""
+
+PAGE_WIDTH = 210
+"""Characters of column width a landscape A4 page prints readably (fit to width shrinks a wider
+sheet onto more pages across, as many as this needs)."""
+
+
+def _lines(value: Any, width: float) -> int:
+    """Lines ``value`` wraps to in a column ``width`` characters wide (words kept whole; a
+    proportional font fits about 1.1 ``width`` characters of text)."""
+    if value is None:
+        return 1
+    room, lines, used = max(int(width * 1.1), 8), 1, 0
+    for word in str(value).split():
+        if used and used + 1 + len(word) > room:
+            lines, used = lines + 1, len(word)
+        else:
+            used += len(word) + (1 if used else 0)
+    return lines
+
 
 def write_rows(ws: Any, columns: tuple[str, ...], rows: list[dict[str, Any]], formats: dict[str, str], *, start_row: int = 1) -> None:
     """Write a header and ``rows`` (dicts keyed by ``columns``) on an openpyxl worksheet (text
-    as text, never a formula), with number formats, bold header, widths, a frozen header and an auto-filter."""
+    as text, never a formula), with number formats, bold header, widths that fit the values
+    (long text wraps), a frozen header, an auto-filter and the print setup (landscape, fit to
+    as many pages across as the widths need, header row repeated)."""
+    from openpyxl.styles import Alignment
     from openpyxl.utils import get_column_letter
 
+    widths, aligns = [], []
     for j, name in enumerate(columns, 1):
         style_header(ws.cell(row=start_row, column=j, value=name))
         width = column_width(name, formats.get(name))
-        if name not in formats:  # text: as wide as its longest value (a note's name), up to 40
-            width = max([width] + [min(len(str(r.get(name) or "")) + 2, 40) for r in rows])
+        align = Alignment(vertical="top")
+        if name not in formats:  # text: as wide as its longest value (a note's name), long text wraps
+            longest = max([0] + [len(str(r[name])) for r in rows if r.get(name) is not None])
+            if longest > WRAP_WIDTH:
+                width, align = WRAP_WIDTH, Alignment(vertical="top", wrap_text=True)
+            else:
+                width = max(width, longest + 2)
+            if rows and all(isinstance(r.get(name), bool) for r in rows):  # TRUE / FALSE
+                align = Alignment(vertical="top", horizontal="center")
         ws.column_dimensions[get_column_letter(j)].width = width
+        widths.append(width)
+        aligns.append(align)
+    wrapped = [j for j, a in enumerate(aligns) if a.wrap_text]
     for i, row in enumerate(rows, start_row + 1):
         for j, name in enumerate(columns, 1):
             cell = put(ws.cell(row=i, column=j), row.get(name))
             fmt = formats.get(name)
             if fmt and cell.value is not None:
                 cell.number_format = fmt
+            cell.alignment = aligns[j - 1]
+        lines = max([1] + [_lines(row.get(columns[j]), widths[j]) for j in wrapped])
+        if lines > 1:  # a stated height: viewers do not all fit a row to its wrapped text
+            ws.row_dimensions[i].height = LINE_HEIGHT * lines
     ws.freeze_panes = ws.cell(row=start_row + 1, column=4)
     last = get_column_letter(len(columns))
     ws.auto_filter.ref = f"A{start_row}:{last}{start_row + max(len(rows), 1)}"
-    wide = len(columns) > 12
-    print_setup(ws, header_row=start_row, pages_wide=3 if wide else 1, title_columns="A:C" if wide else None)
+    pages = max(1, math.ceil(sum(widths) / PAGE_WIDTH))
+    print_setup(ws, header_row=start_row, pages_wide=pages, title_columns="A:C" if pages > 1 else None)
 
 
 def export_schedule_xlsx(schedule: Schedule, path: str | os.PathLike[str]) -> Path:

@@ -1,0 +1,74 @@
+"""``ascent-xl schedule --out FILE.xlsx`` and ``price --notices ... --out FILE.xlsx``: columns as
+wide as their values (the note ``Registered-PIK1``, the schedule's long Flags and Detail wrapped
+on rows tall enough), and printed landscape, fit to as many pages across as the widths need,
+the header row repeated on every page."""
+
+from __future__ import annotations
+
+import pytest
+from openpyxl import load_workbook
+
+from ascent_xl.events import events_from_csv
+from ascent_xl.excel.export import _lines, export_rows_xlsx, export_schedule_xlsx
+from ascent_xl.ledger import run_ledger
+from ascent_xl.market import MarketData
+from ascent_xl.presets import ASTI_2022
+from ascent_xl.samples import SAMPLE_EVENTS, SAMPLE_VWAPS, data_path
+
+
+@pytest.fixture(scope="module")
+def book(tmp_path_factory):
+    market = MarketData.from_csv(data_path(SAMPLE_VWAPS), calendar=ASTI_2022.calendar)
+    schedule = run_ledger(ASTI_2022, events_from_csv(data_path(SAMPLE_EVENTS)), market)
+    path = tmp_path_factory.mktemp("export") / "sched.xlsx"
+    export_schedule_xlsx(schedule, path)
+    return load_workbook(path)
+
+
+def column(ws, name):
+    from openpyxl.utils import get_column_letter
+
+    j = next(c.column for c in ws[1] if c.value == name)
+    return get_column_letter(j)
+
+
+def test_the_note_column_fits_registered_pik1(book):
+    ws = book["Schedule"]
+    assert ws.column_dimensions[column(ws, "Note")].width >= len("Registered-PIK1") + 2
+    ws = book["Summary"]
+    assert ws.column_dimensions[column(ws, "Note")].width >= len("Registered-PIK1") + 2
+
+
+def test_long_text_wraps_on_a_row_tall_enough(book):
+    ws = book["Schedule"]
+    detail = column(ws, "Detail")
+    assert ws.column_dimensions[detail].width == 60
+    rows = [c for c in ws[detail][1:] if c.value]
+    assert all(c.alignment.wrap_text and c.alignment.vertical == "top" for c in rows)
+    dilutive = next(c for c in rows if c.value.startswith("10,000,000 shares at $0.1500"))
+    # its detail is over 200 characters: 4 lines of 66 at most, 15 points each
+    assert len(dilutive.value) > 3 * 66
+    assert ws.row_dimensions[dilutive.row].height >= 4 * 15
+    check = column(ws, "Check")
+    assert ws[f"{check}2"].value is True and ws[f"{check}2"].alignment.horizontal == "center"
+
+
+def test_lines_keeps_words_whole():
+    assert _lines("a" * 10, 60) == 1
+    assert _lines(" ".join(["word"] * 20), 20) == 5  # 22 characters a line: 4 words (19) each
+    assert _lines(None, 60) == 1
+
+
+def test_every_sheet_prints_landscape_with_its_header_across_the_pages_its_width_needs(book, tmp_path):
+    for ws in book:
+        total = sum(d.width for d in ws.column_dimensions.values())
+        assert ws.page_setup.orientation == "landscape" and ws.sheet_properties.pageSetUpPr.fitToPage
+        assert ws.page_setup.fitToHeight == 0  # as many pages down as the rows need
+        assert ws.page_setup.fitToWidth == -(-int(total) // 210)  # 210 characters a page across
+        assert ws.print_title_rows.replace("$", "") == "1:1"
+    assert book["Schedule"].page_setup.fitToWidth == 3 and book["Schedule"].print_title_cols.replace("$", "") == "A:C"
+    path = export_rows_xlsx([{"Note": "Registered-PIK1", "Amount": 1250.5}], ("Note", "Amount"), {"Amount": "money"},
+                            tmp_path / "q.xlsx", sheet="Conversions")
+    ws = load_workbook(path)["Conversions"]
+    assert ws.page_setup.fitToWidth == 1 and ws.print_title_rows.replace("$", "") == "1:1"
+    assert ws.column_dimensions["A"].width == len("Registered-PIK1") + 2
