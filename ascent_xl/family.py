@@ -245,6 +245,42 @@ def reset_fixed_price(*, fixed_price: float, average: float, pct: float, rule: s
     return min(float(fixed_price), new) if how == "lower" else new
 
 
+def price_reset_action(*, conditions: str, met: bool, next_day: dt.date | None, deadline: dt.date) -> str:
+    """What a dated reset does on its day (term ``conversion.price_reset_conditions``), given
+    whether the equity conditions hold then (``met``): ``"reset"``; ``"skip"`` (the fixed price
+    stays); ``"defer"`` (tried again on ``next_day``, the next trading day); or ``"pending"``
+    (deferred, but no later day is known yet: ``next_day`` None, the market data ends). With
+    ``conditions`` none the reset happens whatever the state; with skip only when ``met``; with
+    defer, when not ``met``, it waits for a later day before ``deadline`` (the note's next reset
+    date or its maturity) and is skipped when none is left.
+
+    Examples
+    --------
+    >>> import datetime as dt
+    >>> day, end = dt.date(2024, 8, 13), dt.date(2024, 10, 11)
+    >>> price_reset_action(conditions="none", met=False, next_day=day, deadline=end)
+    'reset'
+    >>> price_reset_action(conditions="skip", met=False, next_day=day, deadline=end)
+    'skip'
+    >>> price_reset_action(conditions="defer", met=False, next_day=day, deadline=end)
+    'defer'
+    >>> price_reset_action(conditions="defer", met=False, next_day=end, deadline=end)
+    'skip'
+    >>> price_reset_action(conditions="defer", met=True, next_day=day, deadline=end)
+    'reset'
+    >>> price_reset_action(conditions="defer", met=False, next_day=None, deadline=end)
+    'pending'
+    """
+    how = check_term(ConversionTerms, "price_reset_conditions", conditions, label="conditions")
+    if how == "none" or met:
+        return "reset"
+    if how == "defer" and next_day is None:
+        return "pending"
+    if how == "defer" and next_day is not None and next_day < deadline:
+        return "defer"
+    return "skip"
+
+
 def price_reset_dates(issue_date: dt.date, days: tuple[int, ...]) -> list[dt.date]:
     """The reset dates of a note issued on ``issue_date``: ``days`` calendar days after it."""
     return [issue_date + dt.timedelta(days=d) for d in days]

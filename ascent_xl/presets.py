@@ -92,6 +92,7 @@ ASTI_2022 = DealTerms(
         price_reset_average_days=10,
         price_reset_pct=1.0,
         price_reset_rule="lower",
+        price_reset_conditions="none",
         installment_amount=0.0,  # no installments (the next four are then unused)
         installment_first_month=1,
         installment_discount=0.0,

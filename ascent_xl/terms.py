@@ -51,6 +51,7 @@ FloorMode = Literal["make_up", "cap", "none"]
 AlternateApplies = Literal["always", "in_default"]
 CapExcess = Literal["refuse", "cash"]
 ResetRule = Literal["lower", "replace"]
+ResetConditions = Literal["none", "skip", "defer"]
 PriceSource = Literal["vwap", "close"]
 
 _NOTE_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_\-]*$")
@@ -205,6 +206,12 @@ class ConversionTerms(Terms):
         default=None,
         unit="text", doc="lower: the lower of the fixed price and the reset price; replace: the "
         "reset price, up or down",
+    )
+    price_reset_conditions: ResetConditions = term(
+        default="none",
+        unit="text", doc="none: each reset happens; skip: only if the equity conditions "
+        "(equity_conditions.*) hold on the reset date, else it is skipped (flagged); defer: on the "
+        "first trading day they hold, before the next reset date or maturity",
     )
     installment_amount: float = term(
         default=0.0, unit="USD", ge=0,

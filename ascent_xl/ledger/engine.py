@@ -59,6 +59,7 @@ from ascent_xl.family import (
     installment_terms,
     interest_rate,
     note_fixed_price,
+    price_reset_action,
     price_reset_dates,
     reset_fixed_price,
     restated_trigger_prices,
@@ -97,9 +98,11 @@ AUTO = "auto"  # Source of rows the ledger inserts itself
 
 @dataclasses.dataclass(frozen=True)
 class _PriceReset(TypedValue):
-    """Value of the ledger's own Amendment row on a dated reset of a note's fixed price."""
+    """Value of the ledger's own Amendment row on a dated reset of a note's fixed price;
+    ``deferred_from``, the reset date of a reset deferred for the equity conditions."""
 
     number: int
+    deferred_from: dt.date | None = None
 
 
 @dataclasses.dataclass(frozen=True)
@@ -1079,6 +1082,39 @@ class Ledger:
         c = self.state.terms.conversion
         # the terms refuse resets without these (ConversionTerms' consistency check)
         assert c.price_reset_average_days and c.price_reset_pct and c.price_reset_rule
+        reasons: list[tuple[str, str]] = []
+        since = f" (deferred from {reset.deferred_from})" if reset.deferred_from else ""
+        if c.price_reset_conditions != "none":  # gated by the equity conditions on its day
+            met, reasons = checks.equity_conditions_met(self.state, ev.date, f"price reset {reset.number}")
+            later = c.price_reset_days[reset.number:]
+            deadline = note.issue_date + dt.timedelta(days=later[0]) if later else note.maturity
+            market = self._market(ev)
+            after = ev.date + dt.timedelta(days=1)
+            nxt: dt.date | None = None
+            if after <= market.last_date:
+                nxt = market.calendar.on_or_after(after).item()  # type: ignore[assignment]
+            action = price_reset_action(conditions=c.price_reset_conditions, met=met, next_day=nxt,
+                                        deadline=deadline)
+            first = reset.deferred_from or ev.date
+            if action == "defer":
+                assert nxt is not None  # defer: a later day is known
+                self._push(Event(nxt, EventKind.AMENDMENT, note.name, None, _PriceReset(reset.number, first), AUTO))
+                if reset.deferred_from is None:  # one row on the reset date; the retries are silent
+                    self._row(ev, note, [*reasons, ("reset", f"reset {reset.number} deferred")], Event="Price Reset",
+                              Detail=f"reset {reset.number} deferred: the equity conditions do not hold; tried "
+                              f"each trading day before {deadline}; fixed price stays ${note.fixed_price:,.5f}")
+                return
+            if action != "reset":
+                if action == "pending":
+                    how, why = "still deferred", f"no market data after {ev.date} to test the equity conditions"
+                elif c.price_reset_conditions == "defer":
+                    how, why = "skipped", f"the equity conditions held on no trading day from {first} to {deadline}"
+                else:
+                    how, why = "skipped", "the equity conditions do not hold"
+                self._row(ev, note, [*reasons, ("reset", f"reset {reset.number} {how}")], Event="Price Reset",
+                          Detail=f"reset {reset.number} {how}: {why}; fixed price stays ${note.fixed_price:,.5f}")
+                return
+            reasons = []
         window = self._market(ev).window(ev.date, c.price_reset_average_days,
                                          what="price reset date")
         average = float(window.mean())
@@ -1086,8 +1122,8 @@ class Ledger:
         note.fixed_price = reset_fixed_price(fixed_price=old, average=average, pct=c.price_reset_pct,
                                              rule=c.price_reset_rule)
         self._follow_parent(note)  # its PIK notes follow (own_price unchanged)
-        self._row(ev, note, checks.check_prices(self.state, [note]), Event="Price Reset", Detail=(
-            f"reset {reset.number}: {c.price_reset_pct:.0%} of the {c.price_reset_average_days}-day average "
+        self._row(ev, note, reasons + checks.check_prices(self.state, [note]), Event="Price Reset", Detail=(
+            f"reset {reset.number}{since}: {c.price_reset_pct:.0%} of the {c.price_reset_average_days}-day average "
             f"${average:,.5f} ({c.price_reset_rule}); fixed price ${old:,.5f} -> ${note.fixed_price:,.5f}"))
 
     def _cap_takes_effect(self, ev: Event, change: _CapChange) -> None:

@@ -104,7 +104,10 @@ def test_canoo_july_the_floor_price_stops_the_price_without_cash():
 
 # -- Canoo, pre-paid advance of June 2024 -----------------------------------------------------
 
-def _canoo_june_market():
+def _canoo_june_market(low_caps=("", ""), after_day_120=1.00):
+    # $1,000,000 of dollar volume every day and a $150,000,000 market cap, $50,000,000 on the
+    # days of low_caps (first, last): the equity conditions (20 days, 15 of them at $75,000,000
+    # or more) that gate the resets
     days = [d for d in sessions_before("2024-12-02", 130) if d >= "2024-06-03"]
     values = []
     for d in days:
@@ -113,8 +116,9 @@ def _canoo_june_market():
         elif d <= "2024-08-09":  # the ten trading days before day 60 (2024-08-12)
             values.append(1.80 - 0.05 * len([x for x in days if "2024-07-29" <= x < d]))
         else:
-            values.append(1.00)
-    return MarketData.from_lists(days, values)
+            values.append(1.00 if d <= "2024-10-11" else after_day_120)
+    caps = [50e6 if low_caps[0] <= d <= low_caps[1] else 150e6 for d in days]
+    return MarketData.from_lists(days, values, dollar_volumes=[1e6] * len(days), market_caps=caps)
 
 
 def test_canoo_june_the_resets_on_days_60_and_120():
@@ -136,6 +140,51 @@ def test_canoo_june_the_resets_on_days_60_and_120():
     # 1,000,000 / 1.575 = 634,920.6 -> 634,921
     assert (before["Conversion Price"], before["Shares Issued"]) == (2.30, 434_783)
     assert after["Conversion Price"] == pytest.approx(1.575, abs=1e-12) and after["Shares Issued"] == 634_921
+    # the equity conditions hold on both days (20 days of $1,000,000 >= $250,000; the cap at
+    # $150,000,000 on 20 of 20): no flag
+    assert [r["Flags"] for r in resets] == [None, None]
+
+
+def _june_resets(terms, market):
+    s = run_ledger(terms, parse_events([]), market)
+    return [r for r in s.rows if r["Event"] == "Price Reset"]
+
+
+def test_canoo_june_a_reset_skipped_when_the_equity_conditions_fail():
+    t = _deal("canoo_2024_06_prepaid_advance")
+    assert t.conversion.price_reset_conditions == "skip"
+    # market cap $50,000,000 from 09-23: of the 20 sessions before day 120 (09-13 .. 10-10)
+    # only 09-13, 16, 17, 18, 19, 20 (6) are at $75,000,000 or more; 15 are needed
+    first, second = _june_resets(t, _canoo_june_market(low_caps=("2024-09-23", "2024-12-31")))
+    assert first["Fixed Price"] == pytest.approx(1.575, abs=1e-12) and first["Flags"] is None
+    # day 120 skipped: the price stays the day-60 1.575 (not the 1.00 average), flagged
+    assert second["Date"] == dt.date(2024, 10, 11)
+    assert second["Fixed Price"] == pytest.approx(1.575, abs=1e-12)
+    assert second["Detail"] == "reset 2 skipped: the equity conditions do not hold; fixed price stays $1.57500"
+    assert second["Flags"] == ("equity: equity conditions not met for price reset 2: market cap at the "
+                               "minimum on only 6 days; reset: reset 2 skipped")
+    # with no conditions ("none", the Ascent deal's) the same market resets to 1.00
+    plain = _june_resets(t.with_term("price_reset_conditions", "none"),
+                         _canoo_june_market(low_caps=("2024-09-23", "2024-12-31")))
+    assert plain[1]["Fixed Price"] == pytest.approx(1.00, abs=1e-12)
+
+
+def test_canoo_june_a_reset_deferred_to_the_day_the_equity_conditions_hold():
+    t = _deal("canoo_2024_06_prepaid_advance").with_term("price_reset_conditions", "defer")
+    # the cap at $50,000,000 on 09-23 .. 10-04 (10 sessions) only; VWAPs 0.90 after 10-11
+    m = _canoo_june_market(low_caps=("2024-09-23", "2024-10-04"), after_day_120=0.90)
+    first, deferred, done = _june_resets(t, m)
+    # 10-11: the 20 sessions before (09-13 .. 10-10) hold the 10 low days: 10 of 20 at the
+    # minimum, deferred (fixed price stays 1.575)
+    assert (deferred["Date"], deferred["Fixed Price"]) == (dt.date(2024, 10, 11), pytest.approx(1.575, abs=1e-12))
+    assert deferred["Detail"].startswith("reset 2 deferred: the equity conditions do not hold; tried each "
+                                         "trading day before 2025-06-13")
+    # the first session whose 20 before hold at most 5 low days: 10-28 (09-30 .. 10-25: the low
+    # 09-30, 10-01 .. 10-04 are 5; 15 at the minimum). 10-25's (09-27 .. 10-24) hold 6: 14.
+    # The reset then averages the ten VWAPs before 10-28 (10-14 .. 10-25), all 0.90: 0.90
+    assert done["Date"] == dt.date(2024, 10, 28)
+    assert done["Fixed Price"] == pytest.approx(0.90, abs=1e-12) and done["Flags"] is None
+    assert done["Detail"].startswith("reset 2 (deferred from 2024-10-11): 100% of the 10-day average $0.90000")
 
 
 def test_canoo_june_the_exchange_cap():
