@@ -67,7 +67,7 @@ from ascent_xl.excel.cells import (
 )
 from ascent_xl.fees import deal_placement_fee
 from ascent_xl.interest import BASES, accrued_interest
-from ascent_xl.ledger import SCHEDULE_COLUMNS, run_ledger
+from ascent_xl.ledger import SCHEDULE_COLUMNS, LedgerCursor, run_ledger
 from ascent_xl.ledger.position import (
     POSITION_COLUMNS,
     QUOTE_COLUMNS,
@@ -677,6 +677,7 @@ def ASCENT_SCHEDULE(events: Cells, dates: Cells, vwaps: Cells, terms: Cells = No
 
 _BOOKS: dict[tuple[int, ...], tuple[DealTerms, Any, list[Any]]] = {}
 _STATES: dict[tuple[tuple[int, ...], Any, bool, bool], Any] = {}
+_CURSORS: dict[tuple[tuple[int, ...], bool, bool], LedgerCursor] = {}
 _CACHE_SIZE = 32
 
 
@@ -731,7 +732,11 @@ def _state(events: Cells, dates: Cells, vwaps: Cells, terms: Cells, day: Any, *,
     found = _STATES.get(skey)
     if found is None:
         before = EventKind.CONVERSION if before_conversions else None
-        found = _remember(_STATES, skey, run_ledger(deal, evs, market, until=day, before=before, no_split=no_split))
+        ckey = (key, before_conversions, no_split)
+        cursor = _CURSORS.get(ckey)
+        if cursor is None or not cursor.can_reach(day, before):  # a table's rows in date order: one pass
+            cursor = _remember(_CURSORS, ckey, LedgerCursor(deal, evs, market, no_split=no_split))
+        found = _remember(_STATES, skey, cursor.to(day, before))
     return found
 
 

@@ -3,7 +3,7 @@
 >>> from ascent_xl.ledger import deal_state, run_ledger
 """
 
-from ascent_xl.ledger.engine import Ledger, run_ledger
+from ascent_xl.ledger.engine import Ledger, LedgerCursor, run_ledger
 from ascent_xl.ledger.position import (
     DealPosition,
     NotePosition,
@@ -19,6 +19,7 @@ __all__ = [
     "DealPosition",
     "Flag",
     "Ledger",
+    "LedgerCursor",
     "NotePosition",
     "Schedule",
     "SharesByBasis",

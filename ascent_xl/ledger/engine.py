@@ -27,6 +27,7 @@ Rules (see :mod:`ascent_xl.events` for the event table and the same-date order):
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 import datetime as dt
 import heapq
@@ -175,6 +176,50 @@ def run_ledger(
     return Ledger(terms, market, no_split=no_split).run(events, until=until, before=before)
 
 
+class LedgerCursor:
+    """One ledger pass read at later and later stops: :meth:`to` gives what
+    ``run_ledger(terms, events, market, until=..., before=..., no_split=...)`` gives, going on from
+    the previous stop instead of starting again (a table of quotes in date order costs one
+    ledger run, not one per row). A stop before the last one, or any stop after an error, is
+    refused (:meth:`can_reach` says which); start a new cursor for it.
+
+    Examples
+    --------
+    >>> from ascent_xl.presets import ASTI_2022
+    >>> c = LedgerCursor(ASTI_2022, [])
+    >>> c.to(dt.date(2023, 1, 31)).state.total_principal, c.to(None).state.total_principal
+    (15000000.0, 0.0)
+    >>> c.can_reach(dt.date(2023, 1, 31))
+    False
+    """
+
+    def __init__(self, terms: DealTerms, events: Iterable[Event], market: MarketData | None = None, *,
+                 no_split: bool = False) -> None:
+        self._ledger = Ledger(terms, market, no_split=no_split)
+        self._ledger.start(events)
+        self._at: tuple[dt.date, float] | None = None
+        self._broken = False
+
+    @staticmethod
+    def _stop(until: dt.date | None, before: EventKind | None) -> tuple[dt.date, float]:
+        return (dt.date.max if until is None else until, math.inf if before is None else before.order)
+
+    def can_reach(self, until: dt.date | None, before: EventKind | None = None) -> bool:
+        """Whether :meth:`to` can give this stop (it is not before the last one)."""
+        return not self._broken and (self._at is None or self._stop(until, before) >= self._at)
+
+    def to(self, until: dt.date | None, before: EventKind | None = None) -> Schedule:
+        """The schedule up to ``until`` (on that day, before the kinds from ``before`` on), a copy
+        later stops leave as it is."""
+        if not self.can_reach(until, before):
+            raise LedgerError(f"the ledger stands after {until} already; start it again for an earlier stop")
+        self._broken = True  # until the step is done: an error leaves a half-applied entry
+        self._ledger.advance(until=until, before=before)
+        self._broken = False
+        self._at = self._stop(until, before)
+        return self._ledger.snapshot()
+
+
 class Ledger:
     """Applies events one by one; :meth:`run` returns the schedule. See the module docstring."""
 
@@ -229,7 +274,13 @@ class Ledger:
         """Apply the events (and the interest dates and maturities they imply) in order, up to and
         including the day ``until`` when it is given (on that day, only the kinds applied before
         ``before`` when it is given)."""
-        stop = (until, before.order) if until is not None and before is not None else None
+        self.start(events)
+        self.advance(until=until, before=before)
+        return self.schedule()
+
+    def start(self, events: Iterable[Event]) -> None:
+        """Queue the events (and the issues the terms imply and the price-triggered payments);
+        :meth:`advance` then applies them. Called once, before the first :meth:`advance`."""
         user = list(events)
         issued = {e.note.lower() for e in user if e.kind is EventKind.ISSUE and e.note}
         for note in self.state.terms.notes:
@@ -238,6 +289,13 @@ class Ledger:
         for e in user:
             self._push(e)
         self._push_trigger_payments(user)
+
+    def advance(self, *, until: dt.date | None = None, before: EventKind | None = None) -> None:
+        """Apply the queued entries up to ``until`` (all when None; on that day only the kinds
+        applied before ``before`` when it is given), as :meth:`run` does. A later call goes on
+        from there: advancing to one stop and then to a later one applies the same entries in
+        the same order as advancing to the later one at once."""
+        stop = (until, before.order) if until is not None and before is not None else None
         while self._queue:
             if until is not None and (self._queue[0][0] > until or (stop is not None and self._queue[0][:2] >= stop)):
                 break
@@ -248,8 +306,23 @@ class Ledger:
                 raise
             except AscentError as exc:  # engine errors get the event's row in front
                 raise event.error(str(exc)) from None
+
+    def schedule(self) -> Schedule:
+        """The schedule of the entries applied so far, on the state as it stands."""
         self._restate_shares()
         return Schedule(terms=self.state.terms, rows=self.rows, flags=self.flags, state=self.state)
+
+    def snapshot(self) -> Schedule:
+        """:meth:`schedule` as a copy that later :meth:`advance` calls leave as it is (rows,
+        flags and state copied; the frozen terms and market data shared)."""
+        s = self.schedule()
+        memo: dict[int, Any] = {id(s.state.terms): s.state.terms, id(s.terms): s.terms}
+        if s.state.market is not None:
+            memo[id(s.state.market)] = s.state.market
+        for note in s.state.notes.values():
+            memo[id(note.terms)] = note.terms
+        return Schedule(terms=s.terms, rows=[dict(r) for r in s.rows], flags=list(s.flags),
+                        state=copy.deepcopy(s.state, memo))
 
     def _restate_shares(self) -> None:
         """Each row's Shares Restated: its shares on the last share basis (times the ratio of every

@@ -72,3 +72,23 @@ def test_a_repeated_quote_reuses_the_ledger_run(ranges, monkeypatch):
     monkeypatch.setattr(udfs, "run_ledger", lambda *a, **k: calls.append(1))
     out = udfs.ASCENT_QUOTE(*ranges, "2023-09-15", 10_000)  # same cells, same day: cached
     assert calls == [] and out[1][1] == 250  # 10,000 / 40
+
+
+def test_a_table_of_quotes_in_date_order_is_one_ledger_pass(ranges, sample_events, monkeypatch):
+    from ascent_xl.events import EventKind
+
+    days = sorted({str(e.date) for e in sample_events if e.kind is EventKind.CONVERSION})
+    assert len(days) >= 3
+    made = []
+    real = udfs.LedgerCursor
+    monkeypatch.setattr(udfs, "LedgerCursor", lambda *a, **k: made.append(1) or real(*a, **k))
+    udfs._STATES.clear()
+    udfs._CURSORS.clear()
+    forward = [udfs.ASCENT_QUOTE(*ranges, day, 1_000) for day in days]
+    assert len(made) == 1
+    udfs._STATES.clear()
+    udfs._CURSORS.clear()
+    backward = [udfs.ASCENT_QUOTE(*ranges, day, 1_000) for day in reversed(days)][::-1]
+    assert len(made) == 1 + len(days)  # each earlier day starts a pass again
+    assert forward == backward
+    assert all(isinstance(row[1][1], float | int) for row in forward)  # priced, not refused
