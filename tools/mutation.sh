@@ -2,8 +2,8 @@
 # Mutation testing of the core money code with mutmut (configuration: [tool.mutmut] in
 # pyproject.toml). One command:
 #
-#     tools/mutation.sh                  # pricing, interest, fees and the ledger
-#     tools/mutation.sh pricing ledger   # only these modules (pricing, interest, fees, ledger)
+#     tools/mutation.sh                  # pricing, interest, fees, family and the ledger
+#     tools/mutation.sh pricing ledger   # only these modules (pricing, interest, fees, family, ledger)
 #     tools/mutation.sh 'ascent_xl.ledger.engine.*_convert*'   # mutants by mutmut name pattern
 #
 # Needs mutmut: pip install -e ".[mutation]". Each mutant runs only the tests that call the
@@ -25,7 +25,7 @@
 # git); a module name or pattern given reruns those mutants. Prints the score per module;
 # `python tools/mutation_summary.py --survivors [PATTERN ...]` lists the survivors, `mutmut show
 # NAME` shows one, `mutmut apply NAME` writes it into the source (undo with git checkout).
-# Equivalent mutants (left out of the score, each with its reason): tools/mutation_equivalent.txt.
+# Equivalent mutants (left out of the score, each with its reason): tools/mutation_equivalent/ (one file per module).
 # Whether a test kills given mutants, without a whole run: tools/mutation_check.sh TEST -- NAME...
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -35,13 +35,13 @@ if ! command -v mutmut >/dev/null 2>&1; then
     exit 2
 fi
 modules=("$@")
-if [ ${#modules[@]} -eq 0 ]; then modules=(pricing interest fees ledger); fi
+if [ ${#modules[@]} -eq 0 ]; then modules=(pricing interest fees family ledger); fi
 patterns=()
 for m in "${modules[@]}"; do
     case "$m" in
-        pricing|interest|fees|ledger) patterns+=("ascent_xl.${m}.*") ;;
+        pricing|interest|fees|family|ledger) patterns+=("ascent_xl.${m}.*") ;;
         ascent_xl.*) patterns+=("$m") ;;
-        *) echo "unknown module '$m': give pricing, interest, fees, ledger or a mutant name pattern" >&2; exit 2 ;;
+        *) echo "unknown module '$m': give pricing, interest, fees, family, ledger or a mutant name pattern" >&2; exit 2 ;;
     esac
 done
 export ASCENT_XL_MUTATION=1  # hypothesis tests run a fifth of their examples (tests/helpers/budget.py)
