@@ -182,7 +182,7 @@ def interest_schedule(note: NoteTerms, *, principal: float | None = None) -> lis
     """
     p = note.face if principal is None else principal
     out = []
-    start = note.issue_date
+    start = note.accrual_start  # the issue date, or the day before (interest_counts_issue_day)
     for end in interest_dates(note.issue_date, note.maturity, note.interest_months):
         days = day_count(start, end, note.day_count)
         yf = year_fraction(start, end, note.day_count)

@@ -56,6 +56,7 @@ def _note(
         change_of_control_on_interest=coc_on_interest,
         own_fixed_price=0.0,  # both notes convert at the deal's fixed price
         own_fixed_price_at_issue=False,
+        interest_counts_issue_day=False,  # 30/360 from the closing: the days between
     )
 
 

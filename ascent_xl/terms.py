@@ -107,6 +107,11 @@ class NoteTerms(Terms):
         default=False,
         unit="flag", doc="TRUE: the note's fixed price is computed like the deal's, before its own issue",
     )
+    interest_counts_issue_day: bool = term(
+        default=False,
+        unit="flag", doc="TRUE: the issue day accrues interest too (to a date, both it and the issue "
+        "date count: one day more than the days between); FALSE: the days between",
+    )
 
     def _check_consistency(self) -> None:
         if not self.holder.strip():
@@ -126,6 +131,12 @@ class NoteTerms(Terms):
         from dateutil.relativedelta import relativedelta
 
         return self.issue_date + relativedelta(months=self.maturity_months)
+
+    @property
+    def accrual_start(self) -> dt.date:
+        """The date interest accrues from: the issue date, or with ``interest_counts_issue_day``
+        the day before it (so the issue day itself accrues)."""
+        return self.issue_date - dt.timedelta(days=1 if self.interest_counts_issue_day else 0)
 
     @property
     def purchase_price(self) -> float:

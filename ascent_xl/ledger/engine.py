@@ -536,8 +536,8 @@ class Ledger:
             parent=parent,
             principal_issued=terms.face,
             principal=terms.face,
-            accrued_to=terms.issue_date,
-            period_start=terms.issue_date,
+            accrued_to=terms.accrual_start,
+            period_start=terms.accrual_start,
         )
         self.state.notes[note.name] = note
         self._schedule_dates(note, after=terms.issue_date)
@@ -717,7 +717,8 @@ class Ledger:
                        + (f" at {rate:.2%}" if rate else "")})
         self._row(ev, note, reasons, **values)
         pik_terms = note.terms.replace(name=name, kind="pik", face=amount, issue_date=ev.date, rate=rate,
-                                       interest_payment=how, pik_style="capitalise")
+                                       interest_payment=how, pik_style="capitalise",
+                                       interest_counts_issue_day=False)  # its issue day is the parent's interest date
         pik = self._open_note(pik_terms, fixed=note.fixed_price, floor=note.floor_price, maturity=note.maturity, parent=note.name)
         pik.own_price = note.own_price  # a PIK note follows its parent's price
         issue = Event(ev.date, EventKind.ISSUE, name, amount, "pik", AUTO)

@@ -322,7 +322,7 @@ def _note_plan(start: NoteStart, *, behaviour: Behaviour, grid: TimeGrid) -> Not
     if start.maturity <= v:
         raise InputError(f"note {start.name} matured on {start.maturity}, before the valuation date {v}")
     ends = interest_dates(note.issue_date, start.maturity, note.interest_months)
-    starts = [note.issue_date, *ends[:-1]]
+    starts = [note.accrual_start, *ends[:-1]]  # the issue date, or the day before it
     dates = [d.item() for d in grid.dates]
     accrual = np.zeros(len(dates))
     accrual_next = np.zeros(len(dates))

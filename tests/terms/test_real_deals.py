@@ -202,16 +202,23 @@ def test_canoo_june_the_exchange_cap():
 
 
 def test_canoo_june_interest_and_the_default_rate():
+    from ascent_xl.ledger import deal_state
+
     t = _deal("canoo_2024_06_prepaid_advance")
-    # the supplemental agreement: $158,219.18 of interest on $15,000,000 to 2024-08-28 is
-    # 750,000 x 77 / 365 (both ends counted); the engine counts the 76 days between: 156,164.38
-    assert round(15_000_000 * 0.05 * 77 / 365, 2) == 158_219.18
-    assert accrued_interest(15_000_000, dt.date(2024, 6, 13), dt.date(2024, 8, 28), rate=0.05,
-                            basis="ACT/365") == pytest.approx(156_164.38, abs=0.005)
-    # 15% from a default on 2024-08-01: 06-13 .. 06-30 (17 days) paid at the quarter end;
-    # then 06-30 .. 08-01, 32 days at 5% = 65,753.42, and 08-01 .. 09-30, 60 days at 15% =
-    # 369,863.01: the 09-30 interest 435,616.43
-    s = run_ledger(t, parse_events([["2024-08-01", "Default", "Advance", None, None]]), _canoo_june_market())
-    paid = {r["Date"]: r["Interest Paid Cash"] for r in s.rows if r["Event"] == "Interest"}
-    assert paid[dt.date(2024, 6, 30)] == round(15_000_000 * 0.05 * 17 / 365, 2) == 34_931.51
-    assert paid[dt.date(2024, 9, 30)] == round(65_753.42 + 369_863.01, 2) == 435_616.43
+    assert t.note("Advance").interest_counts_issue_day and t.note("Advance").interest_months == ()
+    # the supplemental agreement of 2024-08-28: "$15,000,000 in principal amount and $158,219.18
+    # of accrued and unpaid interest". 06-13 .. 08-28 both counted: June 13..30 is 18 days, July
+    # 31, August 1..28 28: 77 days; 15,000,000 x 5% = 750,000 a year; 750,000 x 77 / 365 =
+    # 158,219.178 -> 158,219.18 (the 76 days between would be 156,164.38)
+    p = deal_state(t, _canoo_june_market(), parse_events([]), as_of=dt.date(2024, 8, 28))
+    assert next(n for n in p.notes if n.note == "Advance").accrued_interest == 158_219.18
+    # the day count alone: from the day before issue, 06-12 .. 08-28 is 77 days
+    assert accrued_interest(15_000_000, t.note("Advance").accrual_start, dt.date(2024, 8, 28), rate=0.05,
+                            basis="ACT/365") == pytest.approx(158_219.18, abs=0.005)
+    # 15% from a default on 2024-08-01: 06-13 .. 08-01 both counted is 18 + 31 + 1 = 50 days at
+    # 5%: 750,000 x 50 / 365 = 102,739.73; then 08-01 .. 09-30, 60 days at 15%: 2,250,000 x 60
+    # / 365 = 369,863.01; accrued on 09-30 (nothing paid before maturity) 472,602.74
+    events = parse_events([["2024-08-01", "Default", "Advance", None, None]])
+    p = deal_state(t, _canoo_june_market(), events, as_of=dt.date(2024, 9, 30))
+    assert next(n for n in p.notes if n.note == "Advance").accrued_interest == round(
+        102_739.73 + 369_863.01, 2) == 472_602.74
