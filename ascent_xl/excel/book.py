@@ -108,6 +108,7 @@ class OpenpyxlBook:
         self.wb = workbook
         self._values = values
         self._loaded: Any = None
+        self.array_results: dict[str, Any] = {}  # "Sheet!A5" -> the first value of the array entered there
 
     def _value(self, ws: Any, cell: Any) -> Any:
         """The cell's value, a formula's as last calculated (see the class docstring)."""
@@ -218,6 +219,7 @@ class OpenpyxlBook:
                     cell.number_format = fmt
         ref = f"{column_letter(c1)}{r1}:{column_letter(c1 + width - 1)}{r1 + len(rows) - 1}"
         ws.cell(row=r1, column=c1).value = ArrayFormula(ref, formula)
+        self.array_results[f"{sheet}!{column_letter(c1)}{r1}"] = rows[0][0] if rows[0] else None
 
 
 _CHART_REF = re.compile(r"^(.*!)\$([A-Z]+)\$(\d+)(?::\$([A-Z]+)\$(\d+))?$")

@@ -16,11 +16,13 @@ openpyxl's); the rewrite goes through a temporary file like every other write.
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 import os
 import re
 import warnings
 import zipfile
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -50,23 +52,39 @@ class CacheReport:
         return not self.missing
 
 
-def save_with_values(workbook: Any, path: str | os.PathLike[str]) -> CacheReport:
-    """Save the openpyxl ``workbook`` to ``path`` and cache its formulas' values there."""
+def save_with_values(workbook: Any, path: str | os.PathLike[str], *,
+                     known: Mapping[str, Any] | None = None) -> CacheReport:
+    """Save the openpyxl ``workbook`` to ``path`` and cache its formulas' values there
+    (``known``: see :func:`cache_formula_values`)."""
     workbook.save(path)
-    return cache_formula_values(path)
+    return cache_formula_values(path, known=known)
 
 
-def cache_formula_values(path: str | os.PathLike[str]) -> CacheReport:
+def cache_formula_values(path: str | os.PathLike[str], *, known: Mapping[str, Any] | None = None) -> CacheReport:
     """Calculate every formula of the book at ``path`` (just saved by openpyxl) and store the
-    results as the formulas' cached values; drop ``fullCalcOnLoad`` if every formula has one."""
+    results as the formulas' cached values; drop ``fullCalcOnLoad`` if every formula has one.
+    ``known`` (``"Sheet!A5"`` -> value) gives the values of formulas already calculated by the
+    caller with the same functions on the same cells (the refresh's array formulas, see
+    :attr:`ascent_xl.excel.book.OpenpyxlBook.array_results`): they are stored as given, not
+    calculated again; pycel still calculates a formula that reads them."""
     report = CacheReport()
     with zipfile.ZipFile(path) as zf:
         sheets = [(s, zf.read(s.part)) for s in pkg.sheets(zf, path)]
         wb_part = pkg.workbook_part(zf)
         wb_xml = zf.read(wb_part)
     formulas = [f"{s.title}!{m.group(1).decode()}" for s, xml in sheets for m in _CELL.finditer(xml)]
-    if formulas:
-        report = _calculate(path, formulas)
+    given = {ref: known[ref] for ref in formulas if known and ref in known}
+    todo = [ref for ref in formulas if ref not in given]
+    if todo:
+        report = _calculate(path, todo)
+    if given:
+        from openpyxl.utils.datetime import to_excel
+    for ref, raw in given.items():
+        value = _plain(to_excel(raw) if isinstance(raw, dt.date) else raw)
+        if value is None:
+            report.missing[ref] = "no single value (a blank or an array result)"
+        else:
+            report.values[ref] = value
     parts: dict[str, bytes] = {}
     for sheet, xml in sheets:
         new = _CELL.sub(lambda m, title=sheet.title: _with_value(m, title, report.values), xml)  # type: ignore[misc]

@@ -132,9 +132,11 @@ def refresh_file(path: str | os.PathLike[str], out: str | os.PathLike[str] | Non
                 return current  # its results are those of its inputs: nothing to write
         wb = load_book(src)
         keep_charts(src, wb)
-        result = refresh_book(OpenpyxlBook(wb, values=lambda: _values_of(src)), full=full)
-        if result.ok:
-            atomic_write(dest, lambda tmp: save_with_values(wb, tmp), expect=stamp, locked=True)
+        book = OpenpyxlBook(wb, values=lambda: _values_of(src))
+        result = refresh_book(book, full=full)
+        if result.ok:  # the array formulas' results are the refresh's: not calculated twice
+            atomic_write(dest, lambda tmp: save_with_values(wb, tmp, known=book.array_results), expect=stamp,
+                         locked=True)
     if result.ok and out is not None and dest.suffix.lower() == ".xlsm":
         result.module = write_button_module(dest)
     return result

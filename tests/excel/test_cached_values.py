@@ -138,3 +138,18 @@ def test_a_formula_it_cannot_calculate_stays_empty_and_excel_recalculates(tmp_pa
     got = load_workbook(path, data_only=True)["Sheet"]
     assert got["A2"].value == 6 and got["A3"].value is None
     assert full_calc_on_load(path)  # Excel must calculate what could not be cached
+
+
+def test_values_the_caller_knows_are_stored_as_given_and_not_calculated_again(tmp_path):
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Calc"
+    ws["A1"], ws["A2"], ws["A3"], ws["A4"] = 2, "=A1*3.5", "=NOT_A_FUNCTION(A1)", "=NOT_A_FUNCTION(A2)"
+    path = tmp_path / "known.xlsx"
+    # A3 and A4 are known (pycel could not calculate them); A1 is not a formula: ignored
+    report = save_with_values(wb, path, known={"Calc!A3": 41.5, "Calc!A4": dt.date(2023, 1, 10), "Calc!A1": 9})
+    # 2023-01-10 is Excel's day 44,936 (2023-01-01 is 44,927)
+    assert report.complete and report.values == {"Calc!A2": 7.0, "Calc!A3": 41.5, "Calc!A4": 44936.0}
+    got = load_workbook(path, data_only=True)["Calc"]
+    assert (got["A1"].value, got["A2"].value, got["A3"].value) == (2, 7, 41.5)
+    assert not full_calc_on_load(path)
