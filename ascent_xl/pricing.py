@@ -184,8 +184,7 @@ def check_split_jumps(market: MarketData, notice_date: Any, *, days: int, thresh
     v = market.vwap
     if counts is None:
         move = np.ones(len(v))
-        with np.errstate(invalid="ignore", divide="ignore"):
-            move[1:] = v[1:] / v[:-1]
+        move[1:] = v[1:] / v[:-1]  # VWAPs are positive or NaN: no division warning
         jump = (move >= threshold) | (move <= 1.0 / threshold)  # NaN compares False
         if real:
             jump &= ~np.isin(market.dates, np.array(real, dtype="datetime64[D]"))
@@ -193,7 +192,7 @@ def check_split_jumps(market: MarketData, notice_date: Any, *, days: int, thresh
         market._cache[key] = counts
     if counts[-1] == 0:
         return
-    pos = np.asarray(market.calendar.count_before(refs), dtype=np.int64) - market.start
+    pos = np.asarray(market.calendar.count_before(refs)) - market.start
     hi = np.clip(pos, 0, len(v) - 1)  # the notice date's own VWAP, where the data has it
     lo = np.clip(pos - days + 1, 0, len(v))  # the window's second day: a jump into it counts
     if since is not None:
@@ -235,7 +234,7 @@ def floor_binds(*, unfloored_price: Any, floor_price: Any, floor_mode: str) -> A
     The one place the floor mode is read: :func:`conversion_price` and :func:`floor_payment`
     (hence :func:`quote_conversions`, :func:`capped_conversion` and the ledger) ask it.
     """
-    mode = check_term(ConversionTerms, "floor_mode", floor_mode, label="floor_mode")
+    mode = check_term(ConversionTerms, "floor_mode", floor_mode)
     below = np.asarray(unfloored_price, dtype=float) < np.asarray(floor_price, dtype=float)
     binds = below & (mode != "none")
     return bool(binds) if np.ndim(binds) == 0 else binds
@@ -256,7 +255,7 @@ def conversion_price(
     ...                  floor_mode="none")
     0.25
     """
-    floor = check_term(ConversionTerms, "floor_price", floor_price, label="floor_price")
+    floor = check_term(ConversionTerms, "floor_price", floor_price)
     check_floor(floor_price=floor, floor_mode=floor_mode)
     return price_notice(fixed_price=fixed_price, alternate_price=alternate_price, floor_price=floor,
                         floor_mode=floor_mode).conversion_price
@@ -275,7 +274,7 @@ def conversion_shares(amount: Any, price: Any, *, rounding: str) -> Any:
         a = check_amount(amount, "amount")
         p = _positive(price, "price")
         return round_shares(a / p, rounding)
-    arr = check_amounts(np.asarray(amount, dtype=float), "amount")
+    arr = check_amounts(amount, "amount")
     return round_shares(arr / _positive(price, "price"), rounding)
 
 
@@ -368,7 +367,7 @@ def quote_conversion(
     if not isinstance(day, dt.date):
         raise InputError(f"notice date {notice_date!r}: write it as YYYY-MM-DD")
     fixed = resolve_fixed_price(terms, market) if fixed_price is None else fixed_price
-    fixed = float(check_term(ConversionTerms, "fixed_price", fixed, label="fixed_price"))
+    fixed = float(check_term(ConversionTerms, "fixed_price", fixed))
     floor = c.floor_price if floor_price is None else float(floor_price)
     amount = whole_cents(check_amount(amount, "amount"), name="amount")
     if not no_split:  # the fixed price and floor are the terms' as issued: check from the issue on
@@ -409,12 +408,12 @@ def quote_conversions(
     c = terms.conversion
     market = market.priced_by(c.price_source)
     refs = as_days(notice_dates)
-    amt = np.broadcast_to(np.asarray(amounts, dtype=float), refs.shape).astype(float)
+    amt = np.broadcast_to(np.asarray(amounts), refs.shape).astype(float)
     check_amounts(amt, "amount")
     fixed = resolve_fixed_price(terms, market) if fixed_price is None else fixed_price
-    fixed = float(check_term(ConversionTerms, "fixed_price", fixed, label="fixed_price"))
+    fixed = float(check_term(ConversionTerms, "fixed_price", fixed))
     floor = c.floor_price if floor_price is None else float(floor_price)
-    floor = check_term(ConversionTerms, "floor_price", floor, label="floor_price")
+    floor = check_term(ConversionTerms, "floor_price", floor)
     check_floor(floor_price=floor, floor_mode=c.floor_mode)
     from ascent_xl.family import alternate_applies  # the family's rules build on this module
 
@@ -537,7 +536,7 @@ def capped_conversion(
         include_notice_day=c.window_includes_notice_day,
     )) if alternate else float(fixed_price)
     fixed_price = float(_positive(fixed_price, "fixed_price"))
-    floor_price = float(check_term(ConversionTerms, "floor_price", floor_price, label="floor_price"))
+    floor_price = float(check_term(ConversionTerms, "floor_price", floor_price))
     check_floor(floor_price=floor_price, floor_mode=c.floor_mode)
     pn = price_notice(fixed_price=fixed_price, alternate_price=alt, floor_price=floor_price, floor_mode=c.floor_mode)
     price = pn.conversion_price
@@ -560,7 +559,7 @@ def capped_conversion(
     else:
         interest_conv, principal_conv = interest, principal
     converted = principal_conv + interest_conv
-    shares = int(round_shares(converted / price, c.share_rounding)) if converted > 0 else 0
+    shares = int(round_shares(converted / price, c.share_rounding))  # 0 when nothing converts
     vwap, pay = None, 0.0
     if pn.floor_pays and converted > 0:
         vwap = market.vwap_on_date(notice_date, what="conversion date (for the floor payment)")
@@ -580,9 +579,7 @@ def capped_conversion(
 
 def _vwaps_if_present(market: MarketData, days: np.ndarray) -> np.ndarray:
     """VWAPs on ``days`` where the data has them, NaN elsewhere (no error)."""
-    if days.size == 0:
-        return np.empty(0)
-    pos = np.asarray(market.calendar.count_before(days), dtype=np.int64) - market.start
+    pos = np.asarray(market.calendar.count_before(days)) - market.start
     ok = (pos >= 0) & (pos < len(market.vwap)) & market.calendar.sessions_mask(days)
     out = np.full(days.shape, np.nan)
     out[ok] = market.vwap[pos[ok]]
