@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NoReturn
 
 import numpy as np
 
@@ -46,6 +46,8 @@ _SHAPES: tuple[tuple[str, Any, str], ...] = (
     ("conversion.default_discount",
      lambda t: t.conversion.default_discount > t.conversion.alternate_price_discount,
      "a deeper discount during an event of default"),
+    ("notes.maturity_months", lambda t: any(not n.maturity_months for n in t.notes),
+     "an instrument without maturity (a convertible preferred: maturity_months 0)"),
 )
 
 
@@ -147,13 +149,19 @@ def refuse_unmodelled(terms: DealTerms, *, who: str, modelled: frozenset[str] = 
     Monte Carlo valuation") does not model: a number from a rule it lacks would be wrong."""
     names = unmodelled_shapes(terms, modelled=modelled)
     if names:
-        meaning = {n: m for n, _, m in _SHAPES}
-        raise TermsError(
-            names[0],
-            f"{who} does not model {meaning[names[0]]}; it would value another deal. Use the "
-            "ledger and the price commands for this deal, or set the term back to the Ascent "
-            "deal's shape to value an approximation",
-        )
+        refuse_shape(names[0], who=who)
+
+
+def refuse_shape(name: str, *, who: str) -> NoReturn:
+    """Raise the :class:`TermsError` of :func:`refuse_unmodelled` for the shape of the term
+    ``name`` (one of the family terms :func:`unmodelled_shapes` knows)."""
+    meaning = {n: m for n, _, m in _SHAPES}[name]
+    raise TermsError(
+        name,
+        f"{who} does not model {meaning}; it would value another deal. Use the "
+        "ledger and the price commands for this deal, or set the term back to the Ascent "
+        "deal's shape to value an approximation",
+    )
 
 
 def exchange_cap_room(*, cap: float, shares_at_agreement: float, split_factor: float = 1.0,

@@ -135,16 +135,24 @@ def month_end(year: int, month: int) -> dt.date:
     return dt.date(year, month, _cal.monthrange(year, month)[1])
 
 
-def interest_dates(issue_date: dt.date, maturity: dt.date, months: tuple[int, ...]) -> list[dt.date]:
+def interest_dates(issue_date: dt.date, maturity: dt.date | None, months: tuple[int, ...]) -> list[dt.date]:
     """Interest dates: month ends of ``months`` strictly after issue and before maturity, then
-    maturity.
+    maturity. An instrument without maturity (``None``, a convertible preferred) and without
+    coupon (no ``months``) has none.
 
     Examples
     --------
     >>> import datetime as dt
     >>> [str(d) for d in interest_dates(dt.date(2022, 12, 19), dt.date(2024, 6, 19), (3, 6, 9, 12))]
     ['2022-12-31', '2023-03-31', '2023-06-30', '2023-09-30', '2023-12-31', '2024-03-31', '2024-06-19']
+    >>> interest_dates(dt.date(2023, 2, 7), None, ())
+    []
     """
+    if maturity is None:
+        if months:
+            raise InputError(f"interest months {list(months)} without maturity: a coupon without maturity "
+                             "is not modelled")
+        return []
     if maturity <= issue_date:
         raise InputError(f"maturity {maturity} is not after issue {issue_date}")
     out = []

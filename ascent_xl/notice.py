@@ -139,6 +139,11 @@ def _px(x: float) -> str:
     return f"${x:,.5f}"
 
 
+def _ending(n: ConversionNotice) -> str:
+    """How the window relates to the notice day: "before", or "ending on" when it holds it."""
+    return "ending on" if n.window and n.window[-1][0] == n.notice_date else "before"
+
+
 def notice_lines(n: ConversionNotice) -> list[str]:
     """The notice as lines of at most 78 characters."""
     q = n.quote
@@ -152,7 +157,7 @@ def notice_lines(n: ConversionNotice) -> list[str]:
         f"(share basis: {n.share_basis}).",
         "",
         f"1. Alternate price: {1 - n.discount:.1%} of the average of the {n.lowest} lowest of the",
-        f"   {len(n.window)} VWAPs before {day_text(n.notice_date)} (* = among the lowest)",
+        f"   {len(n.window)} VWAPs {_ending(n)} {day_text(n.notice_date)} (* = among the lowest)",
     ]
     for d, v, low in n.window:
         lines.append(f"     {day_text(d)}  {_px(v):>12}{'  *' if low else ''}")

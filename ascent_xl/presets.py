@@ -57,6 +57,7 @@ def _note(
         own_fixed_price=0.0,  # both notes convert at the deal's fixed price
         own_fixed_price_at_issue=False,
         interest_counts_issue_day=False,  # 30/360 from the closing: the days between
+        stated_value=0.0,  # notes, not preferred stock
     )
 
 

@@ -70,13 +70,18 @@ class NoteTerms(Terms):
         unit="fraction", doc="purchase price as a fraction of face (OID = 1 - this)", gt=0, le=1
     )
     issue_date: dt.date = term(unit="date", doc="issue (closing) date")
-    maturity_months: int = term(unit="months", doc="months from issue to maturity", gt=0)
+    maturity_months: int = term(
+        unit="months", ge=0,
+        doc="months from issue to maturity (0: none, e.g. a convertible preferred: outstanding "
+        "until converted or redeemed)",
+    )
     rate: float = term(
         unit="fraction/yr", doc="annual interest rate", ge=0, lt=1, hint="4.5% is 0.045"
     )
     day_count: DayCountName = term(unit="text", doc="day count: 30/360, 30E/360, ACT/365, ACT/360")
     interest_months: tuple[int, ...] = term(
-        unit="months", doc="months whose last day is an interest date (and maturity)"
+        unit="months", doc="months whose last day is an interest date (and maturity; blank with "
+        "no maturity: no coupon)"
     )
     interest_payment: InterestMethod = term(
         unit="text", doc="how interest is paid unless an election says otherwise: cash or pik"
@@ -112,6 +117,12 @@ class NoteTerms(Terms):
         unit="flag", doc="TRUE: the issue day accrues interest too (to a date, both it and the issue "
         "date count: one day more than the days between); FALSE: the days between",
     )
+    stated_value: float = term(
+        default=0.0,
+        unit="USD", ge=0,
+        doc="stated value of one share of a convertible preferred (0: a note); face is a whole "
+        "number of them and conversions convert whole shares",
+    )
 
     def _check_consistency(self) -> None:
         if not self.holder.strip():
@@ -121,16 +132,33 @@ class NoteTerms(Terms):
         if self.own_fixed_price and self.own_fixed_price_at_issue:
             raise TermsError("own_fixed_price_at_issue", f"TRUE with own_fixed_price {self.own_fixed_price:g}: "
                              "give the note's price, or have it computed at its issue, not both")
+        if not self.maturity_months and (self.rate or self.interest_months):
+            what = f"rate {self.rate:g}" if self.rate else f"interest_months {list(self.interest_months)}"
+            raise TermsError("maturity_months", f"0 (no maturity) with {what}: a coupon or dividend "
+                             "without maturity is not modelled yet; write rate = 0 and interest_months = []")
+        if self.stated_value and not is_whole(self.face / self.stated_value):
+            raise TermsError("stated_value", f"{self.stated_value:,.2f}: face {self.face:,.2f} is not a whole "
+                             "number of preferred shares of this stated value; write the face as shares x "
+                             "stated value")
         bad = [m for m in self.interest_months if not 1 <= m <= 12]
         if bad or len(set(self.interest_months)) != len(self.interest_months):
             raise TermsError("interest_months", f"{self.interest_months}: months 1-12, no repeats")
 
     @property
-    def maturity(self) -> dt.date:
-        """Maturity date: issue date plus ``maturity_months`` calendar months."""
+    def maturity(self) -> dt.date | None:
+        """Maturity date: issue date plus ``maturity_months`` calendar months; None for an
+        instrument without maturity (``maturity_months`` 0, a convertible preferred)."""
         from dateutil.relativedelta import relativedelta
 
+        if not self.maturity_months:
+            return None
         return self.issue_date + relativedelta(months=self.maturity_months)
+
+    def preferred_shares(self, amount: float) -> float:
+        """``amount`` of stated value (USD) as shares of the preferred (``stated_value``)."""
+        if not self.stated_value:
+            raise TermsError("stated_value", "0: the note is not a preferred")
+        return amount / self.stated_value
 
     @property
     def accrual_start(self) -> dt.date:
@@ -572,6 +600,12 @@ class DealTerms(Terms):
             raise TermsError("placement.fee_notes", f"unknown note(s) {unknown}; notes: {names}")
         if not self.calendar.strip():
             raise TermsError("calendar", "missing; name an exchange calendar such as XNAS")
+        perpetual = [n.name for n in self.notes if not n.maturity_months]
+        if perpetual and self.conversion.installment_amount:
+            raise TermsError(f"notes.{perpetual[0]}.maturity_months",
+                             f"0 (no maturity) with conversion.installment_amount "
+                             f"{self.conversion.installment_amount:g}: installments run to maturity; give "
+                             "the maturity, or write installment_amount = 0")
         if self.conversion.floor_mode == "none" and self.covenants.share_reserve_price == "floor":
             raise TermsError(
                 "covenants.share_reserve_price",
@@ -630,6 +664,7 @@ def resolve_term_name(terms: DealTerms, name: str) -> str:
 __all__ = [
     "AdditionalNoteTerms",
     "check_term",
+    "is_whole",
     "term",
     "ConversionTerms",
     "CovenantTerms",
@@ -644,6 +679,11 @@ __all__ = [
     "resolve_term_name",
 ]
 
+
+
+def is_whole(x: float) -> bool:
+    """True when ``x`` is a whole number (to 1e-9 of itself): a count of preferred shares."""
+    return abs(x - round(x)) <= 1e-9 * max(1.0, abs(x))
 
 
 def check_floor(*, floor_price: float, floor_mode: str) -> None:

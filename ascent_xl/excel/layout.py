@@ -141,8 +141,8 @@ CHECK_ROWS = (
      '_xlfn.MAXIFS(Schedule[Holder Ownership],Schedule[Event],"Conversion")<=conversion_ownership_cap+1E-12'),
     ("Share reserve", "no row flags the share reserve covenant",
      'COUNTIF(Schedule[Flags],"*reserve:*")=0'),
-    ("Maturity", "principal is repaid at the latest maturity",
-     f"IF(MAX(Schedule[Date])>={LATEST_MATURITY},"
+    ("Maturity", "principal is repaid at the latest maturity (blank: a note has none)",
+     f"IF(AND(ISNUMBER({LATEST_MATURITY}),MAX(Schedule[Date])>={LATEST_MATURITY}),"
      "INDEX(Schedule[Total Principal],ROWS(Schedule[Total Principal]))=0,TRUE)"),
     ("Refresh", "the last refresh succeeded", f'{STATUS}="OK"'),
 )

@@ -418,7 +418,9 @@ def plan_outputs(inputs: BookInputs, schedule: Schedule, *, now: dt.datetime | N
     history = price_history(schedule, inputs.market, inputs.events).rows()
     chart_formats = {c: PRICE for c in L.CHART_COLUMNS[1:]} | {"Date": SCHEDULE_FORMATS["Date"]}
     writes.append(lambda b: b.write_table(L.SUMMARY, L.CHART_TABLE, history, chart_formats))
-    latest = max(n.maturity for n in schedule.notes.values())
+    maturities = [n.maturity for n in schedule.notes.values()]
+    # a note without maturity (a convertible preferred) is never repaid at one: no check (blank)
+    latest = None if None in maturities else max(d for d in maturities if d is not None)
     writes.append(lambda b: b.write_cell(*L.LATEST_MATURITY_CELL, latest, SCHEDULE_FORMATS["Date"]))
     if inputs.valuation is not None and not keep_valuation:
         area_rows, area_formats = valuation_area(inputs)

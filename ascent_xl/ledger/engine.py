@@ -92,7 +92,7 @@ from ascent_xl.pricing import (
     warrant_cashless_shares,
     whole_cents,
 )
-from ascent_xl.terms import DealTerms, NoteTerms, resolve_term_name
+from ascent_xl.terms import DealTerms, NoteTerms, is_whole, resolve_term_name
 
 AUTO = "auto"  # Source of rows the ledger inserts itself
 
@@ -138,6 +138,11 @@ class _DefaultPayment(TypedValue):
 
 SPLIT_ROW_WAY_OUT = "a Split row of that day with Value none if the move is real"
 """How an events file says what a VWAP jump is: the end of the split guard's message."""
+
+
+def _matures(maturity: dt.date | None) -> str:
+    """The Detail's words for a note's maturity."""
+    return f"matures {maturity}" if maturity is not None else "no maturity: outstanding until converted or redeemed"
 
 
 def run_ledger(
@@ -334,14 +339,16 @@ class Ledger:
 
     def _push_trigger_payments(self, events: list[Event]) -> None:
         """The price-triggered monthly payments (``redemption.trigger_*``) the VWAPs call for,
-        from the first issue to the last maturity, as the ledger's own Prepayment rows. The
+        from the first issue to the last maturity (to the last VWAP where a note has no
+        maturity), as the ledger's own Prepayment rows. The
         VWAPs are as traded, so the trigger price is restated by the Split rows of ``events``
         from each split's day on."""
         s, r = self.state, self.state.terms.redemption
         if not r.trigger_price or s.market is None:
             return
         assert r.trigger_days and r.trigger_window and r.trigger_cure_days and r.trigger_delay_days is not None
-        end = max(n.maturity for n in s.terms.notes)
+        ends = [n.maturity for n in s.terms.notes]
+        end = max(d if d is not None else s.market.dates[-1].item() for d in ends)
         splits = [(e.date, e.value.ratio) for e in events if e.kind is EventKind.SPLIT and isinstance(e.value, SplitRatio)]
         price = restated_trigger_prices(s.market.dates, price=r.trigger_price, splits=splits)
         dates = trigger_payment_dates(s.market.dates, s.market.vwap, price=price, days=r.trigger_days,
@@ -466,14 +473,15 @@ class Ledger:
                                                 floor_price=note.floor_price, floor_mode=c.floor_mode)
 
     def _schedule_dates(self, note: NoteState, after: dt.date) -> None:
-        """Queue the note's interest dates after ``after`` and its maturity."""
+        """Queue the note's interest dates after ``after`` and its maturity (none without one)."""
         note.schedule_version += 1
         version = note.schedule_version
         if note.terms.rate > 0:
             for d in interest_dates(note.issue_date, note.maturity, note.terms.interest_months):
                 if d > after:
                     self._push(Event(d, EventKind.INTEREST, note.name, None, version, AUTO))
-        self._push(Event(note.maturity, EventKind.MATURITY, note.name, None, version, AUTO))
+        if note.maturity is not None:
+            self._push(Event(note.maturity, EventKind.MATURITY, note.name, None, version, AUTO))
 
     @staticmethod
     def _premium(ev: Event, default: float) -> float:
@@ -518,12 +526,15 @@ class Ledger:
                 "Principal Before": 0.0,
                 "Principal Issued": face,
                 "Cash Received": round_cents(face * pct),
-                "Detail": f"{kind} note issued: ${face:,.2f} principal for ${face * pct:,.2f} "
-                f"({pct:.0%}); matures {note.maturity}",
+                "Detail": (f"{kind} preferred issued: {terms.preferred_shares(face):,.0f} shares of "
+                           f"${terms.stated_value:,.2f} stated value, ${face:,.2f}" if terms.stated_value else
+                           f"{kind} note issued: ${face:,.2f} principal") + f" for ${face * pct:,.2f} "
+                f"({pct:.0%}); {_matures(note.maturity)}",
             },
         )
 
-    def _open_note(self, terms: NoteTerms, *, fixed: float, floor: float, maturity: dt.date, parent: str | None = None) -> NoteState:
+    def _open_note(self, terms: NoteTerms, *, fixed: float, floor: float, maturity: dt.date | None,
+                   parent: str | None = None) -> NoteState:
         note = NoteState(
             name=terms.name,
             kind=terms.kind,
@@ -543,7 +554,7 @@ class Ledger:
         self._schedule_dates(note, after=terms.issue_date)
         if parent is None and self.state.terms.conversion.installment_amount and self.state.market is not None:
             first = self.state.terms.conversion.installment_first_month
-            assert first is not None  # the terms refuse installments without it
+            assert first is not None and maturity is not None  # the terms refuse installments without them
             days = installment_dates(terms.issue_date, maturity, first_month=first,
                                      sessions=self.state.market.calendar.sessions)
             for i, day in enumerate(days, start=1):
@@ -574,6 +585,12 @@ class Ledger:
         if requested > note.principal + BALANCE_TOLERANCE:
             raise ev.error(f"converts ${requested:,.2f} but note {note.name} has ${note.principal:,.2f} outstanding")
         requested = min(requested, note.principal)
+        stated = note.terms.stated_value
+        if stated and ev.amount is not None and not is_whole(note.terms.preferred_shares(requested)):
+            whole = math.floor(note.terms.preferred_shares(requested))
+            raise ev.error(f"converts ${requested:,.2f}: not a whole number of {note.name} preferred shares of "
+                           f"${stated:,.2f} stated value (notes.{note.name}.stated_value); write a multiple of "
+                           f"${stated:,.2f} ({whole:,} shares is ${whole * stated:,.2f})")
         before = note.principal
         accrued_now = self._accrue(note, ev.date)
         interest_req = self._interest_to_convert(ev, note)
@@ -611,6 +628,10 @@ class Ledger:
             f", fixed ${note.fixed_price:,.5f}, floor ${note.floor_price:,.5f}"
         if pay:
             detail += f"; floor binds (unfloored ${unfloored:,.5f}): floor payment in cash"
+        if stated:
+            n = note.terms.preferred_shares(principal_conv)
+            detail += f"; {n:,.0f}" if is_whole(n) else f"; {n:,.4f}"
+            detail += f" preferred shares of ${stated:,.2f} stated value"
         if installment is not None:
             detail = f"installment {installment.number}: {detail}"
         self._row(
@@ -678,7 +699,7 @@ class Ledger:
         if amount <= 0:
             note.period_start = ev.date
             return
-        method = "cash" if ev.date >= note.maturity else note.interest_method
+        method = "cash" if note.maturity is not None and ev.date >= note.maturity else note.interest_method
         reasons: list[tuple[str, str]] = []
         values: dict[str, Any] = {"Principal Before": note.principal, "Interest Accrued": accrued_now or None}
         note.accrued = 0.0
@@ -723,7 +744,7 @@ class Ledger:
         pik.own_price = note.own_price  # a PIK note follows its parent's price
         issue = Event(ev.date, EventKind.ISSUE, name, amount, "pik", AUTO)
         self._row(issue, pik, None, **{"Principal Before": 0.0, "Principal Issued": amount,
-                                       "Detail": f"{what} for the interest of {note.name}; matures {pik.maturity}"
+                                       "Detail": f"{what} for the interest of {note.name}; {_matures(pik.maturity)}"
                                        + (f"; interest {rate:.2%}, capitalised" if rate else "; no interest")})
 
     def _maturity(self, ev: Event) -> None:

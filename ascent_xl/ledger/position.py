@@ -65,7 +65,7 @@ class NotePosition:
     note: str
     kind: str
     issue_date: dt.date
-    maturity: dt.date
+    maturity: dt.date | None  # None: no maturity (a convertible preferred)
     status: str  # "outstanding", "converted", "repaid"
     principal_issued: float  # face plus interest capitalised
     principal_converted: float

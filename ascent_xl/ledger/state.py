@@ -21,7 +21,7 @@ class NoteState:
     kind: str
     terms: NoteTerms
     issue_date: dt.date
-    maturity: dt.date
+    maturity: dt.date | None  # None: no maturity (a convertible preferred)
     fixed_price: float
     floor_price: float
     interest_method: str

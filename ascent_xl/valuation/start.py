@@ -21,6 +21,7 @@ import numpy as np
 from ascent_xl.calendar import day_text
 from ascent_xl.errors import InputError
 from ascent_xl.events import Event
+from ascent_xl.family import refuse_shape
 from ascent_xl.ledger.position import DealPosition
 from ascent_xl.ledger.state import BALANCE_TOLERANCE, DealState
 from ascent_xl.market import MarketData
@@ -110,6 +111,8 @@ def from_position(position: DealPosition, state: DealState, *, events_applied: i
         if note.parent is not None:
             continue
         own = position.note(note.name)
+        if own.maturity is None:  # no maturity (a convertible preferred): no horizon to value to
+            refuse_shape("notes.maturity_months", who="the Monte Carlo valuation")
         children = [position.note(c.name) for c in state.notes.values() if c.parent == note.name]
         notes.append(NoteStart(
             name=note.name,

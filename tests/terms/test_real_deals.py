@@ -71,6 +71,81 @@ def test_bbby_the_window_ends_on_the_notice_day():
     assert quote_conversion(t, m, notice_date="2023-03-01", amount=10_000).alternate_price == pytest.approx(2.392, abs=1e-12)
 
 
+def _bbby_ledger_deal():
+    # the file leaves shares_outstanding 0 (not in the sources read); 2,000,000,000 here is
+    # illustrative, large enough that the preset's 4.99% ownership cap does not bind
+    return _deal("bbby_2023_series_a").with_term("shares_outstanding", 2_000_000_000)
+
+
+def _bbby_events(*rows):
+    return parse_events([["2023-02-07", "Issue", "SeriesA", None, "registered"], *rows])
+
+
+def test_bbby_the_ledger_converts_the_preferred_with_no_interest_or_maturity_rows():
+    from ascent_xl.ledger import deal_state
+
+    t = _bbby_ledger_deal()
+    m = _bbby_market([3.10, 3.00, 2.95, 2.90, 2.85, 2.80, 2.75, 2.70, 2.65], 2.60)
+    events = _bbby_events(["2023-03-01", "Conversion", "SeriesA", 20_000_000, None])
+    s = run_ledger(t, events, m)
+    # no coupon and no maturity: the issue and the conversion are the only rows
+    assert [r["Event"] for r in s.rows] == ["Issue", "Conversion"]
+    assert s.rows[0]["Detail"] == ("registered preferred issued: 23,685 shares of $10,000.00 stated value, "
+                                   "$236,850,000.00 for $236,850,000.00 (100%); no maturity: outstanding until "
+                                   "converted or redeemed")
+    row = s.rows[1]
+    # 2,000 preferred shares x $10,000 stated value = $20,000,000; the lowest of the ten VWAPs
+    # ending on the notice day is 2.60: 92% = 2.392 (above $0.7160, below $6.15);
+    # 20,000,000 / 2.392 = 8,361,204.01 -> 8,361,204 rounded down; no cash under floor_mode cap
+    assert row["Conversion Price"] == pytest.approx(2.392, abs=1e-12)
+    assert (row["Principal Converted"], row["Shares Issued"], row["Floor Payment"]) == (20_000_000, 8_361_204, 0.0)
+    assert row["Principal After"] == 236_850_000 - 20_000_000 == 216_850_000
+    assert "2,000 preferred shares of $10,000.00 stated value" in row["Detail"]
+    # the position: outstanding (21,685 preferred shares' stated value), no maturity, no interest
+    p = deal_state(t, m, events, as_of=dt.date(2023, 3, 1)).note("SeriesA")
+    assert (p.status, p.maturity, p.outstanding_principal) == ("outstanding", None, 216_850_000)
+    assert (p.accrued_interest, p.next_interest_date, p.interest_due_next) == (0.0, None, None)
+
+
+def test_bbby_the_preferred_stays_outstanding_until_converted():
+    from ascent_xl.ledger import deal_state
+
+    t = _bbby_ledger_deal()
+    m = _bbby_market([3.10, 3.00, 2.95, 2.90, 2.85, 2.80, 2.75, 2.70, 2.65], 2.60)
+    events = _bbby_events(["2023-03-01", "Conversion", "SeriesA", 20_000_000, None],
+                          ["2023-03-01", "Conversion", "SeriesA", None, None])
+    s = run_ledger(t, events, m)
+    rows = [r for r in s.rows if r["Event"] == "Conversion"]
+    # the rest, 21,685 shares = $216,850,000 at 2.392: 90,656,354.5 -> 90,656,354; with the first
+    # 8,361,204 that is 99,017,558, the whole 236,850,000 / 2.392 = 99,017,558.5 rounded down
+    assert (rows[1]["Principal Converted"], rows[1]["Shares Issued"]) == (216_850_000, 90_656_354)
+    assert rows[0]["Shares Issued"] + rows[1]["Shares Issued"] == 99_017_558
+    p = deal_state(t, m, events, as_of=dt.date(2023, 3, 1)).note("SeriesA")
+    assert (p.status, p.outstanding_principal) == ("converted", 0.0)
+    assert not [r for r in s.rows if r["Event"] in ("Interest", "Maturity")]
+
+
+def test_bbby_a_conversion_converts_whole_preferred_shares():
+    from ascent_xl.errors import LedgerError
+
+    m = _bbby_market([3.10, 3.00, 2.95, 2.90, 2.85, 2.80, 2.75, 2.70, 2.65], 2.60)
+    events = _bbby_events(["2023-03-01", "Conversion", "SeriesA", 20_005_000, None])
+    with pytest.raises(LedgerError, match=r"converts \$20,005,000.00: not a whole number of SeriesA preferred "
+                       r"shares of \$10,000.00 stated value \(notes.SeriesA.stated_value\); write a multiple "
+                       r"of \$10,000.00 \(2,000 shares is \$20,000,000.00\)"):
+        run_ledger(_bbby_ledger_deal(), events, m)
+
+
+def test_bbby_no_maturity_is_refused_by_the_monte_carlo():
+    from ascent_xl.errors import TermsError
+    from ascent_xl.valuation.start import deal_start
+
+    m = _bbby_market([3.10, 3.00, 2.95, 2.90, 2.85, 2.80, 2.75, 2.70, 2.65], 2.60)
+    with pytest.raises(TermsError, match=r"^notes.maturity_months: the Monte Carlo valuation does not model an "
+                       r"instrument without maturity"):
+        deal_start(_bbby_ledger_deal(), _bbby_events(), m, as_of=dt.date(2023, 3, 1))
+
+
 # -- Canoo, prepaid advance of July 2024 ------------------------------------------------------
 
 def _canoo_july_market():

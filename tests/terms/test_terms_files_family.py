@@ -140,3 +140,26 @@ def test_files_the_inputs_sheet_and_a_terms_range_read_terms_alike(tmp_path):
     # dotted note names change that note only (the range and the sheet), a file's list replaces
     t = read_terms({"notes.Private.rate": "5%"}, base=ASTI_2022)
     assert [n.name for n in t.notes] == ["Registered", "Private"] and t.note("Private").rate == 0.05
+
+
+def test_a_preferred_without_maturity_or_coupon(tmp_path):
+    pref = ('base = "ASTI_2022"\n[placement]\nfee_notes = ["Registered"]\n[[notes]]\nname = "Registered"\n'
+            'face = 236850000\nstated_value = 10000\nmaturity_months = 0\nrate = 0\ninterest_months = []\n')
+    t = _load(tmp_path, pref)
+    n = t.note("Registered")
+    # 236,850,000 / 10,000 = 23,685 preferred shares; no maturity date
+    assert (n.maturity, n.preferred_shares(n.face)) == (None, 23_685)
+    # a coupon without maturity is refused, naming the term and what to write
+    with pytest.raises(TermsError, match=r"maturity_months: 0 \(no maturity\) with rate 0.045: a coupon or "
+                       r"dividend without maturity is not modelled yet; write rate = 0 and interest_months = \[\]"):
+        _load(tmp_path, pref.replace("rate = 0\n", ""))
+    with pytest.raises(TermsError, match=r"maturity_months: 0 \(no maturity\) with interest_months \[3, 6, 9, 12\]"):
+        _load(tmp_path, pref.replace("interest_months = []", ""))
+    # a face that is not a whole number of preferred shares: 236,855,000 / 10,000 = 23,685.5
+    with pytest.raises(TermsError, match=r"stated_value: 10,000.00: face 236,855,000.00 is not a whole number"):
+        _load(tmp_path, pref.replace("236850000", "236855000"))
+    # installments run to maturity: refused without one
+    with pytest.raises(TermsError, match=r"^d.toml: notes.Registered.maturity_months: 0 \(no maturity\) with "
+                       r"conversion.installment_amount 250000"):
+        _load(tmp_path, pref + "[conversion]\ninstallment_amount = 250000\ninstallment_first_month = 1\n"
+              "installment_discount = 0.08\ninstallment_days = 20\ninstallment_lowest = 1\n")
