@@ -253,14 +253,15 @@ def reset_fixed_price(*, fixed_price: float, average: float, pct: float, rule: s
     return min(float(fixed_price), new) if how == "lower" else new
 
 
-def price_reset_action(*, conditions: str, met: bool, next_day: dt.date | None, deadline: dt.date) -> str:
+def price_reset_action(*, conditions: str, met: bool, next_day: dt.date | None, deadline: dt.date | None) -> str:
     """What a dated reset does on its day (term ``conversion.price_reset_conditions``), given
     whether the equity conditions hold then (``met``): ``"reset"``; ``"skip"`` (the fixed price
     stays); ``"defer"`` (tried again on ``next_day``, the next trading day); or ``"pending"``
     (deferred, but no later day is known yet: ``next_day`` None, the market data ends). With
     ``conditions`` none the reset happens whatever the state; with skip only when ``met``; with
     defer, when not ``met``, it waits for a later day before ``deadline`` (the note's next reset
-    date or its maturity) and is skipped when none is left.
+    date or its maturity; None for a note without maturity and no later reset: no deadline) and
+    is skipped when none is left.
 
     Examples
     --------
@@ -284,7 +285,7 @@ def price_reset_action(*, conditions: str, met: bool, next_day: dt.date | None, 
         return "reset"
     if how == "defer" and next_day is None:
         return "pending"
-    if how == "defer" and next_day is not None and next_day < deadline:
+    if how == "defer" and next_day is not None and (deadline is None or next_day < deadline):
         return "defer"
     return "skip"
 

@@ -1197,7 +1197,7 @@ class Ledger:
                 if reset.deferred_from is None:  # one row on the reset date; the retries are silent
                     self._row(ev, note, [*reasons, ("reset", f"reset {reset.number} deferred")], Event="Price Reset",
                               Detail=f"reset {reset.number} deferred: the equity conditions do not hold; tried "
-                              f"each trading day before {deadline}; fixed price stays ${note.fixed_price:,.5f}")
+                              f"each trading day{f' before {deadline}' if deadline else ''}; fixed price stays ${note.fixed_price:,.5f}")
                 return
             if action != "reset":
                 if action == "pending":
