@@ -366,3 +366,24 @@ def test_holder_sale_refusals(two_holders, sale_market):
     # Short is in the terms, issued on 03-01: a sale naming it before then is Fund B's (none held)
     assert refusal(["2023-02-27", "Holder Sale", "short", 10, None]) == (
         "row 1 (2023-02-27, Holder Sale): sells 10 shares but Fund B has 0")
+
+
+# -- interest elections ---------------------------------------------------------------------------
+def test_interest_election_rows(terms, sample):
+    """Kills _interest_election: the row's note (None, `if ev.note` forced either way), reasons,
+    Detail (the fallback's words: none, cash, private PIK)."""
+    rows = [["2023-02-01", "Interest Election", "Registered", None, "pik or cash"],
+            ["2023-02-02", "Interest Election", None, None, "pik or private"],
+            ["2023-02-03", "Interest Election", None, None, "cash"]]
+    s = run_ledger(terms, parse_events(rows), sample)
+    one, every, cash = (filled(r) for r in rows_of(s, "Interest Election"))
+    assert one == {"Date": dt.date(2023, 2, 1), "Event": "Interest Election", "Note": "Registered",
+                   "Principal After": 12_500_000, "Total Principal": 15_000_000, **_QUIET,
+                   "Detail": "election pik or cash: interest paid in kind from 2023-02-01; in cash when the equity "
+                   "conditions fail (Registered)", "Source": "row 1"}
+    assert every == {"Date": dt.date(2023, 2, 2), "Event": "Interest Election", "Total Principal": 15_000_000,
+                     **_QUIET, "Detail": "election pik or private: interest paid in kind from 2023-02-02; in private "
+                     "PIK notes when the equity conditions fail (Registered, Private)", "Source": "row 2"}
+    assert cash == {"Date": dt.date(2023, 2, 3), "Event": "Interest Election", "Total Principal": 15_000_000,
+                    **_QUIET, "Detail": "election cash: interest paid in cash from 2023-02-03 (Registered, Private)",
+                    "Source": "row 3"}
