@@ -387,3 +387,231 @@ def test_interest_election_rows(terms, sample):
     assert cash == {"Date": dt.date(2023, 2, 3), "Event": "Interest Election", "Total Principal": 15_000_000,
                     **_QUIET, "Detail": "election cash: interest paid in cash from 2023-02-03 (Registered, Private)",
                     "Source": "row 3"}
+
+
+# -- optional prepayment ------------------------------------------------------------------------
+@pytest.mark.parametrize("with_market", [True, False])
+def test_an_optional_prepayment_on_the_day_of_the_termination_notice(terms, sample, with_market):
+    """Kills _optional_prepay: `termination > date` as `>=` (a notice that same day flagged as
+    missing); _trading_days: `else 0` as `else 1` (the notice on the same day counts 0
+    trading days), the market's calendar used without a market (`is None` / `or True`) and the
+    terms' calendar as None; _redeem: the flags on the first row only."""
+    rows = [["2023-07-17", "Termination Notice", None, None, None],
+            ["2023-07-17", "Optional Prepay", None, None, "notice 2023-07-17"]]
+    s = run_ledger(terms, parse_events(rows), sample if with_market else None)
+    registered, private = (filled(r) for r in rows_of(s, "Optional Prepay"))
+    # 06-30 to 07-17 under 30/360: 17 days at 4.5%: 26,562.50 on 12,500,000 and 5,312.50 on
+    # 2,500,000; 120% of the principal plus that interest
+    assert registered == {
+        "Date": dt.date(2023, 7, 17), "Event": "Optional Prepay", "Note": "Registered", "Principal Before": 12_500_000,
+        "Interest Accrued": 26_562.50, "Interest Paid Cash": 26_562.50, "Principal Repaid": 12_500_000,
+        "Premium Paid": 2_500_000, "Cash Paid": 15_026_562.50, "Principal After": 0.0, "Total Principal": 2_500_000,
+        **_QUIET, "Flags": "optional-prepay: all notes $15,000,000.00: optional prepayment needs them below $300,000; "
+        "optional-prepay: 0 trading days after the notice of 2023-07-17; at least 20",
+        "Detail": "optional prepayment at 120% of principal plus accrued interest", "Source": "row 2"}
+    assert private == {
+        "Date": dt.date(2023, 7, 17), "Event": "Optional Prepay", "Note": "Private", "Principal Before": 2_500_000,
+        "Interest Accrued": 5_312.50, "Interest Paid Cash": 5_312.50, "Principal Repaid": 2_500_000,
+        "Premium Paid": 500_000, "Cash Paid": 3_005_312.50, "Principal After": 0.0, "Total Principal": 0.0,
+        **_QUIET, "Detail": "optional prepayment at 120% of principal plus accrued interest", "Source": "row 2"}
+
+
+# -- defaults -------------------------------------------------------------------------------------
+def test_a_default_reset_below_the_floor_is_flagged(terms):
+    """Kills _default (reset): the row's check_prices dropped or without the note."""
+    from tests.helpers.markets import market_before
+
+    market = market_before("2023-03-10", [0.39, 0.38, 0.37, 0.36, 0.35, 0.34, 0.33, 0.32, 0.31, 0.30], include_day=0.50)
+    s = run_ledger(terms, parse_events([["2023-03-10", "Default", "Registered", None, "reset"]]), market)
+    (row,) = rows_of(s, "Default")
+    # 80% of the mean of the 3 lowest of the 10 VWAPs (0.30, 0.31, 0.32): 0.8 x 0.31 = 0.248,
+    # below the 0.29 floor; the full ratchet takes the fixed price 3.93042 down to it
+    assert row["Reset Price"] == pytest.approx(0.248, abs=1e-12)
+    assert row["Fixed Price"] == pytest.approx(0.248, abs=1e-12)
+    assert row["Flags"] == ("below-floor: fixed price $0.24800 below the floor $0.29000 (Registered): conversions "
+                            "price at the floor")
+    assert row["Detail"] == ("conversion price reset to $0.24800 (80% of the 3 lowest of 10 VWAPs); fixed price "
+                             "$3.93042 -> $0.24800")
+
+
+def test_a_default_redemption_paid_on_the_demand_date_itself(terms, sample):
+    """Kills _default: `pay_date < date` as `<=` (a payment date equal to the demand date
+    refused)."""
+    s = run_ledger(terms, parse_events([["2023-03-02", "Default", "Registered", None, "redeem 2023-03-02"]]), sample)
+    demand, payment = rows_of(s, "Default", "Registered")
+    assert demand["Detail"].endswith("on the demand date; payment on 2023-03-02")
+    # 12-31 to 03-02 under 30/360: 62 days on 12,500,000 at 4.5% = 96,875.00; the premium basis,
+    # 120% of the principal, 15,000,000, plus that interest
+    assert (payment["Date"], payment["Principal Repaid"], payment["Interest Paid Cash"]) == (
+        dt.date(2023, 3, 2), 12_500_000, 96_875)
+    assert (payment["Premium Paid"], payment["Default Amount"]) == (2_500_000, 15_096_875)
+
+
+# -- price-triggered monthly payments -----------------------------------------------------------
+@pytest.mark.parametrize(("prepaid", "third"), [
+    # Registered left with 1,499,999.50: the third payment takes its 499,999.50, then 0.50 of Private
+    (11_000_000.50, [("Registered", 499_999.50), ("Private", 0.50)]),
+    # Registered left with 1,000,000.50: the third payment takes its last 0.50, then 499,999.50 of Private
+    (11_499_999.50, [("Registered", 0.50), ("Private", 499_999.50)]),
+])
+def test_a_monthly_payment_runs_on_to_the_next_note(sample, prepaid, third):
+    """Kills _trigger_payment: `left <= 0` as `<= 1` (the 0.50 left not taken from Private),
+    `principal > 0` as `> 1` (Registered's 0.50 skipped), as `>= 0` or `not closed or ...`
+    (Registered, paid off, in later payments), the reason's text dropped."""
+    from ascent_xl.presets import ASTI_2022
+
+    # as tests/ledger/test_ledger_family.py: the trigger on 2023-02-23, payments of 500,000 at
+    # 105% from 02-27 on the 27th of each month
+    terms = (ASTI_2022.with_term("trigger_window", 5).with_term("trigger_price", 1.0)
+             .with_term("trigger_days", 3).with_term("trigger_cure_days", 5).with_term("trigger_delay_days", 2)
+             .with_term("trigger_payment", 500_000).with_term("trigger_premium", 1.05))
+    s = run_ledger(terms, parse_events([["2023-01-03", "Prepayment", "Registered", prepaid, None]]), sample)
+    paid = [r for r in rows_of(s, "Prepayment") if r["Source"] == "auto"]
+    assert [(r["Date"].isoformat(), r["Note"], r["Principal Repaid"]) for r in paid[:5]] == [
+        ("2023-02-27", "Registered", 500_000), ("2023-03-27", "Registered", 500_000),
+        *[("2023-04-27", note, amount) for note, amount in third], ("2023-05-27", "Private", 500_000)]
+    assert paid[2]["Detail"] == ("monthly payment 3 (the VWAP below $1.0000 on 3 of 5 trading days) at 105% of "
+                                 "principal plus accrued interest")
+
+
+# -- the exchange cap ------------------------------------------------------------------------------
+@pytest.fixture
+def one_percent_cap(terms):
+    """A 1% exchange cap without approval: floor(1% x 33,930,812) = 339,308 shares; the holder's
+    own cap raised out of the way."""
+    return (terms.with_term("exchange_cap_approved", False).with_term("exchange_cap", 0.01)
+            .with_term("ownership_cap_max", 0.5).with_term("conversion.ownership_cap", 0.49))
+
+
+# 02-21: the ten VWAPs before it (02-06 .. 02-17), three lowest 1.0048, 1.0358, 1.0499
+ALTERNATE_0221 = 0.925 * (1.0048 + 1.0358 + 1.0499) / 3  # 0.9529042
+
+
+def test_the_exchange_cap_cuts_a_conversion_and_its_floor_payment(one_percent_cap, sample):
+    """Kills _exchange_cap: the make-up recomputed on the cut amount (`pay and`, `<` as `<=`,
+    principal + interest as -, the amount or the unfloored price, floor, VWAP or floor mode
+    dropped)."""
+    s = run_ledger(one_percent_cap.with_term("floor_price", 0.99),
+                   parse_events([["2023-02-21", "Conversion", "Registered", 500_000, None]]), sample)
+    (row,) = rows_of(s, "Conversion")
+    # the floor 0.99 binds (alternate 0.9529042): 500,000 / 0.99 -> 505,051 shares wanted, 339,308
+    # allowed: 339,308 x 0.99 = 335,914.92 converts; the floor payment on what converts:
+    # (335,914.92 / 0.9529042 - 335,914.92 / 0.99) x VWAP 0.9849 (02-21) = 13,209.1 x 0.9849
+    converted = 335_914.92
+    pay = round((converted / ALTERNATE_0221 - converted / 0.99) * 0.9849, 2)
+    assert pay == 13_009.55
+    assert (row["Conversion Price"], row["Shares Issued"], row["Principal Converted"]) == (0.99, 339_308, converted)
+    assert (row["Floor Payment"], row["Cash Paid"], row["Principal After"]) == (pay, pay, 12_500_000 - converted)
+    assert row["Flags"] == ("exchange cap: exchange cap 1.00% of 33,930,812 shares: 339,308 shares left; converted "
+                            "$335,914.92 of $500,000.00; $164,085.08 stays as principal")
+
+
+def test_a_conversion_of_exactly_the_room_left_is_not_cut(one_percent_cap, sample):
+    """Kills _exchange_cap: `shares <= room` as `<` (a conversion that fits exactly flagged)."""
+    s = run_ledger(one_percent_cap, parse_events([["2023-02-21", "Conversion", "Registered", 323_328, None]]), sample)
+    (row,) = rows_of(s, "Conversion")
+    # 323,328 / 0.9529042 = 339,307.08 -> 339,308 shares: the whole room
+    assert (row["Shares Issued"], row["Principal Converted"], row["Flags"]) == (339_308, 323_328, None)
+
+
+# -- dated price resets ---------------------------------------------------------------------------
+@pytest.mark.parametrize(("converted", "private_reset"), [(2_499_999.50, True), (2_500_000, False)])
+def test_a_dated_reset_below_the_floor_and_of_a_note_converted_in_full(terms, sample, converted, private_reset):
+    """Kills _price_reset: `principal <= 0` as `< 0` (Private, converted in full, reset) and as
+    `<= 1` (Private's 0.50 left not reset), the row's check_prices dropped or without the note."""
+    # day 60 after the 2022-12-19 issue, 2023-02-17: the ten VWAPs before it average 1.23658 (as
+    # tests/ledger/test_ledger_family.py works out), below a floor of 1.30
+    reset_terms = (terms.with_term("price_reset_days", "60").with_term("price_reset_rule", "replace")
+                   .with_term("alternate_price_applies", "in_default").with_term("floor_price_max", 2.0)
+                   .with_term("floor_price", 1.3))
+    s = run_ledger(reset_terms, parse_events([["2023-02-16", "Conversion", "Private", converted, None]]), sample)
+    resets = rows_of(s, "Price Reset")
+    assert [r["Note"] for r in resets] == ["Registered", "Private"] if private_reset else ["Registered"]
+    for r in resets:
+        assert r["Fixed Price"] == pytest.approx(1.23658, abs=1e-12)
+        assert r["Flags"] == (f"below-floor: fixed price $1.23658 below the floor $1.30000 ({r['Note']}): conversions "
+                              "price at the floor")
+        assert r["Detail"] == "reset 1: 100% of the 10-day average $1.23658 (replace); fixed price $3.93042 -> $1.23658"
+
+
+# -- refusals -----------------------------------------------------------------------------------------
+_FINANCING = ["2023-02-01", "Dilutive Issue", None, 1_000_000, 1.0]  # $1,000,000 gross: 30% = $300,000
+
+
+@pytest.mark.parametrize(("rows", "message"), [
+    # _note: the notes issued listed ("issued = ', '.join(...) or 'none yet'")
+    ([["2023-02-01", "Conversion", "Nobody", 100, None]],
+     "row 1 (2023-02-01, Conversion): no note named 'Nobody' has been issued (issued: Registered, Private)"),
+    ([["2022-12-15", "Prepayment", "Nobody", 100, None]],
+     "row 1 (2022-12-15, Prepayment): no note named 'Nobody' has been issued (issued: none yet)"),
+    # _convert: `requested <= 0` as `< 0`
+    ([["2023-02-01", "Conversion", "Registered", 0, None]],
+     "row 1 (2023-02-01, Conversion): Amount: the principal to convert must be more than zero"),
+    ([["2023-02-01", "Conversion", "Registered", 12_500_000.01, None]],
+     "row 1 (2023-02-01, Conversion): converts $12,500,000.01 but note Registered has $12,500,000.00 outstanding"),
+    # _warrant_exercise: `exercised <= 0` as `< 0`
+    ([["2023-02-01", "Warrant Exercise", None, 0, "cash"]],
+     "row 1 (2023-02-01, Warrant Exercise): exercises 0 warrant shares but 2,513,406 remain"),
+    ([["2023-02-01", "Prepayment", "Registered", 12_500_000.01, None]],
+     "row 1 (2023-02-01, Prepayment): prepays $12,500,000.01 but note Registered has $12,500,000.00 outstanding"),
+    # _prepay (financing): the amount asked, the room left after a prepayment out of it
+    ([["2023-02-01", "Prepayment", "Registered", 100, "financing"]],
+     "row 1 (2023-02-01, Prepayment): prepays $100.00 out of later financings, but only $0.00 (30% of their gross "
+     "proceeds, less what was prepaid) is available"),
+    ([_FINANCING, ["2023-02-02", "Prepayment", None, None, "financing"]],
+     "row 2 (2023-02-02, Prepayment): prepays $15,000,000.00 out of later financings, but only $300,000.00 (30% of "
+     "their gross proceeds, less what was prepaid) is available"),
+    ([_FINANCING, ["2023-02-02", "Prepayment", "Registered", 300_000, "financing"],
+      ["2023-02-03", "Prepayment", "Private", 0.01, "financing"]],
+     "row 3 (2023-02-03, Prepayment): prepays $0.01 out of later financings, but only $0.00 (30% of their gross "
+     "proceeds, less what was prepaid) is available"),
+])
+def test_refusals_name_the_row_and_the_amounts(terms, sample, rows, message):
+    with pytest.raises(LedgerError) as err:
+        run_ledger(terms, parse_events(rows), sample)
+    assert str(err.value) == message
+
+
+def test_a_prepayment_out_of_a_financing_is_at_par(terms, sample):
+    """Kills _prepay: the financing prepayment at 2.0 instead of 1.0 (par), the Amount's name."""
+    s = run_ledger(terms, parse_events([_FINANCING, ["2023-02-02", "Prepayment", "Registered", 300_000, "financing"]]),
+                   sample)
+    (row,) = rows_of(s, "Prepayment")
+    # 12-31 to 02-02 under 30/360: 32 days on 12,500,000 at 4.5% = 50,000.00; 300,000 of the
+    # 12,500,000 (2.4%) takes 1,200.00 of it; at par
+    assert (row["Principal Repaid"], row["Interest Paid Cash"], row["Premium Paid"], row["Cash Paid"]) == (
+        300_000, 1_200, None, 301_200)
+    assert row["Detail"] == ("prepaid out of a later financing (30% of its proceeds) at 100% of principal plus "
+                             "accrued interest")
+
+
+# -- amendments of a note's own terms -------------------------------------------------------------
+def test_amendments_of_a_notes_rate_and_maturity_and_of_the_floor_maximum(terms, sample):
+    """Kills _apply_amendment: `field_name in (maturity_months, interest_months)` negated or
+    with either name changed, _schedule_dates without the note or the date; _amend: the row
+    of a note's own term without its note, Detail dropped, floor_price_max left out of the
+    price flags."""
+    rows = [["2023-02-01", "Amendment", "Registered", None, "rate = 0.06"],
+            ["2023-02-01", "Amendment", None, None, "notes.Private.maturity_months = 12"],
+            ["2023-02-01", "Amendment", None, None, "floor_price_max = 0.2"]]
+    s = run_ledger(terms, parse_events(rows), sample)
+    rate, maturity, floor_max = (filled(r) for r in rows_of(s, "Amendment"))
+    day = dt.date(2023, 2, 1)
+    assert rate == {"Date": day, "Event": "Amendment", "Note": "Registered", "Principal After": 12_500_000,
+                    "Total Principal": 15_000_000, **_QUIET, "Detail": "notes.Registered.rate: 0.045 -> 0.06",
+                    "Source": "row 1"}
+    assert maturity == {"Date": day, "Event": "Amendment", "Total Principal": 15_000_000, **_QUIET,
+                        "Detail": "notes.Private.maturity_months: 18 -> 12", "Source": "row 2"}
+    assert floor_max == {"Date": day, "Event": "Amendment", "Total Principal": 15_000_000, **_QUIET,
+                         "Flags": "floor-max: floor $0.29000 above the $0.20000 maximum (conversion.floor_price_max; "
+                         "Registered, Private)", "Detail": "conversion.floor_price_max: 0.57 -> 0.2", "Source": "row 3"}
+    # Registered's quarter to 03-31 (90 days under 30/360): 31 days at 4.5% to the amendment,
+    # 48,437.50, then 59 at 6%, 122,916.67 (12,500,000 x 0.06 x 59/360)
+    march = rows_of(s, "Interest", "Registered")[1]
+    assert (march["Date"], march["Interest Accrued"], march["Interest Paid Cash"]) == (
+        dt.date(2023, 3, 31), 122_916.67, 171_354.17)
+    # Private matures 12 months after its 2022-12-19 issue: its last interest 09-30 .. 12-19
+    # (79 days on 2,500,000 at 4.5% = 24,687.50) and its maturity on 2023-12-19, none after
+    private = [(r["Date"], r["Event"], r["Cash Paid"]) for r in s.rows if r["Note"] == "Private"][-3:]
+    assert private == [(dt.date(2023, 9, 30), "Interest", 28_125), (dt.date(2023, 12, 19), "Interest", 24_687.50),
+                       (dt.date(2023, 12, 19), "Maturity", 2_500_000)]
