@@ -18,6 +18,7 @@ from ascent_xl.ledger import conversion_quote, deal_state, run_ledger
 from ascent_xl.presets import ASTI_2022
 from ascent_xl.pricing import split_ratio
 from ascent_xl.samples import sample_market
+from tests.helpers.budget import examples
 
 
 @functools.cache
@@ -58,7 +59,7 @@ def _run_or_skip(evs, **kw):
         raise
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(40), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(events, max_size=20), dates)
 def test_the_snapshot_equals_the_schedules_rows_up_to_its_date(evs, as_of):
     full = _run_or_skip(evs)
@@ -86,7 +87,7 @@ def test_the_snapshot_equals_the_schedules_rows_up_to_its_date(evs, as_of):
     assert p.shares_outstanding == (rows[-1]["Shares Outstanding"] if rows else ASTI_2022.shares_outstanding)
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(40), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(events, max_size=20), dates, notes, st.floats(1_000, 300_000).map(lambda x: round(x, 2)))
 def test_a_quote_equals_the_ledgers_own_conversion_that_day(evs, day, note, amount):
     assume(not any(e.kind is EventKind.CONVERSION and e.date == day for e in evs))
