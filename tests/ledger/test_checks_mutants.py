@@ -43,6 +43,8 @@ def test_leak_out_counts_the_whole_calendar_month(state):
     state.market = _market("2023-01-20", "2023-03-10")
     limit = 0.35 * 19_000_000.0
     assert checks.check_leak_out(state, dt.date(2023, 2, 15), limit) == []  # kills `>=`
+    # kills the default holder's name changed: "holder" when none is named
+    assert checks.check_leak_out(state, dt.date(2023, 2, 15), limit + 1)[0][1].startswith("holder's sales $6,650,001")
     assert checks.check_leak_out(state, dt.date(2023, 2, 15), limit + 1, holder="Investor") == [
         ("leak-out", "Investor's sales $6,650,001 in Feb 2023 exceed 35% of the month's trading value $19,000,000")]
 

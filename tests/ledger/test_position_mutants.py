@@ -23,6 +23,7 @@ from ascent_xl.ledger import conversion_quote, deal_state, run_ledger
 from ascent_xl.ledger.position import (
     conversion_dict,
     position_dict,
+    position_from,
     position_rows,
     quote_on,
     quote_row,
@@ -258,6 +259,9 @@ def test_a_split_jump_is_flagged_with_the_defaults(terms, sample):
                                  "to $11.1688 on 2023-09-12")
     assert p.note("Registered").conversion is None
     assert p.note("Registered").conversion_note.startswith("not priced: notice date 2023-09-14")
+    # kills position_from's default no_split=True: on the ledger's own schedule, the same flag
+    schedule = run_ledger(terms, parse_events(NO_SPLIT_EVENT), sample, until=dt.date(2023, 9, 14))
+    assert position_from(schedule, as_of=dt.date(2023, 9, 14)).flags == p.flags
 
 
 def test_no_split_reaches_every_quote(terms, sample, vwaps):
