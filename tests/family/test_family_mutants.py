@@ -208,6 +208,10 @@ def test_triggers_read_missing_prices_and_other_date_types():
     assert _trigger(prices, window=3, days=2, cure=2) == _on(3, 4)
     ns = MONTHS[:6].astype("datetime64[ns]")
     assert _trigger(np.array([1, 1, .9, .9, 1, 1]), window=3, days=2, cure=2, dates=ns) == _on(3, 4)
+    # and the same sessions as ISO text (kills np.asarray(dates) without its dtype for the
+    # search of the start session too)
+    iso = [str(d) for d in MONTHS[:6]]
+    assert _trigger(np.array([1, 1, .9, .9, 1, 1]), window=3, days=2, cure=2, dates=iso) == _on(3, 4)
 
 
 # -- installments, unmodelled shapes ----------------------------------------------------------------------

@@ -134,5 +134,8 @@ def test_vwap_on_or_before_names_what_needs_it(state, sample):
     state.market = sample
     with pytest.raises(MarketDataError, match=r"^a default 2022-11-25 is outside the data \(2022-12-01 to 2024-06-28\)"):
         checks.vwap_on_or_before(state, dt.date(2022, 11, 26), "a default")
+    # kills `found is None and found[1]` (a TypeError): a day outside the calendar is refused
+    with pytest.raises(MarketDataError, match=r"^date 1999-01-04 is outside the XNAS calendar"):
+        checks.vwap_on_or_before(state, dt.date(1999, 1, 4), "a default")
     # on Saturday 2023-04-01 the VWAP of Friday 2023-03-31 (sample_vwaps.csv: 0.3111)
     assert checks.vwap_on_or_before(state, dt.date(2023, 4, 1), "a default") == 0.3111

@@ -351,3 +351,44 @@ def test_a_quote_in_default_with_family_terms(terms, sample, vwaps):
     lowest3 = sum(sorted(vwaps[d] for d in days)[:3]) / 3
     assert q.alternate_price == pytest.approx(0.85 * lowest3, rel=1e-12)
     assert q.conversion_price == pytest.approx(0.85 * lowest3, rel=1e-12) and q.conversion_price < 3.93042
+
+
+def test_a_holder_exactly_at_its_cap_is_not_above_it(terms, sample):
+    # kills _open_flags' `h.ownership >= h.ownership_cap`: the private note converts into
+    # 1,257,325 shares (see _converted_deal), the holder sells 758,325 of them and keeps 499,000;
+    # the company then reports 10,000,000 shares: 499,000 / 10,000,000 = 4.99%, the cap itself
+    ev = parse_events(ISSUES + [["2023-01-10", "Conversion", "Private", 2_500_000, None],
+                                ["2023-01-11", "Holder Sale", None, 758_325, None],
+                                ["2023-01-12", "Shares Outstanding", None, None, 10_000_000]])
+    p = deal_state(terms, sample, ev, as_of="2023-01-13")
+    assert p.holder_shares == 1_257_325 - 758_325 == 499_000 and p.holder_ownership == 0.0499
+    assert p.flags == ()
+
+
+def test_before_the_alternate_start_day_the_fixed_price_applies(terms, sample):
+    # kills quote_on's capped_conversion without alternate= (the alternate applying anyway): with
+    # the alternate price only from 60 days after issue, a notice of 2023-01-10 (22 days after
+    # 2022-12-19) prices at the fixed 3.93042 though the alternate would be 1.98834917
+    family = terms.with_term("conversion.alternate_price_start_days", 60)
+    q, _ = conversion_quote(family, sample, parse_events(ISSUES), notice_date="2023-01-10", amount=1_000)
+    assert q.conversion_price == 3.93042 and q.shares == math.ceil(1_000 / 3.93042) == 255
+
+
+def test_a_quote_under_the_holders_own_cap(terms, sample):
+    # kills quote_on's cap=None / cap left out / cap_of(None) (the terms' 4.99%): the holder cut
+    # its cap to 4% on 2023-01-09; no shares held yet: floor(0.04 x 33,930,812 / 0.96) shares
+    ev = parse_events(ISSUES + [["2023-01-09", "Amendment", "Registered", None, "ownership_cap = 0.04"]])
+    q, _ = conversion_quote(terms, sample, ev, notice_date="2023-01-10")
+    assert q.capped and q.shares == math.floor(0.04 * 33_930_812 / 0.96) == 1_413_783
+
+
+def test_the_usd_headroom_is_the_holders_lowest_note_price(terms, sample, vwaps):
+    # kills position_from's by_holder.get(None, inf) (the last note's room instead of the least):
+    # the registered note has its own fixed price 1.00, below the alternate 2.00025083, so the
+    # holder's 1,782,072 shares of room are $1,782,072.00 through it and $3,564,591.00 through
+    # the private note; the holder's USD room is the lower
+    own = terms.with_term("notes.Registered.own_fixed_price", 1.0)
+    p = deal_state(own, sample, parse_events(ISSUES), as_of="2023-01-09")
+    alt = alternate(vwaps, "2023-01-09")
+    assert [n.cap_headroom_usd for n in p.notes] == [ROOM * 1.0, math.floor(ROOM * alt * 100) / 100]
+    assert p.cap_headroom_usd == 1_782_072.00
