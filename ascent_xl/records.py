@@ -58,17 +58,19 @@ def term(
     le: float | None = None,
     lt: float | None = None,
     hint: str = "",
+    label: str = "",
 ) -> Any:
     """A dataclass field with its unit, description and allowed range (bounds are inclusive
-    for ``ge``/``le`` and exclusive for ``gt``/``lt``); ``hint`` is added to range errors.
-    A field with no upper bound gets its unit's from :data:`UNIT_MAX`."""
+    for ``ge``/``le`` and exclusive for ``gt``/``lt``); ``hint`` is added to range errors;
+    ``label`` is its short plain-English name where the description's head is not one (blank:
+    the head). A field with no upper bound gets its unit's from :data:`UNIT_MAX`."""
     why = {}
     if le is None and lt is None and unit in UNIT_MAX:
         le, why["at most"] = UNIT_MAX[unit]
     if ge is None and unit in UNIT_MIN:
         ge, why["at least"] = UNIT_MIN[unit]
     meta = {"unit": unit, "doc": doc, "ge": ge, "gt": gt, "le": le, "lt": lt, "hint": hint,
-            "why": why}
+            "why": why, "label": label}
     if isinstance(default, (list, dict, set)):
         raise TypeError("mutable default")
     return field(default=default, metadata=meta)

@@ -70,7 +70,7 @@ class NoteTerms(Terms):
         unit="fraction", doc="purchase price as a fraction of face (OID = 1 - this)", gt=0, le=1
     )
     issue_date: dt.date = term(unit="date", doc="issue (closing) date")
-    maturity_months: int = term(
+    maturity_months: int = term(label="months to maturity (0: none)",
         unit="months", ge=0,
         doc="months from issue to maturity (0: none, e.g. a convertible preferred: outstanding "
         "until converted or redeemed)",
@@ -79,7 +79,7 @@ class NoteTerms(Terms):
         unit="fraction/yr", doc="annual interest rate", ge=0, lt=1, hint="4.5% is 0.045"
     )
     day_count: DayCountName = term(unit="text", doc="day count: 30/360, 30E/360, ACT/365, ACT/360")
-    interest_months: tuple[int, ...] = term(
+    interest_months: tuple[int, ...] = term(label="interest months (blank: none)",
         unit="months", doc="months whose last day is an interest date (and maturity; blank with "
         "no maturity: no coupon)"
     )
@@ -103,21 +103,21 @@ class NoteTerms(Terms):
     change_of_control_on_interest: bool = term(
         unit="flag", doc="TRUE: the change-of-control premium also applies to accrued interest"
     )
-    own_fixed_price: float = term(
+    own_fixed_price: float = term(label="own fixed price (0: the deal's)",
         default=0.0,
         unit="USD/share", doc="this note's own fixed conversion price (0: the deal's "
         "conversion.fixed_price)", ge=0,
     )
-    own_fixed_price_at_issue: bool = term(
+    own_fixed_price_at_issue: bool = term(label="own fixed price computed at issue",
         default=False,
         unit="flag", doc="TRUE: the note's fixed price is computed like the deal's, before its own issue",
     )
-    interest_counts_issue_day: bool = term(
+    interest_counts_issue_day: bool = term(label="issue day accrues interest",
         default=False,
         unit="flag", doc="TRUE: the issue day accrues interest too (to a date, both it and the issue "
         "date count: one day more than the days between); FALSE: the days between",
     )
-    stated_value: float = term(
+    stated_value: float = term(label="stated value a share (0: a note)",
         default=0.0,
         unit="USD", ge=0,
         doc="stated value of one share of a convertible preferred (0: a note); face is a whole "
@@ -194,7 +194,7 @@ class ConversionTerms(Terms):
     fixed_price_days: int = term(
         unit="trading days", doc="trading days averaged before the issue date", ge=1
     )
-    fixed_price_average: float | None = term(
+    fixed_price_average: float | None = term(label="average VWAP behind the fixed price",
         default=None,
         unit="USD/share",
         doc="average VWAP the fixed price came from (blank: not stated); must agree with them",
@@ -213,65 +213,65 @@ class ConversionTerms(Terms):
     alternate_price_lowest: int = term(
         unit="count", doc="number of lowest VWAPs in the window that are averaged", ge=1
     )
-    alternate_price_applies: AlternateApplies = term(
+    alternate_price_applies: AlternateApplies = term(label="alternate price: always / in_default",
         default="always",
         unit="text",
         doc="when the alternate price applies: always, or in_default (else the fixed price)",
     )
-    alternate_price_start_days: int = term(
+    alternate_price_start_days: int = term(label="alternate price from day N after issue",
         default=0,
         unit="days", doc="days after the note's issue from which the alternate price applies",
         ge=0,
     )
-    default_discount: float = term(
+    default_discount: float = term(label="alternate price discount in default",
         default=0.0,
         unit="fraction",
         doc="the alternate price's discount in default, where deeper than the usual (0: none)",
         ge=0, lt=0.5,
     )
-    price_reset_days: tuple[int, ...] = term(
+    price_reset_days: tuple[int, ...] = term(label="fixed price resets: days after issue",
         default=(),
         unit="days", doc="days after each note's issue on which its fixed price resets (blank: none)"
     )
-    price_reset_average_days: int | None = term(
+    price_reset_average_days: int | None = term(label="reset: trading days averaged",
         default=None,
         unit="trading days", doc="trading days averaged immediately before a reset date", ge=1
     )
-    price_reset_pct: float | None = term(
+    price_reset_pct: float | None = term(label="reset: price as % of that average",
         default=None,
         unit="fraction", doc="reset price as a fraction of that average (1.00 = 100%)", gt=0, le=2
     )
-    price_reset_rule: ResetRule | None = term(
+    price_reset_rule: ResetRule | None = term(label="reset rule: lower / replace",
         default=None,
         unit="text", doc="lower: the lower of the fixed price and the reset price; replace: the "
         "reset price, up or down",
     )
-    price_reset_conditions: ResetConditions = term(
+    price_reset_conditions: ResetConditions = term(label="reset if equity fails: none / skip / defer",
         default="none",
         unit="text", doc="none: each reset happens; skip: only if the equity conditions "
         "(equity_conditions.*) hold on the reset date, else it is skipped (flagged); defer: on the "
         "first trading day they hold, before the next reset date or maturity",
     )
-    installment_amount: float = term(
+    installment_amount: float = term(label="installments: principal a month (0: none)",
         default=0.0, unit="USD", ge=0,
         doc="principal of each note converted each month at the installment price (0: none)",
     )
-    installment_first_month: int | None = term(
+    installment_first_month: int | None = term(label="installments: first, months after issue",
         default=None, unit="months", ge=1, doc="months after issue of the first installment",
     )
-    installment_discount: float | None = term(
+    installment_discount: float | None = term(label="installment price: discount to the average",
         default=None, unit="fraction", ge=0, lt=0.5,
         doc="installment price: the lower of the fixed price and this discount to the average",
     )
-    installment_days: int | None = term(default=None, unit="trading days", ge=1,
+    installment_days: int | None = term(label="installment price: look-back trading days", default=None, unit="trading days", ge=1,
                                         doc="the installment price's look-back window")
-    installment_lowest: int | None = term(default=None, unit="count", ge=1,
+    installment_lowest: int | None = term(label="installment price: lowest VWAPs averaged", default=None, unit="count", ge=1,
                                           doc="lowest VWAPs of that window averaged")
-    price_source: PriceSource = term(
+    price_source: PriceSource = term(label="price the windows read: vwap / close",
         default="vwap",
         unit="text", doc="the daily price the windows read: vwap, or close (a Close column)",
     )
-    window_includes_notice_day: bool = term(
+    window_includes_notice_day: bool = term(label="look-back window ends on the notice day",
         default=False,
         unit="flag",
         doc="TRUE: the look-back window ends on the notice day; FALSE: strictly before it",
@@ -280,7 +280,7 @@ class ConversionTerms(Terms):
         unit="USD/share", doc="floor price: no conversion below it (0 only with floor_mode none)",
         ge=0,
     )
-    floor_mode: FloorMode = term(
+    floor_mode: FloorMode = term(label="floor rule: make_up / cap / none",
         unit="text",
         doc="floor rule: make_up (floor + cash make-up), cap (floor, no cash), none",
     )
@@ -364,7 +364,7 @@ class DefaultTerms(Terms):
     )
     reset_days: int = term(unit="trading days", doc="look-back window before the default", ge=1)
     reset_lowest: int = term(unit="count", doc="number of lowest VWAPs averaged", ge=1)
-    interest_rate: float = term(
+    interest_rate: float = term(label="interest rate in default (0: none)",
         default=0.0,
         unit="fraction/yr",
         doc="annual rate from an event of default until waived, if above the note's (0: none)",
@@ -401,23 +401,23 @@ class RedemptionTerms(Terms):
     financing_prepayment_pct: float = term(
         unit="fraction", doc="share of a later financing the holder may require", ge=0, le=1
     )
-    trigger_price: float = term(
+    trigger_price: float = term(label="monthly payments: trigger price (0: none)",
         default=0.0, unit="USD/share", ge=0,
         doc="a VWAP below it on trigger_days of trigger_window days starts monthly payments (0: none)",
     )
-    trigger_days: int | None = term(default=None, unit="count", ge=1,
+    trigger_days: int | None = term(label="trigger: days below the price", default=None, unit="count", ge=1,
                                     doc="trading days below the trigger price that start the payments")
-    trigger_window: int | None = term(default=None, unit="trading days", ge=1,
+    trigger_window: int | None = term(label="trigger: window of trading days", default=None, unit="trading days", ge=1,
                                       doc="consecutive trading days in which they are counted")
-    trigger_cure_days: int | None = term(
+    trigger_cure_days: int | None = term(label="trigger: days at or above it that cure",
         default=None, unit="trading days", ge=1,
         doc="consecutive trading days at or above the trigger price that stop the payments",
     )
-    trigger_delay_days: int | None = term(default=None, unit="trading days", ge=0,
+    trigger_delay_days: int | None = term(label="trigger: trading days to the first payment", default=None, unit="trading days", ge=0,
                                           doc="trading days from the trigger to the first payment")
-    trigger_payment: float | None = term(default=None, unit="USD", gt=0,
+    trigger_payment: float | None = term(label="trigger: principal paid a month", default=None, unit="USD", gt=0,
                                          doc="principal paid each month while the payments run")
-    trigger_premium: float | None = term(default=None, unit="x principal", ge=1, lt=10,
+    trigger_premium: float | None = term(label="trigger: premium on each payment", default=None, unit="x principal", ge=1, lt=10,
                                          doc="premium on each monthly payment (1.05 = 105%)")
 
     def _check_consistency(self) -> None:
@@ -553,16 +553,16 @@ class CovenantTerms(Terms):
     amendment_majority: float = term(
         unit="fraction", doc="holders needed to waive or amend", gt=0, le=1
     )
-    exchange_cap: float = term(
+    exchange_cap: float = term(label="exchange cap, of the shares at agreement",
         default=1.0,
         unit="fraction",
         doc="most shares conversions may issue without approval, of those at the agreement date",
         gt=0, le=1, hint="19.99% is 0.1999",
     )
-    exchange_cap_approved: bool = term(
+    exchange_cap_approved: bool = term(label="exchange cap: shareholders approved more",
         default=False, unit="flag", doc="TRUE: the shareholders approved issuing beyond the exchange cap"
     )
-    exchange_cap_excess: CapExcess = term(
+    exchange_cap_excess: CapExcess = term(label="beyond the exchange cap: refuse / cash",
         default="refuse",
         unit="text",
         doc="beyond the exchange cap: refuse (the rest stays principal) or cash (at the VWAP)",
@@ -661,6 +661,45 @@ def resolve_term_name(terms: DealTerms, name: str) -> str:
     raise TermsError(key, "unknown term" + _suggest(key, [k.rsplit(".", 1)[-1] for k in flat]))
 
 
+_SECTIONS = {"conversion": "Conversion", "default": "Default", "redemption": "Redemption",
+             "additional_notes": "Additional notes", "equity_conditions": "Equity conditions",
+             "warrants": "Warrants", "placement": "Placement", "covenants": "Covenants"}
+"""How the labels name each group of terms (a note's terms: ``Registered note``)."""
+
+LABEL_MAX = 54
+"""The longest label (characters): one line in the Inputs sheet's Label column."""
+
+
+def term_label(name: str, *, cut: bool = True) -> str:
+    """A plain-English label for the term ``name`` (the Inputs sheet's Label, ``terms show``):
+    the group, then the term's own ``label`` where it has one, else its description's head
+    without its asides (``conversion.floor_price`` -> ``Conversion: floor price``;
+    ``notes.Registered.issue_date`` -> ``Registered note: issue date``); at most
+    :data:`LABEL_MAX` characters, cut at a word (``cut`` False: whole).
+
+    Examples
+    --------
+    >>> term_label("notes.SeriesA.stated_value")
+    'SeriesA note: stated value a share (0: a note)'
+    >>> term_label("conversion.floor_price")
+    'Conversion: floor price'
+    """
+    found = DealTerms.term_field(name)
+    unit, doc = DealTerms.describe(name)
+    parts = name.split(".")
+    group = f"{parts[1]} note" if parts[0] == "notes" and len(parts) > 2 else _SECTIONS.get(parts[0], "Deal")
+    head = found[0].metadata.get("label", "") if found is not None else ""
+    if not head:
+        text = re.sub(r"\s*\([^)]*\)", "", doc.removeprefix("TRUE: "))
+        head = re.split(r":|; ", text, maxsplit=1)[0].strip()
+        if not head or "_" in head or ("," in head and unit == "text"):
+            head = parts[-1].replace("_", " ").replace(" pct", " %")
+    label = f"{group}: {head}"
+    if cut and len(label) > LABEL_MAX:  # one line in its column: cut at a word, the Meaning has it all
+        label = label[: LABEL_MAX - 3].rsplit(" ", 1)[0] + "..."
+    return label
+
+
 __all__ = [
     "AdditionalNoteTerms",
     "check_term",
@@ -677,6 +716,7 @@ __all__ = [
     "Terms",
     "WarrantTerms",
     "resolve_term_name",
+    "term_label",
 ]
 
 

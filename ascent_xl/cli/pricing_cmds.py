@@ -35,7 +35,7 @@ from ascent_xl.cli.render import (
 )
 from ascent_xl.market import MarketData
 from ascent_xl.pricing import quote_conversion
-from ascent_xl.terms import DealTerms
+from ascent_xl.terms import DealTerms, term_label
 
 
 # ---------------------------------------------------------------------------------------------
@@ -196,28 +196,35 @@ def _shown(value: object) -> str:
 @TERMS_OPTION
 @WIDE_OPTION
 def terms_show(terms_file: Path | None) -> None:
-    """List every term with its value, unit and meaning.
+    """List every term with its label, value, unit and meaning.
 
     The names are those a terms file uses (`conversion.floor_price` is `floor_price` under
     `[conversion]`) and an Amendment event takes (`floor_price = 0.20`).
     """
+    from rich.padding import Padding
+    from rich.text import Text
+
     terms = load_deal_terms(terms_file)
     rows = []
     for name, value in terms.flat().items():
         unit, doc = DealTerms.describe(name)
-        rows.append((name, _shown(value), unit, doc))
-    cols = ("Term", "Value", "Unit", "Meaning")
-    kinds = (KEY, TEXT, TEXT, TEXT)
+        rows.append((name, term_label(name, cut=False), _shown(value), unit, doc))
+    cols = ("Term", "Label", "Value", "Unit", "Meaning")
+    kinds = (KEY, TEXT, TEXT, TEXT, TEXT)
     out = console()
     if layout(cols, kinds, rows, width=output_width()) is not None:
         out.print(table(terms.name, cols, rows, kinds=kinds))
         return
-    # too narrow for a table: each term on a line (name = value unit), its meaning indented below
+    # too narrow for a table: each term on a line (name = value unit), its label and its
+    # meaning indented below, wrapped at words within the indent
     out.print(f"[bold]{escape(terms.name)}[/]: {len(rows)} terms (--wide prints them as a table)\n")
-    for name, value, unit, doc in rows:
+    for name, label, value, unit, doc in rows:
         shown_unit = "" if unit == "text" else f"  [dim]({escape(unit)})[/]"
         out.print(f"[bold cyan]{escape(name)}[/] = {escape(value)}{shown_unit}", overflow="fold")
-        out.print(f"    {escape(doc)}", overflow="fold")
+        head = label.split(": ", 1)[-1]
+        said = doc if doc != head else ""  # the meaning, where it says more than the label
+        for text in (Text(label, "bold"), Text(said)) if said else (Text(label, "bold"),):
+            out.print(Padding(text, (0, 0, 0, 4), expand=False))
 
 
 @terms_group.command("export")

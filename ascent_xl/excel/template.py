@@ -41,7 +41,7 @@ from ascent_xl.excel.formats import (
 from ascent_xl.excel.refresh import refresh_book
 from ascent_xl.ledger import SCHEDULE_COLUMNS
 from ascent_xl.market import MarketData
-from ascent_xl.terms import DealTerms
+from ascent_xl.terms import LABEL_MAX, DealTerms, term_label
 
 INPUT_FONT = "0000FF"
 INPUT_FILL = "FFF2CC"
@@ -190,6 +190,10 @@ def _guide(ws: Any, terms: DealTerms) -> None:
     ws.column_dimensions["A"].width = 120
 
 
+LABEL_WIDTH = LABEL_MAX + 4
+"""Width of the Inputs' Label column (characters)."""
+
+
 def _inputs(wb: Any, ws: Any, terms: DealTerms) -> None:
     from openpyxl.workbook.defined_name import DefinedName
 
@@ -227,33 +231,6 @@ def _inputs(wb: Any, ws: Any, terms: DealTerms) -> None:
     ws.freeze_panes = ws.cell(row=HEADER_ROW + 1, column=col["Value"])
 
 
-_SECTIONS = {"conversion": "Conversion", "default": "Default", "redemption": "Redemption",
-             "additional_notes": "Additional notes", "equity_conditions": "Equity conditions",
-             "warrants": "Warrants", "placement": "Placement", "covenants": "Covenants"}
-"""How the Inputs labels name each group of terms (a note's terms: ``Registered note``)."""
-
-
-def term_label(name: str) -> str:
-    """A plain-English label for the term ``name``, from its description in the term metadata:
-    the group, then the description's head without its asides (``conversion.floor_price`` ->
-    ``Conversion: floor price``; ``notes.Registered.issue_date`` -> ``Registered note: issue
-    date``)."""
-    unit, doc = DealTerms.describe(name)
-    parts = name.split(".")
-    group = f"{parts[1]} note" if parts[0] == "notes" and len(parts) > 2 else _SECTIONS.get(parts[0], "Deal")
-    text = doc.removeprefix("TRUE: ")
-    text = re.sub(r"\s*\([^)]*\)", "", text)
-    head = re.split(r":|; ", text, maxsplit=1)[0].strip()
-    if not head or "_" in head or ("," in head and unit == "text"):
-        head = parts[-1].replace("_", " ").replace(" pct", " %")
-    label = f"{group}: {head}"
-    if len(label) > LABEL_WIDTH - 4:  # one line in its column: cut at a word, the Meaning has it all
-        label = label[: LABEL_WIDTH - 7].rsplit(" ", 1)[0] + "..."
-    return label
-
-
-LABEL_WIDTH = 58
-"""Width of the Inputs' Label column (characters)."""
 
 
 def _vwap(ws: Any, market: MarketData) -> None:

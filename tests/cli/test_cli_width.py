@@ -86,6 +86,19 @@ def test_terms_show_names_every_term_whole_at_80_columns() -> None:
     assert "redemption.optional_prepayment_notice_trading_days = 20  (trading days)" in out
 
 
+def test_terms_show_gives_each_terms_label_and_meaning_at_80_columns() -> None:
+    lines = run("terms", "show").splitlines()
+    at = lines.index("notes.Registered.stated_value = 0.0  (USD)")
+    # the label, then the meaning wrapped at a word inside the same indent
+    assert [line.rstrip() for line in lines[at + 1: at + 4]] == [
+        "    Registered note: stated value a share (0: a note)",
+        "    stated value of one share of a convertible preferred (0: a note); face is a",
+        "    whole number of them and conversions convert whole shares"]
+    # a meaning that says no more than its label is not repeated
+    at = lines.index("name = Ascent Solar advance notes, December 2022")
+    assert lines[at + 1].rstrip() == "    Deal: name of the deal" and " = " in lines[at + 2]
+
+
 @pytest.mark.parametrize("command", [[], ["demo"], ["price"], ["schedule"], ["value"], ["terms", "show"],
                                      ["terms", "export"], ["template"], ["template", "build"],
                                      ["template", "render"], ["refresh"], ["new"], ["notice"]])

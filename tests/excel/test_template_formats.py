@@ -43,6 +43,34 @@ def test_inputs_have_plain_english_labels_and_units_as_shown(wb):
     assert term_label("notes.Private.face") == "Private note: principal at issue"
 
 
+# the family's terms (issue 14) with their own labels, whole on the Inputs sheet (no "...")
+_FAMILY_LABELS = {
+    "notes.Registered.maturity_months": "Registered note: months to maturity (0: none)",
+    "notes.Registered.stated_value": "Registered note: stated value a share (0: a note)",
+    "notes.Registered.own_fixed_price_at_issue": "Registered note: own fixed price computed at issue",
+    "conversion.floor_mode": "Conversion: floor rule: make_up / cap / none",
+    "conversion.window_includes_notice_day": "Conversion: look-back window ends on the notice day",
+    "conversion.price_reset_rule": "Conversion: reset rule: lower / replace",
+    "conversion.installment_discount": "Conversion: installment price: discount to the average",
+    "default.interest_rate": "Default: interest rate in default (0: none)",
+    "redemption.trigger_price": "Redemption: monthly payments: trigger price (0: none)",
+    "redemption.trigger_delay_days": "Redemption: trigger: trading days to the first payment",
+    "covenants.exchange_cap_excess": "Covenants: beyond the exchange cap: refuse / cash",
+}
+
+
+def test_the_family_terms_have_their_labels_units_and_meanings(wb):
+    rows = {r["Term"]: r for r in table_records(wb, L.INPUTS, L.TERMS_TABLE)}
+    assert {t: rows[t]["Label"] for t in _FAMILY_LABELS} == _FAMILY_LABELS
+    family = [t for t in rows if any(w in t for w in ("trigger_", "installment_", "price_reset_", "exchange_cap",
+                                                        "stated_value", "own_fixed_price", "floor_mode"))]
+    assert len(family) >= 20
+    for t in family:  # each whole, with its unit and meaning
+        assert not rows[t]["Label"].endswith("...") and rows[t]["Unit"] and rows[t]["Meaning"], t
+    assert rows["notes.Registered.stated_value"]["Unit"] == "USD"
+    assert rows["notes.Registered.stated_value"]["Meaning"].startswith("stated value of one share of a convertible")
+
+
 def test_events_values_are_formatted_by_kind(wb):
     ws = wb[L.EVENTS]
     got = {}
