@@ -280,6 +280,11 @@ def test_windows_at_the_edges_of_the_data():
     # an index past the counts).
     late = _jump_market({5: 5.0})
     check_split_jumps(late, "2023-04-27", days=10, threshold=4.0)
+    # a move onto the data's last day, priced on that day: the day's own VWAP is in the step
+    # (`hi = clip(pos, 0, len(v) - 1)` made `len(v) - 2`: the last day would drop out).
+    last = _jump_market({19: 5.0})
+    assert f"to $5.0000 on {_DAYS[19]} (x5.0)" in _jump_message(
+        lambda: check_split_jumps(last, _DAYS[19], days=10, threshold=4.0))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -491,3 +496,40 @@ def test_without_a_floor_a_zero_floor_price_is_accepted():
     # conversion_price / quote_conversions: check_floor(..., floor_mode=None) (None is not "none":
     # the $0 floor of a deal without one would be refused).
     assert conversion_price(fixed_price=3.9, alternate_price=0.25, floor_price=0.0, floor_mode="none") == 0.25
+
+
+def test_quote_refusals_name_the_amount_and_the_default_way_out(terms):
+    # quote_conversion: whole_cents(..., name="amount") (None, "XX..XX", upper case); the default
+    # way_out ("XX..XX", upper case); quote_conversions: check_amounts(amt, "amount") likewise.
+    m = _quote_market()
+    with pytest.raises(InputError) as info:
+        quote_conversion(terms, m, notice_date="2023-01-10", amount=100.001)
+    assert str(info.value).startswith("amount $100.001 is not a whole number of cents")
+    for amounts, want in (([-1.0], "amount -1.00 must be more than zero"),
+                          ([5.0, -1.0], "amount (item 2) -1.00 must be more than zero")):
+        with pytest.raises(InputError) as info:
+            quote_conversions(terms, m, notice_dates=["2023-01-10"] * len(amounts), amounts=amounts)
+        assert str(info.value) == want
+    jump = _quote_market(pre=0.20, mid=(0.20, 0.20, 1.0, 1.0))
+    for call in (lambda: quote_conversion(terms, jump, notice_date="2023-01-10", amount=10_000),
+                 lambda: quote_conversions(terms, jump, notice_dates=["2023-01-10"], amounts=10_000)):
+        assert _jump_message(call).endswith("Give the Split event of 2022-12-21, or say there was no split")
+
+
+def test_quotes_of_a_deal_without_a_floor(terms):
+    # quote_conversions: check_floor(..., floor_mode=None) (the $0 floor of a deal without one
+    # would be refused). The 2023-01-10 quote: 0.851, 11,751 shares, no floor, no payment.
+    no_floor = terms.replace(conversion=terms.conversion.replace(floor_mode="none", floor_price=0.0),
+                             covenants=terms.covenants.replace(share_reserve_price="fixed"))
+    q = quote_conversions(no_floor, _quote_market(), notice_dates=["2023-01-10"], amounts=10_000)
+    assert (q["floor_price"][0], q["floor_binds"][0], q["shares"][0], q["floor_payment"][0]) == (0.0, False, 11_751, 0.0)
+
+
+def test_quote_columns_are_numbers_and_dates(terms):
+    # quote_conversions: the VWAP column made with np.full(..., None) (an object array: Excel and
+    # numpy then see Python objects, not numbers).
+    q = quote_conversions(terms, _quote_market(), notice_dates=["2023-01-10", "2023-01-11"], amounts=10_000)
+    kinds = {k: v.dtype.kind for k, v in q.items()}
+    assert kinds == {"notice_date": "M", "amount": "f", "fixed_price": "f", "alternate_price": "f",
+                     "unfloored_price": "f", "floor_price": "f", "conversion_price": "f", "floor_binds": "b",
+                     "shares": "i", "floor_payment": "f", "vwap": "f"}
