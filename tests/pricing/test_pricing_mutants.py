@@ -5,7 +5,9 @@ comments, never taken from the code under test."""
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
+from decimal import Decimal
 
 import numpy as np
 import pytest
@@ -21,13 +23,18 @@ from ascent_xl.pricing import (
     default_conversion_price,
     fixed_conversion_price,
     floor_binds,
+    floor_payment,
+    max_conversion_amount,
+    max_conversion_shares,
     quote_conversion,
     quote_conversions,
     ratcheted_price,
+    resolve_fixed_price,
     split_adjusted_price,
     split_adjusted_shares,
     split_ratio,
     warrant_cashless_shares,
+    whole_cents,
 )
 from tests.helpers.markets import market_before, sessions_before
 
@@ -533,3 +540,186 @@ def test_quote_columns_are_numbers_and_dates(terms):
     assert kinds == {"notice_date": "M", "amount": "f", "fixed_price": "f", "alternate_price": "f",
                      "unfloored_price": "f", "floor_price": "f", "conversion_price": "f", "floor_binds": "b",
                      "shares": "i", "floor_payment": "f", "vwap": "f"}
+
+
+# ---------------------------------------------------------------------------------------------
+# floor_binds, price_notice, unfloored_price, _lowest_average_before
+
+
+def test_the_floor_binds_below_it_not_at_it():
+    # floor_binds: `<` made `<=` (a price exactly at the floor would be flagged), the scalar
+    # result as a bool (`np.ndim(binds) == 0` made `and False`, `!= 0`, `== 1`); with arrays the
+    # flags element by element.
+    assert floor_binds(unfloored_price=0.25, floor_price=0.29, floor_mode="make_up") is True
+    assert floor_binds(unfloored_price=0.29, floor_price=0.29, floor_mode="make_up") is False
+    assert floor_binds(unfloored_price=0.25, floor_price=0.29, floor_mode="none") is False
+    flags = floor_binds(unfloored_price=np.array([0.25, 0.29, 0.30]), floor_price=0.29, floor_mode="cap")
+    assert isinstance(flags, np.ndarray) and flags.tolist() == [True, False, False]
+
+
+def test_one_fixed_price_against_an_array_of_alternate_prices():
+    # unfloored_price: `isinstance(fixed, float) and isinstance(alt, float)` made `or` (min() of a
+    # float and an array fails). Lower of 3.93042 and each, raised to the 0.29 floor:
+    # 0.25 -> 0.29, 4.00 -> 3.93042, 0.40 -> 0.40.
+    prices = conversion_price(fixed_price=3.93042, alternate_price=np.array([0.25, 4.00, 0.40]), floor_price=0.29)
+    assert prices.tolist() == [0.29, 3.93042, 0.40]
+
+
+def test_the_lowest_of_all_the_days_is_their_average():
+    # _lowest_average_before: `lowest > days` made `>=` (all the days' VWAPs refused).
+    # Five days before 2022-12-19 (the last five of _TEN): 3.154, 3.089, 3.012, 2.972, 2.890,
+    # sum 15.117, average 3.0234; x 0.925 = 2.796645.
+    for day in ("2022-12-19", dt.date(2022, 12, 19)):
+        price = alternate_conversion_price(_market(), notice_date=day, discount=0.075, days=5, lowest=5)
+        assert price == pytest.approx(2.796645, abs=1e-12)
+    with pytest.raises(InputError) as info:
+        alternate_conversion_price(_market(), notice_date="2022-12-19", discount=0.075, days=5, lowest=6)
+    assert str(info.value) == "lowest 6 is more than days 5"
+
+
+@pytest.mark.parametrize("day", [dt.date(2022, 12, 17), "2022-12-17", ["2022-12-16", "2022-12-17"]])
+def test_a_notice_date_that_is_no_trading_day_is_refused(day):
+    # _lowest_average_before: `found is None or not found[1]` made `and` / `not found[1]` made
+    # `found[1]` (dt.date path); _require_sessions(market, refs, what) with what None (array path).
+    with pytest.raises(AscentError) as info:
+        alternate_conversion_price(_market(), notice_date=day, discount=0.075, days=5, lowest=3)
+    assert str(info.value).startswith("notice date 2022-12-17: not a trading day")
+
+
+def test_a_date_before_the_data_is_named_on_the_one_date_path():
+    # _lowest_average_before's dt.date path: lowest_average_on(..., what=what) with what None or
+    # dropped ("date").
+    with pytest.raises(AscentError) as info:
+        default_conversion_price(_market(), default_date=dt.date(2022, 12, 7), factor=0.8, days=5, lowest=3)
+    assert str(info.value).startswith("default date 2022-12-07 needs 5 trading days of VWAP from 2022-11-30")
+    with pytest.raises(AscentError) as info:
+        alternate_conversion_price(_market(), notice_date=dt.date(2022, 12, 7), discount=0.075, days=5, lowest=3)
+    assert str(info.value).startswith("notice date 2022-12-07 needs 5 trading days of VWAP from 2022-11-30")
+
+
+def test_one_quote_with_the_notice_day_in_the_window(terms):
+    # capped_conversion -> alternate_conversion_price(include_notice_day=...) on the dt.date path:
+    # lowest_average_on(..., through=through) made None. 2023-01-10's window with the day: the
+    # 2023-01-11 figures above (0.807833, 12,379 shares).
+    through = terms.replace(conversion=terms.conversion.replace(window_includes_notice_day=True))
+    q = quote_conversion(through, _quote_market(), notice_date="2023-01-10", amount=10_000)
+    assert q.alternate_price == pytest.approx(_ALT_11, abs=1e-12) and q.shares == 12_379
+
+
+# ---------------------------------------------------------------------------------------------
+# floor_payment's shapes, max_conversion_shares / _amount at the tolerance, whole_cents,
+# _positive, resolve_fixed_price
+
+
+def test_floor_payments_element_by_element_and_in_the_inputs_shape():
+    # floor_payment: np.where(binds, pay, 0.0) with the 0.0 made None or 1.0; np.zeros of the
+    # broadcast of amount, unfloored price and VWAP (one of them dropped or None); a float for
+    # one notice (`np.ndim(out) == 0` made `and False`, `!= 0`, `== 1`).
+    # (100,000 / 0.25 - 100,000 / 0.29) x 0.27 = (400,000 - 344,827.586) x 0.27 = 14,896.55;
+    # 0.30 is above the floor: 0.
+    pay = floor_payment(np.array([100_000.0, 100_000.0]), unfloored_price=np.array([0.25, 0.30]), floor_price=0.29,
+                        vwap=0.27)
+    assert pay.tolist() == [14_896.55, 0.0]
+    one = floor_payment(100_000.0, unfloored_price=0.25, floor_price=0.29, vwap=0.27)
+    assert type(one) is float and one == 14_896.55
+    # nothing binds: zeros shaped like whichever input is an array
+    for kw in ({"amount": np.array([100.0, 200.0]), "unfloored_price": 0.5, "vwap": 0.5},
+               {"amount": 100.0, "unfloored_price": np.array([0.5, 0.6]), "vwap": 0.5},
+               {"amount": 100.0, "unfloored_price": 0.5, "vwap": np.array([0.5, 0.6])}):
+        zero = floor_payment(kw.pop("amount"), floor_price=0.29, **kw)
+        assert isinstance(zero, np.ndarray) and zero.tolist() == [0.0, 0.0]
+    assert type(floor_payment(100.0, unfloored_price=0.5, floor_price=0.29, vwap=0.5)) is float
+
+
+def test_decimal_amounts_and_prices_are_numbers():
+    # floor_payment: np.asarray(amount, dtype=float) with the dtype dropped or None (a Decimal
+    # amount would stay a Python object and not divide by a float); _positive's array path
+    # likewise (np.asarray(value, dtype=float)); floor_binds' np.asarray(..., dtype=float).
+    assert floor_payment(Decimal("100000"), unfloored_price=0.25, floor_price=0.29, vwap=0.27) == 14_896.55
+    assert floor_payment(np.array([Decimal("100000")], dtype=object), unfloored_price=0.25, floor_price=0.29,
+                         vwap=0.27).tolist() == [14_896.55]
+    # 100 / 0.25 = 400, 100 / 0.5 = 200
+    assert conversion_shares(100.0, [Decimal("0.25"), Decimal("0.5")], rounding="up").tolist() == [400, 200]
+    assert floor_binds(unfloored_price=Decimal("0.25"), floor_price=Decimal("0.29"), floor_mode="make_up") is True
+
+
+def test_an_infinite_floor_price_is_refused_where_the_floor_pays():
+    # floor_payment: _positive(floor_price, "floor_price") (None, dropped, "XX..XX", upper case):
+    # any finite floor above a positive price is positive, so only an infinite one reaches it.
+    with pytest.raises(InputError) as info:
+        floor_payment(100.0, unfloored_price=0.25, floor_price=math.inf, vwap=0.27)
+    assert str(info.value) == "floor_price inf must be a positive price"
+
+
+def test_the_caps_share_count_within_a_millionth_of_a_share():
+    # max_conversion_shares: round(room, 6) made round(room, 7) (a room 0.0000003 short of a
+    # whole share is float noise and counts as the whole share, as share counts do everywhere,
+    # money.py), round(room, None) / round(room) (to the nearest share: 52,520.79 -> 52,521).
+    # A cap chosen so that the room is 52,519.9999997: cap = r / (S + r), r = 52,519.9999997,
+    # S = 1,000,000, since room = cap x S / (1 - cap) = r.
+    r, s = 52_519.9999997, 1_000_000.0
+    assert max_conversion_shares(holder_shares=0, shares_outstanding=s, cap=r / (s + r)) == 52_520
+    # max_conversion_amount: np.round(n x price x 100, 6) made 7: 1 share x 12.349999997 =
+    # 1,234.9999997 cents is 1,235 cents to a millionth -> $12.35. Cap 4.99% of 20 shares: (0.998 -
+    # 0) / 0.9501 = 1.05 -> 1 share.
+    assert max_conversion_amount(conversion_price=12.349999997, holder_shares=0, shares_outstanding=20,
+                                 cap=0.0499) == 12.35
+    # nothing outstanding: no room (shares_outstanding may be zero: allow_zero made False / None)
+    assert max_conversion_shares(holder_shares=0, shares_outstanding=0, cap=0.0499) == 0
+
+
+@pytest.mark.parametrize(("kw", "want"), [
+    ({"holder_shares": -1, "shares_outstanding": 1_000, "cap": 0.0499}, "holder_shares -1.00 must be zero or more"),
+    ({"holder_shares": 0, "shares_outstanding": -1, "cap": 0.0499}, "shares_outstanding -1.00 must be zero or more"),
+    ({"holder_shares": 0, "shares_outstanding": 1_000, "cap": 1.5}, "cap: "),
+])
+def test_the_caps_refusals_name_the_argument(kw, want):
+    # max_conversion_shares: the names "holder_shares", "shares_outstanding" and the label "cap"
+    # (None, dropped, "XX..XX", upper case).
+    with pytest.raises(AscentError) as info:
+        max_conversion_shares(**kw)
+    assert str(info.value).startswith(want)
+    with pytest.raises(AscentError) as info:
+        max_conversion_amount(conversion_price=1.0, **kw)
+    assert str(info.value).startswith(want)
+    with pytest.raises(InputError) as info:
+        max_conversion_amount(conversion_price=0.0, holder_shares=0, shares_outstanding=1_000, cap=0.0499)
+    assert str(info.value) == "conversion_price 0 must be a positive price"
+
+
+def test_a_large_whole_cent_amount_is_whole_cents():
+    # whole_cents: the tolerance 1e-6 + |cents| x 1e-15 made 1e-6 - |cents| x 1e-15 (negative for
+    # large amounts: every amount refused). $1,000,000,000,000.01 is 100,000,000,000,001 cents.
+    assert whole_cents(1_000_000_000_000.01, name="amount") == 1_000_000_000_000.01
+    assert whole_cents(0.0, name="interest") == 0.0
+
+
+def test_whole_number_prices_come_back_as_floats():
+    # _positive: `type(value) is float` made `is not float` (an int would come back as it was, and
+    # the rules' float paths would be left for numpy's).
+    price = conversion_price(fixed_price=4, alternate_price=5, floor_price=0.29)
+    assert type(price) is float and price == 4.0
+    low = ratcheted_price(3, issue_price=2)
+    assert type(low) is float and low == 2.0
+
+
+@pytest.mark.parametrize("bad", [math.inf, -math.inf, -1, math.nan])
+def test_a_price_that_is_not_positive_and_finite_is_refused_in_one_number(bad):
+    # _positive's fast path: `value < math.inf` made `<= math.inf`; the general path's
+    # `x > 0 and np.isfinite(x)` made `or`.
+    with pytest.raises(InputError) as info:
+        ratcheted_price(bad, issue_price=1.0)
+    assert str(info.value) == f"price {float(bad):g} must be a positive price"
+
+
+def test_the_fixed_price_from_the_terms_without_vwaps(terms):
+    # resolve_fixed_price: `c.fixed_price is not None` and `c.fixed_price_average is not None`
+    # inverted (a stated price or a stated average needs no VWAPs), (1 + premium) x average.
+    stated = terms.replace(conversion=terms.conversion.replace(fixed_price=4.00, fixed_price_average=None))
+    assert resolve_fixed_price(stated, None) == 4.00
+    average = terms.replace(conversion=terms.conversion.replace(fixed_price=None, fixed_price_average=3.0234))
+    assert resolve_fixed_price(average, None) == pytest.approx(3.93042, abs=1e-12)  # 1.30 x 3.0234
+    blank = terms.replace(conversion=terms.conversion.replace(fixed_price=None, fixed_price_average=None))
+    with pytest.raises(InputError) as info:
+        resolve_fixed_price(blank, None)
+    assert str(info.value) == "conversion.fixed_price is blank and no VWAPs were given to compute it"
