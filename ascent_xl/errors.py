@@ -27,6 +27,12 @@ class TermsError(AscentError):
         return TermsError(f"{prefix}.{self.field}" if self.field else prefix, self.problem)
 
 
+class UnmodelledError(TermsError):
+    """The deal uses a rule shape a consumer (e.g. the Monte Carlo valuation) does not model;
+    ``field`` names the term. The deal itself is valid: the ledger and the price commands serve
+    it, and a book refreshes with the valuation marked as not done."""
+
+
 class MarketDataError(AscentError):
     """VWAP, volume or market-cap data cannot serve the request (gap, bad row, date outside)."""
 

@@ -15,7 +15,7 @@ from typing import Any, NoReturn
 
 import numpy as np
 
-from ascent_xl.errors import InputError, TermsError
+from ascent_xl.errors import InputError, UnmodelledError
 from ascent_xl.market import MarketData
 from ascent_xl.money import round_cents
 from ascent_xl.pricing import fixed_conversion_price, split_adjusted_price
@@ -153,10 +153,11 @@ def refuse_unmodelled(terms: DealTerms, *, who: str, modelled: frozenset[str] = 
 
 
 def refuse_shape(name: str, *, who: str) -> NoReturn:
-    """Raise the :class:`TermsError` of :func:`refuse_unmodelled` for the shape of the term
-    ``name`` (one of the family terms :func:`unmodelled_shapes` knows)."""
+    """Raise the :class:`~ascent_xl.errors.UnmodelledError` (a :class:`TermsError`) of
+    :func:`refuse_unmodelled` for the shape of the term ``name`` (one of the family terms
+    :func:`unmodelled_shapes` knows)."""
     meaning = {n: m for n, _, m in _SHAPES}[name]
-    raise TermsError(
+    raise UnmodelledError(
         name,
         f"{who} does not model {meaning}; it would value another deal. Use the "
         "ledger and the price commands for this deal, or set the term back to the Ascent "

@@ -109,7 +109,8 @@ def refresh_cmd(book: Path, out: Path | None, full: bool) -> None:
 @cli.command("new")
 @click.argument("dest", type=_FILE)
 @click.option("--terms", "terms_file", type=_FILE, help="Deal terms (.toml/.json); default ASTI_2022.")
-@click.option("--vwaps", "vwaps_file", type=_FILE, help="VWAP CSV; default the bundled example.")
+@click.option("--vwaps", "vwaps_file", type=_FILE, help="VWAP CSV; default the bundled example (the "
+              "Ascent deal's sample: another deal's --terms need its own VWAPs).")
 @click.option("--events", "events_file", type=_FILE, help="Events CSV; default the bundled example "
               "(none when --vwaps is given).")
 def new_cmd(dest: Path, terms_file: Path | None, vwaps_file: Path | None, events_file: Path | None) -> None:

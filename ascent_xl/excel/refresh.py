@@ -19,7 +19,13 @@ from pathlib import Path
 from typing import Any
 
 from ascent_xl import __version__
-from ascent_xl.errors import AscentError, MarketDataError, TermsError, WorkbookError
+from ascent_xl.errors import (
+    AscentError,
+    MarketDataError,
+    TermsError,
+    UnmodelledError,
+    WorkbookError,
+)
 from ascent_xl.events import Event, parse_events
 from ascent_xl.excel import layout as L
 from ascent_xl.excel.book import BookIO, TableRead, parse_ref
@@ -538,7 +544,10 @@ def valuation_area(inputs: BookInputs) -> tuple[list[list[Any]], list[list[str |
 
     v = inputs.valuation
     assert v is not None
-    setup = valuation_setup(inputs.terms, inputs.events, inputs.market, settings=v)
+    try:
+        setup = valuation_setup(inputs.terms, inputs.events, inputs.market, settings=v)
+    except UnmodelledError as exc:  # a valid deal of a shape the Monte Carlo lacks: say so, value nothing
+        return [["Not valued"], [str(exc)]], [[None], [None]]
     result = run_valuation(setup, paths=v.paths, seed=v.seed, sample_paths=0)
     rows: list[list[Any]] = []
     formats: list[list[str | None]] = []

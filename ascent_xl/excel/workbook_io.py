@@ -146,7 +146,8 @@ def new_deal_book(dest: str | os.PathLike[str], *, terms_file: str | os.PathLike
                   vwaps_file: str | os.PathLike[str] | None = None,
                   events_file: str | os.PathLike[str] | None = None) -> Path:
     """A new deal book at ``dest`` (``.xlsm`` or ``.xlsx``) laid out like the template and filled
-    from the user's files (defaults: the bundled example), refreshed once. For ``.xlsm`` the
+    from the user's files (defaults: the bundled example of the Ascent deal; another deal's terms
+    need its VWAPs), refreshed once. For ``.xlsm`` the
     Refresh button's module ``DEST.py`` is written beside it. Never replaces a file: an existing
     book or ``DEST.py`` is refused, and so is a name the button cannot import."""
     from ascent_xl.events import events_from_csv
@@ -169,6 +170,14 @@ def new_deal_book(dest: str | os.PathLike[str], *, terms_file: str | os.PathLike
                 f"{module} exists already and the new book's Refresh button would run it; move it "
                 "away or choose another name for the book (nothing was written)")
     terms = load_terms(terms_file) if terms_file else ASTI_2022
+    sample_issue = sorted({n.issue_date for n in ASTI_2022.notes})
+    if not vwaps_file and sorted({n.issue_date for n in terms.notes}) != sample_issue:
+        # the bundled VWAPs and events are the Ascent deal's sample: another deal's (another
+        # company's, other dates) priced on them would be priced wrong
+        raise WorkbookError(
+            f"{terms_file}: the bundled VWAPs and events are the sample of the Ascent deal issued "
+            f"{', '.join(map(str, sample_issue))}, not of '{terms.name}'; give this deal's VWAPs with "
+            "--vwaps FILE (and its events with --events FILE) (nothing was written)")
     market = MarketData.from_csv(vwaps_file, calendar=terms.calendar) if vwaps_file else None
     # The bundled example events only fit the bundled VWAPs: with your VWAPs, start with none.
     events = events_from_csv(events_file) if events_file else ([] if vwaps_file else None)
