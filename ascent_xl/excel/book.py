@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from copy import copy
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -154,16 +155,40 @@ class OpenpyxlBook:
         r1, c1, r2, c2 = parse_ref(tbl.ref)
         header = [ws.cell(row=r1, column=c).value for c in range(c1, c2 + 1)]
         body = rows or [[None] * len(header)]
+        # a column whose first body cell is aligned (the template's Schedule: Flags and Detail
+        # wrap, Check is centred) is aligned so on every row written; a row of wrapped text is as
+        # tall as it needs, its other cells top-aligned beside it
+        first = [ws.cell(row=r1 + 1, column=c1 + j) for j in range(len(header))]
+        aligned = {j: copy(cell.alignment) for j, cell in enumerate(first) if cell.has_style
+                   and (cell.alignment.wrap_text or cell.alignment.horizontal)}
+        wraps = {j: ws.column_dimensions[column_letter(c1 + j)].width or 10 for j, a in aligned.items() if a.wrap_text}
+        if wraps:
+            from openpyxl.styles import Alignment
+
+            from ascent_xl.excel.formats import LINE_HEIGHT, wrapped_lines
+
+            top = Alignment(vertical="top")
         for i, row in enumerate(body):
             for j, value in enumerate(row):
                 cell = put(ws.cell(row=r1 + 1 + i, column=c1 + j), value)
                 fmt = formats.get(header[j])
                 if fmt:
                     cell.number_format = fmt
+                if j in aligned:
+                    cell.alignment = aligned[j]
+            if wraps:
+                lines = max(wrapped_lines(row[j], w) for j, w in wraps.items() if j < len(row))
+                ws.row_dimensions[r1 + 1 + i].height = LINE_HEIGHT * lines if lines > 1 else None
+                if lines > 1:
+                    for j in range(len(row)):
+                        if j not in aligned:
+                            ws.cell(row=r1 + 1 + i, column=c1 + j).alignment = top
         last = r1 + len(body)
         for r in range(last + 1, r2 + 1):
             for c in range(c1, c2 + 1):
                 ws.cell(row=r, column=c).value = None
+            if wraps:
+                ws.row_dimensions[r].height = None
         tbl.ref = f"{column_letter(c1)}{r1}:{column_letter(c2)}{last}"
         if tbl.autoFilter is not None:
             tbl.autoFilter.ref = tbl.ref

@@ -10,11 +10,13 @@ from typing import Any
 
 from ascent_xl.excel.book import put
 from ascent_xl.excel.formats import (
+    LINE_HEIGHT,
     SCHEDULE_FORMATS,
     SUMMARY_FORMATS,
     column_width,
     print_setup,
     style_header,
+    wrapped_lines,
 )
 from ascent_xl.fileio import atomic_write
 from ascent_xl.ledger.schedule import SCHEDULE_COLUMNS, Schedule
@@ -23,26 +25,9 @@ WRAP_WIDTH = 60
 """A text column whose values are longer than this (a schedule's Flags and Detail) is this wide
 and wraps, each row as tall as its text; shorter text columns are as wide as their longest value."""
 
-LINE_HEIGHT = 15.0
-"""Points per line of an 11-point row (a wrapped row's height is this times its lines)."""
-
 PAGE_WIDTH = 210
 """Characters of column width a landscape A4 page prints readably (fit to width shrinks a wider
 sheet onto more pages across, as many as this needs)."""
-
-
-def _lines(value: Any, width: float) -> int:
-    """Lines ``value`` wraps to in a column ``width`` characters wide (words kept whole; a
-    proportional font fits about 1.1 ``width`` characters of text)."""
-    if value is None:
-        return 1
-    room, lines, used = max(int(width * 1.1), 8), 1, 0
-    for word in str(value).split():
-        if used and used + 1 + len(word) > room:
-            lines, used = lines + 1, len(word)
-        else:
-            used += len(word) + (1 if used else 0)
-    return lines
 
 
 def write_rows(ws: Any, columns: tuple[str, ...], rows: list[dict[str, Any]], formats: dict[str, str], *, start_row: int = 1) -> None:
@@ -77,7 +62,7 @@ def write_rows(ws: Any, columns: tuple[str, ...], rows: list[dict[str, Any]], fo
             if fmt and cell.value is not None:
                 cell.number_format = fmt
             cell.alignment = aligns[j - 1]
-        lines = max([1] + [_lines(row.get(columns[j]), widths[j]) for j in wrapped])
+        lines = max([1] + [wrapped_lines(row.get(columns[j]), widths[j]) for j in wrapped])
         if lines > 1:  # a stated height: viewers do not all fit a row to its wrapped text
             ws.row_dimensions[i].height = LINE_HEIGHT * lines
     ws.freeze_panes = ws.cell(row=start_row + 1, column=4)

@@ -70,6 +70,25 @@ def column_width(name: str, fmt: str | None) -> float:
     return max(len(name) + 2, by_format.get(fmt or "", 10))
 
 
+LINE_HEIGHT = 15.0
+"""Points per line of an 11-point row (a row of wrapped text is this times its lines tall)."""
+
+
+def wrapped_lines(value: Any, width: float) -> int:
+    """Lines ``value`` wraps to in a column ``width`` characters wide, words kept whole (a
+    proportional font fits about 1.1 ``width`` characters of text). Viewers do not all fit a row
+    to its wrapped text, so the writers state the height: :data:`LINE_HEIGHT` times this."""
+    if value is None:
+        return 1
+    room, lines, used = max(int(width * 1.1), 8), 1, 0
+    for word in str(value).split():
+        if used and used + 1 + len(word) > room:
+            lines, used = lines + 1, len(word)
+        else:
+            used += len(word) + (1 if used else 0)
+    return lines
+
+
 def print_setup(ws: Any, *, header_row: int | None, pages_wide: int = 1, title_columns: str | None = None) -> None:
     """Print a sheet landscape on A4, ``pages_wide`` pages across and as many down as needed,
     with the header row (and ``title_columns``, e.g. ``"A:C"``) repeated on every page and the

@@ -29,6 +29,7 @@ from ascent_xl.excel.cells import term_cell
 from ascent_xl.excel.formats import (
     DATE,
     HEADER_COLOR,
+    LINE_HEIGHT,
     PERCENT,
     PRICE,
     SHARES,
@@ -37,6 +38,7 @@ from ascent_xl.excel.formats import (
     USD_WHOLE,
     print_setup,
     style_header,
+    wrapped_lines,
 )
 from ascent_xl.excel.refresh import refresh_book
 from ascent_xl.ledger import SCHEDULE_COLUMNS
@@ -191,7 +193,7 @@ def _guide(ws: Any, terms: DealTerms) -> None:
 
 
 LABEL_WIDTH = LABEL_MAX + 4
-"""Width of the Inputs' Label column (characters)."""
+"""Width of the Inputs' Label column (characters); a longer label wraps, its row as tall as it needs."""
 
 
 def _inputs(wb: Any, ws: Any, terms: DealTerms) -> None:
@@ -206,24 +208,31 @@ def _inputs(wb: Any, ws: Any, terms: DealTerms) -> None:
         unit, doc = DealTerms.describe(name)
         cell_value = term_cell(value)
         numeric = unit in _UNIT_FORMATS and not isinstance(cell_value, (str, bool)) and cell_value is not None
-        rows.append([term_label(name), name, cell_value, _SHOWN_UNITS.get(unit, unit) if numeric else unit, doc])
-    _table(ws, L.TERMS_TABLE, L.TERMS_COLUMNS, rows, widths=(LABEL_WIDTH, 44, 40, 16, 70))
+        rows.append([term_label(name, cut=False), name, cell_value, _SHOWN_UNITS.get(unit, unit) if numeric else unit, doc])
+    _table(ws, L.TERMS_TABLE, L.TERMS_COLUMNS, rows, widths=(LABEL_WIDTH, 44, 40, 16, MEANING_WIDTH))
     col = {name: j + 1 for j, name in enumerate(L.TERMS_COLUMNS)}
-    for i, (_, name, value, _, _) in enumerate(rows):
+    top, wrap = Alignment(vertical="top"), Alignment(vertical="top", wrap_text=True)
+    for i, (label, name, value, _, doc) in enumerate(rows):
         r = HEADER_ROW + 1 + i
+        for c in (col["Label"], col["Term"]):
+            ws.cell(row=r, column=c).alignment = wrap if c == col["Label"] else top
+        ws.cell(row=r, column=col["Meaning"]).alignment = wrap
+        lines = max(wrapped_lines(label, LABEL_WIDTH), wrapped_lines(doc, MEANING_WIDTH))
+        if lines > 1:  # long labels and meanings wrap: the row as tall as they need
+            ws.row_dimensions[r].height = LINE_HEIGHT * lines
         cell = ws.cell(row=r, column=col["Value"])
         _style_input(cell)
         unit, _ = DealTerms.describe(name)
         fmt = _UNIT_FORMATS.get(unit)
         if isinstance(value, (int, float)) and not isinstance(value, bool):
             cell.number_format = fmt or "#,##0.####"
-            cell.alignment = Alignment(indent=1)  # a gap before the unit beside it
+            cell.alignment = Alignment(horizontal="right", vertical="top", indent=1)  # a gap before the unit
         elif isinstance(value, str):
-            cell.alignment = Alignment(horizontal="left", shrink_to_fit=True)  # text stays in its column
+            cell.alignment = Alignment(horizontal="left", vertical="top", shrink_to_fit=True)  # stays in its column
         elif fmt:
             cell.number_format = fmt
-            cell.alignment = Alignment(indent=1)
-        ws.cell(row=r, column=col["Unit"]).alignment = Alignment(indent=1)
+            cell.alignment = Alignment(horizontal="right", vertical="top", indent=1)
+        ws.cell(row=r, column=col["Unit"]).alignment = Alignment(horizontal="left", vertical="top", indent=1)
         _validate_term(ws, cell, name)
         letter = L.column_letter(col["Value"])
         wb.defined_names[L.term_defined_name(name)] = DefinedName(
@@ -231,6 +240,8 @@ def _inputs(wb: Any, ws: Any, terms: DealTerms) -> None:
     ws.freeze_panes = ws.cell(row=HEADER_ROW + 1, column=col["Value"])
 
 
+MEANING_WIDTH = 70
+"""Width of the Inputs' Meaning column (characters); a longer meaning wraps."""
 
 
 def _vwap(ws: Any, market: MarketData) -> None:
@@ -318,6 +329,13 @@ def _schedule(ws: Any) -> None:
            "in USD/share as of the row's date. Flags name covenant and limit breaches.")
     widths = [12, 18, 16] + [15] * (len(SCHEDULE_COLUMNS) - 6) + [60, 60, 12]
     _table(ws, L.SCHEDULE_TABLE, SCHEDULE_COLUMNS, [], widths=widths, style="TableStyleMedium2")
+    from openpyxl.styles import Alignment
+
+    for j, name in enumerate(SCHEDULE_COLUMNS, 1):  # Refresh aligns every row it writes so
+        if name in ("Flags", "Detail"):
+            ws.cell(row=HEADER_ROW + 1, column=j).alignment = Alignment(vertical="top", wrap_text=True)
+        elif name == "Check":
+            ws.cell(row=HEADER_ROW + 1, column=j).alignment = Alignment(horizontal="center", vertical="top")
     ws.freeze_panes = ws.cell(row=HEADER_ROW + 1, column=4)
 
 

@@ -9,7 +9,8 @@ import pytest
 from openpyxl import load_workbook
 
 from ascent_xl.events import events_from_csv
-from ascent_xl.excel.export import _lines, export_rows_xlsx, export_schedule_xlsx
+from ascent_xl.excel.export import export_rows_xlsx, export_schedule_xlsx
+from ascent_xl.excel.formats import wrapped_lines
 from ascent_xl.ledger import run_ledger
 from ascent_xl.market import MarketData
 from ascent_xl.presets import ASTI_2022
@@ -53,10 +54,10 @@ def test_long_text_wraps_on_a_row_tall_enough(book):
     assert ws[f"{check}2"].value is True and ws[f"{check}2"].alignment.horizontal == "center"
 
 
-def test_lines_keeps_words_whole():
-    assert _lines("a" * 10, 60) == 1
-    assert _lines(" ".join(["word"] * 20), 20) == 5  # 22 characters a line: 4 words (19) each
-    assert _lines(None, 60) == 1
+def test_wrapped_lines_keeps_words_whole():
+    assert wrapped_lines("a" * 10, 60) == 1
+    assert wrapped_lines(" ".join(["word"] * 20), 20) == 5  # 22 characters a line: 4 words (19) each
+    assert wrapped_lines(None, 60) == 1
 
 
 def test_every_sheet_prints_landscape_with_its_header_across_the_pages_its_width_needs(book, tmp_path):

@@ -27,12 +27,23 @@ def test_inputs_have_plain_english_labels_and_units_as_shown(wb):
     assert rows["conversion.floor_price"]["Label"] == "Conversion: floor price"
     assert rows["notes.Registered.issue_date"]["Label"] == "Registered note: issue date"  # "(closing)" dropped
     assert rows["default.premium_on_interest"]["Label"].startswith("Default: the premium's base")
-    assert all(len(r["Label"]) <= 54 for r in rows.values())  # one line in its column
+    # a label is never cut: a long one wraps in its column, on a row tall enough (15 points a line;
+    # 58 characters wide holds about 63 of text)
+    long = rows["conversion.split_jump_threshold"]["Label"]
+    assert long == ("Conversion: a day-over-day VWAP move of this many times that no Split event covers stops "
+                    "the pricing of a window that crosses it")
+    assert not any(r["Label"].endswith("...") for r in rows.values())
     # a fraction shown as a percentage reads "%", not "fraction"
     assert rows["notes.Registered.purchase_price_pct"]["Value"] == 0.9
     assert rows["notes.Registered.purchase_price_pct"]["Unit"] == "%"
     assert rows["notes.Registered.rate"]["Unit"] == "% a year"
     ws = wb[L.INPUTS]
+    label_col = L.TERMS_COLUMNS.index("Label") + 1
+    (r,) = [r for r in range(L.TABLE_HEADER_ROW + 1, ws.max_row + 1) if ws.cell(row=r, column=label_col).value == long]
+    # 128 characters: 3 lines of at most 63
+    assert ws.cell(row=r, column=label_col).alignment.wrap_text and ws.row_dimensions[r].height >= 3 * 15
+    unit_col = L.TERMS_COLUMNS.index("Unit") + 1
+    assert ws.cell(row=L.TABLE_HEADER_ROW + 1, column=unit_col).alignment.horizontal == "left"  # its indent shows
     value_col = L.TERMS_COLUMNS.index("Value") + 1
     for r in range(L.TABLE_HEADER_ROW + 1, ws.max_row + 1):
         cell = ws.cell(row=r, column=value_col)
