@@ -112,3 +112,20 @@ def test_the_new_sheets_print_landscape_one_page_wide_with_their_header(wb, shee
     assert ws.page_setup.orientation == "landscape" and ws.page_setup.fitToWidth == 1
     assert ws.sheet_properties.pageSetUpPr.fitToPage
     assert ws.print_title_rows.replace("$", "") == f"{header}:{header}"  # repeated on every page
+
+
+def test_schedule_flags_and_detail_wrap_on_every_row_refresh_wrote(wb):
+    rows = table_records(wb, L.SCHEDULE, L.SCHEDULE_TABLE)
+    ws = wb[L.SCHEDULE]
+    col = {name: j + 1 for j, name in enumerate(rows[0])}
+    for i in range(len(rows)):
+        row = L.TABLE_HEADER_ROW + 1 + i
+        assert ws.cell(row=row, column=col["Detail"]).alignment.wrap_text
+        assert ws.cell(row=row, column=col["Flags"]).alignment.wrap_text
+        assert ws.cell(row=row, column=col["Check"]).alignment.horizontal == "center"
+    (i,) = [i for i, r in enumerate(rows) if r["Event"] == "Dilutive Issue"]
+    detail = rows[i]["Detail"]
+    # over 200 characters in a column 60 wide (66 of text a line): at least 4 lines of 15 points
+    assert len(detail) > 3 * 66 and ws.row_dimensions[L.TABLE_HEADER_ROW + 1 + i].height >= 4 * 15
+    (j,) = [j for j, r in enumerate(rows) if r["Event"] == "Cash Balance" and str(r["Date"])[:10] == "2022-12-20"]
+    assert ws.row_dimensions[L.TABLE_HEADER_ROW + 1 + j].height is None  # one line: the default height
