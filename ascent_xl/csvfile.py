@@ -42,7 +42,16 @@ def read_csv(path: str | os.PathLike[str], *, what: str, error: type[AscentError
     if not kept:
         raise error(f"{name}: empty; expected a header {expected} and one row per line")
     parsed = list(csv.reader([line for _, line in kept]))
-    return CsvTable(name, parsed[0], kept[0][0], parsed[1:], [n for n, _ in kept[1:]])
+    header = parsed[0]
+    while header and not header[-1].strip():  # trailing blank header cells (a spreadsheet's export)
+        header = header[:-1]
+    for (n, _), row in zip(kept[1:], parsed[1:], strict=False):  # a quoted line break joins lines
+        extra = [c for c in row[len(header):] if c.strip()]
+        if extra:  # never guess which cell is which: a comma in a number splits it in two
+            raise error(f"{os.path.basename(name)} line {n}: {len(header) + len(extra)} values but the header "
+                        f"names {len(header)} columns ({','.join(header)}); a comma splits a cell in two (4,2347 "
+                        "is two cells): write 4.2347 or 42347, and put a text that holds a comma in double quotes")
+    return CsvTable(name, header, kept[0][0], parsed[1:], [n for n, _ in kept[1:]])
 
 
 # A CSV cell whose text starts with one of these is run as a formula by Excel and other

@@ -14,6 +14,7 @@ from ascent_xl.cli.options import (
     FILE,
     TERMS_OPTION,
     WIDE_OPTION,
+    check_out_file,
     events_option,
     load_deal_terms,
     vwaps_option,
@@ -34,7 +35,6 @@ from ascent_xl.cli.render import (
     usd,
     usd0,
 )
-from ascent_xl.errors import AscentError
 from ascent_xl.events import events_from_csv
 from ascent_xl.ledger import Schedule, run_ledger
 from ascent_xl.ledger.schedule import ratio_text
@@ -188,14 +188,6 @@ def print_schedule(schedule: Schedule, title: str, *, more: str = "--wide shows 
     out.print(summary_table(schedule))
     if schedule.flags:
         out.print(flags_table(schedule))
-
-
-def check_out_file(path: Path | None, suffixes: tuple[str, ...], option: str = "--out") -> None:
-    """Refuse an output file name the command does not write, before any work."""
-    if path is not None and path.suffix.lower() not in suffixes:
-        names = " or ".join(f"FILE{s}" for s in suffixes)
-        raise AscentError(f"{option} {path}: the file is written as {names}; give a name ending in "
-                          f"{' or '.join(suffixes)}")
 
 
 @cli.command("schedule")

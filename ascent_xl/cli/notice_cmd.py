@@ -9,11 +9,12 @@ import click
 from rich.markup import escape
 
 from ascent_xl.cli.app import cli
-from ascent_xl.cli.ledger_cmds import check_out_file
 from ascent_xl.cli.options import (
     DATE,
     FILE,
     TERMS_OPTION,
+    USD,
+    check_out_file,
     events_option,
     load_deal_terms,
     vwaps_option,
@@ -27,8 +28,8 @@ from ascent_xl.cli.render import console
 @vwaps_option(required=True)
 @click.option("--date", "notice_date", required=True, type=DATE,
               help="Notice (conversion) date, YYYY-MM-DD (a trading day).")
-@click.option("--amount", type=float, help="Principal to convert, USD [all of the note's outstanding principal].")
-@click.option("--note", help="Note to convert [the first note with principal outstanding].")
+@click.option("--amount", type=USD, help="Principal to convert, USD [default: all of the note's outstanding principal].")
+@click.option("--note", help="Note to convert [default: the first note with principal outstanding].")
 @TERMS_OPTION
 @click.option("--out", "out_file", type=FILE, help="Write the notice as a one-page PDF, FILE.pdf.")
 def notice_cmd(events_file: Path, vwaps_file: Path, notice_date: dt.datetime, amount: float | None,

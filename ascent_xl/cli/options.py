@@ -10,6 +10,7 @@ from typing import Any, TypeVar
 import click
 
 from ascent_xl.cli.render import set_wide
+from ascent_xl.errors import InputError
 from ascent_xl.presets import ASTI_2022
 from ascent_xl.terms import DealTerms
 
@@ -22,10 +23,47 @@ EXISTING_FILE = click.Path(exists=True, dir_okay=False, path_type=Path)
 """A file that must exist."""
 
 class _Date(click.DateTime):
-    """click's DateTime for YYYY-MM-DD, shown in --help as ``YYYY-MM-DD`` (not ``[%Y-%m-%d]``)."""
+    """click's DateTime for YYYY-MM-DD, shown in --help as ``YYYY-MM-DD`` (not ``[%Y-%m-%d]``);
+    like every reader, four-digit year, two-digit month and day (``2023-01-1`` is refused, not
+    read as the 1st)."""
 
     def get_metavar(self, param: click.Parameter, ctx: click.Context) -> str:
         return "YYYY-MM-DD"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        import re
+
+        if isinstance(value, str) and not re.fullmatch(r"\s*\d{4}-\d{2}-\d{2}\s*", value):
+            name = param.opts[0] if param is not None else "date"
+            raise InputError(f"{name} {value}: write the date as YYYY-MM-DD, e.g. 2023-01-10")
+        return super().convert(value, param, ctx)
+
+
+class _Number(click.ParamType):
+    """A number as every reader takes it (:func:`ascent_xl.money.read_number`: ``1,250.50``
+    and ``$250,000`` read, ``4,2347`` refused as ambiguous), the message naming the option."""
+
+    name = "number"
+
+    def __init__(self, metavar: str) -> None:
+        self.metavar = metavar
+
+    def get_metavar(self, param: click.Parameter, ctx: click.Context) -> str:
+        return self.metavar
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        if isinstance(value, float):
+            return value
+        from ascent_xl.money import read_number
+
+        return read_number(value, param.opts[0] if param is not None else "number")
+
+
+USD = _Number("USD")
+"""An amount of money, USD (``250,000`` or ``250000``)."""
+
+NUMBER = _Number("NUMBER")
+"""A plain number (``0.8``)."""
 
 
 class AliasOption(click.Option):
@@ -47,7 +85,7 @@ TERMS_OPTION = click.option(
     "--terms",
     "terms_file",
     type=FILE,
-    help="Deal terms file (.toml or .json); default: the ASTI_2022 preset.",
+    help="Deal terms file (.toml or .json) [default: the ASTI_2022 preset].",
 )
 
 VWAPS_HELP = "CSV with columns Date,VWAP[,Dollar Volume,Market Cap], as traded, one row per trading day."
@@ -66,8 +104,16 @@ def events_option(*, required: bool, help: str = EVENTS_HELP) -> Callable[[F], F
 
 NO_SPLIT_OPTION = click.option(
     "--no-split", is_flag=True,
-    help="Price across a VWAP jump a split would explain: say the move is real (default: refuse).",
+    help="Price across a VWAP jump a split would explain: say the move is real [default: refuse].",
 )
+
+def check_out_file(path: Path | None, suffixes: tuple[str, ...], option: str = "--out") -> None:
+    """Refuse an output file name the command does not write, before any work."""
+    if path is not None and path.suffix.lower() not in suffixes:
+        names = " or ".join(f"FILE{s}" for s in suffixes)
+        raise InputError(f"{option} {path}: the file is written as {names}; give a name ending in "
+                         f"{' or '.join(suffixes)}")
+
 
 NO_SPLIT_WAY_OUT = "--no-split if the move is real (the Split event goes in --events FILE)"
 """How a pricing command says what a VWAP jump is: the end of the split guard's message."""
@@ -80,7 +126,7 @@ def _wide(ctx: click.Context, param: click.Parameter, value: bool) -> bool:
 
 WIDE_OPTION = click.option(
     "--wide", is_flag=True, expose_value=False, is_eager=True, callback=_wide,
-    help="Print every column on one line, however wide the terminal (default: fit its width).",
+    help="Print every column on one line, however wide the terminal [default: fit its width].",
 )
 
 

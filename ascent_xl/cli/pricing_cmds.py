@@ -15,7 +15,9 @@ from ascent_xl.cli.options import (
     NO_SPLIT_OPTION,
     NO_SPLIT_WAY_OUT,
     TERMS_OPTION,
+    USD,
     WIDE_OPTION,
+    check_out_file,
     events_option,
     load_deal_terms,
     vwaps_option,
@@ -42,9 +44,9 @@ from ascent_xl.terms import DealTerms, term_label
 @cli.command("price")
 @vwaps_option(required=True)
 @click.option("--notice", type=DATE, help="Conversion notice date, YYYY-MM-DD (a trading day).")
-@click.option("--amount", type=float, default=None,
-              help="Principal to convert, USD; default: the first note's face (with --notices: "
-              "for rows without an amount).")
+@click.option("--amount", type=USD, default=None,
+              help="Principal to convert, USD (with --notices: for rows without an amount) "
+              "[default: the first note's face].")
 @click.option("--notices", "notices_file", type=FILE,
               help="CSV of many notices, columns Notice Date[,Amount]: all priced in one call.")
 @click.option("--out", "out_file", type=FILE,
@@ -52,7 +54,7 @@ from ascent_xl.terms import DealTerms, term_label
 @TERMS_OPTION
 @events_option(required=False, help="The deal's events (CSV): price on the deal's state that day (splits, "
                "amended floor, reset or ratcheted fixed price, the holder's shares and the cap).")
-@click.option("--note", default=None, help="With --events: the note converted; default: the first with principal.")
+@click.option("--note", default=None, help="With --events: the note converted [default: the first with principal outstanding].")
 @NO_SPLIT_OPTION
 @click.option("--json", "as_json", is_flag=True, help="Print the quote as a JSON object.")
 @WIDE_OPTION
@@ -65,7 +67,6 @@ def price_cmd(vwaps_file: Path, notice: dt.datetime | None, amount: float | None
     crosses a day-over-day VWAP jump a split would explain (conversion.split_jump_threshold) is
     refused naming both days: give --events with the Split event, or --no-split."""
     from ascent_xl.cli.batch import NOTICES_OUT
-    from ascent_xl.cli.ledger_cmds import check_out_file
 
     if (notice is None) == (notices_file is None):
         raise click.UsageError("give --notice DATE for one conversion, or --notices FILE.csv for many")
@@ -227,12 +228,13 @@ def terms_show(terms_file: Path | None) -> None:
             out.print(Padding(text, (0, 0, 0, 4), expand=False))
 
 
-@terms_group.command("export")
+@terms_group.command("export", short_help="Write the terms to a .toml or .json file to edit.")
 @click.argument("path", type=FILE)
 @TERMS_OPTION
 @click.option("--force", is_flag=True, help="Replace PATH if it exists (its previous version is kept as PATH.bak).")
 def terms_export(path: Path, terms_file: Path | None, force: bool) -> None:
-    """Write the terms (default: ASTI_2022) to PATH (.toml or .json) to edit for another deal."""
+    """Write the terms (--terms, or the ASTI_2022 preset) to PATH (.toml or .json) to edit for
+    another deal. An existing PATH is refused unless --force."""
     from ascent_xl.errors import AscentError
     from ascent_xl.terms_io import save_terms
 

@@ -12,14 +12,23 @@ from typing import Any
 import click
 
 from ascent_xl.cli.app import cli
-from ascent_xl.cli.options import DATE, TERMS_OPTION, WIDE_OPTION, AliasOption, load_deal_terms
+from ascent_xl.cli.options import (
+    DATE,
+    NUMBER,
+    TERMS_OPTION,
+    USD,
+    WIDE_OPTION,
+    AliasOption,
+    check_out_file,
+    load_deal_terms,
+)
 from ascent_xl.cli.render import CountColumn, console, pct, price, shares, table, usd
 from ascent_xl.errors import InputError
 from ascent_xl.events import events_from_csv
 from ascent_xl.market import MarketData
 from ascent_xl.valuation.presets import DEMO_BEHAVIOUR, DEMO_MODEL
 from ascent_xl.valuation.results import CASH_KINDS, ValuationResult
-from ascent_xl.valuation.run import DEFAULT_PATHS, prepare_as_of, run_valuation
+from ascent_xl.valuation.run import DEFAULT_PATHS, MAX_PATHS, prepare_as_of, run_valuation
 
 PROGRESS_FROM = 50_000
 """Runs of at least this many paths show a progress bar when the output is a terminal."""
@@ -31,7 +40,7 @@ PROGRESS_FROM = 50_000
 @TERMS_OPTION
 @click.option("--as-of", "--valuation-date", "as_of", type=DATE, cls=AliasOption,
               help="Valuation date: the deal is valued as it stands at the end of that day, after "
-              "the events up to it [the notes' issue date].")
+              "the events up to it [default: the notes' issue date].")
 @click.option("--events", "events_file", type=click.Path(dir_okay=False, path_type=Path),
               help="The deal's events CSV (as for schedule): the events up to --as-of give the "
               "deal's state; prepayments, interest elections and a default with an election "
@@ -39,25 +48,25 @@ PROGRESS_FROM = 50_000
 @click.option("--vwaps", "vwaps_file", type=click.Path(dir_okay=False, path_type=Path),
               help="CSV Date,VWAP up to the valuation date: the spot (the VWAP on, or the last "
               "before, that date) and the look-back windows.")
-@click.option("--spot", type=float, help="Share price on the valuation date, USD [the VWAP "
+@click.option("--spot", type=USD, help="Share price on the valuation date, USD [default: the VWAP "
               f"from --vwaps; without it the demo's {DEMO_MODEL.spot:g}, at issue only].")
-@click.option("--volatility", "--vol", "volatility", type=float, cls=AliasOption,
-              help=f"Annual volatility, 0.8 = 80% [demo: {DEMO_MODEL.volatility:g}].")
-@click.option("--rate", type=float, help=f"Risk-free rate, continuously compounded [demo: {DEMO_MODEL.rate:g}].")
-@click.option("--credit-spread", "--spread", "credit_spread", type=float, cls=AliasOption,
-              help=f"Issuer's credit spread [demo: {DEMO_MODEL.credit_spread:g}].")
-@click.option("--vwap-noise", "--noise", "vwap_noise", type=float, cls=AliasOption,
-              help=f"Daily VWAP noise, std of ln(VWAP/price) [demo: {DEMO_MODEL.vwap_noise:g}].")
-@click.option("--daily-volume", "--volume", "daily_volume", type=float, cls=AliasOption,
-              help="Shares traded a day at the spot [from --vwaps' Dollar Volume column: the "
+@click.option("--volatility", "--vol", "volatility", type=NUMBER, cls=AliasOption,
+              help=f"Annual volatility, 0.8 = 80% [default: the demo's {DEMO_MODEL.volatility:g}].")
+@click.option("--rate", type=NUMBER, help=f"Risk-free rate, continuously compounded [default: the demo's {DEMO_MODEL.rate:g}].")
+@click.option("--credit-spread", "--spread", "credit_spread", type=NUMBER, cls=AliasOption,
+              help=f"Issuer's credit spread [default: the demo's {DEMO_MODEL.credit_spread:g}].")
+@click.option("--vwap-noise", "--noise", "vwap_noise", type=NUMBER, cls=AliasOption,
+              help=f"Daily VWAP noise, std of ln(VWAP/price) [default: the demo's {DEMO_MODEL.vwap_noise:g}].")
+@click.option("--daily-volume", "--volume", "daily_volume", type=NUMBER, cls=AliasOption,
+              help="Shares traded a day at the spot [default: from --vwaps' Dollar Volume column: the "
               f"median of the last 20 sessions / spot; else the demo's {DEMO_MODEL.daily_volume:,.0f}].")
 @click.option("--chart", type=click.Path(dir_okay=False, path_type=Path),
               help="Write a PNG of the dilution distribution and sample paths to this file.")
 @click.option("--json", "as_json", is_flag=True,
               help="Print JSON: the inputs used and each instrument's value and std_error.")
 @click.option("--progress/--no-progress", default=None,
-              help=f"Progress bar [on for {PROGRESS_FROM:,}+ paths in a terminal].")
-@click.option("--workers", type=int, help="Threads [the machine's cores].")
+              help=f"Progress bar [default: on for {PROGRESS_FROM:,}+ paths in a terminal].")
+@click.option("--workers", type=int, help="Threads [default: the machine's cores].")
 @WIDE_OPTION
 def value_cmd(paths: int, seed: int, terms_file: Path | None, as_of: dt.datetime | None,
               events_file: Path | None, vwaps_file: Path | None, spot: float | None,
@@ -68,6 +77,9 @@ def value_cmd(paths: int, seed: int, terms_file: Path | None, as_of: dt.datetime
     on the valuation date: the distribution of shares issued and of floor payments, the
     probability that the floor binds, and the company's expected cash. Prints every input used;
     model assumptions not given default to the demo's."""
+    check_out_file(chart, (".png",), "--chart")  # before any work
+    if not 1 <= paths <= MAX_PATHS:
+        raise InputError(f"--paths {paths:,}: give a whole number from 1 to {MAX_PATHS:,}")
     terms = load_deal_terms(terms_file)
     market = MarketData.from_csv(vwaps_file, calendar=terms.calendar) if vwaps_file else None
     closing = min(n.issue_date for n in terms.notes)
@@ -81,7 +93,7 @@ def value_cmd(paths: int, seed: int, terms_file: Path | None, as_of: dt.datetime
              "vwap_noise": vwap_noise, "daily_volume": daily_volume}
     for name, x in given.items():
         if x is not None and not math.isfinite(x):
-            raise InputError(f"--{OPTION_NAMES.get(name, name)} {x}: give a finite number")
+            raise InputError(f"--{name.replace('_', '-')} {x}: give a finite number")
     prepared = prepare_as_of(terms, events, market, as_of=when, model=DEMO_MODEL, behaviour=DEMO_BEHAVIOUR,
                              given=given, source=vwaps_file.name if vwaps_file else "the VWAPs",
                              no_spot="give --vwaps FILE or --spot")
@@ -111,11 +123,6 @@ def value_cmd(paths: int, seed: int, terms_file: Path | None, as_of: dt.datetime
         dilution_chart(result, chart)
         if not as_json:
             click.echo(f"wrote {chart}")
-
-
-OPTION_NAMES = {"volatility": "vol", "credit_spread": "spread", "vwap_noise": "noise",
-                "daily_volume": "volume"}
-"""The command's option name of each model input that differs from the input's name."""
 
 
 def result_json(r: ValuationResult) -> dict[str, Any]:

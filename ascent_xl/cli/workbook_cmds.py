@@ -18,7 +18,7 @@ def template_group() -> None:
     """Build the deal-book template (build), or render a book's sheets to PNG (render)."""
 
 
-@template_group.command("build")
+@template_group.command("build", short_help="Build the template books from code.")
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("workbooks"),
               show_default=True, help="Folder for ascent_advance_notes.xlsm / .xlsx.")
 @click.option("--xlsx-only", is_flag=True, help="Only the .xlsx twin (no VBA, no buttons).")
@@ -30,7 +30,7 @@ def template_build(out_dir: Path, xlsx_only: bool) -> None:
         click.echo(f"wrote {path}")
 
 
-@template_group.command("render")
+@template_group.command("render", short_help="Render a book's sheets to PNG, as printed.")
 @click.argument("book", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("docs"),
               show_default=True, help="Folder for the PNG pages.")
@@ -108,11 +108,14 @@ def refresh_cmd(book: Path, out: Path | None, full: bool) -> None:
 
 @cli.command("new")
 @click.argument("dest", type=_FILE)
-@click.option("--terms", "terms_file", type=_FILE, help="Deal terms (.toml/.json); default ASTI_2022.")
-@click.option("--vwaps", "vwaps_file", type=_FILE, help="VWAP CSV; default the bundled example (the "
-              "Ascent deal's sample: another deal's --terms need its own VWAPs).")
-@click.option("--events", "events_file", type=_FILE, help="Events CSV; default the bundled example "
-              "(none when --vwaps is given).")
+@click.option("--terms", "terms_file", type=_FILE, help="Deal terms file (.toml or .json) [default: the ASTI_2022 "
+              "preset].")
+@click.option("--vwaps", "vwaps_file", type=_FILE, help="CSV with columns Date,VWAP[,Dollar Volume,Market Cap], as "
+              "traded, one row per trading day [default: the bundled sample VWAPs, the Ascent deal's: another "
+              "deal's --terms need its own VWAPs].")
+@click.option("--events", "events_file", type=_FILE, help="CSV of the deal's events: Date,Event,Note,Amount,Value "
+              "(kinds: `ascent-xl schedule --help`) [default: the bundled sample events; none when --vwaps "
+              "is given].")
 def new_cmd(dest: Path, terms_file: Path | None, vwaps_file: Path | None, events_file: Path | None) -> None:
     """Start a new deal book DEST (.xlsm with the Refresh button, or .xlsx) from your files."""
     from ascent_xl.excel.workbook_io import new_deal_book

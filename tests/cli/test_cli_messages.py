@@ -19,6 +19,8 @@ def files(tmp_path, monkeypatch):
     (tmp_path / "latin.csv").write_bytes("Date,VWAP\n2023-01-03,3\xe9\n".encode("latin-1"))
     (tmp_path / "t.toml").write_text('base = "ASTI_2022"\n[conversion]\nfloor_price = "x"\n', encoding="utf-8")
     (tmp_path / "bad.xlsx").write_text("not a zip", encoding="utf-8")
+    # an unquoted 4,2347 splits into two cells: VWAP 4, Dollar Volume 2347 and one cell too many
+    (tmp_path / "split.csv").write_text("Date,VWAP,Dollar Volume\n2023-01-03,4,2347,1000\n", encoding="utf-8")
     return tmp_path
 
 
@@ -30,6 +32,16 @@ CASES = [
     (["terms", "show", "--terms", "nope.toml"], r"nope\.toml: terms file not found; "),
     (["refresh", "bad.xlsx"], r"bad\.xlsx: not an Excel .*\(the book was not changed\)$"),
     (["value", "--volatility", "99", "--paths", "10"], r"volatility: 99 "),
+    (["price", "--vwaps", "split.csv", "--notice", "2023-01-10"],
+     r"split\.csv line 2: 4 values but the header names 3 columns \(Date,VWAP,Dollar Volume\); a comma splits a "
+     r"cell in two \(4,2347 is two cells\): write 4\.2347 or 42347"),
+    (["price", "--vwaps", "v.csv", "--notice", "2023-01-10", "--amount", "4,2347"],
+     r"--amount '4,2347' has an ambiguous comma: write 4\.2347 for a decimal or 42347 for a whole number$"),
+    (["price", "--vwaps", "v.csv", "--notice", "2023-01-1"], r"--notice 2023-01-1: write the date as YYYY-MM-DD"),
+    (["position", "--vwaps", "v.csv", "--events", "e.csv", "--as-of", "2023-1-10"], r"--as-of 2023-1-10: write"),
+    (["value", "--chart", "c.jpg"], r"--chart c\.jpg: the file is written as FILE\.png; give a name ending in \.png$"),
+    (["value", "--paths", "0"], r"--paths 0: give a whole number from 1 to 10,000,000$"),
+    (["value", "--volatility", "1,1", "--paths", "10"], r"--volatility '1,1' has an ambiguous comma: write 1\.1"),
 ]
 
 
@@ -40,6 +52,24 @@ def test_each_message_starts_with_its_place(files, args, expected):
     line = result.output.strip().splitlines()[-1]
     assert line.startswith("error: ")
     assert re.match(expected, line[len("error: "):]), line
+    if args[0] == "value":  # refused before any work: nothing printed before the message
+        assert len(result.output.strip().splitlines()) == 1, result.output
+
+
+def test_amounts_take_the_readers_format(files):
+    (files / "v.csv").write_text("Date,VWAP\n" + "".join(f"2023-01-{d:02d},2.00\n" for d in (3, 4, 5, 6, 9, 10, 11, 12,
+                                                                                          13, 17, 18)), encoding="utf-8")
+    terms = files / "t2.toml"
+    terms.write_text('base = "ASTI_2022"\n[conversion]\nfixed_price = 3.00\n', encoding="utf-8")
+    out = CliRunner().invoke(cli, ["price", "--vwaps", "v.csv", "--notice", "2023-01-18", "--amount", "$250,000",
+                                   "--terms", str(terms), "--json"])
+    assert out.exit_code == 0, out.output
+    import json
+
+    q = json.loads(out.output)
+    # $250,000 at 92.5% of the lowest three of ten $2.00 VWAPs = $1.85: 135,136 shares (rounded up)
+    assert q["amount"] == 250_000 and q["alternate_price"] == pytest.approx(1.85)
+    assert q["shares"] == 135_136
 
 
 def test_old_option_names_still_work_hidden(files):
