@@ -67,7 +67,8 @@ _UNIT_FORMATS = {
 
 GUIDE_LINES = (
     "How to use this book",
-    "1. Inputs: the deal's terms, one per row (blue cells). Units are in column C; hover a cell for its range.",
+    "1. Inputs: the deal's terms, one per row (blue cells), each with its unit and meaning beside it; hover "
+    "a cell for its range.",
     "2. VWAP: paste the daily VWAPs as traded (not split-adjusted), one row per trading day; dollar volume "
     "and market cap if you have them (for the leak-out and the equity conditions).",
     "3. Events: one row per event - Date, Event (pick from the list), Note, Amount, Value. Interest dates "
@@ -179,17 +180,27 @@ def fill_book(wb: Any, terms: DealTerms, market: MarketData, events: list[Event]
 
 def _guide(ws: Any, terms: DealTerms) -> None:
     _title(ws, "Ascent advance notes - deal book", f"{terms.name} ({terms.issuer}). ascent-xl {__version__}.")
+    from openpyxl.styles import Alignment
+
     for i, line in enumerate(GUIDE_LINES):
         cell = ws.cell(row=5 + i, column=1, value=line)
         if i == 0:
             cell.font = _font(bold=True, size=12, color=TITLE_COLOR)
+        else:  # one column wide: a long line wraps, its row as tall as it needs
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+            if (lines := wrapped_lines(line, GUIDE_WIDTH)) > 1:
+                ws.row_dimensions[5 + i].height = LINE_HEIGHT * lines
     row = 6 + len(GUIDE_LINES)
     ws.cell(row=row, column=1, value="Cell styles").font = _font(bold=True)
     sample = ws.cell(row=row + 1, column=1, value="Input: type here")
     _style_input(sample)
     ws.cell(row=row + 2, column=1, value="Output: written by Refresh or a formula - do not type here")
     ws.cell(row=row + 3, column=1, value="Check: TRUE is good, FALSE needs a look at Checks")
-    ws.column_dimensions["A"].width = 120
+    ws.column_dimensions["A"].width = GUIDE_WIDTH
+
+
+GUIDE_WIDTH = 100
+"""Width of the Guide's column (characters): its lines wrap to it."""
 
 
 LABEL_WIDTH = LABEL_MAX + 4
@@ -278,8 +289,8 @@ def _events(ws: Any, events: list[Event]) -> None:
     from openpyxl.styles import Alignment
 
     _title(ws, "Events: what happened or is planned", "Amount: USD principal (or shares for sales, "
-           "issues, warrant exercises). Value: see the Guide; e.g. Split 1:200, Amendment floor_price = 0.20, "
-           "Default redeem / reset.")
+           "issues, warrant exercises). Value: what the event needs, e.g. Split 1:200, Amendment "
+           "floor_price = 0.20, Default redeem / reset, Interest Election pik.")
     rows = [list(r) for r in events_to_rows(sorted(events, key=lambda e: e.sort_key))]
     _table(ws, L.EVENTS_TABLE, L.EVENTS_COLUMNS, rows, widths=(12, 22, 18, 17, 30))
     last = HEADER_ROW + max(len(rows), 1)
@@ -287,19 +298,20 @@ def _events(ws: Any, events: list[Event]) -> None:
         for c in range(1, 6):
             _style_input(ws.cell(row=r, column=c))
             if c in (2, 3):
-                ws.cell(row=r, column=c).alignment = Alignment(indent=1, shrink_to_fit=True)
+                ws.cell(row=r, column=c).alignment = Alignment(horizontal="left", indent=1, shrink_to_fit=True)
         ws.cell(row=r, column=1).number_format = DATE
         ws.cell(row=r, column=1).alignment = Alignment(horizontal="center")
         kind = rows[r - HEADER_ROW - 1][1] if rows else None
         in_shares = kind in _SHARE_AMOUNT_KINDS
         ws.cell(row=r, column=4).number_format = SHARES if in_shares else USD
+        ws.cell(row=r, column=4).alignment = Alignment(horizontal="right", indent=1)  # a gap before Value
         value = ws.cell(row=r, column=5)
         number = _plain_number(value.value)
         if number is not None:  # a count, a cash balance, a premium or a price: a number, formatted
             value.value = number
             value.number_format = _VALUE_FORMATS.get(str(kind), "#,##0.00##")
         else:  # text (1:200, floor_price = 0.20, pik): in its own column, never over the next
-            value.alignment = Alignment(indent=2, shrink_to_fit=True)
+            value.alignment = Alignment(horizontal="left", indent=1, shrink_to_fit=True)
     _column_checks(ws, 2000,
                    ("B", "list", None, '"' + ",".join(USER_KINDS) + '"', "Event", "Pick an event kind from the list"),
                    ("A", "date", "greaterThan", "36526", "Date", "Type the event's date"),
@@ -357,6 +369,7 @@ def _position(wb: Any, ws: Any, market: MarketData, events: list[Event]) -> None
     _validate_date(ws, as_of, "As of", "Type the date of the snapshot, e.g. 2023-10-13")
     put(ws.cell(row=int(cell[1:]), column=3), "the deal at the end of this day, after the Events up to it")
     ws.cell(row=int(cell[1:]), column=3).font = _font(italic=True, color=NOTE_COLOR)
+    ws.cell(row=int(cell[1:]), column=3).alignment = Alignment(horizontal="left", indent=1)
     wb.defined_names[L.POSITION_AS_OF_NAME] = DefinedName(L.POSITION_AS_OF_NAME, attr_text=f"'{sheet}'!$B${cell[1:]}")
     r1, c1, _, _ = parse_ref(L.POSITION_AREA)
     _header_row(ws, r1, c1, POSITION_COLUMNS)
@@ -403,6 +416,7 @@ def _validate_date(ws: Any, cell: Any, title: str, error: str) -> None:
 
 
 def _conversions(ws: Any, events: list[Event]) -> None:
+    from openpyxl.styles import Alignment
 
     from ascent_xl.ledger.position import QUOTE_COLUMNS
 
@@ -424,6 +438,8 @@ def _conversions(ws: Any, events: list[Event]) -> None:
             ws.cell(row=r, column=c).number_format = fmt
         for c in range(1, 4):
             _style_input(ws.cell(row=r, column=c))
+        ws.cell(row=r, column=2).alignment = Alignment(horizontal="right", indent=1)  # a gap before the note
+        ws.cell(row=r, column=3).alignment = Alignment(horizontal="left", indent=1)
     _column_checks(ws, 500, ("A", "date", "greaterThan", "36526", "Notice date", "Type the notice date (a trading day)"),
                    ("B", "decimal", "greaterThan", "0", "Amount", "The principal converted, USD, more than zero"))
 
@@ -440,6 +456,8 @@ def _column_checks(ws: Any, rows: int, *checks: tuple[str, str, str | None, str,
 
 
 def _notice(ws: Any, events: list[Event]) -> None:
+    from openpyxl.styles import Alignment
+
     from ascent_xl.notice import NOTICE_COLUMNS
 
     _title(ws, "Conversion notice", "The calculation a holder sends and the issuer checks (ascent-xl notice): "
@@ -454,16 +472,21 @@ def _notice(ws: Any, events: list[Event]) -> None:
         cell = put(ws[address], value)
         _style_input(cell)
         ws.cell(row=r, column=3, value=hint).font = _font(italic=True, color=NOTE_COLOR)
+        ws.cell(row=r, column=3).alignment = Alignment(horizontal="left", indent=1)
     ws["B4"].number_format = DATE
     ws["B5"].number_format = USD
     _validate_date(ws, ws["B4"], "Notice date", "Type the notice (conversion) date, a trading day")
-    r1, c1, _, _ = parse_ref(L.NOTICE_AREA)
+    r1, c1, r2, _ = parse_ref(L.NOTICE_AREA)
     _header_row(ws, r1, c1, NOTICE_COLUMNS)
+    for r in range(r1 + 1, r2 + 1):  # the rows' values, then their units: a gap between
+        ws.cell(row=r, column=c1 + 1).alignment = Alignment(horizontal="right", indent=1)
+        ws.cell(row=r, column=c1 + 2).alignment = Alignment(horizontal="left", indent=1)
     for col, width in zip("ABCD", (32, 20, 11, 70), strict=True):
         ws.column_dimensions[col].width = width
 
 
 def _summary(wb: Any, ws: Any) -> None:
+    from openpyxl.styles import Alignment
     from openpyxl.workbook.defined_name import DefinedName
 
     _title(ws, "Summary", "Totals from the Schedule (formulas) and the offering's fees (written by Refresh).")
@@ -481,6 +504,7 @@ def _summary(wb: Any, ws: Any) -> None:
         value_cell = ws.cell(row=r, column=2, value=f"={body}" if kind == "formula" else None)
         value_cell.number_format = formats.get(label, USD) or "General"
         ws.cell(row=r, column=3, value="formula" if kind == "formula" else "Refresh").font = _font(italic=True, color=NOTE_COLOR)
+        ws.cell(row=r, column=3).alignment = Alignment(horizontal="left", indent=1)
         wb.defined_names[name] = DefinedName(name, attr_text=f"'{L.SUMMARY}'!$B${r}")
     ws.column_dimensions["A"].width = 30
     ws.column_dimensions["B"].width = 44
@@ -559,10 +583,13 @@ def _checks(wb: Any, ws: Any) -> None:
     ws.cell(row=first - 1, column=1, value="Check").font = _font(bold=True)
     ws.cell(row=first - 1, column=2, value="Result").font = _font(bold=True)
     ws.cell(row=first - 1, column=3, value="What it tests").font = _font(bold=True)
+    from openpyxl.styles import Alignment
+
+    ws.cell(row=first - 1, column=2).alignment = Alignment(horizontal="center")
     for i, (label, what, formula) in enumerate(L.CHECK_ROWS):
         ws.cell(row=first + i, column=1, value=label)
-        ws.cell(row=first + i, column=2, value=f"={formula}")
-        ws.cell(row=first + i, column=3, value=what)
+        ws.cell(row=first + i, column=2, value=f"={formula}").alignment = Alignment(horizontal="center")
+        ws.cell(row=first + i, column=3, value=what).alignment = Alignment(indent=1, horizontal="left")
     sheet, cell = L.LATEST_MATURITY_CELL
     ws.cell(row=int(cell[1:]), column=1, value="Latest maturity (written by Refresh)")
     ws[cell].number_format = DATE
@@ -624,7 +651,7 @@ def _valuation(ws: Any) -> None:
             unit, doc = ModelParams.describe(name)
             value = getattr(DEMO_MODEL, name)
             rows.append([name, value, unit, doc])
-    _table(ws, L.VALUATION_TABLE, L.VALUATION_COLUMNS, rows, widths=(16, 14, 12, 66))
+    _table(ws, L.VALUATION_TABLE, L.VALUATION_COLUMNS, rows, widths=(16, 14, 12, 80))
     for i, (_, _, unit, _) in enumerate(rows):  # type: ignore[assignment]
         cell = ws.cell(row=HEADER_ROW + 1 + i, column=2)
         _style_input(cell)
@@ -632,11 +659,18 @@ def _valuation(ws: Any) -> None:
                               "shares/day": SHARES, "paths": SHARES}.get(unit, "General")
         if unit in ("fraction", "fraction/yr"):
             ws.cell(row=HEADER_ROW + 1 + i, column=3, value=_SHOWN_UNITS[unit])
-    for i in range(len(rows)):
-        ws.cell(row=HEADER_ROW + 1 + i, column=4).alignment = Alignment(shrink_to_fit=True)  # not over the results
+    for i in range(len(rows)):  # the results on the right share these rows: no taller rows
+        r = HEADER_ROW + 1 + i
+        ws.cell(row=r, column=3).alignment = Alignment(horizontal="left", indent=1)  # a gap after the value
+        ws.cell(row=r, column=4).alignment = Alignment(shrink_to_fit=True)  # not over the results
     ws.column_dimensions["E"].width = 2
-    for col, width in zip("FGHIJK", (34, 20, 18, 19, 16, 8), strict=True):
+    # G: the results' values, right-aligned with a gap before the unit, wide enough for the
+    # widest header right-aligned over them ("Expected (USD, undiscounted)")
+    for col, width in zip("FGHIJK", (34, 30, 18, 19, 16, 8), strict=True):
         ws.column_dimensions[col].width = width
+    r1, c1, r2, _ = parse_ref(L.VALUATION_OUTPUT[1])
+    for r in range(r1, r2 + 1):  # the results' values: a gap before the unit or the next number
+        ws.cell(row=r, column=c1 + 1).alignment = Alignment(horizontal="right", indent=1)
     _style_results(ws, L.VALUATION_OUTPUT[1])
 
 

@@ -9,6 +9,7 @@ import pytest
 from openpyxl import load_workbook
 
 from ascent_xl.excel import layout as L
+from ascent_xl.excel.book import parse_ref
 from ascent_xl.excel.template import term_label
 from tests.helpers.books import table_records
 
@@ -129,3 +130,35 @@ def test_schedule_flags_and_detail_wrap_on_every_row_refresh_wrote(wb):
     assert len(detail) > 3 * 66 and ws.row_dimensions[L.TABLE_HEADER_ROW + 1 + i].height >= 4 * 15
     (j,) = [j for j, r in enumerate(rows) if r["Event"] == "Cash Balance" and str(r["Date"])[:10] == "2022-12-20"]
     assert ws.row_dimensions[L.TABLE_HEADER_ROW + 1 + j].height is None  # one line: the default height
+
+
+def test_a_number_beside_text_keeps_a_gap(wb):
+    """A right-aligned number next to a left-aligned unit or note reads as one word
+    (``$10.72180USD/share``) unless the cells say which side and indent: checked on every sheet
+    that had it."""
+    ws = wb[L.EVENTS]
+    amount, value = ws.cell(row=L.TABLE_HEADER_ROW + 2, column=4), ws.cell(row=L.TABLE_HEADER_ROW + 2, column=5)
+    assert amount.value == 12_500_000 and value.value == "registered"
+    assert (amount.alignment.horizontal, amount.alignment.indent) == ("right", 1)
+    assert (value.alignment.horizontal, value.alignment.indent) == ("left", 1)
+    r1, c1, r2, _ = parse_ref(L.NOTICE_AREA)
+    ws = wb[L.NOTICE]
+    for r in range(r1 + 1, r2 + 1):
+        assert ws.cell(row=r, column=c1 + 1).alignment.horizontal == "right"
+        assert ws.cell(row=r, column=c1 + 2).alignment.horizontal == "left" and ws.cell(row=r, column=c1 + 2).alignment.indent == 1
+    ws = wb[L.CHECKS]
+    results = [ws.cell(row=L.CHECKS_FIRST_ROW + i, column=2) for i in range(len(L.CHECK_ROWS))]
+    assert all(c.alignment.horizontal == "center" for c in results)
+    ws = wb[L.VALUATION]
+    r1, c1, r2, _ = parse_ref(L.VALUATION_OUTPUT[1])
+    assert all(ws.cell(row=r, column=c1 + 1).alignment.indent == 1 for r in range(r1, r2 + 1))
+    assert ws.column_dimensions["G"].width >= len("Expected (USD, undiscounted)") + 2
+
+
+def test_the_guide_wraps_its_long_lines(wb):
+    ws = wb[L.GUIDE]
+    lines = [c for c in ws["A"] if isinstance(c.value, str) and c.value.startswith("6. Position")]
+    (six,) = lines
+    assert six.alignment.wrap_text and len(six.value) > 2 * 110  # 3 lines at 100 wide (110 of text)
+    assert ws.row_dimensions[six.row].height >= 3 * 15
+    assert not any("column C" in str(c.value) for c in ws["A"])  # the Unit is the Inputs' fourth column
