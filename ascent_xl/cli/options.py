@@ -23,20 +23,22 @@ EXISTING_FILE = click.Path(exists=True, dir_okay=False, path_type=Path)
 """A file that must exist."""
 
 class _Date(click.DateTime):
-    """click's DateTime for YYYY-MM-DD, shown in --help as ``YYYY-MM-DD`` (not ``[%Y-%m-%d]``);
-    like every reader, four-digit year, two-digit month and day (``2023-01-1`` is refused, not
-    read as the 1st)."""
+    """A date option, read as every reader reads a date (:func:`ascent_xl.calendar.read_date`:
+    ``2023-01-10`` or an Excel serial; ``2023-01-1`` is refused, not read as the 1st), shown in
+    --help as ``YYYY-MM-DD``; the message names the option."""
 
     def get_metavar(self, param: click.Parameter, ctx: click.Context) -> str:
         return "YYYY-MM-DD"
 
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
-        import re
+        import datetime as dt
 
-        if isinstance(value, str) and not re.fullmatch(r"\s*\d{4}-\d{2}-\d{2}\s*", value):
-            name = param.opts[0] if param is not None else "date"
-            raise InputError(f"{name} {value}: write the date as YYYY-MM-DD, e.g. 2023-01-10")
-        return super().convert(value, param, ctx)
+        if isinstance(value, dt.datetime):
+            return value
+        from ascent_xl.calendar import read_date
+
+        day = read_date(value, param.opts[0] if param is not None else "date")
+        return dt.datetime(day.year, day.month, day.day)
 
 
 class _Number(click.ParamType):
