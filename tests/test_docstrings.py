@@ -17,6 +17,7 @@ MODULES = [
     "ascent_xl.terms",
     "ascent_xl.terms_io",
     "ascent_xl.excel.cells",
+    "ascent_xl.valuation.chart",
 ]
 
 

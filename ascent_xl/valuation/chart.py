@@ -13,6 +13,16 @@ from ascent_xl.fileio import atomic_write
 from ascent_xl.valuation.results import ValuationResult
 
 
+def dollars(price: float) -> str:
+    """A price axis' tick: cents below $1 (``$0.10``), whole dollars from $1 (``$1``, ``$10``,
+    ``$1,000``), never a power of ten (``10⁰``).
+
+    >>> [dollars(p) for p in (0.01, 0.1, 1.0, 10.0, 1000.0)]
+    ['$0.01', '$0.10', '$1', '$10', '$1,000']
+    """
+    return f"${price:,.2f}" if price < 1 else f"${price:,.0f}"
+
+
 def dilution_chart(result: ValuationResult, path: str | os.PathLike[str], *, title: str | None = None) -> Path:
     """Write a PNG to ``path`` (replaced atomically) and return the path.
 
@@ -64,8 +74,7 @@ def dilution_chart(result: ValuationResult, path: str | os.PathLike[str], *, tit
     right.axhline(result.fixed_price, color="#303030", linestyle=":", linewidth=1.0,
                   label=f"fixed price ${result.fixed_price:,.2f}")
     right.set_yscale("log")
-    dollars = FuncFormatter(lambda y, _: f"${y:,.2f}" if y < 10 else f"${y:,.0f}")
-    right.yaxis.set_major_formatter(dollars)
+    right.yaxis.set_major_formatter(FuncFormatter(lambda y, _: dollars(y)))
     right.yaxis.set_minor_formatter(FuncFormatter(lambda y, _: ""))
     right.set_ylabel("share price (USD)")
     right.set_title(f"{len(result.sample_prices)} sample price paths")
@@ -76,4 +85,4 @@ def dilution_chart(result: ValuationResult, path: str | os.PathLike[str], *, tit
     return atomic_write(path, lambda tmp: fig.savefig(tmp, format="png"), backup=False)
 
 
-__all__ = ["dilution_chart"]
+__all__ = ["dilution_chart", "dollars"]
