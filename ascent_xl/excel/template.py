@@ -240,8 +240,9 @@ def _inputs(wb: Any, ws: Any, terms: DealTerms) -> None:
             cell.alignment = Alignment(horizontal="right", vertical="top", indent=1)  # a gap before the unit
         elif isinstance(value, str):
             cell.alignment = Alignment(horizontal="left", vertical="top", shrink_to_fit=True)  # stays in its column
-        elif fmt:
-            cell.number_format = fmt
+        else:  # a flag, a date, a blank
+            if fmt:
+                cell.number_format = fmt
             cell.alignment = Alignment(horizontal="right", vertical="top", indent=1)
         ws.cell(row=r, column=col["Unit"]).alignment = Alignment(horizontal="left", vertical="top", indent=1)
         _validate_term(ws, cell, name)

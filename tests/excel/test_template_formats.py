@@ -52,6 +52,8 @@ def test_inputs_have_plain_english_labels_and_units_as_shown(wb):
             assert cell.alignment.shrink_to_fit, cell.coordinate
         elif isinstance(cell.value, int | float) and not isinstance(cell.value, bool):
             assert cell.number_format != "General" and cell.alignment.indent >= 1, cell.coordinate
+        if cell.value is not None:  # on the first line of a row whose label or meaning wraps
+            assert cell.alignment.vertical == "top", cell.coordinate
     assert term_label("notes.Private.face") == "Private note: principal at issue"
 
 
