@@ -407,9 +407,8 @@ def trigger_payment_dates(dates: np.ndarray, prices: np.ndarray, *, price: float
                 if run >= cure_days:
                     cured_at = j
                     break
-            stop = min(end, days_list[cured_at] if cured_at < n else end)
-            k = 0
-            while (due := first + relativedelta(months=k)) <= stop and (cured_at == n or due < days_list[cured_at]):
+            k = 0  # monthly up to end, before the cure's day
+            while (due := first + relativedelta(months=k)) <= end and (cured_at == n or due < days_list[cured_at]):
                 out.append(due)
                 k += 1
             if cured_at == n:

@@ -312,10 +312,6 @@ def _by_basis(state: DealState, counts: list[dict[int, int]]) -> tuple[SharesByB
     return tuple(out)
 
 
-def _restated(state: DealState, n: NoteState) -> int:
-    return n.shares_issued_restated
-
-
 def _note_position(s: DealState, n: NoteState, as_of: dt.date, no_split: bool) -> NotePosition:
     t = n.terms
     ps = n.period_start or n.issue_date
@@ -372,7 +368,7 @@ def _note_position(s: DealState, n: NoteState, as_of: dt.date, no_split: bool) -
         conversion_note=why,
         cap_headroom_usd=room,
         shares_issued=_by_basis(s, [n.shares_by_basis]),
-        shares_issued_restated=_restated(s, n),
+        shares_issued_restated=n.shares_issued_restated,
         holder=t.holder,
     )
 

@@ -17,10 +17,14 @@ from ascent_xl.family import (
     alternate_discount,
     exchange_cap_cut,
     exchange_cap_room,
+    has_own_fixed_price,
     installment_dates,
     installment_terms,
+    note_fixed_price,
+    price_reset_action,
     refuse_unmodelled,
     reset_fixed_price,
+    restated_trigger_prices,
     trigger_payment_dates,
 )
 from ascent_xl.presets import ASTI_2022
@@ -243,3 +247,66 @@ def test_a_modelled_shape_is_not_refused():
     refuse_unmodelled(terms, who="the test", modelled=frozenset({"conversion.window_includes_notice_day"}))
     with pytest.raises(TermsError, match="the test does not model a look-back window ending on the notice day"):
         refuse_unmodelled(terms, who="the test")
+
+
+# -- dated resets, own fixed prices, restated trigger prices -------------------------------------------------
+
+DAY, END = dt.date(2024, 8, 13), dt.date(2024, 10, 11)
+
+
+@pytest.mark.parametrize(("conditions", "met", "next_day", "deadline", "action"), [
+    ("none", False, DAY, END, "reset"),  # no conditions: the reset happens whatever the state
+    ("skip", True, DAY, END, "reset"),
+    ("skip", False, DAY, END, "skip"),
+    ("defer", True, DAY, END, "reset"),
+    ("defer", False, DAY, END, "defer"),  # tried again on the next trading day
+    ("defer", False, None, END, "pending"),  # the market data end: no later day known yet
+    ("defer", False, END, END, "skip"),  # the next day is the deadline itself: too late
+    ("defer", False, dt.date(2024, 10, 10), END, "defer"),  # the day before the deadline: still in time
+    ("defer", False, dt.date(2030, 1, 1), None, "defer"),  # no deadline (a note without maturity)
+    ("skip", False, None, None, "skip"),
+])
+def test_price_reset_action(conditions, met, next_day, deadline, action):
+    # kills price_reset_action's mutants: each branch and each comparison at its edge
+    assert price_reset_action(conditions=conditions, met=met, next_day=next_day, deadline=deadline) == action
+
+
+def test_price_reset_action_names_its_argument():
+    with pytest.raises(TermsError, match="^conditions: 'later': choose one of none, skip, defer"):
+        price_reset_action(conditions="later", met=False, next_day=DAY, deadline=END)
+
+
+def test_own_fixed_prices():
+    # kills has_own_fixed_price's and note_fixed_price's mutants: the note's own price when set
+    # (and own), the deal's otherwise, the price at issue from the VWAPs
+    reg = ASTI_2022.note("Registered")
+    mine = reg.replace(own_fixed_price=2.5)
+    assert has_own_fixed_price(reg) is False and has_own_fixed_price(mine) is True
+    assert has_own_fixed_price(mine, own=False) is False
+    at_issue = reg.replace(own_fixed_price_at_issue=True)
+    assert has_own_fixed_price(at_issue) is True and has_own_fixed_price(at_issue, own=False) is True
+    c = ASTI_2022.conversion
+    assert note_fixed_price(reg, c, deal_price=3.93042, market=None) == 3.93042
+    assert note_fixed_price(mine, c, deal_price=3.93042, market=None) == 2.5
+    # not one of the terms' notes (own=False): the deal's price
+    assert note_fixed_price(mine, c, deal_price=3.93042, market=None, own=False) == 3.93042
+    with pytest.raises(InputError, match=r"^note Registered: its fixed price is computed from the VWAPs before its "
+                                         r"issue date 2022-12-19; give the VWAP series"):
+        note_fixed_price(at_issue, c, deal_price=3.93042, market=None)
+
+
+def test_own_fixed_price_at_issue_from_the_vwaps(sample):
+    # (1 + fixed_price_premium) x the average of the fixed_price_days VWAPs before the issue date:
+    # on the sample VWAPs before 2022-12-19 that is the Ascent deal's own fixed price, 3.93042
+    reg = ASTI_2022.note("Registered").replace(own_fixed_price_at_issue=True)
+    price = note_fixed_price(reg, ASTI_2022.conversion, deal_price=0.0, market=sample)
+    assert price == pytest.approx(3.93042, abs=5e-6)
+
+
+def test_restated_trigger_prices():
+    # kills restated_trigger_prices' mutants: 1.00 until a 1:10 split on 2024-01-05, 10.00 from
+    # that day on; a later 2:1 split halves it from its own day (5.00)
+    d = np.array(["2024-01-04", "2024-01-05", "2024-01-08", "2024-01-09"], dtype="datetime64[D]")
+    out = restated_trigger_prices(d, price=1.0, splits=[(dt.date(2024, 1, 9), 2.0), (dt.date(2024, 1, 5), 0.1)])
+    assert out.tolist() == pytest.approx([1.0, 10.0, 10.0, 5.0], rel=1e-12)
+    assert restated_trigger_prices(list(d.astype("datetime64[ns]")), price=2.0, splits=[]).tolist() == [2.0] * 4
