@@ -184,8 +184,9 @@ def test_a_note_with_half_a_dollar_left(terms, sample, vwaps):
     assert n.status == "outstanding" and n.outstanding_principal == 0.50
     assert n.conversion_note is None and n.conversion is not None
     assert n.conversion.principal_converted == 0.50 and n.conversion.shares == 1
-    # 0.50 x 4.5% x 15 / 360 = 0.0009 -> 0.00 more on top of the 3,124.99 accrued to 2023-01-10
-    assert n.next_interest_date == dt.date(2023, 3, 31)
+    # 2,500,000 x 4.5% x 10 / 360 = 3,125.00 accrued to the conversion on 2023-01-10, then
+    # 0.50 x 4.5% x 15 / 360 = 0.0009: nothing more to the cent
+    assert n.accrued_interest == 3_125.00 and n.next_interest_date == dt.date(2023, 3, 31)
 
 
 def test_on_an_interest_date_the_next_one_is_later(terms, sample, sample_events):
