@@ -88,7 +88,6 @@ from ascent_xl.pricing import (
     resolve_fixed_price,
     split_adjusted_price,
     split_adjusted_shares,
-    unfloored_price,
     warrant_cashless_shares,
     whole_cents,
 )
@@ -458,19 +457,19 @@ class Ledger:
             raise ev.error("needs VWAP data; give the VWAP series")
         return self.state.market
 
-    def _conversion_prices(self, ev: Event, note: NoteState, what: str) -> tuple[float, float, float]:
-        """(alternate, unfloored, floored) conversion prices of ``note`` on the event's date."""
+    def _conversion_price(self, ev: Event, note: NoteState, what: str) -> float:
+        """The conversion price of ``note`` on the event's date, a default's demand or payment
+        date (``what``), which need not be a trading day."""
         c, alternate = conversion_on(self.state.terms.conversion, notice_date=ev.date,
                                      issue_date=note.issue_date, in_default=note.in_default)
         self._split_guard(ev, c.alternate_price_days, what)
         alt = alternate_conversion_price(
             self._market(ev), notice_date=ev.date, discount=c.alternate_price_discount,
             days=c.alternate_price_days, lowest=c.alternate_price_lowest, what=what,
-            require_trading_day=what == "notice date", include_notice_day=c.window_includes_notice_day,
+            require_trading_day=False, include_notice_day=c.window_includes_notice_day,
         ) if alternate else note.fixed_price
-        unfloored = unfloored_price(fixed_price=note.fixed_price, alternate_price=alt)
-        return alt, unfloored, conversion_price(fixed_price=note.fixed_price, alternate_price=alt,
-                                                floor_price=note.floor_price, floor_mode=c.floor_mode)
+        return conversion_price(fixed_price=note.fixed_price, alternate_price=alt,
+                                floor_price=note.floor_price, floor_mode=c.floor_mode)
 
     def _schedule_dates(self, note: NoteState, after: dt.date) -> None:
         """Queue the note's interest dates after ``after`` and its maturity (none without one)."""
@@ -984,7 +983,7 @@ class Ledger:
         if note.default_demand is not None:
             raise ev.error(f"note {note.name}: the mandatory default amount was already demanded on "
                            f"{note.default_demand[0]}; record its payment (Default, Value pay)")
-        _, _, price = self._conversion_prices(ev, note, "demand date")
+        price = self._conversion_price(ev, note, "demand date")
         vwap = checks.vwap_on_or_before(self.state, ev.date, "demand date")
         note.default_demand = (ev.date, price, vwap)
         if same_day:
@@ -1019,7 +1018,7 @@ class Ledger:
         if ev.date == demand_date:
             price_pay, vwap_pay = price_demand, vwap_demand
         else:
-            _, _, price_pay = self._conversion_prices(ev, note, "payment date")
+            price_pay = self._conversion_price(ev, note, "payment date")
             vwap_pay = checks.vwap_on_or_before(self.state, ev.date, "payment date")
         amount = mandatory_default_amount(
             note.principal, note.accrued, price_at_demand=price_demand, price_at_payment=price_pay,
@@ -1111,6 +1110,8 @@ class Ledger:
                 return
             old_terms = s.terms
             s.terms = s.terms.with_term(full, raw)
+        except LedgerError:
+            raise  # _amended_term's refusal already names the row
         except AscentError as exc:
             raise ev.error(str(exc)) from None
         old, new = old_terms.flat()[full], s.terms.flat()[full]

@@ -236,6 +236,7 @@ def test_two_partial_prepayments_at_a_premium_and_the_summary_after(terms):
             ["2023-03-01", "Prepayment", "Registered", 2_250_000, 1.1]]
     s = run_ledger(terms, parse_events(rows), until=dt.date(2023, 4, 1))
     first, second = rows_of(s, "Prepayment", "Registered")
+    assert (first["Principal Before"], second["Principal Before"]) == (12_500_000, 11_250_000)
     # 12-31 to 02-01 under 30/360: 31 days on 12,500,000 at 4.5% = 48,437.50; 10% of the
     # principal prepaid takes 10% of it, 4,843.75; cash 1.1 x 1,250,000 + 4,843.75.
     assert (first["Interest Accrued"], first["Interest Paid Cash"], first["Premium Paid"]) == (48_437.50, 4_843.75, 125_000)
@@ -348,7 +349,10 @@ def test_holder_sales_by_holder_by_note_and_by_the_only_holder_with_shares(two_h
     later = run_ledger(two_holders, parse_events([*rows, ["2023-03-07", "Conversion", "Short", 100_000, None],
                                                   ["2023-03-08", "Holder Sale", None, 1_000, None]]), sale_market,
                        until=dt.date(2023, 3, 8))
-    assert rows_of(later, "Holder Sale")[-1]["Detail"] == "Fund B sold 1,000 shares (about $1,000 at VWAP $1.0000)"
+    fund_b = rows_of(later, "Holder Sale")[-1]
+    assert fund_b["Detail"] == "Fund B sold 1,000 shares (about $1,000 at VWAP $1.0000)"
+    # Fund B's own March sales, $1,000, are far below the leak-out (Investor's do not count)
+    assert (fund_b["Flags"], fund_b["Holder Shares"]) == (None, 24_443)
 
 
 def test_holder_sale_refusals(two_holders, sale_market):
@@ -565,6 +569,17 @@ _FINANCING = ["2023-02-01", "Dilutive Issue", None, 1_000_000, 1.0]  # $1,000,00
       ["2023-02-03", "Prepayment", "Private", 0.01, "financing"]],
      "row 3 (2023-02-03, Prepayment): prepays $0.01 out of later financings, but only $0.00 (30% of their gross "
      "proceeds, less what was prepaid) is available"),
+    # _amend / _amended_term: a whole-deal term on a note's row, named once (the event passed on)
+    ([["2023-02-01", "Amendment", "Registered", None, "floor_price_max = 0.5"]],
+     "row 1 (2023-02-01, Amendment): conversion.floor_price_max applies to the whole deal; leave Note blank (per "
+     "note: a note's own terms, floor_price or fixed_price)"),
+    # _consent: the holders not found (`unknown = None`)
+    ([["2023-02-01", "Waiver", None, None, "by Nobody"]],
+     "row 1 (2023-02-01, Waiver): consent by Nobody: holders are Investor"),
+    # _convert: `found is None or not found[1]` as `and`
+    ([["2023-02-04", "Conversion", "Registered", 100, None]],
+     "row 1 (2023-02-04, Conversion): notice date 2023-02-04: not a trading day; a conversion needs a day the "
+     "market is open"),
 ])
 def test_refusals_name_the_row_and_the_amounts(terms, sample, rows, message):
     with pytest.raises(LedgerError) as err:
@@ -615,3 +630,124 @@ def test_amendments_of_a_notes_rate_and_maturity_and_of_the_floor_maximum(terms,
     private = [(r["Date"], r["Event"], r["Cash Paid"]) for r in s.rows if r["Note"] == "Private"][-3:]
     assert private == [(dt.date(2023, 9, 30), "Interest", 28_125), (dt.date(2023, 12, 19), "Interest", 24_687.50),
                        (dt.date(2023, 12, 19), "Maturity", 2_500_000)]
+
+
+def test_the_exchange_cap_with_interest_converted_refused_or_paid_in_cash(one_percent_cap, sample):
+    """Kills _exchange_cap: cut.principal - cut.interest (the make-up's amount, the flag's
+    converted figure), the cash branch's `== "cash"` misspelt and its flag's code."""
+    floor = one_percent_cap.with_term("floor_price", 0.99)
+    rows = parse_events([["2023-02-21", "Conversion", "Registered", 500_000, "all"]])
+    (cut,) = rows_of(run_ledger(floor, rows, sample), "Conversion")
+    # 12-31 to 02-21 under 30/360: 51 days on 12,500,000 at 4.5% = 79,687.50 accrued, all asked
+    # for: 579,687.50. The 339,308 shares allowed pay for 339,308 x 0.99 = 335,914.92, interest
+    # first: 79,687.50 of interest and 256,227.42 of principal; 243,772.58 stays. The floor
+    # payment on the 335,914.92 converted is 13,009.55 (as in the test above).
+    assert (cut["Interest Converted"], cut["Principal Converted"], cut["Shares Issued"]) == (79_687.50, 256_227.42, 339_308)
+    assert (cut["Floor Payment"], cut["Principal After"]) == (13_009.55, 12_243_772.58)
+    assert cut["Flags"] == ("exchange cap: exchange cap 1.00% of 33,930,812 shares: 339,308 shares left; converted "
+                            "$335,914.92 of $579,687.50; $243,772.58 stays as principal")
+    (cash,) = rows_of(run_ledger(floor.with_term("exchange_cap_excess", "cash"), rows, sample), "Conversion")
+    # cash: all 579,687.50 converts; 579,687.50 / 0.99 = 585,542.93 -> 585,543 shares, 339,308
+    # issued, 246,235 paid at the day's VWAP: 246,235 x 0.9849 = 242,516.85; the floor payment
+    # on the whole: (579,687.50 / 0.9529042 - 579,687.50 / 0.99) x 0.9849 = 22,450.54
+    pay = round((579_687.50 / ALTERNATE_0221 - 579_687.50 / 0.99) * 0.9849, 2)
+    assert pay == 22_450.54
+    assert (cash["Principal Converted"], cash["Shares Issued"], cash["Floor Payment"]) == (500_000, 339_308, pay)
+    assert cash["Cash Paid"] == round(pay + 242_516.85, 2)
+    assert cash["Flags"] == ("exchange cap: exchange cap 1.00% of 33,930,812 shares: 339,308 shares left; 246,235 "
+                             "shares beyond it paid in cash at $0.9849: $242,516.85")
+
+
+@pytest.mark.parametrize(("rows", "no_split", "reset_days"), [
+    # _split_guard: the market asked for with the event (a default's demand, no market)
+    ([["2023-02-01", "Default", "Registered", None, "redeem"]], False, None),
+    # without the split guard: _conversion_price's and the reset's own calls for the market
+    ([["2023-02-01", "Default", "Registered", None, "redeem"]], True, None),
+    ([["2023-02-01", "Default", "Registered", None, "reset"]], True, None),
+    # _price_reset: the window's market (a dated reset, day 60: 2023-02-17)
+    ([], False, "60"),
+])
+def test_events_that_need_vwaps_without_a_market_are_refused(terms, rows, no_split, reset_days):
+    if reset_days:
+        terms = terms.with_term("price_reset_days", reset_days)
+    with pytest.raises(LedgerError) as err:
+        run_ledger(terms, parse_events(rows), None, no_split=no_split)
+    where = "row 1 (2023-02-01, Default)" if rows else "auto (2023-02-17, Amendment)"
+    assert str(err.value) == f"{where}: needs VWAP data; give the VWAP series"
+
+
+def test_a_conversion_with_amount_blank_converts_all_the_principal(fixed_only, sample):
+    """Kills _convert: `note.principal if ev.amount is None` forced to whole_cents(None)."""
+    s = run_ledger(fixed_only, parse_events([["2023-02-22", "Conversion", "Private", None, None]]), sample)
+    (row,) = rows_of(s, "Conversion")
+    # 2,500,000 / 3.93042 = 636,064.34 -> 636,065 shares
+    assert (row["Principal Converted"], row["Shares Issued"], row["Principal After"]) == (2_500_000, 636_065, 0.0)
+
+
+def test_a_holder_with_two_notes_consents_with_both(tmp_path, sample):
+    """Kills _consent: the holder's running sum read under None (each note replacing the last)."""
+    terms = _terms(tmp_path, 'base = "ASTI_2022"\n[[notes]]\nname = "Registered"\n[[notes]]\nname = "Private"\n'
+                   + note_table("Third", issue_date="2023-03-01", face=6_000_000))
+    s = run_ledger(terms, _defaults_then(["2023-04-10", "Waiver", None, None, "by Investor"]), sample)
+    # Investor holds Registered and Private, 15,000,000 of 21,000,000: 71% (only Private's
+    # 2,500,000 of 8,500,000 would be 29%)
+    assert rows_of(s, "Waiver")[0]["Flags"] is None
+    assert rows_of(s, "Waiver")[0]["Detail"] == "event of default waived (Registered, Private, Third)"
+
+
+def test_a_maturity_extended_is_not_repaid_on_the_old_date(terms, sample):
+    """Kills _maturity: `closed or version changed` as `and` (the superseded maturity repays)."""
+    s = run_ledger(terms, parse_events([["2023-02-01", "Amendment", None, None, "notes.Private.maturity_months = 24"]]),
+                   sample)
+    # 24 months after the 2022-12-19 issue: 2024-12-19, not the old 2024-06-19
+    assert [(r["Date"], r["Cash Paid"]) for r in rows_of(s, "Maturity", "Private")] == [(dt.date(2024, 12, 19), 2_500_000)]
+
+
+def test_a_conversion_on_the_day_of_a_split_is_not_restated_by_it(terms):
+    """Kills _restate_shares: the splits after a row's date as `>=` (a same-day conversion,
+    already post-split, restated again)."""
+    from ascent_xl.market import MarketData
+
+    market = MarketData.from_lists(
+        ["2023-08-24", "2023-08-25", "2023-08-28", "2023-08-29", "2023-08-30", "2023-08-31", "2023-09-01",
+         "2023-09-05", "2023-09-06", "2023-09-07", "2023-09-08", "2023-09-11", "2023-09-12", "2023-09-13"],
+        [0.0600] * 6 + [0.0580, 0.0620, 0.0570, 0.0610, 0.0590, 0.0560, 11.5, 11.3])
+    s = run_ledger(terms, parse_events([["2023-09-12", "Split", None, None, "1:200"],
+                                        ["2023-09-12", "Amendment", None, None, "floor_price = 5"],
+                                        ["2023-09-12", "Conversion", "Registered", 50_000, None]]), market)
+    (row,) = rows_of(s, "Conversion")
+    # the ten sessions before 09-12 (08-28 .. 09-11) restated x 200: the three lowest 0.0560,
+    # 0.0570, 0.0580 give 11.4 x 0.925 = 10.545; 50,000 / 10.545 = 4,741.6 -> 4,742 shares, on
+    # the new basis already: restated by no split, Shares Restated = Shares Issued
+    assert row["Conversion Price"] == pytest.approx(0.925 * 200 * (0.0560 + 0.0570 + 0.0580) / 3, abs=1e-9)
+    assert (row["Shares Issued"], row["Shares Restated"]) == (4_742, 4_742)
+
+
+def test_a_default_demand_on_a_saturday_names_its_note(terms, sample):
+    """Kills _conversion_price: `require_trading_day=False` as True or dropped (a demand on a
+    Saturday refused); _default_demand: the row's note dropped."""
+    s = run_ledger(terms, parse_events([["2023-03-04", "Default", "Registered", None, "demand"]]), sample)
+    (row,) = rows_of(s, "Default")
+    assert (row["Note"], row["Principal After"], row["Total Principal"]) == ("Registered", 12_500_000, 15_000_000)
+    assert row["Flags"] == "default: mandatory default amount demanded, not yet paid"
+    # the VWAP of the demand date is the Friday's, 03-03
+    assert row["Detail"].endswith("VWAP $0.6403 on the demand date; payment date to come (a Default row with Value pay)")
+
+
+def test_a_demand_whose_note_matures_before_the_payment_date_is_not_paid_again(two_holders, sample):
+    """Kills _default (the payment row): `note is not None and not closed and demand` with `or`
+    in either place (the closed note paid again on the payment date)."""
+    s = run_ledger(two_holders, parse_events([["2023-08-28", "Default", "Short", None, "redeem 2023-09-05"]]), sample)
+    assert [r["Date"] for r in rows_of(s, "Default", "Short")] == [dt.date(2023, 8, 28)]
+    # Short matures on 2023-09-01, in default since 08-28: 3 days under 30/360 at 18% on
+    # 6,600,000 = 9,900.00 with the principal
+    (maturity,) = rows_of(s, "Maturity", "Short")
+    assert (maturity["Date"], maturity["Cash Paid"]) == (dt.date(2023, 9, 1), 6_609_900)
+
+
+def test_a_dilutive_issue_with_amount_blank_issues_no_shares(terms, sample):
+    """Kills _dilutive_issue: `int(ev.amount or 0)` as `or 1`."""
+    s = run_ledger(terms, parse_events([["2023-02-01", "Dilutive Issue", None, None, 1.0]]), sample)
+    (row,) = rows_of(s, "Dilutive Issue")
+    assert row["Shares Outstanding"] == 33_930_812
+    assert row["Detail"].startswith("0 shares at $1.0000: fixed price $3.93042 -> $1.00000 (full ratchet)")
