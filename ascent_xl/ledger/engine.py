@@ -1099,7 +1099,7 @@ class Ledger:
             full = self._amended_term(ev, name, note)
             if note is not None and not full.startswith("notes."):  # a per-note price
                 new_value = float(s.terms.with_term(full, raw).flat()[full])
-                field_name = full.rsplit(".", 1)[-1]
+                field_name = full.removeprefix("conversion.")  # floor_price or fixed_price
                 old = getattr(note, field_name)
                 setattr(note, field_name, new_value)
                 if field_name == "fixed_price":  # now its own: a deal-wide amendment leaves it

@@ -140,7 +140,8 @@ def test_a_conversion_of_more_interest_than_accrued_is_refused(fixed_only, sampl
                               "has accrued on Registered")
     with pytest.raises(LedgerError) as err:
         run_ledger(fixed_only, parse_events([["2023-02-22", "Conversion", "Registered", 100_000, 100.001]]), sample)
-    assert "Value (interest to convert)" in str(err.value)
+    assert str(err.value) == ("row 1 (2023-02-22, Conversion): Value (interest to convert) $100.001 is not a whole "
+                              "number of cents; write it to the cent (e.g. 100.00)")
 
 
 # -- consent and waivers --------------------------------------------------------------------
@@ -356,8 +357,9 @@ def test_holder_sales_by_holder_by_note_and_by_the_only_holder_with_shares(two_h
 
 
 def test_holder_sale_refusals(two_holders, sale_market):
-    """Kills _holder_sale: the held default 0 as 1; _seller: the refusal naming the holders and
-    the match of a note not issued yet (`any(...)` as `!=`, upper case, None)."""
+    """Kills _holder_sale: the held default 0 as 1, the sale date's name in the VWAP's refusal;
+    _seller: the refusal naming the holders and the match of a note not issued yet (`any(...)`
+    as `!=`, upper case, None)."""
     def refusal(*rows):
         with pytest.raises(LedgerError) as err:
             run_ledger(two_holders, parse_events(list(rows)), sale_market)
@@ -367,6 +369,10 @@ def test_holder_sale_refusals(two_holders, sale_market):
         "row 1 (2023-03-02, Holder Sale): sells 10 shares but Investor has 0")
     assert refusal(["2023-03-02", "Holder Sale", "Nobody", 10, None]) == (
         "row 1 (2023-03-02, Holder Sale): Note 'Nobody': name a holder (Investor, Fund B) or a note")
+    # _holder_sale: the VWAP of the sale date, named (the data start on 03-01)
+    assert refusal(["2023-02-27", "Holder Sale", "Investor", None, None]) == (
+        "row 1 (2023-02-27, Holder Sale): sale date 2023-02-27 is outside the data (2023-03-01 to 2023-03-10); add "
+        "VWAPs that cover it")
     # Short is in the terms, issued on 03-01: a sale naming it before then is Fund B's (none held)
     assert refusal(["2023-02-27", "Holder Sale", "short", 10, None]) == (
         "row 1 (2023-02-27, Holder Sale): sells 10 shares but Fund B has 0")
