@@ -757,3 +757,41 @@ def test_a_dilutive_issue_with_amount_blank_issues_no_shares(terms, sample):
     (row,) = rows_of(s, "Dilutive Issue")
     assert row["Shares Outstanding"] == 33_930_812
     assert row["Detail"].startswith("0 shares at $1.0000: fixed price $3.93042 -> $1.00000 (full ratchet)")
+
+
+def test_the_exchange_cap_needs_the_days_vwap_only_to_pay_cash(one_percent_cap):
+    """Kills _exchange_cap: the VWAP read in refuse mode too (`== "cash" or True`), the
+    conversion date's name in the refusal (None, dropped, misspelt)."""
+    from tests.helpers.markets import market_before
+
+    market = market_before("2023-03-10", [1.0] * 12)  # no VWAP on the conversion day itself
+    rows = parse_events([["2023-03-10", "Conversion", "Registered", 500_000, None]])
+    (row,) = rows_of(run_ledger(one_percent_cap, rows, market), "Conversion")
+    # alternate 0.925 x 1.00: 339,308 shares allowed pay for 339,308 x 0.925 = 313,859.90
+    assert (row["Shares Issued"], row["Principal Converted"]) == (339_308, 313_859.90)
+    with pytest.raises(LedgerError) as err:
+        run_ledger(one_percent_cap.with_term("exchange_cap_excess", "cash"), rows, market)
+    assert str(err.value) == ("row 1 (2023-03-10, Conversion): conversion date (for the exchange cap's cash) "
+                              "2023-03-10 is outside the data (2023-02-22 to 2023-03-09); add VWAPs that cover it")
+
+
+def test_an_amended_interest_payment_pays_in_kind(terms):
+    """Kills _apply_amendment: `field_name == "interest_payment"` negated or misspelt, the
+    method set to None."""
+    s = run_ledger(terms, parse_events([["2023-02-01", "Amendment", None, None,
+                                         "notes.Registered.interest_payment = pik"]]))
+    march = rows_of(s, "Interest", "Registered")[1]
+    # without a market the equity conditions cannot hold: a private PIK note at the note's 4.5%
+    assert (march["Date"], march["Interest PIK"], march["Interest Paid Cash"]) == (dt.date(2023, 3, 31), 140_625, None)
+    assert march["Detail"] == "interest paid in kind: new private PIK note Registered-PIK1 at 4.50%"
+
+
+def test_a_prepayment_with_note_blank_on_a_notes_issue_day_includes_it(two_holders, sample):
+    """Kills _targets: `issue_date <= date` as `<` (the note issued that day left out); _note:
+    `date < issue_date` as `<=` (an event on the issue day refused)."""
+    s = run_ledger(two_holders, parse_events([["2023-03-01", "Prepayment", None, None, None]]), sample)
+    assert [(r["Note"], r["Principal Repaid"]) for r in rows_of(s, "Prepayment")] == [
+        ("Registered", 3_400_000), ("Short", 6_600_000)]
+    named = run_ledger(two_holders, parse_events([["2023-03-01", "Prepayment", "Short", 100_000, None]]), sample)
+    # issued that day: no interest yet; at par
+    assert [(r["Principal Repaid"], r["Cash Paid"]) for r in rows_of(named, "Prepayment")] == [(100_000, 100_000)]
