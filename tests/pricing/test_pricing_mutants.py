@@ -247,6 +247,9 @@ def test_a_genuine_day_is_not_refused_and_does_not_hide_the_jump_from_a_later_ch
     check_split_jumps(m, _DAYS[15], days=10, threshold=4.0, genuine=[real])
     assert "(x5.0)" in _jump_message(lambda: check_split_jumps(m, _DAYS[15], days=10, threshold=4.0))
     check_split_jumps(m, _DAYS[15], days=10, threshold=4.0, genuine=[real])
+    # the genuine days as ISO text, as every date here may be (np.array(real, dtype=...) with the
+    # dtype dropped or None keeps text, which matches no date)
+    check_split_jumps(_jump_market({10: 5.0}), _DAYS[15], days=10, threshold=4.0, genuine=[_DAYS[10]])
 
 
 def test_since_the_issue_date_counts_moves_after_it_not_onto_it():
