@@ -795,3 +795,20 @@ def test_a_prepayment_with_note_blank_on_a_notes_issue_day_includes_it(two_holde
     named = run_ledger(two_holders, parse_events([["2023-03-01", "Prepayment", "Short", 100_000, None]]), sample)
     # issued that day: no interest yet; at par
     assert [(r["Principal Repaid"], r["Cash Paid"]) for r in rows_of(named, "Prepayment")] == [(100_000, 100_000)]
+
+
+def test_the_make_up_is_recomputed_when_the_cut_keeps_more_than_the_principal_less_interest(terms, sample):
+    """Kills _exchange_cap: the make-up's test `cut < principal + interest` as `< principal -
+    interest` (a cut of 167,957.46 of 179,687.50 is above 100,000 - 79,687.50)."""
+    half_percent = (terms.with_term("exchange_cap_approved", False).with_term("exchange_cap", 0.005)
+                    .with_term("ownership_cap_max", 0.5).with_term("conversion.ownership_cap", 0.49)
+                    .with_term("floor_price", 0.99))
+    s = run_ledger(half_percent, parse_events([["2023-02-21", "Conversion", "Registered", 100_000, "all"]]), sample)
+    (row,) = rows_of(s, "Conversion")
+    # floor(0.5% x 33,930,812) = 169,654 shares x 0.99 = 167,957.46 of the 100,000 + 79,687.50
+    # asked: interest first (79,687.50), 88,269.96 of principal; the make-up on the 167,957.46:
+    # (167,957.46 / 0.9529042 - 167,957.46 / 0.99) x 0.9849 = 6,504.77 (on the whole 179,687.50
+    # it would be 6,959.06)
+    pay = round((167_957.46 / ALTERNATE_0221 - 167_957.46 / 0.99) * 0.9849, 2)
+    assert (row["Interest Converted"], row["Principal Converted"], row["Shares Issued"]) == (79_687.50, 88_269.96, 169_654)
+    assert row["Floor Payment"] == pay == 6_504.77
