@@ -812,3 +812,43 @@ def test_the_make_up_is_recomputed_when_the_cut_keeps_more_than_the_principal_le
     pay = round((167_957.46 / ALTERNATE_0221 - 167_957.46 / 0.99) * 0.9849, 2)
     assert (row["Interest Converted"], row["Principal Converted"], row["Shares Issued"]) == (79_687.50, 88_269.96, 169_654)
     assert row["Floor Payment"] == pay == 6_504.77
+
+
+def test_a_conversion_cut_by_the_holders_cap_with_interest(fixed_only, sample):
+    """Kills _convert: the cap flag's converted figure as principal - interest."""
+    s = run_ledger(fixed_only.with_term("conversion.ownership_cap", 0.001),
+                   parse_events([["2023-02-22", "Conversion", "Registered", 200_000, "all"]]), sample)
+    (row,) = rows_of(s, "Conversion")
+    # a 0.1% cap on 33,930,812 shares: n / (33,930,812 + n) <= 0.001 -> n <= 33,964.78: 33,964
+    # shares x 3.93042 = 133,492.78 converts, interest first (81,250.00), 52,242.78 of principal
+    assert (row["Shares Issued"], row["Interest Converted"], row["Principal Converted"]) == (33_964, 81_250, 52_242.78)
+    assert row["Flags"] == ("cap: Investor capped at 0.10%: converted $133,492.78 of $281,250.00 requested; "
+                            "$147,757.22 stays as principal")
+
+
+def test_a_warrant_exercise_row_shows_the_warrant_holders_shares(two_holders, sample):
+    """Kills _warrant_exercise: the row's holder dropped or None (all holders' shares shown)."""
+    rows = [["2023-03-02", "Conversion", "Short", 100_000, None],
+            ["2023-03-03", "Warrant Exercise", None, 1_000, "cash"]]
+    s = run_ledger(two_holders, parse_events(rows), sample)
+    (row,) = rows_of(s, "Warrant Exercise")
+    # Fund B holds 100,000 / 3.93042 -> 25,443 shares; the warrants' holder, Investor, the 1,000
+    # exercised for cash at $3.93: 3,930.00
+    assert (row["Holder Shares"], row["Shares Issued"], row["Cash Received"]) == (1_000, 1_000, 3_930)
+    assert row["Shares Outstanding"] == 33_930_812 + 25_443 + 1_000
+    assert row["Detail"] == "Investor: 1,000 warrant shares for cash at $3.9300"
+
+
+@pytest.mark.parametrize(("includes_day", "lowest"), [
+    # the ten sessions before 03-02 (02-15 .. 03-01): the three lowest 0.7202, 0.7714, 0.7809
+    (False, (0.7202, 0.7714, 0.7809)),
+    # the ten ending on 03-02 (02-16 .. 03-02): 0.7188, 0.7202, 0.7714
+    (True, (0.7188, 0.7202, 0.7714)),
+])
+def test_a_default_demand_prices_on_the_window_the_terms_give(terms, sample, includes_day, lowest):
+    """Kills _conversion_price: include_notice_day dropped or None (the window without the
+    demand day whatever the terms say)."""
+    s = run_ledger(terms.with_term("window_includes_notice_day", includes_day),
+                   parse_events([["2023-03-02", "Default", "Registered", None, "demand"]]), sample)
+    (row,) = rows_of(s, "Default")
+    assert row["Conversion Price"] == pytest.approx(0.925 * sum(lowest) / 3, abs=1e-12)
