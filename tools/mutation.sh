@@ -45,6 +45,9 @@ for m in "${modules[@]}"; do
     esac
 done
 export ASCENT_XL_MUTATION=1  # hypothesis tests run a fifth of their examples (tests/helpers/budget.py)
+# mutmut copies only the .py files it mutates again: refresh the package's data files (deal terms,
+# samples) in its copy, or a terms file changed since the last run makes its clean test run fail
+if [ -d mutants/ascent_xl ]; then cp -r ascent_xl/data/. mutants/ascent_xl/data/; fi
 start=$(date +%s)
 nice -n "${MUTATION_NICE:-19}" mutmut run --max-children "${MUTATION_JOBS:-2}" "${patterns[@]}" > mutants-run.log 2>&1 || {
     tail -n 30 mutants-run.log >&2

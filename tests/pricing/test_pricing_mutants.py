@@ -96,6 +96,11 @@ REFUSALS = [
     ("capped interest", lambda t: _capped(t, interest=0.125), r"interest \$0\.125 is not a whole"),
     ("capped fixed price", lambda t: _capped(t, fixed_price=0.0, alternate=True), r"fixed_price 0 must be"),
     ("capped floor price", lambda t: _capped(t, floor_price=-0.29), r"floor_price: "),
+    # floor_payment: the unfloored price and the VWAP named
+    ("floor payment unfloored", lambda t: floor_payment(100.0, unfloored_price=0.0, floor_price=0.29, vwap=0.27),
+     r"unfloored_price 0 must be a positive price"),
+    ("floor payment vwap", lambda t: floor_payment(100.0, unfloored_price=0.25, floor_price=0.29, vwap=-0.27),
+     r"vwap -0\.27 must be a positive price"),
     # the small rules: each argument named
     ("ratchet price", lambda t: ratcheted_price(0.0, issue_price=1.0), r"price 0 must be a positive price"),
     ("ratchet issue price", lambda t: ratcheted_price(1.0, issue_price=0.0), r"issue_price 0 must be"),
@@ -115,7 +120,7 @@ REFUSALS = [
 @pytest.mark.parametrize(("case", "call", "start"), REFUSALS, ids=[r[0] for r in REFUSALS])
 def test_refusals_name_the_argument(terms, case, call, start):
     # Kills the name/label mutants (None, "XX..XX", upper case, label dropped) of: fixed_, alternate_
-    # and default_conversion_price, check_split_jumps (threshold), floor_binds, conversion_price,
+    # and default_conversion_price, check_split_jumps (threshold), floor_binds, conversion_price, floor_payment,
     # conversion_shares, capped_conversion (principal, interest, fixed_price, floor_price),
     # ratcheted_price, split_adjusted_price / _shares, warrant_cashless_shares.
     with pytest.raises(AscentError) as info:
@@ -726,3 +731,15 @@ def test_the_fixed_price_from_the_terms_without_vwaps(terms):
     with pytest.raises(InputError) as info:
         resolve_fixed_price(blank, None)
     assert str(info.value) == "conversion.fixed_price is blank and no VWAPs were given to compute it"
+
+
+def test_split_ratios_up_to_a_million_either_way():
+    # split_ratio: `1 / MAX_SPLIT <= ratio <= MAX_SPLIT` with 1 made 2, `<=` made `<` on either
+    # side: 1:1,000,000 (1e-6 new a share) and 1,000,000:1 are the last ratios read.
+    assert split_ratio("1:1000000") == 1e-6
+    assert split_ratio("1000000:1") == 1e6
+    assert split_ratio("1:600000") == pytest.approx(1 / 600_000, rel=1e-15)
+    with pytest.raises(InputError) as info:
+        split_ratio("1:1000001")
+    assert str(info.value) == ("split ratio '1:1000001': 9.99999e-07 new shares per old is out of range; a split "
+                               "is between 1:1000000 and 1000000:1")
