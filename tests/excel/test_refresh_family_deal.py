@@ -1,0 +1,39 @@
+"""A deal book of the shipped Canoo June 2024 deal (issue 14): the Monte Carlo does not model
+its rule shapes, so the book's Valuation sheet says why it holds no value, and its Schedule
+shows the resets gated by the equity conditions (here not tested: no volume data)."""
+
+from __future__ import annotations
+
+import openpyxl
+from click.testing import CliRunner
+
+from ascent_xl.cli import _register, cli
+from ascent_xl.excel import layout as L
+from tests.helpers.markets import sessions_before
+
+_register()
+
+
+def test_a_family_deal_book_refreshes_and_says_it_is_not_valued(tmp_path):
+    days = [d for d in sessions_before("2024-09-03", 80) if d >= "2024-06-03"]
+    csv = tmp_path / "v.csv"
+    csv.write_text("Date,VWAP\n" + "".join(f"{d},2.00\n" for d in days))
+    events = tmp_path / "e.csv"
+    events.write_text("Date,Event,Note,Amount,Value\n2024-08-28,Conversion,Advance,1000000,\n")
+    book = tmp_path / "canoo.xlsx"
+    r = CliRunner().invoke(cli, ["new", str(book), "--terms", "canoo_2024_06_prepaid_advance",
+                                 "--vwaps", str(csv), "--events", str(events)], catch_exceptions=False)
+    assert r.exit_code == 0, r.output
+    wb = openpyxl.load_workbook(book)
+    assert wb[L.CELLS[L.STATUS][0]][L.CELLS[L.STATUS][1]].value == "OK"
+    sheet, area = L.VALUATION_OUTPUT
+    col, row = area.split(":")[0][0], int(area.split(":")[0][1:])
+    cells = [wb[sheet][f"{col}{row + k}"].value for k in range(2)]
+    assert cells[0] == "Not valued"
+    assert cells[1].startswith("conversion.alternate_price_applies: the Monte Carlo valuation does not "
+                                          "model an alternate price that applies only in default")
+    # the ledger ran: the conversion of 2024-08-28 is on the Schedule. Without volume data the
+    # equity conditions are not tested, so the day-60 reset (08-12) is skipped and the price
+    # stays $2.30: 1,000,000 / 2.30 = 434,782.6 -> 434,783 shares
+    values = [c.value for row_cells in wb[L.SCHEDULE].iter_rows() for c in row_cells]
+    assert 434_783 in values
