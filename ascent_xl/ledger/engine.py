@@ -1205,6 +1205,8 @@ class Ledger:
                     how, why = "still deferred", f"no market data after {ev.date} to test the equity conditions"
                 elif c.price_reset_conditions == "defer":
                     how, why = "skipped", f"the equity conditions held on no trading day from {first} to {deadline}"
+                elif any("not tested" in why for _, why in reasons):  # no data for them: not met
+                    how, why = "skipped", "the equity conditions were not tested (see Flags)"
                 else:
                     how, why = "skipped", "the equity conditions do not hold"
                 self._row(ev, note, [*reasons, ("reset", f"reset {reset.number} {how}")], Event="Price Reset",

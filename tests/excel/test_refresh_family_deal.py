@@ -37,3 +37,5 @@ def test_a_family_deal_book_refreshes_and_says_it_is_not_valued(tmp_path):
     # stays $2.30: 1,000,000 / 2.30 = 434,782.6 -> 434,783 shares
     values = [c.value for row_cells in wb[L.SCHEDULE].iter_rows() for c in row_cells]
     assert 434_783 in values
+    assert ("reset 1 skipped: the equity conditions were not tested (see Flags); fixed price stays "
+            "$2.30000") in values
