@@ -84,7 +84,11 @@ def refresh_cmd(book: Path, out: Path | None, full: bool) -> None:
         result = refresh_file(book, out, full=full or None)
     except WorkbookError as exc:
         raise WorkbookError(f"{exc} (the book was not changed)") from None
-    if not result.ok:
+    if not result.ok:  # the status is one cell's text (Summary!B4); here each cell to fix on its own line
+        head, sep, listed = result.status.partition(": ")
+        if sep and " | " in listed:
+            lines = "".join(f"\n  {p}" for p in listed.split(" | "))
+            raise WorkbookError(f"{book.name}: {head} (the book was not changed):{lines}")
         raise WorkbookError(f"{book.name}: {result.status} (the book was not changed)")
     s = result.schedule
     assert s is not None

@@ -266,3 +266,13 @@ def test_new_xlsm_book_gets_its_refresh_module_and_a_python_name(tmp_path):
     assert len(vba.list_buttons(dest)) == 2
     with pytest.raises(WorkbookError, match="letters, digits and underscores"):
         new_deal_book(tmp_path / "acme notes-2024.xlsm")
+
+
+def test_cli_refresh_lists_each_cell_to_fix_on_its_own_line(book):
+    _edit(book, lambda wb: (wb[L.VWAP].__setitem__("B14", "abc"), wb[L.VWAP].__setitem__("B15", "4,2347")))
+    r = CliRunner().invoke(cli, ["refresh", str(book)])
+    assert r.exit_code == 2
+    lines = r.output.strip().splitlines()
+    assert lines[0] == f"error: {book.name}: 2 problems - fix and refresh again (the book was not changed):"
+    assert lines[1].startswith("  VWAP!B14") and "'abc'" in lines[1]
+    assert lines[2].startswith("  VWAP!B15") and "write 4.2347 for a decimal or 42347" in lines[2]
