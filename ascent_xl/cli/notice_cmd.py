@@ -15,6 +15,7 @@ from ascent_xl.cli.options import (
     TERMS_OPTION,
     USD,
     check_out_file,
+    check_trading_day,
     events_option,
     load_deal_terms,
     vwaps_option,
@@ -46,6 +47,7 @@ def notice_cmd(events_file: Path, vwaps_file: Path, notice_date: dt.datetime, am
     terms = load_deal_terms(terms_file)
     market = MarketData.from_csv(vwaps_file, calendar=terms.calendar)
     day = notice_date.date()
+    check_trading_day(day, market.calendar, "--date")
     n = build_notice(terms, market, events_from_csv(events_file), notice_date=day, amount=amount, note=note,
                      source=f"{events_file.name} to {day}, before its conversions")
     out = console()

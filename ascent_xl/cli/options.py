@@ -3,6 +3,7 @@ for each input wherever it is asked for."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
@@ -10,7 +11,7 @@ from typing import Any, TypeVar
 import click
 
 from ascent_xl.cli.render import set_wide
-from ascent_xl.errors import InputError
+from ascent_xl.errors import AscentError, InputError
 from ascent_xl.presets import ASTI_2022
 from ascent_xl.terms import DealTerms
 
@@ -108,6 +109,20 @@ NO_SPLIT_OPTION = click.option(
     "--no-split", is_flag=True,
     help="Price across a VWAP jump a split would explain: say the move is real [default: refuse].",
 )
+
+def check_trading_day(day: dt.date, calendar: Any, option: str) -> None:
+    """Refuse a notice date the market was closed, naming the option and the trading days
+    around it (the engine refuses it too, without knowing the option)."""
+    if calendar.is_session(day):
+        return
+    from ascent_xl.calendar import day_text
+
+    try:
+        around = f"; the nearest are {day_text(calendar.on_or_before(day))} and {day_text(calendar.on_or_after(day))}"
+    except AscentError:  # outside the calendar's span: the engine's message says so
+        return
+    raise InputError(f"{option} {day}: not a trading day (the {calendar.name} market was closed){around}")
+
 
 def check_out_file(path: Path | None, suffixes: tuple[str, ...], option: str = "--out") -> None:
     """Refuse an output file name the command does not write, before any work."""

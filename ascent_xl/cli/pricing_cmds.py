@@ -18,6 +18,7 @@ from ascent_xl.cli.options import (
     USD,
     WIDE_OPTION,
     check_out_file,
+    check_trading_day,
     events_option,
     load_deal_terms,
     vwaps_option,
@@ -84,6 +85,7 @@ def price_cmd(vwaps_file: Path, notice: dt.datetime | None, amount: float | None
         _price_many(terms, market, notices_file, amt, out_file, no_split)
         return
     assert notice is not None
+    check_trading_day(notice.date(), market.calendar, "--notice")
     if events_file is not None:
         _price_on_state(terms, market, events_file, notice.date(), amount, note, no_split, as_json)
         return

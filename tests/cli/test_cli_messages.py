@@ -20,6 +20,7 @@ def files(tmp_path, monkeypatch):
     (tmp_path / "t.toml").write_text('base = "ASTI_2022"\n[conversion]\nfloor_price = "x"\n', encoding="utf-8")
     (tmp_path / "bad.xlsx").write_text("not a zip", encoding="utf-8")
     # an unquoted 4,2347 splits into two cells: VWAP 4, Dollar Volume 2347 and one cell too many
+    (tmp_path / "good.csv").write_text("Date,VWAP\n2023-01-03,2.00\n", encoding="utf-8")
     (tmp_path / "split.csv").write_text("Date,VWAP,Dollar Volume\n2023-01-03,4,2347,1000\n", encoding="utf-8")
     return tmp_path
 
@@ -40,6 +41,11 @@ CASES = [
     (["price", "--vwaps", "v.csv", "--notice", "2023-01-1"], r"--notice '2023-01-1' is not a date; write it as YYYY-MM-DD"),
     (["position", "--vwaps", "v.csv", "--events", "e.csv", "--as-of", "2023-1-10"], r"--as-of '2023-1-10' is not a date; write it as YYYY-MM-DD"),
     (["value", "--chart", "c.jpg"], r"--chart c\.jpg: the file is written as FILE\.png; give a name ending in \.png$"),
+    # 2023-01-07 a Saturday, 2023-01-16 Martin Luther King Jr. Day: the trading days around them named
+    (["price", "--vwaps", "good.csv", "--notice", "2023-01-07"],
+     r"--notice 2023-01-07: not a trading day \(the XNAS market was closed\); the nearest are 2023-01-06 and 2023-01-09$"),
+    (["notice", "--vwaps", "good.csv", "--events", "good.csv", "--date", "2023-01-16"],
+     r"--date 2023-01-16: not a trading day \(the XNAS market was closed\); the nearest are 2023-01-13 and 2023-01-17$"),
     (["value", "--paths", "0"], r"--paths 0: give a whole number from 1 to 10,000,000$"),
     (["value", "--volatility", "1,1", "--paths", "10"], r"--volatility '1,1' has an ambiguous comma: write 1\.1"),
 ]
