@@ -852,3 +852,19 @@ def test_a_default_demand_prices_on_the_window_the_terms_give(terms, sample, inc
                    parse_events([["2023-03-02", "Default", "Registered", None, "demand"]]), sample)
     (row,) = rows_of(s, "Default")
     assert row["Conversion Price"] == pytest.approx(0.925 * sum(lowest) / 3, abs=1e-12)
+
+
+def test_a_dotted_term_on_a_notes_row_and_interest_payment_amended_back_to_cash(terms, sample):
+    """Kills _amended_term: the term's last part split at None or 'XX.XX' (a dotted name on a
+    note's row read whole); _apply_amendment: the interest method set to None (paid in kind)."""
+    rows = [["2023-02-01", "Amendment", "Registered", None, "notes.Registered.rate = 0.06"],
+            ["2023-02-02", "Interest Election", None, None, "pik"],
+            ["2023-02-03", "Amendment", None, None, "notes.Registered.interest_payment = cash"]]
+    s = run_ledger(terms, parse_events(rows), sample)
+    assert rows_of(s, "Amendment")[0]["Detail"] == "notes.Registered.rate: 0.045 -> 0.06"
+    # Registered in cash again: 31 days at 4.5% (48,437.50) and 59 at 6% (122,916.67); Private,
+    # still under the PIK election, in kind
+    registered = rows_of(s, "Interest", "Registered")[1]
+    assert (registered["Date"], registered["Interest Paid Cash"], registered["Interest PIK"]) == (
+        dt.date(2023, 3, 31), 171_354.17, None)
+    assert rows_of(s, "Interest", "Private")[1]["Interest Paid Cash"] is None
