@@ -63,44 +63,44 @@ class NoteTerms(Terms):
 
     record_label: ClassVar[str] = "note"
 
-    name: str = term(unit="text", doc="name of the note, used in events (letters, digits, - _)")
-    kind: NoteKind = term(unit="text", doc="registered, private, additional or pik")
-    face: float = term(unit="USD", doc="principal (face amount) at issue", gt=0)
-    purchase_price_pct: float = term(
+    name: str = term(label="note name", unit="text", doc="name of the note, used in events (letters, digits, - _)")
+    kind: NoteKind = term(label="kind of note", unit="text", doc="registered, private, additional or pik")
+    face: float = term(label="principal at issue", unit="USD", doc="principal (face amount) at issue", gt=0)
+    purchase_price_pct: float = term(label="purchase price (fraction of face)",
         unit="fraction", doc="purchase price as a fraction of face (OID = 1 - this)", gt=0, le=1
     )
-    issue_date: dt.date = term(unit="date", doc="issue (closing) date")
+    issue_date: dt.date = term(label="issue date", unit="date", doc="issue (closing) date")
     maturity_months: int = term(label="months to maturity (0: none)",
         unit="months", ge=0,
         doc="months from issue to maturity (0: none, e.g. a convertible preferred: outstanding "
         "until converted or redeemed)",
     )
-    rate: float = term(
+    rate: float = term(label="annual interest rate",
         unit="fraction/yr", doc="annual interest rate", ge=0, lt=1, hint="4.5% is 0.045"
     )
-    day_count: DayCountName = term(unit="text", doc="day count: 30/360, 30E/360, ACT/365, ACT/360")
+    day_count: DayCountName = term(label="interest day count", unit="text", doc="day count: 30/360, 30E/360, ACT/365, ACT/360")
     interest_months: tuple[int, ...] = term(label="interest months (blank: none)",
         unit="months", doc="months whose last day is an interest date (and maturity; blank with "
         "no maturity: no coupon)"
     )
-    interest_payment: InterestMethod = term(
+    interest_payment: InterestMethod = term(label="interest paid in: cash / pik",
         unit="text", doc="how interest is paid unless an election says otherwise: cash or pik"
     )
-    pik_style: PikStyle = term(
+    pik_style: PikStyle = term(label="PIK style: pik_note / capitalise",
         unit="text", doc="pik_note: a new PIK note per interest date; capitalise: add to principal"
     )
-    pik_note_rate: float = term(
+    pik_note_rate: float = term(label="interest rate of its PIK notes",
         unit="fraction/yr", doc="interest rate of the PIK notes issued for this note", ge=0, lt=1
     )
-    pik_fallback: PikFallback = term(
+    pik_fallback: PikFallback = term(label="PIK if equity conditions fail",
         unit="text",
         doc="PIK when the equity conditions fail: cash, or private_pik (PIK notes at the note's rate)",
     )
-    holder: str = term(unit="text", doc="investor holding the note (the ownership cap is per holder)")
-    ownership_cap_notice_days: int = term(
+    holder: str = term(label="holder (investor)", unit="text", doc="investor holding the note (the ownership cap is per holder)")
+    ownership_cap_notice_days: int = term(label="notice days to raise ownership cap",
         unit="days", doc="days after the holder's notice that a raised ownership cap takes effect", ge=0
     )
-    change_of_control_on_interest: bool = term(
+    change_of_control_on_interest: bool = term(label="change-of-control premium on interest",
         unit="flag", doc="TRUE: the change-of-control premium also applies to accrued interest"
     )
     own_fixed_price: float = term(label="own fixed price (0: the deal's)",
@@ -181,17 +181,17 @@ class NoteTerms(Terms):
 class ConversionTerms(Terms):
     """How principal converts into shares: fixed and alternate prices, floor, rounding, cap."""
 
-    fixed_price: float | None = term(
+    fixed_price: float | None = term(label="fixed conversion price",
         unit="USD/share", doc="fixed conversion price set at issue (blank: compute from VWAPs)", gt=0
     )
-    fixed_price_premium: float = term(
+    fixed_price_premium: float = term(label="fixed price premium over average VWAP",
         unit="fraction",
         doc="premium over the average VWAP for the fixed price (0.30 = 130%)",
         ge=0,
         lt=1,
         hint="a 30% premium is 0.30",
     )
-    fixed_price_days: int = term(
+    fixed_price_days: int = term(label="fixed price: trading days averaged",
         unit="trading days", doc="trading days averaged before the issue date", ge=1
     )
     fixed_price_average: float | None = term(label="average VWAP behind the fixed price",
@@ -200,17 +200,17 @@ class ConversionTerms(Terms):
         doc="average VWAP the fixed price came from (blank: not stated); must agree with them",
         gt=0,
     )
-    alternate_price_discount: float = term(
+    alternate_price_discount: float = term(label="alternate price discount",
         unit="fraction",
         doc="discount to the average of the lowest VWAPs (0.075 = 92.5% of it)",
         ge=0,
         lt=0.5,
         hint="a price of 92.5% of the average is a discount of 0.075",
     )
-    alternate_price_days: int = term(
+    alternate_price_days: int = term(label="alternate price look-back window",
         unit="trading days", doc="look-back window before the notice date", ge=1
     )
-    alternate_price_lowest: int = term(
+    alternate_price_lowest: int = term(label="alternate price: lowest VWAPs averaged",
         unit="count", doc="number of lowest VWAPs in the window that are averaged", ge=1
     )
     alternate_price_applies: AlternateApplies = term(label="alternate price: always / in_default",
@@ -276,7 +276,7 @@ class ConversionTerms(Terms):
         unit="flag",
         doc="TRUE: the look-back window ends on the notice day; FALSE: strictly before it",
     )
-    floor_price: float = term(
+    floor_price: float = term(label="floor price",
         unit="USD/share", doc="floor price: no conversion below it (0 only with floor_mode none)",
         ge=0,
     )
@@ -284,17 +284,17 @@ class ConversionTerms(Terms):
         unit="text",
         doc="floor rule: make_up (floor + cash make-up), cap (floor, no cash), none",
     )
-    floor_price_max: float = term(
+    floor_price_max: float = term(label="highest floor the exchange may require",
         unit="USD/share", doc="highest floor the exchange's rules may require", gt=0
     )
-    share_rounding: Rounding = term(unit="text", doc="rounding of conversion shares: up, down, nearest")
-    ownership_cap: float = term(
+    share_rounding: Rounding = term(label="conversion share rounding", unit="text", doc="rounding of conversion shares: up, down, nearest")
+    ownership_cap: float = term(label="ownership cap",
         unit="fraction", doc="beneficial ownership cap after a conversion", gt=0, lt=1
     )
-    ownership_cap_max: float = term(
+    ownership_cap_max: float = term(label="highest ownership cap holder may elect",
         unit="fraction", doc="highest cap the holder may elect", gt=0, lt=1
     )
-    split_jump_threshold: float = term(
+    split_jump_threshold: float = term(label="VWAP jump that needs a Split event",
         unit="multiple",
         doc="a day-over-day VWAP move of this many times (up or down) that no Split event covers "
         "stops the pricing of a window that crosses it",
@@ -342,28 +342,28 @@ class ConversionTerms(Terms):
 class DefaultTerms(Terms):
     """What the holder may demand after an event of default."""
 
-    redemption_premium: float = term(
+    redemption_premium: float = term(label="mandatory default amount premium",
         unit="x principal",
         doc="mandatory default amount premium on principal (1.20 = 120%)",
         ge=1,
         lt=10,
         hint="120% of principal is 1.20",
     )
-    premium_on_interest: bool = term(
+    premium_on_interest: bool = term(label="premium also on accrued interest",
         unit="flag", doc="TRUE: the premium's base is principal and accrued interest"
     )
-    parity_includes_interest: bool = term(
+    parity_includes_interest: bool = term(label="interest inside parity (earlier reading)",
         unit="flag",
         doc="TRUE: interest inside parity and premium, not added after (an earlier reading)",
     )
-    reset_factor: float = term(
+    reset_factor: float = term(label="default conversion price factor",
         unit="fraction",
         doc="default conversion price as a fraction of the lowest-VWAP average (0.80 = 80%)",
         gt=0,
         le=1,
     )
-    reset_days: int = term(unit="trading days", doc="look-back window before the default", ge=1)
-    reset_lowest: int = term(unit="count", doc="number of lowest VWAPs averaged", ge=1)
+    reset_days: int = term(label="default price look-back window", unit="trading days", doc="look-back window before the default", ge=1)
+    reset_lowest: int = term(label="default price: lowest VWAPs averaged", unit="count", doc="number of lowest VWAPs averaged", ge=1)
     interest_rate: float = term(label="interest rate in default (0: none)",
         default=0.0,
         unit="fraction/yr",
@@ -380,25 +380,25 @@ class DefaultTerms(Terms):
 class RedemptionTerms(Terms):
     """Change-of-control put, optional prepayment and prepayment from later financings."""
 
-    change_of_control_premium: float = term(
+    change_of_control_premium: float = term(label="change-of-control prepayment premium",
         unit="x principal", doc="change-of-control prepayment (1.05 = 105%)", ge=1, lt=10
     )
-    change_of_control_notice_trading_days: int = term(
+    change_of_control_notice_trading_days: int = term(label="change-of-control notice",
         unit="trading days", doc="company's notice of a change of control", ge=0
     )
-    change_of_control_put_days: int = term(
+    change_of_control_put_days: int = term(label="change-of-control put window",
         unit="days", doc="days the holder has to require prepayment", ge=0
     )
-    optional_prepayment_premium: float = term(
+    optional_prepayment_premium: float = term(label="optional prepayment premium",
         unit="x principal", doc="optional prepayment price (1.20 = 120%)", ge=1, lt=10
     )
-    optional_prepayment_threshold: float = term(
+    optional_prepayment_threshold: float = term(label="optional prepayment: principal below",
         unit="USD", doc="all notes' principal must be below this to prepay at option", ge=0
     )
-    optional_prepayment_notice_trading_days: int = term(
+    optional_prepayment_notice_trading_days: int = term(label="optional prepayment notice",
         unit="trading days", doc="notice of an optional prepayment", ge=0
     )
-    financing_prepayment_pct: float = term(
+    financing_prepayment_pct: float = term(label="prepayment from a later financing",
         unit="fraction", doc="share of a later financing the holder may require", ge=0, le=1
     )
     trigger_price: float = term(label="monthly payments: trigger price (0: none)",
@@ -437,22 +437,22 @@ class RedemptionTerms(Terms):
 class AdditionalNoteTerms(Terms):
     """The facility under which the company may require more notes to be bought."""
 
-    start_days: int = term(unit="days", doc="first issue this many days after the agreement", ge=0)
-    notice_business_days: int = term(unit="business days", doc="notice before an issue", ge=0)
-    purchase_price_pct: float = term(unit="fraction", doc="purchase price / principal", gt=0, le=1)
-    monthly_limit: float = term(unit="USD", doc="principal per calendar month", ge=0)
-    monthly_limit_with_consent: float = term(
+    start_days: int = term(label="first issue: days after agreement", unit="days", doc="first issue this many days after the agreement", ge=0)
+    notice_business_days: int = term(label="notice before an issue", unit="business days", doc="notice before an issue", ge=0)
+    purchase_price_pct: float = term(label="purchase price (fraction of face)", unit="fraction", doc="purchase price / principal", gt=0, le=1)
+    monthly_limit: float = term(label="principal limit per month", unit="USD", doc="principal per calendar month", ge=0)
+    monthly_limit_with_consent: float = term(label="monthly limit with consent",
         unit="USD", doc="principal per month with the investor's consent", ge=0
     )
-    min_days_between: int = term(unit="days", doc="at most one issue per this many days", ge=0)
-    total_limit: float = term(unit="USD", doc="total principal of all additional notes", ge=0)
-    max_outstanding_before: float = term(
+    min_days_between: int = term(label="minimum days between issues", unit="days", doc="at most one issue per this many days", ge=0)
+    total_limit: float = term(label="total principal limit", unit="USD", doc="total principal of all additional notes", ge=0)
+    max_outstanding_before: float = term(label="outstanding limit before an issue",
         unit="USD", doc="notes outstanding before an issue must not exceed this", ge=0
     )
-    termination_trading_days: int = term(
+    termination_trading_days: int = term(label="window after a termination notice",
         unit="trading days", doc="investor's window after a termination notice", ge=0
     )
-    termination_trading_days_extended: int = term(
+    termination_trading_days_extended: int = term(label="extended termination window",
         unit="trading days", doc="window if one option was used in the first window", ge=0
     )
 
@@ -465,14 +465,14 @@ class AdditionalNoteTerms(Terms):
 class EquityConditionTerms(Terms):
     """Equity conditions tested over the measurement period before an issue or PIK date."""
 
-    days: int = term(unit="trading days", doc="measurement period", ge=1)
-    trim_highest: int = term(unit="count", doc="highest dollar-volume days left out", ge=0)
-    trim_lowest: int = term(unit="count", doc="lowest dollar-volume days left out", ge=0)
-    min_dollar_volume: float = term(
+    days: int = term(label="measurement period", unit="trading days", doc="measurement period", ge=1)
+    trim_highest: int = term(label="highest volume days left out", unit="count", doc="highest dollar-volume days left out", ge=0)
+    trim_lowest: int = term(label="lowest volume days left out", unit="count", doc="lowest dollar-volume days left out", ge=0)
+    min_dollar_volume: float = term(label="minimum daily dollar volume",
         unit="USD", doc="minimum average daily dollar volume (after trimming)", ge=0
     )
-    min_market_cap: float = term(unit="USD", doc="minimum market capitalisation", ge=0)
-    min_market_cap_days: int = term(
+    min_market_cap: float = term(label="minimum market capitalisation", unit="USD", doc="minimum market capitalisation", ge=0)
+    min_market_cap_days: int = term(label="days at the minimum market cap",
         unit="trading days", doc="days in the period at or above the minimum market cap", ge=0
     )
 
@@ -487,13 +487,13 @@ class EquityConditionTerms(Terms):
 class WarrantTerms(Terms):
     """Warrants issued with the private placement."""
 
-    shares: int = term(unit="shares", doc="shares the warrants buy", ge=0)
-    exercise_price: float = term(unit="USD/share", doc="exercise price", gt=0)
-    issue_date: dt.date = term(unit="date", doc="issue date")
-    term_years: int = term(unit="years", doc="life of the warrants", gt=0)
-    ownership_cap: float = term(unit="fraction", doc="ownership cap on exercise", gt=0, lt=1)
-    share_rounding: Rounding = term(unit="text", doc="cashless-exercise share rounding")
-    holder: str = term(unit="text", doc="investor holding the warrants (its shares count to the cap)")
+    shares: int = term(label="warrant shares", unit="shares", doc="shares the warrants buy", ge=0)
+    exercise_price: float = term(label="exercise price", unit="USD/share", doc="exercise price", gt=0)
+    issue_date: dt.date = term(label="issue date", unit="date", doc="issue date")
+    term_years: int = term(label="life of the warrants", unit="years", doc="life of the warrants", gt=0)
+    ownership_cap: float = term(label="ownership cap on exercise", unit="fraction", doc="ownership cap on exercise", gt=0, lt=1)
+    share_rounding: Rounding = term(label="cashless-exercise share rounding", unit="text", doc="cashless-exercise share rounding")
+    holder: str = term(label="holder (investor)", unit="text", doc="investor holding the warrants (its shares count to the cap)")
 
     @property
     def expiry(self) -> dt.date:
@@ -507,15 +507,15 @@ class WarrantTerms(Terms):
 class PlacementTerms(Terms):
     """Placement agent's cash fee by tiers of gross proceeds, and the offering's expenses."""
 
-    fee_tier_limits: tuple[float, ...] = term(
+    fee_tier_limits: tuple[float, ...] = term(label="fee tier upper bounds",
         unit="USD", doc="upper bounds of the fee tiers but the last, ascending"
     )
-    fee_tier_rates: tuple[float, ...] = term(
+    fee_tier_rates: tuple[float, ...] = term(label="fee tier rates",
         unit="fraction", doc="fee rate of each tier (one more than the limits)"
     )
-    discretionary_fee: float = term(unit="USD", doc="discretionary fee added to the cash fee", ge=0)
-    fee_notes: tuple[str, ...] = term(unit="text", doc="notes whose purchase price is the fee base")
-    other_expenses: float = term(unit="USD", doc="other offering expenses", ge=0)
+    discretionary_fee: float = term(label="discretionary fee", unit="USD", doc="discretionary fee added to the cash fee", ge=0)
+    fee_notes: tuple[str, ...] = term(label="notes in the fee base", unit="text", doc="notes whose purchase price is the fee base")
+    other_expenses: float = term(label="other offering expenses", unit="USD", doc="other offering expenses", ge=0)
 
     def _check_consistency(self) -> None:
         limits, rates = self.fee_tier_limits, self.fee_tier_rates
@@ -535,22 +535,22 @@ class PlacementTerms(Terms):
 class CovenantTerms(Terms):
     """Company covenants and holder limits the ledger checks."""
 
-    restricted_period_days: int = term(unit="days", doc="no equity issues after closing", ge=0)
-    restricted_issue_limit: float = term(
+    restricted_period_days: int = term(label="no-equity-issue period after closing", unit="days", doc="no equity issues after closing", ge=0)
+    restricted_issue_limit: float = term(label="restricted securities allowed",
         unit="USD", doc="restricted securities allowed in the restricted period", ge=0
     )
-    min_cash: float = term(unit="USD", doc="minimum cash in the company's accounts", ge=0)
-    share_reserve_multiple: float = term(
+    min_cash: float = term(label="minimum cash", unit="USD", doc="minimum cash in the company's accounts", ge=0)
+    share_reserve_multiple: float = term(label="share reserve multiple",
         unit="x shares", doc="shares reserved per share issuable", ge=0
     )
-    share_reserve_price: ReservePrice = term(
+    share_reserve_price: ReservePrice = term(label="share reserve counted at: floor / fixed",
         unit="text", doc="price the shares issuable are counted at: floor (most shares) or fixed"
     )
-    leak_out_pct: float = term(
+    leak_out_pct: float = term(label="leak-out: monthly sales limit",
         unit="fraction", doc="holder's sales per month as a share of trading value", gt=0, le=1
     )
-    participation_pct: float = term(unit="fraction", doc="participation in later financings", ge=0)
-    amendment_majority: float = term(
+    participation_pct: float = term(label="participation in later financings", unit="fraction", doc="participation in later financings", ge=0)
+    amendment_majority: float = term(label="majority to waive or amend",
         unit="fraction", doc="holders needed to waive or amend", gt=0, le=1
     )
     exchange_cap: float = term(label="exchange cap, of the shares at agreement",
@@ -573,11 +573,11 @@ class CovenantTerms(Terms):
 class DealTerms(Terms):
     """A whole deal: the notes and every rule that prices and limits them."""
 
-    name: str = term(unit="text", doc="name of the deal")
-    issuer: str = term(unit="text", doc="issuer and ticker")
-    calendar: str = term(unit="text", doc="exchange calendar for trading days (e.g. XNAS)")
-    agreement_date: dt.date = term(unit="date", doc="date of the purchase agreement")
-    shares_outstanding: int = term(unit="shares", doc="shares outstanding before the issue", ge=0)
+    name: str = term(label="deal name", unit="text", doc="name of the deal")
+    issuer: str = term(label="issuer and ticker", unit="text", doc="issuer and ticker")
+    calendar: str = term(label="exchange calendar", unit="text", doc="exchange calendar for trading days (e.g. XNAS)")
+    agreement_date: dt.date = term(label="purchase agreement date", unit="date", doc="date of the purchase agreement")
+    shares_outstanding: int = term(label="shares outstanding before the issue", unit="shares", doc="shares outstanding before the issue", ge=0)
     notes: tuple[NoteTerms, ...] = term(unit="", doc="the notes issued at closing")
     conversion: ConversionTerms = term(unit="", doc="conversion terms")
     default: DefaultTerms = term(unit="", doc="event-of-default terms")

@@ -27,13 +27,12 @@ def test_inputs_have_plain_english_labels_and_units_as_shown(wb):
     rows = {r["Term"]: r for r in table_records(wb, L.INPUTS, L.TERMS_TABLE)}
     assert rows["conversion.floor_price"]["Label"] == "Conversion: floor price"
     assert rows["notes.Registered.issue_date"]["Label"] == "Registered note: issue date"  # "(closing)" dropped
-    assert rows["default.premium_on_interest"]["Label"].startswith("Default: the premium's base")
-    # a label is never cut: a long one wraps in its column, on a row tall enough (15 points a line;
-    # 58 characters wide holds about 63 of text)
-    long = rows["conversion.split_jump_threshold"]["Label"]
-    assert long == ("Conversion: a day-over-day VWAP move of this many times that no Split event covers stops "
-                    "the pricing of a window that crosses it")
+    assert rows["default.premium_on_interest"]["Label"] == "Default: premium also on accrued interest"
+    # a label is never cut: every term has its own short label, one line in its column (a longer
+    # one would wrap on a row tall enough)
+    assert rows["conversion.split_jump_threshold"]["Label"] == "Conversion: VWAP jump that needs a Split event"
     assert not any(r["Label"].endswith("...") for r in rows.values())
+    assert all(len(r["Label"]) <= 54 for r in rows.values())
     # a fraction shown as a percentage reads "%", not "fraction"
     assert rows["notes.Registered.purchase_price_pct"]["Value"] == 0.9
     assert rows["notes.Registered.purchase_price_pct"]["Unit"] == "%"
