@@ -356,14 +356,14 @@ class DefaultTerms(Terms):
         unit="flag",
         doc="TRUE: interest inside parity and premium, not added after (an earlier reading)",
     )
-    reset_factor: float = term(label="default conversion price factor",
+    reset_factor: float = term(label="conversion price factor",
         unit="fraction",
         doc="default conversion price as a fraction of the lowest-VWAP average (0.80 = 80%)",
         gt=0,
         le=1,
     )
-    reset_days: int = term(label="default price look-back window", unit="trading days", doc="look-back window before the default", ge=1)
-    reset_lowest: int = term(label="default price: lowest VWAPs averaged", unit="count", doc="number of lowest VWAPs averaged", ge=1)
+    reset_days: int = term(label="look-back window", unit="trading days", doc="look-back window before the default", ge=1)
+    reset_lowest: int = term(label="lowest VWAPs averaged", unit="count", doc="number of lowest VWAPs averaged", ge=1)
     interest_rate: float = term(label="interest rate in default (0: none)",
         default=0.0,
         unit="fraction/yr",
@@ -392,7 +392,7 @@ class RedemptionTerms(Terms):
     optional_prepayment_premium: float = term(label="optional prepayment premium",
         unit="x principal", doc="optional prepayment price (1.20 = 120%)", ge=1, lt=10
     )
-    optional_prepayment_threshold: float = term(label="optional prepayment: principal below",
+    optional_prepayment_threshold: float = term(label="optional prepayment if principal below",
         unit="USD", doc="all notes' principal must be below this to prepay at option", ge=0
     )
     optional_prepayment_notice_trading_days: int = term(label="optional prepayment notice",
@@ -573,7 +573,7 @@ class CovenantTerms(Terms):
 class DealTerms(Terms):
     """A whole deal: the notes and every rule that prices and limits them."""
 
-    name: str = term(label="deal name", unit="text", doc="name of the deal")
+    name: str = term(label="name of the deal", unit="text", doc="name of the deal")
     issuer: str = term(label="issuer and ticker", unit="text", doc="issuer and ticker")
     calendar: str = term(label="exchange calendar", unit="text", doc="exchange calendar for trading days (e.g. XNAS)")
     agreement_date: dt.date = term(label="purchase agreement date", unit="date", doc="date of the purchase agreement")
