@@ -726,7 +726,8 @@ def _book(events: Cells, dates: Cells, vwaps: Cells,
 
 def _state(events: Cells, dates: Cells, vwaps: Cells, terms: Cells, day: Any, *, before_conversions: bool,
            no_split: bool = False) -> Any:
-    """The ledger's schedule up to ``day`` (before that day's conversions, for a quote)."""
+    """The ledger's schedule up to ``day``, or before that day's conversions (a quote's) only the
+    deal's state then."""
     key, (deal, market, evs) = _book(events, dates, vwaps, terms)
     skey = (key, day, before_conversions, no_split)
     found = _STATES.get(skey)
@@ -736,7 +737,7 @@ def _state(events: Cells, dates: Cells, vwaps: Cells, terms: Cells, day: Any, *,
         cursor = _CURSORS.get(ckey)
         if cursor is None or not cursor.can_reach(day, before):  # a table's rows in date order: one pass
             cursor = _remember(_CURSORS, ckey, LedgerCursor(deal, evs, market, no_split=no_split))
-        found = _remember(_STATES, skey, cursor.to(day, before))
+        found = _remember(_STATES, skey, cursor.state_to(day, before) if before_conversions else cursor.to(day))
     return found
 
 
@@ -761,21 +762,22 @@ def ASCENT_POSITION(events: Cells, dates: Cells, vwaps: Cells, as_of: Cell, term
 
 def _quote(events: Cells, dates: Cells, vwaps: Cells, terms: Cells, notice_date: Cell, amount: float | None,
            note: Cell, no_split: bool) -> tuple[Any, Any, Any, str | None]:
-    """A conversion priced on the deal's state on the notice date: the ledger's schedule up to
-    it, the conversion, the day and the note named (None: the first with principal)."""
+    """A conversion priced on the deal's state on the notice date: that state (the ledger stopped
+    before the day's conversions), the conversion, the day and the note named (None: the first
+    with principal)."""
     day = cells.to_date(notice_date, "notice_date")
     which = None if cells.is_blank(note) else cells.to_text(note, "note")
-    schedule = _state(events, dates, vwaps, terms, day, before_conversions=True, no_split=no_split)
-    first = min(n.issue_date for n in schedule.state.terms.notes)
+    state = _state(events, dates, vwaps, terms, day, before_conversions=True, no_split=no_split)
+    first = min(n.issue_date for n in state.terms.notes)
     if day < first:
         raise cells.CellError(f"notice_date {day}: before the notes' issue on {first}; give a later date")
     try:
-        q = quote_on(schedule.state, notice_date=day, amount=amount, note=which, no_split=no_split)
+        q = quote_on(state, notice_date=day, amount=amount, note=which, no_split=no_split)
     except LedgerError as exc:  # the state that day refuses: say it is the notice date's
         if str(day) in str(exc) and "notice" not in str(exc):
             raise cells.CellError(f"notice_date {day}: {exc}") from None
         raise
-    return schedule, q, day, which
+    return state, q, day, which
 
 
 @xw.func(category=CATEGORY, call_in_wizard=False)
@@ -794,7 +796,7 @@ def ASCENT_QUOTE(events: Cells, dates: Cells, vwaps: Cells, notice_date: Cell, a
     """One conversion priced on the deal's state that day (split-restated VWAPs, amended floor,
     reset or ratcheted fixed price, the cap), spilled with a header row: price, shares, floor
     payment, fixed price, floor, alternate price, capped, principal converted."""
-    schedule, q, _, _ = _quote(events, dates, vwaps, terms, notice_date, to_number(amount, "amount"), note,
+    _, q, _, _ = _quote(events, dates, vwaps, terms, notice_date, to_number(amount, "amount"), note,
                                to_bool(no_split, "no_split", False))
     values = [to_cell(v) for v in quote_row(q)]
     return [list(QUOTE_COLUMNS), values] if to_bool(header, "header", True) else [values]
@@ -817,8 +819,8 @@ def ASCENT_NOTICE(events: Cells, dates: Cells, vwaps: Cells, notice_date: Cell, 
     from ascent_xl.notice import NOTICE_COLUMNS, notice_on, notice_rows
 
     principal = None if cells.is_blank(amount) else to_number(amount, "amount")
-    schedule, q, day, which = _quote(events, dates, vwaps, terms, notice_date, principal, note, False)
-    n = notice_on(schedule.state, q, notice_date=day, note=which, source="the book's Events")
+    state, q, day, which = _quote(events, dates, vwaps, terms, notice_date, principal, note, False)
+    n = notice_on(state, q, notice_date=day, note=which, source="the book's Events")
     rows: list[list[Any]] = [list(NOTICE_COLUMNS)]
     rows.extend([to_cell(v) for v in r] for r in notice_rows(n))
     return rows

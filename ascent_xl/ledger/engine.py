@@ -215,13 +215,21 @@ class LedgerCursor:
     def to(self, until: dt.date | None, before: EventKind | None = None) -> Schedule:
         """The schedule up to ``until`` (on that day, before the kinds from ``before`` on), a copy
         later stops leave as it is."""
+        self._advance(until, before)
+        return self._ledger.snapshot()
+
+    def state_to(self, until: dt.date | None, before: EventKind | None = None) -> DealState:
+        """:meth:`to`'s state only (a quote's: the rows are not copied)."""
+        self._advance(until, before)
+        return self._ledger.state_copy()
+
+    def _advance(self, until: dt.date | None, before: EventKind | None) -> None:
         if not self.can_reach(until, before):
             raise LedgerError(f"the ledger stands after {until} already; start it again for an earlier stop")
         self._broken = True  # until the step is done: an error leaves a half-applied entry
         self._ledger.advance(until=until, before=before)
         self._broken = False
         self._at = self._stop(until, before)
-        return self._ledger.snapshot()
 
 
 class Ledger:
@@ -320,13 +328,18 @@ class Ledger:
         """:meth:`schedule` as a copy that later :meth:`advance` calls leave as it is (rows,
         flags and state copied; the frozen terms and market data shared)."""
         s = self.schedule()
-        memo: dict[int, Any] = {id(s.state.terms): s.state.terms, id(s.terms): s.terms}
-        if s.state.market is not None:
-            memo[id(s.state.market)] = s.state.market
-        for note in s.state.notes.values():
+        return Schedule(terms=s.terms, rows=[dict(r) for r in s.rows], flags=list(s.flags), state=self.state_copy())
+
+    def state_copy(self) -> DealState:
+        """The state as it stands, a copy later :meth:`advance` calls leave as it is (the frozen
+        terms and market data shared)."""
+        state = self.state
+        memo: dict[int, Any] = {id(state.terms): state.terms}
+        if state.market is not None:
+            memo[id(state.market)] = state.market
+        for note in state.notes.values():
             memo[id(note.terms)] = note.terms
-        return Schedule(terms=s.terms, rows=[dict(r) for r in s.rows], flags=list(s.flags),
-                        state=copy.deepcopy(s.state, memo))
+        return copy.deepcopy(state, memo)
 
     def _restate_shares(self) -> None:
         """Each row's Shares Restated: its shares on the last share basis (times the ratio of every

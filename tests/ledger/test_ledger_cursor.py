@@ -72,3 +72,14 @@ def test_after_an_error_the_cursor_refuses_to_go_on(deal):
         cursor.to(first)
     assert str(got.value) == str(fresh.value)
     assert not cursor.can_reach(first) and not cursor.can_reach(None)
+
+
+def test_a_quotes_state_is_the_fresh_runs_state_and_stays_as_it_was(deal):
+    terms, events, market = deal
+    days = sorted({e.date for e in events if e.kind is EventKind.CONVERSION})
+    cursor = LedgerCursor(terms, events, market)
+    states = [cursor.state_to(day, EventKind.CONVERSION) for day in days]
+    cursor.to(None)
+    for day, state in zip(days, states, strict=True):
+        fresh = run_ledger(terms, events, market, until=day, before=EventKind.CONVERSION).state
+        assert _state_fields(state) == _state_fields(fresh)
