@@ -13,6 +13,8 @@ import datetime as dt
 import functools
 import hashlib
 import json
+import pickle
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -407,10 +409,14 @@ Write = Callable[[BookIO], None]
 
 
 def plan_outputs(inputs: BookInputs, schedule: Schedule, *, now: dt.datetime | None = None,
-                 keep_valuation: bool = False) -> tuple[list[Write], str]:
+                 keep_valuation: bool = False, valuation_kept: str | None = None) -> tuple[list[Write], str]:
     """Every output of the refresh, computed now and written later: the writes to make, in
     order (the status cell "OK" last), and the refresh stamp text. With ``keep_valuation`` the
-    Valuation sheet's results are left as they are (see :func:`valuation_is_current`)."""
+    Valuation sheet's results are left as they are (see :func:`valuation_is_current`);
+    ``valuation_kept`` is the valuation fingerprint of the results the sheet holds (see
+    :func:`stored_valuation`): when the valuation's own inputs have that fingerprint (the
+    deal's state on the valuation date, the model, the behaviour, paths and seed: e.g. an event
+    after the valuation date that the simulation does not read), the results are kept too."""
     writes: list[Write] = []
     rows = [[r[c] for c in SCHEDULE_COLUMNS] for r in schedule.rows]
     writes.append(lambda b: b.write_table(L.SCHEDULE, L.SCHEDULE_TABLE, rows, SCHEDULE_FORMATS))
@@ -428,8 +434,16 @@ def plan_outputs(inputs: BookInputs, schedule: Schedule, *, now: dt.datetime | N
     # a note without maturity (a convertible preferred) is never repaid at one: no check (blank)
     latest = None if None in maturities else max(d for d in maturities if d is not None)
     writes.append(lambda b: b.write_cell(*L.LATEST_MATURITY_CELL, latest, SCHEDULE_FORMATS["Date"]))
+    valued = valuation_kept if keep_valuation else None
     if inputs.valuation is not None and not keep_valuation:
-        area_rows, area_formats = valuation_area(inputs)
+        try:
+            setup = valuation_setup(inputs.terms, inputs.events, inputs.market, settings=inputs.valuation)
+        except UnmodelledError:
+            setup = None  # valuation_area writes why it is not valued
+        valued = None if setup is None else valuation_fingerprint(setup, inputs.valuation)
+        keep_valuation = valued is not None and valued == valuation_kept
+    if inputs.valuation is not None and not keep_valuation:
+        area_rows, area_formats = valuation_area(inputs, setup)
         sheet, area = L.VALUATION_OUTPUT
         r1, c1, r2, c2 = parse_ref(area)
         if len(area_rows) > r2 - r1 + 1 or any(len(r) > c2 - c1 + 1 for r in area_rows):
@@ -438,7 +452,7 @@ def plan_outputs(inputs: BookInputs, schedule: Schedule, *, now: dt.datetime | N
     if inputs.ranges is not None:
         writes.extend(plan_arrays(inputs.ranges))
     moment = (now or dt.datetime.now(dt.UTC)).strftime("%Y-%m-%d %H:%M UTC")
-    stamp = f"Refreshed {moment} by {_stamp_tail(inputs.fingerprint)}"
+    stamp = f"Refreshed {moment} by {_stamp_tail(inputs.fingerprint)}" + (f"; valuation {valued}" if valued else "")
     writes.append(lambda b: b.write_cell(*L.CELLS[L.STAMP], stamp))
     writes.append(lambda b: b.write_cell(*L.CELLS[L.INPUT_HASH], inputs.fingerprint))
     writes.append(lambda b: b.write_cell(*L.CELLS[L.STATUS], "OK"))
@@ -510,9 +524,56 @@ def _stamp_tail(fingerprint: str) -> str:
     return f"ascent-xl {__version__}; inputs {fingerprint}"
 
 
+_VALUED = re.compile(r"; valuation ([0-9a-f]{12})$")
+
+
 def stamp_matches(stamp: Any, fingerprint: str) -> bool:
-    """Whether the refresh stamp ``stamp`` is this version's, for inputs ``fingerprint``."""
-    return isinstance(stamp, str) and stamp.startswith("Refreshed ") and stamp.endswith(" by " + _stamp_tail(fingerprint))
+    """Whether the refresh stamp ``stamp`` is this version's, for inputs ``fingerprint`` (and
+    any valuation fingerprint after it)."""
+    if not isinstance(stamp, str):
+        return False
+    stamp = _VALUED.sub("", stamp)
+    return stamp.startswith("Refreshed ") and stamp.endswith(" by " + _stamp_tail(fingerprint))
+
+
+def valuation_fingerprint(setup: Any, settings: ValuationSettings) -> str | None:
+    """A fingerprint of everything the Valuation sheet's results are computed from: the prepared
+    valuation (terms, model, behaviour, the deal's state and contract on the valuation date, the
+    days and discount factors, the sources named), paths, seed and this version; None when it
+    cannot be taken (then the valuation is always run)."""
+    grid = setup.grid
+    try:
+        payload = pickle.dumps((__version__, settings.paths, settings.seed, setup.terms, setup.model, setup.behaviour,
+                                setup.contract, setup.start, setup.sources, setup.history_assumed, grid.calendar.name,
+                                grid.dates.tobytes(), grid.years.tobytes(), grid.df_equity.tobytes(),
+                                grid.df_cash.tobytes()), protocol=5)
+    except (TypeError, AttributeError, pickle.PicklingError):
+        return None
+    return hashlib.sha256(payload).hexdigest()[:12]
+
+
+def _last_refresh(book: BookIO) -> tuple[str, str] | None:
+    """(input fingerprint, stamp) of the last refresh when it succeeded (status OK) by this
+    version (the stamp) and filled the Valuation sheet's results area; else None."""
+    try:
+        status = book.read_cell(*L.CELLS[L.STATUS])
+        stored = book.read_cell(*L.CELLS[L.INPUT_HASH])
+        stamp = book.read_cell(*L.CELLS[L.STAMP])
+        sheet, area = L.VALUATION_OUTPUT
+        first = book.read_cell(sheet, area.split(":")[0])
+    except AscentError:
+        return None
+    if status != "OK" or not isinstance(stored, str) or not stamp_matches(stamp, stored) or is_blank(first):
+        return None
+    return stored, stamp
+
+
+def stored_valuation(book: BookIO) -> str | None:
+    """The valuation fingerprint of the results the Valuation sheet holds: from the refresh
+    stamp of a successful refresh by this version whose results area is filled; else None."""
+    last = _last_refresh(book)
+    found = None if last is None else _VALUED.search(last[1])
+    return found.group(1) if found else None
 
 
 def valuation_is_current(book: BookIO, inputs: BookInputs) -> bool:
@@ -522,32 +583,27 @@ def valuation_is_current(book: BookIO, inputs: BookInputs) -> bool:
     not run again: same inputs, same seed, same numbers."""
     if inputs.valuation is None:
         return False
-    try:
-        status = book.read_cell(*L.CELLS[L.STATUS])
-        stored = book.read_cell(*L.CELLS[L.INPUT_HASH])
-        stamp = book.read_cell(*L.CELLS[L.STAMP])
-        sheet, area = L.VALUATION_OUTPUT
-        first = book.read_cell(sheet, area.split(":")[0])
-    except AscentError:
-        return False
-    return status == "OK" and stored == inputs.fingerprint and stamp_matches(stamp, inputs.fingerprint) and not is_blank(first)
+    last = _last_refresh(book)
+    return last is not None and last[0] == inputs.fingerprint
 
 
 def _write_cell(sheet: str, address: str, value: Any, number_format: str | None, book: BookIO) -> None:
     book.write_cell(sheet, address, value, number_format)
 
 
-def valuation_area(inputs: BookInputs) -> tuple[list[list[Any]], list[list[str | None]]]:
+def valuation_area(inputs: BookInputs, setup: Any = None) -> tuple[list[list[Any]], list[list[str | None]]]:
     """The valuation's result tables, stacked with a title row each and a blank row between,
-    and a number format for each cell (from the column's header)."""
+    and a number format for each cell (from the column's header); ``setup``: the valuation
+    prepared already (:func:`valuation_setup`)."""
     from ascent_xl.valuation.run import run_valuation
 
     v = inputs.valuation
     assert v is not None
-    try:
-        setup = valuation_setup(inputs.terms, inputs.events, inputs.market, settings=v)
-    except UnmodelledError as exc:  # a valid deal of a shape the Monte Carlo lacks: say so, value nothing
-        return [["Not valued"], [str(exc)]], [[None], [None]]
+    if setup is None:
+        try:
+            setup = valuation_setup(inputs.terms, inputs.events, inputs.market, settings=v)
+        except UnmodelledError as exc:  # a valid deal of a shape the Monte Carlo lacks: say so, value nothing
+            return [["Not valued"], [str(exc)]], [[None], [None]]
     result = run_valuation(setup, paths=v.paths, seed=v.seed, sample_paths=0)
     rows: list[list[Any]] = []
     formats: list[list[str | None]] = []
@@ -645,11 +701,15 @@ def refresh_book(book: BookIO, *, now: dt.datetime | None = None, full: bool = F
     on success every output is rewritten and the status says OK. While the results are being
     written the status says so, so a write that stops half-way never leaves "OK" behind.
     The valuation is not run again when its results are those of the same inputs
-    (:func:`valuation_is_current`); they are kept as they are (with ``full``, it is run)."""
+    (:func:`valuation_is_current`), or of a valuation with the same inputs of its own (its
+    fingerprint in the stamp, :func:`stored_valuation`); they are kept as they are (with
+    ``full``, it is run)."""
     try:
         inputs = read_inputs(book)
         schedule = compute(inputs)
-        writes, stamp = plan_outputs(inputs, schedule, now=now, keep_valuation=not full and valuation_is_current(book, inputs))
+        current = not full and valuation_is_current(book, inputs)
+        writes, stamp = plan_outputs(inputs, schedule, now=now, keep_valuation=current,
+                                     valuation_kept=None if full else stored_valuation(book))
     except WorkbookError as exc:
         return _failed(book, str(exc))
     except AscentError as exc:

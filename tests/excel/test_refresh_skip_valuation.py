@@ -7,7 +7,7 @@ import pytest
 
 from ascent_xl.excel import layout as L
 from ascent_xl.excel.book import OpenpyxlBook, parse_ref
-from ascent_xl.excel.refresh import refresh_book
+from ascent_xl.excel.refresh import read_terms, refresh_book
 from ascent_xl.excel.template import build_template
 from ascent_xl.valuation import run as valuation_run
 from tests.helpers.books import load
@@ -111,3 +111,40 @@ def test_a_full_refresh_runs_it_again(template, calls):
     assert refresh_book(book, full=True).ok
     assert len(calls) == 2
     assert _area(wb) == before  # same inputs, same seed: the same numbers
+
+
+def _event_amount(wb, kind):
+    """The Amount cell of the first Events row of ``kind`` and that row's Date."""
+    ws = wb[L.EVENTS]
+    ref = ws.tables[L.EVENTS_TABLE].ref
+    header_row = int("".join(ch for ch in ref.split(":")[0] if ch.isdigit()))
+    names = {c.value: c.column for c in ws[header_row]}
+    for r in range(header_row + 1, ws.max_row + 1):
+        if ws.cell(row=r, column=names["Event"]).value == kind:
+            return ws.cell(row=r, column=names["Amount"]), ws.cell(row=r, column=names["Date"]).value
+    raise AssertionError(kind)
+
+
+def test_an_event_the_valuation_does_not_read_keeps_it(template, calls):
+    """The valuation date is blank (the notes' issue, 2022-12-19): a conversion logged after it
+    changes the book's inputs but not the valuation's (the simulation draws the holder's
+    conversions itself), so its results stay; the stamp carries the valuation's fingerprint."""
+    wb, book = _refreshed(template)
+    before, stamp = _area(wb), wb[L.SUMMARY]["B5"].value
+    assert "; valuation " in stamp
+    cell, day = _event_amount(wb, "Conversion")
+    assert day.date() > min(n.issue_date for n in read_terms(book).notes)
+    cell.value = cell.value - 1
+    again = refresh_book(book)
+    assert again.ok, again.status
+    assert len(calls) == 1  # not run again
+    assert _area(wb) == before
+    assert wb[L.CHECKS]["B4"].value == again.inputs.fingerprint != stamp.split("inputs ")[1][:12]
+    assert wb[L.SUMMARY]["B5"].value.endswith(stamp[stamp.index("; valuation "):])
+    # valued after that conversion, the same change reaches the valuation: it runs again
+    _setting_cell(wb, "valuation_date").value = day  # a trading day: a conversion's notice date
+    assert refresh_book(book).ok
+    assert len(calls) == 2
+    cell.value = cell.value - 1
+    assert refresh_book(book).ok
+    assert len(calls) == 3
