@@ -393,3 +393,12 @@ def test_the_usd_headroom_is_the_holders_lowest_note_price(terms, sample, vwaps)
     alt = alternate(vwaps, "2023-01-09")
     assert [n.cap_headroom_usd for n in p.notes] == [ROOM * 1.0, math.floor(ROOM * alt * 100) / 100]
     assert p.cap_headroom_usd == 1_782_072.00
+
+
+def test_position_dict_shows_a_pending_cap_raise(terms, sample):
+    # kills position_dict's cap_pending mutants (its date None, its keys renamed): the holder's
+    # notice of 2023-01-10 raising its cap to 9.99% takes effect 61 days later, 2023-03-12
+    ev = parse_events(ISSUES + [["2023-01-10", "Amendment", "Registered", None, "ownership_cap = 0.0999"]])
+    holders = position_dict(deal_state(terms, sample, ev, as_of="2023-01-11"))["holders"]
+    assert holders == [{"holder": "Investor", "shares": 0, "ownership": 0.0, "ownership_cap": 0.0499,
+                        "cap_headroom_shares": ROOM, "cap_pending": {"from": "2023-03-12", "cap": 0.0999}}]
