@@ -436,14 +436,20 @@ def plan_outputs(inputs: BookInputs, schedule: Schedule, *, now: dt.datetime | N
     writes.append(lambda b: b.write_cell(*L.LATEST_MATURITY_CELL, latest, SCHEDULE_FORMATS["Date"]))
     valued = valuation_kept if keep_valuation else None
     if inputs.valuation is not None and not keep_valuation:
+        unmodelled: UnmodelledError | None = None
         try:
             setup = valuation_setup(inputs.terms, inputs.events, inputs.market, settings=inputs.valuation)
-        except UnmodelledError:
-            setup = None  # valuation_area writes why it is not valued
+        except UnmodelledError as exc:  # a valid deal of a shape the Monte Carlo lacks
+            setup, unmodelled = None, exc
         valued = None if setup is None else valuation_fingerprint(setup, inputs.valuation)
         keep_valuation = valued is not None and valued == valuation_kept
     if inputs.valuation is not None and not keep_valuation:
-        area_rows, area_formats = valuation_area(inputs, setup)
+        area_rows: list[list[Any]]
+        area_formats: list[list[str | None]]
+        if setup is None:  # say why, value nothing
+            area_rows, area_formats = [["Not valued"], [str(unmodelled)]], [[None], [None]]
+        else:
+            area_rows, area_formats = valuation_area(inputs, setup)
         sheet, area = L.VALUATION_OUTPUT
         r1, c1, r2, c2 = parse_ref(area)
         if len(area_rows) > r2 - r1 + 1 or any(len(r) > c2 - c1 + 1 for r in area_rows):
@@ -591,7 +597,7 @@ def _write_cell(sheet: str, address: str, value: Any, number_format: str | None,
     book.write_cell(sheet, address, value, number_format)
 
 
-def valuation_area(inputs: BookInputs, setup: Any = None) -> tuple[list[list[Any]], list[list[str | None]]]:
+def valuation_area(inputs: BookInputs, setup: Any) -> tuple[list[list[Any]], list[list[str | None]]]:
     """The valuation's result tables, stacked with a title row each and a blank row between,
     and a number format for each cell (from the column's header); ``setup``: the valuation
     prepared already (:func:`valuation_setup`)."""
@@ -599,11 +605,6 @@ def valuation_area(inputs: BookInputs, setup: Any = None) -> tuple[list[list[Any
 
     v = inputs.valuation
     assert v is not None
-    if setup is None:
-        try:
-            setup = valuation_setup(inputs.terms, inputs.events, inputs.market, settings=v)
-        except UnmodelledError as exc:  # a valid deal of a shape the Monte Carlo lacks: say so, value nothing
-            return [["Not valued"], [str(exc)]], [[None], [None]]
     result = run_valuation(setup, paths=v.paths, seed=v.seed, sample_paths=0)
     rows: list[list[Any]] = []
     formats: list[list[str | None]] = []
