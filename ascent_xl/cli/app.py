@@ -22,7 +22,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "new": ("workbook_cmds", "Start a new deal book from your terms, VWAPs and events."),
     "notice": ("notice_cmd", "A conversion notice as of a date (PDF with --out)."),
     "position": ("position_cmds", "The deal as it stands at the end of a date."),
-    "price": ("pricing_cmds", "Price one conversion (--notice) or a file of them."),
+    "price": ("pricing_cmds", "Price one conversion (--notice-date) or a file of them."),
     "refresh": ("workbook_cmds", "Refresh a deal book without Excel (its Refresh button)."),
     "schedule": ("ledger_cmds", "Run the deal ledger over your events; print the schedule."),
     "template": ("workbook_cmds", "Build the deal-book template, or render a book's sheets."),

@@ -10,14 +10,15 @@ from rich.markup import escape
 
 from ascent_xl.cli.app import cli
 from ascent_xl.cli.options import (
-    DATE,
     FILE,
     TERMS_OPTION,
     USD,
+    check_note_name,
     check_out_file,
     check_trading_day,
     events_option,
     load_deal_terms,
+    notice_date_option,
     vwaps_option,
 )
 from ascent_xl.cli.render import console
@@ -27,8 +28,7 @@ from ascent_xl.cli.render import console
 @events_option(required=True, help="The deal's events CSV (Date,Event,Note,Amount,Value): the state on "
                "the notice date is built from the events up to it.")
 @vwaps_option(required=True)
-@click.option("--date", "notice_date", required=True, type=DATE,
-              help="Notice (conversion) date, YYYY-MM-DD (a trading day).")
+@notice_date_option("--date", required=True)
 @click.option("--amount", type=USD, help="Principal to convert, USD [default: all of the note's outstanding principal].")
 @click.option("--note", help="Note to convert [default: the first note with principal outstanding].")
 @TERMS_OPTION
@@ -47,8 +47,10 @@ def notice_cmd(events_file: Path, vwaps_file: Path, notice_date: dt.datetime, am
     terms = load_deal_terms(terms_file)
     market = MarketData.from_csv(vwaps_file, calendar=terms.calendar)
     day = notice_date.date()
-    check_trading_day(day, market.calendar, "--date")
-    n = build_notice(terms, market, events_from_csv(events_file), notice_date=day, amount=amount, note=note,
+    check_trading_day(day, market.calendar, "--notice-date")
+    events = events_from_csv(events_file)
+    check_note_name(note, terms, events)
+    n = build_notice(terms, market, events, notice_date=day, amount=amount, note=note,
                      source=f"{events_file.name} to {day}, before its conversions")
     out = console()
     lines = notice_lines(n)

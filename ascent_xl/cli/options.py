@@ -80,6 +80,9 @@ class AliasOption(click.Option):
         finally:
             self.opts = names
 
+    def get_error_hint(self, ctx: click.Context | None) -> str:
+        return f"'{self.opts[0]}'"
+
 
 DATE = _Date(["%Y-%m-%d"])
 """A date, YYYY-MM-DD (every date option uses it)."""
@@ -105,6 +108,17 @@ def events_option(*, required: bool, help: str = EVENTS_HELP) -> Callable[[F], F
     return click.option("--events", "events_file", required=required, type=FILE, help=help)
 
 
+NOTICE_DATE_HELP = "Conversion notice date, YYYY-MM-DD (a trading day)."
+
+
+def notice_date_option(old: str, *, required: bool) -> Callable[[F], F]:
+    """``--notice-date DATE``, the one name of the notice date on every command (the column
+    ``Notice Date`` of a notices file, ``notice_date`` in JSON); ``old`` is the command's
+    earlier spelling (``--notice``, ``--date``), kept working and not shown."""
+    return click.option("--notice-date", old, "notice_date", type=DATE, cls=AliasOption, required=required,
+                        help=NOTICE_DATE_HELP)
+
+
 NO_SPLIT_OPTION = click.option(
     "--no-split", is_flag=True,
     help="Price across a VWAP jump a split would explain: say the move is real [default: refuse].",
@@ -122,6 +136,26 @@ def check_trading_day(day: dt.date, calendar: Any, option: str) -> None:
     except AscentError:  # outside the calendar's span: the engine's message says so
         return
     raise InputError(f"{option} {day}: not a trading day (the {calendar.name} market was closed){around}")
+
+
+def check_note_name(note: str | None, terms: DealTerms, events: Any, option: str = "--note") -> None:
+    """Refuse a note name the deal does not have (neither a note of the terms, nor one an Issue
+    event issues, nor one's PIK note ``NAME-PIKn``), naming the option and the deal's notes. A
+    note the deal has but has not issued by the date is the ledger's to refuse (it says when)."""
+    if note is None:
+        return
+    import re
+
+    from ascent_xl.events import EventKind
+
+    names: list[str] = []
+    for name in [n.name for n in terms.notes] + [ev.note for ev in events if ev.kind is EventKind.ISSUE and ev.note]:
+        if name.lower() not in {n.lower() for n in names}:
+            names.append(name)
+    want = note.strip().lower()
+    if any(want == n.lower() or re.fullmatch(re.escape(n.lower()) + r"-pik\d+", want) for n in names):
+        return
+    raise InputError(f"{option} {note!r}: the deal has no such note; write one of: {', '.join(names)}")
 
 
 def check_out_file(path: Path | None, suffixes: tuple[str, ...], option: str = "--out") -> None:

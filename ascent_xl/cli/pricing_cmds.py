@@ -10,17 +10,18 @@ from rich.markup import escape
 
 from ascent_xl.cli.app import cli
 from ascent_xl.cli.options import (
-    DATE,
     FILE,
     NO_SPLIT_OPTION,
     NO_SPLIT_WAY_OUT,
     TERMS_OPTION,
     USD,
     WIDE_OPTION,
+    check_note_name,
     check_out_file,
     check_trading_day,
     events_option,
     load_deal_terms,
+    notice_date_option,
     vwaps_option,
 )
 from ascent_xl.cli.render import (
@@ -44,7 +45,7 @@ from ascent_xl.terms import DealTerms, term_label
 # ---------------------------------------------------------------------------------------------
 @cli.command("price")
 @vwaps_option(required=True)
-@click.option("--notice", type=DATE, help="Conversion notice date, YYYY-MM-DD (a trading day).")
+@notice_date_option("--notice", required=False)
 @click.option("--amount", type=USD, default=None,
               help="Principal to convert, USD (with --notices: for rows without an amount) "
               "[default: the first note's face].")
@@ -59,22 +60,23 @@ from ascent_xl.terms import DealTerms, term_label
 @NO_SPLIT_OPTION
 @click.option("--json", "as_json", is_flag=True, help="Print the quote as a JSON object.")
 @WIDE_OPTION
-def price_cmd(vwaps_file: Path, notice: dt.datetime | None, amount: float | None, notices_file: Path | None,
+def price_cmd(vwaps_file: Path, notice_date: dt.datetime | None, amount: float | None, notices_file: Path | None,
               out_file: Path | None, terms_file: Path | None, events_file: Path | None, note: str | None,
               no_split: bool, as_json: bool) -> None:
-    """Price one conversion (--notice) or a file of them (--notices) from your own VWAP data.
+    """Price one conversion (--notice-date) or a file of them (--notices) from your own VWAP data.
 
     Without --events the notice is priced on the terms as issued. A look-back window that
     crosses a day-over-day VWAP jump a split would explain (conversion.split_jump_threshold) is
     refused naming both days: give --events with the Split event, or --no-split."""
     from ascent_xl.cli.batch import NOTICES_OUT
 
+    notice = notice_date
     if (notice is None) == (notices_file is None):
-        raise click.UsageError("give --notice DATE for one conversion, or --notices FILE.csv for many")
+        raise click.UsageError("give --notice-date DATE for one conversion, or --notices FILE.csv for many")
     if out_file is not None and notices_file is None:
         raise click.UsageError("--out writes the quotes of --notices FILE.csv")
     if notices_file is not None and (events_file is not None or as_json or note is not None):
-        raise click.UsageError("--events, --note and --json price one --notice")
+        raise click.UsageError("--events, --note and --json price one --notice-date")
     if note is not None and events_file is None:
         raise click.UsageError("--note names a note of the deal's state: give --events too")
     check_out_file(out_file, NOTICES_OUT)
@@ -85,7 +87,7 @@ def price_cmd(vwaps_file: Path, notice: dt.datetime | None, amount: float | None
         _price_many(terms, market, notices_file, amt, out_file, no_split)
         return
     assert notice is not None
-    check_trading_day(notice.date(), market.calendar, "--notice")
+    check_trading_day(notice.date(), market.calendar, "--notice-date")
     if events_file is not None:
         _price_on_state(terms, market, events_file, notice.date(), amount, note, no_split, as_json)
         return
@@ -129,7 +131,9 @@ def _price_on_state(terms: DealTerms, market: MarketData, events_file: Path, not
     from ascent_xl.events import events_from_csv
     from ascent_xl.ledger.position import conversion_dict, conversion_quote, share_basis
 
-    q, state = conversion_quote(terms, market, events_from_csv(events_file), notice_date=notice, amount=amount,
+    events = events_from_csv(events_file)
+    check_note_name(note, terms, events)
+    q, state = conversion_quote(terms, market, events, notice_date=notice, amount=amount,
                                 note=note, no_split=no_split)
     name = note or next(n.name for n in state.notes.values() if not n.closed and n.principal > 0)
     name = next((n.name for n in state.notes.values() if n.name.lower() == name.lower()), name)

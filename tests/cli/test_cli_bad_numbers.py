@@ -43,7 +43,7 @@ def _one_error_line(r) -> str:
 def test_terms_out_of_range_exit_2(tmp_path, body, says):
     terms = tmp_path / "deal.toml"
     terms.write_text('base = "ASTI_2022"\n' + body, encoding="utf-8")
-    r = run("price", "--vwaps", str(data_path(SAMPLE_VWAPS)), "--notice", "2023-03-28",
+    r = run("price", "--vwaps", str(data_path(SAMPLE_VWAPS)), "--notice-date", "2023-03-28",
             "--terms", str(terms))
     assert says in _one_error_line(r)
 
@@ -78,7 +78,7 @@ def test_event_values_out_of_range_exit_2(tmp_path, row, says):
 def test_vwap_file_decimal_comma_exit_2_naming_the_line(tmp_path):
     vwaps = tmp_path / "v.csv"
     vwaps.write_text('Date,VWAP\n2023-03-27,"0,2612"\n', encoding="utf-8")
-    r = run("price", "--vwaps", str(vwaps), "--notice", "2023-03-28")
+    r = run("price", "--vwaps", str(vwaps), "--notice-date", "2023-03-28")
     out = _one_error_line(r)
     assert "v.csv line 2 (2023-03-27): VWAP '0,2612' has an ambiguous comma: write 0.2612" in out
 

@@ -63,4 +63,4 @@ def test_notices_refused_with_the_files_line(tmp_path):
     r = invoke("price", "--vwaps", VWAPS, "--notices", str(notices), "--out", str(tmp_path / "q.pdf"))
     assert r.exit_code == 2 and ".csv or .xlsx" in r.output
     r = invoke("price", "--vwaps", VWAPS)
-    assert r.exit_code == 2 and "--notice DATE" in r.output
+    assert r.exit_code == 2 and "--notice-date DATE" in r.output

@@ -31,7 +31,7 @@ def test_demo_prints_the_supplements_figures():
 def test_price_command_prices_one_conversion(tmp_path):
     from ascent_xl.samples import data_path
 
-    r = run("price", "--vwaps", str(data_path("sample_vwaps.csv")), "--notice", "2023-03-28", "--amount", "100000")
+    r = run("price", "--vwaps", str(data_path("sample_vwaps.csv")), "--notice-date", "2023-03-28", "--amount", "100000")
     assert r.exit_code == 0, r.output
     assert "$0.29000" in r.output and "344,828" in r.output and "$14,686.28" in r.output
 
@@ -39,7 +39,7 @@ def test_price_command_prices_one_conversion(tmp_path):
 def test_price_command_reports_bad_input_in_one_line(tmp_path):
     bad = tmp_path / "v.csv"
     bad.write_text("Date,VWAP\n2022-12-23,1.0\n2022-12-25,1.0\n")
-    r = CliRunner().invoke(cli, ["price", "--vwaps", str(bad), "--notice", "2023-01-05"])
+    r = CliRunner().invoke(cli, ["price", "--vwaps", str(bad), "--notice-date", "2023-01-05"])
     assert r.exit_code == 2
     assert "error:" in r.output and "2022-12-25" in r.output and "Traceback" not in r.output
 

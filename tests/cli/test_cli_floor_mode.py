@@ -21,7 +21,7 @@ def test_price_on_a_cap_floor_deal_pays_no_floor_payment(tmp_path):
     vwaps = [0.40] * 7 + [0.25] * 3 + [0.27]
     csv = tmp_path / "v.csv"
     csv.write_text("Date,VWAP\n" + "".join(f"{d},{v}\n" for d, v in zip(days, vwaps, strict=True)))
-    r = CliRunner().invoke(cli, ["price", "--vwaps", str(csv), "--notice", "2023-03-28",
+    r = CliRunner().invoke(cli, ["price", "--vwaps", str(csv), "--notice-date", "2023-03-28",
                                  "--amount", "100000", "--terms", str(terms)],
                            catch_exceptions=False)
     assert r.exit_code == 0, r.output
@@ -30,7 +30,7 @@ def test_price_on_a_cap_floor_deal_pays_no_floor_payment(tmp_path):
     assert re.search(r"Conversion price\s+│\s+\$0\.29000", r.output)
     assert re.search(r"Shares \(rounded up\)\s+│\s+344,828", r.output)
     assert re.search(r"Floor payment \(cash\)\s+│\s+\$0\.00", r.output)
-    r = CliRunner().invoke(cli, ["price", "--vwaps", str(csv), "--notice", "2023-03-28",
+    r = CliRunner().invoke(cli, ["price", "--vwaps", str(csv), "--notice-date", "2023-03-28",
                                  "--amount", "100000", "--terms", str(terms), "--json"],
                            catch_exceptions=False)
     assert r.exit_code == 0, r.output

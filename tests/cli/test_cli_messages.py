@@ -5,6 +5,7 @@ stops says the book was not changed."""
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -26,26 +27,26 @@ def files(tmp_path, monkeypatch):
 
 
 CASES = [
-    (["price", "--vwaps", "v.csv", "--notice", "2023-01-10"], r"v\.csv line 2 \(2023-01-03\): VWAP 'abc'"),
-    (["price", "--vwaps", "missing.csv", "--notice", "2023-01-10"], r"missing\.csv: VWAP file not found; "),
-    (["price", "--vwaps", "latin.csv", "--notice", "2023-01-10"], r"latin\.csv: the VWAP file is not UTF-8"),
+    (["price", "--vwaps", "v.csv", "--notice-date", "2023-01-10"], r"v\.csv line 2 \(2023-01-03\): VWAP 'abc'"),
+    (["price", "--vwaps", "missing.csv", "--notice-date", "2023-01-10"], r"missing\.csv: VWAP file not found; "),
+    (["price", "--vwaps", "latin.csv", "--notice-date", "2023-01-10"], r"latin\.csv: the VWAP file is not UTF-8"),
     (["terms", "show", "--terms", "t.toml"], r"t\.toml: conversion\.floor_price: 'x' is not a number"),
     (["terms", "show", "--terms", "nope.toml"], r"nope\.toml: terms file not found; "),
     (["refresh", "bad.xlsx"], r"bad\.xlsx: not an Excel .*\(the book was not changed\)$"),
     (["value", "--volatility", "99", "--paths", "10"], r"volatility: 99 "),
-    (["price", "--vwaps", "split.csv", "--notice", "2023-01-10"],
+    (["price", "--vwaps", "split.csv", "--notice-date", "2023-01-10"],
      r"split\.csv line 2: 4 values but the header names 3 columns \(Date,VWAP,Dollar Volume\); a comma splits a "
      r"cell in two \(4,2347 is two cells\): write 4\.2347 or 42347"),
-    (["price", "--vwaps", "v.csv", "--notice", "2023-01-10", "--amount", "4,2347"],
+    (["price", "--vwaps", "v.csv", "--notice-date", "2023-01-10", "--amount", "4,2347"],
      r"--amount '4,2347' has an ambiguous comma: write 4\.2347 for a decimal or 42347 for a whole number$"),
-    (["price", "--vwaps", "v.csv", "--notice", "2023-01-1"], r"--notice '2023-01-1' is not a date; write it as YYYY-MM-DD"),
+    (["price", "--vwaps", "v.csv", "--notice-date", "2023-01-1"], r"--notice-date '2023-01-1' is not a date; write it as YYYY-MM-DD"),
     (["position", "--vwaps", "v.csv", "--events", "e.csv", "--as-of", "2023-1-10"], r"--as-of '2023-1-10' is not a date; write it as YYYY-MM-DD"),
     (["value", "--chart", "c.jpg"], r"--chart c\.jpg: the file is written as FILE\.png; give a name ending in \.png$"),
     # 2023-01-07 a Saturday, 2023-01-16 Martin Luther King Jr. Day: the trading days around them named
-    (["price", "--vwaps", "good.csv", "--notice", "2023-01-07"],
-     r"--notice 2023-01-07: not a trading day \(the XNAS market was closed\); the nearest are 2023-01-06 and 2023-01-09$"),
-    (["notice", "--vwaps", "good.csv", "--events", "good.csv", "--date", "2023-01-16"],
-     r"--date 2023-01-16: not a trading day \(the XNAS market was closed\); the nearest are 2023-01-13 and 2023-01-17$"),
+    (["price", "--vwaps", "good.csv", "--notice-date", "2023-01-07"],
+     r"--notice-date 2023-01-07: not a trading day \(the XNAS market was closed\); the nearest are 2023-01-06 and 2023-01-09$"),
+    (["notice", "--vwaps", "good.csv", "--events", "good.csv", "--notice-date", "2023-01-16"],
+     r"--notice-date 2023-01-16: not a trading day \(the XNAS market was closed\); the nearest are 2023-01-13 and 2023-01-17$"),
     (["value", "--paths", "0"], r"--paths 0: give a whole number from 1 to 10,000,000$"),
     (["value", "--volatility", "1,1", "--paths", "10"], r"--volatility '1,1' has an ambiguous comma: write 1\.1"),
 ]
@@ -67,7 +68,7 @@ def test_amounts_take_the_readers_format(files):
                                                                                           13, 17, 18)), encoding="utf-8")
     terms = files / "t2.toml"
     terms.write_text('base = "ASTI_2022"\n[conversion]\nfixed_price = 3.00\n', encoding="utf-8")
-    out = CliRunner().invoke(cli, ["price", "--vwaps", "v.csv", "--notice", "2023-01-18", "--amount", "$250,000",
+    out = CliRunner().invoke(cli, ["price", "--vwaps", "v.csv", "--notice-date", "2023-01-18", "--amount", "$250,000",
                                    "--terms", str(terms), "--json"])
     assert out.exit_code == 0, out.output
     import json
@@ -86,3 +87,62 @@ def test_old_option_names_still_work_hidden(files):
         assert hidden not in help_text, hidden
     result = CliRunner().invoke(cli, ["value", "--vol", "99", "--paths", "10"])
     assert result.exit_code == 2 and "volatility: 99" in result.output
+
+
+def test_the_notice_date_has_one_name_and_the_old_ones_still_work_hidden(files):
+    """``--notice-date`` on ``price`` and ``notice`` (the notices file's column ``Notice Date``);
+    ``price --notice`` and ``notice --date``, the earlier spellings, work and are not shown."""
+    for command, old in (("price", "--notice"), ("notice", "--date")):
+        help_text = CliRunner().invoke(cli, [command, "--help"], env={"COLUMNS": "80"}).output
+        assert "--notice-date YYYY-MM-DD" in help_text
+        assert f"{old} " not in help_text and f"{old}," not in help_text, (command, help_text)
+    # the old spellings reach the same check, which names the option by its one name
+    for args in (["price", "--vwaps", "good.csv", "--notice", "2023-01-07"],
+                 ["notice", "--vwaps", "good.csv", "--events", "good.csv", "--date", "2023-01-07"]):
+        result = CliRunner().invoke(cli, args)
+        assert result.exit_code == 2, result.output
+        assert result.output.startswith("error: --notice-date 2023-01-07: not a trading day"), result.output
+    result = CliRunner().invoke(cli, ["notice", "--vwaps", "good.csv", "--events", "good.csv"])
+    assert result.exit_code == 2 and "Missing option '--notice-date'." in result.output, result.output
+
+
+def test_a_note_the_deal_does_not_have_is_named_with_the_deals_notes(files):
+    from ascent_xl.samples import SAMPLE_EVENTS, SAMPLE_VWAPS, data_path
+
+    files_args = ["--events", str(data_path(SAMPLE_EVENTS)), "--vwaps", str(data_path(SAMPLE_VWAPS))]
+    for command in ("notice", "price"):
+        result = CliRunner().invoke(cli, [command, *files_args, "--notice-date", "2023-03-28", "--note", "Privat"])
+        assert result.exit_code == 2, result.output
+        # ASTI_2022 issues two notes, Registered and Private (the sample's two Issue rows)
+        assert result.output == ("error: --note 'Privat': the deal has no such note; write one of: "
+                                 "Registered, Private\n"), result.output
+    # a name differing only in case is the note (Private's $2,500,000 outstanding: nothing converted yet)
+    result = CliRunner().invoke(cli, ["notice", *files_args, "--notice-date", "2023-03-28", "--note", "private",
+                                      "--amount", "1000"])
+    assert result.exit_code == 0, result.output
+
+
+def test_a_book_saved_by_someone_else_during_a_refresh_is_kept(files, monkeypatch):
+    """Someone saves the book (in Excel, say) while ``ascent-xl refresh`` runs: the refresh
+    refuses naming the book, writes nothing (no backup either) and the other's version stays."""
+    import shutil
+
+    import ascent_xl.excel.workbook_io as workbook_io
+    book = files / "deal.xlsx"
+    shutil.copyfile(Path(__file__).resolve().parents[2] / "workbooks" / "ascent_advance_notes.xlsx", book)
+    others = book.read_bytes() + b"\0"  # their save: other bytes than the refresh read
+    real = workbook_io.refresh_book
+
+    def refresh_while_someone_saves(*args, **kwargs):
+        result = real(*args, **kwargs)
+        book.write_bytes(others)
+        return result
+
+    monkeypatch.setattr(workbook_io, "refresh_book", refresh_while_someone_saves)
+    result = CliRunner().invoke(cli, ["refresh", str(book), "--full"])
+    assert result.exit_code == 2, result.output
+    assert result.output == ("error: deal.xlsx changed on disk while it was being written (saved in Excel?); "
+                             "nothing was written and your edit is kept: run the command again\n"), result.output
+    assert book.read_bytes() == others
+    assert not (files / "deal.xlsx.bak").exists()
+    assert sorted(p.name for p in files.iterdir() if p.name.startswith("deal")) == ["deal.xlsx"]

@@ -22,7 +22,7 @@ def invoke(*args: str):
 
 def test_a_notice_where_the_floor_binds_shows_the_calculation_by_hand(tmp_path):
     pdf = tmp_path / "notice.pdf"
-    r = invoke("--date", "2023-03-28", "--amount", "400000", "--out", str(pdf))
+    r = invoke("--notice-date", "2023-03-28", "--amount", "400000", "--out", str(pdf))
     assert r.exit_code == 0, r.output
     out = r.output
     assert max(len(line) for line in out.splitlines() if not line.startswith("wrote ")) <= 80
@@ -40,7 +40,7 @@ def test_a_notice_where_the_floor_binds_shows_the_calculation_by_hand(tmp_path):
 
 
 def test_a_notice_above_the_cap_converts_only_what_the_cap_allows():
-    r = invoke("--date", "2023-03-14", "--amount", "600000")
+    r = invoke("--notice-date", "2023-03-14", "--amount", "600000")
     assert r.exit_code == 0, r.output
     # the sample deal's own capped conversion: $258,148.27 converts, the rest stays as principal
     assert "CAPPED: $258,148.27 converts; $341,851.73 stays as principal." in r.output
@@ -48,15 +48,15 @@ def test_a_notice_above_the_cap_converts_only_what_the_cap_allows():
 
 
 def test_a_notice_refuses_a_closed_day_and_a_file_it_does_not_write(tmp_path):
-    r = invoke("--date", "2023-01-07", "--amount", "1000")
+    r = invoke("--notice-date", "2023-01-07", "--amount", "1000")
     assert r.exit_code == 2 and "2023-01-07" in r.output and "trading day" in r.output
-    r = invoke("--date", "2023-03-28", "--out", str(tmp_path / "n.png"))
+    r = invoke("--notice-date", "2023-03-28", "--out", str(tmp_path / "n.png"))
     assert r.exit_code == 2 and "FILE.pdf" in r.output and not (tmp_path / "n.png").exists()
 
 
 @pytest.mark.skipif(shutil.which("pdftoppm") is None, reason="needs poppler-utils")
 def test_the_notice_pdf_renders_to_one_page(tmp_path):
     pdf = tmp_path / "notice.pdf"
-    assert invoke("--date", "2023-03-28", "--amount", "400000", "--out", str(pdf)).exit_code == 0
+    assert invoke("--notice-date", "2023-03-28", "--amount", "400000", "--out", str(pdf)).exit_code == 0
     subprocess.run(["pdftoppm", "-png", "-r", "40", str(pdf), str(tmp_path / "page")], check=True)
     assert [p.name for p in tmp_path.glob("page*.png")] == ["page-1.png"]

@@ -29,7 +29,7 @@ def vwaps():
 
 
 def test_the_50000_case_without_events_is_refused_naming_the_split_days():
-    r = run("price", "--vwaps", V, "--notice", "2023-09-15", "--amount", "50000")
+    r = run("price", "--vwaps", V, "--notice-date", "2023-09-15", "--amount", "50000")
     assert r.exit_code == 2
     assert "2023-09-11" in r.output and "2023-09-12" in r.output and "a split would explain it" in r.output
     assert "--events" in r.output and "--no-split" in r.output and "8,065,646" not in r.output
@@ -44,7 +44,7 @@ def test_the_50000_case_on_events_without_the_split_names_the_events_way_out(tmp
     events = tmp_path / "events.csv"
     with open(E) as fh:
         events.write_text("".join(line for line in fh if ",Split," not in line))
-    r = run("price", "--vwaps", V, "--notice", "2023-09-15", "--amount", "50000", "--events", str(events))
+    r = run("price", "--vwaps", V, "--notice-date", "2023-09-15", "--amount", "50000", "--events", str(events))
     assert r.exit_code == 2
     assert r.output.strip().endswith("a split would explain it. Give the Split event of 2023-09-12, or a Split "
                                      "row of that day with Value none if the move is real")
@@ -52,7 +52,7 @@ def test_the_50000_case_on_events_without_the_split_names_the_events_way_out(tmp
 
 
 def test_the_50000_case_with_events_prices_at_the_post_split_floor(vwaps):
-    r = run("price", "--vwaps", V, "--notice", "2023-09-15", "--amount", "50000", "--events", E, "--json")
+    r = run("price", "--vwaps", V, "--notice-date", "2023-09-15", "--amount", "50000", "--events", E, "--json")
     assert r.exit_code == 0, r.output
     q = json.loads(r.output)
     # the ten sessions before 2023-09-15: 2023-09-01 .. 2023-09-14; those before the split
@@ -71,7 +71,7 @@ def test_the_50000_case_with_events_prices_at_the_post_split_floor(vwaps):
 
 
 def test_price_no_split_prices_across_the_jump_when_told():
-    r = run("price", "--vwaps", V, "--notice", "2023-09-15", "--amount", "50000", "--no-split", "--json")
+    r = run("price", "--vwaps", V, "--notice-date", "2023-09-15", "--amount", "50000", "--no-split", "--json")
     assert r.exit_code == 0, r.output
     assert json.loads(r.output)["floor_payment"] == 8_065_646.33  # what the user asked for: no split
 

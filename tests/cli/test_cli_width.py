@@ -33,7 +33,7 @@ COMMANDS = [
     ["demo"],
     ["schedule", "--events", EVENTS, "--vwaps", VWAPS],
     ["terms", "show"],
-    ["price", "--vwaps", VWAPS, "--notice", "2023-03-28", "--amount", "100000"],
+    ["price", "--vwaps", VWAPS, "--notice-date", "2023-03-28", "--amount", "100000"],
     ["value", "--paths", "1000"],
 ]
 
