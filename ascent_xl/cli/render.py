@@ -47,9 +47,37 @@ def output_width() -> int:
     return 80
 
 
+class _Console(Console):
+    """A console whose indented prose keeps its indent: a string printed with leading spaces
+    wraps with every continuation line indented as its first (rich alone starts them at
+    column 0)."""
+
+    def print(self, *objects: Any, **kwargs: Any) -> None:
+        super().print(*(hanging_indent(self, o) for o in objects), **kwargs)
+
+
+def hanging_indent(out: Console, obj: Any) -> Any:
+    """``obj`` as printed: a string with a line that starts with spaces becomes a text whose
+    indented lines are wrapped here at the console's width, each continuation line under its
+    first (rich alone starts them at column 0); other objects are left to rich."""
+    if not isinstance(obj, str) or not any(line.startswith(" ") for line in obj.split("\n")):
+        return obj
+    lines: list[Text] = []
+    for line in out.render_str(obj).split("\n", include_separator=False, allow_blank=True):
+        lead = len(line.plain) - len(line.plain.lstrip(" "))
+        if not lead:
+            lines.append(line)
+            continue
+        for part in line[lead:].wrap(out, max(out.width - lead, TEXT_MIN), overflow="fold"):
+            part.rstrip()
+            lines.append(Text(" " * lead) + part)
+    return Text("\n").join(lines)
+
+
 def console() -> Console:
-    """A console on the current stdout at :func:`output_width` columns."""
-    return Console(file=sys.stdout, width=output_width(), highlight=False)
+    """A console on the current stdout at :func:`output_width` columns (indented prose wraps
+    under its indent: :func:`hanging_indent`)."""
+    return _Console(file=sys.stdout, width=output_width(), highlight=False)
 
 
 TINY_MONEY = 1_000.0

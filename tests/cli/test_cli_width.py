@@ -137,3 +137,32 @@ def test_terms_export_refuses_a_format_it_does_not_write_and_an_existing_file(tm
     r = CliRunner().invoke(cli, ["terms", "export", str(edited), "--force"])
     assert r.exit_code == 0 and "floor_price = 0.29" in edited.read_text()
     assert (tmp_path / "deal.toml.bak").read_text().endswith("floor_price = 0.20\n")
+
+
+def test_indented_prose_keeps_its_indent_when_it_wraps() -> None:
+    """rich starts a wrapped line at column 0; an indented paragraph (the demo's share count,
+    the cap legend, the dilution line) wraps under its own first line instead."""
+    from io import StringIO
+
+    from rich.console import Console
+
+    from ascent_xl.cli.render import _Console
+
+    buf = StringIO()
+    _Console(file=buf, width=30, highlight=False).print("    one two three four five six seven eight nine ten\n"
+                                                        "no indent here, wrapped as rich does it always")
+    # 30 columns less the indent of 4: 26 for the words ("one two three four five" is 23, "... six" 27)
+    assert [line.rstrip() for line in buf.getvalue().splitlines()] == [
+        "    one two three four five", "    six seven eight nine ten", "no indent here, wrapped as",
+        "rich does it always"]
+    assert isinstance(_Console(), Console)
+    position = ["position", "--vwaps", VWAPS, "--events", EVENTS, "--as-of", "2023-06-30"]
+    notice = ["notice", "--vwaps", VWAPS, "--events", EVENTS, "--notice-date", "2023-03-28"]
+    for command in [*COMMANDS, position, notice]:
+        lines = run(*command).splitlines()
+        for above, line in zip(lines, lines[1:], strict=False):
+            # a wrapped indented line (long, ends mid-sentence) is never followed by one at column 0
+            if re.match(r"  \S", above) and len(above) > 70 and not above.rstrip().endswith((".", ":")):
+                assert line.startswith("  ") or not line.strip(), (command[0], above, line)
+    out = run("demo")
+    assert "  Registered note $12,500,000 / $3.93042 = 3,180,322 shares (rounded up);\n  33,930,812 + " in out
