@@ -51,6 +51,11 @@ def write_rows(ws: Any, columns: tuple[str, ...], rows: list[dict[str, Any]], fo
                 width = max(width, longest + 2)
             if rows and all(isinstance(r.get(name), bool) for r in rows):  # TRUE / FALSE
                 align = Alignment(vertical="top", horizontal="center")
+        numeric = name in formats or bool(rows) and all(
+            isinstance(r.get(name), (int, float)) and not isinstance(r.get(name), bool) for r in rows)
+        header = ws.cell(row=start_row, column=j)  # over its values: right over numbers, centred over flags
+        header.alignment = Alignment(vertical="top", wrap_text=True,
+                                     horizontal="right" if numeric else align.horizontal or "left")
         ws.column_dimensions[get_column_letter(j)].width = width
         widths.append(width)
         aligns.append(align)

@@ -13,6 +13,7 @@ open with the schedule, summary and chart filled in.
 from __future__ import annotations
 
 import datetime as dt
+import math
 import os
 import re
 import types
@@ -250,6 +251,58 @@ def _inputs(wb: Any, ws: Any, terms: DealTerms) -> None:
         wb.defined_names[L.term_defined_name(name)] = DefinedName(
             L.term_defined_name(name), attr_text=f"'{L.INPUTS}'!${letter}${r}")
     ws.freeze_panes = ws.cell(row=HEADER_ROW + 1, column=col["Value"])
+    names = [name for _, name, _, _, _ in rows]
+    if {FEE_LIMITS, FEE_RATES} <= set(names):
+        # the tiers, read: a formula on the two cells, under the table (Refresh reads the table
+        # only, and a formula there would be an input to it)
+        value = L.column_letter(col["Value"])
+        limits, rates = (f"${value}${HEADER_ROW + 1 + names.index(n)}" for n in (FEE_LIMITS, FEE_RATES))
+        r = HEADER_ROW + len(rows) + 2
+        ws.cell(row=r, column=col["Label"], value="Placement fee tiers, as read").font = _font(bold=True)
+        ws.cell(row=r, column=col["Term"], value=f"{FEE_LIMITS}, _rates")
+        ws.cell(row=r, column=col["Value"], value=f"={fee_tiers_formula(limits, rates)}")
+        meaning = ws.cell(row=HEADER_ROW + 1 + names.index(FEE_RATES), column=col["Meaning"])
+        meaning.value = f"{meaning.value} (the tiers as read: under this table)"
+        lines = wrapped_lines(meaning.value, MEANING_WIDTH)
+        if lines > 1:
+            ws.row_dimensions[meaning.row].height = LINE_HEIGHT * lines
+
+
+FEE_LIMITS, FEE_RATES = "placement.fee_tier_limits", "placement.fee_tier_rates"
+FEE_TIERS_SHOWN = 6
+"""Tiers the Inputs' reading of the placement fee tiers spells out (more: "...")."""
+
+_ITEM_ROOM = 30
+"""Characters a list item may take in :func:`fee_tiers_formula` (``10000000``, ``0.075``)."""
+
+
+def fee_tiers_formula(limits: str, rates: str) -> str:
+    """An Excel formula (functions every viewer and pycel calculate) spelling the placement fee
+    tiers from the cells ``limits`` (``5000000, 10000000``) and ``rates`` (``0.08, 0.04,
+    0.06``): ``$0-$5,000,000: 8%; $5,000,000-$10,000,000: 4%; above $10,000,000: 6%``. Items
+    are split at commas or semicolons, as the terms reader splits them."""
+    pad = " " * _ITEM_ROOM
+
+    def item(ref: str, k: int) -> str:
+        listed = f'SUBSTITUTE(SUBSTITUTE({ref}&"",";",","),",","{pad}")'
+        return f"TRIM(MID({listed},{(k - 1) * _ITEM_ROOM + 1},{_ITEM_ROOM}))"
+
+    def usd(text: str) -> str:
+        return f'TEXT(VALUE({text}),"$#,##0")'
+
+    parts = []
+    for k in range(1, FEE_TIERS_SHOWN + 1):
+        rate = item(rates, k)
+        low = '"$0"' if k == 1 else usd(item(limits, k - 1))
+        top = item(limits, k)
+        beyond = '"all"' if k == 1 else f'"above "&{low}'
+        band = f'IF({top}="",{beyond},{low}&"-"&{usd(top)})'
+        pct = f'SUBSTITUTE(TEXT(VALUE({rate})*100,"0.###")&"%",".%","%")'
+        sep = '"; "&' if k > 1 else ""
+        parts.append(f'IF({rate}="","",{sep}{band}&": "&{pct})')
+    more = item(rates, FEE_TIERS_SHOWN + 1)
+    parts.append(f'IF({more}="","","; ...")')
+    return "&".join(parts)
 
 
 MEANING_WIDTH = 70
@@ -482,7 +535,7 @@ def _notice(ws: Any, events: list[Event]) -> None:
     for r in range(r1 + 1, r2 + 1):  # the rows' values, then their units: a gap between
         ws.cell(row=r, column=c1 + 1).alignment = Alignment(horizontal="right", indent=1)
         ws.cell(row=r, column=c1 + 2).alignment = Alignment(horizontal="left", indent=1)
-    for col, width in zip("ABCD", (32, 20, 11, 70), strict=True):
+    for col, width in zip("ABCD", (32, 20, 12, 86), strict=True):  # "USD/share" and the deal line fit
         ws.column_dimensions[col].width = width
 
 
@@ -621,10 +674,8 @@ def _conf_notes(ws: Any) -> None:
 
 FROM_THE_DEAL = {
     "spot": "share price; blank: the VWAP on (or the last before) the valuation date",
-    "daily_volume": "shares traded a day at the spot; blank: the VWAP sheet's median dollar volume "
-                    "of the last 20 sessions / spot",
-    "valuation_date": "the deal is valued as it stands at the end of this day, after the Events up "
-                      "to it; blank: the notes' issue date",
+    "daily_volume": "shares traded a day at the spot; blank: median dollar volume of 20 sessions / spot",
+    "valuation_date": "the deal as it stands at the end of this day (Events up to it); blank: the issue date",
 }
 """Valuation settings the template leaves blank: the book's own data gives them."""
 
@@ -652,7 +703,8 @@ def _valuation(ws: Any) -> None:
             unit, doc = ModelParams.describe(name)
             value = getattr(DEMO_MODEL, name)
             rows.append([name, value, unit, doc])
-    _table(ws, L.VALUATION_TABLE, L.VALUATION_COLUMNS, rows, widths=(16, 14, 12, 80))
+    meaning = valuation_meaning_width([str(row[3]) for row in rows])
+    _table(ws, L.VALUATION_TABLE, L.VALUATION_COLUMNS, rows, widths=(16, 14, 12, meaning))
     for i, (_, _, unit, _) in enumerate(rows):  # type: ignore[assignment]
         cell = ws.cell(row=HEADER_ROW + 1 + i, column=2)
         _style_input(cell)
@@ -663,7 +715,7 @@ def _valuation(ws: Any) -> None:
     for i in range(len(rows)):  # the results on the right share these rows: no taller rows
         r = HEADER_ROW + 1 + i
         ws.cell(row=r, column=3).alignment = Alignment(horizontal="left", indent=1)  # a gap after the value
-        ws.cell(row=r, column=4).alignment = Alignment(shrink_to_fit=True)  # not over the results
+        ws.cell(row=r, column=4).alignment = Alignment(shrink_to_fit=True)  # never over the results (it fits)
     ws.column_dimensions["E"].width = 2
     # G: the results' values, right-aligned with a gap before the unit, wide enough for the
     # widest header right-aligned over them ("Expected (USD, undiscounted)")
@@ -673,6 +725,17 @@ def _valuation(ws: Any) -> None:
     for r in range(r1, r2 + 1):  # the results' values: a gap before the unit or the next number
         ws.cell(row=r, column=c1 + 1).alignment = Alignment(horizontal="right", indent=1)
     _style_results(ws, L.VALUATION_OUTPUT[1])
+
+
+def valuation_meaning_width(meanings: list[str]) -> int:
+    """Width of the Valuation settings' Meaning column: the longest meaning on one line (the
+    results on the right share the settings' rows, so a meaning may not wrap nor shrink)."""
+    return max(40, *(math.ceil(len(m) / MEANING_FIT) + 2 for m in meanings))
+
+
+MEANING_FIT = 1.05  # not a deal term: characters of text per unit of column width
+"""Characters of prose a column holds per unit of width (a unit is a digit's width; measured
+on the LibreOffice render: about 1.15, less a margin for other fonts)."""
 
 
 def _style_results(ws: Any, area: str) -> None:
@@ -685,9 +748,12 @@ def _style_results(ws: Any, area: str) -> None:
     r1, c1, _, c2 = parse_ref(area)
     first, last = L.column_letter(c1), L.column_letter(c2)
     row, above = r1, r1 - 1
-    title = f'AND(${first}{row}<>"",COUNTA(${L.column_letter(c1 + 1)}{row}:${last}{row})=0)'
-    header = (f'AND(${first}{row}<>"",${first}{above}<>"",'
-              f'COUNTA(${L.column_letter(c1 + 1)}{above}:${last}{above})=0)')
+    rest, rest_above = (f"${L.column_letter(c1 + 1)}{r}:${last}{r}" for r in (row, above))
+    # a title: the first cell alone, after a blank row; a header: the row after a title, more
+    # than one cell (a one-cell line after a title, as the text of "Not valued", stays plain)
+    title = f'AND(${first}{row}<>"",COUNTA({rest})=0,${first}{above}="")'
+    header = f'AND(${first}{row}<>"",COUNTA({rest})>0,${first}{above}<>"",COUNTA({rest_above})=0)'
+
     ws.conditional_formatting.add(area, FormulaRule(formula=[header], stopIfTrue=True, font=Font(bold=True, color="FFFFFF"),
                                                     fill=PatternFill("solid", fgColor=HEADER_COLOR, bgColor=HEADER_COLOR)))
     ws.conditional_formatting.add(area, FormulaRule(formula=[title], font=Font(bold=True, color=TITLE_COLOR)))
