@@ -51,7 +51,7 @@ def notice_cmd(events_file: Path, vwaps_file: Path, notice_date: dt.datetime, am
     events = events_from_csv(events_file)
     check_note_name(note, terms, events)
     n = build_notice(terms, market, events, notice_date=day, amount=amount, note=note,
-                     source=f"{events_file.name} to {day}, before its conversions")
+                     source=f"{events_file.name} up to that day's conversions")
     out = console()
     lines = notice_lines(n)
     out.print(f"[bold]{escape(lines[0])}[/]", overflow="fold")

@@ -36,12 +36,16 @@ def template_build(out_dir: Path, xlsx_only: bool) -> None:
               show_default=True, help="Folder for the PNG pages.")
 @click.option("--sheet", "sheets", multiple=True, default=("Summary",), show_default=True,
               help="Sheet to render (repeat for several; 'all' for every visible sheet).")
-@click.option("--dpi", type=click.IntRange(30, 600), default=110, show_default=True,
+@click.option("--dpi", type=click.IntRange(30, 600), default=110, show_default=True, metavar="N",
               help="Resolution of the PNG pages, dots per inch.")
 def template_render(book: Path, out_dir: Path, sheets: tuple[str, ...], dpi: int) -> None:
-    """Render sheets of a book to PNG with LibreOffice headless (needs libreoffice-calc-nogui
-    and poppler-utils): to look at a book, or to put a page in a report. Each sheet's pages,
-    as printed, are written as BOOK-SHEET-01.png, BOOK-SHEET-02.png..."""
+    """Render sheets of a book to PNG with LibreOffice headless: to look at a book, or to put a
+    page in a report. Each sheet's pages, as printed, are written as BOOK-SHEET-01.png,
+    BOOK-SHEET-02.png...
+
+    \b
+    Needs LibreOffice and pdftoppm; on Debian or Ubuntu:
+      apt-get install libreoffice-calc-nogui poppler-utils"""
     import shutil
     import tempfile
     import zipfile

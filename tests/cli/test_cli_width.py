@@ -101,11 +101,20 @@ def test_terms_show_gives_each_terms_label_and_meaning_at_80_columns() -> None:
 
 @pytest.mark.parametrize("command", [[], ["demo"], ["price"], ["schedule"], ["value"], ["terms", "show"],
                                      ["terms", "export"], ["template"], ["template", "build"],
-                                     ["template", "render"], ["refresh"], ["new"], ["notice"]])
+                                     ["template", "render"], ["refresh"], ["new"], ["notice"], ["position"]])
 def test_help_fits_80_columns_and_points_at_no_source_file(command: list[str]) -> None:
     out = run(*command, "--help")
     assert max(len(line) for line in out.splitlines()) <= 80
     assert ".py" not in out and "ascent_xl/" not in out
+    # no name broken at its hyphen (libreoffice-calc-nogui, a package to type, once was)
+    assert not [line for line in out.splitlines() if re.search(r"[A-Za-z]-$", line)], out
+    assert "INTEGER RANGE" not in out  # --dpi N, its range in the default
+
+
+def test_template_render_help_names_the_packages_whole() -> None:
+    out = run("template", "render", "--help")
+    assert "apt-get install libreoffice-calc-nogui poppler-utils" in out
+    assert "--dpi N" in out
 
 
 def test_progress_counts_have_thousands_separators() -> None:
