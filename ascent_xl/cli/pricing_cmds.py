@@ -30,6 +30,7 @@ from ascent_xl.cli.render import (
     TEXT,
     console,
     day,
+    fee_tiers,
     layout,
     output_width,
     price,
@@ -215,6 +216,9 @@ def terms_show(terms_file: Path | None) -> None:
     rows = []
     for name, value in terms.flat().items():
         unit, doc = DealTerms.describe(name)
+        if name == "placement.fee_tier_rates":  # the two lists read together
+            tiers = fee_tiers(terms.placement.fee_tier_limits, terms.placement.fee_tier_rates)
+            doc = "\n".join([f"{doc}; the tiers:", *(f"  {t}" for t in tiers)])  # a tier per line, never split
         rows.append((name, term_label(name, cut=False), _shown(value), unit, doc))
     cols = ("Term", "Label", "Value", "Unit", "Meaning")
     kinds = (KEY, TEXT, TEXT, TEXT, TEXT)

@@ -118,6 +118,20 @@ def pct(x: float | None, decimals: int = 2) -> str:
     return "-" if x is None else f"{100 * x:.{decimals}f}%"
 
 
+def fee_tiers(limits: Sequence[float], rates: Sequence[float]) -> list[str]:
+    """Placement fee tiers as a finance user reads them (as the Inputs sheet spells them):
+    ``["$0-$5,000,000: 8%", "$5,000,000-$10,000,000: 4%", "above $10,000,000: 6%"]``."""
+    parts, low = [], 0.0
+    for i, rate in enumerate(rates):
+        shown = f"{100 * rate:.3f}".rstrip("0").rstrip(".") + "%"
+        if i < len(limits):
+            parts.append(f"${low:,.0f}-${limits[i]:,.0f}: {shown}")
+            low = limits[i]
+        else:
+            parts.append(f"above ${low:,.0f}: {shown}" if i else f"all: {shown}")
+    return parts
+
+
 def day(x: Any) -> str:
     """An ISO date."""
     if isinstance(x, dt.datetime):

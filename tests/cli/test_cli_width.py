@@ -175,3 +175,16 @@ def test_indented_prose_keeps_its_indent_when_it_wraps() -> None:
                 assert line.startswith("  ") or not line.strip(), (command[0], above, line)
     out = run("demo")
     assert "  Registered note $12,500,000 / $3.93042 = 3,180,322 shares (rounded up);\n  33,930,812 + " in out
+
+
+def test_terms_show_reads_the_fee_tiers_a_tier_a_line() -> None:
+    from ascent_xl.cli.render import fee_tiers
+
+    # ASTI_2022: limits 5,000,000 and 10,000,000, rates 8%, 4%, 6% (the demo's $400,000 + $200,000 + $75,000)
+    lines = [line.rstrip() for line in run("terms", "show").splitlines()]
+    at = lines.index("    fee rate of each tier (one more than the limits); the tiers:")
+    assert lines[at + 1: at + 4] == ["      $0-$5,000,000: 8%", "      $5,000,000-$10,000,000: 4%",
+                                     "      above $10,000,000: 6%"]
+    assert fee_tiers((2_500_000, 7_500_000), (0.1, 0.075, 0.025)) == [
+        "$0-$2,500,000: 10%", "$2,500,000-$7,500,000: 7.5%", "above $7,500,000: 2.5%"]
+    assert fee_tiers((), (0.07,)) == ["all: 7%"]
