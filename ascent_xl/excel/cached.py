@@ -55,18 +55,25 @@ class CacheReport:
 def save_with_values(workbook: Any, path: str | os.PathLike[str], *,
                      known: Mapping[str, Any] | None = None) -> CacheReport:
     """Save the openpyxl ``workbook`` to ``path`` and cache its formulas' values there
-    (``known``: see :func:`cache_formula_values`)."""
+    (``known``: see :func:`cache_formula_values`). The formulas are calculated on ``workbook``
+    itself, as saved, not on the file read back (see :func:`cache_formula_values`)."""
     workbook.save(path)
-    return cache_formula_values(path, known=known)
+    return cache_formula_values(path, known=known, workbook=workbook)
 
 
-def cache_formula_values(path: str | os.PathLike[str], *, known: Mapping[str, Any] | None = None) -> CacheReport:
+def cache_formula_values(path: str | os.PathLike[str], *, known: Mapping[str, Any] | None = None,
+                         workbook: Any = None) -> CacheReport:
     """Calculate every formula of the book at ``path`` (just saved by openpyxl) and store the
     results as the formulas' cached values; drop ``fullCalcOnLoad`` if every formula has one.
     ``known`` (``"Sheet!A5"`` -> value) gives the values of formulas already calculated by the
     caller with the same functions on the same cells (the refresh's array formulas, see
     :attr:`ascent_xl.excel.book.OpenpyxlBook.array_results`): they are stored as given, not
-    calculated again; pycel still calculates a formula that reads them."""
+    calculated again; pycel still calculates a formula that reads them.
+
+    ``workbook``: the openpyxl workbook just saved to ``path``, unchanged since. pycel then
+    reads its cells where they are instead of loading the file again (what the file would give:
+    dates as Excel serial numbers, an array formula's cells as their values), unless it holds an
+    array formula whose value is not in ``known`` (then the file is read, as without it)."""
     report = CacheReport()
     with zipfile.ZipFile(path) as zf:
         sheets = [(s, zf.read(s.part)) for s in pkg.sheets(zf, path)]
@@ -76,7 +83,7 @@ def cache_formula_values(path: str | os.PathLike[str], *, known: Mapping[str, An
     given = {ref: known[ref] for ref in formulas if known and ref in known}
     todo = [ref for ref in formulas if ref not in given]
     if todo:
-        report = _calculate(path, todo)
+        report = _calculate(path, todo, workbook=workbook, known=known or {})
     if given:
         from openpyxl.utils.datetime import to_excel
     for ref, raw in given.items():
@@ -97,20 +104,26 @@ def cache_formula_values(path: str | os.PathLike[str], *, known: Mapping[str, An
     return report
 
 
-def _calculate(path: str | os.PathLike[str], cells: list[str]) -> CacheReport:
+def _calculate(path: str | os.PathLike[str], cells: list[str], *, workbook: Any = None,
+               known: Mapping[str, Any]) -> CacheReport:
     from ascent_xl.excel.evaluate import compiler
+
+    def fresh() -> Any:
+        if workbook is not None and _arrays_known(workbook, known):
+            return _memory_compiler(workbook, path, known)
+        return compiler(path, no_values=True)
 
     report = CacheReport()
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # openpyxl's notes on extensions it does not read
-        xl = compiler(path, no_values=True)
+        xl = fresh()
         try:
             # One dependency graph for every cell: pycel counts the graph's edges after each
             # build (O(edges)), so cell by cell the build is quadratic (a 1,000-event book's
             # 3,600 formulas took 60 s of counting).
             xl._gen_graph(tuple(cells))
         except Exception:  # noqa: BLE001 - built again cell by cell, each failure on its own cell
-            xl = compiler(path, no_values=True)
+            xl = fresh()
         for ref in cells:
             try:
                 value = _plain(xl.evaluate(ref))
@@ -122,6 +135,83 @@ def _calculate(path: str | os.PathLike[str], cells: list[str]) -> CacheReport:
             else:
                 report.values[ref] = value
     return report
+
+
+def _arrays_known(workbook: Any, known: Mapping[str, Any]) -> bool:
+    """Whether every array formula of ``workbook`` has its value in ``known``."""
+    from openpyxl.worksheet.formula import ArrayFormula
+
+    return all(f"{ws.title}!{cell.coordinate}" in known
+               for ws in workbook.worksheets for cell in ws._cells.values() if isinstance(cell.value, ArrayFormula))
+
+
+def _memory_compiler(workbook: Any, path: str | os.PathLike[str], known: Mapping[str, Any]) -> Any:
+    """A pycel compiler over the openpyxl ``workbook`` in memory (just saved to ``path``), reading
+    its cells as pycel reads them from the saved file (:func:`_memory_wrapper`)."""
+    from pycel import ExcelCompiler
+
+    from ascent_xl.excel.evaluate import PLUGIN
+
+    wrapper = _memory_wrapper()(filename=os.fspath(path))
+    wrapper.workbook = wrapper.workbook_dataonly = workbook
+    wrapper.known = known
+    return ExcelCompiler(excel=wrapper, plugins=[PLUGIN])
+
+
+_MEMORY: type | None = None
+
+
+def _memory_wrapper() -> type:
+    """pycel's workbook wrapper (:func:`ascent_xl.excel.evaluate.compiler`'s, with openpyxl 3.1
+    defined names) over a workbook in memory, giving pycel each cell as the saved file gives
+    it: a date as its Excel serial number (openpyxl holds a ``date`` in memory; pycel compares
+    and adds serial numbers: a date would compare wrong without an error), a formula with no
+    value, an array formula's first cell as its known value (its other cells hold their values
+    already). Nothing in the workbook is changed (pycel's own wrapper rewrites array formulas
+    in place)."""
+    global _MEMORY
+    if _MEMORY is None:
+        from openpyxl.cell.cell import MergedCell
+        from openpyxl.utils.datetime import to_excel
+        from openpyxl.worksheet.formula import ArrayFormula
+        from pycel.excelutil import AddressRange, is_address
+        from pycel.excelwrapper import ExcelWrapper, _OpxCell, _OpxRange
+
+        from ascent_xl.excel.evaluate import _wrapper_class
+
+        def cell_data(title: str, cell: Any, known: Mapping[str, Any]) -> tuple[str, Any]:
+            value = cell.value
+            if isinstance(value, ArrayFormula):
+                value = known[f"{title}!{cell.coordinate}"]
+            elif cell.data_type == "f" and not isinstance(cell, MergedCell):
+                return _OpxRange.cell_to_formula(cell), None
+            if isinstance(value, dt.date | dt.time):  # datetime too
+                value = to_excel(value)
+            return "", value
+
+        class MemoryWrapper(_wrapper_class()):  # type: ignore[misc]
+            known: Mapping[str, Any]
+
+            def load(self) -> None:  # the workbook is given, never read from the file
+                raise NotImplementedError
+
+            def get_range(self, address: Any) -> Any:
+                if not is_address(address):
+                    address = AddressRange(address)
+                sheet = self.workbook[address.sheet] if address.has_sheet else self.workbook.active
+                if address.is_unbounded_range:
+                    address = address & AddressRange((1, 1, *self.max_col_row(sheet.title)), sheet=sheet.title)
+                cells = sheet[address.coordinate]
+                if not isinstance(cells, tuple):
+                    formula, value = cell_data(sheet.title, cells, self.known)
+                    return ExcelWrapper.RangeData.__new__(_OpxCell, address, formula, value)
+                data = [[cell_data(sheet.title, c, self.known) for c in row] for row in cells]
+                return ExcelWrapper.RangeData.__new__(
+                    _OpxRange, address, tuple(tuple(f for f, _ in row) for row in data),
+                    tuple(tuple(v for _, v in row) for row in data))
+
+        _MEMORY = MemoryWrapper
+    return _MEMORY
 
 
 def _plain(value: Any) -> Any:
