@@ -38,7 +38,9 @@ PATHS_PER_STREAM = 1024
 """Paths that share one random stream (a block); chunks are cut at multiples of it."""
 
 _TWO_PI = np.float32(2.0 * math.pi)
-_ONE = np.float32(1.0)
+_TWO_24 = np.uint32(1 << 24)
+_TWO_M24 = np.float32(2.0**-24)
+_TWO_PI_M24 = np.float32(float(_TWO_PI) * 2.0**-24)  # exact: a float32 times a power of 2
 _MINUS_TWO = np.float32(-2.0)
 
 
@@ -278,12 +280,17 @@ class SimulatedPaths:
         self._log_volume0 = math.log(model.daily_volume) + model.volume_elasticity * math.log(model.spot)
         self._volume0 = float(model.daily_volume)
         self.log_price = np.full(n, math.log(model.spot))  # day 0: the spot
-        padded = len(self._streams) * PATHS_PER_STREAM
-        self._draw1 = np.empty(padded, np.float32)
-        self._draw2 = np.empty(padded, np.float32)
-        self._u1 = self._draw1[:n]
-        self._u2 = self._draw2[:n]
-        self._radius = np.empty(n, np.float32)
+        blocks = len(self._streams)
+        # a block's day: 1,024 raw 64-bit draws = 2,048 32-bit halves, low half first, which
+        # are the 2,048 float32 uniforms Generator.random would draw (u1 of the block, then u2)
+        self._raw = np.empty((blocks, PATHS_PER_STREAM), np.uint64)
+        halves = self._raw.view(np.uint32).reshape(blocks, 2, PATHS_PER_STREAM)
+        self._bits1, self._bits2 = halves[:, 0], halves[:, 1]
+        self._int = np.empty((blocks, PATHS_PER_STREAM), np.uint32)
+        self._radius_all = np.empty((blocks, PATHS_PER_STREAM), np.float32)
+        self._angle_all = np.empty((blocks, PATHS_PER_STREAM), np.float32)
+        self._radius = self._radius_all.reshape(-1)[:n]
+        self._angle = self._angle_all.reshape(-1)[:n]
         self._f32 = np.empty(n, np.float32)
         self._x = np.empty(n)
         self._live_angle = np.empty(n, np.float32)
@@ -296,16 +303,21 @@ class SimulatedPaths:
     def advance(self, t: int, live: np.ndarray | None = None) -> None:
         """Draw day ``t``: two uniforms per path, Box-Muller normals, price; VWAP and volume of
         the ``live`` paths."""
-        u1, u2, r, f, x = self._u1, self._u2, self._radius, self._f32, self._x
-        d1, d2 = self._draw1, self._draw2
-        for gen, lo, hi in self._streams:
-            gen.random(dtype=np.float32, out=d1[lo:hi])
-            gen.random(dtype=np.float32, out=d2[lo:hi])
-        np.subtract(_ONE, u1, out=r)  # in (0, 1]: the logarithm is finite
+        raw, i, r, f, x = self._raw, self._int, self._radius, self._f32, self._x
+        for b, (gen, _, _) in enumerate(self._streams):
+            raw[b] = gen.bit_generator.random_raw(PATHS_PER_STREAM)
+        # Generator.random(float32) is (bits >> 8) / 2**24; 1 - u1 = (2**24 - (bits >> 8)) / 2**24
+        # (in (0, 1]: the logarithm is finite) and 2 pi u2 = (bits >> 8) * (2 pi / 2**24), both
+        # exactly as computed from the float32 uniforms (a power of 2 scales without rounding)
+        np.right_shift(self._bits1, 8, out=i)
+        np.subtract(_TWO_24, i, out=i)
+        np.multiply(i, _TWO_M24, out=self._radius_all, dtype=np.float32, casting="unsafe")
+        np.right_shift(self._bits2, 8, out=i)
+        np.multiply(i, _TWO_PI_M24, out=self._angle_all, dtype=np.float32, casting="unsafe")
+        u2 = self._angle
         np.log(r, out=r)
         np.multiply(r, _MINUS_TWO, out=r)
         np.sqrt(r, out=r)
-        np.multiply(u2, _TWO_PI, out=u2)
         np.cos(u2, out=f)
         np.multiply(f, r, out=f)
         np.multiply(f, self._shock[t], out=x, dtype=np.float64)
