@@ -5,7 +5,9 @@
    baseline, not in the package), interleaved in the same process on the same 100,000 paths;
    the ratio of the best times. Cases: the full feature set (below; target >= 2x), the notes
    held to maturity (case 3), and the demo deal as shipped. Each case also checks, on one chunk,
-   that the two kernels give the same numbers bit for bit (``identical``).
+   that the two kernels give the same per-path numbers bit for bit but for the warrants' value
+   (``identical but warrants``: a settled path's price on the warrants' day is drawn in one step
+   since issue 15).
 1. 100,000 paths of the ASTI_2022 deal with the full feature set (GBM with VWAP noise, volume
    model, leak-out sell-through, ownership cap, alternate price with floor and floor payments,
    PIK by the equity conditions, an event of default with the holder's better election, a
@@ -79,14 +81,17 @@ def kernel_of_before() -> Iterator[None]:
 
 
 def same_numbers(setup: ValuationSetup, n: int) -> bool:
-    """The two kernels' per-path results of one chunk (seed 1, 20 sample paths) are identical."""
+    """The two kernels' per-path results of one chunk (seed 1, 20 sample paths) are identical,
+    but for the warrants: since issue 15 a path whose notes are settled has its price on the
+    warrants' day drawn in one step (SimulatedPaths.leave), the same law, other numbers."""
     def chunk(kernel: Any, source: Any) -> ChunkResult:
         paths = source(setup.model, setup.grid, seed=1, first=0, n=n)
         return kernel(setup.contract, setup.grid, paths, sample=20)
 
     new = chunk(run_chunk, SimulatedPaths)
     old = chunk(kernel_before.run_chunk, kernel_before.SimulatedPaths)
-    return all(np.array_equal(getattr(new, f), getattr(old, f)) for f in ChunkResult.__dataclass_fields__)
+    return all(np.array_equal(getattr(new, f), getattr(old, f))
+               for f in ChunkResult.__dataclass_fields__ if f != "warrant_value")
 
 
 def kernel_ratio(name: str, setup: ValuationSetup, n: int, reps: int) -> dict:
@@ -101,7 +106,7 @@ def kernel_ratio(name: str, setup: ValuationSetup, n: int, reps: int) -> dict:
             old = min(old, best_time(lambda: run_valuation(setup, paths=n, seed=1), repeat=1))
     return {"case": f"kernel vs before issue 15: {name}, {n:,} paths", "new s": f"{new:.3f}",
             "before s": f"{old:.3f}", "ratio": f"{old / new:.2f}x",
-            "identical": "yes" if same_numbers(setup, min(n, 8192)) else "NO",
+            "identical but warrants": "yes" if same_numbers(setup, min(n, 8192)) else "NO",
             "target": ">=2x" if name == "full features" else ""}
 
 

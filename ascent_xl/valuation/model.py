@@ -252,14 +252,30 @@ class PathSource(Protocol):
     def price(self, first: int | None = None) -> np.ndarray:
         """Share price of the first ``first`` paths (all when None) on the current day, USD/share."""
 
+    def leave(self, t: int, which: np.ndarray) -> None:
+        """The paths ``which`` (indices into the chunk) read no VWAP after day ``t`` (their notes
+        are settled): only their price on a later day may still be asked (the warrants')."""
+
+    def keep_daily(self, first: int) -> None:
+        """:meth:`sample_price` will be asked for the first ``first`` paths."""
+
+    def sample_price(self, first: int) -> np.ndarray:
+        """The day's price of the first ``first`` paths as simulated day by day (for charts)."""
+
 
 class SimulatedPaths:
     """GBM paths with VWAP noise and the volume model for paths ``first .. first + n - 1`` of a
     run with ``seed`` (``first`` a multiple of :data:`PATHS_PER_STREAM`).
 
-    Every path's price moves every day (the warrants need it); the VWAP and volume are computed
-    for the ``live`` paths only, from the same random numbers, so a path's numbers do not depend
-    on which other paths are live.
+    The VWAP and volume are computed for the ``live`` paths only, from the same random numbers,
+    so a path's numbers do not depend on which other paths are live. A path that has left
+    (:meth:`leave` on day ``l``: its notes are settled, only the warrants still read its price)
+    has its price on a later day ``t`` drawn in one step, exactly in law:
+    ``ln S_t = ln S_l + (mu - sigma**2 / 2)(y_t - y_l) + sigma sqrt(y_t - y_l) Z`` with ``Z`` the
+    path's own standard normal (stream ``SeedSequence(seed, spawn_key=(block, 0))``, one normal
+    per path of the block, drawn once); so a path's price depends only on the seed, its number and
+    its own leaving day. Once every path has left, a day draws only what :meth:`keep_daily`'s
+    first paths need (their day-by-day price, for charts).
     """
 
     def __init__(self, model: ModelParams, grid: TimeGrid, *, seed: int, first: int, n: int) -> None:
@@ -281,6 +297,17 @@ class SimulatedPaths:
         self._volume0 = float(model.daily_volume)
         self.log_price = np.full(n, math.log(model.spot))  # day 0: the spot
         blocks = len(self._streams)
+        self._years = grid.years
+        self._sigma, self._drift = sigma, model.growth - 0.5 * sigma * sigma
+        self._one_step = np.concatenate([
+            np.random.Generator(np.random.PCG64(np.random.SeedSequence(
+                seed, spawn_key=((first + off) // PATHS_PER_STREAM, 0)))).standard_normal(PATHS_PER_STREAM)
+            for _, off, _ in self._streams])[:n] if n else np.empty(0)
+        self._left_day = np.full(n, -1)  # the day each path left (-1: it has not)
+        self._left_log = np.zeros(n)  # its log price that day
+        self._all_left = False
+        self._daily = 0
+        self._t = 0
         # a block's day: 1,024 raw 64-bit draws = 2,048 32-bit halves, low half first, which
         # are the 2,048 float32 uniforms Generator.random would draw (u1 of the block, then u2)
         self._raw = np.empty((blocks, PATHS_PER_STREAM), np.uint64)
@@ -303,6 +330,10 @@ class SimulatedPaths:
     def advance(self, t: int, live: np.ndarray | None = None) -> None:
         """Draw day ``t``: two uniforms per path, Box-Muller normals, price; VWAP and volume of
         the ``live`` paths."""
+        self._t = t
+        if live is not None and not len(live) and self._all_left_now():
+            self._advance_daily(t)
+            return
         raw, i, r, f, x = self._raw, self._int, self._radius, self._f32, self._x
         for b, (gen, _, _) in enumerate(self._streams):
             raw[b] = gen.bit_generator.random_raw(PATHS_PER_STREAM)
@@ -348,8 +379,65 @@ class SimulatedPaths:
             self.volume.fill(self._volume0)
 
     def price(self, first: int | None = None) -> np.ndarray:
-        """Share price of the first ``first`` paths (all when None) on the current day, USD/share."""
+        """Share price of the first ``first`` paths (all when None) on the current day, USD/share:
+        drawn in one step from its leaving day for a path that has left."""
+        log = self.log_price[:first].copy()
+        left = np.flatnonzero(self._left_day[:first] >= 0)
+        if len(left):
+            log[left] = self.log_price_after(left, self._left_day[left], self._left_log[left], self._t)
+        return np.exp(log)
+
+    def log_price_after(self, which: np.ndarray, day: np.ndarray, log: np.ndarray, t: int) -> np.ndarray:
+        """Log price on day ``t`` of the paths ``which`` from their log price ``log`` on ``day``
+        (``day <= t``), in one step with each path's own normal."""
+        dy = self._years[t] - self._years[day]
+        return log + self._drift * dy + self._sigma * np.sqrt(dy) * self._one_step[which]
+
+    def leave(self, t: int, which: np.ndarray) -> None:
+        """The paths ``which`` read no VWAP after day ``t``: their later prices in one step."""
+        new = which[self._left_day[which] < 0]
+        self._left_day[new] = t
+        self._left_log[new] = self.log_price[new]
+
+    def keep_daily(self, first: int) -> None:
+        """Keep the day-by-day price of the first ``first`` paths for :meth:`sample_price`."""
+        self._daily = min(first, self.n)
+
+    def sample_price(self, first: int) -> np.ndarray:
+        """The day's price of the first ``first`` paths (at most :meth:`keep_daily`'s) as
+        simulated day by day, also after they left (for charts)."""
         return np.exp(self.log_price[:first])
+
+    def _all_left_now(self) -> bool:
+        if not self._all_left:
+            self._all_left = bool((self._left_day >= 0).all())
+        return self._all_left
+
+    def _advance_daily(self, t: int) -> None:
+        """Every path has left: draw day ``t`` for the price of the first :meth:`keep_daily` paths
+        only (the other blocks' streams are read by no one any more)."""
+        m = self._daily
+        self.vwap = self.volume = self._vwap[:0]
+        if not m:
+            return
+        blocks = -(-m // PATHS_PER_STREAM)
+        raw, i = self._raw[:blocks], self._int[:blocks]
+        for b, (gen, _, _) in enumerate(self._streams[:blocks]):
+            raw[b] = gen.bit_generator.random_raw(PATHS_PER_STREAM)
+        np.right_shift(self._bits1[:blocks], 8, out=i)
+        np.subtract(_TWO_24, i, out=i)
+        np.multiply(i, _TWO_M24, out=self._radius_all[:blocks], dtype=np.float32, casting="unsafe")
+        np.right_shift(self._bits2[:blocks], 8, out=i)
+        np.multiply(i, _TWO_PI_M24, out=self._angle_all[:blocks], dtype=np.float32, casting="unsafe")
+        r, f, x = self._radius[:m], self._f32[:m], self._x[:m]
+        np.log(r, out=r)
+        np.multiply(r, _MINUS_TWO, out=r)
+        np.sqrt(r, out=r)
+        np.cos(self._angle[:m], out=f)
+        np.multiply(f, r, out=f)
+        np.multiply(f, self._shock[t], out=x, dtype=np.float64)
+        x += self._trend[t]
+        self.log_price[:m] += x
 
 
 class GivenPaths:
@@ -388,6 +476,16 @@ class GivenPaths:
         if self._t == 0:
             return np.full(self.n if first is None else min(first, self.n), self._model.spot)
         return self._rows[self._t - 1][:first].copy()
+
+    def leave(self, t: int, which: np.ndarray) -> None:
+        """Given paths are given on every day: nothing to do."""
+
+    def keep_daily(self, first: int) -> None:
+        """Given paths are given on every day: nothing to do."""
+
+    def sample_price(self, first: int) -> np.ndarray:
+        """The given VWAP of the first ``first`` paths."""
+        return self.price(first)
 
 
 def volume_at(model: ModelParams, vwap: np.ndarray) -> np.ndarray:

@@ -236,7 +236,8 @@ def run_chunk(contract: Contract, grid: TimeGrid, source: PathSource, *, sample:
     st = _State(c, n_all)
     keep = min(sample, n_all)
     paths = np.empty((T + 1, keep))
-    paths[0] = source.price(keep)
+    source.keep_daily(keep)
+    paths[0] = source.sample_price(keep)
     warrant_price = np.zeros(n_all)
 
     alt = c.alternate_discount is not None
@@ -287,11 +288,15 @@ def run_chunk(contract: Contract, grid: TimeGrid, source: PathSource, *, sample:
     for t in range(1, T + 1):
         source.advance(t, None if n == n_all else st.idx)
         if keep:
-            paths[t] = source.price(keep)
+            paths[t] = source.sample_price(keep)
         if t == warrant_day:
             warrant_price = source.price()
-        if n == 0 or J == 0:
+        if n == 0:
             continue  # nothing owed: only the warrants read the price
+        if J == 0:
+            if t == COMPACT_EVERY and t < T:
+                source.leave(t, st.idx)
+            continue
         V, vol = source.vwap, source.volume
         # interest accrues on the principal outstanding over the step
         for j, note in enumerate(notes):
@@ -427,6 +432,8 @@ def run_chunk(contract: Contract, grid: TimeGrid, source: PathSource, *, sample:
         if t % COMPACT_EVERY == 0 or t == T:
             live = st.owed() > 0
             settled = int(n - live.sum())
+            if settled and t < T:  # a path leaves on the first check day it is settled
+                source.leave(t, st.idx[~live])
             if t == T or settled * 4 >= n:
                 st.flush(~live if t < T else np.ones(n, dtype=bool))
                 if t < T:
