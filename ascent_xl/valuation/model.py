@@ -274,8 +274,9 @@ class SimulatedPaths:
     ``ln S_t = ln S_l + (mu - sigma**2 / 2)(y_t - y_l) + sigma sqrt(y_t - y_l) Z`` with ``Z`` the
     path's own standard normal (stream ``SeedSequence(seed, spawn_key=(block, 0))``, one normal
     per path of the block, drawn once); so a path's price depends only on the seed, its number and
-    its own leaving day. Once every path has left, a day draws only what :meth:`keep_daily`'s
-    first paths need (their day-by-day price, for charts).
+    its own leaving day. On a day when fewer than half the paths are live, only the paths whose
+    price still moves (live, not left, or kept by :meth:`keep_daily` for charts) are computed,
+    and only their blocks draw: the numbers are the same bit for bit as on a whole day.
     """
 
     def __init__(self, model: ModelParams, grid: TimeGrid, *, seed: int, first: int, n: int) -> None:
@@ -305,7 +306,9 @@ class SimulatedPaths:
             for _, off, _ in self._streams])[:n] if n else np.empty(0)
         self._left_day = np.full(n, -1)  # the day each path left (-1: it has not)
         self._left_log = np.zeros(n)  # its log price that day
-        self._all_left = False
+        self._left_count = 0
+        self._needed_key: tuple | None = None
+        self._needed_cache: tuple = ()
         self._daily = 0
         self._t = 0
         # a block's day: 1,024 raw 64-bit draws = 2,048 32-bit halves, low half first, which
@@ -331,8 +334,8 @@ class SimulatedPaths:
         """Draw day ``t``: two uniforms per path, Box-Muller normals, price; VWAP and volume of
         the ``live`` paths."""
         self._t = t
-        if live is not None and not len(live) and self._all_left_now():
-            self._advance_daily(t)
+        if live is not None and 2 * len(live) < self.n:
+            self._advance_some(t, live)
             return
         raw, i, r, f, x = self._raw, self._int, self._radius, self._f32, self._x
         for b, (gen, _, _) in enumerate(self._streams):
@@ -369,6 +372,10 @@ class SimulatedPaths:
             np.multiply(f, self._nu, out=y, dtype=np.float64)
             y += self._nu_shift
             x += y
+        self._vwap_volume(x, m)
+
+    def _vwap_volume(self, x: np.ndarray, m: int) -> None:
+        """VWAP and volume of the ``m`` live paths from their log VWAP ``x``."""
         self.vwap = np.exp(x, out=self._vwap[:m])
         self.volume = self._volume[:m]
         if self._elasticity:
@@ -398,6 +405,7 @@ class SimulatedPaths:
         new = which[self._left_day[which] < 0]
         self._left_day[new] = t
         self._left_log[new] = self.log_price[new]
+        self._left_count += len(new)
 
     def keep_daily(self, first: int) -> None:
         """Keep the day-by-day price of the first ``first`` paths for :meth:`sample_price`."""
@@ -408,36 +416,58 @@ class SimulatedPaths:
         simulated day by day, also after they left (for charts)."""
         return np.exp(self.log_price[:first])
 
-    def _all_left_now(self) -> bool:
-        if not self._all_left:
-            self._all_left = bool((self._left_day >= 0).all())
-        return self._all_left
+    def _needed(self, live: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """The paths whose price moves today (``live``, those that have not left, the kept
+        ones), sorted; their blocks; their u1 positions in the raw draws viewed as uint32; the
+        positions of ``live`` among them. Kept until ``live`` or the paths left change."""
+        key = (live, self._left_count)
+        if self._needed_key is None or self._needed_key[0] is not key[0] or self._needed_key[1] != key[1]:
+            stay = np.flatnonzero(self._left_day < 0)
+            need = np.union1d(np.union1d(live, stay), np.arange(self._daily))
+            blocks = np.unique(need // PATHS_PER_STREAM)
+            u1_at = need + (need // PATHS_PER_STREAM) * PATHS_PER_STREAM
+            self._needed_key = key
+            self._needed_cache = (need, blocks, u1_at, np.searchsorted(need, live))
+        return self._needed_cache
 
-    def _advance_daily(self, t: int) -> None:
-        """Every path has left: draw day ``t`` for the price of the first :meth:`keep_daily` paths
-        only (the other blocks' streams are read by no one any more)."""
-        m = self._daily
-        self.vwap = self.volume = self._vwap[:0]
-        if not m:
-            return
-        blocks = -(-m // PATHS_PER_STREAM)
-        raw, i = self._raw[:blocks], self._int[:blocks]
-        for b, (gen, _, _) in enumerate(self._streams[:blocks]):
-            raw[b] = gen.bit_generator.random_raw(PATHS_PER_STREAM)
-        np.right_shift(self._bits1[:blocks], 8, out=i)
+    def _advance_some(self, t: int, live: np.ndarray) -> None:
+        """Day ``t`` for a few paths: the blocks that hold a path whose price moves today draw
+        their day (the others' streams are read by no one any more: their paths have left), and
+        the normals, prices, VWAPs and volumes are those of those paths only, by the same
+        element-wise operations as a whole day (so the same numbers bit for bit)."""
+        need, blocks, u1_at, live_at = self._needed(live)
+        raw = self._raw
+        streams = self._streams
+        for b in blocks.tolist():
+            raw[b] = streams[b][0].bit_generator.random_raw(PATHS_PER_STREAM)
+        bits = raw.reshape(-1).view(np.uint32)
+        i = np.right_shift(bits.take(u1_at), 8)
         np.subtract(_TWO_24, i, out=i)
-        np.multiply(i, _TWO_M24, out=self._radius_all[:blocks], dtype=np.float32, casting="unsafe")
-        np.right_shift(self._bits2[:blocks], 8, out=i)
-        np.multiply(i, _TWO_PI_M24, out=self._angle_all[:blocks], dtype=np.float32, casting="unsafe")
-        r, f, x = self._radius[:m], self._f32[:m], self._x[:m]
+        r = np.multiply(i, _TWO_M24, dtype=np.float32, casting="unsafe")
+        np.right_shift(bits.take(u1_at + PATHS_PER_STREAM), 8, out=i)
+        u2 = np.multiply(i, _TWO_PI_M24, dtype=np.float32, casting="unsafe")
         np.log(r, out=r)
         np.multiply(r, _MINUS_TWO, out=r)
         np.sqrt(r, out=r)
-        np.cos(self._angle[:m], out=f)
+        f = np.cos(u2)
         np.multiply(f, r, out=f)
-        np.multiply(f, self._shock[t], out=x, dtype=np.float64)
+        x = np.multiply(f, self._shock[t], dtype=np.float64)
         x += self._trend[t]
-        self.log_price[:m] += x
+        lp = self.log_price.take(need)
+        lp += x
+        self.log_price[need] = lp
+        m = len(live)
+        x, f = self._x[:m], self._f32[:m]
+        np.take(lp, live_at, out=x)
+        if self._nu:
+            np.take(u2, live_at, out=f)
+            np.sin(f, out=f)
+            f *= r.take(live_at)
+            y = self._vwap[:m]
+            np.multiply(f, self._nu, out=y, dtype=np.float64)
+            y += self._nu_shift
+            x += y
+        self._vwap_volume(x, m)
 
 
 class GivenPaths:
