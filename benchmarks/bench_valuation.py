@@ -3,8 +3,9 @@
 0. The kernel against today's (issue 15): ``run_valuation`` with the package's kernel and path
    source, and with the frozen copy of them taken before issue 15 (``kernel_before.py``, the
    baseline, not in the package), interleaved in the same process on the same 100,000 paths;
-   the ratio of the best times. Cases: the full feature set (below; target >= 2x), the notes
-   held to maturity (case 3), and the demo deal as shipped. Each case also checks, on one chunk,
+   the ratio of the best times (and, less sensitive to other processes, of the best CPU times
+   of one chunk on one thread), with the load average at the end. Cases: the full feature set
+   (below; target >= 2x), the notes held to maturity (case 3), the demo deal as shipped. Each case also checks, on one chunk,
    that the two kernels give the same per-path numbers bit for bit but for the warrants' value
    (``identical but warrants``: a settled path's price on the warrants' day is drawn in one step
    since issue 15).
@@ -33,6 +34,7 @@ import os
 import subprocess
 import sys
 import textwrap
+import time
 from collections.abc import Iterator
 from typing import Any
 
@@ -47,7 +49,7 @@ from ascent_xl.valuation.behaviour import ScheduledPrepayment
 from ascent_xl.valuation.model import SimulatedPaths
 from ascent_xl.valuation.montecarlo import ChunkResult, run_chunk
 from ascent_xl.valuation.presets import DEMO_BEHAVIOUR, DEMO_MODEL
-from ascent_xl.valuation.run import ValuationSetup, prepare_valuation, run_valuation
+from ascent_xl.valuation.run import DEFAULT_CHUNK, ValuationSetup, prepare_valuation, run_valuation
 
 DAYS_TARGET = 378
 
@@ -94,20 +96,34 @@ def same_numbers(setup: ValuationSetup, n: int) -> bool:
                for f in ChunkResult.__dataclass_fields__ if f != "warrant_value")
 
 
+def chunk_cpu(kernel: Any, source: Any, setup: ValuationSetup, n: int) -> float:
+    """CPU seconds of this thread for one chunk of ``n`` paths (seed 1)."""
+    paths = source(setup.model, setup.grid, seed=1, first=0, n=n)
+    t0 = time.thread_time()
+    kernel(setup.contract, setup.grid, paths, sample=20)
+    return time.thread_time() - t0
+
+
 def kernel_ratio(name: str, setup: ValuationSetup, n: int, reps: int) -> dict:
-    """Best times of ``run_valuation`` with the new and the frozen kernel, interleaved."""
+    """Best times of ``run_valuation`` with the new and the frozen kernel, interleaved; and the
+    best CPU time of one 49,152-path chunk on one thread (less sensitive to other processes)."""
     run_valuation(setup, paths=4096, seed=1)  # warm up
     with kernel_of_before():
         run_valuation(setup, paths=4096, seed=1)
-    new = old = float("inf")
+    new = old = new_cpu = old_cpu = float("inf")
+    chunk = min(n, DEFAULT_CHUNK)
     for _ in range(reps):
         new = min(new, best_time(lambda: run_valuation(setup, paths=n, seed=1), repeat=1))
         with kernel_of_before():
             old = min(old, best_time(lambda: run_valuation(setup, paths=n, seed=1), repeat=1))
+        new_cpu = min(new_cpu, chunk_cpu(run_chunk, SimulatedPaths, setup, chunk))
+        old_cpu = min(old_cpu, chunk_cpu(kernel_before.run_chunk, kernel_before.SimulatedPaths, setup, chunk))
     return {"case": f"kernel vs before issue 15: {name}, {n:,} paths", "new s": f"{new:.3f}",
             "before s": f"{old:.3f}", "ratio": f"{old / new:.2f}x",
+            f"CPU ratio, one {chunk:,}-path chunk": f"{old_cpu / new_cpu:.2f}x ({new_cpu:.3f} s vs {old_cpu:.3f} s)",
             "identical but warrants": "yes" if same_numbers(setup, min(n, 8192)) else "NO",
-            "target": ">=2x" if name == "full features" else ""}
+            "target": ">=2x" if name == "full features" else "",
+            "load": f"{os.getloadavg()[0]:.1f}"}
 
 
 def kernel_rows() -> list[dict]:
