@@ -422,9 +422,11 @@ class SimulatedPaths:
         positions of ``live`` among them. Kept until ``live`` or the paths left change."""
         key = (live, self._left_count)
         if self._needed_key is None or self._needed_key[0] is not key[0] or self._needed_key[1] != key[1]:
-            stay = np.flatnonzero(self._left_day < 0)
-            need = np.union1d(np.union1d(live, stay), np.arange(self._daily))
-            blocks = np.unique(need // PATHS_PER_STREAM)
+            moves = self._left_day < 0
+            moves[live] = True
+            moves[:self._daily] = True
+            need = np.flatnonzero(moves)
+            blocks = np.flatnonzero(np.bincount(need // PATHS_PER_STREAM, minlength=len(self._streams)))
             u1_at = need + (need // PATHS_PER_STREAM) * PATHS_PER_STREAM
             self._needed_key = key
             self._needed_cache = (need, blocks, u1_at, np.searchsorted(need, live))
