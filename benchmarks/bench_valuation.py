@@ -1,5 +1,14 @@
-"""Monte Carlo valuation speed and memory (issue 7).
+"""Monte Carlo valuation speed and memory (issues 7 and 15).
 
+0. The kernel against today's (issue 15): ``run_valuation`` with the package's kernel and path
+   source, and with the frozen copy of them taken before issue 15 (``kernel_before.py``, the
+   baseline, not in the package), interleaved in the same process on the same 100,000 paths;
+   the ratio of the best times (and, less sensitive to other processes, of the best CPU times
+   of one chunk on one thread), with the load average at the end. Cases: the full feature set
+   (below; target >= 2x), the notes held to maturity (case 3), the demo deal as shipped. Each case also checks, on one chunk,
+   that the two kernels give the same per-path numbers bit for bit but for the warrants' value
+   (``identical but warrants``: a settled path's price on the warrants' day is drawn in one step
+   since issue 15).
 1. 100,000 paths of the ASTI_2022 deal with the full feature set (GBM with VWAP noise, volume
    model, leak-out sell-through, ownership cap, alternate price with floor and floor payments,
    PIK by the equity conditions, an event of default with the holder's better election, a
@@ -14,24 +23,33 @@
    issued and floor payment are kept, 16 bytes a path). Target: < 1 GiB at any path count
    (``ascent-xl value --paths 10000000`` measured about 490 MiB with /usr/bin/time -v).
 
-Run: python benchmarks/bench_valuation.py [--quick]
+Run: python benchmarks/bench_valuation.py [--quick] [--kernel]  (--kernel: part 0 only)
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
 import subprocess
 import sys
 import textwrap
+import time
+from collections.abc import Iterator
+from typing import Any
 
+import kernel_before
+import numpy as np
 from harness import best_time, quick, report
 
+import ascent_xl.valuation.run as run_module
 from ascent_xl.presets import ASTI_2022
 from ascent_xl.valuation.baseline import run_paths
 from ascent_xl.valuation.behaviour import ScheduledPrepayment
+from ascent_xl.valuation.model import SimulatedPaths
+from ascent_xl.valuation.montecarlo import ChunkResult, run_chunk
 from ascent_xl.valuation.presets import DEMO_BEHAVIOUR, DEMO_MODEL
-from ascent_xl.valuation.run import ValuationSetup, prepare_valuation, run_valuation
+from ascent_xl.valuation.run import DEFAULT_CHUNK, ValuationSetup, prepare_valuation, run_valuation
 
 DAYS_TARGET = 378
 
@@ -49,6 +67,73 @@ def held_to_maturity(setup: ValuationSetup) -> ValuationSetup:
     """The same deal with the holder converting only above 150% and at maturity."""
     behaviour = setup.behaviour.replace(sell_through=False)
     return prepare_valuation(ASTI_2022, model=setup.model, behaviour=behaviour)
+
+
+@contextlib.contextmanager
+def kernel_of_before() -> Iterator[None]:
+    """``run_valuation`` runs the frozen kernel and path source of ``kernel_before.py``."""
+    saved = run_module.run_chunk, run_module.SimulatedPaths
+    setattr(run_module, "run_chunk", kernel_before.run_chunk)  # noqa: B010 (a module's global)
+    setattr(run_module, "SimulatedPaths", kernel_before.SimulatedPaths)  # noqa: B010
+    try:
+        yield
+    finally:
+        setattr(run_module, "run_chunk", saved[0])  # noqa: B010
+        setattr(run_module, "SimulatedPaths", saved[1])  # noqa: B010
+
+
+def same_numbers(setup: ValuationSetup, n: int) -> bool:
+    """The two kernels' per-path results of one chunk (seed 1, 20 sample paths) are identical,
+    but for the warrants: since issue 15 a path whose notes are settled has its price on the
+    warrants' day drawn in one step (SimulatedPaths.leave), the same law, other numbers."""
+    def chunk(kernel: Any, source: Any) -> ChunkResult:
+        paths = source(setup.model, setup.grid, seed=1, first=0, n=n)
+        return kernel(setup.contract, setup.grid, paths, sample=20)
+
+    new = chunk(run_chunk, SimulatedPaths)
+    old = chunk(kernel_before.run_chunk, kernel_before.SimulatedPaths)
+    return all(np.array_equal(getattr(new, f), getattr(old, f))
+               for f in ChunkResult.__dataclass_fields__ if f != "warrant_value")
+
+
+def chunk_cpu(kernel: Any, source: Any, setup: ValuationSetup, n: int) -> float:
+    """CPU seconds of this thread for one chunk of ``n`` paths (seed 1)."""
+    paths = source(setup.model, setup.grid, seed=1, first=0, n=n)
+    t0 = time.thread_time()
+    kernel(setup.contract, setup.grid, paths, sample=20)
+    return time.thread_time() - t0
+
+
+def kernel_ratio(name: str, setup: ValuationSetup, n: int, reps: int) -> dict:
+    """Best times of ``run_valuation`` with the new and the frozen kernel, interleaved; and the
+    best CPU time of one 49,152-path chunk on one thread (less sensitive to other processes)."""
+    run_valuation(setup, paths=4096, seed=1)  # warm up
+    with kernel_of_before():
+        run_valuation(setup, paths=4096, seed=1)
+    new = old = new_cpu = old_cpu = float("inf")
+    chunk = min(n, DEFAULT_CHUNK)
+    for _ in range(reps):
+        new = min(new, best_time(lambda: run_valuation(setup, paths=n, seed=1), repeat=1))
+        with kernel_of_before():
+            old = min(old, best_time(lambda: run_valuation(setup, paths=n, seed=1), repeat=1))
+        new_cpu = min(new_cpu, chunk_cpu(run_chunk, SimulatedPaths, setup, chunk))
+        old_cpu = min(old_cpu, chunk_cpu(kernel_before.run_chunk, kernel_before.SimulatedPaths, setup, chunk))
+    return {"case": f"kernel vs before issue 15: {name}, {n:,} paths", "new s": f"{new:.3f}",
+            "before s": f"{old:.3f}", "ratio": f"{old / new:.2f}x",
+            f"CPU ratio, one {chunk:,}-path chunk": f"{old_cpu / new_cpu:.2f}x ({new_cpu:.3f} s vs {old_cpu:.3f} s)",
+            "identical but warrants": "yes" if same_numbers(setup, min(n, 8192)) else "NO",
+            "target": ">=2x" if name == "full features" else "",
+            "load": f"{os.getloadavg()[0]:.1f}"}
+
+
+def kernel_rows() -> list[dict]:
+    """Part 0: the kernel against the frozen copy of today's, three cases."""
+    setup = full_feature_setup()
+    n = 20_000 if quick() else 100_000
+    reps = 2 if quick() else 5
+    return [kernel_ratio("full features", setup, n, reps),
+            kernel_ratio("notes held to maturity", held_to_maturity(setup), n, reps),
+            kernel_ratio("demo deal", prepare_valuation(ASTI_2022, model=DEMO_MODEL, behaviour=DEMO_BEHAVIOUR), n, reps)]
 
 
 MEMORY_SCRIPT = textwrap.dedent(
@@ -75,6 +160,10 @@ def peak_memory(paths: int) -> tuple[float, float, float]:
 
 
 def main() -> list[dict]:
+    kernel = kernel_rows()
+    if "--kernel" in sys.argv:
+        report("Monte Carlo kernel against today's", kernel)
+        return kernel
     setup = full_feature_setup()
     n_fast = 20_000 if quick() else 100_000
     n_slow = 40 if quick() else 200
@@ -106,8 +195,8 @@ def main() -> list[dict]:
                  "RSS before run MiB": f"{before:.0f}", "peak RSS MiB": f"{peak:.0f}",
                  f"peak RSS at {n_mem // 10:,} paths MiB": f"{small:.0f}",
                  "ratio": f"{peak / small:.2f}x for 10x the paths", "target": "<1024 MiB"})
-    report("Monte Carlo valuation", rows)
-    return rows
+    report("Monte Carlo valuation", kernel + rows)
+    return kernel + rows
 
 
 if __name__ == "__main__":

@@ -26,7 +26,12 @@ from ascent_xl.money import round_cents
 from ascent_xl.pricing import price_notice
 from ascent_xl.valuation.contract import Contract
 from ascent_xl.valuation.model import GivenPaths, PathSource, SimulatedPaths, TimeGrid
-from ascent_xl.valuation.montecarlo import ChunkResult, last_conversion_day, price_groups
+from ascent_xl.valuation.montecarlo import (
+    COMPACT_EVERY,
+    ChunkResult,
+    last_conversion_day,
+    price_groups,
+)
 from ascent_xl.valuation.run import ValuationSetup
 from ascent_xl.valuation.warrants import black_scholes_call
 
@@ -128,6 +133,16 @@ def path_data(contract: Contract, grid: TimeGrid, source: PathSource) -> tuple[n
     return vwap, volume, price
 
 
+def _log_prices(source: SimulatedPaths, grid: TimeGrid, days: set[int]) -> dict[int, np.ndarray]:
+    """Each day's log price of every path on ``days`` (a fresh run of the same paths)."""
+    out = {}
+    for t in range(1, grid.days + 1):
+        source.advance(t)
+        if t in days:
+            out[t] = source.log_price.copy()
+    return out
+
+
 def run_paths(setup: ValuationSetup, *, paths: int | None = None, seed: int = 0,
               vwap_paths: Any = None) -> ChunkResult:
     """Value ``paths`` simulated paths (or given ``vwap_paths``) one path at a time.
@@ -149,12 +164,25 @@ def run_paths(setup: ValuationSetup, *, paths: int | None = None, seed: int = 0,
             "default_cash", "prepaid_cash")
     out = {k: np.zeros(n) for k in keys}
     values, shares = np.zeros((J, n)), np.zeros(n)
+    left = np.full(n, -1)
     for i in range(n):
         r = _path(c, grid, vwap[:, i].tolist(), volume[:, i].tolist(), None)
         values[:, i] = r["values"]
         shares[i] = r["shares"]
+        if r["left"] is not None:
+            left[i] = r["left"]
         for k in keys:
             out[k][i] = r[k]
+    if isinstance(source, SimulatedPaths) and c.warrant is not None:
+        # a path whose notes settled before the warrants' day: its price then in one step from
+        # its price on the day it left (SimulatedPaths.leave), as the kernel draws it
+        early = np.flatnonzero((left >= 0) & (left < c.warrant.day))
+        if len(early):
+            logs = _log_prices(SimulatedPaths(model, grid, seed=seed, first=0, n=paths or 0), grid,
+                               {int(d) for d in left[early]})
+            base = np.array([logs[int(left[i])][i] for i in early])
+            price = price.copy()
+            price[early] = np.exp(source.log_price_after(early, left[early], base, c.warrant.day))
     return ChunkResult(note_values=values, warrant_value=_warrants(c, grid, price), shares=shares,
                        sample=np.empty((grid.days + 1, 0)), **out)
 
@@ -300,8 +328,10 @@ def _path(c: Contract, grid: TimeGrid, vwap: list[float], volume: list[float],
                            value=owed * dfc[t], due=due)
                 P[j] = K[j] = AI[j] = 0.0
 
+    settled = None  # the day after whose events nothing is owed
     for t in range(1, T + 1):
         if not any(P) and not any(K) and not any(AI) and not any(NI):
+            settled = t - 1
             break  # settled: nothing left to pay or convert
         V, vol = vwap[t - 1], volume[t - 1]
         for j, note in enumerate(notes):
@@ -411,7 +441,13 @@ def _path(c: Contract, grid: TimeGrid, vwap: list[float], volume: list[float],
             _prepay(plan, t, dfc[t], P, K, AI, value, tot, notes, record)
         if t in settle_end:
             settle(t, dates[t])
-    return {"values": value, "shares": O - c.shares_outstanding, **tot}
+    # the day it leaves the kernel's loop: the first check day (a multiple of COMPACT_EVERY
+    # before the last day) on which it is settled; after it, its price is drawn in one step
+    left = None
+    if settled is not None:
+        left = max(COMPACT_EVERY, -(-settled // COMPACT_EVERY) * COMPACT_EVERY)
+        left = left if left < T else None
+    return {"values": value, "shares": O - c.shares_outstanding, "left": left, **tot}
 
 
 def _equity_ok(c: Contract, dollar_volume: list[float], market_cap: list[float]) -> bool:

@@ -38,7 +38,9 @@ PATHS_PER_STREAM = 1024
 """Paths that share one random stream (a block); chunks are cut at multiples of it."""
 
 _TWO_PI = np.float32(2.0 * math.pi)
-_ONE = np.float32(1.0)
+_TWO_24 = np.uint32(1 << 24)
+_TWO_M24 = np.float32(2.0**-24)
+_TWO_PI_M24 = np.float32(float(_TWO_PI) * 2.0**-24)  # exact: a float32 times a power of 2
 _MINUS_TWO = np.float32(-2.0)
 
 
@@ -250,14 +252,31 @@ class PathSource(Protocol):
     def price(self, first: int | None = None) -> np.ndarray:
         """Share price of the first ``first`` paths (all when None) on the current day, USD/share."""
 
+    def leave(self, t: int, which: np.ndarray) -> None:
+        """The paths ``which`` (indices into the chunk) read no VWAP after day ``t`` (their notes
+        are settled): only their price on a later day may still be asked (the warrants')."""
+
+    def keep_daily(self, first: int) -> None:
+        """:meth:`sample_price` will be asked for the first ``first`` paths."""
+
+    def sample_price(self, first: int) -> np.ndarray:
+        """The day's price of the first ``first`` paths as simulated day by day (for charts)."""
+
 
 class SimulatedPaths:
     """GBM paths with VWAP noise and the volume model for paths ``first .. first + n - 1`` of a
     run with ``seed`` (``first`` a multiple of :data:`PATHS_PER_STREAM`).
 
-    Every path's price moves every day (the warrants need it); the VWAP and volume are computed
-    for the ``live`` paths only, from the same random numbers, so a path's numbers do not depend
-    on which other paths are live.
+    The VWAP and volume are computed for the ``live`` paths only, from the same random numbers,
+    so a path's numbers do not depend on which other paths are live. A path that has left
+    (:meth:`leave` on day ``l``: its notes are settled, only the warrants still read its price)
+    has its price on a later day ``t`` drawn in one step, exactly in law:
+    ``ln S_t = ln S_l + (mu - sigma**2 / 2)(y_t - y_l) + sigma sqrt(y_t - y_l) Z`` with ``Z`` the
+    path's own standard normal (stream ``SeedSequence(seed, spawn_key=(block, 0))``, one normal
+    per path of the block, drawn once); so a path's price depends only on the seed, its number and
+    its own leaving day. On a day when fewer than half the paths are live, only the paths whose
+    price still moves (live, not left, or kept by :meth:`keep_daily` for charts) are computed,
+    and only their blocks draw: the numbers are the same bit for bit as on a whole day.
     """
 
     def __init__(self, model: ModelParams, grid: TimeGrid, *, seed: int, first: int, n: int) -> None:
@@ -278,12 +297,30 @@ class SimulatedPaths:
         self._log_volume0 = math.log(model.daily_volume) + model.volume_elasticity * math.log(model.spot)
         self._volume0 = float(model.daily_volume)
         self.log_price = np.full(n, math.log(model.spot))  # day 0: the spot
-        padded = len(self._streams) * PATHS_PER_STREAM
-        self._draw1 = np.empty(padded, np.float32)
-        self._draw2 = np.empty(padded, np.float32)
-        self._u1 = self._draw1[:n]
-        self._u2 = self._draw2[:n]
-        self._radius = np.empty(n, np.float32)
+        blocks = len(self._streams)
+        self._years = grid.years
+        self._sigma, self._drift = sigma, model.growth - 0.5 * sigma * sigma
+        self._one_step = np.concatenate([
+            np.random.Generator(np.random.PCG64(np.random.SeedSequence(
+                seed, spawn_key=((first + off) // PATHS_PER_STREAM, 0)))).standard_normal(PATHS_PER_STREAM)
+            for _, off, _ in self._streams])[:n] if n else np.empty(0)
+        self._left_day = np.full(n, -1)  # the day each path left (-1: it has not)
+        self._left_log = np.zeros(n)  # its log price that day
+        self._left_count = 0
+        self._needed_key: tuple | None = None
+        self._needed_cache: tuple = ()
+        self._daily = 0
+        self._t = 0
+        # a block's day: 1,024 raw 64-bit draws = 2,048 32-bit halves, low half first, which
+        # are the 2,048 float32 uniforms Generator.random would draw (u1 of the block, then u2)
+        self._raw = np.empty((blocks, PATHS_PER_STREAM), np.uint64)
+        halves = self._raw.view(np.uint32).reshape(blocks, 2, PATHS_PER_STREAM)
+        self._bits1, self._bits2 = halves[:, 0], halves[:, 1]
+        self._int = np.empty((blocks, PATHS_PER_STREAM), np.uint32)
+        self._radius_all = np.empty((blocks, PATHS_PER_STREAM), np.float32)
+        self._angle_all = np.empty((blocks, PATHS_PER_STREAM), np.float32)
+        self._radius = self._radius_all.reshape(-1)[:n]
+        self._angle = self._angle_all.reshape(-1)[:n]
         self._f32 = np.empty(n, np.float32)
         self._x = np.empty(n)
         self._live_angle = np.empty(n, np.float32)
@@ -296,16 +333,25 @@ class SimulatedPaths:
     def advance(self, t: int, live: np.ndarray | None = None) -> None:
         """Draw day ``t``: two uniforms per path, Box-Muller normals, price; VWAP and volume of
         the ``live`` paths."""
-        u1, u2, r, f, x = self._u1, self._u2, self._radius, self._f32, self._x
-        d1, d2 = self._draw1, self._draw2
-        for gen, lo, hi in self._streams:
-            gen.random(dtype=np.float32, out=d1[lo:hi])
-            gen.random(dtype=np.float32, out=d2[lo:hi])
-        np.subtract(_ONE, u1, out=r)  # in (0, 1]: the logarithm is finite
+        self._t = t
+        if live is not None and 2 * len(live) < self.n:
+            self._advance_some(t, live)
+            return
+        raw, i, r, f, x = self._raw, self._int, self._radius, self._f32, self._x
+        for b, (gen, _, _) in enumerate(self._streams):
+            raw[b] = gen.bit_generator.random_raw(PATHS_PER_STREAM)
+        # Generator.random(float32) is (bits >> 8) / 2**24; 1 - u1 = (2**24 - (bits >> 8)) / 2**24
+        # (in (0, 1]: the logarithm is finite) and 2 pi u2 = (bits >> 8) * (2 pi / 2**24), both
+        # exactly as computed from the float32 uniforms (a power of 2 scales without rounding)
+        np.right_shift(self._bits1, 8, out=i)
+        np.subtract(_TWO_24, i, out=i)
+        np.multiply(i, _TWO_M24, out=self._radius_all, dtype=np.float32, casting="unsafe")
+        np.right_shift(self._bits2, 8, out=i)
+        np.multiply(i, _TWO_PI_M24, out=self._angle_all, dtype=np.float32, casting="unsafe")
+        u2 = self._angle
         np.log(r, out=r)
         np.multiply(r, _MINUS_TWO, out=r)
         np.sqrt(r, out=r)
-        np.multiply(u2, _TWO_PI, out=u2)
         np.cos(u2, out=f)
         np.multiply(f, r, out=f)
         np.multiply(f, self._shock[t], out=x, dtype=np.float64)
@@ -326,6 +372,10 @@ class SimulatedPaths:
             np.multiply(f, self._nu, out=y, dtype=np.float64)
             y += self._nu_shift
             x += y
+        self._vwap_volume(x, m)
+
+    def _vwap_volume(self, x: np.ndarray, m: int) -> None:
+        """VWAP and volume of the ``m`` live paths from their log VWAP ``x``."""
         self.vwap = np.exp(x, out=self._vwap[:m])
         self.volume = self._volume[:m]
         if self._elasticity:
@@ -336,8 +386,90 @@ class SimulatedPaths:
             self.volume.fill(self._volume0)
 
     def price(self, first: int | None = None) -> np.ndarray:
-        """Share price of the first ``first`` paths (all when None) on the current day, USD/share."""
+        """Share price of the first ``first`` paths (all when None) on the current day, USD/share:
+        drawn in one step from its leaving day for a path that has left."""
+        log = self.log_price[:first].copy()
+        left = np.flatnonzero(self._left_day[:first] >= 0)
+        if len(left):
+            log[left] = self.log_price_after(left, self._left_day[left], self._left_log[left], self._t)
+        return np.exp(log)
+
+    def log_price_after(self, which: np.ndarray, day: np.ndarray, log: np.ndarray, t: int) -> np.ndarray:
+        """Log price on day ``t`` of the paths ``which`` from their log price ``log`` on ``day``
+        (``day <= t``), in one step with each path's own normal."""
+        dy = self._years[t] - self._years[day]
+        return log + self._drift * dy + self._sigma * np.sqrt(dy) * self._one_step[which]
+
+    def leave(self, t: int, which: np.ndarray) -> None:
+        """The paths ``which`` read no VWAP after day ``t``: their later prices in one step."""
+        new = which[self._left_day[which] < 0]
+        self._left_day[new] = t
+        self._left_log[new] = self.log_price[new]
+        self._left_count += len(new)
+
+    def keep_daily(self, first: int) -> None:
+        """Keep the day-by-day price of the first ``first`` paths for :meth:`sample_price`."""
+        self._daily = min(first, self.n)
+
+    def sample_price(self, first: int) -> np.ndarray:
+        """The day's price of the first ``first`` paths (at most :meth:`keep_daily`'s) as
+        simulated day by day, also after they left (for charts)."""
         return np.exp(self.log_price[:first])
+
+    def _needed(self, live: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """The paths whose price moves today (``live``, those that have not left, the kept
+        ones), sorted; their blocks; their u1 positions in the raw draws viewed as uint32; the
+        positions of ``live`` among them. Kept until ``live`` or the paths left change."""
+        key = (live, self._left_count)
+        if self._needed_key is None or self._needed_key[0] is not key[0] or self._needed_key[1] != key[1]:
+            moves = self._left_day < 0
+            moves[live] = True
+            moves[:self._daily] = True
+            need = np.flatnonzero(moves)
+            blocks = np.flatnonzero(np.bincount(need // PATHS_PER_STREAM, minlength=len(self._streams)))
+            u1_at = need + (need // PATHS_PER_STREAM) * PATHS_PER_STREAM
+            self._needed_key = key
+            self._needed_cache = (need, blocks, u1_at, np.searchsorted(need, live))
+        return self._needed_cache
+
+    def _advance_some(self, t: int, live: np.ndarray) -> None:
+        """Day ``t`` for a few paths: the blocks that hold a path whose price moves today draw
+        their day (the others' streams are read by no one any more: their paths have left), and
+        the normals, prices, VWAPs and volumes are those of those paths only, by the same
+        element-wise operations as a whole day (so the same numbers bit for bit)."""
+        need, blocks, u1_at, live_at = self._needed(live)
+        raw = self._raw
+        streams = self._streams
+        for b in blocks.tolist():
+            raw[b] = streams[b][0].bit_generator.random_raw(PATHS_PER_STREAM)
+        bits = raw.reshape(-1).view(np.uint32)
+        i = np.right_shift(bits.take(u1_at), 8)
+        np.subtract(_TWO_24, i, out=i)
+        r = np.multiply(i, _TWO_M24, dtype=np.float32, casting="unsafe")
+        np.right_shift(bits.take(u1_at + PATHS_PER_STREAM), 8, out=i)
+        u2 = np.multiply(i, _TWO_PI_M24, dtype=np.float32, casting="unsafe")
+        np.log(r, out=r)
+        np.multiply(r, _MINUS_TWO, out=r)
+        np.sqrt(r, out=r)
+        f = np.cos(u2)
+        np.multiply(f, r, out=f)
+        x = np.multiply(f, self._shock[t], dtype=np.float64)
+        x += self._trend[t]
+        lp = self.log_price.take(need)
+        lp += x
+        self.log_price[need] = lp
+        m = len(live)
+        x, f = self._x[:m], self._f32[:m]
+        np.take(lp, live_at, out=x)
+        if self._nu:
+            np.take(u2, live_at, out=f)
+            np.sin(f, out=f)
+            f *= r.take(live_at)
+            y = self._vwap[:m]
+            np.multiply(f, self._nu, out=y, dtype=np.float64)
+            y += self._nu_shift
+            x += y
+        self._vwap_volume(x, m)
 
 
 class GivenPaths:
@@ -376,6 +508,16 @@ class GivenPaths:
         if self._t == 0:
             return np.full(self.n if first is None else min(first, self.n), self._model.spot)
         return self._rows[self._t - 1][:first].copy()
+
+    def leave(self, t: int, which: np.ndarray) -> None:
+        """Given paths are given on every day: nothing to do."""
+
+    def keep_daily(self, first: int) -> None:
+        """Given paths are given on every day: nothing to do."""
+
+    def sample_price(self, first: int) -> np.ndarray:
+        """The given VWAP of the first ``first`` paths."""
+        return self.price(first)
 
 
 def volume_at(model: ModelParams, vwap: np.ndarray) -> np.ndarray:

@@ -55,14 +55,20 @@ class LowestSum:
     def __init__(self, history: np.ndarray, *, k: int, n: int) -> None:
         w = len(history)
         self.w, self.k = w, k
+        h = np.asarray(history, dtype=float).reshape(w, -1)
+        # the tails of the history: computed once per column of ``history`` (one for a history
+        # every path shares) and read broadcast until the first block of pushes completes
+        self._block = np.empty((w, h.shape[1]))
+        self._block[:] = h
+        self._tails = np.empty((w, k, h.shape[1]))
+        self._tmp = np.empty(h.shape[1])
+        self._complete()
+        self._shared = self._tails.shape[2] != n  # one column read by every path
         self._block = np.empty((w, n))
-        self._block[:] = np.asarray(history, dtype=float).reshape(w, -1)
-        self._tails = np.empty((w, k, n))
         self._head = np.full((k, n), _INF)
         self._size = 0
         self._tmp = np.empty(n)
         self._tmp2 = np.empty(n)
-        self._complete()
 
     def push(self, values: np.ndarray) -> None:
         """Add today's values (after :meth:`sum_into` read the window that excludes them)."""
@@ -101,13 +107,17 @@ class LowestSum:
     def keep(self, alive: np.ndarray) -> None:
         """Keep the paths at the indices ``alive`` (the others have settled)."""
         self._block = self._block.take(alive, axis=1)
-        self._tails = self._tails.take(alive, axis=2)
+        if not self._shared:
+            self._tails = self._tails.take(alive, axis=2)
         self._head = self._head.take(alive, axis=1)
         self._tmp = np.empty(len(alive))
         self._tmp2 = np.empty(len(alive))
 
     def _complete(self) -> None:
         """Sorted ``k`` lowest of every tail of the block just completed."""
+        if self._tails.shape[2] != self._block.shape[1]:  # the first block after the history
+            self._tails = np.empty((self.w, self.k, self._block.shape[1]))
+            self._shared = False
         tails, block = self._tails, self._block
         last = self.w - 1
         tails[last, 0] = block[last]
@@ -236,7 +246,8 @@ def run_chunk(contract: Contract, grid: TimeGrid, source: PathSource, *, sample:
     st = _State(c, n_all)
     keep = min(sample, n_all)
     paths = np.empty((T + 1, keep))
-    paths[0] = source.price(keep)
+    source.keep_daily(keep)
+    paths[0] = source.sample_price(keep)
     warrant_price = np.zeros(n_all)
 
     alt = c.alternate_discount is not None
@@ -287,11 +298,15 @@ def run_chunk(contract: Contract, grid: TimeGrid, source: PathSource, *, sample:
     for t in range(1, T + 1):
         source.advance(t, None if n == n_all else st.idx)
         if keep:
-            paths[t] = source.price(keep)
+            paths[t] = source.sample_price(keep)
         if t == warrant_day:
             warrant_price = source.price()
-        if n == 0 or J == 0:
+        if n == 0:
             continue  # nothing owed: only the warrants read the price
+        if J == 0:
+            if t == COMPACT_EVERY and t < T:
+                source.leave(t, st.idx)
+            continue
         V, vol = source.vwap, source.volume
         # interest accrues on the principal outstanding over the step
         for j, note in enumerate(notes):
@@ -427,6 +442,8 @@ def run_chunk(contract: Contract, grid: TimeGrid, source: PathSource, *, sample:
         if t % COMPACT_EVERY == 0 or t == T:
             live = st.owed() > 0
             settled = int(n - live.sum())
+            if settled and t < T:  # a path leaves on the first check day it is settled
+                source.leave(t, st.idx[~live])
             if t == T or settled * 4 >= n:
                 st.flush(~live if t < T else np.ones(n, dtype=bool))
                 if t < T:

@@ -20,8 +20,6 @@ import numpy as np
 
 from ascent_xl.errors import InputError
 
-_ERFC = np.frompyfunc(math.erfc, 1, 1)
-
 
 def normal_cdf(x: Any) -> Any:
     """Standard normal distribution function, element-wise, from ``math.erfc`` (full double
@@ -35,7 +33,10 @@ def normal_cdf(x: Any) -> Any:
     arr = np.asarray(x, dtype=float)
     if arr.ndim == 0:
         return 0.5 * math.erfc(-float(arr) / math.sqrt(2.0))
-    return np.asarray(0.5 * _ERFC(-arr / math.sqrt(2.0)), dtype=float)
+    y = -arr / math.sqrt(2.0)
+    out = np.fromiter(map(math.erfc, y.ravel().tolist()), dtype=float, count=y.size).reshape(y.shape)
+    out *= 0.5  # as 0.5 * math.erfc(...) of each element, without an object array
+    return out
 
 
 def black_scholes_call(*, spot: Any, strike: float, years: float, rate: float, volatility: float) -> Any:
