@@ -11,17 +11,15 @@
 # tests/fees, tests/ledger, tests/market, tests/terms, the doctests and the two position tests,
 # tests/cli/test_cli_position.py and tests/excel/test_udfs_position.py), fastest first, stopping
 # at the first failure; hypothesis tests run a fifth of their examples. MUTATION_JOBS processes
-# (default 2), under `nice -n ${MUTATION_NICE:-19}` (the machine is shared). The four modules are
-# about 5,500 mutants (pricing 1,408, interest 199, fees 113, ledger/ 3,800: engine 2,526,
-# position 653, checks 254, history 152, schedule 112, state 45). CPU cost, measured with `time`
-# (user + sys, mutmut and its test processes) on this project's 2-core machine, 2026-12-02:
-# 1,334 mutants (fees, interest, history and parts of engine and checks) took 185 s of CPU
-# (0.14 s a mutant, generation and the first pass included), so the whole run is about 13 CPU
-# minutes, 6-7 minutes on 2 idle cores, an estimate: on an idle machine each mutant that loops
-# for ever (34 of those 1,334 timed out) burns CPU up to mutmut's limit (15 x its tests' time
-# + 1 s), which the starved run did not; at nice 19 on the shared machine (load 13-18) the same
-# 1,334 took 18 minutes of wall time and the whole run could not be timed to its end (see
-# tools/mutation_focus.txt for a quick run of the rules issue 16 names). Results stay in mutants/ (ignored by
+# (default 2), under `nice -n ${MUTATION_NICE:-19}` (the machine is shared). The five modules are
+# about 6,700 mutants (pricing 1,507, interest 200, fees 113, family 522, ledger/ 4,379). Measured
+# on this project's 2-core machine, idle, fresh clone of main at 8c227eb, 2026-12-02, with
+# `/usr/bin/time env MUTATION_NICE=0 tools/mutation.sh`: 6,721 mutants in 886 s wall (14.8 min;
+# 1,258 s user + 437 s sys CPU), generation, mutmut's first pass and the clean run included.
+# Before tests/conftest.py's mutation-mode gc.freeze() and fastest-first ordering: 2,664 s CPU
+# (about 22 min on 2 idle cores). A mutant that loops for ever stops at mutmut's CPU limit,
+# 2 x 5 (timeout_multiplier) x (its tests' time + 1 s). See
+# tools/mutation_focus.txt for a quick run of the rules issue 16 names. Results stay in mutants/ (ignored by
 # git); a module name or pattern given reruns those mutants. Prints the score per module;
 # `python tools/mutation_summary.py --survivors [PATTERN ...]` lists the survivors, `mutmut show
 # NAME` shows one, `mutmut apply NAME` writes it into the source (undo with git checkout).
