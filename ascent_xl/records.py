@@ -15,6 +15,7 @@ import datetime as dt
 import difflib
 import functools
 import re
+import threading
 import types
 import typing
 from collections.abc import Iterator, Mapping
@@ -171,7 +172,7 @@ class Record:
 
         Items of a named list are named by their ``name``: ``notes.Registered.face``.
         """
-        return dict(_walk(self, ""))
+        return dict(_flat_of(self))
 
     @classmethod
     def term_field(cls, name: str) -> tuple[dataclasses.Field[Any], Any] | None:
@@ -472,6 +473,32 @@ def _plain(value: Any) -> Any:
     if isinstance(value, tuple):
         return [_plain(v) for v in value]
     return value
+
+
+_FLAT: dict[int, tuple[Record, dict[str, Any]]] = {}
+_FLAT_SIZE = 16
+_FLAT_LOCK = threading.Lock()
+
+
+def _flat_of(record: Record) -> dict[str, Any]:
+    """:meth:`Record.flat` of ``record``, walked once per record object: a record is frozen and,
+    when it hashes, holds only values that cannot change, so its flat names stay what they were
+    (the cache keeps the record, so its id is no other object's; the 16 latest are kept).
+    Reading a terms range resolves each row's name against the flat names: 260 walks a range."""
+    with _FLAT_LOCK:
+        found = _FLAT.get(id(record))
+    if found is not None and found[0] is record:
+        return found[1]
+    flat = dict(_walk(record, ""))
+    try:
+        hash(record)
+    except TypeError:  # a value that can change (a list): walked every time
+        return flat
+    with _FLAT_LOCK:
+        _FLAT[id(record)] = (record, flat)
+        while len(_FLAT) > _FLAT_SIZE:
+            _FLAT.pop(next(iter(_FLAT)))
+    return flat
 
 
 def _walk(obj: Record, prefix: str) -> Iterator[tuple[str, Any]]:

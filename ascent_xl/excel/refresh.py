@@ -470,6 +470,13 @@ def plan_arrays(ranges: BookRanges) -> list[Write]:
     computed now by the formula's own function on the book's cells (a refusal is the text the
     cell shows), to be entered over the cells the result fills."""
     from ascent_xl.excel import udfs
+
+    with udfs.ranges_held():  # the ranges stay as read until every formula is computed
+        return _plan_arrays(ranges)
+
+
+def _plan_arrays(ranges: BookRanges) -> list[Write]:
+    from ascent_xl.excel import udfs
     from ascent_xl.ledger.position import QUOTE_COLUMNS
 
     book = (ranges.events, ranges.dates, ranges.vwaps)
@@ -484,9 +491,6 @@ def plan_arrays(ranges: BookRanges) -> list[Write]:
         formats = array_formats(rows, header=header, names=names)
         writes.append(lambda b: b.write_array(sheet, area, formula, rows, formats))
 
-    if ranges.position:
-        array(L.POSITION, L.POSITION_AREA, L.POSITION_FORMULA,
-              udfs.ASCENT_POSITION(*book, ranges.as_of, ranges.terms), header=True)
     if ranges.notices is not None:
         block = L.conversions_output(len(ranges.notices))
         writes.append(lambda b: b.write_area(L.CONVERSIONS, block, [], []))
@@ -500,6 +504,10 @@ def plan_arrays(ranges: BookRanges) -> list[Write]:
     if ranges.notice is not None:
         array(L.NOTICE, L.NOTICE_AREA, L.NOTICE_FORMULA,
               udfs.ASCENT_NOTICE(*book, *ranges.notice, ranges.terms), header=True)
+    if ranges.position:  # after the quotes, on the ledger pass they leave; written first, as ever
+        array(L.POSITION, L.POSITION_AREA, L.POSITION_FORMULA,
+              udfs.ASCENT_POSITION(*book, ranges.as_of, ranges.terms), header=True)
+        writes.insert(0, writes.pop())
     return writes
 
 

@@ -37,9 +37,11 @@ first), else stand-ins that change nothing (:func:`ascent_xl.excel.cells.xlwings
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import pickle
 import typing
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import numpy as np
@@ -677,21 +679,47 @@ def ASCENT_SCHEDULE(events: Cells, dates: Cells, vwaps: Cells, terms: Cells = No
 
 _BOOKS: dict[tuple[int, ...], tuple[DealTerms, Any, list[Any]]] = {}
 _STATES: dict[tuple[tuple[int, ...], Any, bool, bool], Any] = {}
-_CURSORS: dict[tuple[tuple[int, ...], bool, bool], LedgerCursor] = {}
+_CURSORS: dict[tuple[tuple[int, ...], bool], LedgerCursor] = {}
 _CACHE_SIZE = 32
+
+
+_HELD: contextvars.ContextVar[dict[int, tuple[Any, int, int]] | None] = contextvars.ContextVar(
+    "ascent_xl_udfs_held", default=None)
+
+
+@contextlib.contextmanager
+def ranges_held() -> Iterator[None]:
+    """Within this block a range passed again as the same object is the same cells: its
+    fingerprint is taken once (the refresh computing a book's array formulas, whose 600 quotes
+    of a 5-year book all read the same Events, VWAP and Terms lists, which it holds unchanged
+    until the block ends). The memory of the ranges ends with the block."""
+    token = _HELD.set({})
+    try:
+        yield
+    finally:
+        _HELD.reset(token)
 
 
 def _fingerprint(*ranges: Any) -> tuple[int, ...]:
     """A fingerprint of the cells as they arrived (a 64-bit hash of each range and its size):
-    the same cells, the same ledger run."""
+    the same cells, the same ledger run. Inside :func:`ranges_held`, a list or array seen already
+    (the same object) keeps the fingerprint it had."""
+    held = _HELD.get()
     out: list[int] = []
     for r in ranges:
+        known = held.get(id(r)) if held is not None else None
+        if known is not None and known[0] is r:
+            out += known[1:]
+            continue
         frozen = _frozen(r)
         try:
             code = hash(frozen)
         except TypeError:  # a cell holding something unhashable: its bytes
             code = hash(pickle.dumps(frozen))
-        out += [code, len(frozen) if isinstance(frozen, tuple) else -1]
+        size = len(frozen) if isinstance(frozen, tuple) else -1
+        if held is not None and isinstance(r, (list, np.ndarray)):
+            held[id(r)] = (r, code, size)  # r kept: its id is no other object's while held
+        out += [code, size]
     return tuple(out)
 
 
@@ -733,9 +761,9 @@ def _state(events: Cells, dates: Cells, vwaps: Cells, terms: Cells, day: Any, *,
     found = _STATES.get(skey)
     if found is None:
         before = EventKind.CONVERSION if before_conversions else None
-        ckey = (key, before_conversions, no_split)
+        ckey = (key, no_split)  # quotes and positions in date order: one pass
         cursor = _CURSORS.get(ckey)
-        if cursor is None or not cursor.can_reach(day, before):  # a table's rows in date order: one pass
+        if cursor is None or not cursor.can_reach(day, before):
             cursor = _remember(_CURSORS, ckey, LedgerCursor(deal, evs, market, no_split=no_split))
         found = _remember(_STATES, skey, cursor.state_to(day, before) if before_conversions else cursor.to(day))
     return found

@@ -92,3 +92,50 @@ def test_a_table_of_quotes_in_date_order_is_one_ledger_pass(ranges, sample_event
     assert len(made) == 1 + len(days)  # each earlier day starts a pass again
     assert forward == backward
     assert all(isinstance(row[1][1], float | int) for row in forward)  # priced, not refused
+
+
+def test_quotes_then_a_later_position_are_one_ledger_pass(ranges, sample_events, monkeypatch):
+    from ascent_xl.events import EventKind
+
+    days = sorted({str(e.date) for e in sample_events if e.kind is EventKind.CONVERSION})
+    made = []
+    real = udfs.LedgerCursor
+    monkeypatch.setattr(udfs, "LedgerCursor", lambda *a, **k: made.append(1) or real(*a, **k))
+    udfs._STATES.clear()
+    udfs._CURSORS.clear()
+    for day in days:
+        udfs.ASCENT_QUOTE(*ranges, day, 1_000)
+    position = udfs.ASCENT_POSITION(*ranges, "2023-10-13")  # after the last quote: the same pass goes on
+    assert len(made) == 1
+    udfs._STATES.clear()
+    udfs._CURSORS.clear()
+    assert udfs.ASCENT_POSITION(*ranges, "2023-10-13") == position  # a pass of its own: the same
+    assert len(made) == 2
+
+
+def test_ranges_held_fingerprint_each_range_once_and_forget_it_after(ranges, monkeypatch):
+    events, dates, vwaps = ranges
+    events = [list(r) for r in events]  # a copy this test changes in place
+    row = max(i for i, r in enumerate(events) if r[1] == "Conversion" and r[0] < dt.datetime(2023, 10, 13))
+    assert events[row][:4] == [dt.datetime(2023, 10, 2), "Conversion", "Registered", 50_000]  # the last one
+    frozen = []
+    real = udfs._frozen
+    monkeypatch.setattr(udfs, "_frozen", lambda v: frozen.append(1) or real(v))
+
+    def principal():
+        out = udfs.ASCENT_POSITION(events, dates, vwaps, "2023-10-13")
+        assert out[1][0] == "Registered"
+        return out[1][POSITION_COLUMNS.index("Outstanding Principal")]
+
+    with udfs.ranges_held():
+        held = principal()
+        assert held == 3_703_788  # as in the first test
+        assert len(frozen) == 4  # events, dates, vwaps and terms (left out: None)
+        assert principal() == held and len(frozen) == 5  # the three lists once; None is no range
+    events[row][3] += 1_000  # a conversion of 1,000 more, after the block
+    assert principal() == held - 1_000  # the cells as they are now: a new fingerprint, a new run
+    with udfs.ranges_held():
+        assert principal() == held - 1_000
+        events[row][3] -= 1_000  # inside a block the caller holds the ranges unchanged: not seen
+        assert principal() == held - 1_000
+    assert principal() == held

@@ -83,3 +83,29 @@ def test_a_quotes_state_is_the_fresh_runs_state_and_stays_as_it_was(deal):
     for day, state in zip(days, states, strict=True):
         fresh = run_ledger(terms, events, market, until=day, before=EventKind.CONVERSION).state
         assert _state_fields(state) == _state_fields(fresh)
+
+
+def test_a_state_copy_is_deepcopys_copy_and_shares_nothing_that_changes(deal):
+    import copy
+
+    from ascent_xl.ledger.engine import Ledger
+
+    terms, events, market = deal
+    ledger = Ledger(terms, market)
+    ledger.start(events)
+    ledger.advance(until=max(e.date for e in events if e.kind is EventKind.CONVERSION))
+    live = ledger.state
+    assert live.splits and live.month_sales and len(live.notes) >= 3  # lists, dicts, notes to copy
+    got = ledger.state_copy()
+    memo = {id(live.terms): live.terms, id(live.market): live.market}
+    memo.update({id(n.terms): n.terms for n in live.notes.values()})
+    assert _state_fields(got) == _state_fields(copy.deepcopy(live, memo)) == _state_fields(live)
+    assert got.terms is live.terms and got.market is live.market  # frozen: shared, as before
+    for name, note in live.notes.items():
+        assert got.notes[name] is not note and got.notes[name].terms is note.terms
+        assert got.notes[name].shares_by_basis is not note.shares_by_basis
+    for f in ("notes", "holdings", "caps", "cap_pending", "additional", "month_sales", "splits", "no_split_days"):
+        assert getattr(got, f) is not getattr(live, f)
+    before = _state_fields(got)
+    ledger.advance()  # the live state goes on to the end: the copy stays as it was
+    assert _state_fields(got) == before != _state_fields(live)

@@ -68,6 +68,22 @@ def test_flat_names_and_one_change_by_path():
         set_path(BASE, ["legs", "Z", "length"], 1, "legs.Z.length")
 
 
+def test_flat_names_are_walked_once_per_record_and_each_call_gets_its_own_dict(monkeypatch):
+    import ascent_xl.records as records
+
+    trip = Trip(rate=0.05, days=3, legs=(Leg(name="A", length=1.0, start=dt.date(2024, 1, 2)),))
+    walks = []
+    real = records._walk
+    monkeypatch.setattr(records, "_walk", lambda obj, prefix: walks.append(prefix) or real(obj, prefix))
+    first = trip.flat()
+    first["rate"] = 0.9  # the caller's own dict: the next call is not changed by it
+    assert trip.flat() == {"rate": 0.05, "days": 3, "legs.A.name": "A", "legs.A.length": 1.0,
+                           "legs.A.start": dt.date(2024, 1, 2)}
+    assert walks.count("") == 1  # one walk from the top (and one into the leg): none for the second call
+    changed = set_path(trip, ["legs", "A", "length"], "7", "legs.A.length")  # a new record: its own names
+    assert changed.flat()["legs.A.length"] == 7.0 and trip.flat()["legs.A.length"] == 1.0
+
+
 def test_check_term_has_the_fields_range():
     assert check_term(Trip, "days", 4) == 4
     with pytest.raises(TermsError, match=r"^n: 0 trading days must be at least 1$"):
