@@ -106,7 +106,7 @@ def chunk_cpu(kernel: Any, source: Any, setup: ValuationSetup, n: int) -> float:
 
 def kernel_ratio(name: str, setup: ValuationSetup, n: int, reps: int) -> dict:
     """Best times of ``run_valuation`` with the new and the frozen kernel, interleaved; and the
-    best CPU time of one 49,152-path chunk on one thread (less sensitive to other processes)."""
+    best CPU time of one DEFAULT_CHUNK-path chunk on one thread (less sensitive to other processes)."""
     run_valuation(setup, paths=4096, seed=1)  # warm up
     with kernel_of_before():
         run_valuation(setup, paths=4096, seed=1)

@@ -50,7 +50,8 @@ from ascent_xl.valuation.warrants import black_scholes_call
 
 DEFAULT_PATHS = 20_000
 DEFAULT_CHUNK = 12 * PATHS_PER_STREAM
-"""Most paths per chunk (49,152): measured fastest here; a chunk's buffers stay near 60 MB."""
+"""Most paths per chunk (12,288: 12 blocks of :data:`PATHS_PER_STREAM`): measured fastest here;
+a chunk's peak is about 20 MiB (tracemalloc, full features)."""
 MAX_PATHS = 10_000_000
 KEEP_PER_PATH = 200_000
 """Runs of at most this many paths keep every path's numbers (``ValuationResult.per_path``);
