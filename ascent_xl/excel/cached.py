@@ -277,11 +277,27 @@ class _TableFormulas:
         return values
 
     def formula(self, sheet: str, text: str) -> Any:
+        if text.startswith(_TIERS_START):
+            return self._fee_tiers(sheet, text)
         for shape, pattern in _shapes().items():
             m = pattern.fullmatch(text)
             if m:
                 return getattr(self, "_" + shape)(sheet, *m.groups())
         raise _Unshaped(text)
+
+    def _fee_tiers(self, sheet: str, text: str) -> str:
+        """The Inputs' placement fee tiers as read (:func:`ascent_xl.excel.template.fee_tiers_formula`,
+        the formula exactly as that function writes it for its two cells), when they hold plain
+        lists: see :func:`fee_tiers_text`."""
+        from ascent_xl.excel.template import fee_tiers_formula
+
+        refs = list(dict.fromkeys(_TIERS_REF.findall(text)))
+        if len(refs) != 2:
+            raise _Unshaped(text)
+        rates, limits = refs  # the first item read is the first rate's
+        if fee_tiers_formula(limits, rates) != text:
+            raise _Unshaped(text)
+        return fee_tiers_text(*(_list_text(self.cell(f"{sheet}!{ref.replace('$', '')}")) for ref in (limits, rates)))
 
     @staticmethod
     def _total(values: list[Any]) -> float:
@@ -360,6 +376,81 @@ class _TableFormulas:
         if name.upper() in ("TRUE", "FALSE"):
             raise _Unshaped(name)
         return self.name(name)
+
+
+_TIERS_START = 'IF(TRIM(MID(SUBSTITUTE(SUBSTITUTE('
+_TIERS_REF = re.compile(r'SUBSTITUTE\(SUBSTITUTE\((\$?[A-Z]{1,3}\$?[0-9]+)&""')
+_DIGITS = re.compile(r"[0-9]{1,15}")
+_DECIMAL = re.compile(r"[0-9]{1,9}(?:\.[0-9]{1,5})?")
+
+
+def _list_text(value: Any) -> str:
+    """``cell&""``: a list cell as text (blank: ""), where pycel and Excel write it alike: text,
+    or a number written in plain digits (``10000000``, ``0.07``); else :class:`_Unshaped`."""
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value):
+        if float(value).is_integer() and abs(value) < 1e15:
+            return str(int(value))
+        shown = repr(float(value))
+        if _DECIMAL.fullmatch(shown):
+            return shown
+    raise _Unshaped(repr(value))
+
+
+def fee_tiers_text(limits: str, rates: str) -> str:
+    """What :func:`ascent_xl.excel.template.fee_tiers_formula` gives for list cells reading
+    ``limits`` and ``rates`` (as text), by Excel's rules step by step: ``;`` and ``,`` become
+    30 spaces (SUBSTITUTE), item k is the k-th 30 characters (MID) trimmed (TRIM), a limit is
+    written ``$5,000,000`` (TEXT "$#,##0"), a rate times 100 ``7.5%`` or ``8%`` (TEXT "0.###"
+    and the "." before "%" dropped). Only where pycel gives the same (its TRIM keeps one space
+    of a run at either end, its VALUE is Python's float): every item read is blank or plain
+    digits (a limit whole, up to 15 digits; a rate with up to 5 decimals, so that TEXT rounds
+    nothing), ASCII text, no slot of spaces only; anything else is :class:`_Unshaped` (pycel's)."""
+    from decimal import Decimal
+
+    from ascent_xl.excel.template import _ITEM_ROOM, FEE_TIERS_SHOWN
+
+    def items(text: str) -> list[str]:
+        if not text.isascii():
+            raise _Unshaped(text)
+        spread = text.replace(";", ",").replace(",", " " * _ITEM_ROOM)
+        out = []
+        for k in range(FEE_TIERS_SHOWN + 1):
+            slot = spread[k * _ITEM_ROOM:(k + 1) * _ITEM_ROOM]
+            item = slot.strip(" ")
+            if (slot and not item) or " " in item:
+                raise _Unshaped(text)  # TRIM: pycel's and Excel's differ here
+            out.append(item)
+        return out
+
+    def usd(item: str) -> str:
+        if not _DIGITS.fullmatch(item):
+            raise _Unshaped(item)
+        return f"${int(item):,}"
+
+    def percent(item: str) -> str:
+        if not _DECIMAL.fullmatch(item):
+            raise _Unshaped(item)
+        shown = f"{(Decimal(item) * 100).quantize(Decimal('0.001')):f}".rstrip("0")
+        return (shown + "%").replace(".%", "%")
+
+    top, rate = items(limits), items(rates)
+    parts = []
+    for k in range(FEE_TIERS_SHOWN):
+        if rate[k] == "":
+            continue
+        low = "$0" if k == 0 else usd(top[k - 1])
+        if top[k] == "":
+            band = "all" if k == 0 else f"above {low}"
+        else:
+            band = f"{low}-{usd(top[k])}"
+        parts.append(("; " if k else "") + f"{band}: {percent(rate[k])}")
+    if rate[FEE_TIERS_SHOWN] != "":
+        parts.append("; ...")
+    return "".join(parts)
 
 
 def _arrays_known(workbook: Any, known: Mapping[str, Any]) -> bool:
