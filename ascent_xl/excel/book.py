@@ -81,6 +81,23 @@ def parse_ref(ref: str) -> tuple[int, int, int, int]:
     return r1, column_index(c1), r2, column_index(c2)
 
 
+FORMULA_SHOWN = 60
+"""Characters of a formula a message shows whole; a longer one shows its start and its length."""
+FORMULA_START = 40
+"""Characters of a longer formula's start a message shows."""
+
+
+def formula_excerpt(formula: Any) -> str:
+    """A formula as a message names it: ``the formula =0.2+0.09`` whole when it is short, else
+    its start and length (``a formula of 4,213 characters, starting =IF(AND(...``), so that a
+    status cell or a terminal line stays readable. An array formula is named by its text."""
+    typed = str(getattr(formula, "text", formula))
+    text = " ".join(typed.split())  # a formula typed over lines (Alt+Enter), on one line
+    if len(text) <= FORMULA_SHOWN:
+        return f"the formula {text}"
+    return f"a formula of {len(typed):,} characters, starting {text[:FORMULA_START]}..."
+
+
 def _table_error(sheet: str, table: str, present: list[str]) -> WorkbookError:
     found = ", ".join(present) or "none"
     return WorkbookError(
@@ -120,7 +137,7 @@ class OpenpyxlBook:
             self._loaded = self._values()
         value = None if self._loaded is None else self._loaded[ws.title][cell.coordinate].value
         if value is None:
-            raise WorkbookError(f"{where}: holds the formula {cell.value} with no saved value; "
+            raise WorkbookError(f"{where}: holds {formula_excerpt(cell.value)} with no saved value; "
                                 "open and save the book in Excel (or type the value) and refresh")
         return value
 

@@ -93,3 +93,39 @@ def test_a_book_saved_by_libreoffice_refreshes_with_its_chart(tmp_path):
         cell = f"B{L.SUMMARY_FIRST_ROW + i}"
         assert values[L.SUMMARY][cell].value == shipped[L.SUMMARY][cell].value, cell
     assert values[L.CHECKS]["B3"].value is True
+
+
+def test_a_long_formula_without_a_saved_value_is_named_by_its_cell_start_and_length(tmp_path):
+    """A formula of thousands of characters (a user's nested IFs) saved without a value: the
+    refusal names the cell, the formula's first 40 characters and its length, not the whole
+    formula (the status cell and the terminal line stay readable)."""
+    book = copy_book(SHIPPED, tmp_path)
+    wb = load_workbook(book)
+    r = _row(wb[L.INPUTS], "conversion.floor_price")
+    formula = "=" + "+".join(["0.0001"] * 600)  # 1 + 600 x 6 + 599 = 4,200 characters
+    assert len(formula) == 4_200
+    wb[L.INPUTS].cell(row=r, column=VALUE).value = formula
+    wb.save(book)
+    result = refresh_file(book)
+    assert not result.ok
+    start = "=0.0001+0.0001+0.0001+0.0001+0.0001+0.00"  # the first 40 characters
+    assert (f"Inputs!C{r}: holds a formula of 4,200 characters, starting {start}... with no saved value; "
+            "open and save the book in Excel (or type the value) and refresh") in result.status
+    assert len(result.status) < 250
+
+
+def test_a_short_formula_without_a_saved_value_is_shown_whole():
+    from openpyxl import Workbook
+
+    from ascent_xl.excel.book import formula_excerpt
+
+    assert formula_excerpt("=0.2+0.09") == "the formula =0.2+0.09"
+    sixty = "=" + "1+" * 29 + "1"  # 60 characters: whole
+    assert len(sixty) == 60 and formula_excerpt(sixty) == f"the formula {sixty}"
+    assert formula_excerpt(sixty + "+1") == f"a formula of 62 characters, starting {sixty[:40]}..."
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Events"
+    ws["D7"] = "=IF(A1>0,\n  1,\n  2)"  # typed over lines: shown on one line
+    with pytest.raises(WorkbookError, match=r"^Events!D7: holds the formula =IF\(A1>0, 1, 2\) with no saved value"):
+        OpenpyxlBook(wb).read_cell("Events", "D7")
