@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -232,12 +233,17 @@ class _State:
         self.totals = {k: v.take(alive) for k, v in self.totals.items()}
 
 
-def run_chunk(contract: Contract, grid: TimeGrid, source: PathSource, *, sample: int = 0) -> ChunkResult:
+def run_chunk(contract: Contract, grid: TimeGrid, source: PathSource, *, sample: int = 0,
+              fused: bool | None = None) -> ChunkResult:
     """Value one chunk of paths. ``sample`` price paths (the first ones) are kept for charts.
 
     The work per trading day is a fixed sequence of array operations over the chunk's live
     paths; the rare days (interest, default, prepayment, maturity) add a few more. Every
     :data:`COMPACT_EVERY` days, paths whose notes are settled leave the loop.
+
+    ``fused``: the ordinary day's operations run as one compiled loop over the paths
+    (:mod:`ascent_xl.valuation.fused`, numba), the same numbers bit for bit; None (default):
+    when numba is installed (and ``ASCENT_XL_NUMBA`` is not ``0``); False: numpy only.
     """
     c, T = contract, grid.days
     n_all = source.n
@@ -251,6 +257,11 @@ def run_chunk(contract: Contract, grid: TimeGrid, source: PathSource, *, sample:
     warrant_price = np.zeros(n_all)
 
     alt = c.alternate_discount is not None
+    fk = _fused() if fused is None or fused else None
+    if fused and fk is None:
+        raise RuntimeError("the fused kernel needs numba (pip install ascent-xl[fast])")
+    if not J:
+        fk = None
     window = LowestSum(c.history[-c.alternate_days:], k=c.alternate_lowest, n=n_all) if alt else None
     plan = _day_plan(c, grid)
     recent_vwap = _Recent(c.history, c.default.reset_days, n_all) if c.default else None
@@ -278,6 +289,20 @@ def run_chunk(contract: Contract, grid: TimeGrid, source: PathSource, *, sample:
     P, K, AI, NI, value = list(st.P), list(st.K), list(st.AI), list(st.NI), list(st.value)
     O, H, fixed, tot = st.O, st.H, st.fixed, st.totals
     buckets = _buckets(c, P, K, AI)
+
+    if fk is not None:
+        day_args = _fused_day_args(c, plan, floors, of_note, fk)
+
+    def push_recent(t: int, V: np.ndarray, vol: np.ndarray, O: np.ndarray) -> None:
+        """Today's VWAPs into the default's window, dollar volume and market cap into the
+        equity conditions' (on the days they measure)."""
+        if recent_vwap is not None and plan.reset[t]:
+            recent_vwap.push(V)
+        if recent_dv is not None and plan.equity_record[t]:
+            np.multiply(vol, V, out=tmp)
+            recent_dv.push(tmp)
+            np.multiply(V, O, out=tmp)
+            recent_cap.push(tmp)  # type: ignore[union-attr]
 
     def settle(t: int, today: dt.date | None) -> None:
         """Pay the interest and repay the notes due on day t: those due on a closed day before
@@ -308,131 +333,152 @@ def run_chunk(contract: Contract, grid: TimeGrid, source: PathSource, *, sample:
                 source.leave(t, st.idx)
             continue
         V, vol = source.vwap, source.volume
-        # interest accrues on the principal outstanding over the step
-        for j, note in enumerate(notes):
-            inc = note.accrual[t]
-            if inc:
-                np.multiply(P[j], note.rate * inc, out=tmp)
-                AI[j] += tmp
-                if note.pik_rate and has_k[j]:
-                    np.multiply(K[j], note.pik_rate * inc, out=tmp)
+        if fk is not None:  # the same day, its ordinary parts compiled
+            ordinary = t not in plan.settle_start and t != default_day
+            if ordinary:  # (reads the VWAP, volume and shares outstanding: as before the day)
+                push_recent(t, V, vol, O)
+            fk.day(fk.ACCRUE, V, vol, st.P, st.K, st.AI, st.NI, *[a[t] for a in day_args.coef],
+                   *day_args.none_convert)
+            if t in plan.settle_start:
+                settle(t, None)
+            if alt:
+                window.sum_into(alt_u)  # type: ignore[union-attr]
+                alt_u /= c.alternate_lowest
+                alt_u *= scale
+                np.minimum(fixed, alt_u, out=U)
+                window.push(V)  # type: ignore[union-attr]
+            else:
+                np.copyto(U, fixed)
+            if not ordinary:  # numpy's rare-day code before the conversions
+                if t == default_day:
+                    _default(c, t, grid, V, U, fixed, floors, of_note, recent_vwap,  # type: ignore[arg-type]
+                             P, K, has_k, AI, NI, value, tot)
+                push_recent(t, V, vol, O)
+            fk.day(fk.CONVERT, V, vol, st.P, st.K, st.AI, st.NI, *day_args.no_accrual, U,
+                   day_args.floors, c.floor_cash, leak, c.sell_through, c.min_conversion_value,
+                   c.convert_all_above, day_args.thresholds.get(t, day_args.none), cap, keep_cap,
+                   day_args.of_note, day_args.buckets, st.value, st.O, st.H, tot["converted"],
+                   tot["floor_paid"], grid.df_equity[t], grid.df_cash[t], day_args.rounding)
+        else:
+            # interest accrues on the principal outstanding over the step
+            for j, note in enumerate(notes):
+                inc = note.accrual[t]
+                if inc:
+                    np.multiply(P[j], note.rate * inc, out=tmp)
                     AI[j] += tmp
-            nxt = note.accrual_next[t]
-            if nxt:
-                np.multiply(P[j], note.rate * nxt, out=NI[j])
-                if note.pik_rate and has_k[j]:
-                    np.multiply(K[j], note.pik_rate * nxt, out=tmp)
-                    NI[j] += tmp
-        # interest and maturity due on a day the market was closed: settled before today's events
-        if t in plan.settle_start:
-            settle(t, None)
-        # conversion price of a notice today (window strictly before today), per price group
-        if alt:
-            window.sum_into(alt_u)  # type: ignore[union-attr]
-            alt_u /= c.alternate_lowest
-            alt_u *= scale
-            np.minimum(fixed, alt_u, out=U)
-            window.push(V)  # type: ignore[union-attr]
-        else:
-            np.copyto(U, fixed)
-        if t == default_day:
-            _default(c, t, grid, V, U, fixed, floors, of_note, recent_vwap,  # type: ignore[arg-type]
-                     P, K, has_k, AI, NI, value, tot)
-        if recent_vwap is not None and plan.reset[t]:
-            recent_vwap.push(V)
-        if recent_dv is not None and plan.equity_record[t]:
-            np.multiply(vol, V, out=tmp)
-            recent_dv.push(tmp)
-            np.multiply(V, O, out=tmp)
-            recent_cap.push(tmp)  # type: ignore[union-attr]
-        # whole shares the holder may sell today under the leak-out
-        np.multiply(vol, leak, out=lv)
-        np.floor(lv, out=lv)
-        # conversion value per USD of principal (shares plus floor payment): shares at the
-        # unfloored price x VWAP, or at the floor under floor_mode cap
-        np.divide(V, U, out=RATIO)
-        for g, floor in enumerate(floors):
-            if floor:
-                np.maximum(U[g], floor, out=PR[g])
-                if c.floor_cash:
-                    np.divide(V, PR[g], out=FPF[g])
-                    np.subtract(RATIO[g], FPF[g], out=FPF[g])  # floor payment per USD converted
+                    if note.pik_rate and has_k[j]:
+                        np.multiply(K[j], note.pik_rate * inc, out=tmp)
+                        AI[j] += tmp
+                nxt = note.accrual_next[t]
+                if nxt:
+                    np.multiply(P[j], note.rate * nxt, out=NI[j])
+                    if note.pik_rate and has_k[j]:
+                        np.multiply(K[j], note.pik_rate * nxt, out=tmp)
+                        NI[j] += tmp
+            # interest and maturity due on a day the market was closed: settled before today's events
+            if t in plan.settle_start:
+                settle(t, None)
+            # conversion price of a notice today (window strictly before today), per price group
+            if alt:
+                window.sum_into(alt_u)  # type: ignore[union-attr]
+                alt_u /= c.alternate_lowest
+                alt_u *= scale
+                np.minimum(fixed, alt_u, out=U)
+                window.push(V)  # type: ignore[union-attr]
+            else:
+                np.copyto(U, fixed)
+            if t == default_day:
+                _default(c, t, grid, V, U, fixed, floors, of_note, recent_vwap,  # type: ignore[arg-type]
+                         P, K, has_k, AI, NI, value, tot)
+            push_recent(t, V, vol, O)
+            # whole shares the holder may sell today under the leak-out
+            np.multiply(vol, leak, out=lv)
+            np.floor(lv, out=lv)
+            # conversion value per USD of principal (shares plus floor payment): shares at the
+            # unfloored price x VWAP, or at the floor under floor_mode cap
+            np.divide(V, U, out=RATIO)
+            for g, floor in enumerate(floors):
+                if floor:
+                    np.maximum(U[g], floor, out=PR[g])
+                    if c.floor_cash:
+                        np.divide(V, PR[g], out=FPF[g])
+                        np.subtract(RATIO[g], FPF[g], out=FPF[g])  # floor payment per USD converted
+                    else:
+                        FPF[g].fill(0.0)  # floor_mode cap: the price stops at the floor, no cash
+                        np.divide(V, PR[g], out=RATIO[g])  # so a USD is worth its shares at the floor
                 else:
-                    FPF[g].fill(0.0)  # floor_mode cap: the price stops at the floor, no cash
-                    np.divide(V, PR[g], out=RATIO[g])  # so a USD is worth its shares at the floor
+                    np.copyto(PR[g], U[g])
+            if G == 1:
+                np.copyto(ratio, RATIO[0])
+            else:  # the note priced best for the holder decides whether it converts
+                np.max(RATIO, axis=0, out=ratio)
+            if c.sell_through:
+                np.greater_equal(ratio, c.min_conversion_value, out=mask)
+                np.multiply(lv, mask, out=want)
             else:
-                np.copyto(PR[g], U[g])
-        if G == 1:
-            np.copyto(ratio, RATIO[0])
-        else:  # the note priced best for the holder decides whether it converts
-            np.max(RATIO, axis=0, out=ratio)
-        if c.sell_through:
-            np.greater_equal(ratio, c.min_conversion_value, out=mask)
-            np.multiply(lv, mask, out=want)
-        else:
-            want.fill(0.0)
-        if c.convert_all_above < _INF:
-            np.greater_equal(ratio, c.convert_all_above, out=mask)
-            np.putmask(want, mask, _INF)
-        for threshold in plan.convert_all.get(t, ()):
-            np.greater(ratio, threshold, out=mask)
-            np.putmask(want, mask, _INF)
-        if cap < 1:
-            np.multiply(O, cap, out=room)
-            room -= H
-            room /= keep_cap
-            _round6(room)
-            np.floor(room, out=room)
-            np.maximum(room, 0.0, out=room)
-            np.minimum(want, room, out=want)
-        last = of_note[0] if J else 0
-        np.multiply(want, PR[last], out=rem)  # USD the holder asks to convert (inf: all it may)
-        # convert, note by note in order (interest, PIK notes, principal); one notice per note
-        np.multiply(V, grid.df_equity[t], out=y)
-        for g, floor in enumerate(floors):
-            if floor:
-                np.multiply(FPF[g], grid.df_cash[t], out=FPC[g])
-        for j in range(J):
-            if j and not rem.any():
-                break  # nothing left to convert on any path
-            g = of_note[j]
-            p = PR[g]
-            if g != last:  # what is left of the request, in USD at this note's price
-                np.divide(p, PR[last], out=tmp)
-                rem *= tmp
-                last = g
-            if cap < 1:  # no more than the room the earlier notes left (shares rounded up)
-                np.multiply(room, p, out=tmp)
-                np.minimum(rem, tmp, out=rem)
-            for i, bucket in enumerate(buckets[j]):
-                part = aj if i == 0 else x
-                np.minimum(rem, bucket, out=part)
-                bucket -= part
-                rem -= part
-                if i:
-                    aj += part
-            np.divide(aj, p, out=s)
-            rounder(s)
-            np.multiply(s, y, out=tmp)
-            value[j] += tmp
-            if floors[g]:
-                np.multiply(aj, FPC[g], out=tmp)
-                value[j] += tmp
-                np.multiply(aj, FPF[g], out=tmp)
-                tot["floor_paid"] += tmp
-            O += s
-            H += s
+                want.fill(0.0)
+            if c.convert_all_above < _INF:
+                np.greater_equal(ratio, c.convert_all_above, out=mask)
+                np.putmask(want, mask, _INF)
+            for threshold in plan.convert_all.get(t, ()):
+                np.greater(ratio, threshold, out=mask)
+                np.putmask(want, mask, _INF)
             if cap < 1:
-                room -= s
-            if j:
-                conv += aj
-            else:
-                np.copyto(conv, aj)
-        if J:
-            tot["converted"] += conv
-        # then the holder sells under the leak-out (same-day order: conversions, then sales)
-        np.minimum(H, lv, out=tmp)
-        H -= tmp
+                np.multiply(O, cap, out=room)
+                room -= H
+                room /= keep_cap
+                _round6(room)
+                np.floor(room, out=room)
+                np.maximum(room, 0.0, out=room)
+                np.minimum(want, room, out=want)
+            last = of_note[0] if J else 0
+            np.multiply(want, PR[last], out=rem)  # USD the holder asks to convert (inf: all it may)
+            # convert, note by note in order (interest, PIK notes, principal); one notice per note
+            np.multiply(V, grid.df_equity[t], out=y)
+            for g, floor in enumerate(floors):
+                if floor:
+                    np.multiply(FPF[g], grid.df_cash[t], out=FPC[g])
+            for j in range(J):
+                if j and not rem.any():
+                    break  # nothing left to convert on any path
+                g = of_note[j]
+                p = PR[g]
+                if g != last:  # what is left of the request, in USD at this note's price
+                    np.divide(p, PR[last], out=tmp)
+                    rem *= tmp
+                    last = g
+                if cap < 1:  # no more than the room the earlier notes left (shares rounded up)
+                    np.multiply(room, p, out=tmp)
+                    np.minimum(rem, tmp, out=rem)
+                for i, bucket in enumerate(buckets[j]):
+                    part = aj if i == 0 else x
+                    np.minimum(rem, bucket, out=part)
+                    bucket -= part
+                    rem -= part
+                    if i:
+                        aj += part
+                np.divide(aj, p, out=s)
+                rounder(s)
+                np.multiply(s, y, out=tmp)
+                value[j] += tmp
+                if floors[g]:
+                    np.multiply(aj, FPC[g], out=tmp)
+                    value[j] += tmp
+                    np.multiply(aj, FPF[g], out=tmp)
+                    tot["floor_paid"] += tmp
+                O += s
+                H += s
+                if cap < 1:
+                    room -= s
+                if j:
+                    conv += aj
+                else:
+                    np.copyto(conv, aj)
+            if J:
+                tot["converted"] += conv
+            # then the holder sells under the leak-out (same-day order: conversions, then sales)
+            np.minimum(H, lv, out=tmp)
+            H -= tmp
         # the rare days: prepayments, then interest and maturity due today
         for prepayment in plan.prepay.get(t, ()):
             _prepay(prepayment, grid.df_cash[t], P, K, has_k, AI, value, tot["prepaid_cash"])
@@ -455,9 +501,9 @@ def run_chunk(contract: Contract, grid: TimeGrid, source: PathSource, *, sample:
                     P, K, AI, NI, value = list(st.P), list(st.K), list(st.AI), list(st.NI), list(st.value)
                     O, H, fixed, tot = st.O, st.H, st.fixed, st.totals
                     buckets = _buckets(c, P, K, AI)
-                    for ring in (window, recent_vwap, recent_dv, recent_cap):
-                        if ring is not None:
-                            ring.keep(live)
+                    for rows in (window, recent_vwap, recent_dv, recent_cap):
+                        if rows is not None:
+                            rows.keep(live)
 
     warrant_value = np.zeros(n_all)
     if c.warrant is not None:
@@ -471,6 +517,67 @@ def run_chunk(contract: Contract, grid: TimeGrid, source: PathSource, *, sample:
         shares=st.final_O - c.shares_outstanding,
         sample=paths,
         **st.final_totals,
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# the fused kernel's inputs
+
+
+def _fused() -> Any:
+    """:mod:`ascent_xl.valuation.fused` when it can run (numba installed), else None; imported
+    here, when a valuation runs, so that numba is not imported before."""
+    from ascent_xl.valuation import fused
+
+    return fused if fused.available() else None
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class _FusedArgs:
+    """The contract's numbers as the compiled day takes them."""
+
+    coef: tuple[np.ndarray, ...]  # (days, notes) each: inc, pik_inc, nxt, pik_nxt, flags
+    thresholds: dict[int, np.ndarray]
+    none: np.ndarray
+    no_accrual: tuple[np.ndarray, ...]  # the accrual's arguments of a day that converts only
+    none_convert: tuple[Any, ...]  # the conversion's arguments of a day that accrues only
+    floors: np.ndarray
+    of_note: np.ndarray
+    buckets: np.ndarray
+    rounding: int
+
+
+def _fused_day_args(c: Contract, plan: _DayPlan, floors: list[float], of_note: list[int],
+                    fk: Any) -> _FusedArgs:
+    J = len(c.notes)
+    rate = np.array([note.rate for note in c.notes])
+    pik_rate = np.array([note.pik_rate for note in c.notes])
+    pik = np.array([bool(note.pik_rate and note.pik_notes) for note in c.notes])
+    accrual = np.array([note.accrual for note in c.notes]).T  # (days, notes)
+    after = np.array([note.accrual_next for note in c.notes]).T
+    # the same products as the numpy kernel's ``note.rate * inc`` (one IEEE multiplication)
+    flags = ((accrual != 0) * (1 | 2 * pik) + (after != 0) * (4 | 8 * pik)).astype(np.int64)
+    coef = tuple(np.ascontiguousarray(a) for a in (accrual * rate, accrual * pik_rate,
+                                                   after * rate, after * pik_rate, flags))
+    none, G = np.empty(0), len(floors)
+    floors_ = np.array(floors, dtype=float)
+    of_note_ = np.array(of_note, dtype=np.int64)
+    buckets = np.array([(1 if c.convert_interest else 0) | (2 if note.pik_notes else 0)
+                        for note in c.notes], dtype=np.int64)
+    rounding = fk.ROUNDING[c.share_rounding]
+    z = np.zeros((J, 0))  # the conversion's per-path arguments are not read by the accrual
+    return _FusedArgs(
+        coef=coef,
+        thresholds={t: np.array(v, dtype=float) for t, v in plan.convert_all.items()},
+        none=none,
+        no_accrual=tuple(a[0] for a in coef),
+        none_convert=(np.zeros((G, 0)), floors_, c.floor_cash, c.leak_out, c.sell_through,
+                      c.min_conversion_value, c.convert_all_above, none, c.ownership_cap, 1.0,
+                      of_note_, buckets, z, none, none, none, none, 1.0, 1.0, rounding),
+        floors=floors_,
+        of_note=of_note_,
+        buckets=buckets,
+        rounding=rounding,
     )
 
 

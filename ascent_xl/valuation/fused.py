@@ -1,0 +1,223 @@
+"""The kernel's ordinary day compiled by numba (optional): the accrual, the holder's request,
+the ownership cap, the conversions note by note and the leak-out sales in a few loops over the
+paths instead of about a hundred numpy passes.
+
+:func:`ascent_xl.valuation.montecarlo.run_chunk` calls :func:`day` for those parts of each
+trading day; the lowest-VWAP window (``LowestSum``) and the rare days (interest payments, the
+default, prepayments, maturity, the equity conditions) stay in numpy between its stages. Each
+loop is written without branches on the paths' numbers (minima, maxima, selections), so that the
+compiler turns it into vector instructions: one pass does what many numpy passes did, with the
+numbers in registers.
+
+The loops do, path by path, the same IEEE operations in the same order as the numpy kernel (no
+fast-math, so no fused multiply-adds or reassociation), so the two kernels give the same numbers
+bit for bit (``min`` and ``max`` of two numbers, none of them nan, are numpy's but for the sign
+of a zero, which no result depends on); tests compare them on every feature.
+
+numba is an optional dependency (``pip install -e ".[fast]"``). This module is imported only
+when a valuation runs (by ``run_chunk``), never by an ``ascent-xl refresh`` that values nothing;
+:func:`available` is False when numba is missing or ``ASCENT_XL_NUMBA=0``, and the numpy kernel
+runs. The compiled code is cached on disk (``cache=True``, beside this file or in numba's user
+cache): the first valuation of an install compiles for a few seconds, later processes load it.
+"""
+
+from __future__ import annotations
+
+import os
+
+import numpy as np
+
+try:
+    import numba
+except ImportError:  # pragma: no cover - depends on the environment
+    numba = None  # type: ignore[assignment]
+
+ROUNDING = {"up": 0, "down": 1, "nearest": 2}
+"""The terms' share rounding rule, as the code the compiled loop takes."""
+
+ACCRUE, CONVERT = 1, 4
+"""Stages of :func:`day` (a sum of them): the accrual, the conversions and sales."""
+
+
+def available() -> bool:
+    """True when the fused kernel can run: numba imported and not switched off by
+    ``ASCENT_XL_NUMBA=0``."""
+    return numba is not None and os.environ.get("ASCENT_XL_NUMBA", "1") != "0"
+
+
+def _round6(x):
+    """``x`` rounded to 6 decimals as ``montecarlo._round6`` (``numpy.round(x, 6)``)."""
+    return np.rint(x * 1e6) / 1e6
+
+
+def _shares(x, rounding):
+    """Shares ``x`` rounded by the terms' rule after rounding to 6 decimals (a selection, so
+    that a loop over paths stays a vector loop)."""
+    x = _round6(x)
+    return np.ceil(x) if rounding == 0 else (np.floor(x) if rounding == 1 else np.floor(x + 0.5))
+
+
+def _accrue(P, K, AI, NI, inc, pik_inc, nxt, pik_nxt, flags):
+    """The interest accrual over the step, note by note, as ``run_chunk``: ``flags[j]`` bit 1:
+    accrue ``inc`` on the principal, 2: and ``pik_inc`` on the PIK notes, 4: set the next
+    period's ``nxt``, 8: and add ``pik_nxt``."""
+    for j in range(P.shape[0]):
+        f = flags[j]
+        a, b, c, d = inc[j], pik_inc[j], nxt[j], pik_nxt[j]
+        for i in range(P.shape[1]):
+            if f & 1:
+                AI[j, i] += P[j, i] * a
+                if f & 2:
+                    AI[j, i] += K[j, i] * b
+            if f & 4:
+                NI[j, i] = P[j, i] * c
+                if f & 8:
+                    NI[j, i] += K[j, i] * d
+
+
+def _convert(V, vol, U, floors, floor_cash, leak, sell_through, min_value, above, thresholds,
+             cap, keep_cap, of_note, buckets, AI, K, P, value, O, H, converted, floor_paid,
+             df_equity, df_cash, rounding):
+    """Every path's day after the conversion price, in the order of ``run_chunk``'s array
+    operations: the holder's request, the cap, the conversions note by note (``buckets[j]``
+    bit 1: the accrued interest, 2: the PIK notes, then the principal), the leak-out sales.
+
+    A few passes over the paths, each a loop without branches on the paths' numbers (minima,
+    maxima and selections), which the compiler turns into vector instructions."""
+    G, n = U.shape
+    J = P.shape[0]
+    PR = np.empty((G, n))
+    RATIO = np.empty((G, n))
+    FPF = np.zeros((G, n))
+    lv = np.empty(n)
+    ratio = np.empty(n)
+    rem = np.empty(n)
+    room = np.zeros(n)
+    aj = np.empty(n)
+    conv = np.zeros(n)
+    capped = cap < 1
+    for i in range(n):  # whole shares the holder may sell today under the leak-out
+        lv[i] = np.floor(vol[i] * leak)
+    for g in range(G):  # conversion value per USD: shares plus floor payment
+        floor = floors[g]
+        if floor and floor_cash:
+            for i in range(n):
+                v, u = V[i], U[g, i]
+                pr = max(u, floor)
+                r = v / u
+                PR[g, i] = pr
+                RATIO[g, i] = r
+                FPF[g, i] = r - v / pr
+        elif floor:  # floor_mode cap: the price stops at the floor, no cash
+            for i in range(n):
+                pr = max(U[g, i], floor)
+                PR[g, i] = pr
+                RATIO[g, i] = V[i] / pr
+        else:
+            for i in range(n):
+                u = U[g, i]
+                PR[g, i] = u
+                RATIO[g, i] = V[i] / u
+    for i in range(n):
+        ratio[i] = RATIO[0, i]
+    for g in range(1, G):  # the note priced best for the holder decides
+        for i in range(n):
+            ratio[i] = max(ratio[i], RATIO[g, i])
+    inf = np.inf
+    for i in range(n):  # the holder's request, in shares (inf: all it may)
+        r = ratio[i]
+        w = lv[i] * (1.0 if r >= min_value else 0.0) if sell_through else 0.0
+        if above < inf:
+            w = inf if r >= above else w
+        rem[i] = w
+    for q in range(thresholds.shape[0]):
+        th = thresholds[q]
+        for i in range(n):
+            rem[i] = inf if ratio[i] > th else rem[i]
+    last = of_note[0]
+    if capped:
+        for i in range(n):
+            rm = O[i] * cap
+            rm -= H[i]
+            rm /= keep_cap
+            rm = max(np.floor(_round6(rm)), 0.0)
+            room[i] = rm
+            rem[i] = min(rem[i], rm) * PR[last, i]  # USD the holder asks to convert
+    else:
+        for i in range(n):
+            rem[i] = rem[i] * PR[last, i]
+    for j in range(J):  # note by note, in order
+        if j:
+            left = False
+            for i in range(n):
+                if rem[i] != 0.0:
+                    left = True
+                    break
+            if not left:
+                break  # nothing left to convert on any path
+        g = of_note[j]
+        if g != last:  # what is left of the request, in USD at this note's price
+            for i in range(n):
+                rem[i] *= PR[g, i] / PR[last, i]
+            last = g
+        if capped:  # no more than the room the earlier notes left
+            for i in range(n):
+                rem[i] = min(rem[i], room[i] * PR[g, i])
+        b = buckets[j]
+        first = True
+        for kind in range(3):  # accrued interest, PIK notes, principal
+            if (kind == 0 and not b & 1) or (kind == 1 and not b & 2):
+                continue
+            B = AI if kind == 0 else (K if kind == 1 else P)
+            for i in range(n):
+                x = rem[i]
+                bucket = B[j, i]
+                part = min(x, bucket)
+                B[j, i] = bucket - part
+                rem[i] = x - part
+                aj[i] = part if first else aj[i] + part
+            first = False
+        for i in range(n):
+            s = _shares(aj[i] / PR[g, i], rounding)
+            value[j, i] += s * (V[i] * df_equity)
+            O[i] += s
+            H[i] += s
+            room[i] -= s
+            conv[i] = conv[i] + aj[i] if j else aj[i]
+        if floors[g]:
+            for i in range(n):
+                f = FPF[g, i]
+                value[j, i] += aj[i] * (f * df_cash)
+                floor_paid[i] += aj[i] * f
+    for i in range(n):
+        converted[i] += conv[i]
+        h = H[i]
+        H[i] = h - min(h, lv[i])  # then the holder sells (conversions first, then sales)
+
+
+def _day(stage, V, vol, P, K, AI, NI, inc, pik_inc, nxt, pik_nxt, flags, U, floors, floor_cash,
+         leak, sell_through, min_value, above, thresholds, cap, keep_cap, of_note, buckets, value,
+         O, H, converted, floor_paid, df_equity, df_cash, rounding):
+    """One day of every live path (at least one note): ``stage`` bit :data:`ACCRUE` the
+    accrual, :data:`CONVERT` (after the conversion price ``U``) the conversions
+    and sales."""
+    if stage & 1:
+        _accrue(P, K, AI, NI, inc, pik_inc, nxt, pik_nxt, flags)
+    if stage & 4:
+        _convert(V, vol, U, floors, floor_cash, leak, sell_through, min_value, above, thresholds,
+                 cap, keep_cap, of_note, buckets, AI, K, P, value, O, H, converted, floor_paid,
+                 df_equity, df_cash, rounding)
+
+
+if numba is not None:
+    _jit = numba.njit(cache=True, nogil=True, error_model="numpy")
+    _round6 = _jit(_round6)
+    _shares = _jit(_shares)
+    _accrue = _jit(_accrue)
+    _convert = _jit(_convert)
+    day = _jit(_day)
+else:  # pragma: no cover - depends on the environment
+    day = _day
+
+
+__all__ = ["ACCRUE", "CONVERT", "ROUNDING", "available", "day"]

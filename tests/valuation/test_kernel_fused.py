@@ -1,0 +1,143 @@
+"""The fused kernel (numba, optional) gives the numpy kernel's numbers bit for bit, on every
+feature: the alternate price and floor (make_up, cap, none), floor payments, the ownership cap,
+interest in cash and in kind (PIK notes and capitalised), the default (redeem, reset, better),
+prepayments, notes at different prices, a deal after its reverse split, every share rounding;
+and numba is imported only when a valuation runs."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import os
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+from ascent_xl.events import events_from_csv
+from ascent_xl.presets import ASTI_2022
+from ascent_xl.samples import SAMPLE_EVENTS, data_path, sample_market
+from ascent_xl.valuation import ScheduledPrepayment, prepare_valuation
+from ascent_xl.valuation.model import SimulatedPaths
+from ascent_xl.valuation.montecarlo import ChunkResult, run_chunk
+from ascent_xl.valuation.presets import DEMO_BEHAVIOUR, DEMO_MODEL
+from ascent_xl.valuation.start import deal_start, market_inputs
+
+numba = pytest.importorskip("numba")
+
+FIELDS = tuple(ChunkResult.__dataclass_fields__)
+
+
+def _every_feature(**behaviour):
+    """Default (the better election), a prepayment, PIK by the equity conditions, the floor, a
+    binding ownership cap, threshold and maturity conversion."""
+    rules = DEMO_BEHAVIOUR.replace(
+        default_date=dt.date(2023, 8, 1),
+        prepayments=(ScheduledPrepayment(date=dt.date(2023, 3, 1), amount=400_000.0, premium=1.1),),
+        convert_all_above=1.25,
+        ownership_cap=0.005,
+    ).replace(**behaviour)
+    model = DEMO_MODEL.replace(daily_volume=150_000, volatility=1.3)
+    return prepare_valuation(ASTI_2022, model=model, behaviour=rules)
+
+
+def _after_the_split():
+    """The sample deal on 2023-09-30: after its 1-for-200 split, the floor amended and the
+    fixed price ratcheted (each note at its own prices)."""
+    market = sample_market()
+    start = deal_start(ASTI_2022, events_from_csv(data_path(SAMPLE_EVENTS)), market,
+                       as_of=dt.date(2023, 9, 30))
+    model = DEMO_MODEL.replace(spot=market_inputs(start)["spot"][0])
+    return prepare_valuation(ASTI_2022, model=model, behaviour=DEMO_BEHAVIOUR, start=start)
+
+
+def _chunk(setup, fused, n=2048, seed=7):
+    source = SimulatedPaths(setup.model, setup.grid, seed=seed, first=0, n=n)
+    return run_chunk(setup.contract, setup.grid, source, sample=5, fused=fused)
+
+
+def _same(setup, n=2048, seed=7):
+    fast, slow = _chunk(setup, True, n, seed), _chunk(setup, False, n, seed)
+    for name in FIELDS:
+        np.testing.assert_array_equal(getattr(fast, name), getattr(slow, name), err_msg=name)
+    return slow
+
+
+CASES = {
+    "every feature, better election": lambda: _every_feature(),
+    "default redeemed": lambda: _every_feature(default_election="redeem"),
+    "default reset": lambda: _every_feature(default_election="reset"),
+    "interest in kind": lambda: _every_feature(interest="pik"),
+    "cash interest, no cap, interest not converted":
+        lambda: _every_feature(interest="cash", ownership_cap=1.0, convert_interest=False),
+    "held to maturity (no sales)": lambda: _every_feature(sell_through=False),
+    "the demo deal": lambda: prepare_valuation(ASTI_2022, model=DEMO_MODEL, behaviour=DEMO_BEHAVIOUR),
+    "after the reverse split": _after_the_split,
+}
+
+
+@pytest.mark.parametrize("case", list(CASES))
+def test_the_fused_kernel_gives_the_numpy_kernels_numbers(case):
+    _same(CASES[case]())
+
+
+def test_every_feature_is_exercised_on_the_compared_paths():
+    # a comparison of zeros would prove nothing: each kind of cash flow happens on these paths
+    r = _same(_every_feature())
+    for name in ("floor_paid", "interest_cash", "interest_pik", "default_cash", "prepaid_cash", "converted"):
+        assert getattr(r, name).max() > 0, name
+    # the holder's election: all cash when redeemed, none when the price is reset
+    assert _same(_every_feature(default_election="reset")).default_cash.max() == 0
+    assert _same(_every_feature(default_election="redeem")).default_cash.max() > 0
+
+
+@pytest.mark.parametrize("rounding", ["up", "down", "nearest"])
+@pytest.mark.parametrize("floor", ["make_up", "cap", "none"])
+def test_every_rounding_and_floor_rule(rounding, floor):
+    setup = _every_feature()
+    changes = {"share_rounding": rounding}
+    if floor == "cap":
+        changes["floor_cash"] = False
+    elif floor == "none":
+        changes["floor_price"] = 0.0
+    setup = setup.with_contract(**changes)
+    r = _same(setup, n=1024)
+    assert (r.floor_paid.max() > 0) == (floor == "make_up")
+
+
+def test_notes_at_two_prices_and_no_alternate_price():
+    setup = _every_feature()
+    notes = setup.contract.notes
+    two = setup.with_contract(notes=(notes[0], dataclasses.replace(notes[1], fixed_price=2.5, floor_price=0.35)))
+    _same(two, n=1024)
+    _same(setup.with_contract(alternate_discount=None), n=1024)
+
+
+def test_numba_is_not_imported_until_a_valuation_runs():
+    code = (
+        "import sys\n"
+        "import ascent_xl.cli, ascent_xl.valuation, ascent_xl.valuation.run\n"
+        "import ascent_xl.excel.refresh\n"
+        "before = 'numba' in sys.modules\n"
+        "from ascent_xl.presets import ASTI_2022\n"
+        "from ascent_xl.valuation.presets import DEMO_BEHAVIOUR, DEMO_MODEL\n"
+        "from ascent_xl.valuation import value_deal\n"
+        "value_deal(ASTI_2022, model=DEMO_MODEL, behaviour=DEMO_BEHAVIOUR, paths=1024, seed=1)\n"
+        "print(before, 'numba' in sys.modules)\n"
+    )
+    env = {k: v for k, v in os.environ.items() if k != "ASCENT_XL_NUMBA"}
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env)
+    assert out.stdout.split() == ["False", "True"]
+
+
+def test_the_numpy_kernel_runs_when_numba_is_switched_off(monkeypatch):
+    setup = _every_feature()
+    monkeypatch.setenv("ASCENT_XL_NUMBA", "0")
+    off = _chunk(setup, None, n=1024)
+    with pytest.raises(RuntimeError, match="numba"):
+        _chunk(setup, True, n=1024)
+    monkeypatch.delenv("ASCENT_XL_NUMBA")
+    on = _chunk(setup, None, n=1024)
+    for name in FIELDS:
+        np.testing.assert_array_equal(getattr(on, name), getattr(off, name), err_msg=name)
