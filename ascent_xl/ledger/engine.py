@@ -193,7 +193,7 @@ def _deep_copy(value: Any, memo: dict[int, Any]) -> Any:
     kind = type(value)
     if kind in _IMMUTABLE:
         return value
-    if kind is tuple and all(type(v) in _IMMUTABLE for v in value):
+    if kind is tuple and _IMMUTABLE.issuperset(map(type, value)):
         return value  # deepcopy too gives such a tuple itself
     done = memo.get(id(value), memo)
     if done is not memo:
@@ -202,7 +202,7 @@ def _deep_copy(value: Any, memo: dict[int, Any]) -> Any:
     if kind is dict:
         out = memo[id(value)] = {}
         for k, v in value.items():
-            out[_deep_copy(k, memo)] = v if type(v) in _IMMUTABLE else _deep_copy(v, memo)
+            out[k if type(k) in _IMMUTABLE else _deep_copy(k, memo)] = v if type(v) in _IMMUTABLE else _deep_copy(v, memo)
     elif kind is list:
         out = memo[id(value)] = []  # in the memo first, as deepcopy's: a list holding itself
         out.extend([v if type(v) in _IMMUTABLE else _deep_copy(v, memo) for v in value])
