@@ -8,7 +8,13 @@
    (below; target >= 2x), the notes held to maturity (case 3), the demo deal as shipped. Each case also checks, on one chunk,
    that the two kernels give the same per-path numbers bit for bit but for the warrants' value
    (``identical but warrants``: a settled path's price on the warrants' day is drawn in one step
-   since issue 15).
+   since issue 15). ``kernel`` says which kernel ran: the fused one (numba, the ``fast`` extra)
+   when installed, and then each case again with the numpy kernel (``run_chunk(fused=False)``,
+   what runs without numba). Then the JIT's cost: fresh processes valuing the full-feature deal
+   (20,000 paths, the default), the first call and the best of 3 later ones, with the numpy
+   kernel, with numba and an empty cache (it compiles; NUMBA_CACHE_DIR a new folder), with the
+   cache that run wrote; and numba's own import time. (``--quick``: 2,000 paths, numba's cache as
+   installed, the numpy kernel's row for the full features only.)
 1. 100,000 paths of the ASTI_2022 deal with the full feature set (GBM with VWAP noise, volume
    model, leak-out sell-through, ownership cap, alternate price with floor and floor payments,
    PIK by the equity conditions, an event of default with the holder's better election, a
@@ -30,9 +36,12 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import functools
+import json
 import os
 import subprocess
 import sys
+import tempfile
 import textwrap
 import time
 from collections.abc import Iterator
@@ -82,7 +91,32 @@ def kernel_of_before() -> Iterator[None]:
         setattr(run_module, "SimulatedPaths", saved[1])  # noqa: B010
 
 
-def same_numbers(setup: ValuationSetup, n: int) -> bool:
+@contextlib.contextmanager
+def numpy_kernel() -> Iterator[None]:
+    """``run_valuation`` runs the package's numpy kernel (what runs without numba)."""
+    saved = run_module.run_chunk
+    setattr(run_module, "run_chunk", NUMPY_KERNEL)  # noqa: B010 (a module's global)
+    try:
+        yield
+    finally:
+        setattr(run_module, "run_chunk", saved)  # noqa: B010
+
+
+NUMPY_KERNEL = functools.partial(run_chunk, fused=False)
+
+
+def kernel_name() -> str:
+    """The kernel ``run_chunk`` runs by default here: numba's fused one or numpy's."""
+    try:
+        from ascent_xl.valuation import fused
+    except ImportError:
+        return "numpy"
+    if not fused.available():
+        return "numpy (numba missing or ASCENT_XL_NUMBA=0)"
+    return f"fused (numba {fused.numba.__version__})"
+
+
+def same_numbers(setup: ValuationSetup, n: int, kernel: Any = run_chunk) -> bool:
     """The two kernels' per-path results of one chunk (seed 1, 20 sample paths) are identical,
     but for the warrants: since issue 15 a path whose notes are settled has its price on the
     warrants' day drawn in one step (SimulatedPaths.leave), the same law, other numbers."""
@@ -90,7 +124,7 @@ def same_numbers(setup: ValuationSetup, n: int) -> bool:
         paths = source(setup.model, setup.grid, seed=1, first=0, n=n)
         return kernel(setup.contract, setup.grid, paths, sample=20)
 
-    new = chunk(run_chunk, SimulatedPaths)
+    new = chunk(kernel, SimulatedPaths)
     old = chunk(kernel_before.run_chunk, kernel_before.SimulatedPaths)
     return all(np.array_equal(getattr(new, f), getattr(old, f))
                for f in ChunkResult.__dataclass_fields__ if f != "warrant_value")
@@ -104,36 +138,103 @@ def chunk_cpu(kernel: Any, source: Any, setup: ValuationSetup, n: int) -> float:
     return time.thread_time() - t0
 
 
-def kernel_ratio(name: str, setup: ValuationSetup, n: int, reps: int) -> dict:
+def kernel_ratio(name: str, setup: ValuationSetup, n: int, reps: int, *, numpy: bool = False) -> dict:
     """Best times of ``run_valuation`` with the new and the frozen kernel, interleaved; and the
-    best CPU time of one DEFAULT_CHUNK-path chunk on one thread (less sensitive to other processes)."""
-    run_valuation(setup, paths=4096, seed=1)  # warm up
+    best CPU time of one DEFAULT_CHUNK-path chunk on one thread (less sensitive to other
+    processes). ``numpy``: the package's numpy kernel, not the default."""
+    kernel = NUMPY_KERNEL if numpy else run_chunk
+    new_kernel = numpy_kernel if numpy else contextlib.nullcontext
+    with new_kernel():
+        run_valuation(setup, paths=4096, seed=1)  # warm up (and compile)
     with kernel_of_before():
         run_valuation(setup, paths=4096, seed=1)
     new = old = new_cpu = old_cpu = float("inf")
     chunk = min(n, DEFAULT_CHUNK)
     for _ in range(reps):
-        new = min(new, best_time(lambda: run_valuation(setup, paths=n, seed=1), repeat=1))
+        with new_kernel():
+            new = min(new, best_time(lambda: run_valuation(setup, paths=n, seed=1), repeat=1))
         with kernel_of_before():
             old = min(old, best_time(lambda: run_valuation(setup, paths=n, seed=1), repeat=1))
-        new_cpu = min(new_cpu, chunk_cpu(run_chunk, SimulatedPaths, setup, chunk))
+        new_cpu = min(new_cpu, chunk_cpu(kernel, SimulatedPaths, setup, chunk))
         old_cpu = min(old_cpu, chunk_cpu(kernel_before.run_chunk, kernel_before.SimulatedPaths, setup, chunk))
-    return {"case": f"kernel vs before issue 15: {name}, {n:,} paths", "new s": f"{new:.3f}",
+    return {"case": f"kernel vs before issue 15: {name}, {n:,} paths",
+            "kernel": "numpy" if numpy else kernel_name(), "new s": f"{new:.3f}",
             "before s": f"{old:.3f}", "ratio": f"{old / new:.2f}x",
             f"CPU ratio, one {chunk:,}-path chunk": f"{old_cpu / new_cpu:.2f}x ({new_cpu:.3f} s vs {old_cpu:.3f} s)",
-            "identical but warrants": "yes" if same_numbers(setup, min(n, 8192)) else "NO",
-            "target": ">=2x" if name == "full features" else "",
+            "identical but warrants": "yes" if same_numbers(setup, min(n, 8192), kernel) else "NO",
+            "target": ">=2x" if name == "full features" and not numpy else "",
             "load": f"{os.getloadavg()[0]:.1f}"}
 
 
 def kernel_rows() -> list[dict]:
-    """Part 0: the kernel against the frozen copy of today's, three cases."""
+    """Part 0: the kernel against the frozen copy of today's, three cases (and again with the
+    numpy kernel when the default is the fused one); then the JIT's cost."""
     setup = full_feature_setup()
     n = 20_000 if quick() else 100_000
     reps = 2 if quick() else 5
-    return [kernel_ratio("full features", setup, n, reps),
-            kernel_ratio("notes held to maturity", held_to_maturity(setup), n, reps),
-            kernel_ratio("demo deal", prepare_valuation(ASTI_2022, model=DEMO_MODEL, behaviour=DEMO_BEHAVIOUR), n, reps)]
+    cases = [("full features", setup), ("notes held to maturity", held_to_maturity(setup)),
+             ("demo deal", prepare_valuation(ASTI_2022, model=DEMO_MODEL, behaviour=DEMO_BEHAVIOUR))]
+    rows = [kernel_ratio(name, case, n, reps) for name, case in cases]
+    fused = kernel_name().startswith("fused")
+    if fused:
+        rows += [kernel_ratio(name, case, n, reps, numpy=True) for name, case in cases[:1 if quick() else 3]]
+    return rows + jit_rows(fused)
+
+
+JIT_SCRIPT = textwrap.dedent(
+    """
+    import json, sys, time
+    sys.path.insert(0, {bench!r})
+    from bench_valuation import full_feature_setup
+    from ascent_xl.valuation.run import run_valuation
+    setup = full_feature_setup()
+    before = "numba" in sys.modules
+    def timed():
+        t0 = time.perf_counter()
+        run_valuation(setup, paths={paths}, seed=1)
+        return time.perf_counter() - t0
+    first = timed()
+    later = min(timed() for _ in range(3))
+    print(json.dumps({{"first": first, "later": later, "numba before": before,
+                      "numba after": "numba" in sys.modules}}))
+    """
+)
+
+
+def fresh_process(paths: int, env: dict[str, str]) -> dict:
+    """A fresh process's first and best later ``run_valuation`` of the full-feature deal."""
+    code = JIT_SCRIPT.format(bench=os.path.dirname(os.path.abspath(__file__)), paths=paths)
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                         env={**os.environ, **env})
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def jit_rows(fused: bool) -> list[dict]:
+    """The first valuation of a fresh process against its later ones: numpy kernel; fused with
+    an empty numba cache (it compiles) and with the cache that run wrote; numba's import."""
+    paths = 2_000 if quick() else 20_000
+    rows = []
+    runs = [("numpy kernel", {"ASCENT_XL_NUMBA": "0"})]
+    with tempfile.TemporaryDirectory() as cache:
+        if fused and quick():  # no compile from scratch: the installed cache (written once)
+            runs += [("fused, numba's cache as installed", {})]
+        elif fused:
+            runs += [("fused, empty numba cache (compiles)", {"NUMBA_CACHE_DIR": cache}),
+                     ("fused, numba cache on disk", {"NUMBA_CACHE_DIR": cache})]
+        for name, env in runs:
+            r = fresh_process(paths, env)
+            rows.append({"case": f"fresh process, full features, {paths:,} paths: {name}",
+                         "first call s": f"{r['first']:.3f}", "later calls s": f"{r['later']:.3f}",
+                         "first - later s": f"{r['first'] - r['later']:.3f}",
+                         "numba imported before / after": f"{r['numba before']} / {r['numba after']}",
+                         "load": f"{os.getloadavg()[0]:.1f}"})
+    if fused:
+        code = "import time, numpy; t0 = time.perf_counter(); import numba; print(time.perf_counter() - t0)"
+        seconds = min(float(subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                                           check=True).stdout) for _ in range(3))
+        rows.append({"case": "import numba (numpy already imported), fresh process, best of 3",
+                     "seconds": f"{seconds:.3f}"})
+    return rows
 
 
 MEMORY_SCRIPT = textwrap.dedent(
