@@ -406,8 +406,11 @@ class SimulatedPaths:
 
     def _vwap_volume(self, x: np.ndarray, m: int) -> None:
         """VWAP and volume of the ``m`` live paths from their log VWAP ``x``."""
-        self.vwap = np.exp(x, out=self._vwap[:m])
+        self.vwap = self._vwap[:m]
         self.volume = self._volume[:m]
+        if not m:
+            return
+        np.exp(x, out=self.vwap)
         if self._elasticity:
             np.multiply(x, -self._elasticity, out=self.volume)
             self.volume += self._log_volume0
@@ -473,9 +476,10 @@ class SimulatedPaths:
         if not len(need):  # every path has left and none is kept for the charts
             self._vwap_volume(self._x[:0], 0)
             return
+        vwaps = self._nu and m  # the VWAP noise of the live paths (none: only kept paths move)
         if self._batch_normals:  # this batch began on a whole day: its normals are there
             f = self._z1[d].take(need)
-            z2 = self._z2[d].take(live) if self._nu else None
+            z2 = self._z2[d].take(live) if vwaps else None
         else:
             bits = self._raw[d].reshape(-1).view(np.uint32)
             i = np.right_shift(bits.take(u1_at), 8)
@@ -489,7 +493,7 @@ class SimulatedPaths:
             f = np.cos(u2)
             np.multiply(f, r, out=f)
             z2 = None
-            if self._nu:
+            if vwaps:
                 z2 = np.sin(u2.take(live_at))
                 z2 *= r.take(live_at)
         x = np.multiply(f, self._shock[t], dtype=np.float64)
@@ -498,7 +502,8 @@ class SimulatedPaths:
         lp += x
         self.log_price[need] = lp
         x = self._x[:m]
-        np.take(lp, live_at, out=x)
+        if m:
+            np.take(lp, live_at, out=x)
         if z2 is not None:
             y = self._vwap[:m]
             np.multiply(z2, self._nu, out=y, dtype=np.float64)
