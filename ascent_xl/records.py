@@ -290,9 +290,17 @@ def _check_value(f: dataclasses.Field[Any], value: Any, hint: Any) -> None:
 
 
 def _check_bounds(name: str, x: float, meta: Mapping[str, Any]) -> None:
+    _check_within(name, x, _bounds(meta), meta)
+
+
+def _bounds(meta: Mapping[str, Any]) -> tuple[Any, Any, Any, Any]:
+    return meta.get("ge"), meta.get("gt"), meta.get("le"), meta.get("lt")
+
+
+def _check_within(name: str, x: float, bounds: tuple[Any, Any, Any, Any], meta: Mapping[str, Any]) -> None:
     if x != x:
         raise TermsError(name, "is not a number (NaN)")
-    ge, gt, le, lt = meta.get("ge"), meta.get("gt"), meta.get("le"), meta.get("lt")
+    ge, gt, le, lt = bounds
     if gt is not None and not x > gt:
         _bound_error(name, x, meta, "above", gt)
     if ge is not None and not x >= ge:
@@ -531,20 +539,39 @@ def check_term(cls: type[Record], field_name: str, value: Any, *, label: str | N
     >>> check_term(ConversionTerms, "alternate_price_discount", 0.075)
     0.075
     """
-    f, hint = _field(cls, field_name)  # type: ignore[arg-type]
+    f, hint, bounds, choices = _checks(cls, field_name)  # type: ignore[arg-type]
     try:
-        # Fast path for plain numbers: pricing calls this on every evaluation.
+        # Fast paths for plain numbers and a choice as it is spelled: pricing calls this on
+        # every evaluation (20,000 calls in a refresh of a 1,000-event book).
         if hint is float and type(value) in (float, int):
-            _check_bounds(field_name, value, f.metadata)
+            _check_within(field_name, value, bounds, f.metadata)
             return value
         if hint is int and type(value) is int:
-            _check_bounds(field_name, value, f.metadata)
+            _check_within(field_name, value, bounds, f.metadata)
+            return value
+        if choices is not None and type(value) is str and value in choices:
             return value
         coerced = _coerce(value, hint, percent=_is_rate(f))
         _check_value(f, coerced, hint)
     except TermsError as exc:
         raise TermsError(label or field_name, exc.problem) from None
     return coerced
+
+
+@functools.cache
+def _checks(cls: type[Record],
+            field_name: str) -> tuple[dataclasses.Field[Any], Any, tuple[Any, Any, Any, Any], frozenset[str] | None]:
+    """What :func:`check_term` checks of the field: the field, its type, its bounds, and for a
+    choice of texts (a ``Literal``) the texts a value may be as it is (what :func:`_coerce`
+    returns unchanged: no two differ only in case, none has spaces at its ends), else None."""
+    f, hint = _field(cls, field_name)  # type: ignore[arg-type]
+    choices = None
+    if typing.get_origin(hint) is Literal:
+        args = typing.get_args(hint)
+        if (all(type(a) is str and a == a.strip() for a in args)
+                and len({a.lower() for a in args}) == len(args)):
+            choices = frozenset(args)
+    return f, hint, _bounds(f.metadata), choices
 
 
 @functools.cache

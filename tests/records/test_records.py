@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import ClassVar
+from typing import ClassVar, Literal
 
 import pytest
 
@@ -82,6 +82,30 @@ def test_flat_names_are_walked_once_per_record_and_each_call_gets_its_own_dict(m
     assert walks.count("") == 1  # one walk from the top (and one into the leg): none for the second call
     changed = set_path(trip, ["legs", "A", "length"], "7", "legs.A.length")  # a new record: its own names
     assert changed.flat()["legs.A.length"] == 7.0 and trip.flat()["legs.A.length"] == 1.0
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Choice(Record):
+    rounding: Literal["up", "down"] = term(unit="text", doc="a choice")
+    odd: Literal["A", "a", " b"] = term(unit="text", doc="choices a value does not name as it is")
+    size: float = term(unit="USD", doc="a size", gt=0, le=10)
+
+
+def test_check_term_takes_a_choice_as_spelled_and_reads_the_rest_as_before():
+    assert check_term(Choice, "rounding", "down") == "down"
+    assert check_term(Choice, "rounding", " Up ") == "up"  # read: stripped, matched without case
+    with pytest.raises(TermsError, match=r"^r: 'sideways': choose one of up, down$"):
+        check_term(Choice, "rounding", "sideways", label="r")
+    assert check_term(Choice, "odd", "a") == "A"  # the first choice in any case, as ever
+    with pytest.raises(TermsError, match=r"^odd: ' b': choose one of A, a,  b$"):
+        check_term(Choice, "odd", " b")  # read stripped, so never the choice " b": refused, as ever
+    assert check_term(Choice, "size", 10) == 10 and check_term(Choice, "size", 2.5) == 2.5
+    with pytest.raises(TermsError, match=r"^size: 10.5 USD must be at most 10$"):
+        check_term(Choice, "size", 10.5)
+    with pytest.raises(TermsError, match=r"^size: 0 USD must be above 0$"):
+        check_term(Choice, "size", 0)
+    with pytest.raises(TermsError, match=r"^size: is not a number \(NaN\)$"):
+        check_term(Choice, "size", float("nan"))
 
 
 def test_check_term_has_the_fields_range():
