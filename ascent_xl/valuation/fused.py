@@ -35,8 +35,9 @@ except ImportError:  # pragma: no cover - depends on the environment
 ROUNDING = {"up": 0, "down": 1, "nearest": 2}
 """The terms' share rounding rule, as the code the compiled loop takes."""
 
-ACCRUE, CONVERT = 1, 4
-"""Stages of :func:`day` (a sum of them): the accrual, the conversions and sales."""
+ACCRUE, PRICE, CONVERT = 1, 2, 4
+"""Stages of :func:`day` (a sum of them): the accrual, the conversion price, the conversions and
+sales."""
 
 
 def available() -> bool:
@@ -73,6 +74,25 @@ def _accrue(P, K, AI, NI, inc, pik_inc, nxt, pik_nxt, flags):
                 NI[j, i] = P[j, i] * c
                 if f & 8:
                     NI[j, i] += K[j, i] * d
+
+
+def _price(alt, fixed, k, scale, U):
+    """The unfloored conversion price per price group: the lower of the fixed price and
+    ``scale`` x the mean of the window's ``k`` lowest VWAPs (``alt``: their sum); ``k`` 0: the
+    fixed price."""
+    G, n = U.shape
+    if k == 0:
+        for g in range(G):
+            for i in range(n):
+                U[g, i] = fixed[g, i]
+        return
+    for i in range(n):
+        a = alt[i] / k
+        a *= scale
+        alt[i] = a
+    for g in range(G):
+        for i in range(n):
+            U[g, i] = min(fixed[g, i], alt[i])
 
 
 def _convert(V, vol, U, floors, floor_cash, leak, sell_through, min_value, above, thresholds,
@@ -195,14 +215,17 @@ def _convert(V, vol, U, floors, floor_cash, leak, sell_through, min_value, above
         H[i] = h - min(h, lv[i])  # then the holder sells (conversions first, then sales)
 
 
-def _day(stage, V, vol, P, K, AI, NI, inc, pik_inc, nxt, pik_nxt, flags, U, floors, floor_cash,
-         leak, sell_through, min_value, above, thresholds, cap, keep_cap, of_note, buckets, value,
-         O, H, converted, floor_paid, df_equity, df_cash, rounding):
+def _day(stage, V, vol, P, K, AI, NI, inc, pik_inc, nxt, pik_nxt, flags, alt, fixed, k, scale, U,
+         floors, floor_cash, leak, sell_through, min_value, above, thresholds, cap, keep_cap,
+         of_note, buckets, value, O, H, converted, floor_paid, df_equity, df_cash, rounding):
     """One day of every live path (at least one note): ``stage`` bit :data:`ACCRUE` the
-    accrual, :data:`CONVERT` (after the conversion price ``U``) the conversions
+    accrual, :data:`PRICE` the conversion price ``U`` (from ``alt``, the sum of the window's
+    lowest VWAPs), :data:`CONVERT` the conversions
     and sales."""
     if stage & 1:
         _accrue(P, K, AI, NI, inc, pik_inc, nxt, pik_nxt, flags)
+    if stage & 2:
+        _price(alt, fixed, k, scale, U)
     if stage & 4:
         _convert(V, vol, U, floors, floor_cash, leak, sell_through, min_value, above, thresholds,
                  cap, keep_cap, of_note, buckets, AI, K, P, value, O, H, converted, floor_paid,
@@ -214,10 +237,11 @@ if numba is not None:
     _round6 = _jit(_round6)
     _shares = _jit(_shares)
     _accrue = _jit(_accrue)
+    _price = _jit(_price)
     _convert = _jit(_convert)
     day = _jit(_day)
 else:  # pragma: no cover - depends on the environment
     day = _day
 
 
-__all__ = ["ACCRUE", "CONVERT", "ROUNDING", "available", "day"]
+__all__ = ["ACCRUE", "CONVERT", "PRICE", "ROUNDING", "available", "day"]

@@ -27,6 +27,7 @@ Conventions of the kernel (the deal's pricing rules, as in :mod:`ascent_xl.prici
 from __future__ import annotations
 
 import datetime as dt
+import os
 from dataclasses import dataclass
 from typing import Any
 
@@ -106,10 +107,16 @@ class LowestSum:
                 out += tmp
 
     def keep(self, alive: np.ndarray) -> None:
-        """Keep the paths at the indices ``alive`` (the others have settled)."""
-        self._block = self._block.take(alive, axis=1)
+        """Keep the paths at the indices ``alive`` (the others have settled): of the block, the
+        days pushed so far; of the tails, those read before the block completes."""
+        r, m = self._size, len(alive)
+        block = np.empty((self.w, m))
+        self._block[:r].take(alive, axis=1, out=block[:r])
+        self._block = block
         if not self._shared:
-            self._tails = self._tails.take(alive, axis=2)
+            tails = np.empty((self.w, self.k, m))
+            self._tails[r:].take(alive, axis=2, out=tails[r:])
+            self._tails = tails
         self._head = self._head.take(alive, axis=1)
         self._tmp = np.empty(len(alive))
         self._tmp2 = np.empty(len(alive))
@@ -180,6 +187,8 @@ _TOTALS = ("converted", "floor_paid", "interest_cash", "interest_pik", "principa
            "default_cash", "prepaid_cash")
 COMPACT_EVERY = 8
 """Days between checks for paths whose notes are settled (they leave the day loop)."""
+COMPACT_SHARE = 4
+"""The live paths' arrays are cut down when at least 1 / COMPACT_SHARE of them have settled."""
 
 
 class _State:
@@ -335,30 +344,31 @@ def run_chunk(contract: Contract, grid: TimeGrid, source: PathSource, *, sample:
         V, vol = source.vwap, source.volume
         if fk is not None:  # the same day, its ordinary parts compiled
             ordinary = t not in plan.settle_start and t != default_day
-            if ordinary:  # (reads the VWAP, volume and shares outstanding: as before the day)
+            args = (V, vol, st.P, st.K, st.AI, st.NI, *[a[t] for a in day_args.coef], alt_u,
+                    st.fixed, c.alternate_lowest if alt else 0, scale, U, day_args.floors,
+                    c.floor_cash, leak, c.sell_through, c.min_conversion_value,
+                    c.convert_all_above, day_args.thresholds.get(t, day_args.none), cap, keep_cap,
+                    day_args.of_note, day_args.buckets, st.value, st.O, st.H, tot["converted"],
+                    tot["floor_paid"], grid.df_equity[t], grid.df_cash[t], day_args.rounding)
+            if ordinary:  # the window and the records read the day before its conversions
                 push_recent(t, V, vol, O)
-            fk.day(fk.ACCRUE, V, vol, st.P, st.K, st.AI, st.NI, *[a[t] for a in day_args.coef],
-                   *day_args.none_convert)
-            if t in plan.settle_start:
-                settle(t, None)
-            if alt:
-                window.sum_into(alt_u)  # type: ignore[union-attr]
-                alt_u /= c.alternate_lowest
-                alt_u *= scale
-                np.minimum(fixed, alt_u, out=U)
-                window.push(V)  # type: ignore[union-attr]
-            else:
-                np.copyto(U, fixed)
-            if not ordinary:  # numpy's rare-day code before the conversions
+                if alt:
+                    window.sum_into(alt_u)  # type: ignore[union-attr]
+                    window.push(V)  # type: ignore[union-attr]
+                fk.day(fk.ACCRUE | fk.PRICE | fk.CONVERT, *args)
+            else:  # numpy's rare-day code between the stages, in the numpy kernel's order
+                fk.day(fk.ACCRUE, *args)
+                if t in plan.settle_start:
+                    settle(t, None)
+                if alt:
+                    window.sum_into(alt_u)  # type: ignore[union-attr]
+                    window.push(V)  # type: ignore[union-attr]
+                fk.day(fk.PRICE, *args)
                 if t == default_day:
                     _default(c, t, grid, V, U, fixed, floors, of_note, recent_vwap,  # type: ignore[arg-type]
                              P, K, has_k, AI, NI, value, tot)
                 push_recent(t, V, vol, O)
-            fk.day(fk.CONVERT, V, vol, st.P, st.K, st.AI, st.NI, *day_args.no_accrual, U,
-                   day_args.floors, c.floor_cash, leak, c.sell_through, c.min_conversion_value,
-                   c.convert_all_above, day_args.thresholds.get(t, day_args.none), cap, keep_cap,
-                   day_args.of_note, day_args.buckets, st.value, st.O, st.H, tot["converted"],
-                   tot["floor_paid"], grid.df_equity[t], grid.df_cash[t], day_args.rounding)
+                fk.day(fk.CONVERT, *args)
         else:
             # interest accrues on the principal outstanding over the step
             for j, note in enumerate(notes):
@@ -490,7 +500,7 @@ def run_chunk(contract: Contract, grid: TimeGrid, source: PathSource, *, sample:
             settled = int(n - live.sum())
             if settled and t < T:  # a path leaves on the first check day it is settled
                 source.leave(t, st.idx[~live])
-            if t == T or settled * 4 >= n:
+            if t == T or settled * COMPACT_SHARE >= n:
                 st.flush(~live if t < T else np.ones(n, dtype=bool))
                 if t < T:
                     live = np.flatnonzero(live)  # type: ignore[assignment]
@@ -501,6 +511,10 @@ def run_chunk(contract: Contract, grid: TimeGrid, source: PathSource, *, sample:
                     P, K, AI, NI, value = list(st.P), list(st.K), list(st.AI), list(st.NI), list(st.value)
                     O, H, fixed, tot = st.O, st.H, st.fixed, st.totals
                     buckets = _buckets(c, P, K, AI)
+                    if t >= default_day:  # the default's window is read no more
+                        recent_vwap = None
+                    if t >= plan.last_equity:  # nor the equity conditions' records
+                        recent_dv = recent_cap = None
                     for rows in (window, recent_vwap, recent_dv, recent_cap):
                         if rows is not None:
                             rows.keep(live)
@@ -525,8 +539,11 @@ def run_chunk(contract: Contract, grid: TimeGrid, source: PathSource, *, sample:
 
 
 def _fused() -> Any:
-    """:mod:`ascent_xl.valuation.fused` when it can run (numba installed), else None; imported
-    here, when a valuation runs, so that numba is not imported before."""
+    """:mod:`ascent_xl.valuation.fused` when it can run (numba installed, ``ASCENT_XL_NUMBA``
+    not ``0``), else None; imported here, when a valuation runs, so that numba is not imported
+    before (nor at all when switched off)."""
+    if os.environ.get("ASCENT_XL_NUMBA", "1") == "0":
+        return None
     from ascent_xl.valuation import fused
 
     return fused if fused.available() else None
@@ -539,8 +556,6 @@ class _FusedArgs:
     coef: tuple[np.ndarray, ...]  # (days, notes) each: inc, pik_inc, nxt, pik_nxt, flags
     thresholds: dict[int, np.ndarray]
     none: np.ndarray
-    no_accrual: tuple[np.ndarray, ...]  # the accrual's arguments of a day that converts only
-    none_convert: tuple[Any, ...]  # the conversion's arguments of a day that accrues only
     floors: np.ndarray
     of_note: np.ndarray
     buckets: np.ndarray
@@ -549,7 +564,6 @@ class _FusedArgs:
 
 def _fused_day_args(c: Contract, plan: _DayPlan, floors: list[float], of_note: list[int],
                     fk: Any) -> _FusedArgs:
-    J = len(c.notes)
     rate = np.array([note.rate for note in c.notes])
     pik_rate = np.array([note.pik_rate for note in c.notes])
     pik = np.array([bool(note.pik_rate and note.pik_notes) for note in c.notes])
@@ -559,25 +573,15 @@ def _fused_day_args(c: Contract, plan: _DayPlan, floors: list[float], of_note: l
     flags = ((accrual != 0) * (1 | 2 * pik) + (after != 0) * (4 | 8 * pik)).astype(np.int64)
     coef = tuple(np.ascontiguousarray(a) for a in (accrual * rate, accrual * pik_rate,
                                                    after * rate, after * pik_rate, flags))
-    none, G = np.empty(0), len(floors)
-    floors_ = np.array(floors, dtype=float)
-    of_note_ = np.array(of_note, dtype=np.int64)
-    buckets = np.array([(1 if c.convert_interest else 0) | (2 if note.pik_notes else 0)
-                        for note in c.notes], dtype=np.int64)
-    rounding = fk.ROUNDING[c.share_rounding]
-    z = np.zeros((J, 0))  # the conversion's per-path arguments are not read by the accrual
     return _FusedArgs(
         coef=coef,
         thresholds={t: np.array(v, dtype=float) for t, v in plan.convert_all.items()},
-        none=none,
-        no_accrual=tuple(a[0] for a in coef),
-        none_convert=(np.zeros((G, 0)), floors_, c.floor_cash, c.leak_out, c.sell_through,
-                      c.min_conversion_value, c.convert_all_above, none, c.ownership_cap, 1.0,
-                      of_note_, buckets, z, none, none, none, none, 1.0, 1.0, rounding),
-        floors=floors_,
-        of_note=of_note_,
-        buckets=buckets,
-        rounding=rounding,
+        none=np.empty(0),
+        floors=np.array(floors, dtype=float),
+        of_note=np.array(of_note, dtype=np.int64),
+        buckets=np.array([(1 if c.convert_interest else 0) | (2 if note.pik_notes else 0)
+                          for note in c.notes], dtype=np.int64),
+        rounding=fk.ROUNDING[c.share_rounding],
     )
 
 
@@ -631,6 +635,7 @@ class _DayPlan:
     settle_start: frozenset[int]  # interest or maturity due on a closed day before it
     settle_end: frozenset[int]  # interest or maturity due that day, after its events
     equity: bool  # some interest date is paid by the equity conditions
+    last_equity: int  # the last such day (-1: none)
     equity_record: np.ndarray  # days in an equity-conditions measurement period
     reset: np.ndarray  # days in the default's look-back window
     prepay: dict[int, list[PrepaymentPlan]]
@@ -659,6 +664,7 @@ def _day_plan(c: Contract, grid: TimeGrid) -> _DayPlan:
         settle_start=frozenset(t for note in c.notes for t, due in note.due.items() if due < dates[t]),
         settle_end=frozenset(t for note in c.notes for t, due in note.due.items() if due == dates[t]),
         equity=bool(equity),
+        last_equity=max(equity, default=-1),
         equity_record=equity_record,
         reset=reset,
         prepay=prepay,

@@ -131,6 +131,20 @@ def test_numba_is_not_imported_until_a_valuation_runs():
     assert out.stdout.split() == ["False", "True"]
 
 
+def test_numba_switched_off_is_not_imported():
+    code = (
+        "import sys\n"
+        "from ascent_xl.presets import ASTI_2022\n"
+        "from ascent_xl.valuation.presets import DEMO_BEHAVIOUR, DEMO_MODEL\n"
+        "from ascent_xl.valuation import value_deal\n"
+        "value_deal(ASTI_2022, model=DEMO_MODEL, behaviour=DEMO_BEHAVIOUR, paths=1024, seed=1)\n"
+        "print('numba' in sys.modules)\n"
+    )
+    env = {**os.environ, "ASCENT_XL_NUMBA": "0"}
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env)
+    assert out.stdout.split() == ["False"]
+
+
 def test_the_numpy_kernel_runs_when_numba_is_switched_off(monkeypatch):
     setup = _every_feature()
     monkeypatch.setenv("ASCENT_XL_NUMBA", "0")
