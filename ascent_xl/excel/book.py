@@ -54,9 +54,11 @@ class BookIO(Protocol):
         """One cell's value."""
         ...
 
-    def write_area(self, sheet: str, area: str, rows: list[list[Any]], formats: list[list[str | None]]) -> None:
-        """Clear ``area`` (``F5:K90``) and write ``rows`` from its top-left cell, with a number
-        format per cell."""
+    def write_area(self, sheet: str, area: str, rows: list[list[Any]], formats: list[list[str | None]],
+                   aligns: list[list[str | None]] | None = None) -> None:
+        """Clear ``area`` (``F5:K120``) and write ``rows`` from its top-left cell, with a number
+        format per cell and, where ``aligns`` gives one, a horizontal alignment (``"left"`` or
+        ``"right"``, each with a one-character indent; None leaves the cell's)."""
         ...
 
     def write_cell(self, sheet: str, address: str, value: Any, number_format: str | None = None) -> None:
@@ -174,7 +176,8 @@ class OpenpyxlBook:
         body = rows or [[None] * len(header)]
         # a column whose first body cell is aligned (the template's Schedule: Flags and Detail
         # wrap, Check is centred) is aligned so on every row written; a row of wrapped text is as
-        # tall as it needs, its other cells top-aligned beside it
+        # tall as it needs, and the other cells are top-aligned on every row, as the wrapped
+        # columns are (bottom-aligned beside them, a one-line row's texts sit a few points apart)
         first = [ws.cell(row=r1 + 1, column=c1 + j) for j in range(len(header))]
         aligned = {j: copy(cell.alignment) for j, cell in enumerate(first) if cell.has_style
                    and (cell.alignment.wrap_text or cell.alignment.horizontal)}
@@ -197,10 +200,9 @@ class OpenpyxlBook:
             if wraps:
                 lines = max(wrapped_lines(row[j], w) for j, w in wraps.items() if j < len(row))
                 ws.row_dimensions[r1 + 1 + i].height = LINE_HEIGHT * lines if lines > 1 else None
-                if lines > 1:
-                    for j in range(len(row)):
-                        if j not in aligned:
-                            styles.alignment(ws.cell(row=r1 + 1 + i, column=c1 + j), top, "top")
+                for j in range(len(row)):
+                    if j not in aligned:
+                        styles.alignment(ws.cell(row=r1 + 1 + i, column=c1 + j), top, "top")
         last = r1 + len(body)
         for r in range(last + 1, r2 + 1):
             for c in range(c1, c2 + 1):
@@ -217,19 +219,29 @@ class OpenpyxlBook:
         ws = self._ws(sheet)
         return self._value(ws, ws[address])
 
-    def write_area(self, sheet: str, area: str, rows: list[list[Any]], formats: list[list[str | None]]) -> None:
-        """Clear ``area`` and write ``rows`` (with number formats) from its top-left cell."""
+    def write_area(self, sheet: str, area: str, rows: list[list[Any]], formats: list[list[str | None]],
+                   aligns: list[list[str | None]] | None = None) -> None:
+        """Clear ``area`` and write ``rows`` (with number formats and alignments, see
+        :meth:`BookIO.write_area`) from its top-left cell."""
+        from openpyxl.styles import Alignment
+
         ws = self._ws(sheet)
         r1, c1, r2, c2 = parse_ref(area)
         for r in range(r1, r2 + 1):
             for c in range(c1, c2 + 1):
                 ws.cell(row=r, column=c).value = None
+        aligns = aligns or []
         for i, row in enumerate(_fit(rows, r2 - r1 + 1, c2 - c1 + 1, area)):
-            for j, value in enumerate(row):
-                cell = put(ws.cell(row=r1 + i, column=c1 + j), value)
+            for j in range(max(len(row), len(aligns[i]) if i < len(aligns) else 0)):
+                cell = ws.cell(row=r1 + i, column=c1 + j)
+                if j < len(row):
+                    put(cell, row[j])
                 fmt = formats[i][j] if i < len(formats) and j < len(formats[i]) else None
                 if fmt:
                     cell.number_format = fmt
+                side = aligns[i][j] if i < len(aligns) and j < len(aligns[i]) else None
+                if side:
+                    cell.alignment = Alignment(horizontal=side, indent=1, vertical=cell.alignment.vertical)
 
     def write_cell(self, sheet: str, address: str, value: Any, number_format: str | None = None) -> None:
         """Write one cell."""
@@ -376,8 +388,11 @@ class XlwingsBook:
         """One cell's value."""
         return self._sheet(sheet).range(address).value
 
-    def write_area(self, sheet: str, area: str, rows: list[list[Any]], formats: list[list[str | None]]) -> None:
-        """Clear ``area`` and write ``rows`` (with number formats) from its top-left cell."""
+    def write_area(self, sheet: str, area: str, rows: list[list[Any]], formats: list[list[str | None]],
+                   aligns: list[list[str | None]] | None = None) -> None:
+        """Clear ``area`` and write ``rows`` (with number formats and horizontal alignments, see
+        :meth:`BookIO.write_area`; the indent is the template's, kept by Excel) from its
+        top-left cell."""
         sh = self._sheet(sheet)
         r1, c1, r2, c2 = parse_ref(area)
         sh.range((r1, c1), (r2, c2)).clear_contents()
@@ -390,6 +405,10 @@ class XlwingsBook:
             for j, fmt in enumerate(row):
                 if fmt:
                     sh.range((r1 + i, c1 + j)).number_format = fmt
+        for i, sides in enumerate((aligns or [])[: len(rows)]):
+            for j, side in enumerate(sides):
+                if side:
+                    sh.range((r1 + i, c1 + j)).horizontal_alignment = side
 
     def write_cell(self, sheet: str, address: str, value: Any, number_format: str | None = None) -> None:
         """Write one cell."""

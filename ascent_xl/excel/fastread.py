@@ -73,7 +73,8 @@ class CalamineBook:
     def write_table(self, sheet: str, table: str, rows: list[list[Any]], formats: dict[str, str]) -> None:
         raise AscentError("a CalamineBook is read only")
 
-    def write_area(self, sheet: str, area: str, rows: list[list[Any]], formats: list[list[str | None]]) -> None:
+    def write_area(self, sheet: str, area: str, rows: list[list[Any]], formats: list[list[str | None]],
+                   aligns: list[list[str | None]] | None = None) -> None:
         raise AscentError("a CalamineBook is read only")
 
     def write_cell(self, sheet: str, address: str, value: Any, number_format: str | None = None) -> None:
@@ -124,7 +125,8 @@ class _Compare:
             r, c, _, _ = parse_ref(address)
             self.expected[(sheet, r, c)] = value
 
-    def write_area(self, sheet: str, area: str, rows: list[list[Any]], formats: list[list[str | None]]) -> None:
+    def write_area(self, sheet: str, area: str, rows: list[list[Any]], formats: list[list[str | None]],
+                   aligns: list[list[str | None]] | None = None) -> None:
         r1, c1, r2, c2 = parse_ref(area)
         for r in range(r1, r2 + 1):
             for c in range(c1, c2 + 1):

@@ -74,19 +74,60 @@ LINE_HEIGHT = 15.0
 """Points per line of an 11-point row (a row of wrapped text is this times its lines tall)."""
 
 
+_CALIBRI_ADVANCE = (
+    463, 667, 821, 1020, 1038, 1464, 1397, 452, 621, 621, 1020, 1020, 511, 627, 517, 791, 1038, 1038,
+    1038, 1038, 1038, 1038, 1038, 1038, 1038, 1038, 548, 548, 1020, 1020, 1020, 949, 1831, 1185, 1114,
+    1092, 1260, 1000, 941, 1292, 1276, 516, 653, 1064, 861, 1751, 1322, 1356, 1058, 1378, 1112, 941,
+    998, 1314, 1162, 1822, 1063, 998, 959, 628, 791, 628, 1020, 1020, 596, 981, 1076, 866, 1076, 1019,
+    625, 964, 1076, 470, 490, 931, 470, 1636, 1076, 1080, 1076, 1076, 714, 801, 686, 1076, 925, 1464,
+    887, 927, 809, 644, 943, 644, 1020)
+"""Advance widths of the printable ASCII characters (space to ``~``) in Calibri, the books'
+font, in font units (2,048 an em): Carlito's, which has Calibri's metrics. A column width is a
+number of digits (``0`` is 1,038 units wide)."""
+
+_DIGIT = 1038
+
+
+def text_width(text: str) -> float:
+    """Width of ``text`` in Calibri 11, in digits (the unit of a column width); a character
+    outside ASCII counts as a wide letter."""
+    return sum(_CALIBRI_ADVANCE[o - 32] if 32 <= (o := ord(ch)) < 127 else 1400 for ch in text) / _DIGIT
+
+
+def text_lines(text: str, width: float) -> list[str]:
+    """``text`` broken into the lines a column ``width`` digits wide (a column width) shows,
+    words kept whole, measured in Calibri's character widths; a word wider than the column is
+    cut at its edge. A line holds 98% of the width less 0.3 (the cell's margins), as measured on
+    LibreOffice's render in Carlito (Calibri's metrics) of the Schedule's 60-wide Detail: 58.1
+    digits fit on a line, 59.4 do not."""
+    room, space = max(0.98 * width - 0.3, 4.0), text_width(" ")
+    lines: list[str] = []
+    for paragraph in text.split("\n"):
+        line, used = "", 0.0
+        for word in paragraph.split():
+            w = text_width(word)
+            if line and used + space + w > room:
+                lines.append(line)
+                line, used = "", 0.0
+            while w > room:  # cut at the column's edge
+                cut, run = 0, 0.0
+                while cut < len(word) - 1 and run + text_width(word[cut]) <= room:
+                    run, cut = run + text_width(word[cut]), cut + 1
+                cut = max(cut, 1)
+                lines.append(word[:cut])
+                word, w = word[cut:], w - text_width(word[:cut])
+            line, used = (f"{line} {word}", used + space + w) if line else (word, w)
+        lines.append(line)
+    return lines
+
+
 def wrapped_lines(value: Any, width: float) -> int:
-    """Lines ``value`` wraps to in a column ``width`` characters wide, words kept whole (a
-    proportional font fits about 1.1 ``width`` characters of text). Viewers do not all fit a row
-    to its wrapped text, so the writers state the height: :data:`LINE_HEIGHT` times this."""
+    """Lines ``value`` wraps to in a column ``width`` digits wide (:func:`text_lines`). Viewers
+    do not all fit a row to its wrapped text, so the writers state the height:
+    :data:`LINE_HEIGHT` times this."""
     if value is None:
         return 1
-    room, lines, used = max(int(width * 1.1), 8), 1, 0
-    for word in str(value).split():
-        if used and used + 1 + len(word) > room:
-            lines, used = lines + 1, len(word)
-        else:
-            used += len(word) + (1 if used else 0)
-    return lines
+    return max(len(text_lines(str(value), width)), 1)
 
 
 def print_setup(ws: Any, *, header_row: int | None, pages_wide: int = 1, title_columns: str | None = None) -> None:

@@ -156,8 +156,13 @@ VALUATION_COLUMNS = ("Setting", "Value", "Unit", "Meaning")
 VALUATION_SETTINGS = ("spot", "volatility", "rate", "credit_spread", "vwap_noise", "daily_volume",
                       "valuation_date", "paths", "seed")
 """Rows of the Valuation sheet's inputs: model parameters (blank: the demo's) and the run."""
-VALUATION_OUTPUT = (VALUATION, "F5:K90")
+VALUATION_OUTPUT = (VALUATION, "F5:K120")
 """Where refresh writes the valuation's result tables (cleared first)."""
+VALUATION_OUTPUT_WIDTHS = (34, 30, 18, 19, 16, 16)
+"""Widths of the results' columns F:K: labels; values, right-aligned under the widest header
+("Expected (USD, undiscounted)"); units and numbers; the inputs' Source, with room for
+"median dollar volume of the 13 sessions to 2022-12-19 / spot" over I:K. A text wider than the
+columns from its own to K is broken into lines on the rows below (refresh)."""
 
 
 def term_defined_name(dotted: str) -> str:

@@ -40,6 +40,7 @@ from ascent_xl.excel.formats import (
     SHARES,
     SHOWN_UNITS,
     USD,
+    text_lines,
 )
 from ascent_xl.excel.formats import DATE as DATE_FORMAT
 from ascent_xl.fees import deal_placement_fee, offering_proceeds
@@ -427,7 +428,7 @@ def plan_outputs(inputs: BookInputs, schedule: Schedule, *, now: dt.datetime | N
             value = values[key]
             address, fmt = f"B{L.SUMMARY_FIRST_ROW + i}", USD if isinstance(value, float) else None
             writes.append(functools.partial(_write_cell, L.SUMMARY, address, value, fmt))
-    history = price_history(schedule, inputs.market, inputs.events).rows()
+    history = _chart_rows(price_history(schedule, inputs.market, inputs.events).rows(), inputs.terms)
     chart_formats = {c: PRICE for c in L.CHART_COLUMNS[1:]} | {"Date": SCHEDULE_FORMATS["Date"]}
     writes.append(lambda b: b.write_table(L.SUMMARY, L.CHART_TABLE, history, chart_formats))
     maturities = [n.maturity for n in schedule.notes.values()]
@@ -446,15 +447,18 @@ def plan_outputs(inputs: BookInputs, schedule: Schedule, *, now: dt.datetime | N
     if inputs.valuation is not None and not keep_valuation:
         area_rows: list[list[Any]]
         area_formats: list[list[str | None]]
-        if setup is None:  # say why, value nothing
-            area_rows, area_formats = [["Not valued"], [str(unmodelled)]], [[None], [None]]
+        area_aligns: list[list[str | None]]
+        if setup is None:  # say why, value nothing: the reason in lines the print width holds
+            reason = text_lines(str(unmodelled), sum(L.VALUATION_OUTPUT_WIDTHS))
+            area_rows = [["Not valued"], *([line] for line in reason)]
+            area_formats = area_aligns = [[None] for _ in area_rows]
         else:
-            area_rows, area_formats = valuation_area(inputs, setup)
+            area_rows, area_formats, area_aligns = valuation_area(inputs, setup)
         sheet, area = L.VALUATION_OUTPUT
         r1, c1, r2, c2 = parse_ref(area)
         if len(area_rows) > r2 - r1 + 1 or any(len(r) > c2 - c1 + 1 for r in area_rows):
             raise WorkbookError(f"{sheet}!{area}: the valuation results need more room; nothing was written")
-        writes.append(lambda b: b.write_area(sheet, area, area_rows, area_formats))
+        writes.append(lambda b: b.write_area(sheet, area, area_rows, area_formats, area_aligns))
     if inputs.ranges is not None:
         writes.extend(plan_arrays(inputs.ranges))
     moment = (now or dt.datetime.now(dt.UTC)).strftime("%Y-%m-%d %H:%M UTC")
@@ -463,6 +467,18 @@ def plan_outputs(inputs: BookInputs, schedule: Schedule, *, now: dt.datetime | N
     writes.append(lambda b: b.write_cell(*L.CELLS[L.INPUT_HASH], inputs.fingerprint))
     writes.append(lambda b: b.write_cell(*L.CELLS[L.STATUS], "OK"))
     return writes, stamp
+
+
+def _chart_rows(history: list[list[Any]], terms: DealTerms) -> list[list[Any]]:
+    """The price history as the Summary chart draws it: no Floor Price point on a day the deal
+    has no floor (``floor_mode`` none, or a floor of 0): blank, not 0, which a log axis cannot
+    draw (LibreOffice then dropped the axis to $1 and cut the prices below it)."""
+    floor = L.CHART_COLUMNS.index("Floor Price")
+    none = terms.conversion.floor_mode == "none"
+    for row in history:
+        if none or not row[floor] or not row[floor] > 0:  # NaN too
+            row[floor] = None
+    return history
 
 
 def plan_arrays(ranges: BookRanges) -> list[Write]:
@@ -605,10 +621,12 @@ def _write_cell(sheet: str, address: str, value: Any, number_format: str | None,
     book.write_cell(sheet, address, value, number_format)
 
 
-def valuation_area(inputs: BookInputs, setup: Any) -> tuple[list[list[Any]], list[list[str | None]]]:
-    """The valuation's result tables, stacked with a title row each and a blank row between,
-    and a number format for each cell (from the column's header); ``setup``: the valuation
-    prepared already (:func:`valuation_setup`)."""
+def valuation_area(inputs: BookInputs, setup: Any
+                   ) -> tuple[list[list[Any]], list[list[str | None]], list[list[str | None]]]:
+    """The valuation's result tables, stacked with a title row each and a blank row between, a
+    number format for each cell (from the column's header) and the alignment of each value
+    (:func:`_value_alignments`: a text reads from the left, broken into lines that fit);
+    ``setup``: the valuation prepared already (:func:`valuation_setup`)."""
     from ascent_xl.valuation.run import run_valuation
 
     v = inputs.valuation
@@ -629,7 +647,36 @@ def valuation_area(inputs: BookInputs, setup: Any) -> tuple[list[list[Any]], lis
             rows.append(shown)
         rows.append([])
         formats.append([])
-    return rows, formats
+    return _value_alignments(rows, formats)
+
+
+def _value_alignments(rows: list[list[Any]], formats: list[list[str | None]]
+                      ) -> tuple[list[list[Any]], list[list[str | None]], list[list[str | None]]]:
+    """The Valuation results with the alignment of each row's value (the second column: right,
+    a number under its header; left, a text such as the deal's name or an assumption, which
+    right-aligned ran over the label before it and was cut) and each text that runs past the
+    area's last column (K, the print width) broken into lines, the rest on the rows below it
+    (nothing else on them)."""
+    out_rows: list[list[Any]] = []
+    out_formats: list[list[str | None]] = []
+    aligns: list[list[str | None]] = []
+    for i, (row, fmt) in enumerate(zip(rows, formats, strict=True)):
+        header = i > 0 and len(rows[i - 1]) == 1  # the row after a title
+        side: list[str | None] = [None] * len(row)
+        if len(row) > 1:
+            side[1] = "left" if isinstance(row[1], str) and not header else "right"
+        last = max((j for j, v in enumerate(row) if v is not None), default=-1)
+        lines = []
+        if last >= 0 and isinstance(row[last], str):  # it may run on to K: as many lines as it takes
+            lines = text_lines(row[last], sum(L.VALUATION_OUTPUT_WIDTHS[last:]) - (1 if side[last] else 0))
+        out_rows.append([*row[:last], lines[0], *row[last + 1:]] if lines else list(row))
+        out_formats.append(fmt)
+        aligns.append(side)
+        for line in lines[1:]:
+            out_rows.append([None] * last + [line])
+            out_formats.append([])
+            aligns.append(side[: last + 1])
+    return out_rows, out_formats, aligns
 
 
 _UNIT_FORMAT = {"USD/share": PRICE, "USD": USD, "shares": SHARES, "shares/day": SHARES, "fraction": PERCENT,

@@ -563,6 +563,8 @@ def _summary(wb: Any, ws: Any) -> None:
     ws.column_dimensions["A"].width = 30
     ws.column_dimensions["B"].width = 44
     ws.column_dimensions["C"].width = 10
+    for col in "DE":  # the refresh stamp (79 digits wide) runs on from B to E, the print width
+        ws.column_dimensions[col].width = 14
     start = L.column_index(L.CHART_FIRST_COLUMN)
     _table(ws, L.CHART_TABLE, L.CHART_COLUMNS, [], widths=(12, 11, 15, 13, 12, 17), first_col=start,
            style="TableStyleLight9")
@@ -576,7 +578,7 @@ def _chart(ws: Any, start: int) -> None:
 
     chart = LineChart()
     chart.title = "Conversion price, VWAP and floor (USD/share, restated for splits)"
-    chart.height, chart.width = 10, 24
+    chart.height, chart.width = 10, summary_print_width_cm(ws)
     chart.y_axis.title = "USD per share"
     chart.y_axis.number_format = '"$"#,##0.00'
     chart.x_axis = DateAxis(crossAx=100)
@@ -598,8 +600,20 @@ def _chart(ws: Any, start: int) -> None:
     chart.y_axis.majorGridlines = None
     top = L.SUMMARY_FIRST_ROW + len(L.SUMMARY_VALUES) + 2
     ws.add_chart(chart, f"A{top}")
-    ws.print_area = f"A1:E{top + 21}"  # key figures and the chart; the price history is data
+    ws.print_area = f"{SUMMARY_PRINT_COLUMNS[0]}1:{SUMMARY_PRINT_COLUMNS[-1]}{top + 21}"  # key figures and the chart; the price history is data
     ws.page_setup.fitToHeight = 1
+
+
+SUMMARY_PRINT_COLUMNS = "ABCDE"
+"""The Summary's printed columns: the key figures and, under them, the chart."""
+
+
+def summary_print_width_cm(ws: Any) -> float:
+    """Width of the Summary's printed columns in centimetres, less a margin: the chart's width,
+    so that it prints whole (a column ``w`` wide is ``7 w`` pixels in Calibri 11, at 96 a
+    inch; the chart was 24 cm over columns 20.7 cm wide, and its right side was not printed)."""
+    pixels = sum(7 * (ws.column_dimensions[c].width or 13) for c in SUMMARY_PRINT_COLUMNS)
+    return round(pixels / 96 * 2.54 - 0.3, 1)
 
 
 def keep_charts(path: str | os.PathLike[str], wb: Any) -> None:
@@ -719,7 +733,7 @@ def _valuation(ws: Any) -> None:
     ws.column_dimensions["E"].width = 2
     # G: the results' values, right-aligned with a gap before the unit, wide enough for the
     # widest header right-aligned over them ("Expected (USD, undiscounted)")
-    for col, width in zip("FGHIJK", (34, 30, 18, 19, 16, 8), strict=True):
+    for col, width in zip("FGHIJK", L.VALUATION_OUTPUT_WIDTHS, strict=True):
         ws.column_dimensions[col].width = width
     r1, c1, r2, _ = parse_ref(L.VALUATION_OUTPUT[1])
     for r in range(r1, r2 + 1):  # the results' values: a gap before the unit or the next number

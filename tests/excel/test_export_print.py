@@ -47,9 +47,9 @@ def test_long_text_wraps_on_a_row_tall_enough(book):
     rows = [c for c in ws[detail][1:] if c.value]
     assert all(c.alignment.wrap_text and c.alignment.vertical == "top" for c in rows)
     dilutive = next(c for c in rows if c.value.startswith("10,000,000 shares at $0.1500"))
-    # its detail is over 200 characters: 4 lines of 66 at most, 15 points each
-    assert len(dilutive.value) > 3 * 66
-    assert ws.row_dimensions[dilutive.row].height >= 4 * 15
+    # its detail is 213 characters: 4 lines of the 60-wide column in Calibri 11, 15 points each
+    assert len(dilutive.value) == 213
+    assert ws.row_dimensions[dilutive.row].height == 4 * 15
     check = column(ws, "Check")
     assert ws[f"{check}2"].value is True and ws[f"{check}2"].alignment.horizontal == "center"
 
@@ -58,6 +58,23 @@ def test_wrapped_lines_keeps_words_whole():
     assert wrapped_lines("a" * 10, 60) == 1
     assert wrapped_lines(" ".join(["word"] * 20), 20) == 5  # 22 characters a line: 4 words (19) each
     assert wrapped_lines(None, 60) == 1
+    assert wrapped_lines("x" * 200, 60) == 3  # a word wider than the column: cut at its edge
+
+
+def test_wrapped_lines_measures_calibri_not_characters():
+    """Widths by hand from Calibri's advances (units of 2,048 an em; a digit is 1,038, the
+    unit of a column width): ``i`` is 470, ``W`` 1,822. 120 i's are 54.3 digits, one line of a
+    column 60 wide (120 characters: two lines at a flat 1.1 a width unit); 34 W's are 59.7
+    digits, more than the 58.5 a 60-wide column holds inside its margins (98% less 0.3, as
+    LibreOffice draws Carlito): two lines."""
+    assert wrapped_lines("i" * 120, 60) == 1
+    assert wrapped_lines("W" * 33, 60) == 1  # 57.9 digits
+    assert wrapped_lines("W" * 34, 60) == 2
+    # the Schedule's row of 2023-03-15, as LibreOffice draws it in Carlito: one line
+    assert wrapped_lines("election pik: interest paid in kind from 2023-03-15 (Registered, Private)", 60) == 1
+    # and a row it wraps after "(unfloored": two
+    assert wrapped_lines("alternate $0.25379, fixed $3.93042, floor $0.29000; floor binds (unfloored $0.25379): "
+                         "floor payment in cash", 60) == 2
 
 
 def test_every_sheet_prints_landscape_with_its_header_across_the_pages_its_width_needs(book, tmp_path):

@@ -128,10 +128,20 @@ def test_schedule_flags_and_detail_wrap_on_every_row_refresh_wrote(wb):
         assert ws.cell(row=row, column=col["Check"]).alignment.horizontal == "center"
     (i,) = [i for i, r in enumerate(rows) if r["Event"] == "Dilutive Issue"]
     detail = rows[i]["Detail"]
-    # over 200 characters in a column 60 wide (66 of text a line): at least 4 lines of 15 points
-    assert len(detail) > 3 * 66 and ws.row_dimensions[L.TABLE_HEADER_ROW + 1 + i].height >= 4 * 15
+    # 213 characters in a column 60 wide: 4 lines in Calibri 11 (as rendered in Carlito, its
+    # metric twin: "...(full" / "ratchet), ... holders may" / "require ... 20%" /
+    # "($300,000.00)"), 15 points each
+    assert len(detail) == 213 and ws.row_dimensions[L.TABLE_HEADER_ROW + 1 + i].height == 4 * 15
     (j,) = [j for j, r in enumerate(rows) if r["Event"] == "Cash Balance" and str(r["Date"])[:10] == "2022-12-20"]
     assert ws.row_dimensions[L.TABLE_HEADER_ROW + 1 + j].height is None  # one line: the default height
+    # 74 characters, one line of the Detail column in Calibri (the render shows it so): the
+    # default height, not two lines (it was 30 points, a blank line under the text)
+    (k,) = [k for k, r in enumerate(rows) if r["Event"] == "Interest Election" and str(r["Date"])[:10] == "2023-03-15"]
+    assert rows[k]["Detail"] == "election pik: interest paid in kind from 2023-03-15 (Registered, Private)"
+    assert not rows[k]["Flags"] and ws.row_dimensions[L.TABLE_HEADER_ROW + 1 + k].height is None
+    # a one-line row's cells sit as its wrapped Detail does (top): not a few points apart
+    row = L.TABLE_HEADER_ROW + 1 + k
+    assert {ws.cell(row=row, column=c).alignment.vertical for c in col.values()} == {"top"}
 
 
 def test_a_number_beside_text_keeps_a_gap(wb):

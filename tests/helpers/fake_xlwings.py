@@ -81,6 +81,20 @@ class FakeRange:
             for c in row:
                 c.number_format = fmt
 
+    @property
+    def horizontal_alignment(self) -> str | None:
+        return self._cells()[0][0].alignment.horizontal
+
+    @horizontal_alignment.setter
+    def horizontal_alignment(self, side: str) -> None:  # xlwings keeps the cell's indent
+        from copy import copy
+
+        for row in self._cells():
+            for c in row:
+                a = copy(c.alignment)
+                a.horizontal = side
+                c.alignment = a
+
 
 class FakeTable:
     def __init__(self, sheet: FakeSheet, table: Any) -> None:
