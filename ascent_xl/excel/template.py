@@ -81,8 +81,9 @@ GUIDE_LINES = (
     "conversion's calculation, all with live ASCENT_* formulas on the deal as it stands that day (its Events "
     "applied: splits, amended floor, resets, the ownership cap).",
     "If a refresh finds a problem, Summary!B4 lists each cell to fix and the previous results stay.",
-    "Refresh writes only the Schedule, the Summary values and chart data, the Checks fingerprint and the "
-    "status; it never changes an input cell.",
+    "Refresh writes only outputs: the Schedule, the Summary values and chart data, the Valuation results, "
+    "the Position, Conversions and Notice formulas, the Checks fingerprint and the status; it never changes "
+    "an input cell.",
 )
 
 
@@ -427,11 +428,15 @@ def _position(wb: Any, ws: Any, market: MarketData, events: list[Event]) -> None
     wb.defined_names[L.POSITION_AS_OF_NAME] = DefinedName(L.POSITION_AS_OF_NAME, attr_text=f"'{sheet}'!$B${cell[1:]}")
     r1, c1, _, _ = parse_ref(L.POSITION_AREA)
     _header_row(ws, r1, c1, POSITION_COLUMNS)
-    widths = {"Note": 17, "Status": 22}
+    # Status holds the total's share basis, "after the 1:200 split of 2023-09-12" (27.5 digits,
+    # bold): on one line (a row's height is not refitted by every viewer); every cell
+    # top-aligned as the wrapped Status is (bottom-aligned, a row's texts sat points apart)
+    widths = {"Note": 17, "Status": 31}
     for j, name in enumerate(POSITION_COLUMNS):
         ws.column_dimensions[L.column_letter(c1 + j)].width = widths.get(name, 14)
     for r in range(r1 + 1, r1 + 12):
-        ws.cell(row=r, column=c1 + 1).alignment = Alignment(wrap_text=True, vertical="top")
+        for j in range(len(POSITION_COLUMNS)):
+            ws.cell(row=r, column=c1 + j).alignment = Alignment(wrap_text=j == 1, vertical="top")
     ws.freeze_panes = ws.cell(row=r1 + 1, column=c1 + 1)
     from openpyxl.formatting.rule import FormulaRule
     from openpyxl.styles import Border, Font, Side

@@ -152,3 +152,18 @@ def test_the_refresh_button_aligns_the_run_table_as_the_headless_refresh(tmp_pat
     by_item = {r[0].value: r[1] for r in _area(ws) if r[0].value}
     assert by_item["Deal"].value == "Ascent Solar advance notes, December 2022"
     assert by_item["Deal"].alignment.horizontal == "left" and by_item["Paths"].alignment.horizontal == "right"
+
+
+def test_the_position_total_reads_on_one_line_its_cells_top_aligned(shipped):
+    """The total's Status is the share basis, "after the 1:200 split of 2023-09-12": 27.5 digits
+    in Calibri (bold about 5% wider), so a column 31 wide holds it on one line (22 wrapped it to
+    two on a row no viewer is told to make taller); every cell of a row top-aligned, as the
+    wrapped Status is."""
+    ws = shipped[L.POSITION]
+    r1, c1, _, c2 = parse_ref(L.POSITION_AREA)
+    rows = [[ws.cell(row=r, column=c) for c in range(c1, c2 + 1)] for r in range(r1 + 1, r1 + 12)]
+    total = next(r for r in rows if r[0].value == "Total")
+    assert total[1].value == "after the 1:200 split of 2023-09-12"
+    width = ws.column_dimensions[total[1].column_letter].width
+    assert width == 31 and text_width(total[1].value) * 1.05 <= 0.98 * width - 0.3
+    assert all(c.alignment.vertical == "top" for r in rows for c in r)
