@@ -9,12 +9,13 @@
    that the two kernels give the same per-path numbers bit for bit but for the warrants' value
    (``identical but warrants``: a settled path's price on the warrants' day is drawn in one step
    since issue 15). ``kernel`` says which kernel ran: the fused one (numba, the ``fast`` extra)
-   when installed, and then each case again with the numpy kernel (``run_chunk(fused=False)``,
-   what runs without numba). Then the JIT's cost: fresh processes valuing the full-feature deal
-   (20,000 paths, the default), the first call and the best of 3 later ones, with the numpy
-   kernel, with numba and an empty cache (it compiles; NUMBA_CACHE_DIR a new folder), with the
-   cache that run wrote; and numba's own import time. (``--quick``: 2,000 paths, numba's cache as
-   installed, the numpy kernel's row for the full features only.)
+   when installed (``run_valuation(fused=True)``), and then each case again with the numpy kernel
+   (``fused=False``, what runs without numba). Then the JIT's cost: fresh processes valuing the
+   full-feature deal (20,000 paths, the default), the first call and the best of 3 later ones,
+   with the default choice (numpy's kernel for a run this short, ``run.FUSED_MIN_PATH_DAYS``),
+   with the fused kernel and an empty numba cache (it compiles; NUMBA_CACHE_DIR a new folder),
+   with the cache that run wrote; and numba's own import time. (``--quick``: 2,000 paths, numba's
+   cache as installed, the numpy kernel's row for the full features only.)
 1. 100,000 paths of the ASTI_2022 deal with the full feature set (GBM with VWAP noise, volume
    model, leak-out sell-through, ownership cap, alternate price with floor and floor payments,
    PIK by the equity conditions, an event of default with the holder's better election, a
@@ -82,7 +83,11 @@ def held_to_maturity(setup: ValuationSetup) -> ValuationSetup:
 def kernel_of_before() -> Iterator[None]:
     """``run_valuation`` runs the frozen kernel and path source of ``kernel_before.py``."""
     saved = run_module.run_chunk, run_module.SimulatedPaths
-    setattr(run_module, "run_chunk", kernel_before.run_chunk)  # noqa: B010 (a module's global)
+
+    def before(*args: Any, fused: bool | None = None, **kwargs: Any) -> ChunkResult:
+        return kernel_before.run_chunk(*args, **kwargs)  # it has one kernel
+
+    setattr(run_module, "run_chunk", before)  # noqa: B010 (a module's global)
     setattr(run_module, "SimulatedPaths", kernel_before.SimulatedPaths)  # noqa: B010
     try:
         yield
@@ -91,22 +96,8 @@ def kernel_of_before() -> Iterator[None]:
         setattr(run_module, "SimulatedPaths", saved[1])  # noqa: B010
 
 
-@contextlib.contextmanager
-def numpy_kernel() -> Iterator[None]:
-    """``run_valuation`` runs the package's numpy kernel (what runs without numba)."""
-    saved = run_module.run_chunk
-    setattr(run_module, "run_chunk", NUMPY_KERNEL)  # noqa: B010 (a module's global)
-    try:
-        yield
-    finally:
-        setattr(run_module, "run_chunk", saved)  # noqa: B010
-
-
-NUMPY_KERNEL = functools.partial(run_chunk, fused=False)
-
-
 def kernel_name() -> str:
-    """The kernel ``run_chunk`` runs by default here: numba's fused one or numpy's."""
+    """The kernel ``run_chunk(fused=None)`` runs here: numba's fused one or numpy's."""
     try:
         from ascent_xl.valuation import fused
     except ImportError:
@@ -138,31 +129,28 @@ def chunk_cpu(kernel: Any, source: Any, setup: ValuationSetup, n: int) -> float:
     return time.thread_time() - t0
 
 
-def kernel_ratio(name: str, setup: ValuationSetup, n: int, reps: int, *, numpy: bool = False) -> dict:
-    """Best times of ``run_valuation`` with the new and the frozen kernel, interleaved; and the
-    best CPU time of one DEFAULT_CHUNK-path chunk on one thread (less sensitive to other
-    processes). ``numpy``: the package's numpy kernel, not the default."""
-    kernel = NUMPY_KERNEL if numpy else run_chunk
-    new_kernel = numpy_kernel if numpy else contextlib.nullcontext
-    with new_kernel():
-        run_valuation(setup, paths=4096, seed=1)  # warm up (and compile)
+def kernel_ratio(name: str, setup: ValuationSetup, n: int, reps: int, *, fused: bool) -> dict:
+    """Best times of ``run_valuation`` with the new kernel (``fused``: numba's, else numpy's)
+    and the frozen one, interleaved; and the best CPU time of one DEFAULT_CHUNK-path chunk on one
+    thread (less sensitive to other processes)."""
+    kernel = functools.partial(run_chunk, fused=fused)
+    run_valuation(setup, paths=4096, seed=1, fused=fused)  # warm up (and load the compiled code)
     with kernel_of_before():
         run_valuation(setup, paths=4096, seed=1)
     new = old = new_cpu = old_cpu = float("inf")
     chunk = min(n, DEFAULT_CHUNK)
     for _ in range(reps):
-        with new_kernel():
-            new = min(new, best_time(lambda: run_valuation(setup, paths=n, seed=1), repeat=1))
+        new = min(new, best_time(lambda: run_valuation(setup, paths=n, seed=1, fused=fused), repeat=1))
         with kernel_of_before():
             old = min(old, best_time(lambda: run_valuation(setup, paths=n, seed=1), repeat=1))
         new_cpu = min(new_cpu, chunk_cpu(kernel, SimulatedPaths, setup, chunk))
         old_cpu = min(old_cpu, chunk_cpu(kernel_before.run_chunk, kernel_before.SimulatedPaths, setup, chunk))
     return {"case": f"kernel vs before issue 15: {name}, {n:,} paths",
-            "kernel": "numpy" if numpy else kernel_name(), "new s": f"{new:.3f}",
+            "kernel": kernel_name() if fused else "numpy", "new s": f"{new:.3f}",
             "before s": f"{old:.3f}", "ratio": f"{old / new:.2f}x",
             f"CPU ratio, one {chunk:,}-path chunk": f"{old_cpu / new_cpu:.2f}x ({new_cpu:.3f} s vs {old_cpu:.3f} s)",
             "identical but warrants": "yes" if same_numbers(setup, min(n, 8192), kernel) else "NO",
-            "target": ">=2x" if name == "full features" and not numpy else "",
+            "target": ">=2x" if name == "full features" and fused else "",
             "load": f"{os.getloadavg()[0]:.1f}"}
 
 
@@ -174,10 +162,10 @@ def kernel_rows() -> list[dict]:
     reps = 2 if quick() else 5
     cases = [("full features", setup), ("notes held to maturity", held_to_maturity(setup)),
              ("demo deal", prepare_valuation(ASTI_2022, model=DEMO_MODEL, behaviour=DEMO_BEHAVIOUR))]
-    rows = [kernel_ratio(name, case, n, reps) for name, case in cases]
     fused = kernel_name().startswith("fused")
+    rows = [kernel_ratio(name, case, n, reps, fused=fused) for name, case in cases]
     if fused:
-        rows += [kernel_ratio(name, case, n, reps, numpy=True) for name, case in cases[:1 if quick() else 3]]
+        rows += [kernel_ratio(name, case, n, reps, fused=False) for name, case in cases[:1 if quick() else 3]]
     return rows + jit_rows(fused)
 
 
@@ -191,7 +179,7 @@ JIT_SCRIPT = textwrap.dedent(
     before = "numba" in sys.modules
     def timed():
         t0 = time.perf_counter()
-        run_valuation(setup, paths={paths}, seed=1)
+        run_valuation(setup, paths={paths}, seed=1, fused={fused})
         return time.perf_counter() - t0
     first = timed()
     later = min(timed() for _ in range(3))
@@ -201,28 +189,29 @@ JIT_SCRIPT = textwrap.dedent(
 )
 
 
-def fresh_process(paths: int, env: dict[str, str]) -> dict:
+def fresh_process(paths: int, fused: bool | None, env: dict[str, str]) -> dict:
     """A fresh process's first and best later ``run_valuation`` of the full-feature deal."""
-    code = JIT_SCRIPT.format(bench=os.path.dirname(os.path.abspath(__file__)), paths=paths)
+    code = JIT_SCRIPT.format(bench=os.path.dirname(os.path.abspath(__file__)), paths=paths, fused=fused)
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
                          env={**os.environ, **env})
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
 def jit_rows(fused: bool) -> list[dict]:
-    """The first valuation of a fresh process against its later ones: numpy kernel; fused with
-    an empty numba cache (it compiles) and with the cache that run wrote; numba's import."""
+    """The first valuation of a fresh process against its later ones: the default kernel choice
+    (run.kernel_choice: numpy's below FUSED_MIN_PATH_DAYS, numba not loaded); the fused kernel
+    with an empty numba cache (it compiles) and with the cache that run wrote; numba's import."""
     paths = 2_000 if quick() else 20_000
     rows = []
-    runs = [("numpy kernel", {"ASCENT_XL_NUMBA": "0"})]
+    runs: list[tuple[str, bool | None, dict[str, str]]] = [("default kernel choice", None, {})]
     with tempfile.TemporaryDirectory() as cache:
         if fused and quick():  # no compile from scratch: the installed cache (written once)
-            runs += [("fused, numba's cache as installed", {})]
+            runs += [("fused, numba's cache as installed", True, {})]
         elif fused:
-            runs += [("fused, empty numba cache (compiles)", {"NUMBA_CACHE_DIR": cache}),
-                     ("fused, numba cache on disk", {"NUMBA_CACHE_DIR": cache})]
-        for name, env in runs:
-            r = fresh_process(paths, env)
+            runs += [("fused, empty numba cache (compiles)", True, {"NUMBA_CACHE_DIR": cache}),
+                     ("fused, numba cache on disk", True, {"NUMBA_CACHE_DIR": cache})]
+        for name, kernel, env in runs:
+            r = fresh_process(paths, kernel, env)
             rows.append({"case": f"fresh process, full features, {paths:,} paths: {name}",
                          "first call s": f"{r['first']:.3f}", "later calls s": f"{r['later']:.3f}",
                          "first - later s": f"{r['first'] - r['later']:.3f}",

@@ -12,6 +12,7 @@ import datetime as dt
 import functools
 import math
 import os
+import sys
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -53,6 +54,15 @@ DEFAULT_CHUNK = 12 * PATHS_PER_STREAM
 """Most paths per chunk (12,288: 12 blocks of :data:`PATHS_PER_STREAM`): measured fastest here;
 a chunk's peak is about 20 MiB (tracemalloc, full features)."""
 MAX_PATHS = 10_000_000
+FUSED_MIN_PATH_DAYS = 100_000_000
+"""The fewest path-days (paths x trading days) of a run for which a process that has not loaded
+numba yet loads it, for the fused kernel (:mod:`ascent_xl.valuation.fused`, the ``fast`` extra).
+Importing numba and loading the compiled day from its cache cost 0.50-0.58 s of CPU once per
+process; the fused kernel saves 1.1-1.3 us of CPU a path on the demo and full-feature deals and
+3.7 us held to maturity (376 days; one thread, 49,152 paths, load 7-9, 2026-12-02), so it repays
+the load after about 400,000, resp. 140,000 paths: 100 million path-days is about 266,000 paths
+of 376 days, more than a workbook may ask (200,000), so a refresh never loads numba. A process
+that has loaded it uses it for every run."""
 KEEP_PER_PATH = 200_000
 """Runs of at most this many paths keep every path's numbers (``ValuationResult.per_path``);
 longer runs keep only the shares issued and the floor payments of each path (16 bytes a path,
@@ -210,6 +220,7 @@ def run_valuation(
     progress: Progress | None = None,
     sample_paths: int = 20,
     percentiles: Sequence[float] = DEFAULT_PERCENTILES,
+    fused: bool | None = None,
 ) -> ValuationResult:
     """Simulate ``paths`` paths (default 20,000) with ``seed`` and value the notes and warrants.
 
@@ -217,7 +228,10 @@ def run_valuation(
     days 1..T (e.g. a deterministic path); ``paths`` must then be left out. ``seed`` None draws
     a fresh seed (the result records it). ``workers`` threads (default: the machine's cores)
     share chunks of at most ``chunk_paths`` paths (default: the paths split evenly over the
-    threads, at most :data:`DEFAULT_CHUNK`), which bounds memory.
+    threads, at most :data:`DEFAULT_CHUNK`), which bounds memory. ``fused`` chooses the kernel
+    (:func:`kernel_choice`): True the fused one (numba), False numpy's, None (default) the
+    fused one when numba is installed and already loaded or the run is long enough to repay
+    loading it; the numbers are the same.
     """
     t0 = time.perf_counter()
     model, grid, contract = setup.model, setup.grid, setup.contract
@@ -226,7 +240,8 @@ def run_valuation(
             raise InputError("give either paths (to simulate) or vwap_paths (given paths), not both")
         given = GivenPaths(model, grid, vwap_paths)
         acc = _Accumulator(len(contract.notes), keep_all=True)
-        acc.add(run_chunk(contract, grid, given, sample=sample_paths))
+        kernel = kernel_choice(given.n, grid.days, fused)
+        acc.add(run_chunk(contract, grid, given, sample=sample_paths, fused=kernel))
         seed = None
         if progress:
             progress(given.n, given.n)
@@ -244,11 +259,13 @@ def run_valuation(
         starts = list(range(0, n, chunk))
         threads = min(len(starts), threads)
         acc = _Accumulator(len(contract.notes), keep_all=n <= KEEP_PER_PATH)
+        kernel = kernel_choice(n, grid.days, fused)
 
         def one(first: int) -> ChunkResult:
             size = min(chunk, n - first)
             source: PathSource = SimulatedPaths(model, grid, seed=seed, first=first, n=size)
-            return run_chunk(contract, grid, source, sample=sample_paths if first == 0 else 0)
+            return run_chunk(contract, grid, source, sample=sample_paths if first == 0 else 0,
+                             fused=kernel)
 
         done = 0
         if threads == 1:
@@ -274,6 +291,26 @@ def run_valuation(
                     if progress:
                         progress(acc.n, n)
     return _assemble(setup, acc, seed, percentiles, time.perf_counter() - t0)
+
+
+def kernel_choice(paths: int, days: int, fused: bool | None) -> bool | None:
+    """``run_chunk``'s ``fused`` for a run of ``paths`` paths over ``days`` trading days: as
+    given when not None; else None (the fused kernel when numba is installed and not switched
+    off) when numba is already loaded in this process or the run has at least
+    :data:`FUSED_MIN_PATH_DAYS` path-days; else False (numpy's kernel; numba is not loaded).
+
+    Examples
+    --------
+    >>> kernel_choice(20_000, 376, None) is False or "numba" in sys.modules
+    True
+    >>> kernel_choice(1_000_000, 376, None) is None, kernel_choice(20_000, 376, True)
+    (True, True)
+    """
+    if fused is not None:
+        return fused
+    if "numba" in sys.modules or paths * days >= FUSED_MIN_PATH_DAYS:
+        return None
+    return False
 
 
 def value_deal(
@@ -540,6 +577,7 @@ def _assumptions(setup: ValuationSetup) -> tuple[str, ...]:
 __all__ = [
     "AsOfSetup",
     "DEFAULT_CHUNK",
+    "FUSED_MIN_PATH_DAYS",
     "KEEP_PER_PATH",
     "MODEL_INPUTS",
     "DEFAULT_PATHS",
@@ -547,6 +585,7 @@ __all__ = [
     "ValuationSetup",
     "instrument_estimates",
     "instrument_estimates_of",
+    "kernel_choice",
     "prepare_as_of",
     "prepare_valuation",
     "run_valuation",

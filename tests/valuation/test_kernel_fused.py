@@ -123,7 +123,7 @@ def test_numba_is_not_imported_until_a_valuation_runs():
         "from ascent_xl.presets import ASTI_2022\n"
         "from ascent_xl.valuation.presets import DEMO_BEHAVIOUR, DEMO_MODEL\n"
         "from ascent_xl.valuation import value_deal\n"
-        "value_deal(ASTI_2022, model=DEMO_MODEL, behaviour=DEMO_BEHAVIOUR, paths=1024, seed=1)\n"
+        "value_deal(ASTI_2022, model=DEMO_MODEL, behaviour=DEMO_BEHAVIOUR, paths=1024, seed=1, fused=True)\n"
         "print(before, 'numba' in sys.modules)\n"
     )
     env = {k: v for k, v in os.environ.items() if k != "ASCENT_XL_NUMBA"}
