@@ -12,7 +12,7 @@ from typing import Any
 import numpy as np
 
 from ascent_xl.calendar import TradingCalendar, as_day, day_text, read_date
-from ascent_xl.cli.options import NO_SPLIT_WAY_OUT
+from ascent_xl.cli.options import NO_SPLIT_WAY_OUT, check_amount_as_issued, check_window_in_data
 from ascent_xl.csvfile import read_csv
 from ascent_xl.errors import AscentError, InputError
 from ascent_xl.market import MarketData
@@ -81,9 +81,18 @@ def read_notices(path: Path, *, calendar: TradingCalendar, amount: float) -> Not
 
 
 def price_notices(terms: DealTerms, market: MarketData, notices: Notices, *,
-                  no_split: bool = False) -> list[dict[str, Any]]:
+                  no_split: bool = False, vwaps_name: str = "the VWAP file") -> list[dict[str, Any]]:
     """Every notice priced in one vectorised call; a row that cannot be priced is named by its
-    line (found by pricing the rows one by one, only on error)."""
+    line (found by pricing the rows one by one, only on error). Priced on the terms as issued, a
+    row converting more than any note's face, or whose look-back window runs past the last VWAP
+    (of ``vwaps_name``), is refused first, naming its line."""
+    largest = max((n.face for n in terms.notes), default=np.inf)
+    late = notices.dates > market.dates[-1]
+    for k in np.flatnonzero((notices.amounts > largest) | late).tolist():
+        where = f"{notices.name} line {notices.lines[k]}"
+        day = notices.dates[k].item()
+        check_window_in_data(day, market, terms.conversion.alternate_price_days, vwaps_name, f"{where}: notice date")
+        check_amount_as_issued(float(notices.amounts[k]), terms, f"{where}: amount", way_out="")
     try:
         q = quote_conversions(terms, market, notice_dates=notices.dates, amounts=notices.amounts, no_split=no_split,
                               way_out=NO_SPLIT_WAY_OUT)

@@ -138,6 +138,45 @@ def check_trading_day(day: dt.date, calendar: Any, option: str) -> None:
     raise InputError(f"{option} {day}: not a trading day (the {calendar.name} market was closed){around}")
 
 
+def check_window_in_data(day: dt.date, market: Any, days: int, source: str, option: str = "--notice-date") -> None:
+    """Refuse a notice date whose look-back window (the ``days`` sessions before it) runs past
+    the VWAP file's last day, naming the option, the window, the file and the latest notice
+    date the file can price. Checked before the engine's other checks of the window: its scan
+    for a split from the issue on would speak first and ask for a Split event when the file
+    simply ends too early."""
+    last = market.dates[-1].item()
+    if day <= last:
+        return
+    from ascent_xl.calendar import day_text
+
+    calendar = market.calendar
+    try:
+        window = calendar.sessions_before(day, days)
+        latest = calendar.offset(last, 1)
+    except AscentError:  # outside the calendar's span: the engine's message says so
+        return
+    if window[-1].item() <= last:
+        return
+    raise InputError(
+        f"{option} {day}: its {days}-day look-back window ({day_text(window[0])} to {day_text(window[-1])}) "
+        f"runs past the last VWAP of {source}, on {day_text(last)}; add VWAPs up to {day_text(window[-1])}, "
+        f"or give a notice date up to {day_text(latest)}")
+
+
+def check_amount_as_issued(amount: float | None, terms: DealTerms, option: str = "--amount",
+                           way_out: str = ", or --events FILE to price on the deal's state that day") -> None:
+    """Refuse an amount more than any note's face when a notice is priced on the terms as
+    issued (no events: no note has more principal than its face), naming the largest note;
+    the message ends with ``way_out``."""
+    if amount is None or not terms.notes:
+        return
+    largest = max(terms.notes, key=lambda n: n.face)
+    if amount > largest.face:
+        raise InputError(
+            f"{option} ${amount:,.2f}: more than any note's face as issued ({largest.name}: ${largest.face:,.2f}); "
+            f"give at most that{way_out}")
+
+
 def check_note_name(note: str | None, terms: DealTerms, events: Any, option: str = "--note") -> None:
     """Refuse a note name the deal does not have (neither a note of the terms, nor one an Issue
     event issues, nor one's PIK note ``NAME-PIKn``), naming the option and the deal's notes. A

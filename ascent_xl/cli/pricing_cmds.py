@@ -16,9 +16,11 @@ from ascent_xl.cli.options import (
     TERMS_OPTION,
     USD,
     WIDE_OPTION,
+    check_amount_as_issued,
     check_note_name,
     check_out_file,
     check_trading_day,
+    check_window_in_data,
     events_option,
     load_deal_terms,
     notice_date_option,
@@ -84,14 +86,17 @@ def price_cmd(vwaps_file: Path, notice_date: dt.datetime | None, amount: float |
     terms = load_deal_terms(terms_file)
     market = MarketData.from_csv(vwaps_file, calendar=terms.calendar)
     if notices_file is not None:
+        check_amount_as_issued(amount, terms, way_out="")
         amt = terms.notes[0].face if amount is None else amount
-        _price_many(terms, market, notices_file, amt, out_file, no_split)
+        _price_many(terms, market, notices_file, amt, out_file, no_split, vwaps_file.name)
         return
     assert notice is not None
     check_trading_day(notice.date(), market.calendar, "--notice-date")
     if events_file is not None:
         _price_on_state(terms, market, events_file, notice.date(), amount, note, no_split, as_json)
         return
+    check_window_in_data(notice.date(), market, terms.conversion.alternate_price_days, vwaps_file.name)
+    check_amount_as_issued(amount, terms)
     amt = terms.notes[0].face if amount is None else amount
     q = quote_conversion(terms, market, notice_date=notice.date(), amount=amt, no_split=no_split,
                          way_out=NO_SPLIT_WAY_OUT)
@@ -168,11 +173,11 @@ def _price_on_state(terms: DealTerms, market: MarketData, events_file: Path, not
 
 
 def _price_many(terms: DealTerms, market: MarketData, path: Path, amount: float, out_file: Path | None,
-                no_split: bool = False) -> None:
+                no_split: bool = False, vwaps_name: str = "the VWAP file") -> None:
     from ascent_xl.cli.batch import price_notices, read_notices, write_quotes
 
     notices = read_notices(path, calendar=market.calendar, amount=amount)
-    rows = price_notices(terms, market, notices, no_split=no_split)
+    rows = price_notices(terms, market, notices, no_split=no_split, vwaps_name=vwaps_name)
     if out_file is not None:
         write_quotes(rows, out_file)
         binds = sum(r["Floor Binds"] for r in rows)
