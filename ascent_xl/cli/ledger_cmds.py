@@ -173,7 +173,8 @@ def flags_table(schedule: Schedule, limit: int = 12) -> object:
             key = f.code  # the same breach repeats on every row; show it once with a count
         first = seen.get(key)
         seen[key] = (first[0], first[1], first[2] + 1) if first else (day(f.date), f"{f.code}: {f.reason}", 1)
-    rows = [(d, text if n == 1 else f"{text} (and {n - 1} later rows)") for d, text, n in list(seen.values())[:limit]]
+    rows = [(d, text if n == 1 else f"{text} (and {n - 1} more row{'s' if n > 2 else ''})")
+            for d, text, n in list(seen.values())[:limit]]
     if len(seen) > limit:
         rows.append(("", f"... {len(seen) - limit} more; see the Flags column"))
     return table("Covenant and limit flags (first date)", ("Date", "Flag"), rows, kinds=(KEY, TEXT))
@@ -191,7 +192,7 @@ def print_schedule(schedule: Schedule, title: str, *, more: str = "--wide shows 
 
 
 @cli.command("schedule")
-@events_option(required=True)
+@events_option(required=True, help="CSV of the deal's events: Date,Event,Note,Amount,Value (the kinds above).")
 @vwaps_option(required=True)
 @TERMS_OPTION
 @click.option("--out", "out_file", type=FILE,
@@ -202,15 +203,28 @@ def schedule_cmd(events_file: Path, vwaps_file: Path, terms_file: Path | None, o
     """Run the deal ledger over your events and print the schedule.
 
     \b
-    Event kinds (column Event; Note, Amount and Value as in the README):
-    Issue, Conversion, Interest Election (Value: cash / pik),
-    Prepayment, Optional Prepay, Change of Control,
-    Default (Value: redeem / reset / blank), Waiver,
-    Amendment (Value: term = value), Split (Value: 1:200),
-    Dilutive Issue, Warrant Exercise, Shares Outstanding,
-    Holder Sale, Cash Balance, Share Reserve.
+    The events file: columns Date,Event,Note,Amount,Value, a row per event.
+    Event               Note / Amount / Value   ([x]: what a blank means)
+    Issue               note / principal [face] / registered, private,
+                        additional or pik
+    Conversion          note / principal [all] / interest converted (USD, all)
+    Interest Election   note [all] / - / cash, pik, pik or cash, pik or private
+    Prepayment          note [all] / principal [all] / premium [1.00], financing
+    Optional Prepay     - / - / notice YYYY-MM-DD (the company's notice)
+    Change of Control   note [all] / principal [all] / notice YYYY-MM-DD
+    Default             note [all] / - / redeem [YYYY-MM-DD], demand, pay,
+                        reset, or blank (the notice)
+    Waiver              note [all] / - / [by HOLDER, ...]
+    Amendment           note or holder [all] / - / term = value, e.g.
+                        floor_price = 0.20
+    Termination Notice  - / - / - (the company ends the purchase agreement)
+    Split               - / - / new:old (1:200), or none (the jump is real)
+    Dilutive Issue      - / shares issued / price per share
+    Warrant Exercise    - / warrant shares [all] / cash or cashless
+    Holder Sale         holder or note / shares sold [all] / -
+    Shares Outstanding, Share Reserve, Cash Balance: - / - / the number
 
-    Interest dates and maturities are added automatically.
+    Interest dates and maturities are added by the ledger.
     """
     check_out_file(out_file, SCHEDULE_OUT)
     terms = load_deal_terms(terms_file)

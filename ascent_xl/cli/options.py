@@ -69,6 +69,47 @@ NUMBER = _Number("NUMBER")
 """A plain number (``0.8``)."""
 
 
+class _Rate(_Number):
+    """A rate or a volatility: a number (``0.046``) or a percentage (``4.6%``), as the Valuation
+    sheet shows it."""
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        if isinstance(value, float):
+            return value
+        from ascent_xl.money import read_number
+
+        return read_number(value, param.opts[0] if param is not None else "number", percent=True)
+
+
+RATE = _Rate("NUMBER")
+"""A rate, a spread or a volatility a year: ``0.046`` or ``4.6%``."""
+
+
+class Whole(click.ParamType):
+    """A whole number from ``lo`` to ``hi``, read as every reader reads a number (``20,000``),
+    shown in --help as ``N``; the message names the option and the range."""
+
+    name = "whole number"
+
+    def __init__(self, lo: int, hi: int) -> None:
+        self.lo, self.hi = lo, hi
+
+    def get_metavar(self, param: click.Parameter, ctx: click.Context) -> str:
+        return "N"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        if isinstance(value, int):
+            x: float = value
+        else:
+            from ascent_xl.money import read_number
+
+            x = read_number(value, param.opts[0] if param is not None else "number")
+        if x != int(x) or not self.lo <= x <= self.hi:
+            name = param.opts[0] if param is not None else "number"
+            raise InputError(f"{name} {value}: give a whole number from {self.lo:,} to {self.hi:,}")
+        return int(x)
+
+
 class AliasOption(click.Option):
     """An option whose first name is shown in ``--help`` and whose other names are older
     spellings that keep working, not shown (``--volatility``, once ``--vol``)."""

@@ -15,10 +15,12 @@ from ascent_xl.cli.app import cli
 from ascent_xl.cli.options import (
     DATE,
     NUMBER,
+    RATE,
     TERMS_OPTION,
     USD,
     WIDE_OPTION,
     AliasOption,
+    Whole,
     check_out_file,
     load_deal_terms,
 )
@@ -35,8 +37,10 @@ PROGRESS_FROM = 50_000
 
 
 @cli.command("value")
-@click.option("--paths", type=int, default=DEFAULT_PATHS, show_default=True, help="Simulated paths.")
-@click.option("--seed", type=int, default=0, show_default=True, help="Random seed (same seed, same numbers).")
+@click.option("--paths", type=Whole(1, MAX_PATHS), default=DEFAULT_PATHS,
+              help=f"Simulated paths (standard errors fall as 1/sqrt(paths)) [default: {DEFAULT_PATHS:,}].")
+@click.option("--seed", type=Whole(0, 2**63 - 1), default=0, show_default=True,
+              help="Random seed (same seed, same numbers).")
 @TERMS_OPTION
 @click.option("--as-of", "--valuation-date", "as_of", type=DATE, cls=AliasOption,
               help="Valuation date: the deal is valued as it stands at the end of that day, after "
@@ -50,13 +54,15 @@ PROGRESS_FROM = 50_000
               "before, that date) and the look-back windows.")
 @click.option("--spot", type=USD, help="Share price on the valuation date, USD [default: the VWAP "
               f"from --vwaps; without it the demo's {DEMO_MODEL.spot:g}, at issue only].")
-@click.option("--volatility", "--vol", "volatility", type=NUMBER, cls=AliasOption,
-              help=f"Annual volatility, 0.8 = 80% [default: the demo's {DEMO_MODEL.volatility:g}].")
-@click.option("--rate", type=NUMBER, help=f"Risk-free rate, continuously compounded [default: the demo's {DEMO_MODEL.rate:g}].")
-@click.option("--credit-spread", "--spread", "credit_spread", type=NUMBER, cls=AliasOption,
-              help=f"Issuer's credit spread [default: the demo's {DEMO_MODEL.credit_spread:g}].")
-@click.option("--vwap-noise", "--noise", "vwap_noise", type=NUMBER, cls=AliasOption,
-              help=f"Daily VWAP noise, std of ln(VWAP/price) [default: the demo's {DEMO_MODEL.vwap_noise:g}].")
+@click.option("--volatility", "--vol", "volatility", type=RATE, cls=AliasOption,
+              help=f"Annual volatility, 0.8 or 80% [default: the demo's {DEMO_MODEL.volatility:.0%}].")
+@click.option("--rate", type=RATE, help="Risk-free rate a year, continuously compounded, 0.046 or 4.6% "
+              f"[default: the demo's {DEMO_MODEL.rate:.1%}].")
+@click.option("--credit-spread", "--spread", "credit_spread", type=RATE, cls=AliasOption,
+              help=f"Issuer's credit spread a year, 0.15 or 15% [default: the demo's {DEMO_MODEL.credit_spread:.0%}].")
+@click.option("--vwap-noise", "--noise", "vwap_noise", type=RATE, cls=AliasOption,
+              help="Daily VWAP noise, std of ln(VWAP/price), 0.03 or 3% "
+              f"[default: the demo's {DEMO_MODEL.vwap_noise:.0%}].")
 @click.option("--daily-volume", "--volume", "daily_volume", type=NUMBER, cls=AliasOption,
               help="Shares traded a day at the spot [default: from --vwaps' Dollar Volume column: the "
               f"median of the last 20 sessions / spot; else the demo's {DEMO_MODEL.daily_volume:,.0f}].")
@@ -66,7 +72,7 @@ PROGRESS_FROM = 50_000
               help="Print JSON: the inputs used and each instrument's value and std_error.")
 @click.option("--progress/--no-progress", default=None,
               help=f"Progress bar [default: on for {PROGRESS_FROM:,}+ paths in a terminal].")
-@click.option("--workers", type=int, help="Threads [default: the machine's cores].")
+@click.option("--workers", type=Whole(1, 256), help="Threads [default: the machine's cores].")
 @WIDE_OPTION
 def value_cmd(paths: int, seed: int, terms_file: Path | None, as_of: dt.datetime | None,
               events_file: Path | None, vwaps_file: Path | None, spot: float | None,
@@ -78,8 +84,6 @@ def value_cmd(paths: int, seed: int, terms_file: Path | None, as_of: dt.datetime
     probability that the floor binds, and the company's expected cash. Prints every input used;
     model assumptions not given default to the demo's."""
     check_out_file(chart, (".png",), "--chart")  # before any work
-    if not 1 <= paths <= MAX_PATHS:
-        raise InputError(f"--paths {paths:,}: give a whole number from 1 to {MAX_PATHS:,}")
     terms = load_deal_terms(terms_file)
     market = MarketData.from_csv(vwaps_file, calendar=terms.calendar) if vwaps_file else None
     closing = min(n.issue_date for n in terms.notes)

@@ -109,6 +109,8 @@ def test_help_fits_80_columns_and_points_at_no_source_file(command: list[str]) -
     # no name broken at its hyphen (libreoffice-calc-nogui, a package to type, once was)
     assert not [line for line in out.splitlines() if re.search(r"[A-Za-z]-$", line)], out
     assert "INTEGER RANGE" not in out  # --dpi N, its range in the default
+    assert "INTEGER" not in out  # a count reads N (--paths N, --seed N, --workers N)
+    assert "README" not in out  # an installed copy has no README: the help says it itself
 
 
 def test_template_render_help_names_the_packages_whole() -> None:
