@@ -132,7 +132,8 @@ TERMS_OPTION = click.option(
     "--terms",
     "terms_file",
     type=FILE,
-    help="Deal terms file (.toml or .json) [default: the ASTI_2022 preset].",
+    help="Deal terms file (.toml or .json), or a shipped deal's name (e.g. bbby_2023_series_a; "
+    "a wrong name lists them) [default: the ASTI_2022 preset].",
 )
 
 VWAPS_HELP = "CSV with columns Date,VWAP[,Dollar Volume,Market Cap], as traded, one row per trading day."
@@ -261,10 +262,20 @@ WIDE_OPTION = click.option(
 )
 
 
-def load_deal_terms(path: Path | None) -> DealTerms:
-    """The terms in ``path``, or the ASTI_2022 preset."""
+def load_deal_terms(path: Path | None, option: str = "--terms") -> DealTerms:
+    """The terms in ``path`` (a terms file, a shipped deal's name or a preset's), or the
+    ASTI_2022 preset. A name that is none of them is refused naming the names there are."""
     if path is None:
         return ASTI_2022
-    from ascent_xl.terms_io import load_terms
+    from ascent_xl.presets import PRESETS
+    from ascent_xl.terms_io import load_terms, shipped_deals
 
+    text = str(path)
+    if not path.exists() and path.suffix == "":
+        if text in PRESETS:
+            return PRESETS[text]
+        if text not in shipped_deals():
+            names = ", ".join([*PRESETS, *shipped_deals()])
+            raise InputError(f"{option} {text}: no such terms file, nor a deal of that name; give a .toml or "
+                             f".json file, or one of: {names}")
     return load_terms(path)

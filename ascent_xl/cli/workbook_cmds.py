@@ -31,7 +31,7 @@ def template_build(out_dir: Path, xlsx_only: bool) -> None:
 
 
 @template_group.command("render", short_help="Render a book's sheets to PNG, as printed.")
-@click.argument("book", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("book", type=click.Path(path_type=Path))
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("docs"),
               show_default=True, help="Folder for the PNG pages.")
 @click.option("--sheet", "sheets", multiple=True, default=("Summary",), show_default=True,
@@ -53,6 +53,7 @@ def template_render(book: Path, out_dir: Path, sheets: tuple[str, ...], dpi: int
     from ascent_xl.excel import _package as pkg
     from ascent_xl.excel.render import _slug, render_png
 
+    _check_book(book)
     if "all" in sheets:
         with zipfile.ZipFile(book) as zf:
             sheets = tuple(s.title for s in pkg.sheets(zf, book) if s.state == "visible")
@@ -66,8 +67,15 @@ def template_render(book: Path, out_dir: Path, sheets: tuple[str, ...], dpi: int
                 click.echo(f"wrote {target}")
 
 
+def _check_book(book: Path) -> None:
+    """Refuse a BOOK argument that is no file, as every file is refused (``FILE: ...``)."""
+    if not book.is_file():
+        what = "a folder, not a book" if book.is_dir() else "book not found; check the path and the file name"
+        raise WorkbookError(f"{book}: {what}")
+
+
 @cli.command("refresh")
-@click.argument("book", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("book", type=click.Path(path_type=Path))
 @click.option("--out", "out", type=_FILE, help="Write the refreshed book here instead of in place.")
 @click.option("--full", is_flag=True, help="Rewrite every result even when the book's are current, "
               "and run the valuation again (by default such a book is checked and left as it "
@@ -84,6 +92,7 @@ def refresh_cmd(book: Path, out: Path | None, full: bool) -> None:
     """
     from ascent_xl.excel.workbook_io import refresh_file
 
+    _check_book(book)
     try:
         result = refresh_file(book, out, full=full or None)
     except WorkbookError as exc:
@@ -116,8 +125,8 @@ def refresh_cmd(book: Path, out: Path | None, full: bool) -> None:
 
 @cli.command("new")
 @click.argument("dest", type=_FILE)
-@click.option("--terms", "terms_file", type=_FILE, help="Deal terms file (.toml or .json) [default: the ASTI_2022 "
-              "preset].")
+@click.option("--terms", "terms_file", type=_FILE, help="Deal terms file (.toml or .json), or a shipped deal's "
+              "name (e.g. bbby_2023_series_a; a wrong name lists them) [default: the ASTI_2022 preset].")
 @click.option("--vwaps", "vwaps_file", type=_FILE, help="CSV with columns Date,VWAP[,Dollar Volume,Market Cap], as "
               "traded, one row per trading day [default: the bundled sample VWAPs, the Ascent deal's: another "
               "deal's --terms need its own VWAPs].")
@@ -128,6 +137,12 @@ def new_cmd(dest: Path, terms_file: Path | None, vwaps_file: Path | None, events
     """Start a new deal book DEST (.xlsm with the Refresh button, or .xlsx) from your files."""
     from ascent_xl.excel.workbook_io import new_deal_book
 
+    if terms_file is not None:  # a name that is no file nor deal: refused listing the deals
+        from ascent_xl.cli.options import load_deal_terms
+        from ascent_xl.presets import ASTI_2022
+
+        if load_deal_terms(terms_file) is ASTI_2022:
+            terms_file = None  # --terms ASTI_2022: the preset, the default
     path = new_deal_book(dest, terms_file=terms_file, vwaps_file=vwaps_file, events_file=events_file)
     click.echo(f"wrote {path}")
     if path.suffix.lower() == ".xlsm":

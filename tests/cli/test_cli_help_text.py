@@ -71,3 +71,27 @@ def test_a_flag_raised_again_is_counted_in_good_english() -> None:
     assert "(no election yet) (and 1 more row)" in out
     assert "minimum (and 4 more rows)" in out
     assert "later rows" not in out
+
+
+NAMES = "ASTI_2022, bbby_2023_series_a, canoo_2024_06_prepaid_advance, canoo_2024_07_prepaid_advance"
+
+
+@pytest.mark.parametrize("command", [["terms", "show"], ["price", "--vwaps", VWAPS, "--notice-date", "2023-01-10"]])
+def test_a_terms_name_that_is_no_file_nor_deal_lists_the_deals_there_are(command: list[str]) -> None:
+    assert run(*command, "--terms", "canoo", code=2).strip() == (
+        "error: --terms canoo: no such terms file, nor a deal of that name; give a .toml or .json file, "
+        f"or one of: {NAMES}")
+
+
+def test_the_preset_and_a_shipped_deal_are_terms_by_name(tmp_path) -> None:
+    assert run("terms", "show", "--terms", "ASTI_2022").startswith("Ascent Solar advance notes, December 2022: ")
+    assert run("terms", "show", "--terms", "bbby_2023_series_a").startswith("Bed Bath & Beyond Series A")
+    book = tmp_path / "b.xlsx"
+    assert run("new", str(book), "--terms", "canoo", code=2).strip().endswith(NAMES)
+    assert not book.exists()
+    assert run("new", str(book), "--terms", "ASTI_2022").startswith(f"wrote {book}")
+
+
+def test_terms_help_says_a_deals_name_works() -> None:
+    for command in (["terms", "show"], ["new"], ["value"]):
+        assert "or a shipped deal's name" in " ".join(run(*command, "--help").split())

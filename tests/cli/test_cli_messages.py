@@ -33,6 +33,11 @@ CASES = [
     (["terms", "show", "--terms", "t.toml"], r"t\.toml: conversion\.floor_price: 'x' is not a number"),
     (["terms", "show", "--terms", "nope.toml"], r"nope\.toml: terms file not found; "),
     (["refresh", "bad.xlsx"], r"bad\.xlsx: not an Excel .*\(the book was not changed\)$"),
+    # a book that is not there: the file's name first, as for every file (was click's "Invalid
+    # value for 'BOOK': File 'missing.xlsx' does not exist." under a usage line)
+    (["refresh", "missing.xlsx"], r"missing\.xlsx: book not found; check the path and the file name$"),
+    (["template", "render", "missing.xlsx"], r"missing\.xlsx: book not found; check the path and the file name$"),
+    (["refresh", "."], r"\.: a folder, not a book$"),
     (["value", "--volatility", "99", "--paths", "10"], r"volatility: 99 "),
     (["price", "--vwaps", "split.csv", "--notice-date", "2023-01-10"],
      r"split\.csv line 2: 4 values but the header names 3 columns \(Date,VWAP,Dollar Volume\); a comma splits a "
