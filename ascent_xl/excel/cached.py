@@ -195,6 +195,12 @@ class _TableFormulas:
         self.tables = {t.name.lower(): (ws, t) for ws in workbook.worksheets for t in ws.tables.values()}
         self.done: dict[str, Any] = {}
         self.columns: dict[tuple[str, str], list[Any]] = {}
+        from openpyxl.utils.cell import coordinate_to_tuple
+        from openpyxl.utils.datetime import to_excel
+        from openpyxl.worksheet.formula import ArrayFormula
+
+        # imported once, not at each of the ~19,000 cells a 1,000-event book's columns hold
+        self._at, self._to_excel, self._array = coordinate_to_tuple, to_excel, ArrayFormula
 
     def values(self, refs: list[str]) -> dict[str, Any]:
         out = {}
@@ -216,13 +222,10 @@ class _TableFormulas:
         if sheet not in self.wb.sheetnames:
             raise _Unshaped(ref)
         ws = self.wb[sheet]
-        from openpyxl.utils.cell import coordinate_to_tuple
-        from openpyxl.worksheet.formula import ArrayFormula
-
-        cell = ws._cells.get(coordinate_to_tuple(coord))
+        cell = ws._cells.get(self._at(coord))
         value = None if cell is None else cell.value
         self.done[ref] = _Unshaped
-        if cell is not None and cell.data_type == "f" and not isinstance(value, ArrayFormula):
+        if cell is not None and cell.data_type == "f" and not isinstance(value, self._array):
             if not isinstance(value, str) or not value.startswith("="):
                 raise _Unshaped(ref)
             value = self.formula(sheet, value[1:])
@@ -231,15 +234,15 @@ class _TableFormulas:
         return value
 
     def _plain_cell(self, ref: str, value: Any) -> Any:
-        from openpyxl.utils.datetime import to_excel
-        from openpyxl.worksheet.formula import ArrayFormula
-
-        if isinstance(value, ArrayFormula):
+        kind = type(value)
+        if value is None or kind is float or kind is int or kind is bool:
+            return value  # the most common cells first (the checks below pass them as they are)
+        if isinstance(value, self._array):
             if ref not in self.known:
                 raise _Unshaped(ref)
             value = self.known[ref]
         if isinstance(value, dt.date | dt.time):
-            return to_excel(value)
+            return self._to_excel(value)
         if isinstance(value, str) and value in ERROR_CODES:
             raise _Unshaped(ref)
         if value is None or isinstance(value, bool | int | float | str):
@@ -268,9 +271,12 @@ class _TableFormulas:
             if names.count(header) != 1:
                 raise _Unshaped(f"{table}[{header}]")
             c = c1 + names.index(header)
+            held = ws._cells  # read where they are (iter_rows makes a cell for each blank)
+            found = [held.get((r, c)) for r in range(r1 + 1, r2 + 1)]
             self.columns[key] = [
+                None if cell is None else
                 self.cell(f"{ws.title}!{cell.coordinate}") if cell.data_type == "f" else self._plain_cell("", cell.value)
-                for (cell,) in ws.iter_rows(min_row=r1 + 1, max_row=r2, min_col=c, max_col=c)]
+                for cell in found]
         return self.columns[key]
 
     def numbers(self, table: str, header: str) -> list[Any]:
