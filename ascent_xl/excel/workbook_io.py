@@ -19,6 +19,7 @@ import sys
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 from ascent_xl.errors import WorkbookError
 from ascent_xl.excel.book import OpenpyxlBook
@@ -157,15 +158,28 @@ def _refresh_file(path: str | os.PathLike[str], out: str | os.PathLike[str] | No
                 current.written = False
                 return current  # its results are those of its inputs: nothing to write
         wb = load_book(src)
-        keep_charts(src, wb)
-        book = OpenpyxlBook(wb, values=lambda: _values_of(src))
-        result = refresh_book(book, full=full)
-        if result.ok:  # the array formulas' results are the refresh's: not calculated twice
-            atomic_write(dest, lambda tmp: save_with_values(wb, tmp, known=book.array_results), expect=stamp,
-                         locked=True)
+        try:
+            keep_charts(src, wb)
+            book = OpenpyxlBook(wb, values=lambda: _values_of(src))
+            result = refresh_book(book, full=full)
+            if result.ok:  # the array formulas' results are the refresh's: not calculated twice
+                atomic_write(dest, lambda tmp: save_with_values(wb, tmp, known=book.array_results), expect=stamp,
+                             locked=True)
+        finally:
+            _close_archive(wb)
     if result.ok and out is not None and dest.suffix.lower() == ".xlsm":
         result.module = write_button_module(dest)
     return result
+
+
+def _close_archive(wb: Any) -> None:
+    """Close the in-memory zip openpyxl keeps an ``.xlsm``'s VBA in (``vba_archive``), now, while
+    its buffer is open: left to the garbage collector (paused during the refresh, so it runs at
+    the interpreter's exit), the zip's ``__del__`` could find its buffer closed first and print
+    "Exception ignored ... I/O operation on closed file"."""
+    archive = getattr(wb, "vba_archive", None)
+    if archive is not None:
+        archive.close()
 
 
 def new_deal_book(dest: str | os.PathLike[str], *, terms_file: str | os.PathLike[str] | None = None,
