@@ -93,6 +93,7 @@ from ascent_xl.pricing import (
     quote_conversions,
     redemption_amount,
     warrant_cashless_shares,
+    whole_cents,
 )
 from ascent_xl.terms import DealTerms, FloorMode
 from ascent_xl.valuation.presets import (
@@ -795,6 +796,8 @@ def _quote(events: Cells, dates: Cells, vwaps: Cells, terms: Cells, notice_date:
     with principal)."""
     day = cells.to_date(notice_date, "notice_date")
     which = None if cells.is_blank(note) else cells.to_text(note, "note")
+    if amount is not None and amount > 0:  # to the cent, named as the cell's argument (not "principal")
+        amount = whole_cents(amount, name="amount")
     state = _state(events, dates, vwaps, terms, day, before_conversions=True, no_split=no_split)
     first = min(n.issue_date for n in state.terms.notes)
     if day < first:

@@ -66,6 +66,13 @@ def test_bad_arguments_are_named(ranges):
     assert "as_of" in udfs.ASCENT_POSITION(*ranges, "someday")
 
 
+def test_an_amount_with_a_fraction_of_a_cent_is_refused_naming_the_amount(ranges):
+    told = "amount $0.375 is not a whole number of cents; write it to the cent (e.g. 0.38)"
+    assert udfs.ASCENT_QUOTE(*ranges, "2023-09-15", 0.375) == told  # was "principal $0.375 ..."
+    assert udfs.ASCENT_NOTICE(*ranges, "2023-09-15", 0.375) == told
+    assert udfs.ASCENT_QUOTE(*ranges, "2023-09-15", 0.37)[1][1] == 1  # 0.37 / 40 = 0.00925, rounded up (the terms)
+
+
 def test_a_repeated_quote_reuses_the_ledger_run(ranges, monkeypatch):
     udfs.ASCENT_QUOTE(*ranges, "2023-09-15", 50_000)
     calls = []
