@@ -212,8 +212,8 @@ LABEL_WIDTH = LABEL_MAX + 4
 def _inputs(wb: Any, ws: Any, terms: DealTerms) -> None:
     from openpyxl.workbook.defined_name import DefinedName
 
-    _title(ws, "Inputs: deal terms", "Blue cells are inputs (the ASTI_2022 preset to start). Money in USD, "
-           "prices in USD/share, rates and percentages as %. Refresh never writes here.")
+    _title(ws, "Inputs: deal terms", f"Blue cells are inputs (to start, the terms of {terms.name}). Money in "
+           "USD, prices in USD/share, rates and percentages as %. Refresh never writes here.")
     from openpyxl.styles import Alignment
 
     rows = []
@@ -427,7 +427,7 @@ def _position(wb: Any, ws: Any, market: MarketData, events: list[Event]) -> None
     ws.cell(row=int(cell[1:]), column=3).alignment = Alignment(horizontal="left", indent=1)
     wb.defined_names[L.POSITION_AS_OF_NAME] = DefinedName(L.POSITION_AS_OF_NAME, attr_text=f"'{sheet}'!$B${cell[1:]}")
     r1, c1, _, _ = parse_ref(L.POSITION_AREA)
-    _header_row(ws, r1, c1, POSITION_COLUMNS)
+    _header_row(ws, r1, c1, POSITION_COLUMNS, formula_cell=True)
     # Status holds the total's share basis, "after the 1:200 split of 2023-09-12" (27.5 digits,
     # bold): on one line (a row's height is not refitted by every viewer); every cell
     # top-aligned as the wrapped Status is (bottom-aligned, a row's texts sat points apart)
@@ -454,13 +454,19 @@ def _last_day(market: MarketData, events: list[Event]) -> dt.date:
     return market.dates[-1].item()
 
 
-def _header_row(ws: Any, row: int, first_col: int, names: tuple[str, ...]) -> None:
-    """A header row written by the template above an array formula's values (navy, as the tables')."""
+def _header_row(ws: Any, row: int, first_col: int, names: tuple[str, ...], *, formula_cell: bool = False) -> None:
+    """A header row written by the template above an array formula's values (navy, as the
+    tables'). With ``formula_cell`` the row is the array's own first row: when the formula
+    refuses (a date before the issue, a note not in the deal), its first cell holds the whole
+    message and the others are blank, so that cell reads from the left on one line, over the
+    blank navy cells (centred and wrapped, it showed three cut lines of a 17-wide cell)."""
     from openpyxl.styles import Alignment
 
     for j, name in enumerate(names):
         c = ws.cell(row=row, column=first_col + j, value=name)
-        c.alignment = Alignment(wrap_text=True, vertical="center", horizontal="center")
+        first = formula_cell and j == 0
+        c.alignment = Alignment(wrap_text=not first, vertical="center", horizontal="left" if first else "center",
+                                indent=1 if first else 0)
         style_header(c)
     ws.row_dimensions[row].height = 30
 
@@ -536,7 +542,7 @@ def _notice(ws: Any, events: list[Event]) -> None:
     ws["B5"].number_format = USD
     _validate_date(ws, ws["B4"], "Notice date", "Type the notice (conversion) date, a trading day")
     r1, c1, r2, _ = parse_ref(L.NOTICE_AREA)
-    _header_row(ws, r1, c1, NOTICE_COLUMNS)
+    _header_row(ws, r1, c1, NOTICE_COLUMNS, formula_cell=True)
     for r in range(r1 + 1, r2 + 1):  # the rows' values, then their units: a gap between
         ws.cell(row=r, column=c1 + 1).alignment = Alignment(horizontal="right", indent=1)
         ws.cell(row=r, column=c1 + 2).alignment = Alignment(horizontal="left", indent=1)

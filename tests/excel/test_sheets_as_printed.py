@@ -167,3 +167,38 @@ def test_the_position_total_reads_on_one_line_its_cells_top_aligned(shipped):
     width = ws.column_dimensions[total[1].column_letter].width
     assert width == 31 and text_width(total[1].value) * 1.05 <= 0.98 * width - 0.3
     assert all(c.alignment.vertical == "top" for r in rows for c in r)
+
+
+def test_a_refused_position_or_notice_reads_on_one_line_from_the_left(tmp_path):
+    """The Position's and the Notice's formulas fill their header row too: a refusal is one
+    message in the first cell and blanks after it. That cell is left-aligned and not wrapped
+    (the message runs on over the blank navy cells); the other headers stay centred."""
+    from ascent_xl.excel.template import build_template
+    from ascent_xl.excel.workbook_io import refresh_file
+
+    book = build_template(tmp_path, xlsm=False)[0]
+    wb = openpyxl.load_workbook(book)
+    wb[L.NOTICE]["B6"].value = "Nobody"  # the Notice's note: not a note of the deal
+    wb.save(book)
+    assert refresh_file(book).ok
+    wb = openpyxl.load_workbook(book)
+    for sheet, area in ((L.POSITION, L.POSITION_AREA), (L.NOTICE, L.NOTICE_AREA)):
+        ws = wb[sheet]
+        r1, c1, _, c2 = parse_ref(area)
+        first, second = ws.cell(row=r1, column=c1), ws.cell(row=r1, column=c1 + 1)
+        assert first.alignment.horizontal == "left" and not first.alignment.wrap_text, sheet
+        assert (second.alignment.horizontal, second.alignment.wrap_text) == ("center", True), sheet
+    assert L.NOTICE_INPUTS[2] == ("Note", "B6")
+    ws = openpyxl.load_workbook(book, data_only=True)[L.NOTICE]  # the formula's saved value
+    r1, c1, _, c2 = parse_ref(L.NOTICE_AREA)
+    message = ws.cell(row=r1, column=c1).value
+    assert isinstance(message, str) and "Nobody" in message, message
+    assert all(ws.cell(row=r1, column=c).value is None for c in range(c1 + 1, c2 + 1))
+
+
+def test_the_inputs_note_names_the_deal_the_book_started_from(shipped, canoo):
+    """A Canoo book said "the ASTI_2022 preset to start" above Canoo's terms."""
+    assert shipped[L.INPUTS]["A2"].value.startswith(
+        "Blue cells are inputs (to start, the terms of Ascent Solar advance notes, December 2022).")
+    assert canoo[L.INPUTS]["A2"].value.startswith(
+        "Blue cells are inputs (to start, the terms of Canoo pre-paid advance (Yorkville), June 2024).")
