@@ -49,6 +49,9 @@ class ConversionNotice:
     share_basis: str
     rounding: str
     source: str  # what the state was built from, e.g. "events.csv up to 2023-03-28"
+    alternate_applies: bool = True  # False: no alternate price that day (the fixed price, the floor)
+    alternate_rule: str = ""  # when the alternate price applies, said when it does not that day
+    floor_mode: str = "make_up"  # make_up (floor + cash), cap (floor, no cash), none (no floor)
 
 
 def build_notice(terms: DealTerms, market: MarketData, events: Iterable[Event], *, notice_date: dt.date,
@@ -77,13 +80,33 @@ def notice_on(state: DealState, quote: CappedConversion, *, notice_date: dt.date
                                              what="notice date", through=through)
     held = [n for n in state.notes.values() if n.principal > 0 and (note is None or n.name.lower() == note.lower())]
     name = held[0].name if held else (note or "")
+    on, applies = c, True
+    if held:  # the terms as they apply that day to the note converted (the ledger's own question)
+        from ascent_xl.family import conversion_on
+
+        on, applies = conversion_on(c, notice_date=notice_date, issue_date=held[0].issue_date,
+                                    in_default=held[0].in_default)
     return ConversionNotice(
         deal=terms.name, issuer=terms.issuer, note=name, notice_date=notice_date,
         principal_outstanding=held[0].principal if held else 0.0, window=window, lowest_average=average,
-        discount=c.alternate_price_discount, lowest=c.alternate_price_lowest, quote=quote,
+        discount=on.alternate_price_discount, lowest=c.alternate_price_lowest, quote=quote,
         holder_shares=state.holder_shares, shares_outstanding=state.shares_outstanding,
         ownership_cap=c.ownership_cap, share_basis=share_basis(state), rounding=c.share_rounding, source=source,
+        alternate_applies=applies, alternate_rule=alternate_rule(c, held[0].issue_date if held else None),
+        floor_mode=c.floor_mode,
     )
+
+
+def alternate_rule(c: Any, issue_date: dt.date | None) -> str:
+    """When the alternate price applies, in words (terms ``conversion.alternate_price_applies``
+    and ``alternate_price_start_days``): said on a notice of a day it does not."""
+    parts = []
+    if c.alternate_price_applies == "in_default":
+        parts.append("only while an event of default lasts")
+    if c.alternate_price_start_days:
+        start = f", on {day_text(issue_date + dt.timedelta(days=c.alternate_price_start_days))}" if issue_date else ""
+        parts.append(f"from {c.alternate_price_start_days} days after the issue{start}")
+    return "the deal's alternate price applies " + (" and ".join(parts) or "always")
 
 
 NOTICE_COLUMNS = ("Item", "Value", "Unit", "How")
@@ -102,16 +125,20 @@ def notice_rows(n: ConversionNotice) -> list[tuple[str, Any, str, str]]:
         ("Principal outstanding", n.principal_outstanding, "USD", "the note's, before the conversion"),
         ("Principal to convert", q.principal_requested, "USD", ""),
     ]
-    for d, v, low in n.window:
-        rows.append((f"VWAP {day_text(d)}", v, "USD/share", f"among the {n.lowest} lowest" if low else ""))
+    if n.alternate_applies:
+        for d, v, low in n.window:
+            rows.append((f"VWAP {day_text(d)}", v, "USD/share", f"among the {n.lowest} lowest" if low else ""))
+        rows += [
+            (f"Average of the {n.lowest} lowest", n.lowest_average, "USD/share", f"of the {len(n.window)} VWAPs above"),
+            ("1. Alternate price", q.alternate_price, "USD/share", f"{1 - n.discount:.1%} of the average"),
+        ]
+    else:
+        rows.append(("1. Alternate price", None, "USD/share", f"none on {day_text(n.notice_date)}: {n.alternate_rule}"))
     rows += [
-        (f"Average of the {n.lowest} lowest", n.lowest_average, "USD/share", f"of the {len(n.window)} VWAPs above"),
-        ("1. Alternate price", q.alternate_price, "USD/share", f"{1 - n.discount:.1%} of the average"),
         ("2. Fixed price", q.fixed_price, "USD/share", "as it stands on the notice date"),
-        ("3. Floor price", q.floor_price, "USD/share", ""),
-        ("4. Conversion price", q.conversion_price, "USD/share",
-         f"lower of 1 and 2 ({_px(q.unfloored_price)}), not below 3: the floor "
-         + ("binds" if q.floor_binds else "does not bind")),
+        ("3. Floor price", None, "USD/share", "none: the deal has no floor") if n.floor_mode == "none"
+        else ("3. Floor price", q.floor_price, "USD/share", ""),
+        ("4. Conversion price", q.conversion_price, "USD/share", _conversion_how(n, short=True)),
         ("5. Holder's shares", n.holder_shares, "shares", f"of {n.shares_outstanding:,} outstanding"),
         ("   Ownership cap", n.ownership_cap, "%", f"at most {q.cap_shares:,} new shares keep it"),
         ("   Principal converted", q.principal_converted, "USD",
@@ -120,15 +147,43 @@ def notice_rows(n: ConversionNotice) -> list[tuple[str, Any, str, str]]:
         ("6. Shares to deliver", q.shares, "shares", f"{_usd(q.converted)} / {_px(q.conversion_price)}, rounded "
          f"{n.rounding}"),
     ]
-    if q.floor_binds and q.vwap is not None:
+    if _floor_pays(n):
         rows += [
             ("   VWAP on the conversion date", q.vwap, "USD/share", ""),
             ("7. Floor payment (cash)", q.floor_payment, "USD",
              f"({_usd(q.converted)} / {_px(q.unfloored_price)} - {_usd(q.converted)} / {_px(q.floor_price)}) x VWAP"),
         ]
     else:
-        rows.append(("7. Floor payment (cash)", q.floor_payment, "USD", "none: the floor does not bind"))
+        rows.append(("7. Floor payment (cash)", q.floor_payment, "USD", f"none: {_no_floor_payment(n)}"))
     return rows
+
+
+def _floor_pays(n: ConversionNotice) -> bool:
+    """Whether the notice shows a floor payment's calculation (the floor binds, with cash)."""
+    return n.quote.floor_binds and n.floor_mode == "make_up" and n.quote.vwap is not None
+
+
+def _no_floor_payment(n: ConversionNotice) -> str:
+    """Why no floor payment is due."""
+    if n.floor_mode == "none":
+        return "the deal has no floor"
+    if n.quote.floor_binds:
+        return "floor rule cap: the floor stops the price, no cash"
+    return "the floor does not bind"
+
+
+def _conversion_how(n: ConversionNotice, *, short: bool = False) -> str:
+    """How the conversion price comes from prices 1 to 3 (``short``: the Notice sheet's How)."""
+    q = n.quote
+    if n.alternate_applies:
+        base = f"lower of 1 and 2 ({_px(q.unfloored_price)})" if short else \
+            f"lower of fixed and alternate {_px(q.unfloored_price)}"
+    else:
+        base = "2, the fixed price (no alternate price that day)" if short else "the fixed price"
+    if n.floor_mode == "none":
+        return base
+    floor = "3" if short else "the floor"
+    return f"{base}, not below {floor}: the floor " + ("binds" if q.floor_binds else "does not bind")
 
 
 def _usd(x: float) -> str:
@@ -156,17 +211,31 @@ def notice_lines(n: ConversionNotice) -> list[str]:
         f"The deal as of the notice date: {n.source or 'the terms alone'}",
         f"(share basis: {n.share_basis}).",
         "",
-        f"1. Alternate price: {1 - n.discount:.1%} of the average of the {n.lowest} lowest of the",
-        f"   {len(n.window)} VWAPs {_ending(n)} {day_text(n.notice_date)} (* = among the lowest)",
     ]
-    for d, v, low in n.window:
-        lines.append(f"     {day_text(d)}  {_px(v):>12}{'  *' if low else ''}")
+    if n.alternate_applies:
+        lines += [
+            f"1. Alternate price: {1 - n.discount:.1%} of the average of the {n.lowest} lowest of the",
+            f"   {len(n.window)} VWAPs {_ending(n)} {day_text(n.notice_date)} (* = among the lowest)",
+        ]
+        for d, v, low in n.window:
+            lines.append(f"     {day_text(d)}  {_px(v):>12}{'  *' if low else ''}")
+        lines.append(f"   average of the {n.lowest} lowest {_px(n.lowest_average)} x {1 - n.discount:.1%} = "
+                     f"{_px(q.alternate_price)}")
+    else:
+        lines += [f"1. Alternate price: none on {day_text(n.notice_date)}",
+                  f"   ({n.alternate_rule})"]
     lines += [
-        f"   average of the {n.lowest} lowest {_px(n.lowest_average)} x {1 - n.discount:.1%} = {_px(q.alternate_price)}",
         f"2. Fixed price, as it stands on the notice date: {_px(q.fixed_price)}",
-        f"3. Floor price: {_px(q.floor_price)}",
-        f"4. Conversion price: lower of fixed and alternate {_px(q.unfloored_price)}, not below the floor:",
-        f"   {_px(q.conversion_price)}" + ("  (the floor binds)" if q.floor_binds else "  (the floor does not bind)"),
+        "3. Floor price: none (the deal has no floor)" if n.floor_mode == "none" else f"3. Floor price: {_px(q.floor_price)}",
+    ]
+    if n.floor_mode == "none":
+        lines.append(f"4. Conversion price: {_conversion_how(n)}: {_px(q.conversion_price)}")
+    else:
+        lines += [
+            f"4. Conversion price: {_conversion_how(n).rsplit(': ', 1)[0]}:",
+            f"   {_px(q.conversion_price)}" + ("  (the floor binds)" if q.floor_binds else "  (the floor does not bind)"),
+        ]
+    lines += [
         f"5. Ownership cap {n.ownership_cap:.2%}: the holder has {n.holder_shares:,} of {n.shares_outstanding:,}",
         f"   shares; at most {q.cap_shares:,} new shares keep it at or below the cap.",
     ]
@@ -179,14 +248,14 @@ def notice_lines(n: ConversionNotice) -> list[str]:
         f"6. Shares to deliver: {_usd(q.converted)} / {_px(q.conversion_price)} = {q.shares:,} "
         f"(rounded {n.rounding})",
     ]
-    if q.floor_binds and q.vwap is not None:
+    if _floor_pays(n) and q.vwap is not None:
         lines += [
             f"7. Floor payment (cash): ({_usd(q.converted)} / {_px(q.unfloored_price)} - "
             f"{_usd(q.converted)} / {_px(q.floor_price)})",
             f"   x VWAP {_px(q.vwap)} on {day_text(n.notice_date)} = {_usd(q.floor_payment)}",
         ]
     else:
-        lines.append("7. Floor payment: none (the floor does not bind)")
+        lines.append(f"7. Floor payment: none ({_no_floor_payment(n)})")
     lines += [
         "",
         f"Deliver {q.shares:,} shares and pay {_usd(q.floor_payment)} in cash.",

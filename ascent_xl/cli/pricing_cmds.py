@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from typing import Any
 
 import click
 from rich.markup import escape
@@ -112,13 +113,17 @@ def price_cmd(vwaps_file: Path, notice_date: dt.datetime | None, amount: float |
         }, indent=2))
         return
     c = terms.conversion
+    from ascent_xl.family import alternate_applies
+
+    issue = min(n.issue_date for n in terms.notes)
+    applies = bool(alternate_applies(applies=c.alternate_price_applies, start_days=c.alternate_price_start_days,
+                                     issue_date=issue, notice_date=q.notice_date, in_default=False))
     rows = [
         ("Notice date", day(q.notice_date)),
         ("Amount converted", usd(q.amount)),
         ("Fixed price", price(q.fixed_price)),
-        (f"Alternate price ({1 - c.alternate_price_discount:.1%} of {c.alternate_price_lowest} lowest of {c.alternate_price_days})",
-         price(q.alternate_price)),
-        ("Floor price", price(q.floor_price)),
+        _alternate_row(c, q.alternate_price, applies),
+        _floor_row(c, q.floor_price),
         ("Conversion price", price(q.conversion_price)),
         ("Floor binds", "yes" if q.floor_binds else "no"),
         (f"Shares (rounded {c.share_rounding})", shares(q.shares)),
@@ -127,6 +132,29 @@ def price_cmd(vwaps_file: Path, notice_date: dt.datetime | None, amount: float |
     ]
     console().print(table(f"Conversion on {day(q.notice_date)} - {terms.name}", ("Item", "Value"), rows,
                           kinds=(TEXT, "number")))
+    _say_no_alternate(c, applies, q.notice_date, issue)
+
+
+def _alternate_row(c: Any, alternate: float, applies: bool, restated: str = "") -> tuple[str, str]:
+    """The alternate price's row of a quote; "none" on a day it does not apply."""
+    if not applies:
+        return "Alternate price", "none"
+    return (f"Alternate price ({1 - c.alternate_price_discount:.1%} of {c.alternate_price_lowest} lowest of "
+            f"{c.alternate_price_days}{restated})", price(alternate))
+
+
+def _floor_row(c: Any, floor: float, whose: str = "") -> tuple[str, str]:
+    """The floor's row of a quote; "none" for a deal without a floor (floor rule none)."""
+    return (f"Floor price{whose}", "none" if c.floor_mode == "none" else price(floor))
+
+
+def _say_no_alternate(c: Any, applies: bool, notice: dt.date, issue: dt.date | None) -> None:
+    """Under a quote of a day with no alternate price: when the deal's applies."""
+    if not applies:
+        from ascent_xl.notice import alternate_rule
+
+        console().print(f"No alternate price on {day(notice)}: {alternate_rule(c, issue)}; the fixed price "
+                        "stands.", markup=False)
 
 
 
@@ -150,16 +178,19 @@ def _price_on_state(terms: DealTerms, market: MarketData, events_file: Path, not
         record["basis"] = f"deal state on {notice}: {share_basis(state)}"
         click.echo(json.dumps(record, indent=2))
         return
-    c = state.terms.conversion
+    from ascent_xl.family import conversion_on
+
+    held = next(n for n in state.notes.values() if n.name == name)
+    c, applies = conversion_on(state.terms.conversion, notice_date=notice, issue_date=held.issue_date,
+                               in_default=held.in_default)
     rows = [
         ("Notice date", day(q.notice_date)),
         ("Note", name),
         ("Share basis", share_basis(state)),
         ("Principal asked to convert", usd(q.principal_requested)),
         ("Fixed price (the note's, that day)", price(q.fixed_price)),
-        (f"Alternate price ({1 - c.alternate_price_discount:.1%} of {c.alternate_price_lowest} lowest of "
-         f"{c.alternate_price_days} restated VWAPs)", price(q.alternate_price)),
-        ("Floor price (the note's, that day)", price(q.floor_price)),
+        _alternate_row(c, q.alternate_price, applies, " restated VWAPs"),
+        _floor_row(c, q.floor_price, " (the note's, that day)"),
         ("Conversion price", price(q.conversion_price)),
         ("Floor binds", "yes" if q.floor_binds else "no"),
         (f"Cut by the {c.ownership_cap:.2%} cap", "yes" if q.capped else "no"),
@@ -170,6 +201,7 @@ def _price_on_state(terms: DealTerms, market: MarketData, events_file: Path, not
     ]
     console().print(table(f"Conversion on {day(q.notice_date)} on the deal's state - {terms.name}",
                           ("Item", "Value"), rows, kinds=(TEXT, "number")))
+    _say_no_alternate(c, applies, q.notice_date, held.issue_date)
 
 
 def _price_many(terms: DealTerms, market: MarketData, path: Path, amount: float, out_file: Path | None,

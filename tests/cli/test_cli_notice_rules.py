@@ -1,0 +1,106 @@
+"""The conversion notice and the price quote say what the deal's rules do on the notice date:
+no alternate price on a day it does not apply (a deal whose alternate applies only in default),
+no floor for a deal without one, the default's deeper discount, and no cash under the floor
+rule cap. Each figure by hand."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from ascent_xl.cli import _register, cli
+from ascent_xl.samples import SAMPLE_EVENTS, SAMPLE_VWAPS, data_path
+from tests.helpers.markets import sessions_before
+
+_register()
+EVENTS, VWAPS = str(data_path(SAMPLE_EVENTS)), str(data_path(SAMPLE_VWAPS))
+
+
+def run(*args: str) -> str:
+    r = CliRunner().invoke(cli, list(args), env={"COLUMNS": "80"})
+    assert r.exit_code == 0, r.output
+    assert max(len(line) for line in r.output.splitlines()) <= 80, r.output
+    return r.output
+
+
+@pytest.fixture()
+def canoo(tmp_path):
+    """The shipped Canoo June 2024 deal (fixed $2.30, the alternate only in default, no floor)
+    on flat $2.00 VWAPs and one event: no volume data, so its day-60 reset is skipped."""
+    days = [d for d in sessions_before("2024-09-03", 80) if d >= "2024-06-03"]
+    vwaps = tmp_path / "v.csv"
+    vwaps.write_text("Date,VWAP\n" + "".join(f"{d},2.00\n" for d in days))
+    events = tmp_path / "e.csv"
+    events.write_text("Date,Event,Note,Amount,Value\n2024-06-13,Issue,Advance,,registered\n")
+    return ["--terms", "canoo_2024_06_prepaid_advance", "--vwaps", str(vwaps), "--events", str(events)]
+
+
+def test_a_notice_on_a_day_without_an_alternate_price_shows_the_fixed_price(canoo):
+    out = run("notice", *canoo, "--notice-date", "2024-08-28", "--amount", "1000000")
+    # the alternate would be 92.5% x $2.00 = $1.85, below the fixed $2.30: it is not shown as one
+    assert "1. Alternate price: none on 2024-08-28\n" in out
+    assert "(the deal's alternate price applies only while an event of default lasts)" in out
+    assert "x 92.5%" not in out and "$1.85000" not in out and "  *" not in out
+    assert "3. Floor price: none (the deal has no floor)" in out
+    assert "4. Conversion price: the fixed price: $2.30000" in out
+    assert "= 434,783 (rounded up)" in out  # 1,000,000 / 2.30 = 434,782.6, up
+    assert "7. Floor payment: none (the deal has no floor)" in out
+
+
+def test_a_quote_on_a_day_without_an_alternate_price_says_none_and_why(canoo):
+    for args in (canoo, canoo[:4]):  # on the deal's state, and on the terms as issued
+        out = run("price", *args, "--notice-date", "2024-08-28", "--amount", "1000000")
+        rows = {line.split("│")[1].strip(): line.split("│")[2].strip() for line in out.splitlines()
+                if line.count("│") == 3}
+        assert rows["Alternate price"] == "none" and rows["Conversion price"] == "$2.30000"
+        assert next(v for k, v in rows.items() if k.startswith("Floor price")) == "none"
+        assert ("No alternate price on 2024-08-28: the deal's alternate price applies only while an event of "
+                "default lasts; the fixed price stands.") in " ".join(out.split())
+
+
+def test_a_notice_in_default_shows_the_default_discount_it_prices_with(tmp_path):
+    terms = tmp_path / "t.toml"
+    terms.write_text('base = "ASTI_2022"\n[conversion]\ndefault_discount = 0.15\n')
+    out = run("notice", "--terms", str(terms), "--events", EVENTS, "--vwaps", VWAPS, "--notice-date", "2023-03-14",
+              "--amount", "100000")
+    # in default since 2023-03-10: the 3 lowest of the 10 VWAPs before 2023-03-14 are 0.48970,
+    # 0.46470, 0.39280; their average 0.44907 at 85% (not 92.5%) is 0.38171
+    lowest = (0.48970 + 0.46470 + 0.39280) / 3
+    assert f"${lowest:.5f} x 85.0% = ${0.85 * lowest:.5f}" == "$0.44907 x 85.0% = $0.38171"
+    assert "average of the 3 lowest $0.44907 x 85.0% = $0.38171" in out
+    assert "1. Alternate price: 85.0% of the average" in out and "92.5%" not in out
+
+
+def test_a_notice_under_the_floor_rule_cap_pays_no_cash_and_shows_no_payment_sum(tmp_path):
+    terms = tmp_path / "t.toml"
+    terms.write_text('base = "ASTI_2022"\n[conversion]\nfloor_mode = "cap"\n')
+    out = run("notice", "--terms", str(terms), "--events", EVENTS, "--vwaps", VWAPS, "--notice-date", "2023-03-28",
+              "--amount", "400000")
+    # the alternate $0.25379 is below the floor $0.29: the floor binds, and under cap no cash
+    assert "$0.29000  (the floor binds)" in out
+    assert "7. Floor payment: none (floor rule cap: the floor stops the price, no cash)" in out
+    assert "x VWAP" not in out and "pay $0.00 in cash" in out
+
+
+def test_the_notice_sheets_rows_say_the_same(canoo):
+    """The Notice sheet (ASCENT_NOTICE spills notice_rows): no VWAP rows nor an alternate figure
+    on a day without an alternate price, no floor figure for a deal without a floor."""
+    from ascent_xl.events import events_from_csv
+    from ascent_xl.market import MarketData
+    from ascent_xl.notice import build_notice, notice_rows
+    from ascent_xl.terms_io import load_terms
+
+    terms = load_terms("canoo_2024_06_prepaid_advance")
+    market = MarketData.from_csv(Path(canoo[3]), calendar=terms.calendar)
+    n = build_notice(terms, market, events_from_csv(Path(canoo[5])), notice_date=dt.date(2024, 8, 28), amount=1_000_000)
+    rows = {item: (value, how) for item, value, _, how in notice_rows(n)}
+    assert not [item for item in rows if item.startswith(("VWAP ", "Average of"))]
+    assert rows["1. Alternate price"] == (None, "none on 2024-08-28: the deal's alternate price applies only while an "
+                                                "event of default lasts")
+    assert rows["3. Floor price"] == (None, "none: the deal has no floor")
+    assert rows["4. Conversion price"] == (2.30, "2, the fixed price (no alternate price that day)")
+    assert rows["6. Shares to deliver"][0] == 434_783
+    assert rows["7. Floor payment (cash)"] == (0.0, "none: the deal has no floor")
