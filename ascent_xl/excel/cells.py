@@ -789,14 +789,16 @@ def terms_from_cells(value: Cells | None, base: DealTerms, *, name: str = "terms
     ``notes.Registered.rate``). The rows are read together by
     :func:`ascent_xl.terms_io.read_terms` (as a terms file and the Inputs sheet are), so their
     order does not matter. Errors name the row and its term.
+
+    A range naming a note ``base`` does not have (``notes.Advance.face``: a book of another
+    deal, whose Inputs list every term) is the whole set of terms, read without ``base`` as the
+    Inputs sheet is: its notes are the range's, every term given by its dotted name.
     """
     from ascent_xl.terms_io import read_terms
 
     if value is None or (not is_range(value) and is_blank(value)):
         return base
-    rows: dict[str, int] = {}
-    values: dict[str, Any] = {}
-    flat = base.flat()
+    given: list[tuple[int, Any, Any]] = []
     for i, row in enumerate(rows2d(value), start=1):
         key = row[0] if row else None
         val = row[1] if len(row) > 1 else None
@@ -806,23 +808,44 @@ def terms_from_cells(value: Cells | None, base: DealTerms, *, name: str = "terms
             raise CellError(f"{name} row {i}: term name missing (value {val!r}); add the name")
         if i == 1 and str(key).strip().lower() in ("term", "name", "terms"):
             continue
-        try:
-            path = resolve_term_name(base, str(key))
-        except TermsError as exc:
-            raise CellError(f"{name} row {i}: {exc}") from None
+        given.append((i, key, val))
+    known = {n.name.lower() for n in base.notes}
+    whole = any(len(parts) >= 3 and parts[0].lower() == "notes" and parts[1].lower() not in known
+                for parts in (str(key).strip().split(".") for _, key, _ in given))
+    rows: dict[str, int] = {}
+    values: dict[str, Any] = {}
+    flat = base.flat()
+    for i, key, val in given:
+        if whole:
+            path = str(key).strip()
+            if DealTerms.term_field(path) is None:
+                raise CellError(f"{name} row {i}: {path}: unknown term; give every term by its dotted name "
+                                "(the range names notes of its own)")
+        else:
+            try:
+                path = resolve_term_name(base, str(key))
+            except TermsError as exc:
+                raise CellError(f"{name} row {i}: {exc}") from None
         if path in rows:
             raise CellError(f"{name} row {i}: {path} is also row {rows[path]}; keep one")
         found = DealTerms.term_field(path)
         if is_blank(val) and not (found is not None and _blank_allowed(found[1])):
             raise CellError(f"{name} row {i} ({path}): value missing; type a value or delete the row")
         rows[path] = i
-        values[path] = _term_value(val, flat[path], name, i, path)
+        current = flat[path] if path in flat else _date_hint(found[1] if found is not None else None)
+        values[path] = _term_value(val, current, name, i, path)
     try:
-        return read_terms(values, base=base)
+        return read_terms(values, base=None if whole else base)
     except TermsError as exc:
         at = rows.get(exc.field) or (next(iter(rows.values())) if len(rows) == 1 else None)
         where = f"{name} row {at}" if at is not None else name
         raise CellError(f"{where}: {exc}") from None
+
+
+def _date_hint(hint: Any) -> dt.date | None:
+    """A stand-in current value for :func:`_term_value`: a date for a date term (a serial number
+    is then read as a date), else None."""
+    return dt.date.min if hint is dt.date or dt.date in typing.get_args(hint) else None
 
 
 def _blank_allowed(hint: Any) -> bool:

@@ -269,6 +269,31 @@ def test_terms_range_overrides_the_preset():
     assert cells.terms_from_cells(None, ASTI_2022) is ASTI_2022
 
 
+def test_a_terms_range_of_another_deals_notes_is_that_deal():
+    """A book of a family deal (its Inputs list every term, its own notes) hands its ASCENT_*
+    formulas a range naming notes ASTI_2022 lacks: the range is the whole deal, read as the
+    Inputs sheet is (it was refused: "no note named 'Advance'")."""
+    from ascent_xl.terms_io import load_terms
+
+    canoo = load_terms("canoo_2024_06_prepaid_advance")
+    assert [n.name for n in canoo.notes] == ["Advance"]
+    rows = [["Term", "Value"]] + [[k, cells.term_cell(v)] for k, v in canoo.flat().items()]
+    assert cells.terms_from_cells(rows, ASTI_2022) == canoo
+    face = next(i for i, r in enumerate(rows) if r[0] == "notes.Advance.face")
+    rows[face][1] = 12_000_000
+    assert cells.terms_from_cells(rows, ASTI_2022).note("Advance").face == 12_000_000
+    issue = next(i for i, r in enumerate(rows) if r[0] == "notes.Advance.issue_date")
+    with_serial = [list(r) for r in rows]
+    with_serial[issue][1] = 45457.0  # a serial number for the note's date term: 2024-06-14
+    assert cells.terms_from_cells(with_serial, ASTI_2022).note("Advance").issue_date == dt.date(2024, 6, 14)
+    with pytest.raises(cells.CellError, match=r"^terms row 3: floor_price: unknown term; give every term by "
+                       r"its dotted name \(the range names notes of its own\)$"):
+        cells.terms_from_cells([rows[0], rows[1], ["floor_price", 0.2], *rows[2:]], ASTI_2022)
+    short = [r for r in rows if r[0] != "notes.Advance.rate"]
+    with pytest.raises(cells.CellError, match=r"notes\.Advance\.rate: missing"):
+        cells.terms_from_cells(short, ASTI_2022)  # the whole deal: nothing taken from ASTI_2022
+
+
 def test_terms_range_order_of_rows_does_not_matter():
     # the cap goes above the old maximum before the maximum is raised
     t = cells.terms_from_cells(
