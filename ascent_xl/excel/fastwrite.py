@@ -89,7 +89,7 @@ def _cell(cell: Any, styled: bool) -> str | None:
     no escaping."""
     kind = cell.data_type
     value = cell._value
-    if cell._hyperlink is not None:
+    if cell.hyperlink is not None:  # (a MergedCell has no _hyperlink)
         return None
     if kind == "d":
         value, attrs = _set_attributes(cell, styled)  # the date as a serial number (or ISO text)

@@ -16,7 +16,7 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.cell.rich_text import CellRichText, TextBlock
 from openpyxl.cell.text import InlineFont
 from openpyxl.comments import Comment
-from openpyxl.styles import Font, PatternFill
+from openpyxl.styles import Border, Font, PatternFill, Side
 from openpyxl.worksheet import _writer as ww
 from openpyxl.worksheet.formula import ArrayFormula
 
@@ -91,6 +91,11 @@ def _every_kind(*, iso_dates: bool = False) -> Workbook:
     ws["D1"].data_type = "e"
     ws["D2"] = "text kept as is"
     ws["D2"].data_type = "str"
+    ws["E1"] = "merged across"
+    ws["E1"].border = Border(*(Side(style="thin"),) * 4)
+    ws.merge_cells("E1:G2")  # MergedCells, styled with the merge's border
+    ws["E4"] = "merged plain"
+    ws.merge_cells("E4:F4")
     ws.row_dimensions[3].height = 30
     ws.row_dimensions[4].hidden = True
     ws.row_dimensions[60].height = 12  # a styled row with no cells
@@ -105,7 +110,8 @@ def _every_kind(*, iso_dates: bool = False) -> Workbook:
 def test_every_kind_of_cell_is_written_the_same():
     parts = _same_both_ways(_every_kind)
     sheet = parts["xl/worksheets/sheet1.xml"]
-    for markup in (b' xml:space="preserve">  two  </t>', b"&lt;&amp;&gt;", b't="e"', b't="b"', b'<row r="60"'):
+    for markup in (b' xml:space="preserve">  two  </t>', b"&lt;&amp;&gt;", b't="e"', b't="b"', b'<row r="60"',
+                   b'<c r="F1" s=', b'<mergeCell ref="E1:G2"'):
         assert markup in sheet  # the kinds above are in the file
 
 
