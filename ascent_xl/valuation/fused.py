@@ -97,7 +97,7 @@ def _price(alt, fixed, k, scale, U):
 
 def _convert(V, vol, U, floors, floor_cash, leak, sell_through, min_value, above, thresholds,
              cap, keep_cap, of_note, buckets, AI, K, P, value, O, H, converted, floor_paid,
-             df_equity, df_cash, rounding):
+             df_equity, df_cash, rounding, work):
     """Every path's day after the conversion price, in the order of ``run_chunk``'s array
     operations: the holder's request, the cap, the conversions note by note (``buckets[j]``
     bit 1: the accrued interest, 2: the PIK notes, then the principal), the leak-out sales.
@@ -106,15 +106,11 @@ def _convert(V, vol, U, floors, floor_cash, leak, sell_through, min_value, above
     maxima and selections), which the compiler turns into vector instructions."""
     G, n = U.shape
     J = P.shape[0]
-    PR = np.empty((G, n))
-    RATIO = np.empty((G, n))
-    FPF = np.zeros((G, n))
-    lv = np.empty(n)
-    ratio = np.empty(n)
-    rem = np.empty(n)
-    room = np.zeros(n)
-    aj = np.empty(n)
-    conv = np.zeros(n)
+    # scratch rows of ``work`` (no allocation per day): per price group the conversion price,
+    # the conversion value per USD and the floor payment per USD; then per path
+    PR, RATIO, FPF = 0, G, 2 * G
+    b = 3 * G
+    lv, ratio, rem, room, aj, conv = work[b], work[b + 1], work[b + 2], work[b + 3], work[b + 4], work[b + 5]
     capped = cap < 1
     for i in range(n):  # whole shares the holder may sell today under the leak-out
         lv[i] = np.floor(vol[i] * leak)
@@ -125,24 +121,24 @@ def _convert(V, vol, U, floors, floor_cash, leak, sell_through, min_value, above
                 v, u = V[i], U[g, i]
                 pr = max(u, floor)
                 r = v / u
-                PR[g, i] = pr
-                RATIO[g, i] = r
-                FPF[g, i] = r - v / pr
+                work[PR + g, i] = pr
+                work[RATIO + g, i] = r
+                work[FPF + g, i] = r - v / pr
         elif floor:  # floor_mode cap: the price stops at the floor, no cash
             for i in range(n):
                 pr = max(U[g, i], floor)
-                PR[g, i] = pr
-                RATIO[g, i] = V[i] / pr
+                work[PR + g, i] = pr
+                work[RATIO + g, i] = V[i] / pr
         else:
             for i in range(n):
                 u = U[g, i]
-                PR[g, i] = u
-                RATIO[g, i] = V[i] / u
+                work[PR + g, i] = u
+                work[RATIO + g, i] = V[i] / u
     for i in range(n):
-        ratio[i] = RATIO[0, i]
+        ratio[i] = work[RATIO, i]
     for g in range(1, G):  # the note priced best for the holder decides
         for i in range(n):
-            ratio[i] = max(ratio[i], RATIO[g, i])
+            ratio[i] = max(ratio[i], work[RATIO + g, i])
     inf = np.inf
     for i in range(n):  # the holder's request, in shares (inf: all it may)
         r = ratio[i]
@@ -162,10 +158,10 @@ def _convert(V, vol, U, floors, floor_cash, leak, sell_through, min_value, above
             rm /= keep_cap
             rm = max(np.floor(_round6(rm)), 0.0)
             room[i] = rm
-            rem[i] = min(rem[i], rm) * PR[last, i]  # USD the holder asks to convert
+            rem[i] = min(rem[i], rm) * work[PR + last, i]  # USD the holder asks to convert
     else:
         for i in range(n):
-            rem[i] = rem[i] * PR[last, i]
+            rem[i] = rem[i] * work[PR + last, i]
     for j in range(J):  # note by note, in order
         if j:
             left = False
@@ -178,15 +174,15 @@ def _convert(V, vol, U, floors, floor_cash, leak, sell_through, min_value, above
         g = of_note[j]
         if g != last:  # what is left of the request, in USD at this note's price
             for i in range(n):
-                rem[i] *= PR[g, i] / PR[last, i]
+                rem[i] *= work[PR + g, i] / work[PR + last, i]
             last = g
         if capped:  # no more than the room the earlier notes left
             for i in range(n):
-                rem[i] = min(rem[i], room[i] * PR[g, i])
-        b = buckets[j]
+                rem[i] = min(rem[i], room[i] * work[PR + g, i])
+        bk = buckets[j]
         first = True
         for kind in range(3):  # accrued interest, PIK notes, principal
-            if (kind == 0 and not b & 1) or (kind == 1 and not b & 2):
+            if (kind == 0 and not bk & 1) or (kind == 1 and not bk & 2):
                 continue
             B = AI if kind == 0 else (K if kind == 1 else P)
             for i in range(n):
@@ -198,15 +194,15 @@ def _convert(V, vol, U, floors, floor_cash, leak, sell_through, min_value, above
                 aj[i] = part if first else aj[i] + part
             first = False
         for i in range(n):
-            s = _shares(aj[i] / PR[g, i], rounding)
+            s = _shares(aj[i] / work[PR + g, i], rounding)
             value[j, i] += s * (V[i] * df_equity)
             O[i] += s
             H[i] += s
             room[i] -= s
             conv[i] = conv[i] + aj[i] if j else aj[i]
-        if floors[g]:
+        if floors[g] and floor_cash:  # (floor_mode cap: no floor payment, nothing to add)
             for i in range(n):
-                f = FPF[g, i]
+                f = work[FPF + g, i]
                 value[j, i] += aj[i] * (f * df_cash)
                 floor_paid[i] += aj[i] * f
     for i in range(n):
@@ -217,11 +213,11 @@ def _convert(V, vol, U, floors, floor_cash, leak, sell_through, min_value, above
 
 def _day(stage, V, vol, P, K, AI, NI, inc, pik_inc, nxt, pik_nxt, flags, alt, fixed, k, scale, U,
          floors, floor_cash, leak, sell_through, min_value, above, thresholds, cap, keep_cap,
-         of_note, buckets, value, O, H, converted, floor_paid, df_equity, df_cash, rounding):
+         of_note, buckets, value, O, H, converted, floor_paid, df_equity, df_cash, rounding, work):
     """One day of every live path (at least one note): ``stage`` bit :data:`ACCRUE` the
     accrual, :data:`PRICE` the conversion price ``U`` (from ``alt``, the sum of the window's
-    lowest VWAPs), :data:`CONVERT` the conversions
-    and sales."""
+    lowest VWAPs), :data:`CONVERT` the conversions and sales; ``work``: scratch, ``(3 x price
+    groups + 6, paths)``."""
     if stage & 1:
         _accrue(P, K, AI, NI, inc, pik_inc, nxt, pik_nxt, flags)
     if stage & 2:
@@ -229,7 +225,7 @@ def _day(stage, V, vol, P, K, AI, NI, inc, pik_inc, nxt, pik_nxt, flags, alt, fi
     if stage & 4:
         _convert(V, vol, U, floors, floor_cash, leak, sell_through, min_value, above, thresholds,
                  cap, keep_cap, of_note, buckets, AI, K, P, value, O, H, converted, floor_paid,
-                 df_equity, df_cash, rounding)
+                 df_equity, df_cash, rounding, work)
 
 
 if numba is not None:

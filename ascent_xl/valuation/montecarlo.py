@@ -144,25 +144,39 @@ def _insert(lowest: np.ndarray, x: np.ndarray, tmp: np.ndarray) -> None:
 
 
 class _Recent:
-    """The last ``size`` rows pushed (a ring buffer, starting with the end of ``history``)."""
+    """The last ``size`` rows pushed (a ring buffer, starting with the end of ``history``).
+
+    The history's rows are read by every path until the first push: the buffer of one row per
+    path is made then (for the paths live then), not before."""
 
     def __init__(self, history: np.ndarray, size: int, n: int) -> None:
-        self._rows = np.empty((size, n))
-        self._rows[:] = np.asarray(history[-size:], dtype=float).reshape(size, -1)
+        self._history = np.asarray(history[-size:], dtype=float).reshape(size, -1)
+        self._rows: np.ndarray | None = None
+        self._n = n
         self._next = 0
+
+    def _own(self) -> np.ndarray:
+        if self._rows is None:
+            self._rows = np.empty((len(self._history), self._n))
+            self._rows[:] = self._history
+        return self._rows
 
     def push(self, row: np.ndarray) -> None:
         """Replace the oldest row with ``row``."""
-        self._rows[self._next] = row
-        self._next = (self._next + 1) % len(self._rows)
+        rows = self._own()
+        rows[self._next] = row
+        self._next = (self._next + 1) % len(rows)
 
     def rows(self) -> np.ndarray:
         """The rows, in no particular order (their users sort them or count them)."""
-        return self._rows
+        return self._own()
 
     def keep(self, alive: np.ndarray) -> None:
         """Keep the paths at the indices ``alive``."""
-        self._rows = self._rows.take(alive, axis=1)
+        if self._rows is None and self._history.shape[1] == 1:
+            self._n = len(alive)
+        else:
+            self._rows = self._own().take(alive, axis=1)
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -291,10 +305,11 @@ def run_chunk(contract: Contract, grid: TimeGrid, source: PathSource, *, sample:
         # per price group (G, n): unfloored price, conversion price, conversion value per USD,
         # floor payment per USD and its discounted value; then the per-path buffers
         return (tuple(np.empty((G, n)) for _ in range(5)) + tuple(np.empty(n) for _ in range(12))
-                + (np.empty(n, dtype=bool),))
+                + (np.empty(n, dtype=bool), np.empty((3 * G + 6, n) if fk is not None else (0, 0))))
 
     n = n_all
-    (U, PR, RATIO, FPF, FPC, alt_u, ratio, lv, want, room, rem, x, y, aj, s, conv, tmp, mask) = buffers(n)
+    (U, PR, RATIO, FPF, FPC, alt_u, ratio, lv, want, room, rem, x, y, aj, s, conv, tmp, mask,
+     work) = buffers(n)
     P, K, AI, NI, value = list(st.P), list(st.K), list(st.AI), list(st.NI), list(st.value)
     O, H, fixed, tot = st.O, st.H, st.fixed, st.totals
     buckets = _buckets(c, P, K, AI)
@@ -349,7 +364,7 @@ def run_chunk(contract: Contract, grid: TimeGrid, source: PathSource, *, sample:
                     c.floor_cash, leak, c.sell_through, c.min_conversion_value,
                     c.convert_all_above, day_args.thresholds.get(t, day_args.none), cap, keep_cap,
                     day_args.of_note, day_args.buckets, st.value, st.O, st.H, tot["converted"],
-                    tot["floor_paid"], grid.df_equity[t], grid.df_cash[t], day_args.rounding)
+                    tot["floor_paid"], grid.df_equity[t], grid.df_cash[t], day_args.rounding, work)
             if ordinary:  # the window and the records read the day before its conversions
                 push_recent(t, V, vol, O)
                 if alt:
@@ -507,7 +522,7 @@ def run_chunk(contract: Contract, grid: TimeGrid, source: PathSource, *, sample:
                     st.keep(live)
                     n = st.n
                     (U, PR, RATIO, FPF, FPC, alt_u, ratio, lv, want, room, rem, x, y, aj, s, conv, tmp,
-                     mask) = buffers(n)
+                     mask, work) = buffers(n)
                     P, K, AI, NI, value = list(st.P), list(st.K), list(st.AI), list(st.NI), list(st.value)
                     O, H, fixed, tot = st.O, st.H, st.fixed, st.totals
                     buckets = _buckets(c, P, K, AI)
