@@ -39,6 +39,7 @@ from ascent_xl.excel.formats import (
     USD_WHOLE,
     print_setup,
     style_header,
+    text_width,
     wrapped_lines,
 )
 from ascent_xl.excel.refresh import refresh_book
@@ -205,6 +206,12 @@ GUIDE_WIDTH = 100
 """Width of the Guide's column (characters): its lines wrap to it."""
 
 
+def term_width(names: list[str]) -> int:
+    """Width of the Inputs' Term column: the longest term name on one line (a user types it
+    into a terms file: 44 cut ``redemption.optional_prepayment_notice_trading_days``), at least 44."""
+    return max(44, *(math.ceil((text_width(n) + 0.3) / 0.98) + 1 for n in names))
+
+
 LABEL_WIDTH = LABEL_MAX + 4
 """Width of the Inputs' Label column (characters); a longer label wraps, its row as tall as it needs."""
 
@@ -222,7 +229,8 @@ def _inputs(wb: Any, ws: Any, terms: DealTerms) -> None:
         cell_value = term_cell(value)
         numeric = unit in _UNIT_FORMATS and not isinstance(cell_value, (str, bool)) and cell_value is not None
         rows.append([term_label(name, cut=False), name, cell_value, _SHOWN_UNITS.get(unit, unit) if numeric else unit, doc])
-    _table(ws, L.TERMS_TABLE, L.TERMS_COLUMNS, rows, widths=(LABEL_WIDTH, 44, 40, 16, MEANING_WIDTH))
+    _table(ws, L.TERMS_TABLE, L.TERMS_COLUMNS, rows, widths=(LABEL_WIDTH, term_width([r[1] for r in rows]), 40, 16,
+                                                             MEANING_WIDTH))
     col = {name: j + 1 for j, name in enumerate(L.TERMS_COLUMNS)}
     top, wrap = Alignment(vertical="top"), Alignment(vertical="top", wrap_text=True)
     for i, (label, name, value, _, doc) in enumerate(rows):
@@ -568,6 +576,8 @@ def _summary(wb: Any, ws: Any) -> None:
         kind, body = source.split(":", 1)
         value_cell = ws.cell(row=r, column=2, value=f"={body}" if kind == "formula" else None)
         value_cell.number_format = formats.get(label, USD) or "General"
+        if label == "Conversion shares, as issued":  # a text of counts ("652,175"): under the numbers
+            value_cell.alignment = Alignment(horizontal="right")
         ws.cell(row=r, column=3, value="formula" if kind == "formula" else "Refresh").font = _font(italic=True, color=NOTE_COLOR)
         ws.cell(row=r, column=3).alignment = Alignment(horizontal="left", indent=1)
         wb.defined_names[name] = DefinedName(name, attr_text=f"'{L.SUMMARY}'!$B${r}")

@@ -202,3 +202,24 @@ def test_the_inputs_note_names_the_deal_the_book_started_from(shipped, canoo):
         "Blue cells are inputs (to start, the terms of Ascent Solar advance notes, December 2022).")
     assert canoo[L.INPUTS]["A2"].value.startswith(
         "Blue cells are inputs (to start, the terms of Canoo pre-paid advance (Yorkville), June 2024).")
+
+
+def test_every_term_name_fits_its_column(shipped):
+    """A term name is what a user types into a terms file: none cut. The longest,
+    redemption.optional_prepayment_notice_trading_days, is 44.8 digits in Calibri (the column
+    was 44): (44.8 + 0.3) / 0.98 + 1, rounded up, is 48."""
+    ws = shipped[L.INPUTS]
+    names = [r["Term"] for r in table_records(shipped, L.INPUTS, L.TERMS_TABLE)]
+    col = ws.cell(row=L.TABLE_HEADER_ROW, column=2)
+    assert col.value == "Term" and ws.column_dimensions[col.column_letter].width == 48
+    longest = max(names, key=text_width)
+    assert longest == "redemption.optional_prepayment_notice_trading_days"
+    assert all(text_width(n) <= 0.98 * 48 - 0.3 for n in names)
+
+
+def test_the_shares_as_issued_text_sits_under_the_numbers(canoo):
+    """One share basis: the text is a count ("652,175"), right-aligned as the counts above it."""
+    ws = canoo[L.SUMMARY]
+    (row,) = [r for r in range(1, 40) if ws.cell(row=r, column=1).value == "Conversion shares, as issued"]
+    cell = ws.cell(row=row, column=2)
+    assert cell.value == "434,783" and cell.alignment.horizontal == "right"
