@@ -782,70 +782,93 @@ def clear_market_cache() -> None:
 
 
 def terms_from_cells(value: Cells | None, base: DealTerms, *, name: str = "terms") -> DealTerms:
-    """``base`` with the terms of a two-column name/value range applied (a header row whose
-    first cell is ``Term`` or ``Name`` is skipped; further columns are ignored).
+    """The terms of a two-column name/value range (a header row whose first cell is ``Term`` or
+    ``Name`` is skipped; further columns are ignored), read by
+    :func:`ascent_xl.terms_io.read_terms` as a terms file and the Inputs sheet are, so their order
+    does not matter. Errors name the row and its term.
 
-    A name is a dotted term name or a unique short one (``floor_price``,
-    ``notes.Registered.rate``). The rows are read together by
-    :func:`ascent_xl.terms_io.read_terms` (as a terms file and the Inputs sheet are), so their
-    order does not matter. Errors name the row and its term.
-
-    A range naming a note ``base`` does not have (``notes.Advance.face``: a book of another
-    deal, whose Inputs list every term) is the whole set of terms, read without ``base`` as the
-    Inputs sheet is: its notes are the range's, every term given by its dotted name.
+    - A range with a ``name`` row (the deal's name) is a whole deal, as the book's Inputs sheet
+      lists one: every term is needed, by its dotted name (``notes.Advance.rate``), and the notes
+      are the range's. So a book of any deal of the family prices on its own terms.
+      So is a range naming a note ``base`` does not have (``notes.Advance.face``).
+    - A range with a ``base`` row (a preset's name, as in a terms file) changes that preset.
+    - Any other range changes ``base``: a dotted term name or a unique short one (``floor_price``,
+      ``notes.Registered.rate``).
     """
     from ascent_xl.terms_io import read_terms
 
     if value is None or (not is_range(value) and is_blank(value)):
         return base
-    given: list[tuple[int, Any, Any]] = []
-    for i, row in enumerate(rows2d(value), start=1):
+    grid = list(enumerate(rows2d(value), start=1))
+    if grid and grid[0][1] and _is_terms_header(grid[0][1]):
+        grid = grid[1:]
+    named = {str(r[0]).strip().lower(): (r[1] if len(r) > 1 else None)
+             for _, r in grid if r and not is_blank(r[0])}
+    start: DealTerms | None = base
+    if "base" in named:
+        from ascent_xl.presets import preset
+
+        try:
+            start = preset(str(named["base"]))
+        except TermsError as exc:
+            raise CellError(f"{name}: {exc}") from None
+    elif "name" in named or _names_other_notes(named, base):
+        start = None  # a whole deal
+    rows: dict[str, int] = {}
+    values: dict[str, Any] = {}
+    flat = start.flat() if start is not None else {}
+    for i, row in grid:
         key = row[0] if row else None
         val = row[1] if len(row) > 1 else None
         if is_blank(key) and is_blank(val):
             continue
         if is_blank(key):
             raise CellError(f"{name} row {i}: term name missing (value {val!r}); add the name")
-        if i == 1 and str(key).strip().lower() in ("term", "name", "terms"):
+        if str(key).strip().lower() == "base":
             continue
-        given.append((i, key, val))
-    known = {n.name.lower() for n in base.notes}
-    whole = any(len(parts) >= 3 and parts[0].lower() == "notes" and parts[1].lower() not in known
-                for parts in (str(key).strip().split(".") for _, key, _ in given))
-    rows: dict[str, int] = {}
-    values: dict[str, Any] = {}
-    flat = base.flat()
-    for i, key, val in given:
-        if whole:
-            path = str(key).strip()
-            if DealTerms.term_field(path) is None:
-                raise CellError(f"{name} row {i}: {path}: unknown term; give every term by its dotted name "
-                                "(the range names notes of its own)")
-        else:
-            try:
-                path = resolve_term_name(base, str(key))
-            except TermsError as exc:
-                raise CellError(f"{name} row {i}: {exc}") from None
+        try:
+            path = resolve_term_name(start, str(key)) if start is not None else _dotted(str(key))
+        except TermsError as exc:
+            raise CellError(f"{name} row {i}: {exc}") from None
         if path in rows:
             raise CellError(f"{name} row {i}: {path} is also row {rows[path]}; keep one")
         found = DealTerms.term_field(path)
         if is_blank(val) and not (found is not None and _blank_allowed(found[1])):
             raise CellError(f"{name} row {i} ({path}): value missing; type a value or delete the row")
         rows[path] = i
-        current = flat[path] if path in flat else _date_hint(found[1] if found is not None else None)
-        values[path] = _term_value(val, current, name, i, path)
+        values[path] = _term_value(val, flat.get(path), found, name, i, path)
     try:
-        return read_terms(values, base=None if whole else base)
+        return read_terms(values, base=start)
     except TermsError as exc:
         at = rows.get(exc.field) or (next(iter(rows.values())) if len(rows) == 1 else None)
         where = f"{name} row {at}" if at is not None else name
+        if start is None and at is None:
+            raise CellError(f"{where}: {exc} (a range with a name row is a whole deal: give every "
+                            "term, or leave the name row out to change the preset's)") from None
         raise CellError(f"{where}: {exc}") from None
 
 
-def _date_hint(hint: Any) -> dt.date | None:
-    """A stand-in current value for :func:`_term_value`: a date for a date term (a serial number
-    is then read as a date), else None."""
-    return dt.date.min if hint is dt.date or dt.date in typing.get_args(hint) else None
+def _is_terms_header(row: Sequence[Any]) -> bool:
+    """A first row ``Term | Value`` (or ``Name``, ``Terms``) is a header; ``name | <the deal's
+    name>`` is the deal's name."""
+    first = "" if is_blank(row[0]) else str(row[0]).strip().lower()
+    second = "" if len(row) < 2 or is_blank(row[1]) else str(row[1]).strip().lower()
+    return first in ("term", "terms") or (first == "name" and second in ("", "value", "values"))
+
+
+def _names_other_notes(named: dict[str, Any], base: DealTerms) -> bool:
+    """Whether a range names a note ``base`` does not have (``notes.advance.face``)."""
+    known = {n.name.lower() for n in base.notes}
+    return any(len(p) >= 3 and p[0] == "notes" and p[1] not in known for p in (k.split(".") for k in named))
+
+
+def _dotted(key: str) -> str:
+    """A term's dotted name in a whole deal's range: known to the terms, else a TermsError."""
+    path = key.strip()
+    if DealTerms.term_field(path) is None:
+        raise TermsError(path, "unknown term; a whole deal's range (it has a name row) gives "
+                         "each term by its dotted name, e.g. conversion.floor_price")
+    return path
 
 
 def _blank_allowed(hint: Any) -> bool:
@@ -853,11 +876,13 @@ def _blank_allowed(hint: Any) -> bool:
     return type(None) in typing.get_args(hint) or typing.get_origin(hint) is tuple
 
 
-def _term_value(val: Any, current: Any, name: str, row: int, path: str) -> Any:
+def _term_value(val: Any, current: Any, found: Any, name: str, row: int, path: str) -> Any:
     """A cell value ready for :meth:`DealTerms.with_term` (date terms accept serial numbers)."""
     if is_blank(val):
         return None
-    if isinstance(current, dt.date) and not isinstance(val, str):
+    is_date = isinstance(current, dt.date) or (
+        found is not None and dt.date in (found[1], *typing.get_args(found[1])))
+    if is_date and not isinstance(val, str):
         return to_date(val, f"{name} row {row} ({path})")
     return val
 

@@ -160,7 +160,8 @@ def _default(what: str, value: Any) -> str:
 DATES = "column of trading dates (Excel dates, serial numbers or YYYY-MM-DD)"
 VWAPS = "column of daily VWAPs beside the dates, USD/share (a blank is a missing VWAP)"
 EVENTS_RANGE = "events range with the header Date, Event, Note, Amount, Value"
-TERMS_RANGE = "two-column Term / Value range overriding terms; blank: the ASTI_2022 terms"
+TERMS_RANGE = ("two-column Term / Value range: a whole deal with a name row (the Inputs sheet's), "
+               "else the terms that differ from ASTI_2022; blank: the ASTI_2022 terms")
 NOTICE = "conversion notice date, or a column of them (the result spills)"
 FIXED = "fixed conversion price, USD/share"
 FLOOR = _default("floor price, USD/share", _C.floor_price)

@@ -39,3 +39,32 @@ def test_a_family_deal_book_refreshes_and_says_it_is_not_valued(tmp_path):
     assert 434_783 in values
     assert ("reset 1 skipped: the equity conditions were not tested (see Flags); fixed price stays "
             "$2.30000") in values
+
+
+def test_a_family_deal_books_position_notice_and_conversions_price_on_its_own_terms(tmp_path):
+    # The arrays (ASCENT_POSITION, ASCENT_NOTICE, ASCENT_QUOTE) read the book's Inputs range: a
+    # whole deal (it has a name row), so the Advance note is found. Before, the range changed the
+    # ASTI_2022 preset and every array showed "no note named 'Advance'".
+    days = [d for d in sessions_before("2024-09-03", 80) if d >= "2024-06-03"]
+    csv = tmp_path / "v.csv"
+    csv.write_text("Date,VWAP\n" + "".join(f"{d},2.00\n" for d in days))
+    events = tmp_path / "e.csv"
+    events.write_text("Date,Event,Note,Amount,Value\n2024-08-28,Conversion,Advance,1000000,\n")
+    book = tmp_path / "canoo.xlsx"
+    r = CliRunner().invoke(cli, ["new", str(book), "--terms", "canoo_2024_06_prepaid_advance",
+                                 "--vwaps", str(csv), "--events", str(events)], catch_exceptions=False)
+    assert r.exit_code == 0, r.output
+    wb = openpyxl.load_workbook(book, data_only=True)
+    for sheet in (L.POSITION, L.NOTICE, L.CONVERSIONS):
+        texts = [c.value for row in wb[sheet].iter_rows() for c in row if isinstance(c.value, str)]
+        assert not [t for t in texts if "no note named" in t], sheet
+    # Conversions: the book's notice row, $1,000,000 of the Advance on 2024-08-28 at the fixed
+    # $2.30 (the day-60 reset skipped, not tested): 1,000,000 / 2.30 = 434,782.6 -> 434,783
+    rows = [[c.value for c in row] for row in wb[L.CONVERSIONS].iter_rows()]
+    quote = next(r for r in rows if "Advance" in r and 1_000_000 in r)
+    numbers = [v for v in quote[quote.index("Advance") + 1:] if v is not None]
+    assert numbers[:3] == [2.3, 434_783, 0]  # price, shares, floor payment
+    # Position as of the book's date: the Advance's $15,000,000 less the $1,000,000 converted
+    position = [[c.value for c in row] for row in wb[L.POSITION].iter_rows()]
+    advance = next(r for r in position if r and r[0] == "Advance")
+    assert advance[1] == "outstanding" and advance[2] == 14_000_000
