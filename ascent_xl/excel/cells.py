@@ -866,8 +866,8 @@ def _dotted(key: str) -> str:
     """A term's dotted name in a whole deal's range: known to the terms, else a TermsError."""
     path = key.strip()
     if DealTerms.term_field(path) is None:
-        raise TermsError(path, "unknown term; a whole deal's range (it has a name row) gives "
-                         "each term by its dotted name, e.g. conversion.floor_price")
+        raise TermsError(path, "unknown term; a whole deal's range (a name row, or notes of its "
+                         "own) gives every term by its dotted name, e.g. conversion.floor_price")
     return path
 
 

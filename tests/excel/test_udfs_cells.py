@@ -286,8 +286,8 @@ def test_a_terms_range_of_another_deals_notes_is_that_deal():
     with_serial = [list(r) for r in rows]
     with_serial[issue][1] = 45457.0  # a serial number for the note's date term: 2024-06-14
     assert cells.terms_from_cells(with_serial, ASTI_2022).note("Advance").issue_date == dt.date(2024, 6, 14)
-    with pytest.raises(cells.CellError, match=r"^terms row 3: floor_price: unknown term; give every term by "
-                       r"its dotted name \(the range names notes of its own\)$"):
+    with pytest.raises(cells.CellError, match=r"^terms row 3: floor_price: unknown term; a whole deal's range "
+                       r"\(a name row, or notes of its own\) gives every term by its dotted name"):
         cells.terms_from_cells([rows[0], rows[1], ["floor_price", 0.2], *rows[2:]], ASTI_2022)
     short = [r for r in rows if r[0] != "notes.Advance.rate"]
     with pytest.raises(cells.CellError, match=r"notes\.Advance\.rate: missing"):
