@@ -57,6 +57,11 @@ def position_cmd(vwaps_file: Path, events_file: Path, as_of: dt.datetime, terms_
     out = console()
     out.print(f"[bold]Position at the end of {day(p.as_of)}[/] - {p.terms_name}; share basis: {p.share_basis}",
               overflow="fold")
+    no_floor = terms.conversion.floor_mode == "none"
+
+    def floor(x: float) -> str:
+        return "none" if no_floor else price(x)
+
     for n in p.notes:
         q = n.conversion
         rows = [
@@ -65,7 +70,7 @@ def position_cmd(vwaps_file: Path, events_file: Path, as_of: dt.datetime, terms_
             ("Next interest date", day(n.next_interest_date) if n.next_interest_date else "-"),
             (f"  interest due then ({n.interest_method})", usd(n.interest_due_next)),
             ("Fixed price", price(n.fixed_price)),
-            ("Floor price", price(n.floor_price)),
+            ("Floor price", floor(n.floor_price)),
             ("Reset price", price(n.reset_price) if n.reset_price else "-"),
             ("In default", "yes" if n.in_default else "no"),
         ]
@@ -95,8 +100,8 @@ def position_cmd(vwaps_file: Path, events_file: Path, as_of: dt.datetime, terms_
         "Share reserve: " + ("none given" if p.share_reserve is None else
                              f"{shares(p.share_reserve)} reserved, {shares(p.share_reserve_needed)} needed, "
                              f"{shares(p.share_reserve_left)} left") + ".",
-        f"Deal fixed price {price(p.fixed_price)}, floor {price(p.floor_price)}; warrants "
-        f"{shares(p.warrant_shares)} at {price(p.warrant_price)}; cash "
+        f"Deal fixed price {price(p.fixed_price)}, floor {floor(p.floor_price)}; warrants "
+        + (f"{shares(p.warrant_shares)} at {price(p.warrant_price)}" if p.warrant_shares else "none") + "; cash "
         + ("not given" if p.cash is None else usd(p.cash)) + ".",
     ]
     for line in lines:

@@ -18,12 +18,18 @@ def template_group() -> None:
     """Build the deal-book template (build), or render a book's sheets to PNG (render)."""
 
 
-@template_group.command("build", short_help="Build the template books from code.")
+@template_group.command("build", short_help="Build the deal-book template (.xlsm and .xlsx).")
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("workbooks"),
               show_default=True, help="Folder for ascent_advance_notes.xlsm / .xlsx.")
 @click.option("--xlsx-only", is_flag=True, help="Only the .xlsx twin (no VBA, no buttons).")
 def template_build(out_dir: Path, xlsx_only: bool) -> None:
-    """Build the template from code: the ASTI_2022 terms and the bundled example, refreshed once."""
+    """Build the deal-book template, ascent_advance_notes.xlsm and .xlsx: the ASTI_2022 terms
+    with the bundled sample VWAPs and events, refreshed once. A book already there is kept
+    beside it as NAME.bak.
+
+    \b
+    For a book of your own deal:
+      ascent-xl new DEAL.xlsm --terms FILE --vwaps FILE --events FILE"""
     from ascent_xl.excel.template import build_template
 
     for path in build_template(out_dir, xlsm=not xlsx_only):

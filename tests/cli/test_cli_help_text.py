@@ -95,3 +95,12 @@ def test_the_preset_and_a_shipped_deal_are_terms_by_name(tmp_path) -> None:
 def test_terms_help_says_a_deals_name_works() -> None:
     for command in (["terms", "show"], ["new"], ["value"]):
         assert "or a shipped deal's name" in " ".join(run(*command, "--help").split())
+
+
+def test_template_build_help_says_what_it_builds_keeps_and_where_a_users_deal_goes() -> None:
+    out = run("template", "build", "--help")
+    assert "from code" not in out  # the developer's view; the book's contents instead
+    assert "the ASTI_2022 terms with the bundled sample VWAPs and events" in " ".join(out.split())
+    assert "kept beside it as NAME.bak" in " ".join(out.split())
+    assert "\n    ascent-xl new DEAL.xlsm --terms FILE --vwaps FILE --events FILE\n" in out  # whole, to copy
+    assert "Build the deal-book template (.xlsm and .xlsx)." in run("template", "--help")

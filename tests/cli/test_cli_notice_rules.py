@@ -104,3 +104,11 @@ def test_the_notice_sheets_rows_say_the_same(canoo):
     assert rows["4. Conversion price"] == (2.30, "2, the fixed price (no alternate price that day)")
     assert rows["6. Shares to deliver"][0] == 434_783
     assert rows["7. Floor payment (cash)"] == (0.0, "none: the deal has no floor")
+
+
+def test_a_position_of_a_deal_without_floor_or_warrants_says_none(canoo):
+    out = run("position", *canoo, "--as-of", "2024-08-28")
+    rows = {line.split("│")[1].strip(): line.split("│")[2].strip() for line in out.splitlines() if line.count("│") == 3}
+    assert rows["Floor price"] == "none" and rows["Fixed price"] == "$2.30000"
+    # the deal file gives no warrants (0 shares): not "warrants 0 at $3.93000", the base's price
+    assert "Deal fixed price $2.30000, floor none; warrants none; cash not given." in " ".join(out.split())
