@@ -25,7 +25,9 @@
    run in the same process, time per path scaled to the same path count. Target: >= 20x.
 3. A worst case for the same feature set: the holder converts only above a threshold and at
    maturity, so every path carries its notes for all 376 days (no settled paths leave the loop).
-4. Peak memory (max RSS of a fresh process) for 1,000,000 paths, and for a tenth of them: memory
+4. Peak memory (max RSS of a fresh process, its VmHWM: ``ru_maxrss`` would report the RSS of the
+   benchmark's own process, which the child inherits across exec on Linux) for 1,000,000 paths,
+   and for a tenth of them: memory
    stays flat as the paths grow (results are accumulated chunk by chunk; only each path's shares
    issued and floor payment are kept, 16 bytes a path). Target: < 1 GiB at any path count
    (``ascent-xl value --paths 10000000`` measured about 490 MiB with /usr/bin/time -v).
@@ -232,11 +234,17 @@ MEMORY_SCRIPT = textwrap.dedent(
     sys.path.insert(0, {bench!r})
     from bench_valuation import full_feature_setup
     from ascent_xl.valuation.run import run_valuation
+    def peak():  # KiB: this process's own high-water RSS (ru_maxrss keeps the parent's across exec)
+        try:
+            with open("/proc/self/status") as fh:
+                return int(next(line for line in fh if line.startswith("VmHWM:")).split()[1])
+        except OSError:
+            return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     setup = full_feature_setup()
-    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    before = peak()
     t0 = time.perf_counter()
     r = run_valuation(setup, paths={paths}, seed=3)
-    print(time.perf_counter() - t0, before, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+    print(time.perf_counter() - t0, before, peak())
     """
 )
 
