@@ -13,6 +13,7 @@ import datetime as dt
 import functools
 import hashlib
 import json
+import math
 import pickle
 import re
 from collections.abc import Callable
@@ -428,7 +429,8 @@ def plan_outputs(inputs: BookInputs, schedule: Schedule, *, now: dt.datetime | N
             value = values[key]
             address, fmt = f"B{L.SUMMARY_FIRST_ROW + i}", USD if isinstance(value, float) else None
             writes.append(functools.partial(_write_cell, L.SUMMARY, address, value, fmt))
-    history = _chart_rows(price_history(schedule, inputs.market, inputs.events).rows(), inputs.terms)
+    history = _chart_rows(price_history(schedule, inputs.market, inputs.events, terms=inputs.terms).rows(),
+                          inputs.terms)
     chart_formats = {c: PRICE for c in L.CHART_COLUMNS[1:]} | {"Date": SCHEDULE_FORMATS["Date"]}
     writes.append(lambda b: b.write_table(L.SUMMARY, L.CHART_TABLE, history, chart_formats))
     maturities = [n.maturity for n in schedule.notes.values()]
@@ -472,12 +474,16 @@ def plan_outputs(inputs: BookInputs, schedule: Schedule, *, now: dt.datetime | N
 def _chart_rows(history: list[list[Any]], terms: DealTerms) -> list[list[Any]]:
     """The price history as the Summary chart draws it: no Floor Price point on a day the deal
     has no floor (``floor_mode`` none, or a floor of 0): blank, not 0, which a log axis cannot
-    draw (LibreOffice then dropped the axis to $1 and cut the prices below it)."""
+    draw (LibreOffice then dropped the axis to $1 and cut the prices below it); no Alternate
+    Price point on a day the deal's alternate price does not apply (NaN in the history)."""
     floor = L.CHART_COLUMNS.index("Floor Price")
     none = terms.conversion.floor_mode == "none"
     for row in history:
         if none or not row[floor] or not row[floor] > 0:  # NaN too
             row[floor] = None
+        for i, v in enumerate(row):
+            if isinstance(v, float) and math.isnan(v):
+                row[i] = None
     return history
 
 

@@ -9,9 +9,11 @@ from dataclasses import dataclass
 import numpy as np
 
 from ascent_xl.events import Event, EventKind
+from ascent_xl.family import alternate_applies, alternate_discount
 from ascent_xl.ledger.schedule import Schedule
 from ascent_xl.market import MarketData
 from ascent_xl.pricing import alternate_conversion_price, floor_binds, unfloored_price
+from ascent_xl.terms import DealTerms
 
 
 @dataclass(frozen=True)
@@ -35,11 +37,20 @@ class PriceHistory:
         return out
 
 
-def price_history(schedule: Schedule, market: MarketData, events: list[Event]) -> PriceHistory:
+def price_history(schedule: Schedule, market: MarketData, events: list[Event], *,
+                  terms: DealTerms | None = None) -> PriceHistory:
     """Each trading day's conversion price as the ledger would compute it that day: the lower of
     the fixed and the alternate price, not below the floor, with the fixed price and the floor
     as the schedule shows them (after amendments, resets, ratchets), all restated by the splits
     that follow the day so that the series is continuous.
+
+    Where the deal's alternate price applies only on some days (``alternate_price_applies``
+    ``in_default``, ``alternate_price_start_days``) or deepens in default
+    (``default_discount``), each day asks :func:`ascent_xl.family.alternate_applies` and
+    :func:`ascent_xl.family.alternate_discount` for the deal's first note, its default state
+    taken from the ledger that day (``terms``: the deal's terms as issued, which the ledger is
+    run on again; the schedule's are the amended ones); on a day it does not apply, the alternate
+    series is blank and the price is the fixed price.
 
     VWAP gaps are skipped (those days are left out)."""
     c = schedule.terms.conversion
@@ -52,17 +63,50 @@ def price_history(schedule: Schedule, market: MarketData, events: list[Event]) -
     windows = np.lib.stride_tricks.sliding_window_view(adjusted.vwap, days)[: len(usable)]
     ok = ~np.isnan(windows).any(axis=1) & ~np.isnan(adjusted.vwap[days:])
     dates = usable[ok]
-    alternate = alternate_conversion_price(
-        adjusted, notice_date=dates, discount=c.alternate_price_discount, days=days,
-        lowest=c.alternate_price_lowest, include_notice_day=c.window_includes_notice_day,
-    )
+
+    def alternate_at(discount: float) -> np.ndarray:
+        return np.asarray(alternate_conversion_price(
+            adjusted, notice_date=dates, discount=discount, days=days,
+            lowest=c.alternate_price_lowest, include_notice_day=c.window_includes_notice_day,
+        ), dtype=float)
+
+    alternate = alternate_at(c.alternate_price_discount)
+    conditional = (c.alternate_price_applies != "always" or c.alternate_price_start_days
+                   or c.default_discount > c.alternate_price_discount)
+    if conditional and len(dates) and schedule.terms.notes:
+        first = schedule.terms.notes[0]
+        in_default = _in_default(terms or schedule.terms, events, market, first.name, dates)
+        deeper = alternate_discount(discount=c.alternate_price_discount,
+                                    default_discount=c.default_discount, in_default=True)
+        if deeper != c.alternate_price_discount:
+            alternate = np.where(in_default, alternate_at(deeper), alternate)
+        applies = np.broadcast_to(alternate_applies(
+            applies=c.alternate_price_applies, start_days=c.alternate_price_start_days,
+            issue_date=first.issue_date, notice_date=dates, in_default=in_default), dates.shape)
+        alternate = np.where(applies, alternate, np.nan)
     restate = _restatement(dates, splits)
     fixed = _step(schedule, dates, "Fixed Price") * restate
     floor = _step(schedule, dates, "Floor Price") * restate
-    raw = unfloored_price(fixed_price=fixed, alternate_price=alternate)
+    # a day with no alternate price prices at the fixed price: lower of the fixed and itself
+    raw = unfloored_price(fixed_price=fixed, alternate_price=np.where(np.isnan(alternate), fixed, alternate))
     conversion = np.where(floor_binds(unfloored_price=raw, floor_price=floor, floor_mode=c.floor_mode),
                           floor, raw)
     return PriceHistory(dates, adjusted.vwap[days:][ok], alternate, fixed, floor, conversion)
+
+
+def _in_default(terms: DealTerms, events: list[Event], market: MarketData, note: str,
+                dates: np.ndarray) -> np.ndarray:
+    """Whether ``note`` is in default on each date, before that day's conversions (as a quote
+    sees it), from one ledger pass over the events."""
+    from ascent_xl.ledger.engine import LedgerCursor
+
+    cursor = LedgerCursor(terms, events, market, no_split=True)
+    out = np.zeros(len(dates), dtype=bool)
+    for i, day in enumerate(dates.astype(object)):
+        state = cursor.state_to(day, before=EventKind.CONVERSION)
+        n = state.notes.get(note)
+        out[i] = bool(n is not None and n.in_default)
+    return out
 
 
 def _restatement(dates: np.ndarray, splits: list[tuple[dt.date, float]]) -> np.ndarray:

@@ -68,3 +68,29 @@ def test_a_family_deal_books_position_notice_and_conversions_price_on_its_own_te
     position = [[c.value for c in row] for row in wb[L.POSITION].iter_rows()]
     advance = next(r for r in position if r and r[0] == "Advance")
     assert advance[1] == "outstanding" and advance[2] == 14_000_000
+
+
+def test_a_family_deals_chart_prices_each_day_by_its_rules_not_the_ascent_alternate(tmp_path):
+    # Canoo June 2024: the alternate price applies only in default, and the deal is not in
+    # default, so each day's conversion price is the fixed $2.30 (the resets skipped: not
+    # tested) and the chart has no Alternate Price point. Before, the chart drew the Ascent rule:
+    # min($2.30, 92.5% x $2.00 = $1.85) = $1.85, which no conversion of the deal gets.
+    days = [d for d in sessions_before("2024-09-03", 80) if d >= "2024-06-03"]
+    csv = tmp_path / "v.csv"
+    csv.write_text("Date,VWAP\n" + "".join(f"{d},2.00\n" for d in days))
+    events = tmp_path / "e.csv"
+    events.write_text("Date,Event,Note,Amount,Value\n2024-08-28,Conversion,Advance,1000000,\n")
+    book = tmp_path / "canoo.xlsx"
+    r = CliRunner().invoke(cli, ["new", str(book), "--terms", "canoo_2024_06_prepaid_advance",
+                                 "--vwaps", str(csv), "--events", str(events)], catch_exceptions=False)
+    assert r.exit_code == 0, r.output
+    ws = openpyxl.load_workbook(book, data_only=True)[L.SUMMARY]
+    col = openpyxl.utils.column_index_from_string(L.CHART_FIRST_COLUMN)
+    rows = [[ws.cell(row=r, column=col + k).value for k in range(len(L.CHART_COLUMNS))]
+            for r in range(1, ws.max_row + 1)]
+    header = next(i for i, row in enumerate(rows) if row[0] == "Date")
+    assert rows[header] == list(L.CHART_COLUMNS)
+    data = [row for row in rows[header + 1:] if row[0] is not None]
+    day = next(row for row in data if str(row[0])[:10] == "2024-08-28")
+    assert day[1] == 2.0 and day[2] is None and day[3] == 2.3 and day[5] == 2.3
+    assert {row[5] for row in data} == {2.3} and all(row[2] is None for row in data)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import numpy as np
 import pytest
 
 from ascent_xl.events import parse_events
@@ -54,3 +55,22 @@ def test_prices_before_a_split_are_restated_to_the_new_basis(terms):
     assert h.fixed.tolist() == pytest.approx([786.084] * 4, abs=1e-9)
     assert h.floor.tolist() == pytest.approx([58.0] * 4, abs=1e-9)
     assert h.conversion.tolist() == pytest.approx([58.0] * 4, abs=1e-9)
+
+
+def test_an_alternate_that_applies_only_in_default_is_charted_from_the_default_on():
+    # Canoo June 2024 (alternate_price_applies in_default) on flat $2.00 VWAPs, an event of
+    # default noticed on 2024-08-01: before it each day prices at the fixed $2.30 and has no
+    # alternate; from it the alternate 92.5% x $2.00 = $1.85 applies, and the price is
+    # min($2.30, $1.85) = $1.85 (no floor).
+    from ascent_xl.terms_io import load_terms, shipped_deals
+    from tests.helpers.markets import sessions_before
+
+    terms = load_terms(shipped_deals()["canoo_2024_06_prepaid_advance"])
+    days = [d for d in sessions_before("2024-09-03", 80) if d >= "2024-06-03"]
+    market = MarketData.from_lists(days, [2.0] * len(days), calendar=terms.calendar)
+    events = parse_events([["2024-08-01", "Default", "Advance", None, None]])
+    h = price_history(run_ledger(terms, events, market), market, events, terms=terms)
+    on = {d.item(): (a, p) for d, a, p in zip(h.dates, h.alternate, h.conversion, strict=True)}
+    before, after = on[dt.date(2024, 7, 31)], on[dt.date(2024, 8, 2)]
+    assert np.isnan(before[0]) and before[1] == 2.30
+    assert after == (pytest.approx(1.85), pytest.approx(1.85))
