@@ -165,3 +165,15 @@ def vwap_on_or_before(state: DealState, day: dt.date, what: str) -> float:
         return m.vwap_on_date(day, what=what)
     session = m.calendar.on_or_before(as_day(day))
     return float(m.vwap_on(session, what=what)[0])
+
+
+def unknown_shares(state: DealState, what: str) -> str | None:
+    """Why no share may be issued now, or None: while the shares outstanding are 0 (terms that
+    do not know the count, as a shipped deal whose sources do not state it) ``what`` (an
+    ownership cap) would cut every conversion to nothing, silently. The ledger and a quote
+    refuse with this text."""
+    if state.shares_outstanding > 0:
+        return None
+    return (f"the shares outstanding are 0, so {what} allows no share: write the deal's count "
+            "before its first issue in the terms (shares_outstanding) or add a Shares Outstanding "
+            "event before this one")

@@ -650,6 +650,7 @@ class Ledger:
             c, alternate = installment_terms(c), True
         self._split_guard(ev, c.alternate_price_days, "notice date")
         holder = s.holder_of(note.name)
+        self._shares_known(ev, "the ownership cap")
         q = capped_conversion(market, conversion=c, notice_date=ev.date, principal=requested, interest=interest_req,
                               fixed_price=note.fixed_price, floor_price=note.floor_price,
                               holder_shares=s.holdings.get(holder, 0), shares_outstanding=s.shares_outstanding,
@@ -1421,6 +1422,7 @@ class Ledger:
             raise ev.error(f"exercises {exercised:,} warrant shares but {s.warrant_shares:,} remain")
         how = str(ev.value)
         holder = w.holder
+        self._shares_known(ev, "the warrants' ownership cap")
         room = max_conversion_shares(holder_shares=s.holdings.get(holder, 0), shares_outstanding=s.shares_outstanding,
                                      cap=w.ownership_cap)
         vwap = checks.vwap_on_or_before(s, ev.date, "cashless exercise date") if how == "cashless" else 0.0
@@ -1450,6 +1452,12 @@ class Ledger:
         s.holdings[holder] = s.holdings.get(holder, 0) + shares
         self._row(ev, None, reasons, _holder=holder,
                   **{"Shares Issued": shares, "Cash Received": received or None, "Detail": detail})
+
+    def _shares_known(self, ev: Event, what: str) -> None:
+        """Refuse an issue of shares while the shares outstanding are 0 (:func:`checks.unknown_shares`)."""
+        why = checks.unknown_shares(self.state, what)
+        if why is not None:
+            raise ev.error(why)
 
     def _shares_outstanding(self, ev: Event) -> None:
         count = int(ev.value)

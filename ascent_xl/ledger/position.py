@@ -254,6 +254,9 @@ def quote_on(state: DealState, *, notice_date: dt.date, amount: float | None = N
     if not no_split:
         check_split_jumps(state.market, notice_date, days=c.alternate_price_days, threshold=c.split_jump_threshold,
                           way_out=SPLIT_ROW_WAY_OUT)
+    why = checks.unknown_shares(state, "the ownership cap")
+    if why is not None:
+        raise LedgerError(f"notice date {notice_date}: {why}")
     on, alternate = conversion_on(c, notice_date=notice_date, issue_date=n.issue_date, in_default=n.in_default)
     return capped_conversion(state.market, conversion=on, notice_date=notice_date,
                              principal=min(principal, n.principal), fixed_price=n.fixed_price,

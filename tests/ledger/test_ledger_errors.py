@@ -71,3 +71,26 @@ def test_csv_errors_name_the_file_line(tmp_path, terms):
     path.write_text("# my deal\nDate,Event,Note,Amount,Value\n2023-01-10,Conversion,Registered,abc,\n")
     with pytest.raises(LedgerError, match=r"ev.csv line 3 \(2023-01-10, Conversion\): Amount 'abc' is not a number"):
         events_from_csv(path)
+
+
+def test_a_conversion_while_the_shares_outstanding_are_unknown_is_refused(terms):
+    # The shipped Canoo July 2024 deal does not know its shares outstanding (0): the 4.99% cap
+    # of 0 shares would cut every conversion to nothing, silently ("0 of 0 shares").
+    unknown = terms.with_term("shares_outstanding", 0)
+    with pytest.raises(LedgerError, match=r"row 1 \(2023-01-10, Conversion\): the shares outstanding are 0, so "
+                                          r"the ownership cap allows no share: write the deal's count"):
+        run(unknown, [["2023-01-10", "Conversion", "Registered", 250_000, None]])
+    # a Shares Outstanding event before it gives the count: 250,000 / $1.98835 -> 125,733 shares
+    # (as with the terms' own count, test_ledger_sample_deal)
+    ok = run(unknown, [["2023-01-09", "Shares Outstanding", None, None, 33_930_812],
+                       ["2023-01-10", "Conversion", "Registered", 250_000, None]])
+    assert [r["Shares Issued"] for r in ok.rows if r["Event"] == "Conversion"] == [125_733]
+
+
+def test_a_quote_while_the_shares_outstanding_are_unknown_is_refused(terms):
+    from ascent_xl.ledger.position import conversion_quote
+
+    unknown = terms.with_term("shares_outstanding", 0)
+    with pytest.raises(LedgerError, match=r"^notice date 2023-01-10: the shares outstanding are 0, so the "
+                                          r"ownership cap allows no share"):
+        conversion_quote(unknown, sample_market(), [], notice_date="2023-01-10", amount=250_000)
