@@ -5,25 +5,13 @@ shows the resets gated by the equity conditions (here not tested: no volume data
 from __future__ import annotations
 
 import openpyxl
-from click.testing import CliRunner
 
-from ascent_xl.cli import _register, cli
 from ascent_xl.excel import layout as L
-from tests.helpers.markets import sessions_before
-
-_register()
+from tests.helpers.books import canoo_book
 
 
 def test_a_family_deal_book_refreshes_and_says_it_is_not_valued(tmp_path):
-    days = [d for d in sessions_before("2024-09-03", 80) if d >= "2024-06-03"]
-    csv = tmp_path / "v.csv"
-    csv.write_text("Date,VWAP\n" + "".join(f"{d},2.00\n" for d in days))
-    events = tmp_path / "e.csv"
-    events.write_text("Date,Event,Note,Amount,Value\n2024-08-28,Conversion,Advance,1000000,\n")
-    book = tmp_path / "canoo.xlsx"
-    r = CliRunner().invoke(cli, ["new", str(book), "--terms", "canoo_2024_06_prepaid_advance",
-                                 "--vwaps", str(csv), "--events", str(events)], catch_exceptions=False)
-    assert r.exit_code == 0, r.output
+    book = canoo_book(tmp_path)  # flat $2.00 VWAPs, $1,000,000 converted on 2024-08-28
     wb = openpyxl.load_workbook(book)
     assert wb[L.CELLS[L.STATUS][0]][L.CELLS[L.STATUS][1]].value == "OK"
     sheet, area = L.VALUATION_OUTPUT
@@ -45,15 +33,7 @@ def test_a_family_deal_books_position_notice_and_conversions_price_on_its_own_te
     # The arrays (ASCENT_POSITION, ASCENT_NOTICE, ASCENT_QUOTE) read the book's Inputs range: a
     # whole deal (it has a name row), so the Advance note is found. Before, the range changed the
     # ASTI_2022 preset and every array showed "no note named 'Advance'".
-    days = [d for d in sessions_before("2024-09-03", 80) if d >= "2024-06-03"]
-    csv = tmp_path / "v.csv"
-    csv.write_text("Date,VWAP\n" + "".join(f"{d},2.00\n" for d in days))
-    events = tmp_path / "e.csv"
-    events.write_text("Date,Event,Note,Amount,Value\n2024-08-28,Conversion,Advance,1000000,\n")
-    book = tmp_path / "canoo.xlsx"
-    r = CliRunner().invoke(cli, ["new", str(book), "--terms", "canoo_2024_06_prepaid_advance",
-                                 "--vwaps", str(csv), "--events", str(events)], catch_exceptions=False)
-    assert r.exit_code == 0, r.output
+    book = canoo_book(tmp_path)  # flat $2.00 VWAPs, $1,000,000 converted on 2024-08-28
     wb = openpyxl.load_workbook(book, data_only=True)
     for sheet in (L.POSITION, L.NOTICE, L.CONVERSIONS):
         texts = [c.value for row in wb[sheet].iter_rows() for c in row if isinstance(c.value, str)]
@@ -75,15 +55,7 @@ def test_a_family_deals_chart_prices_each_day_by_its_rules_not_the_ascent_altern
     # default, so each day's conversion price is the fixed $2.30 (the resets skipped: not
     # tested) and the chart has no Alternate Price point. Before, the chart drew the Ascent rule:
     # min($2.30, 92.5% x $2.00 = $1.85) = $1.85, which no conversion of the deal gets.
-    days = [d for d in sessions_before("2024-09-03", 80) if d >= "2024-06-03"]
-    csv = tmp_path / "v.csv"
-    csv.write_text("Date,VWAP\n" + "".join(f"{d},2.00\n" for d in days))
-    events = tmp_path / "e.csv"
-    events.write_text("Date,Event,Note,Amount,Value\n2024-08-28,Conversion,Advance,1000000,\n")
-    book = tmp_path / "canoo.xlsx"
-    r = CliRunner().invoke(cli, ["new", str(book), "--terms", "canoo_2024_06_prepaid_advance",
-                                 "--vwaps", str(csv), "--events", str(events)], catch_exceptions=False)
-    assert r.exit_code == 0, r.output
+    book = canoo_book(tmp_path)  # flat $2.00 VWAPs, $1,000,000 converted on 2024-08-28
     ws = openpyxl.load_workbook(book, data_only=True)[L.SUMMARY]
     col = openpyxl.utils.column_index_from_string(L.CHART_FIRST_COLUMN)
     rows = [[ws.cell(row=r, column=col + k).value for k in range(len(L.CHART_COLUMNS))]

@@ -6,16 +6,14 @@ from __future__ import annotations
 
 import openpyxl
 import pytest
-from click.testing import CliRunner
 
-from ascent_xl.cli import _register, cli
+from ascent_xl.cli import _register
 from ascent_xl.excel import layout as L
 from ascent_xl.excel.book import parse_ref
 from ascent_xl.excel.formats import text_width
 from ascent_xl.excel.refresh import _value_alignments
 from ascent_xl.excel.template import summary_print_width_cm
-from tests.helpers.books import table_records
-from tests.helpers.markets import sessions_before
+from tests.helpers.books import canoo_book, table_records
 
 _register()
 
@@ -31,16 +29,8 @@ def shipped():
 def canoo(tmp_path_factory):
     """A book of the Canoo June 2024 deal (no floor: floor_mode none, floor 0), VWAPs from 2.50
     falling 0.01 a day (to 1.46 over the 105 sessions), so the chart has prices below $2."""
-    tmp = tmp_path_factory.mktemp("canoo")
-    days = [d for d in sessions_before("2024-10-31", 130) if d >= "2024-06-03"]
-    csv = tmp / "v.csv"
-    csv.write_text("Date,VWAP\n" + "".join(f"{d},{2.50 - 0.01 * i:.2f}\n" for i, d in enumerate(days)))
-    events = tmp / "e.csv"
-    events.write_text("Date,Event,Note,Amount,Value\n2024-08-28,Conversion,Advance,1000000,\n")
-    book = tmp / "canoo.xlsx"
-    r = CliRunner().invoke(cli, ["new", str(book), "--terms", "canoo_2024_06_prepaid_advance",
-                                 "--vwaps", str(csv), "--events", str(events)], catch_exceptions=False)
-    assert r.exit_code == 0, r.output
+    book = canoo_book(tmp_path_factory.mktemp("canoo"), end="2024-10-31", sessions=130,
+                      price=lambda i: 2.50 - 0.01 * i)
     return openpyxl.load_workbook(book)
 
 

@@ -45,3 +45,26 @@ def table_records(wb: Any, sheet: str, table: str) -> list[dict[str, Any]]:
 
 def load(path: Path, **kw: Any) -> Any:
     return load_workbook(path, keep_vba=path.suffix == ".xlsm", **kw)
+
+
+def canoo_book(folder: Any, *, start: str = "2024-06-03", end: str = "2024-09-03", sessions: int = 80,
+               price: Any = lambda i: 2.00) -> Any:
+    """A book of the shipped Canoo June 2024 deal built and refreshed by ``ascent-xl new`` in
+    ``folder``: VWAPs ``price(i)`` on the ``i``-th session from ``start`` (of the ``sessions``
+    before ``end``), one conversion of $1,000,000 of the Advance on 2024-08-28. Its path."""
+    from click.testing import CliRunner
+
+    from ascent_xl.cli import _register, cli
+    from tests.helpers.markets import sessions_before
+
+    _register()
+    days = [d for d in sessions_before(end, sessions) if d >= start]
+    csv = folder / "v.csv"
+    csv.write_text("Date,VWAP\n" + "".join(f"{d},{price(i):.2f}\n" for i, d in enumerate(days)))
+    events = folder / "e.csv"
+    events.write_text("Date,Event,Note,Amount,Value\n2024-08-28,Conversion,Advance,1000000,\n")
+    book = folder / "canoo.xlsx"
+    r = CliRunner().invoke(cli, ["new", str(book), "--terms", "canoo_2024_06_prepaid_advance",
+                                 "--vwaps", str(csv), "--events", str(events)], catch_exceptions=False)
+    assert r.exit_code == 0, r.output
+    return book
