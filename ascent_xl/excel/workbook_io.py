@@ -142,7 +142,9 @@ def _refresh_file(path: str | os.PathLike[str], out: str | os.PathLike[str] | No
     src = Path(path)
     dest = Path(out) if out is not None else src
     if dest.suffix.lower() != src.suffix.lower():
-        raise WorkbookError(f"--out {dest}: keep the extension {src.suffix} (VBA needs .xlsm)")
+        why = ("a book with macros is .xlsm" if src.suffix.lower() == ".xlsm"
+               else "the file holds no macros: an .xlsm name would not give it any")
+        raise WorkbookError(f"--out {dest}: keep the book's extension {src.suffix} ({why})")
     if out is not None and dest.suffix.lower() == ".xlsm":
         check_module_name(dest)
     with file_lock(dest):

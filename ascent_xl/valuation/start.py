@@ -166,7 +166,7 @@ def market_inputs(start: DealStart, *, source: str = "the VWAPs") -> dict[str, t
     if market is None:
         return {}
     day = market.calendar.on_or_before(start.as_of)
-    spot = float(market.vwap_on(day, what=f"valuation date {start.as_of} (the spot)")[0])
+    spot = float(market.vwap_on(day, what="valuation date (the spot)")[0])
     out = {"spot": (spot, f"VWAP of {day_text(day)} ({source})")}
     if market.dollar_volume is not None:
         upto = market.dollar_volume[market.dates <= day][-VOLUME_DAYS:]

@@ -151,3 +151,13 @@ def test_a_book_saved_by_someone_else_during_a_refresh_is_kept(files, monkeypatc
     assert book.read_bytes() == others
     assert not (files / "deal.xlsx.bak").exists()
     assert sorted(p.name for p in files.iterdir() if p.name.startswith("deal")) == ["deal.xlsx"]
+
+
+def test_a_valuation_date_past_the_vwaps_is_named_once(tmp_path):
+    from ascent_xl.samples import SAMPLE_EVENTS, SAMPLE_VWAPS, data_path
+
+    r = CliRunner().invoke(cli, ["value", "--as-of", "2030-01-02", "--events", str(data_path(SAMPLE_EVENTS)),
+                                 "--vwaps", str(data_path(SAMPLE_VWAPS))])
+    assert r.exit_code != 0
+    assert "valuation date (the spot) 2030-01-02 is outside the data (2022-12-01 to 2024-06-28)" in r.output
+    assert r.output.count("2030-01-02") == 1

@@ -88,7 +88,8 @@ def test_refresh_to_another_file_leaves_the_source_alone(book, tmp_path):
     out = tmp_path / "out.xlsx"
     assert refresh_file(book, out).ok
     assert book.read_bytes() == original and out.exists()
-    with pytest.raises(WorkbookError, match="keep the extension .xlsx"):
+    with pytest.raises(WorkbookError, match=r"out\.xlsm: keep the book's extension \.xlsx \(the file holds "
+                                            r"no macros: an \.xlsm name would not give it any\)$"):
         refresh_file(book, tmp_path / "out.xlsm")
 
 
