@@ -72,7 +72,8 @@ class NotePosition:
     principal_repaid: float
     outstanding_principal: float
     accrued_interest: float  # accrued and unpaid to as_of
-    last_interest_date: dt.date  # start of the current interest period (the issue date at first)
+    last_interest_date: dt.date  # start of the current interest period (the issue date at first,
+    # also where the deal counts the issue day and accrues from the day before it)
     next_interest_date: dt.date | None
     interest_due_next: float | None  # on the next interest date, if nothing else happens first
     interest_method: str  # cash or pik
@@ -359,8 +360,8 @@ def _note_position(s: DealState, n: NoteState, as_of: dt.date, no_split: bool) -
         principal_repaid=n.repaid,
         outstanding_principal=n.principal,
         accrued_interest=accrued,
-        last_interest_date=ps,
-        next_interest_date=next_date,
+        last_interest_date=max(ps, n.issue_date),  # a deal counting the issue day accrues from
+        next_interest_date=next_date,               # the day before (terms.accrual_start): shown as the issue
         interest_due_next=due,
         interest_method=n.interest_method,
         fixed_price=n.fixed_price,

@@ -48,6 +48,9 @@ def test_a_family_deal_books_position_notice_and_conversions_price_on_its_own_te
     position = [[c.value for c in row] for row in wb[L.POSITION].iter_rows()]
     advance = next(r for r in position if r and r[0] == "Advance")
     assert advance[1] == "outstanding" and advance[2] == 14_000_000
+    # interest accrues from the issue day (counted: interest_counts_issue_day), shown as the
+    # issue date 2024-06-13, not the day before it that the day count starts from
+    assert str(advance[4])[:10] == "2024-06-13"
 
 
 def test_a_family_deals_chart_prices_each_day_by_its_rules_not_the_ascent_alternate(tmp_path):
