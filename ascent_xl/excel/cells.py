@@ -816,7 +816,6 @@ def terms_from_cells(value: Cells | None, base: DealTerms, *, name: str = "terms
         start = None  # a whole deal
     rows: dict[str, int] = {}
     values: dict[str, Any] = {}
-    flat = start.flat() if start is not None else {}
     for i, row in grid:
         key = row[0] if row else None
         val = row[1] if len(row) > 1 else None
@@ -836,7 +835,7 @@ def terms_from_cells(value: Cells | None, base: DealTerms, *, name: str = "terms
         if is_blank(val) and not (found is not None and _blank_allowed(found[1])):
             raise CellError(f"{name} row {i} ({path}): value missing; type a value or delete the row")
         rows[path] = i
-        values[path] = _term_value(val, flat.get(path), found, name, i, path)
+        values[path] = _term_value(val, None if found is None else found[1], name, i, path)
     try:
         return read_terms(values, base=start)
     except TermsError as exc:
@@ -876,13 +875,12 @@ def _blank_allowed(hint: Any) -> bool:
     return type(None) in typing.get_args(hint) or typing.get_origin(hint) is tuple
 
 
-def _term_value(val: Any, current: Any, found: Any, name: str, row: int, path: str) -> Any:
-    """A cell value ready for :meth:`DealTerms.with_term` (date terms accept serial numbers)."""
+def _term_value(val: Any, hint: Any, name: str, row: int, path: str) -> Any:
+    """A cell value ready for :meth:`DealTerms.with_term` (``hint``: the term's type; date terms,
+    optional ones too, accept serial numbers)."""
     if is_blank(val):
         return None
-    is_date = isinstance(current, dt.date) or (
-        found is not None and dt.date in (found[1], *typing.get_args(found[1])))
-    if is_date and not isinstance(val, str):
+    if hint is not None and dt.date in (hint, *typing.get_args(hint)) and not isinstance(val, str):
         return to_date(val, f"{name} row {row} ({path})")
     return val
 
