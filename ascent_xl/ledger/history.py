@@ -38,7 +38,7 @@ class PriceHistory:
 
 
 def price_history(schedule: Schedule, market: MarketData, events: list[Event], *,
-                  terms: DealTerms | None = None) -> PriceHistory:
+                  terms: DealTerms) -> PriceHistory:
     """Each trading day's conversion price as the ledger would compute it that day: the lower of
     the fixed and the alternate price, not below the floor, with the fixed price and the floor
     as the schedule shows them (after amendments, resets, ratchets), all restated by the splits
@@ -49,8 +49,8 @@ def price_history(schedule: Schedule, market: MarketData, events: list[Event], *
     (``default_discount``), each day asks :func:`ascent_xl.family.alternate_applies` and
     :func:`ascent_xl.family.alternate_discount` for the deal's first note, its default state
     taken from the ledger that day (``terms``: the deal's terms as issued, which the ledger is
-    run on again; the schedule's are the amended ones); on a day it does not apply, the alternate
-    series is blank and the price is the fixed price.
+    run on again; the schedule's are the amended ones, which would apply the amendments twice);
+    on a day it does not apply, the alternate series is blank and the price is the fixed price.
 
     VWAP gaps are skipped (those days are left out)."""
     c = schedule.terms.conversion
@@ -75,7 +75,7 @@ def price_history(schedule: Schedule, market: MarketData, events: list[Event], *
                    or c.default_discount > c.alternate_price_discount)
     if conditional and len(dates) and schedule.terms.notes:
         first = schedule.terms.notes[0]
-        in_default = _in_default(terms or schedule.terms, events, market, first.name, dates)
+        in_default = _in_default(terms, events, market, first.name, dates)
         deeper = alternate_discount(discount=c.alternate_price_discount,
                                     default_discount=c.default_discount, in_default=True)
         if deeper != c.alternate_price_discount:

@@ -29,7 +29,7 @@ def _history(terms, split_day, events):
     traded = [v / 200 if i < cut else v for i, v in enumerate(RESTATED)]  # as traded
     market = MarketData.from_lists(SESSIONS, traded)
     evs = parse_events([[split_day, "Split", None, None, "1:200"], *events])
-    return price_history(run_ledger(terms, evs, market), market, evs)
+    return price_history(run_ledger(terms, evs, market), market, evs, terms=terms)
 
 
 def test_history_after_a_split_and_a_floor_amendment(terms):
