@@ -3,8 +3,6 @@ numba pays, i.e. when it is already loaded or the run is long; the numbers do no
 
 from __future__ import annotations
 
-import os
-import subprocess
 import sys
 
 import numpy as np
@@ -14,6 +12,7 @@ from ascent_xl.presets import ASTI_2022
 from ascent_xl.valuation import prepare_valuation, run_valuation
 from ascent_xl.valuation.presets import DEMO_BEHAVIOUR, DEMO_MODEL
 from ascent_xl.valuation.run import FUSED_MIN_PATH_DAYS, kernel_choice
+from tests.helpers.fresh import fresh_words
 
 
 def test_a_short_run_in_a_process_without_numba_takes_the_numpy_kernel(monkeypatch):
@@ -50,9 +49,7 @@ def test_a_fresh_processs_short_valuation_does_not_load_numba_and_gives_the_fuse
         "b = value_deal(ASTI_2022, model=DEMO_MODEL, behaviour=DEMO_BEHAVIOUR, paths=1024, seed=1, fused=True)\n"
         "print(short, 'numba' in sys.modules, a.total.value == b.total.value)\n"
     )
-    env = {k: v for k, v in os.environ.items() if k != "ASCENT_XL_NUMBA"}
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env)
-    assert out.stdout.split() == ["False", "True", "True"]
+    assert fresh_words(code) == ["False", "True", "True"]
 
 
 def test_the_kernel_asked_for_gives_the_same_numbers(monkeypatch):

@@ -8,9 +8,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import os
-import subprocess
-import sys
 
 import numpy as np
 import pytest
@@ -23,6 +20,7 @@ from ascent_xl.valuation.model import SimulatedPaths
 from ascent_xl.valuation.montecarlo import ChunkResult, run_chunk
 from ascent_xl.valuation.presets import DEMO_BEHAVIOUR, DEMO_MODEL
 from ascent_xl.valuation.start import deal_start, market_inputs
+from tests.helpers.fresh import fresh_words
 
 numba = pytest.importorskip("numba")
 
@@ -126,9 +124,7 @@ def test_numba_is_not_imported_until_a_valuation_runs():
         "value_deal(ASTI_2022, model=DEMO_MODEL, behaviour=DEMO_BEHAVIOUR, paths=1024, seed=1, fused=True)\n"
         "print(before, 'numba' in sys.modules)\n"
     )
-    env = {k: v for k, v in os.environ.items() if k != "ASCENT_XL_NUMBA"}
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env)
-    assert out.stdout.split() == ["False", "True"]
+    assert fresh_words(code) == ["False", "True"]
 
 
 def test_numba_switched_off_is_not_imported():
@@ -140,9 +136,7 @@ def test_numba_switched_off_is_not_imported():
         "value_deal(ASTI_2022, model=DEMO_MODEL, behaviour=DEMO_BEHAVIOUR, paths=1024, seed=1)\n"
         "print('numba' in sys.modules)\n"
     )
-    env = {**os.environ, "ASCENT_XL_NUMBA": "0"}
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env)
-    assert out.stdout.split() == ["False"]
+    assert fresh_words(code, numba="0") == ["False"]
 
 
 def test_the_numpy_kernel_runs_when_numba_is_switched_off(monkeypatch):
