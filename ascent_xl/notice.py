@@ -21,7 +21,7 @@ import numpy as np
 
 from ascent_xl.calendar import day_text
 from ascent_xl.events import Event
-from ascent_xl.ledger.position import conversion_quote, share_basis
+from ascent_xl.ledger.position import conversion_quote, note_to_convert, share_basis
 from ascent_xl.ledger.state import DealState
 from ascent_xl.market import MarketData
 from ascent_xl.pricing import CappedConversion
@@ -40,18 +40,37 @@ class ConversionNotice:
     principal_outstanding: float  # the note's, before the conversion
     window: tuple[tuple[dt.date, float, bool], ...]  # (day, VWAP, among the lowest)
     lowest_average: float
-    discount: float
     lowest: int
-    quote: CappedConversion
-    holder_shares: int
+    quote: CappedConversion  # priced for the note's holder (its shares, its cap)
     shares_outstanding: int
-    ownership_cap: float
     share_basis: str
     rounding: str
     source: str  # what the state was built from, e.g. "events.csv up to 2023-03-28"
-    alternate_applies: bool = True  # False: no alternate price that day (the fixed price, the floor)
     alternate_rule: str = ""  # when the alternate price applies, said when it does not that day
     floor_mode: str = "make_up"  # make_up (floor + cash), cap (floor, no cash), none (no floor)
+
+    @property
+    def discount(self) -> float:
+        """The discount the alternate price took that day (deepened in default), as priced."""
+        return self.quote.alternate_discount
+
+    @property
+    def holder_shares(self) -> int:
+        """The converting holder's shares before the conversion (with affiliates), as priced."""
+        assert self.quote.holder_shares is not None  # a notice is priced for its note's holder
+        return self.quote.holder_shares
+
+    @property
+    def ownership_cap(self) -> float:
+        """The converting holder's ownership cap that day (after any raise), as priced."""
+        assert self.quote.ownership_cap is not None
+        return self.quote.ownership_cap
+
+    @property
+    def alternate_applies(self) -> bool:
+        """Whether the alternate price applied that day (False: the fixed price, the floor), as
+        the quote was priced."""
+        return self.quote.alternate_applies
 
 
 def build_notice(terms: DealTerms, market: MarketData, events: Iterable[Event], *, notice_date: dt.date,
@@ -78,21 +97,13 @@ def notice_on(state: DealState, quote: CappedConversion, *, notice_date: dt.date
     window = tuple((d.astype(dt.date), float(v), i in low) for i, (d, v) in enumerate(zip(days, values, strict=True)))
     average = state.market.lowest_average_on(notice_date, c.alternate_price_days, c.alternate_price_lowest,
                                              what="notice date", through=through)
-    held = [n for n in state.notes.values() if n.principal > 0 and (note is None or n.name.lower() == note.lower())]
-    name = held[0].name if held else (note or "")
-    on, applies = c, True
-    if held:  # the terms as they apply that day to the note converted (the ledger's own question)
-        from ascent_xl.family import conversion_on
-
-        on, applies = conversion_on(c, notice_date=notice_date, issue_date=held[0].issue_date,
-                                    in_default=held[0].in_default)
+    held = note_to_convert(state, note, notice_date)  # the note the quote converted
     return ConversionNotice(
-        deal=terms.name, issuer=terms.issuer, note=name, notice_date=notice_date,
-        principal_outstanding=held[0].principal if held else 0.0, window=window, lowest_average=average,
-        discount=on.alternate_price_discount, lowest=c.alternate_price_lowest, quote=quote,
-        holder_shares=state.holder_shares, shares_outstanding=state.shares_outstanding,
-        ownership_cap=c.ownership_cap, share_basis=share_basis(state), rounding=c.share_rounding, source=source,
-        alternate_applies=applies, alternate_rule=alternate_rule(c, held[0].issue_date if held else None),
+        deal=terms.name, issuer=terms.issuer, note=held.name, notice_date=notice_date,
+        principal_outstanding=held.principal, window=window, lowest_average=average,
+        lowest=c.alternate_price_lowest, quote=quote, shares_outstanding=state.shares_outstanding,
+        share_basis=share_basis(state), rounding=c.share_rounding, source=source,
+        alternate_rule=alternate_rule(c, held.issue_date),
         floor_mode=c.floor_mode,
     )
 

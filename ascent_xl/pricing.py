@@ -397,7 +397,8 @@ def quote_conversions(
 ) -> dict[str, np.ndarray]:
     """Vector form of :func:`quote_conversion` (same rule, :func:`price_notice`, in one pass):
     one array per field of :class:`ConversionQuote` a quote without a cap fills -
-    ``notice_date``, ``amount``, ``fixed_price``, ``alternate_price``, ``unfloored_price``,
+    ``notice_date``, ``amount``, ``fixed_price``, ``alternate_price`` (the fixed price where
+    ``alternate_applies`` is False), ``alternate_applies``, ``unfloored_price``,
     ``floor_price``, ``conversion_price``, ``floor_binds``, ``shares``, ``floor_payment``,
     ``vwap`` (NaN where unknown and not needed).
 
@@ -451,6 +452,7 @@ def quote_conversions(
         "amount": amt,
         "fixed_price": np.full(refs.shape, fixed),
         "alternate_price": alt,
+        "alternate_applies": applies.copy(),
         "unfloored_price": q.unfloored_price,
         "floor_price": np.full(refs.shape, floor),
         "conversion_price": q.conversion_price,
@@ -479,6 +481,8 @@ class CappedConversion:
     floor_price: float
     conversion_price: float
     floor_binds: bool
+    holder_shares: int | None  # the converting holder's shares before it (None: no holder)
+    ownership_cap: float | None  # that holder's cap applied (None: no holder)
     cap_shares: int | None  # the most shares the holder may receive now under the cap
     cap_amount: float | None  # the most USD that converts now under the cap (max_conversion_amount)
     capped: bool
@@ -487,6 +491,8 @@ class CappedConversion:
     shares: int
     vwap: float | None  # VWAP on the notice date (None when not needed and not in the data)
     floor_payment: float
+    alternate_applies: bool  # False: no alternate price that day (``alternate_price`` is the fixed)
+    alternate_discount: float  # the discount the alternate price takes that day (deepened in default)
 
     @property
     def converted(self) -> float:
@@ -571,9 +577,11 @@ def capped_conversion(
     return CappedConversion(
         notice_date=notice_date, principal_requested=principal, interest_requested=interest,
         fixed_price=fixed_price, alternate_price=alt, unfloored_price=pn.unfloored_price, floor_price=floor_price,
-        conversion_price=price, floor_binds=pn.floor_binds, cap_shares=limit, cap_amount=allowed, capped=capped,
+        conversion_price=price, floor_binds=pn.floor_binds, holder_shares=holder_shares,
+        ownership_cap=cap if holder_shares is not None else None, cap_shares=limit, cap_amount=allowed, capped=capped,
         principal_converted=principal_conv, interest_converted=interest_conv, shares=shares,
-        vwap=vwap, floor_payment=pay,
+        vwap=vwap, floor_payment=pay, alternate_applies=bool(alternate),
+        alternate_discount=float(c.alternate_price_discount),
     )
 
 

@@ -42,7 +42,7 @@ from ascent_xl.cli.render import (
     usd,
 )
 from ascent_xl.market import MarketData
-from ascent_xl.pricing import quote_conversion
+from ascent_xl.pricing import CappedConversion, quote_conversion
 from ascent_xl.terms import DealTerms, term_label
 
 
@@ -104,25 +104,19 @@ def price_cmd(vwaps_file: Path, notice_date: dt.datetime | None, amount: float |
     if as_json:
         import json
 
-        click.echo(json.dumps({
-            "notice_date": q.notice_date.isoformat(), "note": None, "amount": q.amount, "fixed_price": q.fixed_price,
-            "alternate_price": q.alternate_price, "unfloored_price": q.unfloored_price, "floor_price": q.floor_price,
-            "conversion_price": q.conversion_price, "floor_binds": q.floor_binds, "capped": None,
-            "principal_converted": q.amount, "shares": q.shares, "vwap": q.vwap, "floor_payment": q.floor_payment,
-            "basis": "terms as issued (no events)",
-        }, indent=2))
+        from ascent_xl.ledger.position import conversion_dict
+
+        record = conversion_dict(q)
+        record["basis"] = "terms as issued (no events)"
+        click.echo(json.dumps(record, indent=2))
         return
     c = terms.conversion
-    from ascent_xl.family import alternate_applies
-
     issue = min(n.issue_date for n in terms.notes)
-    applies = bool(alternate_applies(applies=c.alternate_price_applies, start_days=c.alternate_price_start_days,
-                                     issue_date=issue, notice_date=q.notice_date, in_default=False))
     rows = [
         ("Notice date", day(q.notice_date)),
         ("Amount converted", usd(q.amount)),
         ("Fixed price", price(q.fixed_price)),
-        _alternate_row(c, q.alternate_price, applies),
+        _alternate_row(c, q),
         _floor_row(c, q.floor_price),
         ("Conversion price", price(q.conversion_price)),
         ("Floor binds", "yes" if q.floor_binds else "no"),
@@ -132,15 +126,16 @@ def price_cmd(vwaps_file: Path, notice_date: dt.datetime | None, amount: float |
     ]
     console().print(table(f"Conversion on {day(q.notice_date)} - {terms.name}", ("Item", "Value"), rows,
                           kinds=(TEXT, "number")))
-    _say_no_alternate(c, applies, q.notice_date, issue)
+    _say_no_alternate(c, q.alternate_applies, q.notice_date, issue)
 
 
-def _alternate_row(c: Any, alternate: float, applies: bool, restated: str = "") -> tuple[str, str]:
-    """The alternate price's row of a quote; "none" on a day it does not apply."""
-    if not applies:
+def _alternate_row(c: Any, q: CappedConversion, restated: str = "") -> tuple[str, str]:
+    """The alternate price's row of a quote (its discount as priced that day, deepened in
+    default); "none" on a day it does not apply."""
+    if not q.alternate_applies:
         return "Alternate price", "none"
-    return (f"Alternate price ({1 - c.alternate_price_discount:.1%} of {c.alternate_price_lowest} lowest of "
-            f"{c.alternate_price_days}{restated})", price(alternate))
+    return (f"Alternate price ({1 - q.alternate_discount:.1%} of {c.alternate_price_lowest} lowest of "
+            f"{c.alternate_price_days}{restated})", price(q.alternate_price))
 
 
 def _floor_row(c: Any, floor: float, whose: str = "") -> tuple[str, str]:
@@ -163,14 +158,19 @@ def _price_on_state(terms: DealTerms, market: MarketData, events_file: Path, not
                     amount: float | None, note: str | None, no_split: bool, as_json: bool) -> None:
     """One notice priced on the deal's state that day (the ledger over the events)."""
     from ascent_xl.events import events_from_csv
-    from ascent_xl.ledger.position import conversion_dict, conversion_quote, share_basis
+    from ascent_xl.ledger.position import (
+        conversion_dict,
+        conversion_quote,
+        note_to_convert,
+        share_basis,
+    )
 
     events = events_from_csv(events_file)
     check_note_name(note, terms, events)
     q, state = conversion_quote(terms, market, events, notice_date=notice, amount=amount,
                                 note=note, no_split=no_split)
-    name = note or next(n.name for n in state.notes.values() if not n.closed and n.principal > 0)
-    name = next((n.name for n in state.notes.values() if n.name.lower() == name.lower()), name)
+    held = note_to_convert(state, note, notice)  # the note the quote converted
+    name = held.name
     if as_json:
         import json
 
@@ -178,22 +178,18 @@ def _price_on_state(terms: DealTerms, market: MarketData, events_file: Path, not
         record["basis"] = f"deal state on {notice}: {share_basis(state)}"
         click.echo(json.dumps(record, indent=2))
         return
-    from ascent_xl.family import conversion_on
-
-    held = next(n for n in state.notes.values() if n.name == name)
-    c, applies = conversion_on(state.terms.conversion, notice_date=notice, issue_date=held.issue_date,
-                               in_default=held.in_default)
+    c = state.terms.conversion
     rows = [
         ("Notice date", day(q.notice_date)),
         ("Note", name),
         ("Share basis", share_basis(state)),
         ("Principal asked to convert", usd(q.principal_requested)),
         ("Fixed price (the note's, that day)", price(q.fixed_price)),
-        _alternate_row(c, q.alternate_price, applies, " restated VWAPs"),
+        _alternate_row(c, q, " restated VWAPs"),
         _floor_row(c, q.floor_price, " (the note's, that day)"),
         ("Conversion price", price(q.conversion_price)),
         ("Floor binds", "yes" if q.floor_binds else "no"),
-        (f"Cut by the {c.ownership_cap:.2%} cap", "yes" if q.capped else "no"),
+        (f"Cut by the {q.ownership_cap:.2%} cap", "yes" if q.capped else "no"),
         ("Principal converted", usd(q.principal_converted)),
         (f"Shares (rounded {c.share_rounding})", shares(q.shares)),
         ("VWAP on the conversion date", price(q.vwap)),
@@ -201,7 +197,7 @@ def _price_on_state(terms: DealTerms, market: MarketData, events_file: Path, not
     ]
     console().print(table(f"Conversion on {day(q.notice_date)} on the deal's state - {terms.name}",
                           ("Item", "Value"), rows, kinds=(TEXT, "number")))
-    _say_no_alternate(c, applies, q.notice_date, held.issue_date)
+    _say_no_alternate(c, q.alternate_applies, q.notice_date, held.issue_date)
 
 
 def _price_many(terms: DealTerms, market: MarketData, path: Path, amount: float, out_file: Path | None,

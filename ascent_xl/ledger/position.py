@@ -241,7 +241,7 @@ def quote_on(state: DealState, *, notice_date: dt.date, amount: float | None = N
     conversions of ``notice_date``)."""
     if state.market is None:
         raise LedgerError("a conversion needs VWAP data; give the VWAP series")
-    n = _open_note(state, note, notice_date)
+    n = note_to_convert(state, note, notice_date)
     principal = n.principal if amount is None else float(amount)
     if not principal > 0:
         raise LedgerError(f"amount {principal:,.2f}: the principal to convert must be more than zero")
@@ -287,7 +287,9 @@ def _day(value: dt.date | str) -> dt.date:
     return day
 
 
-def _open_note(state: DealState, name: str | None, day: dt.date) -> NoteState:
+def note_to_convert(state: DealState, name: str | None, day: dt.date) -> NoteState:
+    """The note a notice of ``day`` converts: the one named ``name`` (any case), else the first
+    note with principal outstanding; refused when it has none."""
     notes = list(state.notes.values())
     if name:
         for n in notes:
@@ -449,12 +451,17 @@ def position_dict(p: DealPosition) -> dict[str, Any]:
 
 
 def conversion_dict(q: CappedConversion, *, note: str | None = None) -> dict[str, Any]:
-    """One priced conversion as plain JSON values."""
+    """One priced conversion as plain JSON values: ``alternate_price`` null on a day the
+    alternate price does not apply; the cap's figures (``capped``, ``holder_shares``,
+    ``ownership_cap``, ``cap_shares``) null for a quote without a holder (no events)."""
     return {
         "notice_date": _iso(q.notice_date), "note": note, "amount": q.principal_requested,
-        "fixed_price": q.fixed_price, "alternate_price": q.alternate_price,
+        "fixed_price": q.fixed_price, "alternate_price": q.alternate_price if q.alternate_applies else None,
+        "alternate_discount": q.alternate_discount if q.alternate_applies else None,
         "unfloored_price": q.unfloored_price, "floor_price": q.floor_price,
-        "conversion_price": q.conversion_price, "floor_binds": q.floor_binds, "capped": q.capped,
+        "conversion_price": q.conversion_price, "floor_binds": q.floor_binds,
+        "capped": q.capped if q.holder_shares is not None else None,
+        "holder_shares": q.holder_shares, "ownership_cap": q.ownership_cap, "cap_shares": q.cap_shares,
         "principal_converted": q.principal_converted, "shares": q.shares, "vwap": q.vwap,
         "floor_payment": q.floor_payment,
     }
@@ -501,6 +508,7 @@ def position_rows(p: DealPosition) -> list[list[Any]]:
 
 
 def quote_row(q: CappedConversion) -> list[Any]:
-    """One priced conversion as a row of :data:`QUOTE_COLUMNS`."""
-    return [q.conversion_price, q.shares, q.floor_payment, q.fixed_price, q.floor_price, q.alternate_price,
-            q.capped, q.principal_converted]
+    """One priced conversion as a row of :data:`QUOTE_COLUMNS` (the alternate price blank on a day
+    it does not apply)."""
+    return [q.conversion_price, q.shares, q.floor_payment, q.fixed_price, q.floor_price,
+            q.alternate_price if q.alternate_applies else None, q.capped, q.principal_converted]

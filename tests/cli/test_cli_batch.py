@@ -64,3 +64,22 @@ def test_notices_refused_with_the_files_line(tmp_path):
     assert r.exit_code == 2 and ".csv or .xlsx" in r.output
     r = invoke("price", "--vwaps", VWAPS)
     assert r.exit_code == 2 and "--notice-date DATE" in r.output
+
+
+def test_a_deal_whose_alternate_applies_in_default_only_leaves_it_blank(tmp_path):
+    """Canoo (fixed $2.30, the alternate only in default) on flat $2.00 VWAPs: priced on the terms
+    as issued there is no default, so no alternate price (not the fixed price under its name)."""
+    from tests.helpers.markets import sessions_before
+
+    days = [d for d in sessions_before("2024-09-03", 80) if d >= "2024-06-03"]
+    vwaps = tmp_path / "v.csv"
+    vwaps.write_text("Date,VWAP\n" + "".join(f"{d},2.00\n" for d in days))
+    notices = tmp_path / "n.csv"
+    notices.write_text("Notice Date,Amount\n2024-08-28,1000000\n")
+    out = tmp_path / "q.csv"
+    r = invoke("price", "--terms", "canoo_2024_06_prepaid_advance", "--vwaps", str(vwaps), "--notices", str(notices),
+               "--out", str(out))
+    assert r.exit_code == 0, r.output
+    (row,) = csv.DictReader(out.open())
+    # 1,000,000 / 2.30 = 434,782.6 -> 434,783 (rounded up); 92.5% x $2.00 = $1.85 would be lower
+    assert (row["Alternate Price"], row["Conversion Price"], row["Shares"]) == ("", "2.3", "434783")

@@ -112,3 +112,32 @@ def test_a_position_of_a_deal_without_floor_or_warrants_says_none(canoo):
     assert rows["Floor price"] == "none" and rows["Fixed price"] == "$2.30000"
     # the deal file gives no warrants (0 shares): not "warrants 0 at $3.93000", the base's price
     assert "Deal fixed price $2.30000, floor none; warrants none; cash not given." in " ".join(out.split())
+
+
+def test_a_json_quote_on_a_day_without_an_alternate_price_gives_none_for_it(canoo):
+    import json
+
+    for args in (canoo, canoo[:4]):  # on the deal's state, and on the terms as issued
+        q = json.loads(run("price", *args, "--notice-date", "2024-08-28", "--amount", "1000000", "--json"))
+        # not the fixed price under the alternate's name: there is none that day
+        assert (q["alternate_price"], q["alternate_discount"], q["conversion_price"]) == (None, None, 2.30)
+        assert q["shares"] == 434_783  # 1,000,000 / 2.30 = 434,782.6, rounded up
+    as_issued = json.loads(run("price", *canoo[:4], "--notice-date", "2024-08-28", "--amount", "1000000", "--json"))
+    assert (as_issued["capped"], as_issued["holder_shares"], as_issued["cap_shares"]) == (None, None, None)
+
+
+def test_a_quote_names_the_converting_holders_own_cap(tmp_path):
+    """Two holders; the Private note's holder has its cap cut to 4%: the quote of a Private
+    notice says the 4.00% cap, the Registered note's still 4.99%."""
+    import json
+
+    terms = tmp_path / "t.toml"
+    terms.write_text('base = "ASTI_2022"\n[notes.Private]\nholder = "InvestorB"\n')
+    events = tmp_path / "e.csv"
+    events.write_text(Path(EVENTS).read_text() + "2023-01-11,Amendment,InvestorB,,ownership_cap = 0.04\n")
+    args = ("price", "--terms", str(terms), "--events", str(events), "--vwaps", VWAPS, "--notice-date", "2023-01-12",
+            "--amount", "50000")
+    assert "Cut by the 4.00% cap" in run(*args, "--note", "Private")
+    assert "Cut by the 4.99% cap" in run(*args, "--note", "Registered")
+    q = json.loads(run(*args, "--note", "Private", "--json"))
+    assert (q["holder_shares"], q["ownership_cap"]) == (0, 0.04)  # the Registered conversions are Investor's

@@ -288,7 +288,8 @@ def test_conversion_dict_and_row(terms, sample, sample_events, vwaps):
     expected = {
         "notice_date": "2023-01-10", "note": "Registered", "amount": 250_000.0, "fixed_price": 3.93042,
         "alternate_price": alt, "unfloored_price": alt, "floor_price": 0.29, "conversion_price": alt,
-        "floor_binds": False, "capped": False, "principal_converted": 250_000.0,
+        "alternate_discount": 0.075, "floor_binds": False, "capped": False, "holder_shares": 0,
+        "ownership_cap": 0.0499, "cap_shares": ROOM, "principal_converted": 250_000.0,
         "shares": math.ceil(250_000 / alt), "vwap": vwaps["2023-01-10"], "floor_payment": 0.0,
     }
     same(conversion_dict(q, note="Registered"), expected)
@@ -323,7 +324,7 @@ def test_conversion_quote_across_a_missing_split(terms, sample):
     (0.0, None, "2023-01-10", "amount 0.00: the principal to convert must be more than zero"),
     # kills `found is None and not found[1]`: 2023-01-16 is Martin Luther King Day (no session)
     (1_000.0, None, "2023-01-16", "notice date 2023-01-16: not a trading day"),
-    # kills _open_note's `closed and principal <= 0` and its day None in the message
+    # kills note_to_convert's `closed and principal <= 0` and its day None in the message
     (None, "Private", "2023-01-25", "note Private has no principal outstanding on 2023-01-25"),
 ])
 def test_quote_refusals(terms, sample, amount, note, day, message):

@@ -326,8 +326,10 @@ def test_quote_conversions_every_column(terms):
     # and floor columns filled with None, the VWAP where no floor payment is due (`vwap[~pays] =
     # None`), the VWAP array filled with None.
     q = quote_conversions(terms, _quote_market(), notice_dates=["2023-01-10", "2023-01-11"], amounts=10_000)
-    assert set(q) == {"notice_date", "amount", "fixed_price", "alternate_price", "unfloored_price", "floor_price",
-                      "conversion_price", "floor_binds", "shares", "floor_payment", "vwap"}
+    assert set(q) == {"notice_date", "amount", "fixed_price", "alternate_price", "alternate_applies",
+                      "unfloored_price", "floor_price", "conversion_price", "floor_binds", "shares",
+                      "floor_payment", "vwap"}
+    assert q["alternate_applies"].tolist() == [True, True]  # the Ascent deal's applies always
     assert [str(d) for d in q["notice_date"]] == ["2023-01-10", "2023-01-11"]
     assert q["amount"].tolist() == [10_000.0, 10_000.0]
     assert q["fixed_price"].tolist() == [3.93042, 3.93042]
@@ -546,7 +548,7 @@ def test_quote_columns_are_numbers_and_dates(terms):
     q = quote_conversions(terms, _quote_market(), notice_dates=["2023-01-10", "2023-01-11"], amounts=10_000)
     kinds = {k: v.dtype.kind for k, v in q.items()}
     assert kinds == {"notice_date": "M", "amount": "f", "fixed_price": "f", "alternate_price": "f",
-                     "unfloored_price": "f", "floor_price": "f", "conversion_price": "f", "floor_binds": "b",
+                     "alternate_applies": "b", "unfloored_price": "f", "floor_price": "f", "conversion_price": "f", "floor_binds": "b",
                      "shares": "i", "floor_payment": "f", "vwap": "f"}
 
 
