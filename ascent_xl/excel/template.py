@@ -402,7 +402,7 @@ def _plain_number(value: Any) -> float | None:
 def _schedule(ws: Any) -> None:
     _title(ws, "Schedule: the deal's ledger", "Written by Refresh: one row per entry, money in USD, prices "
            "in USD/share as of the row's date. Flags name covenant and limit breaches.")
-    widths = [12, 18, 16] + [15] * (len(SCHEDULE_COLUMNS) - 6) + [60, 60, 12]
+    widths = [12, 18, 16] + [15] * (len(SCHEDULE_COLUMNS) - 6) + [SCHEDULE_FLAGS_WIDTH, SCHEDULE_DETAIL_WIDTH, 12]
     _table(ws, L.SCHEDULE_TABLE, SCHEDULE_COLUMNS, [], widths=widths, style="TableStyleMedium2")
     from openpyxl.styles import Alignment
 
@@ -412,6 +412,19 @@ def _schedule(ws: Any) -> None:
         elif name == "Check":
             ws.cell(row=HEADER_ROW + 1, column=j).alignment = Alignment(horizontal="center", vertical="top")
     ws.freeze_panes = ws.cell(row=HEADER_ROW + 1, column=4)
+
+
+SCHEDULE_FLAGS_WIDTH = 118
+SCHEDULE_DETAIL_WIDTH = 150
+"""Widths of the Schedule's Flags and Detail: wide enough that nearly every text reads on one
+line, so that a row is one line tall (the shipped book's flags are 43-102 digits, its Details
+up to 96 but one of 174, which takes two lines; the Canoo book's reset flags of 148 take two).
+A row of wrapped text is as tall on every printed page, and the pages that printed a row's
+numbers without its text (60 wide, Detail 4 lines on the shipped book's Dilutive Issue) had
+tall, mostly empty rows. Printed :data:`SCHEDULE_PAGES_WIDE` pages across at one scale
+(about 71%), A:C repeated on each: eleven numbers (209 digits in all), eleven numbers, the
+holder's shares, ownership, Check and Flags (209), Detail and Source (208)."""
+SCHEDULE_PAGES_WIDE = 4
 
 
 def _position(wb: Any, ws: Any, market: MarketData, events: list[Event]) -> None:
@@ -760,6 +773,24 @@ def _valuation(ws: Any) -> None:
     for r in range(r1, r2 + 1):  # the results' values: a gap before the unit or the next number
         ws.cell(row=r, column=c1 + 1).alignment = Alignment(horizontal="right", indent=1)
     _style_results(ws, L.VALUATION_OUTPUT[1])
+    _valuation_print(ws, HEADER_ROW + len(rows))
+
+
+def _valuation_print(ws: Any, last_setting: int) -> None:
+    """Print the Valuation sheet portrait, one page wide, in two parts: the title and settings
+    (A:D), then the results (F:K) from the top of the next page. Printed as the screen shows
+    them (one range, landscape), the results ran on below the settings and the second page
+    had its left half empty, all at about 60%; the two parts print at one scale, the results'
+    width (about 77%). The note under the title wraps within A:D (the results' rows start
+    below it)."""
+    from openpyxl.styles import Alignment
+
+    ws.page_setup.orientation = "portrait"
+    ws.merge_cells("A2:D2")
+    ws["A2"].alignment = Alignment(wrap_text=True, vertical="top")
+    width = sum(ws.column_dimensions[c].width for c in "ABCD")
+    ws.row_dimensions[2].height = LINE_HEIGHT * wrapped_lines(ws["A2"].value, width)
+    ws.print_area = [f"A1:D{last_setting}", L.VALUATION_OUTPUT[1]]
 
 
 def valuation_meaning_width(meanings: list[str]) -> int:
@@ -840,13 +871,13 @@ def _title(ws: Any, title: str, note: str) -> None:
 
 
 def _page_setup(ws: Any) -> None:
-    """Print landscape, one page wide (the Schedule: three, its first columns repeated), with the
+    """Print landscape, one page wide (the Schedule: four, its first columns repeated), with the
     table header repeated on every page."""
     headers = {L.INPUTS: HEADER_ROW, L.VWAP: HEADER_ROW, L.EVENTS: HEADER_ROW, L.SCHEDULE: HEADER_ROW,
                L.CONVERSIONS: HEADER_ROW, L.POSITION: parse_ref(L.POSITION_AREA)[0],
                L.NOTICE: parse_ref(L.NOTICE_AREA)[0]}
     wide = ws.title == L.SCHEDULE
-    print_setup(ws, header_row=headers.get(ws.title), pages_wide=3 if wide else 1,
+    print_setup(ws, header_row=headers.get(ws.title), pages_wide=SCHEDULE_PAGES_WIDE if wide else 1,
                 title_columns="A:C" if wide else None)
 
 

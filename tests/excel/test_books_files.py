@@ -489,8 +489,13 @@ def test_a_successful_refresh_ends_with_status_ok_written_last(template):
 def test_cells_are_counted_from_the_zip_without_loading(template):
     import zipfile
 
+    from openpyxl.cell.cell import MergedCell
+
     wb = load_workbook(template)
-    stored = sum(len(ws._cells) for ws in wb)  # openpyxl's own count of the cells it read
+    # openpyxl's own count of the cells it read (not the cells a merged range covers, which it
+    # makes itself: the Valuation note over A2:D2)
+    stored = sum(not isinstance(c, MergedCell) for ws in wb for c in ws._cells.values())
+    assert stored < sum(len(ws._cells) for ws in wb)
     with zipfile.ZipFile(template) as zf:
         assert count_cells(zf) == stored
 

@@ -128,10 +128,10 @@ def test_schedule_flags_and_detail_wrap_on_every_row_refresh_wrote(wb):
         assert ws.cell(row=row, column=col["Check"]).alignment.horizontal == "center"
     (i,) = [i for i, r in enumerate(rows) if r["Event"] == "Dilutive Issue"]
     detail = rows[i]["Detail"]
-    # 213 characters in a column 60 wide: 4 lines in Calibri 11 (as rendered in Carlito, its
-    # metric twin: "...(full" / "ratchet), ... holders may" / "require ... 20%" /
-    # "($300,000.00)"), 15 points each
-    assert len(detail) == 213 and ws.row_dimensions[L.TABLE_HEADER_ROW + 1 + i].height == 4 * 15
+    # 213 characters (174 digits) in a column 150 wide: 2 lines in Calibri 11 (as rendered in
+    # Carlito, its metric twin: "... out of 30% ($450,000.00)" / "and take part in 20%
+    # ($300,000.00)"), 15 points each (60 wide, it took 4)
+    assert len(detail) == 213 and ws.row_dimensions[L.TABLE_HEADER_ROW + 1 + i].height == 2 * 15
     (j,) = [j for j, r in enumerate(rows) if r["Event"] == "Cash Balance" and str(r["Date"])[:10] == "2022-12-20"]
     assert ws.row_dimensions[L.TABLE_HEADER_ROW + 1 + j].height is None  # one line: the default height
     # 74 characters, one line of the Detail column in Calibri (the render shows it so): the
