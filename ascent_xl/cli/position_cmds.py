@@ -90,12 +90,15 @@ def position_cmd(vwaps_file: Path, events_file: Path, as_of: dt.datetime, terms_
     for text in sorted(why):
         out.print(f"  No conversion priced: {text}", overflow="fold")
     c = p.ownership_cap
+    each = len(p.holders) > 1 or any(h.ownership_cap != c or h.cap_pending for h in p.holders)
     lines = [
         f"Total: outstanding principal {usd(p.outstanding_principal)}, accrued interest {usd(p.accrued_interest)}.",
         f"Shares issued on conversion, as issued: {_by_basis(p.shares_issued)}; restated to the current "
         f"basis: {shares(p.shares_issued_restated)}.",
-        f"Shares outstanding {shares(p.shares_outstanding)}; holder {shares(p.holder_shares)} "
-        f"({pct(p.holder_ownership)}); cap {pct(c)}: headroom {shares(p.cap_headroom_shares)} shares"
+        f"Shares outstanding {shares(p.shares_outstanding)}; "
+        + (f"holder {shares(p.holder_shares)} ({pct(p.holder_ownership)}); cap {pct(c)}" if not each else
+           f"the holders together {shares(p.holder_shares)} ({pct(p.holder_ownership)}), each under its own cap")
+        + f": headroom {shares(p.cap_headroom_shares)} shares"
         + (f", {usd(p.cap_headroom_usd)} of principal" if p.cap_headroom_usd is not None else "") + ".",
         "Share reserve: " + ("none given" if p.share_reserve is None else
                              f"{shares(p.share_reserve)} reserved, {shares(p.share_reserve_needed)} needed, "
@@ -104,7 +107,16 @@ def position_cmd(vwaps_file: Path, events_file: Path, as_of: dt.datetime, terms_
         + (f"{shares(p.warrant_shares)} at {price(p.warrant_price)}" if p.warrant_shares else "none") + "; cash "
         + ("not given" if p.cash is None else usd(p.cash)) + ".",
     ]
+    if each:
+        lines[3:3] = [_holder_line(h) for h in p.holders]  # each under its own cap
     for line in lines:
         out.print(line, overflow="fold")
     if p.flags:
         out.print(table("Open flags", ("Flag",), [(f,) for f in p.flags], kinds=("text",)))
+
+
+def _holder_line(h: Any) -> str:
+    """One holder's shares, ownership, cap (and a raise it gave notice of) and headroom."""
+    pending = "" if h.cap_pending is None else f", raised to {pct(h.cap_pending[1])} from {day(h.cap_pending[0])}"
+    return (f"  {h.holder}: {shares(h.shares)} shares ({pct(h.ownership)}); cap {pct(h.ownership_cap)}{pending}: "
+            f"headroom {shares(h.headroom_shares)} shares.")

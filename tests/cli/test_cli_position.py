@@ -100,3 +100,30 @@ def test_position_prints_at_80_columns():
 def test_position_on_a_bad_date_is_one_line():
     r = run("position", "--vwaps", V, "--events", E, "--as-of", "2023-13-01")
     assert r.exit_code == 2 and "2023-13-01" in r.output
+
+
+def test_two_holders_each_under_its_own_cap(tmp_path):
+    """The Private note's holder is InvestorB (cut to 4%); Investor gives notice of a 9.99% cap.
+    The total line says the holders' shares together and the sum of their headrooms; a line per
+    holder gives each its own shares, cap, pending raise and headroom."""
+    terms = tmp_path / "t.toml"
+    terms.write_text('base = "ASTI_2022"\n[notes.Private]\nholder = "InvestorB"\n')
+    events = tmp_path / "e.csv"
+    events.write_text(open(E).read() + "2023-01-11,Amendment,InvestorB,,ownership_cap = 0.04\n"
+                      "2023-01-13,Amendment,Investor,,ownership_cap = 0.0999\n")
+    r = CliRunner().invoke(cli, ["position", "--terms", str(terms), "--events", str(events), "--vwaps", V,
+                                 "--as-of", "2023-02-01"], env={"COLUMNS": "200"})
+    assert r.exit_code == 0, r.output
+    out = " ".join(r.output.split())
+    # 34,235,981 outstanding; Investor holds 55,169: floor((4.99% x 34,235,981 - 55,169) / 95.01%)
+    # = floor(1,653,206.45 / 0.9501) = 1,740,034; InvestorB none: floor(4% x 34,235,981 / 96%)
+    # = floor(1,426,499.2) = 1,426,499; together 3,166,533
+    assert ("Shares outstanding 34,235,981; the holders together 55,169 (0.16%), each under its own cap: "
+            "headroom 3,166,533 shares") in out
+    # the Registered note's 61 days' notice: 2023-01-13 + 61 days = 2023-03-15
+    assert ("Investor: 55,169 shares (0.16%); cap 4.99%, raised to 9.99% from 2023-03-15: "
+            "headroom 1,740,034 shares.") in out
+    assert "InvestorB: 0 shares (0.00%); cap 4.00%: headroom 1,426,499 shares." in out
+    one = CliRunner().invoke(cli, ["position", "--events", E, "--vwaps", V, "--as-of", "2023-02-01"],
+                             env={"COLUMNS": "200"})
+    assert "holders together" not in one.output and "cap 4.99%: headroom" in one.output  # one holder: one line
