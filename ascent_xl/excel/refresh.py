@@ -429,7 +429,7 @@ def plan_outputs(inputs: BookInputs, schedule: Schedule, *, now: dt.datetime | N
             value = values[key]
             address, fmt = f"B{L.SUMMARY_FIRST_ROW + i}", USD if isinstance(value, float) else None
             writes.append(functools.partial(_write_cell, L.SUMMARY, address, value, fmt))
-    history = _chart_rows(price_history(schedule, inputs.market, inputs.events, terms=inputs.terms).rows(),
+    history = _chart_rows(price_history(schedule, inputs.market, inputs.events).rows(),
                           inputs.terms)
     chart_formats = {c: PRICE for c in L.CHART_COLUMNS[1:]} | {"Date": SCHEDULE_FORMATS["Date"]}
     writes.append(lambda b: b.write_table(L.SUMMARY, L.CHART_TABLE, history, chart_formats))

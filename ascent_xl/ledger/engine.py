@@ -1026,6 +1026,8 @@ class Ledger:
         if in_default != note.in_default and interest_rate(
                 rate=rate, default_rate=default_rate, in_default=True) != rate:
             self._accrue(note, day)
+        if in_default != note.in_default:
+            note.default_changes += ((day, in_default),)
         note.in_default = in_default
 
     def _default_demand(self, ev: Event, note: NoteState, pay_date: dt.date | None, *, same_day: bool) -> None:

@@ -13,7 +13,6 @@ from ascent_xl.family import alternate_applies, alternate_discount
 from ascent_xl.ledger.schedule import Schedule
 from ascent_xl.market import MarketData
 from ascent_xl.pricing import alternate_conversion_price, floor_binds, unfloored_price
-from ascent_xl.terms import DealTerms
 
 
 @dataclass(frozen=True)
@@ -37,8 +36,7 @@ class PriceHistory:
         return out
 
 
-def price_history(schedule: Schedule, market: MarketData, events: list[Event], *,
-                  terms: DealTerms) -> PriceHistory:
+def price_history(schedule: Schedule, market: MarketData, events: list[Event]) -> PriceHistory:
     """Each trading day's conversion price as the ledger would compute it that day: the lower of
     the fixed and the alternate price, not below the floor, with the fixed price and the floor
     as the schedule shows them (after amendments, resets, ratchets), all restated by the splits
@@ -48,9 +46,10 @@ def price_history(schedule: Schedule, market: MarketData, events: list[Event], *
     ``in_default``, ``alternate_price_start_days``) or deepens in default
     (``default_discount``), each day asks :func:`ascent_xl.family.alternate_applies` and
     :func:`ascent_xl.family.alternate_discount` for the deal's first note, its default state
-    taken from the ledger that day (``terms``: the deal's terms as issued, which the ledger is
-    run on again; the schedule's are the amended ones, which would apply the amendments twice);
-    on a day it does not apply, the alternate series is blank and the price is the fixed price.
+    that day read from the ledger's record of the note's defaults and waivers
+    (``NoteState.default_changes``: a Default or Waiver of a day applies before that day's
+    conversions); on a day it does not apply, the alternate series is blank and the price is
+    the fixed price.
 
     VWAP gaps are skipped (those days are left out)."""
     c = schedule.terms.conversion
@@ -75,7 +74,7 @@ def price_history(schedule: Schedule, market: MarketData, events: list[Event], *
                    or c.default_discount > c.alternate_price_discount)
     if conditional and len(dates) and schedule.terms.notes:
         first = schedule.terms.notes[0]
-        in_default = _in_default(terms, events, market, first.name, dates)
+        in_default = _in_default(schedule, first.name, dates)
         deeper = alternate_discount(discount=c.alternate_price_discount,
                                     default_discount=c.default_discount, in_default=True)
         if deeper != c.alternate_price_discount:
@@ -94,19 +93,17 @@ def price_history(schedule: Schedule, market: MarketData, events: list[Event], *
     return PriceHistory(dates, adjusted.vwap[days:][ok], alternate, fixed, floor, conversion)
 
 
-def _in_default(terms: DealTerms, events: list[Event], market: MarketData, note: str,
-                dates: np.ndarray) -> np.ndarray:
+def _in_default(schedule: Schedule, note: str, dates: np.ndarray) -> np.ndarray:
     """Whether ``note`` is in default on each date, before that day's conversions (as a quote
-    sees it), from one ledger pass over the events."""
-    from ascent_xl.ledger.engine import LedgerCursor
-
-    cursor = LedgerCursor(terms, events, market, no_split=True)
+    sees it): the last of its default changes on or before the date (none: not in default)."""
     out = np.zeros(len(dates), dtype=bool)
-    for i, day in enumerate(dates.astype(object)):
-        state = cursor.state_to(day, before=EventKind.CONVERSION)
-        n = state.notes.get(note)
-        out[i] = bool(n is not None and n.in_default)
-    return out
+    n = schedule.state.notes.get(note)
+    if n is None or not n.default_changes:
+        return out
+    days = np.array([d for d, _ in n.default_changes], dtype="datetime64[D]")
+    states = np.array([on for _, on in n.default_changes], dtype=bool)
+    idx = np.searchsorted(days, dates, side="right") - 1
+    return np.where(idx >= 0, states[np.clip(idx, 0, None)], False)
 
 
 def _restatement(dates: np.ndarray, splits: list[tuple[dt.date, float]]) -> np.ndarray:

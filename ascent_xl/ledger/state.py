@@ -36,6 +36,7 @@ class NoteState:
     accrued_to: dt.date | None = None
     period_start: dt.date | None = None  # start of the current interest period
     in_default: bool = False
+    default_changes: tuple[tuple[dt.date, bool], ...] = ()  # (day, in default from that day) per change
     default_demand: tuple[dt.date, float, float] | None = None  # (date, price, VWAP) of a demand
     closed: bool = False  # fully redeemed or matured
     schedule_version: int = 0  # bumped when interest dates or maturity are amended

@@ -29,7 +29,7 @@ def _history(terms, split_day, events):
     traded = [v / 200 if i < cut else v for i, v in enumerate(RESTATED)]  # as traded
     market = MarketData.from_lists(SESSIONS, traded)
     evs = parse_events([[split_day, "Split", None, None, "1:200"], *events])
-    return price_history(run_ledger(terms, evs, market), market, evs, terms=terms)
+    return price_history(run_ledger(terms, evs, market), market, evs)
 
 
 def test_history_after_a_split_and_a_floor_amendment(terms):
@@ -69,8 +69,18 @@ def test_an_alternate_that_applies_only_in_default_is_charted_from_the_default_o
     days = [d for d in sessions_before("2024-09-03", 80) if d >= "2024-06-03"]
     market = MarketData.from_lists(days, [2.0] * len(days), calendar=terms.calendar)
     events = parse_events([["2024-08-01", "Default", "Advance", None, None]])
-    h = price_history(run_ledger(terms, events, market), market, events, terms=terms)
+    h = price_history(run_ledger(terms, events, market), market, events)
     on = {d.item(): (a, p) for d, a, p in zip(h.dates, h.alternate, h.conversion, strict=True)}
     before, after = on[dt.date(2024, 7, 31)], on[dt.date(2024, 8, 2)]
     assert np.isnan(before[0]) and before[1] == 2.30
     assert after == (pytest.approx(1.85), pytest.approx(1.85))
+    assert on[dt.date(2024, 8, 1)] == (pytest.approx(1.85), pytest.approx(1.85))  # the default's own day
+    # waived on 2024-08-20: from that day (a waiver applies before the day's conversions) the
+    # fixed $2.30 again, no alternate
+    events = parse_events([["2024-08-01", "Default", "Advance", None, None],
+                           ["2024-08-20", "Waiver", None, None, None]])
+    h = price_history(run_ledger(terms, events, market), market, events)
+    on = {d.item(): (a, p) for d, a, p in zip(h.dates, h.alternate, h.conversion, strict=True)}
+    assert on[dt.date(2024, 8, 19)] == (pytest.approx(1.85), pytest.approx(1.85))
+    for day in (dt.date(2024, 8, 20), dt.date(2024, 8, 30)):
+        assert np.isnan(on[day][0]) and on[day][1] == 2.30

@@ -357,7 +357,7 @@ def test_price_history_skips_a_vwap_gap_and_starts_on_the_first_rows_prices(term
     gap = days.index("2023-02-01")
     market = MarketData.from_lists(days, [math.nan if k == gap else vwaps[d] for k, d in enumerate(days)])
     # the schedule from the whole sample; the history read from the market with the gap
-    h = price_history(run_ledger(terms, sample_events, sample), market, sample_events, terms=terms)
+    h = price_history(run_ledger(terms, sample_events, sample), market, sample_events)
     # from the 11th session on, less the gap day itself and the 10 sessions whose window holds it
     assert len(h.dates) == len(days) - 10 - 11
     left_out = set(days[10:]) - {str(d) for d in h.dates}

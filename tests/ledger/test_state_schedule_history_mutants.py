@@ -113,7 +113,7 @@ def test_the_fixed_price_history_starts_with_the_first_row(terms, sample):
     # kills _step's np.clip(idx, 1, None): on 2022-12-15 (the first row, the reserve) the fixed
     # price is the deal's 3.93042; the amendment to 2.00 applies from 2022-12-16
     ev = parse_events(PRE_ISSUE)
-    h = price_history(run_ledger(terms, ev, sample, until=dt.date(2023, 1, 20)), sample, ev, terms=terms)
+    h = price_history(run_ledger(terms, ev, sample, until=dt.date(2023, 1, 20)), sample, ev)
     fixed = {row[0]: row[3] for row in h.rows()}
     assert fixed[dt.date(2022, 12, 15)] == 3.93042
     assert fixed[dt.date(2022, 12, 16)] == fixed[dt.date(2022, 12, 19)] == 2.00
@@ -125,7 +125,7 @@ def test_the_price_history_window_can_end_on_the_day(terms, sample, vwaps):
     # including 2022-12-15
     on_day = terms.with_term("window_includes_notice_day", True)
     ev = parse_events(PRE_ISSUE)
-    h = price_history(run_ledger(on_day, ev, sample, until=dt.date(2023, 1, 20)), sample, ev, terms=on_day)
+    h = price_history(run_ledger(on_day, ev, sample, until=dt.date(2023, 1, 20)), sample, ev)
     days = sorted(d for d in vwaps if d <= "2022-12-15")[-10:]
     expected = 0.925 * sum(sorted(vwaps[d] for d in days)[:3]) / 3
     assert h.rows()[0][0] == dt.date(2022, 12, 15)
