@@ -21,9 +21,11 @@ from ascent_xl.excel.formats import (
 from ascent_xl.fileio import atomic_write
 from ascent_xl.ledger.schedule import SCHEDULE_COLUMNS, Schedule
 
-WRAP_WIDTH = 60
-"""A text column whose values are longer than this (a schedule's Flags and Detail) is this wide
-and wraps, each row as tall as its text; shorter text columns are as wide as their longest value."""
+WRAP_WIDTH = 150
+"""A text column whose values are longer than this (a schedule's longest Detail) is this wide
+and wraps, each row as tall as its text; shorter text columns are as wide as their longest value.
+Wide, as the book's Schedule (``template.SCHEDULE_DETAIL_WIDTH``): a row of wrapped text is as
+tall on every printed page, so at 60 the pages of a row's numbers had tall, mostly empty rows."""
 
 PAGE_WIDTH = 210
 """Characters of column width a landscape A4 page prints readably (fit to width shrinks a wider

@@ -43,13 +43,17 @@ def test_the_note_column_fits_registered_pik1(book):
 def test_long_text_wraps_on_a_row_tall_enough(book):
     ws = book["Schedule"]
     detail = column(ws, "Detail")
-    assert ws.column_dimensions[detail].width == 60
+    assert ws.column_dimensions[detail].width == 150  # as the book's Schedule: most details on one line
     rows = [c for c in ws[detail][1:] if c.value]
     assert all(c.alignment.wrap_text and c.alignment.vertical == "top" for c in rows)
     dilutive = next(c for c in rows if c.value.startswith("10,000,000 shares at $0.1500"))
-    # its detail is 213 characters: 4 lines of the 60-wide column in Calibri 11, 15 points each
+    # its detail is 213 characters: 2 lines of the 150-wide column in Calibri 11 (about 1.15
+    # characters of prose a width unit: 172 a line), 15 points each
     assert len(dilutive.value) == 213
-    assert ws.row_dimensions[dilutive.row].height == 4 * 15
+    assert ws.row_dimensions[dilutive.row].height == 2 * 15
+    # no other row wraps: every other detail is under 150 digits, one line; rows not stated
+    # taller (a tall row is as tall on every page across)
+    assert [r for r, d in ws.row_dimensions.items() if d.height and r != dilutive.row] == []
     check = column(ws, "Check")
     assert ws[f"{check}2"].value is True and ws[f"{check}2"].alignment.horizontal == "center"
 
@@ -84,7 +88,7 @@ def test_every_sheet_prints_landscape_with_its_header_across_the_pages_its_width
         assert ws.page_setup.fitToHeight == 0  # as many pages down as the rows need
         assert ws.page_setup.fitToWidth == -(-int(total) // 210)  # 210 characters a page across
         assert ws.print_title_rows.replace("$", "") == "1:1"
-    assert book["Schedule"].page_setup.fitToWidth == 3 and book["Schedule"].print_title_cols.replace("$", "") == "A:C"
+    assert book["Schedule"].page_setup.fitToWidth == 4 and book["Schedule"].print_title_cols.replace("$", "") == "A:C"
     path = export_rows_xlsx([{"Note": "Registered-PIK1", "Amount": 1250.5}], ("Note", "Amount"), {"Amount": "money"},
                             tmp_path / "q.xlsx", sheet="Conversions")
     ws = load_workbook(path)["Conversions"]
