@@ -25,7 +25,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ascent_xl.calendar import day_text
+from ascent_xl.calendar import as_day, day_text
 from ascent_xl.errors import InputError, TermsError
 from ascent_xl.family import refuse_unmodelled
 from ascent_xl.interest import interest_dates, year_fraction
@@ -148,6 +148,7 @@ class Contract:
     history: np.ndarray
     history_volume: np.ndarray
     floor_cash: bool = True  # the floor's shortfall is paid in cash (floor_mode make_up); else cap
+    cap_raise: tuple[int, float] | None = None  # (day, cap): ownership_cap is ``cap`` from that day on
 
     @property
     def floor_mode(self) -> str:
@@ -174,6 +175,8 @@ class Contract:
             raise InputError(f"floor_price {self.floor_price}: zero (no floor) or a positive price")
         if not 0 < self.ownership_cap <= 1:
             raise InputError(f"ownership_cap {self.ownership_cap}: above 0, at most 1 (no cap)")
+        if self.cap_raise is not None and not 0 < self.cap_raise[1] <= 1:
+            raise InputError(f"cap_raise {self.cap_raise[1]}: above 0, at most 1 (no cap)")
         if self.share_rounding not in ("up", "down", "nearest"):
             raise InputError(f"share_rounding {self.share_rounding!r}: use up, down or nearest")
         if not 1 <= self.alternate_lowest <= self.alternate_days:
@@ -251,8 +254,14 @@ def build_contract(
     e = terms.equity_conditions
     equity = EquityTest(e.days, e.trim_highest, e.trim_lowest, e.min_dollar_volume,
                         e.min_market_cap, e.min_market_cap_days)
-    cap = behaviour.ownership_cap_for(terms) if behaviour.ownership_cap is not None or start.ownership_cap is None \
-        else start.ownership_cap  # the holder's own cap on the valuation date (a raise that took effect)
+    own = start.ownership_cap if behaviour.ownership_cap is None else None  # a cap given in the behaviour wins
+    cap = behaviour.ownership_cap_for(terms) if own is None else own
+    # the holder's own cap on the valuation date (a raise that took effect), and a raise it gave
+    # notice of, from the first session on or after the day it takes effect (none after the last day)
+    raise_to = start.cap_raise if own is not None else None
+    cap_raise = None
+    if raise_to is not None and as_day(raise_to[0]) <= grid.dates[-1]:
+        cap_raise = (grid.day_of(raise_to[0], "ownership cap raise"), float(raise_to[1]))
     contract = Contract(
         notes=notes,
         fixed_price=fixed if fixed is not None else start.fixed_price,
@@ -263,6 +272,7 @@ def build_contract(
         floor_cash=c.floor_mode == "make_up",
         share_rounding=c.share_rounding,
         ownership_cap=cap,
+        cap_raise=cap_raise,
         shares_outstanding=float(
             start.shares_outstanding if model.shares_outstanding is None else model.shares_outstanding
         ),

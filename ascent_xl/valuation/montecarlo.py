@@ -296,6 +296,7 @@ def run_chunk(contract: Contract, grid: TimeGrid, source: PathSource, *, sample:
     G = len(groups)
     floors = [floor for _, floor in groups]
     keep_cap = (1.0 - cap) if cap < 1 else 1.0
+    raise_day, raised = c.cap_raise if c.cap_raise is not None else (-1, cap)
     scale = 1.0 - (c.alternate_discount or 0.0)
     rounder = _ROUNDERS[c.share_rounding]
     warrant_day = -1 if c.warrant is None else c.warrant.day
@@ -345,6 +346,9 @@ def run_chunk(contract: Contract, grid: TimeGrid, source: PathSource, *, sample:
                 _repay(j, grid.df_cash[t], P, K, has_k, AI, value, tot, tmp)
 
     for t in range(1, T + 1):
+        if t == raise_day:  # the holder's raise takes effect: its cap from today's conversions on
+            cap = raised
+            keep_cap = (1.0 - cap) if cap < 1 else 1.0
         source.advance(t, None if n == n_all else st.idx)
         if keep:
             paths[t] = source.sample_price(keep)

@@ -541,11 +541,17 @@ def valuation_inputs(setup: ValuationSetup, *, paths: int, seed: int | None) -> 
         ("shares_outstanding", c.shares_outstanding, "shares",
          setup.sources.get("shares_outstanding", state) if m.shares_outstanding is not None else state),
         ("holder_shares", c.holder_shares, "shares", state),
+        ("ownership_cap", c.ownership_cap, "fraction",
+         "behaviour (ownership_cap)" if setup.behaviour.ownership_cap is not None else state),
         ("fixed_price", c.fixed_price, "USD/share", state),
         ("floor_price", c.floor_price, "USD/share", state),
         ("warrant_shares", start.warrant_shares, "shares", state),
         ("warrant_price", start.warrant_price, "USD/share", state),
     ]
+    if c.cap_raise is not None:
+        day, cap = c.cap_raise
+        rows += [("ownership_cap_raised_to", cap, "fraction", state),  # the holder's notice, pending
+                 ("ownership_cap_raised_from", setup.grid.dates[day].item(), "date", state)]
     for note in start.notes:
         rows += [
             (f"{note.name}.principal", note.principal, "USD", state),

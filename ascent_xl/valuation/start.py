@@ -69,6 +69,7 @@ class DealStart:
     events_applied: int = 0
     holder: str = ""  # the holder of the live notes (the valuation models one)
     ownership_cap: float | None = None  # that holder's cap on the valuation date (None: the terms')
+    cap_raise: tuple[dt.date, float] | None = None  # a raise it gave notice of: (effective from, cap)
 
     @property
     def live(self) -> tuple[NoteStart, ...]:
@@ -140,6 +141,7 @@ def from_position(position: DealPosition, state: DealState, *, events_applied: i
         events_applied=events_applied,
         holder=holder,
         ownership_cap=state.cap_of(holder),
+        cap_raise=state.holder(holder).cap_pending,
     )
 
 
