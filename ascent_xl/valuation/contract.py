@@ -221,6 +221,7 @@ def build_contract(
     c, d = terms.conversion, terms.default
     live = start.live
     _one_holder(live, start.as_of)
+    _no_default_outstanding(live, start.as_of, planned=behaviour.default_date)
     notes = tuple(_note_plan(n, behaviour=behaviour, grid=grid) for n in live)
     fixed, floor = _one_price(live, "fixed_price"), _one_price(live, "floor_price")
     if live and (fixed is None or floor is None):  # the notes' prices differ: each its own
@@ -309,6 +310,25 @@ def _one_price(notes: tuple[NoteStart, ...], name: str) -> float | None:
     if len(prices) != 1:
         return None
     return float(getattr(notes[0], name))
+
+
+def _no_default_outstanding(notes: tuple[NoteStart, ...], as_of: dt.date, *, planned: dt.date | None) -> None:
+    """Refuse a start with a mandatory default amount demanded and not yet paid, or (unless the
+    holder's election is planned: a Default row after the valuation date) a note in default:
+    the simulation starts every note out of default, and would value another deal."""
+    for n in notes:
+        if n.demanded_on is not None:
+            raise InputError(
+                f"valuation date {day_text(as_of)}: note {n.name}'s mandatory default amount was demanded on "
+                f"{day_text(n.demanded_on)} and is not paid yet; the valuation does not model a payment "
+                "pending: value on a date after it is paid")
+        if n.default_since is not None and planned is None:
+            raise InputError(
+                f"valuation date {day_text(as_of)}: note {n.name} is in default (since "
+                f"{day_text(n.default_since)}, not waived), which the valuation does not model at its start; "
+                f"value on a date before the default or after its waiver, or give the holder's election as a "
+                f"Default row after {day_text(as_of)} with Value redeem or reset (the valuation models the "
+                "default from that row)")
 
 
 def _one_holder(notes: tuple[NoteStart, ...], as_of: dt.date) -> None:

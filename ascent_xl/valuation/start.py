@@ -41,6 +41,8 @@ class NoteStart:
     accrued: float
     fixed_price: float
     floor_price: float
+    default_since: dt.date | None = None  # in default at the end of the valuation date: since when
+    demanded_on: dt.date | None = None  # the mandatory default amount demanded that day, not yet paid
 
     @property
     def owed(self) -> float:
@@ -125,6 +127,8 @@ def from_position(position: DealPosition, state: DealState, *, events_applied: i
             accrued=float(own.accrued_interest + sum(c.accrued_interest for c in children)),
             fixed_price=float(own.fixed_price),
             floor_price=float(own.floor_price),
+            default_since=note.default_changes[-1][0] if note.in_default and note.default_changes else None,
+            demanded_on=None if note.default_demand is None else note.default_demand[0],
         ))
     live = [n for n in notes if not n.settled] or notes
     holder = live[0].terms.holder if live else state.terms.notes[0].holder

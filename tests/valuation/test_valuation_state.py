@@ -12,11 +12,12 @@ from click.testing import CliRunner
 import ascent_xl.cli.valuation_cmds  # noqa: F401  (registers `value`)
 from ascent_xl.cli import cli
 from ascent_xl.errors import InputError
-from ascent_xl.events import parse_events
+from ascent_xl.events import events_from_csv, parse_events
 from ascent_xl.presets import ASTI_2022
 from ascent_xl.samples import SAMPLE_EVENTS, data_path, sample_market
 from ascent_xl.valuation import prepare_valuation, run_valuation
 from ascent_xl.valuation.presets import DEMO_BEHAVIOUR, DEMO_MODEL
+from ascent_xl.valuation.run import prepare_as_of
 from ascent_xl.valuation.start import deal_start, market_inputs
 
 VWAPS, EVENTS = str(data_path("sample_vwaps.csv")), str(data_path(SAMPLE_EVENTS))
@@ -134,3 +135,35 @@ def test_the_start_is_the_deal_states_snapshot(day):
                                              + sum(n.accrued_interest for n in pik), abs=1e-9)
         assert note.fixed_price == position.note(note.name).fixed_price
     assert (start.shares_outstanding, start.holder_shares) == (position.shares_outstanding, position.holder_shares)
+
+
+def test_a_default_outstanding_on_the_valuation_date_is_refused_naming_it():
+    """The sample deal is in default from 2023-03-10 (noticed, no election) to its waiver on
+    2023-03-29. The simulation starts every note out of default: valued on 2023-03-15 it would
+    value another deal, so it is refused with the ways out; with the holder's election planned
+    (a Default row after the date, Value redeem) it is valued; after the waiver it is valued."""
+    market = sample_market()
+    events = events_from_csv(data_path(SAMPLE_EVENTS))
+    with pytest.raises(InputError) as err:
+        prepare_as_of(ASTI_2022, events, market, as_of=dt.date(2023, 3, 15), model=DEMO_MODEL,
+                      behaviour=DEMO_BEHAVIOUR, given={})
+    assert str(err.value).startswith("valuation date 2023-03-15: note Registered is in default (since 2023-03-10, "
+                                     "not waived), which the valuation does not model at its start;")
+    assert "or give the holder's election as a Default row after 2023-03-15 with Value redeem or reset" in str(err.value)
+    planned = [*events, *parse_events([["2023-03-17", "Default", None, None, "redeem"]])]
+    s = prepare_as_of(ASTI_2022, planned, market, as_of=dt.date(2023, 3, 15), model=DEMO_MODEL,
+                      behaviour=DEMO_BEHAVIOUR, given={}).setup
+    assert s.behaviour.default_date == dt.date(2023, 3, 17) and s.contract.default is not None
+    after = prepare_as_of(ASTI_2022, events, market, as_of=dt.date(2023, 3, 29), model=DEMO_MODEL,
+                          behaviour=DEMO_BEHAVIOUR, given={}).setup
+    assert after.contract.default is None  # waived that day: out of default at its end
+
+
+def test_a_default_amount_demanded_and_not_yet_paid_is_refused():
+    events = parse_events([["2023-03-10", "Default", None, None, "redeem 2023-04-03"]])
+    with pytest.raises(InputError) as err:
+        prepare_as_of(ASTI_2022, events, sample_market(), as_of=dt.date(2023, 3, 15), model=DEMO_MODEL,
+                      behaviour=DEMO_BEHAVIOUR, given={})
+    assert str(err.value) == (
+        "valuation date 2023-03-15: note Registered's mandatory default amount was demanded on 2023-03-10 and is "
+        "not paid yet; the valuation does not model a payment pending: value on a date after it is paid")
