@@ -17,6 +17,7 @@ from ascent_xl.presets import ASTI_2022
 from ascent_xl.pricing import capped_conversion
 from ascent_xl.valuation import Behaviour, ModelParams, prepare_valuation, run_valuation
 from ascent_xl.valuation.baseline import trace_path
+from tests.helpers.traces import conversions
 
 
 def _path(setup, start: float, end: float) -> np.ndarray:
@@ -47,14 +48,8 @@ def test_every_traced_conversion_is_the_pricing_rules(case):
     market = trace.market(history_dates, setup.contract.history)
     c = terms.conversion
     cap = setup.contract.ownership_cap  # the behaviour's cap (1% on the rising path) or the deal's
-    outstanding, held = float(ASTI_2022.shares_outstanding), 0.0
     seen = {"fixed": 0, "alternate": 0, "floor": 0, "cap": 0}
-    for f in trace.flows:
-        if f.kind == "holder sale":
-            held -= f.shares
-            continue
-        if f.kind != "conversion":
-            continue
+    for f, held, outstanding in conversions(trace, ASTI_2022.shares_outstanding):
         q = capped_conversion(market, conversion=c, notice_date=f.date,
                               principal=round_cents(f.principal + f.pik), interest=round_cents(f.interest),
                               fixed_price=setup.contract.fixed_price, floor_price=c.floor_price,
@@ -74,9 +69,8 @@ def test_every_traced_conversion_is_the_pricing_rules(case):
         if c.floor_mode == "none":
             assert not q.floor_binds and q.conversion_price == q.unfloored_price
         seen["floor" if q.floor_binds else "fixed" if q.conversion_price == q.fixed_price else "alternate"] += 1
-        outstanding += f.shares
-        held += f.shares
     floors = [f for f in trace.flows if f.kind == "floor payment"]
+    outstanding = ASTI_2022.shares_outstanding + sum(x.shares for x in trace.flows if x.kind == "conversion")
     for f in floors:
         conv = next(x for x in trace.flows if x.kind == "conversion" and x.date == f.date and x.note == f.note)
         q = capped_conversion(market, conversion=c, notice_date=f.date,

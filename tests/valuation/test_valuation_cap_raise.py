@@ -21,6 +21,7 @@ from ascent_xl.valuation.montecarlo import run_chunk
 from ascent_xl.valuation.presets import DEMO_BEHAVIOUR, DEMO_MODEL
 from ascent_xl.valuation.run import valuation_inputs
 from ascent_xl.valuation.start import deal_start, market_inputs
+from tests.helpers.traces import conversions
 
 # Investor gives notice on 2023-01-13 of a 9.99% cap: the Registered note's 61 days make it
 # effective on 2023-03-15 (the ledger's row of that day)
@@ -84,16 +85,9 @@ def test_the_baseline_converts_to_the_raised_cap_only_from_its_day():
     for note in mc.notes:
         assert trace.note_values[note.name] == pytest.approx(note.value, rel=1e-12)
     day = setup.grid.dates[200].item()
-    outstanding, held, top = float(ASTI_2022.shares_outstanding), 0.0, {False: 0.0, True: 0.0}
-    on_the_day = 0.0
-    for f in trace.flows:
-        if f.kind == "holder sale":
-            held -= f.shares
-            continue
-        if f.kind != "conversion":
-            continue
-        outstanding += f.shares
-        held += f.shares
+    top, on_the_day = {False: 0.0, True: 0.0}, 0.0
+    for f, held, outstanding in conversions(trace, ASTI_2022.shares_outstanding):
+        held, outstanding = held + f.shares, outstanding + f.shares  # after it
         after = f.date >= day
         top[after] = max(top[after], held / outstanding)
         if f.date == day:  # the raise's own day converts up to it (as the ledger: before conversions)
