@@ -55,10 +55,12 @@ class BookIO(Protocol):
         ...
 
     def write_area(self, sheet: str, area: str, rows: list[list[Any]], formats: list[list[str | None]],
-                   aligns: list[list[str | None]] | None = None) -> None:
+                   aligns: list[list[str | None]] | None = None, page_breaks: list[int] | None = None) -> None:
         """Clear ``area`` (``F5:K120``) and write ``rows`` from its top-left cell, with a number
         format per cell and, where ``aligns`` gives one, a horizontal alignment (``"left"`` or
-        ``"right"``, each with a one-character indent; None leaves the cell's)."""
+        ``"right"``, each with a one-character indent; None leaves the cell's). ``page_breaks``
+        (not None): the printed pages within the area begin before those of its rows (indices
+        of ``rows``) and nowhere else by hand."""
         ...
 
     def write_cell(self, sheet: str, address: str, value: Any, number_format: str | None = None) -> None:
@@ -220,13 +222,18 @@ class OpenpyxlBook:
         return self._value(ws, ws[address])
 
     def write_area(self, sheet: str, area: str, rows: list[list[Any]], formats: list[list[str | None]],
-                   aligns: list[list[str | None]] | None = None) -> None:
-        """Clear ``area`` and write ``rows`` (with number formats and alignments, see
-        :meth:`BookIO.write_area`) from its top-left cell."""
+                   aligns: list[list[str | None]] | None = None, page_breaks: list[int] | None = None) -> None:
+        """Clear ``area`` and write ``rows`` (with number formats, alignments and page breaks,
+        see :meth:`BookIO.write_area`) from its top-left cell."""
         from openpyxl.styles import Alignment
+        from openpyxl.worksheet.pagebreak import Break
 
         ws = self._ws(sheet)
         r1, c1, r2, c2 = parse_ref(area)
+        if page_breaks is not None:  # a break's id is the last row of the page before it
+            ws.row_breaks.brk = [b for b in ws.row_breaks.brk if not r1 <= b.id + 1 <= r2]
+            for i in page_breaks:
+                ws.row_breaks.append(Break(id=r1 + i - 1))
         for r in range(r1, r2 + 1):
             for c in range(c1, c2 + 1):
                 ws.cell(row=r, column=c).value = None
@@ -389,13 +396,15 @@ class XlwingsBook:
         return self._sheet(sheet).range(address).value
 
     def write_area(self, sheet: str, area: str, rows: list[list[Any]], formats: list[list[str | None]],
-                   aligns: list[list[str | None]] | None = None) -> None:
-        """Clear ``area`` and write ``rows`` (with number formats and horizontal alignments, see
-        :meth:`BookIO.write_area`; the indent is the template's, kept by Excel) from its
-        top-left cell."""
+                   aligns: list[list[str | None]] | None = None, page_breaks: list[int] | None = None) -> None:
+        """Clear ``area`` and write ``rows`` (with number formats, horizontal alignments and page
+        breaks, see :meth:`BookIO.write_area`; the indent is the template's, kept by Excel) from
+        its top-left cell."""
         sh = self._sheet(sheet)
         r1, c1, r2, c2 = parse_ref(area)
         sh.range((r1, c1), (r2, c2)).clear_contents()
+        if page_breaks is not None:
+            _page_breaks(sh, r1, r2, [r1 + i for i in page_breaks])
         rows = _fit(rows, r2 - r1 + 1, c2 - c1 + 1, area)
         width = max((len(r) for r in rows), default=0)
         if width:
@@ -432,6 +441,27 @@ class XlwingsBook:
                 if fmt:
                     sh.range((r1 + i, c1 + j)).number_format = fmt
         sh.range((r1, c1), (r1 + len(rows) - 1, c1 + width - 1)).formula_array = formula
+
+
+XL_PAGE_BREAK_MANUAL = -4135
+"""Excel's ``xlPageBreakManual`` (an ``HPageBreak``'s ``Type``)."""
+
+
+def _page_breaks(sh: Any, first: int, last: int, before: list[int]) -> None:
+    """On an xlwings sheet, the manual page breaks between rows ``first`` and ``last`` made
+    those before the rows ``before``, through Excel's object model (Windows: ``HPageBreaks``).
+    Where the object model has no page breaks (macOS' scripting bridge, xlwings Lite) nothing
+    changes: breaks only lay out the printed pages, no value depends on them."""
+    try:
+        breaks = sh.api.HPageBreaks
+        for k in range(breaks.Count, 0, -1):
+            b = breaks.Item(k)
+            if b.Type == XL_PAGE_BREAK_MANUAL and first <= b.Location.Row <= last:
+                b.Delete()
+        for row in before:
+            breaks.Add(sh.range((row, 1)).api)
+    except Exception:  # noqa: BLE001 (no page breaks in this object model: print as it falls)
+        return
 
 
 def _fit(rows: list[list[Any]], height: int, width: int, area: str) -> list[list[Any]]:

@@ -74,7 +74,7 @@ class CalamineBook:
         raise AscentError("a CalamineBook is read only")
 
     def write_area(self, sheet: str, area: str, rows: list[list[Any]], formats: list[list[str | None]],
-                   aligns: list[list[str | None]] | None = None) -> None:
+                   aligns: list[list[str | None]] | None = None, page_breaks: list[int] | None = None) -> None:
         raise AscentError("a CalamineBook is read only")
 
     def write_cell(self, sheet: str, address: str, value: Any, number_format: str | None = None) -> None:
@@ -126,7 +126,7 @@ class _Compare:
             self.expected[(sheet, r, c)] = value
 
     def write_area(self, sheet: str, area: str, rows: list[list[Any]], formats: list[list[str | None]],
-                   aligns: list[list[str | None]] | None = None) -> None:
+                   aligns: list[list[str | None]] | None = None, page_breaks: list[int] | None = None) -> None:
         r1, c1, r2, c2 = parse_ref(area)
         for r in range(r1, r2 + 1):
             for c in range(c1, c2 + 1):

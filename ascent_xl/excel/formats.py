@@ -130,6 +130,64 @@ def wrapped_lines(value: Any, width: float) -> int:
     return max(len(text_lines(str(value), width)), 1)
 
 
+A4_INCHES = (8.27, 11.69)
+"""An A4 sheet, portrait (width, height), inches."""
+PAGE_ROWS_SPARE = 2
+"""Rows a page estimate leaves spare (:func:`page_rows`): viewers' fonts and scales differ
+slightly (LibreOffice's Carlito prints about 3 rows more a page than Excel's widths give)."""
+
+
+def page_rows(widths: list[float] | tuple[float, ...], *, portrait: bool, side_margin: float = 0.4,
+              end_margin: float = 1.0) -> int:
+    """Rows of the default height (:data:`LINE_HEIGHT`) one A4 page prints when columns of
+    ``widths`` (column widths, in digits) are fitted to the page's width: Excel's column of
+    width w is 7 w + 5 pixels (Calibri 11; 96 pixels an inch), shrunk to the width inside the
+    side margins, and the page's height inside its top and bottom margins (inches) holds the
+    rows at that scale, less :data:`PAGE_ROWS_SPARE`.
+
+    Examples
+    --------
+    >>> page_rows((34, 30, 18, 19, 16, 16), portrait=True)  # 961 px on 717: 74.6%
+    60
+    """
+    paper_w, paper_h = A4_INCHES if portrait else A4_INCHES[::-1]
+    pixels = sum(int(7 * w + 5) for w in widths)
+    scale = min(1.0, (paper_w - 2 * side_margin) * 96 / pixels) if pixels else 1.0
+    return int((paper_h - 2 * end_margin) * 72 / (LINE_HEIGHT * scale)) - PAGE_ROWS_SPARE
+
+
+def table_page_breaks(rows: list[list[Any]], per_page: int) -> list[int]:
+    """Where pages begin in a stack of tables (``rows``: each table's rows one after another,
+    a table ends at an empty row) so that a table that would run over a page's end starts the
+    next page instead: the indices of the rows a page begins before (none before the first).
+    A table longer than a page breaks where it falls.
+
+    Examples
+    --------
+    >>> stack = [["A"], [1], [2], [], ["B"], [3], [4], [5], [], ["C"], [6]]
+    >>> table_page_breaks(stack, 6)  # A and a blank: 4 rows; B would end on row 8, C on row 7
+    [4, 9]
+    >>> table_page_breaks(stack, 11)  # all 11 rows on one page
+    []
+    """
+    breaks: list[int] = []
+    used, i = 0, 0
+    while i < len(rows):
+        if not any(v is not None for v in rows[i]):
+            used, i = (used + 1) % per_page, i + 1  # a full page: the next begins by itself
+            continue
+        end = i
+        while end < len(rows) and any(v is not None for v in rows[end]):
+            end += 1
+        size = end - i
+        if used and used + size > per_page and size <= per_page:
+            breaks.append(i)
+            used = 0
+        used = (used + size) % per_page
+        i = end
+    return breaks
+
+
 def print_setup(ws: Any, *, header_row: int | None, pages_wide: int = 1, title_columns: str | None = None) -> None:
     """Print a sheet landscape on A4, ``pages_wide`` pages across and as many down as needed,
     with the header row (and ``title_columns``, e.g. ``"A:C"``) repeated on every page and the

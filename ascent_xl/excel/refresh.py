@@ -41,6 +41,8 @@ from ascent_xl.excel.formats import (
     SHARES,
     SHOWN_UNITS,
     USD,
+    page_rows,
+    table_page_breaks,
     text_lines,
 )
 from ascent_xl.excel.formats import DATE as DATE_FORMAT
@@ -460,7 +462,9 @@ def plan_outputs(inputs: BookInputs, schedule: Schedule, *, now: dt.datetime | N
         r1, c1, r2, c2 = parse_ref(area)
         if len(area_rows) > r2 - r1 + 1 or any(len(r) > c2 - c1 + 1 for r in area_rows):
             raise WorkbookError(f"{sheet}!{area}: the valuation results need more room; nothing was written")
-        writes.append(lambda b: b.write_area(sheet, area, area_rows, area_formats, area_aligns))
+        # a results table that would run over a printed page's end starts the next page
+        breaks = table_page_breaks(area_rows, page_rows(L.VALUATION_OUTPUT_WIDTHS, portrait=True))
+        writes.append(lambda b: b.write_area(sheet, area, area_rows, area_formats, area_aligns, page_breaks=breaks))
     if inputs.ranges is not None:
         writes.extend(plan_arrays(inputs.ranges))
     moment = (now or dt.datetime.now(dt.UTC)).strftime("%Y-%m-%d %H:%M UTC")
