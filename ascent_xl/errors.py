@@ -41,6 +41,12 @@ class InputError(AscentError):
     """An argument of a pricing rule is out of range (a negative amount, an unknown option)."""
 
 
+class UnmodelledStateError(InputError):
+    """The deal's state on the valuation date holds what the valuation does not model (notes of
+    two holders, a default outstanding, a default payment pending). The deal and its events are
+    valid: the ledger serves them, and a book refreshes with the valuation marked as not done."""
+
+
 class LedgerError(AscentError):
     """An event cannot be applied to the ledger; the message names the event's row."""
 

@@ -117,6 +117,8 @@ def refresh_cmd(book: Path, out: Path | None, full: bool) -> None:
     click.echo(textwrap.fill(f"{verb} {out or book}: {len(s.rows)} schedule rows; converted ${converted:,.2f}, "
                              f"outstanding ${outstanding:,.2f}; {len(s.flags)} covenant flags", width=80))
     click.echo(textwrap.fill(result.status, width=80))
+    if result.not_valued:
+        click.echo(textwrap.fill(f"Not valued (the Valuation sheet says why): {result.not_valued}", width=80))
     if out is not None and out.suffix.lower() == ".xlsm":
         from ascent_xl.excel.template import entry_module_text
 

@@ -169,6 +169,7 @@ def current_results(path: str | os.PathLike[str]) -> Any:
     from ascent_xl.excel.refresh import (
         RefreshResult,
         compute,
+        not_valued_reason,
         plan_outputs,
         read_inputs,
         stamp_matches,
@@ -212,4 +213,5 @@ def current_results(path: str | os.PathLike[str]) -> Any:
     moment = stamp[len("Refreshed "):stamp.index(" by ")]
     status_text = (f"Unchanged since the last refresh ({moment}): every result is current; "
                    "the book was not changed")
-    return RefreshResult(True, [], schedule, inputs, status_text)
+    return RefreshResult(True, [], schedule, inputs, status_text,
+                         not_valued=not_valued_reason(book) if inputs.valuation else None)

@@ -27,6 +27,7 @@ from ascent_xl.errors import (
     MarketDataError,
     TermsError,
     UnmodelledError,
+    UnmodelledStateError,
     WorkbookError,
 )
 from ascent_xl.events import Event, parse_events
@@ -118,6 +119,7 @@ class RefreshResult:
     status: str = ""
     module: Path | None = None  # the Refresh button's NAME.py written beside a new copy (--out)
     written: bool = True  # False: the book already held these results and was left as it is
+    not_valued: str | None = None  # why the Valuation sheet says "Not valued" (None: it is valued)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -441,10 +443,10 @@ def plan_outputs(inputs: BookInputs, schedule: Schedule, *, now: dt.datetime | N
     writes.append(lambda b: b.write_cell(*L.LATEST_MATURITY_CELL, latest, SCHEDULE_FORMATS["Date"]))
     valued = valuation_kept if keep_valuation else None
     if inputs.valuation is not None and not keep_valuation:
-        unmodelled: UnmodelledError | None = None
+        unmodelled: UnmodelledError | UnmodelledStateError | None = None
         try:
             setup = valuation_setup(inputs.terms, inputs.events, inputs.market, settings=inputs.valuation)
-        except UnmodelledError as exc:  # a valid deal of a shape the Monte Carlo lacks
+        except (UnmodelledError, UnmodelledStateError) as exc:  # a valid deal, or state, the Monte Carlo lacks
             setup, unmodelled = None, exc
         valued = None if setup is None else valuation_fingerprint(setup, inputs.valuation)
         keep_valuation = valued is not None and valued == valuation_kept
@@ -454,7 +456,7 @@ def plan_outputs(inputs: BookInputs, schedule: Schedule, *, now: dt.datetime | N
         area_aligns: list[list[str | None]]
         if setup is None:  # say why, value nothing: the reason in lines the print width holds
             reason = text_lines(str(unmodelled), sum(L.VALUATION_OUTPUT_WIDTHS))
-            area_rows = [["Not valued"], *([line] for line in reason)]
+            area_rows = [[NOT_VALUED], *([line] for line in reason)]
             area_formats = area_aligns = [[None] for _ in area_rows]
         else:
             area_rows, area_formats, area_aligns = valuation_area(inputs, setup)
@@ -787,7 +789,26 @@ def refresh_book(book: BookIO, *, now: dt.datetime | None = None, full: bool = F
     except AscentError as exc:
         return _failed(book, f"writing the results failed, some are new and some old: {exc}; "
                              "fix it and refresh again")
-    return RefreshResult(True, [], schedule, inputs, stamp)
+    return RefreshResult(True, [], schedule, inputs, stamp, not_valued=not_valued_reason(book) if inputs.valuation else None)
+
+
+NOT_VALUED = "Not valued"
+"""The title of the Valuation results when the valuation could not be done (the reason below)."""
+
+
+def not_valued_reason(book: BookIO) -> str | None:
+    """The reason the Valuation sheet's results give for not valuing, or None when valued."""
+    sheet, area = L.VALUATION_OUTPUT
+    r1, c1, r2, _ = parse_ref(area)
+    if book.read_cell(sheet, area.split(":")[0]) != NOT_VALUED:
+        return None
+    lines = []
+    for r in range(r1 + 1, r2 + 1):
+        text = book.read_cell(sheet, f"{L.column_letter(c1)}{r}")
+        if not isinstance(text, str):
+            break
+        lines.append(text)
+    return " ".join(lines)
 
 
 def _failed(book: BookIO, message: str) -> RefreshResult:

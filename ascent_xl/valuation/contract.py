@@ -26,7 +26,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ascent_xl.calendar import as_day, day_text
-from ascent_xl.errors import InputError, TermsError
+from ascent_xl.errors import InputError, TermsError, UnmodelledStateError
 from ascent_xl.family import refuse_unmodelled
 from ascent_xl.interest import interest_dates, year_fraction
 from ascent_xl.market import MarketData
@@ -318,12 +318,12 @@ def _no_default_outstanding(notes: tuple[NoteStart, ...], as_of: dt.date, *, pla
     the simulation starts every note out of default, and would value another deal."""
     for n in notes:
         if n.demanded_on is not None:
-            raise InputError(
+            raise UnmodelledStateError(
                 f"valuation date {day_text(as_of)}: note {n.name}'s mandatory default amount was demanded on "
                 f"{day_text(n.demanded_on)} and is not paid yet; the valuation does not model a payment "
                 "pending: value on a date after it is paid")
         if n.default_since is not None and planned is None:
-            raise InputError(
+            raise UnmodelledStateError(
                 f"valuation date {day_text(as_of)}: note {n.name} is in default (since "
                 f"{day_text(n.default_since)}, not waived), which the valuation does not model at its start; "
                 f"value on a date before the default or after its waiver, or give the holder's election as a "
@@ -339,7 +339,7 @@ def _one_holder(notes: tuple[NoteStart, ...], as_of: dt.date) -> None:
         holders.setdefault(n.terms.holder, []).append(n.name)
     if len(holders) > 1:
         text = "; ".join(f"{h}: {', '.join(names)}" for h, names in holders.items())
-        raise InputError(
+        raise UnmodelledStateError(
             f"the notes outstanding on {as_of} belong to {len(holders)} holders ({text}): the "
             "valuation models one holder (its shares, its ownership cap, its leak-out sales); "
             "per-holder caps, holdings and sales are not modelled. Value each holder's notes "

@@ -1,0 +1,52 @@
+"""A book whose deal state on the valuation date the Monte Carlo does not model (a default
+outstanding, notes of two holders) refreshes its schedule and every other output; the Valuation
+sheet says "Not valued" and why, and so does `ascent-xl refresh`. (The whole refresh used to be
+refused, the book unchanged.)"""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+
+import openpyxl
+from click.testing import CliRunner
+
+from ascent_xl.cli import _register, cli
+from ascent_xl.excel import layout as L
+
+_register()
+
+
+def _book(tmp_path, valuation_date):
+    book = tmp_path / "book.xlsx"
+    shutil.copy("workbooks/ascent_advance_notes.xlsx", book)
+    wb = openpyxl.load_workbook(book)
+    ws = wb[L.VALUATION]
+    row = next(r for r in range(1, 40) if ws.cell(row=r, column=1).value == "valuation_date")
+    ws.cell(row=row, column=2).value = valuation_date
+    wb.save(book)
+    return book
+
+
+def test_a_default_outstanding_on_the_valuation_date_is_not_valued_and_the_rest_refreshes(tmp_path):
+    book = _book(tmp_path, dt.date(2023, 3, 15))  # the sample deal is in default 2023-03-10 to 03-29
+    r = CliRunner().invoke(cli, ["refresh", str(book)], env={"COLUMNS": "80"})
+    assert r.exit_code == 0, r.output
+    out = " ".join(r.output.split())
+    assert "refreshed" in out and "64 schedule rows" in out
+    assert ("Not valued (the Valuation sheet says why): valuation date 2023-03-15: note Registered is in default "
+            "(since 2023-03-10, not waived)") in out
+    wb = openpyxl.load_workbook(book)
+    ws = wb[L.VALUATION]
+    assert ws["F5"].value == "Not valued" and ws["F6"].value.startswith("valuation date 2023-03-15: note Registered")
+    assert wb[L.SUMMARY][L.CELLS[L.STATUS][1]].value == "OK"
+    # refreshed again, unchanged: it still says why
+    again = CliRunner().invoke(cli, ["refresh", str(book)], env={"COLUMNS": "80"})
+    assert again.exit_code == 0 and "Unchanged since the last refresh" in again.output
+    assert "Not valued (the Valuation sheet says why): valuation date 2023-03-15" in " ".join(again.output.split())
+
+
+def test_a_valued_book_says_nothing_of_it(tmp_path):
+    r = CliRunner().invoke(cli, ["refresh", "--full", str(_book(tmp_path, dt.date(2023, 3, 30)))])
+    assert r.exit_code == 0, r.output
+    assert "Not valued" not in r.output and "; valuation " in " ".join(r.output.split())
