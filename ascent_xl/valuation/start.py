@@ -127,7 +127,8 @@ def from_position(position: DealPosition, state: DealState, *, events_applied: i
             accrued=float(own.accrued_interest + sum(c.accrued_interest for c in children)),
             fixed_price=float(own.fixed_price),
             floor_price=float(own.floor_price),
-            default_since=note.default_changes[-1][0] if note.in_default and note.default_changes else None,
+            default_since=(note.default_changes[-1][0] if note.default_changes else position.as_of)
+            if note.in_default else None,
             demanded_on=None if note.default_demand is None else note.default_demand[0],
         ))
     live = [n for n in notes if not n.settled] or notes
