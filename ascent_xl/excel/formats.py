@@ -140,18 +140,18 @@ slightly (LibreOffice's Carlito prints about 3 rows more a page than Excel's wid
 def page_rows(widths: list[float] | tuple[float, ...], *, portrait: bool, side_margin: float = 0.4,
               end_margin: float = 1.0) -> int:
     """Rows of the default height (:data:`LINE_HEIGHT`) one A4 page prints when columns of
-    ``widths`` (column widths, in digits) are fitted to the page's width: Excel's column of
-    width w is 7 w + 5 pixels (Calibri 11; 96 pixels an inch), shrunk to the width inside the
-    side margins, and the page's height inside its top and bottom margins (inches) holds the
-    rows at that scale, less :data:`PAGE_ROWS_SPARE`.
+    ``widths`` (column widths, in digits) are fitted to the page's width: a column of width w
+    (as stored, its padding included) is 7 w pixels in Excel (Calibri 11's digit; 96 pixels an
+    inch), shrunk to the width inside the side margins, and the page's height inside its top
+    and bottom margins (inches) holds the rows at that scale, less :data:`PAGE_ROWS_SPARE`.
 
     Examples
     --------
-    >>> page_rows((34, 30, 18, 19, 16, 16), portrait=True)  # 961 px on 717: 74.6%
-    60
+    >>> page_rows((34, 30, 18, 19, 16, 16), portrait=True)  # 931 px on 717: 77.0%
+    58
     """
     paper_w, paper_h = A4_INCHES if portrait else A4_INCHES[::-1]
-    pixels = sum(int(7 * w + 5) for w in widths)
+    pixels = sum(round(7 * w) for w in widths)
     scale = min(1.0, (paper_w - 2 * side_margin) * 96 / pixels) if pixels else 1.0
     return int((paper_h - 2 * end_margin) * 72 / (LINE_HEIGHT * scale)) - PAGE_ROWS_SPARE
 

@@ -21,10 +21,10 @@ from tests.helpers.soffice import require_pdftoppm
 
 
 def test_rows_a_page_holds_by_hand():
-    # portrait A4 inside 0.4" sides: 7.47" = 717 px; F:K = 7 x 133 + 6 x 5 = 961 px: 74.6%;
-    # 9.69" = 697.7 pt of 15-pt rows at 74.6% = 62.3 rows, 2 spare: 60
-    assert page_rows(L.VALUATION_OUTPUT_WIDTHS, portrait=True) == 60
-    # landscape: 11.69 - 0.8 = 10.89" = 1,045 px, the columns fit unscaled; 8.27 - 2 = 6.27" = 451 pt
+    # portrait A4 inside 0.4" sides: 7.47" = 717 px; F:K = 7 x (34 + 30 + 18 + 19 + 16 + 16) =
+    # 931 px: 77.0%; 9.69" = 697.7 pt of 15-pt rows at 77.0% = 60.4 rows, 2 spare: 58
+    assert page_rows(L.VALUATION_OUTPUT_WIDTHS, portrait=True) == 58
+    # landscape: 11.69 - 0.8 = 10.89" = 1,045 px, the 931 fit unscaled; 8.27 - 2 = 6.27" = 451 pt
     # = 30.1 rows, 2 spare: 28
     assert page_rows(L.VALUATION_OUTPUT_WIDTHS, portrait=False) == 28
 
@@ -51,7 +51,7 @@ def test_the_refreshed_book_breaks_before_the_table_that_would_be_cut(refreshed)
     titles = {ws.cell(row=r, column=6).value: r for r in range(5, 121)
               if ws.cell(row=r, column=6).value and ws.cell(row=r - 1, column=6).value is None}
     # the page begins at row 5: Inputs (rows 5-29), Fair value (31-36), Shares issued (38-47),
-    # Floor payments (49-60), each with the blank row after it, fill 57 of its 60 rows; Expected
+    # Floor payments (49-60), each with the blank row after it, fill 57 of its 58 rows; Expected
     # cash (62-71) would end on its 67th row: the next page begins before it
     assert [titles[t] for t in ("Inputs", "Fair value", "Shares issued", "Floor payments", "Expected cash")] == [
         5, 31, 38, 49, 62]
@@ -103,3 +103,12 @@ def test_excel_keeps_its_own_breaks_and_those_outside_the_area():
     assert sorted((b.Location.Row, b.Type) for b in breaks) == [(3, XL_PAGE_BREAK_MANUAL), (61, XL_PAGE_BREAK_MANUAL),
                                                                (70, -4105)]
     _page_breaks(SimpleNamespace(api=SimpleNamespace()), 5, 120, [61])  # no HPageBreaks (macOS, Lite): nothing
+
+
+def test_the_results_are_the_widest_printed_part():
+    """page_rows fits F:K to the page: the settings (A:D), printed on their own page at the same
+    scale, must be narrower, or the scale would be theirs."""
+    ws = openpyxl.load_workbook("workbooks/ascent_advance_notes.xlsx")[L.VALUATION]
+    settings = sum(ws.column_dimensions[c].width for c in "ABCD")
+    assert [ws.column_dimensions[c].width for c in "FGHIJK"] == list(L.VALUATION_OUTPUT_WIDTHS)
+    assert settings < sum(L.VALUATION_OUTPUT_WIDTHS)
