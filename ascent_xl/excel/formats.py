@@ -94,13 +94,33 @@ def text_width(text: str) -> float:
     return sum(_CALIBRI_ADVANCE[o - 32] if 32 <= (o := ord(ch)) < 127 else 1400 for ch in text) / _DIGIT
 
 
+def line_room(width: float) -> float:
+    """Digits of text a line of a column ``width`` wide holds (:func:`text_lines`' measure)."""
+    return 0.98 * width - 0.3
+
+
+def width_for(text: str) -> float:
+    """The column width whose line holds ``text`` exactly (the inverse of :func:`line_room`)."""
+    return (text_width(text) + 0.3) / 0.98
+
+
+PIXELS_PER_DIGIT = 7
+"""Pixels of a unit of column width in Excel (Calibri 11's digit; the stored width holds the
+padding too), at 96 pixels an inch."""
+
+
+def column_pixels(widths: Any) -> int:
+    """Pixels Excel draws columns of ``widths`` (column widths) in."""
+    return sum(round(PIXELS_PER_DIGIT * w) for w in widths)
+
+
 def text_lines(text: str, width: float) -> list[str]:
     """``text`` broken into the lines a column ``width`` digits wide (a column width) shows,
     words kept whole, measured in Calibri's character widths; a word wider than the column is
     cut at its edge. A line holds 98% of the width less 0.3 (the cell's margins), as measured on
     LibreOffice's render in Carlito (Calibri's metrics) of the Schedule's 60-wide Detail: 58.1
     digits fit on a line, 59.4 do not."""
-    room, space = max(0.98 * width - 0.3, 4.0), text_width(" ")
+    room, space = max(line_room(width), 4.0), text_width(" ")
     lines: list[str] = []
     for paragraph in text.split("\n"):
         line, used = "", 0.0
@@ -151,7 +171,7 @@ def page_rows(widths: list[float] | tuple[float, ...], *, portrait: bool, side_m
     58
     """
     paper_w, paper_h = A4_INCHES if portrait else A4_INCHES[::-1]
-    pixels = sum(round(7 * w) for w in widths)
+    pixels = column_pixels(widths)
     scale = min(1.0, (paper_w - 2 * side_margin) * 96 / pixels) if pixels else 1.0
     return int((paper_h - 2 * end_margin) * 72 / (LINE_HEIGHT * scale)) - PAGE_ROWS_SPARE
 

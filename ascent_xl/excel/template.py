@@ -37,9 +37,10 @@ from ascent_xl.excel.formats import (
     SHOWN_UNITS,
     USD,
     USD_WHOLE,
+    column_pixels,
     print_setup,
     style_header,
-    text_width,
+    width_for,
     wrapped_lines,
 )
 from ascent_xl.excel.refresh import refresh_book
@@ -209,7 +210,7 @@ GUIDE_WIDTH = 100
 def term_width(names: list[str]) -> int:
     """Width of the Inputs' Term column: the longest term name on one line (a user types it
     into a terms file: 44 cut ``redemption.optional_prepayment_notice_trading_days``), at least 44."""
-    return max(44, *(math.ceil((text_width(n) + 0.3) / 0.98) + 1 for n in names))
+    return max(44, *(math.ceil(width_for(n)) + 1 for n in names))
 
 
 LABEL_WIDTH = LABEL_MAX + 4
@@ -646,7 +647,7 @@ def summary_print_width_cm(ws: Any) -> float:
     """Width of the Summary's printed columns in centimetres, less a margin: the chart's width,
     so that it prints whole (a column ``w`` wide is ``7 w`` pixels in Calibri 11, at 96 a
     inch; the chart was 24 cm over columns 20.7 cm wide, and its right side was not printed)."""
-    pixels = sum(7 * (ws.column_dimensions[c].width or 13) for c in SUMMARY_PRINT_COLUMNS)
+    pixels = column_pixels(ws.column_dimensions[c].width or 13 for c in SUMMARY_PRINT_COLUMNS)
     return round(pixels / 96 * 2.54 - 0.3, 1)
 
 
