@@ -4,6 +4,7 @@ trading day, restated to the latest share basis (after every split), for charts 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -96,14 +97,10 @@ def price_history(schedule: Schedule, market: MarketData, events: list[Event]) -
 def _in_default(schedule: Schedule, note: str, dates: np.ndarray) -> np.ndarray:
     """Whether ``note`` is in default on each date, before that day's conversions (as a quote
     sees it): the last of its default changes on or before the date (none: not in default)."""
-    out = np.zeros(len(dates), dtype=bool)
     n = schedule.state.notes.get(note)
     if n is None or not n.default_changes:
-        return out
-    days = np.array([d for d, _ in n.default_changes], dtype="datetime64[D]")
-    states = np.array([on for _, on in n.default_changes], dtype=bool)
-    idx = np.searchsorted(days, dates, side="right") - 1
-    return np.where(idx >= 0, states[np.clip(idx, 0, None)], False)
+        return np.zeros(len(dates), dtype=bool)
+    return _in_force(n.default_changes, dates, before=False)
 
 
 def _restatement(dates: np.ndarray, splits: list[tuple[dt.date, float]]) -> np.ndarray:
@@ -118,10 +115,16 @@ def _restatement(dates: np.ndarray, splits: list[tuple[dt.date, float]]) -> np.n
 def _step(schedule: Schedule, dates: np.ndarray, column: str) -> np.ndarray:
     """The value of ``column`` in force on each date (the last schedule row on or before it that
     has one; before the first row, the first value), on that date's share basis."""
-    known = [(np.datetime64(r["Date"], "D"), float(r[column])) for r in schedule.rows if r[column] is not None]
+    known = [(r["Date"], float(r[column])) for r in schedule.rows if r[column] is not None]
     if not known:
         return np.full(len(dates), np.nan)
-    row_dates = np.array([d for d, _ in known])
-    values = np.array([v for _, v in known])
-    idx = np.searchsorted(row_dates, dates, side="right") - 1
-    return values[np.clip(idx, 0, None)]
+    return _in_force(known, dates, before=known[0][1])
+
+
+def _in_force(changes: Sequence[tuple[dt.date, float]], dates: np.ndarray, *, before: float) -> np.ndarray:
+    """The value in force on each of ``dates`` from ``changes`` (day, value from that day),
+    in day order: the last change on or before the date; ``before`` before the first."""
+    days = np.array([d for d, _ in changes], dtype="datetime64[D]")
+    values = np.array([v for _, v in changes])
+    idx = np.searchsorted(days, dates, side="right") - 1
+    return np.where(idx >= 0, values[np.clip(idx, 0, None)], before)
