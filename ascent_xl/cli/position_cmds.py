@@ -45,7 +45,7 @@ def position_cmd(vwaps_file: Path, events_file: Path, as_of: dt.datetime, terms_
     and on the current share basis), the holder's ownership and cap headroom, the share reserve
     and the flags open that day. The ledger runs over the events up to and including the date."""
     from ascent_xl.events import events_from_csv
-    from ascent_xl.ledger.position import deal_state, position_dict
+    from ascent_xl.ledger.position import deal_state, holder_rows, position_dict
     from ascent_xl.market import MarketData
 
     terms = load_deal_terms(terms_file)
@@ -108,15 +108,20 @@ def position_cmd(vwaps_file: Path, events_file: Path, as_of: dt.datetime, terms_
         + ("not given" if p.cash is None else usd(p.cash)) + ".",
     ]
     if each:
-        lines[3:3] = [_holder_line(h) for h in p.holders]  # each under its own cap
+        lines[3:3] = [_holder_line(row) for row in holder_rows(p)]  # each under its own cap
     for line in lines:
         out.print(line, overflow="fold")
     if p.flags:
         out.print(table("Open flags", ("Flag",), [(f,) for f in p.flags], kinds=("text",)))
 
 
-def _holder_line(h: Any) -> str:
-    """One holder's shares, ownership, cap (and a raise it gave notice of) and headroom."""
-    pending = "" if h.cap_pending is None else f", raised to {pct(h.cap_pending[1])} from {day(h.cap_pending[0])}"
-    return (f"  {h.holder}: {shares(h.shares)} shares ({pct(h.ownership)}); cap {pct(h.ownership_cap)}{pending}: "
-            f"headroom {shares(h.headroom_shares)} shares.")
+def _holder_line(row: list[Any]) -> str:
+    """One holder's row of ``holder_rows`` (the Position sheet's Holders table) in words: its
+    shares, ownership, cap (and a raise it gave notice of) and headroom."""
+    from ascent_xl.ledger.position import HOLDER_COLUMNS
+
+    h = dict(zip(HOLDER_COLUMNS, row, strict=True))
+    raised = h["Cap Raised To"]
+    pending = "" if raised is None else f", raised to {pct(raised)} from {day(h['Raise From'])}"
+    return (f"  {h['Holder']}: {shares(h['Shares Held'])} shares ({pct(h['Ownership'])}); cap "
+            f"{pct(h['Ownership Cap'])}{pending}: headroom {shares(h['Cap Headroom (shares)'])} shares.")

@@ -479,6 +479,14 @@ POSITION_COLUMNS = (
 )
 """Columns of :func:`position_rows`: money USD, prices USD/share on the current share basis."""
 
+HOLDER_COLUMNS = (
+    "Holder", "Shares Held", "Ownership", "Ownership Cap", "Cap Raised To", "Raise From",
+    "Cap Headroom (shares)",
+)
+"""Columns of :func:`holder_rows`: shares on the current basis, ownership and caps as fractions
+of the shares outstanding (0.0499 is 4.99%), the raise's cap and its first day blank when the
+holder gave no notice of one."""
+
 QUOTE_COLUMNS = (
     "Conversion Price", "Shares", "Floor Payment", "Fixed Price", "Floor Price", "Alternate Price",
     "Capped", "Principal Converted",
@@ -504,6 +512,18 @@ def position_rows(p: DealPosition) -> list[list[Any]]:
         p.fixed_price, p.floor_price, None, None, None, None, None, p.cap_headroom_usd,
         p.shares_issued_restated, any(n.in_default for n in p.notes),
     ])
+    return rows
+
+
+def holder_rows(p: DealPosition) -> list[list[Any]]:
+    """The holders of the snapshot as rows of :data:`HOLDER_COLUMNS`, one per holder (with its
+    affiliates): its shares, its ownership, its own cap, the raise it gave notice of (the cap and
+    the day it takes effect; None when none is pending) and the new shares it may receive now
+    under its cap."""
+    rows: list[list[Any]] = []
+    for h in p.holders:
+        raised, start = (None, None) if h.cap_pending is None else (h.cap_pending[1], h.cap_pending[0])
+        rows.append([h.holder, h.shares, h.ownership, h.ownership_cap, raised, start, h.headroom_shares])
     return rows
 
 
