@@ -321,6 +321,7 @@ def _baselines(r: dict[str, Any]) -> dict[str, tuple[Any, ...]]:
         "ASCENT_PREPAYMENT_AMOUNT": (1e6, 1e4, 1.2),
         "ASCENT_SCHEDULE": (r["events"], d, v, None),
         "ASCENT_POSITION": (r["events"], d, v, "2023-04-03", None),
+        "ASCENT_HOLDERS": (r["events"], d, v, "2023-04-03", None),
         "ASCENT_QUOTE": (r["events"], d, v, "2023-03-01", 50_000, None, None, None),
         "ASCENT_NOTICE": (r["events"], d, v, "2023-03-01", 50_000, None, None),
         "ASCENT_WARRANT_CASHLESS_SHARES": (1e6, 1.0, 2.0, "down"),
@@ -336,7 +337,8 @@ def _udf_cases() -> list[tuple[str, int]]:
     return out
 
 
-SLOW = {"ASCENT_FAIR_VALUE", "ASCENT_SCHEDULE", "ASCENT_POSITION", "ASCENT_QUOTE", "ASCENT_NOTICE"}
+SLOW = {"ASCENT_FAIR_VALUE", "ASCENT_SCHEDULE", "ASCENT_POSITION", "ASCENT_HOLDERS", "ASCENT_QUOTE",
+        "ASCENT_NOTICE"}
 
 
 def _udf_value(name: str, arg: str, value: Any) -> Any:

@@ -71,8 +71,10 @@ from ascent_xl.fees import deal_placement_fee
 from ascent_xl.interest import BASES, accrued_interest
 from ascent_xl.ledger import SCHEDULE_COLUMNS, LedgerCursor, run_ledger
 from ascent_xl.ledger.position import (
+    HOLDER_COLUMNS,
     POSITION_COLUMNS,
     QUOTE_COLUMNS,
+    holder_rows,
     position_from,
     position_rows,
     quote_on,
@@ -771,6 +773,18 @@ def _state(events: Cells, dates: Cells, vwaps: Cells, terms: Cells, day: Any, *,
     return found
 
 
+def _position(events: Cells, dates: Cells, vwaps: Cells, as_of: Cell, terms: Cells) -> Any:
+    """The deal's snapshot at the end of ``as_of`` (ASCENT_POSITION's and ASCENT_HOLDERS')."""
+    day = cells.to_date(as_of, "as_of")
+    schedule = _state(events, dates, vwaps, terms, day, before_conversions=False)
+    return position_from(schedule, as_of=day)
+
+
+def _spilled(columns: tuple[str, ...], rows: list[list[Any]]) -> list[list[Any]]:
+    """A header row of ``columns`` and ``rows`` as cell values."""
+    return [list(columns), *([to_cell(v) for v in r] for r in rows)]
+
+
 @xw.func(category=CATEGORY, call_in_wizard=False)
 @_range("events", EVENTS_RANGE)
 @_range("dates", DATES)
@@ -782,12 +796,21 @@ def ASCENT_POSITION(events: Cells, dates: Cells, vwaps: Cells, as_of: Cell, term
     """The deal as of a date, spilled with a header row, a row per note and a total row:
     principal, accrued interest, next interest, fixed / floor / reset price, converting it all
     that day, cap headroom, shares issued on the current share basis."""
-    day = cells.to_date(as_of, "as_of")
-    schedule = _state(events, dates, vwaps, terms, day, before_conversions=False)
-    p = position_from(schedule, as_of=day)
-    rows: list[list[Any]] = [list(POSITION_COLUMNS)]
-    rows.extend([to_cell(v) for v in r] for r in position_rows(p))
-    return rows
+    return _spilled(POSITION_COLUMNS, position_rows(_position(events, dates, vwaps, as_of, terms)))
+
+
+@xw.func(category=CATEGORY, call_in_wizard=False)
+@_range("events", EVENTS_RANGE)
+@_range("dates", DATES)
+@_range("vwaps", VWAPS)
+@_arg("as_of", "the date of the snapshot (the ledger runs to the end of that day)")
+@_range("terms", TERMS_RANGE)
+@cell_errors
+def ASCENT_HOLDERS(events: Cells, dates: Cells, vwaps: Cells, as_of: Cell, terms: Cells = None) -> Cell:
+    """The holders as of a date (the same snapshot as ASCENT_POSITION), spilled with a header
+    row and a row per holder: shares held, ownership, its own cap, a raise it gave notice of
+    (the cap and its first day), cap headroom in shares."""
+    return _spilled(HOLDER_COLUMNS, holder_rows(_position(events, dates, vwaps, as_of, terms)))
 
 
 def _quote(events: Cells, dates: Cells, vwaps: Cells, terms: Cells, notice_date: Cell, amount: float | None,

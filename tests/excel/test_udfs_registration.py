@@ -113,7 +113,17 @@ SCRIPT = textwrap.dedent(
     notices = tuple((d,) for d in days[20:30])
     one = dt.datetime(2023, 3, 1)
 
+    from ascent_xl.events import events_from_csv, events_to_rows
+    from ascent_xl.samples import SAMPLE_EVENTS, data_path
+
+    events = (("Date", "Event", "Note", "Amount", "Value"),) + tuple(
+        (dt.datetime.combine(d, dt.time()), k, n, a, v)
+        for d, k, n, a, v in events_to_rows(events_from_csv(data_path(SAMPLE_EVENTS))))
+    as_of = dt.datetime(2023, 2, 1)
+
     calls = {
+        "holders": (com_call(U.ASCENT_HOLDERS, events, dates, vwaps, as_of),
+                    U.ASCENT_HOLDERS([list(r) for r in events], dates, vwaps, as_of)),
         "scalar": (com_call(U.ASCENT_CONVERSION_PRICE, fixed, dates, vwaps, one),
                    U.ASCENT_CONVERSION_PRICE(fixed, list(dates), list(vwaps), one)),
         "column": (com_call(U.ASCENT_CONVERSION_PRICE, fixed, dates, vwaps, notices),
@@ -195,6 +205,7 @@ EXPECTED_ARGS = {
     "ASCENT_EQUITY_CONDITIONS": "dates, dollar_volumes, market_caps, test_date",
     "ASCENT_SCHEDULE": "events, dates, vwaps, [terms]",
     "ASCENT_POSITION": "events, dates, vwaps, as_of, [terms]",
+    "ASCENT_HOLDERS": "events, dates, vwaps, as_of, [terms]",
     "ASCENT_QUOTE": "events, dates, vwaps, notice_date, amount, [note], [terms], [no_split], [header]",
     "ASCENT_NOTICE": "events, dates, vwaps, notice_date, [amount], [note], [terms]",
     "ASCENT_FAIR_VALUE": "instrument, [spot], [volatility], [rate], [credit_spread], [paths], [seed], "
@@ -230,7 +241,8 @@ def test_every_function_is_registered_with_its_arguments_in_order(windows):
         assert f["name"] == name
         assert f["category"] == "Ascent"
         # the Function Wizard calls a function on every keystroke: not the heavy ones
-        heavy = ("ASCENT_FAIR_VALUE", "ASCENT_SCHEDULE", "ASCENT_POSITION", "ASCENT_QUOTE", "ASCENT_NOTICE")
+        heavy = ("ASCENT_FAIR_VALUE", "ASCENT_SCHEDULE", "ASCENT_POSITION", "ASCENT_HOLDERS", "ASCENT_QUOTE",
+                 "ASCENT_NOTICE")
         assert f["call_in_wizard"] is (name not in heavy), name
         assert _signature(f["args"]) == expected, name
 
@@ -292,6 +304,17 @@ def test_array_returns_spill_as_rows(windows):
     terms, direct = windows["calls"]["terms"]
     assert terms[0] == ["Term", "Value", "Unit", "Description"] and all(len(r) == 4 for r in terms)
     assert terms == direct
+
+
+def test_the_holders_spill_through_xlwings_as_the_function_returns_them(windows):
+    via_com, direct = windows["calls"]["holders"]
+    assert via_com == direct
+    # the sample on 2023-02-01: Investor's 55,169 of 34,235,981 shares, the terms' 4.99% cap,
+    # no raise pending (blank cells), headroom floor((4.99% x 34,235,981 - 55,169) / 95.01%)
+    assert via_com[0] == ["Holder", "Shares Held", "Ownership", "Ownership Cap", "Cap Raised To", "Raise From",
+                          "Cap Headroom (shares)"]
+    assert via_com[1][:2] == ["Investor", 55_169] and via_com[1][3:] == [0.0499, "", "", 1_740_034]
+    assert 1_740_034 == int((0.0499 * 34_235_981 - 55_169) / 0.9501)
 
 
 def test_error_cells_are_reported_not_read_as_blanks(windows):
