@@ -41,13 +41,16 @@ unit reads %, not fraction); terms files and the engine keep the fraction."""
 
 def format_by_header(name: str) -> str:
     """The number format of a result column by its name (``Next Interest Date``, ``Floor
-    Price``, ``Conversion Shares``); other numbers are USD amounts."""
-    if "Date" in name:
+    Price``, ``Conversion Shares``, ``Cap Headroom (shares)``, ``Ownership Cap``, ``Cap Raised
+    To``); other numbers are USD amounts."""
+    if "Date" in name or name.endswith(" From"):
         return DATE
     if "Price" in name:
         return PRICE
-    if "Shares" in name:
+    if "shares" in name.lower():
         return SHARES
+    if "Ownership" in name or name.startswith("Cap Raised"):
+        return PERCENT
     return USD
 
 
@@ -99,9 +102,14 @@ def line_room(width: float) -> float:
     return 0.98 * width - 0.3
 
 
-def width_for(text: str) -> float:
-    """The column width whose line holds ``text`` exactly (the inverse of :func:`line_room`)."""
-    return (text_width(text) + 0.3) / 0.98
+BOLD_WIDTH = 1.05
+"""How much wider a text is in bold Calibri than in regular, about."""
+
+
+def width_for(text: str, *, bold: bool = False) -> float:
+    """The column width whose line holds ``text`` exactly (the inverse of :func:`line_room`),
+    in bold with ``bold``."""
+    return (text_width(text) * (BOLD_WIDTH if bold else 1) + 0.3) / 0.98
 
 
 PIXELS_PER_DIGIT = 7

@@ -53,8 +53,27 @@ BOOK_RANGES = "Events[#All],VWAP[Date],VWAP[VWAP]"
 BOOK_TERMS = "Terms[[Term]:[Value]]"
 POSITION_AS_OF = (POSITION, "B4")  # the snapshot's date (an input)
 POSITION_AS_OF_NAME = "Position_AsOf"
-POSITION_AREA = "A6:Q60"  # the spill: a header row, a row per note, a total row
+POSITION_AREA = "A6:Q70"  # the spill: a header row, a row per note, a total row; then the holders
 POSITION_FORMULA = f"=ASCENT_POSITION({BOOK_RANGES},{POSITION_AS_OF_NAME},{BOOK_TERMS})"
+HOLDERS_FORMULA = f"=ASCENT_HOLDERS({BOOK_RANGES},{POSITION_AS_OF_NAME},{BOOK_TERMS})"
+HOLDERS_GAP = 1  # blank rows between the position table and the holders table below it
+HOLDERS_FIRST_COLUMN = "B"  # the holders' names under the notes' Status (31 wide), their numbers under numbers
+
+
+def holders_area(position_rows: int) -> str:
+    """The cells of the Position sheet's Holders table (a header row, a row per holder): in
+    :data:`POSITION_AREA`, from :data:`HOLDERS_FIRST_COLUMN`, :data:`HOLDERS_GAP` blank rows below
+    the ``position_rows`` rows the position table fills, to the area's last row. Refresh puts it
+    there, so that it follows the position table however many notes the deal has."""
+    from ascent_xl.ledger.position import HOLDER_COLUMNS
+
+    start, stop = POSITION_AREA.split(":")
+    first = int(start.lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ"))
+    last = int(stop.lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ"))
+    end = column_letter(column_index(HOLDERS_FIRST_COLUMN) + len(HOLDER_COLUMNS) - 1)
+    return f"{HOLDERS_FIRST_COLUMN}{first + position_rows + HOLDERS_GAP}:{end}{last}"
+
+
 CONVERSIONS_OUTPUT_FIRST_COLUMN = "E"  # each notice's quote, beside the table (a blank column between)
 NOTICE_INPUTS = (("Notice date", "B4"), ("Amount", "B5"), ("Note", "B6"))
 """The Notice sheet's inputs: label and cell (an amount or note left blank: all of the first note

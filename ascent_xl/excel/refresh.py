@@ -494,9 +494,9 @@ def _chart_rows(history: list[list[Any]], terms: DealTerms) -> list[list[Any]]:
 
 
 def plan_arrays(ranges: BookRanges) -> list[Write]:
-    """The array formulas of the Position, Conversions and Notice sheets, each with its result
-    computed now by the formula's own function on the book's cells (a refusal is the text the
-    cell shows), to be entered over the cells the result fills."""
+    """The array formulas of the Position (the position and the holders tables), Conversions and
+    Notice sheets, each with its result computed now by the formula's own function on the book's
+    cells (a refusal is the text the cell shows), to be entered over the cells the result fills."""
     from ascent_xl.excel import udfs
 
     with udfs.ranges_held():  # the ranges stay as read until every formula is computed
@@ -511,13 +511,15 @@ def _plan_arrays(ranges: BookRanges) -> list[Write]:
     writes: list[Write] = []
 
     def array(sheet: str, area: str, formula: str, result: Any, *, header: bool,
-              names: tuple[str, ...] = ()) -> None:
+              names: tuple[str, ...] = ()) -> int:
+        """Plan the array formula's write; the number of rows its result fills."""
         rows = [list(r) for r in result] if isinstance(result, list) else [[result]]
         r1, c1, r2, c2 = parse_ref(area)
         if len(rows) > r2 - r1 + 1 or any(len(r) > c2 - c1 + 1 for r in rows):
             raise WorkbookError(f"{sheet}!{area}: the results of {formula} need more room; nothing was written")
         formats = array_formats(rows, header=header, names=names)
         writes.append(lambda b: b.write_array(sheet, area, formula, rows, formats))
+        return len(rows)
 
     if ranges.notices is not None:
         block = L.conversions_output(len(ranges.notices))
@@ -533,9 +535,12 @@ def _plan_arrays(ranges: BookRanges) -> list[Write]:
         array(L.NOTICE, L.NOTICE_AREA, L.NOTICE_FORMULA,
               udfs.ASCENT_NOTICE(*book, *ranges.notice, ranges.terms), header=True)
     if ranges.position:  # after the quotes, on the ledger pass they leave; written first, as ever
-        array(L.POSITION, L.POSITION_AREA, L.POSITION_FORMULA,
-              udfs.ASCENT_POSITION(*book, ranges.as_of, ranges.terms), header=True)
-        writes.insert(0, writes.pop())
+        height = array(L.POSITION, L.POSITION_AREA, L.POSITION_FORMULA,
+                       udfs.ASCENT_POSITION(*book, ranges.as_of, ranges.terms), header=True)
+        # the holders below the position's rows (its write clears the whole area: after it)
+        array(L.POSITION, L.holders_area(height), L.HOLDERS_FORMULA,
+              udfs.ASCENT_HOLDERS(*book, ranges.as_of, ranges.terms), header=True)
+        writes[:0] = [writes.pop(-2), writes.pop()]
     return writes
 
 

@@ -432,11 +432,12 @@ def _position(wb: Any, ws: Any, market: MarketData, events: list[Event]) -> None
     from openpyxl.styles import Alignment
     from openpyxl.workbook.defined_name import DefinedName
 
-    from ascent_xl.ledger.position import POSITION_COLUMNS
+    from ascent_xl.ledger.position import HOLDER_COLUMNS, POSITION_COLUMNS
 
     _title(ws, "Position: the deal as of a date", "Type the date in blue. The table is ASCENT_POSITION on the "
            "book's Events, VWAP and Inputs: the ledger to the end of that day, per note and in total (money in "
-           "USD, prices in USD/share and shares on the share basis of that day). Refresh fits it to the notes.")
+           "USD, prices in USD/share and shares on the share basis of that day); below it ASCENT_HOLDERS, per "
+           "holder. Refresh fits them to the notes and holders.")
     sheet, cell = L.POSITION_AS_OF
     ws.cell(row=int(cell[1:]), column=1, value="As of").font = _font(bold=True)
     as_of = ws[cell]
@@ -453,20 +454,39 @@ def _position(wb: Any, ws: Any, market: MarketData, events: list[Event]) -> None
     # Status holds the total's share basis, "after the 1:200 split of 2023-09-12" (27.5 digits,
     # bold): on one line (a row's height is not refitted by every viewer); every cell
     # top-aligned as the wrapped Status is (bottom-aligned, a row's texts sat points apart)
+    # The holders' table (ASCENT_HOLDERS, placed by refresh below the position's rows) starts
+    # under Status: its names in that wide column, its numbers under the position's numbers. Its
+    # header row has the height of a line: a column is as wide as its holders header in bold (Cap
+    # Headroom (shares), 19.8 digits: 21), so every header reads on one line, right-aligned over
+    # its numbers (the cells of those columns hold only numbers, dates and these headers)
     widths = {"Note": 17, "Status": 31}
+    h1 = L.column_index(L.HOLDERS_FIRST_COLUMN)
     for j, name in enumerate(POSITION_COLUMNS):
-        ws.column_dimensions[L.column_letter(c1 + j)].width = widths.get(name, 14)
-    for r in range(r1 + 1, r1 + 12):
+        width = widths.get(name, 14)
+        if 0 <= c1 + j - h1 < len(HOLDER_COLUMNS):
+            width = max(width, math.ceil(width_for(HOLDER_COLUMNS[c1 + j - h1], bold=True)))
+        ws.column_dimensions[L.column_letter(c1 + j)].width = width
+    r2 = parse_ref(L.POSITION_AREA)[2]
+    for r in range(r1 + 1, r2 + 1):  # the notes, the total and the holders below them
         for j in range(len(POSITION_COLUMNS)):
-            ws.cell(row=r, column=c1 + j).alignment = Alignment(wrap_text=j == 1, vertical="top")
+            right = h1 < c1 + j < h1 + len(HOLDER_COLUMNS)
+            ws.cell(row=r, column=c1 + j).alignment = Alignment(wrap_text=j == 1, vertical="top",
+                                                                horizontal="right" if right else None)
     ws.freeze_panes = ws.cell(row=r1 + 1, column=c1 + 1)
     from openpyxl.formatting.rule import FormulaRule
-    from openpyxl.styles import Border, Font, Side
+    from openpyxl.styles import Border, Font, PatternFill, Side
 
     body = f"{L.column_letter(c1)}{r1 + 1}:{L.POSITION_AREA.split(':')[1]}"
     ws.conditional_formatting.add(body, FormulaRule(  # the total row: bold, a rule above it
         formula=[f'${L.column_letter(c1)}{r1 + 1}="Total"'], font=Font(bold=True),
         border=Border(top=Side(style="thin"))))
+    # the holders' header row, wherever refresh puts it: white bold on navy, as the headers
+    first, second = (f"{L.column_letter(h1 + k)}{r1 + 1}" for k in (0, 1))
+    holders = f"{L.HOLDERS_FIRST_COLUMN}{r1 + 1}:{L.column_letter(h1 + len(HOLDER_COLUMNS) - 1)}{r2}"
+    ws.conditional_formatting.add(holders, FormulaRule(
+        formula=[f'AND(${first}="{HOLDER_COLUMNS[0]}",${second}="{HOLDER_COLUMNS[1]}")'],
+        font=Font(bold=True, color="FFFFFF"), fill=PatternFill("solid", start_color=HEADER_COLOR,
+                                                               end_color=HEADER_COLOR)))
 
 
 def _last_day(market: MarketData, events: list[Event]) -> dt.date:
