@@ -1,10 +1,12 @@
 """The kernel's ordinary day compiled by numba (optional): the accrual, the holder's request,
 the ownership cap, the conversions note by note and the leak-out sales in a few loops over the
-paths instead of about a hundred numpy passes.
+paths instead of about a hundred numpy passes; and the lowest-VWAP window's day (:func:`window`:
+the sum of the lowest VWAPs, then today's pushed; :func:`tails` when a block of the window
+completes), which ``LowestSum.sum_push`` calls.
 
 :func:`ascent_xl.valuation.montecarlo.run_chunk` calls :func:`day` for those parts of each
-trading day; the lowest-VWAP window (``LowestSum``) and the rare days (interest payments, the
-default, prepayments, maturity, the equity conditions) stay in numpy between its stages. Each
+trading day; the rare days (interest payments, the default, prepayments, maturity, the equity
+conditions) stay in numpy between its stages. Each
 loop is written without branches on the paths' numbers (minima, maxima, selections), so that the
 compiler turns it into vector instructions: one pass does what many numpy passes did, with the
 numbers in registers.
@@ -211,6 +213,61 @@ def _convert(V, vol, U, floors, floor_cash, leak, sell_through, min_value, above
         H[i] = h - min(h, lv[i])  # then the holder sells (conversions first, then sales)
 
 
+def _window(tails, r, head, block, V, out):
+    """:class:`~ascent_xl.valuation.montecarlo.LowestSum`'s day, path by path: ``out`` = the sum
+    of the ``k`` lowest of the window before today (``sum_into``: the merge of the tails' row
+    ``r`` and the head, smallest first), then today's ``V`` pushed (``push``: stored as row
+    ``r`` of the block and inserted into the head), with the same minima, maxima and additions
+    in the same order as the numpy methods. ``tails`` and ``head`` are tuples of ``k`` arrays
+    (the tails' ``(w, paths)`` and the head's row of each rank): ``k`` is then known to the
+    compiler, which unrolls the loops over the ranks and vectorises the loop over the paths."""
+    k = len(head)
+    n = V.shape[0]
+    inf = np.inf
+    if r == 0:  # the window is the last complete block; today starts a new head
+        for i in range(n):
+            s = tails[0][0, i]
+            for m in range(1, k):
+                s += tails[m][0, i]
+            out[i] = s
+            v = V[i]
+            head[0][i] = v
+            for m in range(1, k):
+                head[m][i] = inf
+            block[0, i] = v
+        return
+    for i in range(n):
+        s = 0.0
+        for m in range(k):  # the (m+1)-th lowest of the merge
+            t = min(tails[m][r, i], head[m][i])
+            for q in range(m):
+                t = min(t, max(tails[q][r, i], head[m - 1 - q][i]))
+            s = t if m == 0 else s + t
+        out[i] = s
+        v = V[i]
+        for m in range(k - 1, 0, -1):
+            head[m][i] = min(head[m][i], max(head[m - 1][i], v))
+        head[0][i] = min(head[0][i], v)
+        block[r, i] = v
+
+
+def _tails(block, tails):
+    """``LowestSum._complete``: the sorted ``k`` lowest of every tail of the block, path by
+    path, by the same insertions as the numpy method (``tails`` as :func:`_window` takes it)."""
+    k = len(tails)
+    w, n = block.shape
+    inf = np.inf
+    for i in range(n):
+        tails[0][w - 1, i] = block[w - 1, i]
+        for m in range(1, k):
+            tails[m][w - 1, i] = inf
+    for p in range(w - 2, -1, -1):
+        for i in range(n):
+            x = block[p, i]
+            for m in range(k - 1, 0, -1):
+                tails[m][p, i] = min(tails[m][p + 1, i], max(tails[m - 1][p + 1, i], x))
+            tails[0][p, i] = min(tails[0][p + 1, i], x)
+
 def _day(stage, V, vol, P, K, AI, NI, inc, pik_inc, nxt, pik_nxt, flags, alt, fixed, k, scale, U,
          floors, floor_cash, leak, sell_through, min_value, above, thresholds, cap, keep_cap,
          of_note, buckets, value, O, H, converted, floor_paid, df_equity, df_cash, rounding, work):
@@ -236,8 +293,10 @@ if numba is not None:
     _price = _jit(_price)
     _convert = _jit(_convert)
     day = _jit(_day)
+    window = _jit(_window)
+    tails = _jit(_tails)
 else:  # pragma: no cover - depends on the environment
-    day = _day
+    day, window, tails = _day, _window, _tails
 
 
-__all__ = ["ACCRUE", "CONVERT", "PRICE", "ROUNDING", "available", "day"]
+__all__ = ["ACCRUE", "CONVERT", "PRICE", "ROUNDING", "available", "day", "tails", "window"]

@@ -51,7 +51,9 @@ class LowestSum:
     exactly the sum, in ascending order, of the values a sort would select.
 
     ``history`` (shape ``(w,)`` or ``(w, n)``) holds the last ``w`` values before the first
-    :meth:`push`.
+    :meth:`push`. The tails are kept as ``(k, w, paths)``: the ``m``-th lowest of every tail of
+    every path is one contiguous ``(w, paths)`` array, as the compiled copy
+    (:mod:`ascent_xl.valuation.fused`) reads them.
     """
 
     def __init__(self, history: np.ndarray, *, k: int, n: int) -> None:
@@ -62,7 +64,7 @@ class LowestSum:
         # every path shares) and read broadcast until the first block of pushes completes
         self._block = np.empty((w, h.shape[1]))
         self._block[:] = h
-        self._tails = np.empty((w, k, h.shape[1]))
+        self._tails = np.empty((k, w, h.shape[1]))
         self._tmp = np.empty(h.shape[1])
         self._complete()
         self._shared = self._tails.shape[2] != n  # one column read by every path
@@ -89,7 +91,7 @@ class LowestSum:
 
     def sum_into(self, out: np.ndarray) -> None:
         """``out`` = sum of the ``k`` lowest of the window, smallest first."""
-        x = self._tails[self._size]
+        x = self._tails[:, self._size]
         if self._size == 0:  # the window is the last complete block
             np.copyto(out, x[0])
             for m in range(1, self.k):
@@ -106,6 +108,20 @@ class LowestSum:
             else:
                 out += tmp
 
+    def sum_push(self, values: np.ndarray, out: np.ndarray, compiled: Any = None) -> None:
+        """:meth:`sum_into` ``out``, then :meth:`push` today's ``values``: with ``compiled``
+        (:mod:`ascent_xl.valuation.fused`) in one compiled pass over the paths, the same
+        numbers."""
+        if compiled is None:
+            self.sum_into(out)
+            self.push(values)
+            return
+        compiled.window(self._tails_by_rank(), self._size, tuple(self._head), self._block, values, out)
+        self._size += 1
+        if self._size == self.w:
+            self._complete(compiled)
+            self._size = 0
+
     def keep(self, alive: np.ndarray) -> None:
         """Keep the paths at the indices ``alive`` (the others have settled): of the block, the
         days pushed so far; of the tails, those read before the block completes."""
@@ -114,25 +130,37 @@ class LowestSum:
         self._block[:r].take(alive, axis=1, out=block[:r])
         self._block = block
         if not self._shared:
-            tails = np.empty((self.w, self.k, m))
-            self._tails[r:].take(alive, axis=2, out=tails[r:])
+            tails = np.empty((self.k, self.w, m))
+            tails[:, r:] = self._tails[:, r:].take(alive, axis=2)
             self._tails = tails
         self._head = self._head.take(alive, axis=1)
         self._tmp = np.empty(len(alive))
         self._tmp2 = np.empty(len(alive))
 
-    def _complete(self) -> None:
-        """Sorted ``k`` lowest of every tail of the block just completed."""
+    def _tails_by_rank(self) -> tuple[np.ndarray, ...]:
+        """The tails as the compiled copy reads them: for each rank ``m``, a ``(w, paths)``
+        array (the history's one column broadcast while it is shared)."""
+        if self._shared:
+            shape = (self.w, self._block.shape[1])
+            return tuple(np.broadcast_to(rank, shape) for rank in self._tails)
+        return tuple(self._tails)
+
+    def _complete(self, compiled: Any = None) -> None:
+        """Sorted ``k`` lowest of every tail of the block just completed (with ``compiled``: by
+        its compiled copy, the same numbers)."""
         if self._tails.shape[2] != self._block.shape[1]:  # the first block after the history
-            self._tails = np.empty((self.w, self.k, self._block.shape[1]))
+            self._tails = np.empty((self.k, self.w, self._block.shape[1]))
             self._shared = False
         tails, block = self._tails, self._block
+        if compiled is not None:
+            compiled.tails(block, tuple(tails))
+            return
         last = self.w - 1
-        tails[last, 0] = block[last]
-        tails[last, 1:] = _INF
+        tails[0, last] = block[last]
+        tails[1:, last] = _INF
         for p in range(last - 1, -1, -1):
-            tails[p] = tails[p + 1]
-            _insert(tails[p], block[p], self._tmp)
+            tails[:, p] = tails[:, p + 1]
+            _insert(tails[:, p], block[p], self._tmp)
 
 
 def _insert(lowest: np.ndarray, x: np.ndarray, tmp: np.ndarray) -> None:
@@ -372,16 +400,14 @@ def run_chunk(contract: Contract, grid: TimeGrid, source: PathSource, *, sample:
             if ordinary:  # the window and the records read the day before its conversions
                 push_recent(t, V, vol, O)
                 if alt:
-                    window.sum_into(alt_u)  # type: ignore[union-attr]
-                    window.push(V)  # type: ignore[union-attr]
+                    window.sum_push(V, alt_u, fk)  # type: ignore[union-attr]
                 fk.day(fk.ACCRUE | fk.PRICE | fk.CONVERT, *args)
             else:  # numpy's rare-day code between the stages, in the numpy kernel's order
                 fk.day(fk.ACCRUE, *args)
                 if t in plan.settle_start:
                     settle(t, None)
                 if alt:
-                    window.sum_into(alt_u)  # type: ignore[union-attr]
-                    window.push(V)  # type: ignore[union-attr]
+                    window.sum_push(V, alt_u, fk)  # type: ignore[union-attr]
                 fk.day(fk.PRICE, *args)
                 if t == default_day:
                     _default(c, t, grid, V, U, fixed, floors, of_note, recent_vwap,  # type: ignore[arg-type]

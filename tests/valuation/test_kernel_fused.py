@@ -17,7 +17,7 @@ from ascent_xl.presets import ASTI_2022
 from ascent_xl.samples import SAMPLE_EVENTS, data_path, sample_market
 from ascent_xl.valuation import ScheduledPrepayment, prepare_valuation
 from ascent_xl.valuation.model import SimulatedPaths
-from ascent_xl.valuation.montecarlo import ChunkResult, run_chunk
+from ascent_xl.valuation.montecarlo import ChunkResult, LowestSum, run_chunk
 from ascent_xl.valuation.presets import DEMO_BEHAVIOUR, DEMO_MODEL
 from ascent_xl.valuation.start import deal_start, market_inputs
 from tests.helpers.fresh import fresh_words
@@ -110,6 +110,34 @@ def test_notes_at_two_prices_and_no_alternate_price():
     two = setup.with_contract(notes=(notes[0], dataclasses.replace(notes[1], fixed_price=2.5, floor_price=0.35)))
     _same(two, n=1024)
     _same(setup.with_contract(alternate_discount=None), n=1024)
+
+
+
+@pytest.mark.parametrize("shared", [True, False], ids=["one history", "a history per path"])
+@pytest.mark.parametrize(("k", "w"), [(1, 1), (1, 5), (2, 2), (3, 10), (4, 7), (5, 12)])
+def test_the_compiled_lowest_vwap_window_gives_the_numpy_windows_sums(k, w, shared):
+    # the compiled window (fused.window/tails) against LowestSum's numpy methods, day by day,
+    # through blocks completing and paths leaving (keep), on values with ties (each against a
+    # sort in test_valuation_properties)
+    from ascent_xl.valuation import fused
+
+    rng = np.random.default_rng(k * 100 + w)
+    n = 37
+    history = rng.integers(1, 9, size=w if shared else (w, n)) / 4.0
+    numpy_window = LowestSum(history, k=k, n=n)
+    compiled_window = LowestSum(history, k=k, n=n)
+    paths = np.arange(n)
+    for day in range(3 * w + 5):
+        values = rng.integers(1, 9, size=len(paths)) / 4.0
+        a, b = np.empty(len(paths)), np.empty(len(paths))
+        numpy_window.sum_push(values, a)
+        compiled_window.sum_push(values, b, fused)
+        np.testing.assert_array_equal(a, b, err_msg=f"day {day}")
+        if day % 4 == 3 and len(paths) > 4:
+            alive = np.flatnonzero(rng.random(len(paths)) < 0.8)
+            numpy_window.keep(alive)
+            compiled_window.keep(alive)
+            paths = paths[alive]
 
 
 def test_numba_is_not_imported_until_a_valuation_runs():

@@ -133,19 +133,35 @@ def test_floor_payment_probability_falls_as_the_floor_falls():
     values=st.lists(st.floats(0.01, 100.0), min_size=40, max_size=40),
 )
 def test_lowest_sum_window_is_the_sum_of_the_sorted_lowest(days, k, values):
+    # the numpy methods and (numba installed) the compiled copy the fused kernel runs
     k = min(k, days)
     history, rest = values[:days], values[days:]
     data = np.array(values)
-    window = LowestSum(np.array(history), k=k, n=2)
-    out = np.empty(2)
-    for i, v in enumerate(rest):
-        window.sum_into(out)
-        past = sorted(data[i:i + days])[:k]
-        expected = past[0]
-        for x in past[1:]:
-            expected += x
-        assert out[0] == expected and out[1] == expected
-        window.push(np.array([v, v]))
+    kinds = [None] + ([_compiled()] if _compiled() is not None else [])
+    for compiled in kinds:
+        window = LowestSum(np.array(history), k=k, n=2)
+        out = np.empty(2)
+        for i, v in enumerate(rest):
+            if compiled is None:
+                window.sum_into(out)
+            past = sorted(data[i:i + days])[:k]
+            expected = past[0]
+            for x in past[1:]:
+                expected += x
+            if compiled is None:
+                window.push(np.array([v, v]))
+            else:
+                window.sum_push(np.array([v, v]), out, compiled)
+            assert out[0] == expected and out[1] == expected
+
+
+def _compiled():
+    """:mod:`ascent_xl.valuation.fused` when numba is installed, else None."""
+    try:
+        from ascent_xl.valuation import fused
+    except ImportError:  # pragma: no cover - depends on the environment
+        return None
+    return fused if fused.numba is not None else None
 
 
 def test_accrual_on_the_trading_days_adds_up_to_each_periods_interest():
