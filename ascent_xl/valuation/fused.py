@@ -2,7 +2,11 @@
 the ownership cap, the conversions note by note and the leak-out sales in a few loops over the
 paths instead of about a hundred numpy passes; and the lowest-VWAP window's day (:func:`window`:
 the sum of the lowest VWAPs, then today's pushed; :func:`tails` when a block of the window
-completes), which ``LowestSum.sum_push`` calls.
+completes), which ``LowestSum.sum_push`` calls; and the path source's arithmetic
+(:func:`uniforms`, :func:`uniforms_at`, :func:`normals`, :func:`move`, :func:`log_vwap`), which
+``SimulatedPaths`` runs once the kernel calls its ``compile_with``: the random draws, the
+normals' logarithm, cosine and sine and the exponentials of the VWAPs and volumes stay numpy's,
+whose vectorised transcendental functions need not round as numba's do in the last bit.
 
 :func:`ascent_xl.valuation.montecarlo.run_chunk` calls :func:`day` for those parts of each
 trading day; the rare days (interest payments, the default, prepayments, maturity, the equity
@@ -268,6 +272,103 @@ def _tails(block, tails):
                 tails[m][p, i] = min(tails[m][p + 1, i], max(tails[m - 1][p + 1, i], x))
             tails[0][p, i] = min(tails[0][p + 1, i], x)
 
+EVERY, BY_PATH, IN_ORDER = 0, 1, 2
+"""How :func:`move` and :func:`log_vwap` read their paths and normals: every path (the
+normals by path); the paths of an index array with the normals by path; the same with the
+normals in the index array's order."""
+
+
+def _move(mode, log_price, z, which, shock, trend):
+    """``SimulatedPaths``' day: the log price of each moving path plus ``z * shock + trend``
+    (``z`` the path's float32 normal), as the numpy source computes it (``x = z * shock`` in
+    float64, ``x += trend``, ``log_price += x``). ``mode`` :data:`EVERY`: every path;
+    :data:`BY_PATH` / :data:`IN_ORDER`: the paths ``which``, their normals ``z[path]`` /
+    ``z[j]``. (A loop per mode: the compiler vectorises each.)"""
+    if mode == 0:
+        for i in range(log_price.shape[0]):
+            log_price[i] += np.float64(z[i]) * shock + trend
+    elif mode == 1:
+        for j in range(which.shape[0]):
+            i = which[j]
+            log_price[i] += np.float64(z[i]) * shock + trend
+    else:
+        for j in range(which.shape[0]):
+            i = which[j]
+            log_price[i] += np.float64(z[j]) * shock + trend
+
+
+def _log_vwap(mode, log_price, z, live, nu, nu_shift, neg_elasticity, log_volume0, x, y):
+    """The live paths' log VWAP ``x`` = log price + ``z * nu + nu_shift`` (``nu`` 0: the log
+    price) and, with an elasticity, their log volume ``y`` = ``x * -elasticity +
+    log_volume0``, in the numpy source's order of operations. ``mode`` as :func:`move`'s, with
+    ``live`` the paths (:data:`EVERY`: all of ``log_price``)."""
+    m = log_price.shape[0] if mode == 0 else live.shape[0]
+    if not nu:
+        if mode == 0:
+            for j in range(m):
+                x[j] = log_price[j]
+        else:
+            for j in range(m):
+                x[j] = log_price[live[j]]
+    elif mode == 0:
+        for j in range(m):
+            x[j] = log_price[j] + (np.float64(z[j]) * nu + nu_shift)
+    elif mode == 1:
+        for j in range(m):
+            i = live[j]
+            x[j] = log_price[i] + (np.float64(z[i]) * nu + nu_shift)
+    else:
+        for j in range(m):
+            x[j] = log_price[live[j]] + (np.float64(z[j]) * nu + nu_shift)
+    if neg_elasticity:
+        for j in range(m):
+            y[j] = x[j] * neg_elasticity + log_volume0
+
+
+def _uniforms(halves, r, u2, scale, angle):
+    """Box-Muller's inputs from a batch of raw draws, as ``SimulatedPaths._draw`` computes them
+    in numpy: ``halves`` ``(days, blocks, 2, paths of a block)`` the draws as uint32 (u1's
+    bits, then u2's), ``r`` = ``(2**24 - (bits >> 8)) * scale`` (1 - u1, ``scale`` 2**-24) and
+    ``u2`` = ``(bits >> 8) * angle`` (2 pi u2), both float32 ``(days, paths)``: integer
+    operations and float32 products by the same float32 constants, so the same numbers."""
+    D, B, _, W = halves.shape
+    for d in range(D):
+        for b in range(B):
+            for j in range(W):
+                i1 = np.int64(halves[d, b, 0, j] >> 8)
+                i2 = np.int64(halves[d, b, 1, j] >> 8)
+                r[d, b * W + j] = np.float32(16777216 - i1) * scale
+                u2[d, b * W + j] = np.float32(i2) * angle
+
+
+def _uniforms_at(bits, at, block, r, u2, scale, angle):
+    """:func:`uniforms` for some paths of a day: ``bits`` the day's draws as uint32, ``at`` the
+    positions of the paths' u1 bits (their u2 bits ``block`` later)."""
+    for j in range(at.shape[0]):
+        i1 = np.int64(bits[at[j]] >> 8)
+        i2 = np.int64(bits[at[j] + block] >> 8)
+        r[j] = np.float32(16777216 - i1) * scale
+        u2[j] = np.float32(i2) * angle
+
+
+def _normals(log_r, z1, z2, both):
+    """The Box-Muller normals from ``log_r`` (the logarithm of 1 - u1, numpy's) and the cosines
+    ``z1`` (and sines ``z2`` when ``both``) of 2 pi u2, numpy's: each times the radius
+    ``sqrt(-2 log_r)``, which replaces ``log_r``; all in float32 as ``SimulatedPaths._draw``
+    computes them (``log_r * -2``, its square root, the products)."""
+    minus_two = np.float32(-2.0)
+    if both:
+        for i in range(log_r.shape[0]):
+            s = np.sqrt(log_r[i] * minus_two)
+            log_r[i] = s
+            z1[i] *= s
+            z2[i] *= s
+    else:
+        for i in range(log_r.shape[0]):
+            s = np.sqrt(log_r[i] * minus_two)
+            log_r[i] = s
+            z1[i] *= s
+
 def _day(stage, V, vol, P, K, AI, NI, inc, pik_inc, nxt, pik_nxt, flags, alt, fixed, k, scale, U,
          floors, floor_cash, leak, sell_through, min_value, above, thresholds, cap, keep_cap,
          of_note, buckets, value, O, H, converted, floor_paid, df_equity, df_cash, rounding, work):
@@ -295,8 +396,15 @@ if numba is not None:
     day = _jit(_day)
     window = _jit(_window)
     tails = _jit(_tails)
+    move = _jit(_move)
+    log_vwap = _jit(_log_vwap)
+    uniforms = _jit(_uniforms)
+    uniforms_at = _jit(_uniforms_at)
+    normals = _jit(_normals)
 else:  # pragma: no cover - depends on the environment
-    day, window, tails = _day, _window, _tails
+    day, window, tails, move, log_vwap = _day, _window, _tails, _move, _log_vwap
+    uniforms, uniforms_at, normals = _uniforms, _uniforms_at, _normals
 
 
-__all__ = ["ACCRUE", "CONVERT", "PRICE", "ROUNDING", "available", "day", "tails", "window"]
+__all__ = ["ACCRUE", "BY_PATH", "CONVERT", "EVERY", "IN_ORDER", "PRICE", "ROUNDING", "available", "day",
+           "log_vwap", "move", "normals", "tails", "uniforms", "uniforms_at", "window"]

@@ -28,7 +28,7 @@ import datetime as dt
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Any, Protocol
 
 import numpy as np
 
@@ -266,6 +266,10 @@ class PathSource(Protocol):
     def sample_price(self, first: int) -> np.ndarray:
         """The day's price of the first ``first`` paths as simulated day by day (for charts)."""
 
+    def compile_with(self, compiled: Any) -> None:
+        """Run the day's arithmetic by ``compiled`` (:mod:`ascent_xl.valuation.fused`, or None:
+        numpy), the same numbers bit for bit (the fused kernel asks it)."""
+
 
 class SimulatedPaths:
     """GBM paths with VWAP noise and the volume model for paths ``first .. first + n - 1`` of a
@@ -321,8 +325,8 @@ class SimulatedPaths:
         # on whole days the batch's normals are computed at once (elementwise: the same numbers)
         D = BATCH_DAYS
         self._raw = np.empty((D, blocks, PATHS_PER_STREAM), np.uint64)
-        halves = self._raw.view(np.uint32).reshape(D, blocks, 2, PATHS_PER_STREAM)
-        self._bits1, self._bits2 = halves[:, :, 0], halves[:, :, 1]
+        self._halves = self._raw.view(np.uint32).reshape(D, blocks, 2, PATHS_PER_STREAM)
+        self._bits1, self._bits2 = self._halves[:, :, 0], self._halves[:, :, 1]
         self._int = np.empty((D, blocks, PATHS_PER_STREAM), np.uint32)
         self._radius = np.empty((D, blocks * PATHS_PER_STREAM), np.float32)
         self._angle = np.empty((D, blocks * PATHS_PER_STREAM), np.float32)
@@ -336,6 +340,14 @@ class SimulatedPaths:
         self._volume = np.empty(n)
         self.vwap = self._vwap
         self.volume = self._volume
+        self._compiled: Any = None
+        self._all = np.empty(0, np.int64)
+
+    def compile_with(self, compiled: Any) -> None:
+        """The day's prices, log VWAPs and log volumes (not the random numbers, the normals'
+        logarithms and trigonometry nor the exponentials, which stay numpy's) by ``compiled``'s
+        ``move`` and ``log_vwap``: one pass instead of about ten, the same numbers."""
+        self._compiled = compiled
 
     def advance(self, t: int, live: np.ndarray | None = None) -> None:
         """Draw day ``t``: two uniforms per path, Box-Muller normals, price; VWAP and volume of
@@ -351,6 +363,12 @@ class SimulatedPaths:
             self._advance_some(t, live, d)
             return
         n = self.n
+        c = self._compiled
+        if c is not None:
+            c.move(c.EVERY, self.log_price, self._z1[d, :n], self._all, self._shock[t], self._trend[t])
+            self._compiled_vwap(c.EVERY if live is None else c.BY_PATH, self._z2[d, :n],
+                                self._all if live is None else live)
+            return
         x = self._x
         np.multiply(self._z1[d, :n], self._shock[t], out=x, dtype=np.float64)
         x += self._trend[t]
@@ -389,7 +407,15 @@ class SimulatedPaths:
         # Generator.random(float32) is (bits >> 8) / 2**24; 1 - u1 = (2**24 - (bits >> 8)) / 2**24
         # (in (0, 1]: the logarithm is finite) and 2 pi u2 = (bits >> 8) * (2 pi / 2**24), both
         # exactly as computed from the float32 uniforms (a power of 2 scales without rounding)
-        i, r, u2 = self._int, self._radius, self._angle
+        i, r, u2, c = self._int, self._radius, self._angle, self._compiled
+        if c is not None:  # the integer steps and the float32 products compiled (the same numbers)
+            c.uniforms(self._halves, r, u2, _TWO_M24, _TWO_PI_M24)
+            np.log(r, out=r)
+            np.cos(u2, out=self._z1)
+            if self._nu:
+                np.sin(u2, out=self._z2)
+            c.normals(r.reshape(-1), self._z1.reshape(-1), self._z2.reshape(-1), bool(self._nu))
+            return
         np.right_shift(self._bits1, 8, out=i)
         np.subtract(_TWO_24, i, out=i)
         np.multiply(i.reshape(D, -1), _TWO_M24, out=r, dtype=np.float32, casting="unsafe")
@@ -404,14 +430,25 @@ class SimulatedPaths:
             np.sin(u2, out=self._z2)
             self._z2 *= r
 
-    def _vwap_volume(self, x: np.ndarray, m: int) -> None:
-        """VWAP and volume of the ``m`` live paths from their log VWAP ``x``."""
+    def _compiled_vwap(self, mode: int, z: np.ndarray, live: np.ndarray) -> None:
+        """VWAP and volume of the live paths (``live``, or every path) by the compiled
+        ``log_vwap`` and numpy's exponential."""
+        m = self.n if mode == self._compiled.EVERY else len(live)
+        self._compiled.log_vwap(mode, self.log_price, z, live, self._nu, self._nu_shift, -self._elasticity,
+                                self._log_volume0, self._x, self._volume)
+        self._vwap_volume(self._x[:m], m, log_volume=True)
+
+    def _vwap_volume(self, x: np.ndarray, m: int, *, log_volume: bool = False) -> None:
+        """VWAP and volume of the ``m`` live paths from their log VWAP ``x`` (``log_volume``:
+        their log volume is already in the volume's buffer)."""
         self.vwap = self._vwap[:m]
         self.volume = self._volume[:m]
         if not m:
             return
         np.exp(x, out=self.vwap)
-        if self._elasticity:
+        if self._elasticity and log_volume:
+            np.exp(self.volume, out=self.volume)
+        elif self._elasticity:
             np.multiply(x, -self._elasticity, out=self.volume)
             self.volume += self._log_volume0
             np.exp(self.volume, out=self.volume)
@@ -477,9 +514,29 @@ class SimulatedPaths:
             self._vwap_volume(self._x[:0], 0)
             return
         vwaps = self._nu and m  # the VWAP noise of the live paths (none: only kept paths move)
+        c = self._compiled
+        if self._batch_normals and c is not None:
+            c.move(c.BY_PATH, self.log_price, self._z1[d], need, self._shock[t], self._trend[t])
+            self._compiled_vwap(c.BY_PATH, self._z2[d], live)
+            return
         if self._batch_normals:  # this batch began on a whole day: its normals are there
             f = self._z1[d].take(need)
             z2 = self._z2[d].take(live) if vwaps else None
+        elif c is not None:  # the same steps, the integer ones and the products compiled
+            bits = self._raw[d].reshape(-1).view(np.uint32)
+            r = np.empty(len(need), np.float32)
+            u2 = np.empty(len(need), np.float32)
+            c.uniforms_at(bits, u1_at, PATHS_PER_STREAM, r, u2, _TWO_M24, _TWO_PI_M24)
+            np.log(r, out=r)
+            f = np.cos(u2)
+            c.normals(r, f, f, False)  # r: the radius from here
+            z2 = None
+            if vwaps:
+                z2 = np.sin(u2.take(live_at))
+                z2 *= r.take(live_at)
+            c.move(c.IN_ORDER, self.log_price, f, need, self._shock[t], self._trend[t])
+            self._compiled_vwap(c.IN_ORDER, f if z2 is None else z2, live)
+            return
         else:
             bits = self._raw[d].reshape(-1).view(np.uint32)
             i = np.right_shift(bits.take(u1_at), 8)
@@ -558,6 +615,9 @@ class GivenPaths:
     def sample_price(self, first: int) -> np.ndarray:
         """The given VWAP of the first ``first`` paths."""
         return self.price(first)
+
+    def compile_with(self, compiled: Any) -> None:
+        """Given paths compute nothing: nothing to do."""
 
 
 def volume_at(model: ModelParams, vwap: np.ndarray) -> np.ndarray:

@@ -313,6 +313,7 @@ def run_chunk(contract: Contract, grid: TimeGrid, source: PathSource, *, sample:
         raise RuntimeError("the fused kernel needs numba (pip install ascent-xl[fast])")
     if not J:
         fk = None
+    source.compile_with(fk)
     window = LowestSum(c.history[-c.alternate_days:], k=c.alternate_lowest, n=n_all) if alt else None
     plan = _day_plan(c, grid)
     recent_vwap = _Recent(c.history, c.default.reset_days, n_all) if c.default else None

@@ -140,6 +140,43 @@ def test_the_compiled_lowest_vwap_window_gives_the_numpy_windows_sums(k, w, shar
             paths = paths[alive]
 
 
+
+@pytest.mark.parametrize(("noise", "elasticity"), [(0.0, 0.0), (0.05, 0.0), (0.05, 1.0), (0.0, 0.7)])
+def test_the_compiled_path_source_gives_the_numpy_sources_numbers(noise, elasticity):
+    # SimulatedPaths.compile_with(fused): the integer steps of Box-Muller, the float32 products,
+    # the prices, log VWAPs and log volumes compiled; the same numbers bit for bit on whole days,
+    # on days with most paths live, on days with few (a batch drawn on a whole day and one drawn
+    # on a few-path day), after paths left, for the kept sample paths and the one-step prices
+    from ascent_xl.valuation import fused
+
+    model = DEMO_MODEL.replace(vwap_noise=noise, volume_elasticity=elasticity)
+    setup = prepare_valuation(ASTI_2022, model=model, behaviour=DEMO_BEHAVIOUR)
+    n = 3 * 1024
+    numpy_paths = SimulatedPaths(setup.model, setup.grid, seed=3, first=0, n=n)
+    compiled_paths = SimulatedPaths(setup.model, setup.grid, seed=3, first=0, n=n)
+    compiled_paths.compile_with(fused)
+    for paths in (numpy_paths, compiled_paths):
+        paths.keep_daily(10)
+    rng = np.random.default_rng(0)
+    live = None
+    for t in range(1, 60):
+        if t in (10, 21, 30, 45):  # 70% of the paths live (a whole day), then 30%, 12%, 3% (few)
+            share = {10: 0.7, 21: 0.3, 30: 0.12, 45: 0.03}[t]
+            keep = np.sort(rng.choice(n if live is None else live, size=int(share * n), replace=False))
+            gone = np.setdiff1d(np.arange(n) if live is None else live, keep)
+            for paths in (numpy_paths, compiled_paths):
+                paths.leave(t - 1, gone)
+            live = keep
+        numpy_paths.advance(t, live)
+        compiled_paths.advance(t, live)
+        for name in ("vwap", "volume", "log_price"):
+            np.testing.assert_array_equal(getattr(compiled_paths, name), getattr(numpy_paths, name),
+                                          err_msg=f"{name}, day {t}")
+        np.testing.assert_array_equal(compiled_paths.price(), numpy_paths.price(), err_msg=f"day {t}")
+        np.testing.assert_array_equal(compiled_paths.sample_price(10), numpy_paths.sample_price(10))
+    assert live is not None and len(live) == int(0.03 * n)
+
+
 def test_numba_is_not_imported_until_a_valuation_runs():
     code = (
         "import sys\n"
