@@ -11,7 +11,9 @@ copy (:mod:`ascent_xl.excel.render`).
 XML is edited as text at byte offsets found with expat, never parsed and written back, because
 rewriting changes namespace prefixes that ``mc:Ignorable`` attributes refer to by name. The
 parser refuses any DTD and entity declaration, defusedxml's rule, by hand: defusedxml's parsers
-give no byte offsets (openpyxl itself reads through defusedxml, which is installed).
+give no byte offsets. (openpyxl reads a sheet through defusedxml and its other parts through
+lxml without resolving entities; ``safety.check_workbook_file`` refuses a DTD before either
+reads.)
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """Cached values beside a saved book's formulas, so it reads right without being calculated.
 
-openpyxl writes a formula with an empty value (``<f>SUM(...)</f><v/>``) and marks the book
+openpyxl writes a formula with an empty value (``<f>SUM(...)</f><v></v>``) and marks the book
 ``fullCalcOnLoad``: anything that reads the file without calculating it (pandas or openpyxl with
 ``data_only=True``, a file previewer, Excel on the web or on macOS, where the ``ASCENT_*`` UDFs
 do not exist) sees blanks or ``#NAME?``. :func:`cache_formula_values` calculates every formula of
@@ -32,7 +32,8 @@ from ascent_xl.excel import _package as pkg
 ERROR_CODES = frozenset({"#NAME?", "#DIV/0!", "#REF!", "#NUM!", "#N/A", "#VALUE!", "#NULL!"})
 """Excel's error values: a result equal to one is written as an error (``t="e"``)."""
 
-# A formula cell as openpyxl writes it: <c r="B8" s="18"><f>SUM(X)</f><v /></c> (or <v>...</v>).
+# A formula cell as openpyxl writes it: <c r="B8" s="18"><f>SUM(X)</f><v></v></c> (through lxml;
+# <v /> through et_xmlfile; or <v>...</v>).
 _CELL = re.compile(rb'<c r="([A-Z]{1,3}[0-9]+)"([^>]*)>(<f(?:\s[^>]*)?>.*?</f>|<f[^>]*/>)'
                    rb"(?:<v\s*/>|<v>[^<]*</v>)?</c>", re.S)
 _TYPE = re.compile(rb'\st="[^"]*"')
