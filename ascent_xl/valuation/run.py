@@ -57,12 +57,13 @@ MAX_PATHS = 10_000_000
 FUSED_MIN_PATH_DAYS = 100_000_000
 """The fewest path-days (paths x trading days) of a run for which a process that has not loaded
 numba yet loads it, for the fused kernel (:mod:`ascent_xl.valuation.fused`, the ``fast`` extra).
-Importing numba and loading the compiled day from its cache cost 0.53 s once per process (a
-fresh process, 2026-12-02, load 1.3); on one thread the fused kernel saves 0.55 us of CPU a path
-on the full-feature deal and 4.3 us held to maturity (12,288-path chunks, 376 days, best of 7
-interleaved, load 0.8), so it repays the load after about 960,000, resp. 120,000 paths: 100
-million path-days is about 266,000 paths of 376 days, more than a workbook may ask (200,000),
-so a refresh never loads numba. A process that has loaded it uses it for every run."""
+Importing numba and loading the compiled code from its cache cost 0.46-0.71 s once per process
+(median 0.60 s, 3 fresh processes, 2026-12-02, after the window and the path source were
+compiled too); on one thread the fused kernel saves 1.27 us of CPU a path on the full-feature
+deal and 6.0 us held to maturity (12,288-path chunks, 376 days, best of 7 interleaved, load
+0.5), so it repays the load after about 470,000, resp. 100,000 paths: 100 million path-days is
+about 266,000 paths of 376 days, more than a workbook may ask (200,000), so a refresh never
+loads numba. A process that has loaded it uses it for every run."""
 KEEP_PER_PATH = 200_000
 """Runs of at most this many paths keep every path's numbers (``ValuationResult.per_path``);
 longer runs keep only the shares issued and the floor payments of each path (16 bytes a path,
