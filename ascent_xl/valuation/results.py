@@ -20,6 +20,9 @@ CASH_KINDS = (
     ("default_cash", "Mandatory default amount"),
     ("prepaid_cash", "Prepayments"),
 )
+CONVERTED_LABEL = "Converted (interest, PIK notes, principal)"
+"""The expected amount the conversions took, USD: a note's accrued interest (when the holder
+converts it), its PIK notes and its principal."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -186,7 +189,9 @@ class ValuationResult:
             cash.append([label, self.expected_cash[key]])
         cash.append(["Total cash", self.expected_cash["total"]])
         cash.append(["Interest paid in kind (PIK)", self.expected_pik_interest])
-        cash.append(["Principal converted", self.expected_converted])
+        # what the conversions took: with convert_interest, a note's accrued interest first, then
+        # its PIK notes, then principal (labelled "principal", it read as more than the face)
+        cash.append([CONVERTED_LABEL, self.expected_converted])
 
         run: list[list[Any]] = [["Item", "Value"]]
         run += [

@@ -17,6 +17,7 @@ from ascent_xl.excel.book import XL_PAGE_BREAK_MANUAL, _page_breaks
 from ascent_xl.excel.formats import page_rows, table_page_breaks
 from ascent_xl.excel.render import _show_only, converted
 from ascent_xl.excel.workbook_io import refresh_file
+from ascent_xl.valuation.results import CONVERTED_LABEL
 from tests.helpers.soffice import require_pdftoppm
 
 
@@ -68,9 +69,9 @@ def test_no_printed_table_is_cut(refreshed, tmp_path):
                               check=True).stdout
     pages = text.split("\f")
     where = {label: [i for i, p in enumerate(pages) if label in p] for label in (
-        "Expected cash", "Cash paid by the company", "Total cash", "Principal converted",
+        "Expected cash", "Cash paid by the company", "Total cash", CONVERTED_LABEL,
         "Fair value", "Total", "Run", "Assumption")}
-    assert where["Expected cash"] == where["Total cash"] == where["Principal converted"]  # one page
+    assert where["Expected cash"] == where["Total cash"] == where[CONVERTED_LABEL]  # one page
     assert len(where["Expected cash"]) == 1
     assert where["Run"][-1] == where["Assumption"][-1]
 

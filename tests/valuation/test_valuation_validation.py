@@ -11,6 +11,7 @@ from ascent_xl.interest import accrued_interest, interest_schedule
 from ascent_xl.presets import ASTI_2022
 from ascent_xl.valuation import Behaviour, ModelParams, prepare_valuation, run_valuation
 from ascent_xl.valuation.baseline import trace_path
+from ascent_xl.valuation.results import CONVERTED_LABEL
 from ascent_xl.valuation.warrants import black_scholes_call, normal_cdf
 
 # Conversion only at maturity: no sell-through, no threshold, no cap, interest paid in cash.
@@ -139,6 +140,10 @@ def test_zero_volatility_conversion_on_day_one_is_shares_times_the_deterministic
         shares = math.ceil(round((note.face + accrued) / setup.contract.fixed_price, 6))
         expected = shares * vwap1 * math.exp(-model.rate * g.years[1])
         assert r.note(note.name).value == pytest.approx(expected, rel=1e-12)
+    # what the conversions took is the face and the day's interest: 12,500,000 + 12,500,000 x
+    # 4.5% / 360 + 2,500,000 + 2,500,000 x 4.5% / 360 = 15,001,875, more than the principal
+    assert r.expected_converted == pytest.approx(15_001_875.0, rel=1e-12)
+    assert dict(r.tables()["Expected cash"][1:])[CONVERTED_LABEL] == r.expected_converted
 
 
 def test_a_traced_path_prices_conversions_like_the_engine():
