@@ -36,14 +36,15 @@ def _by_basis(items: Any) -> str:
 @click.option("--as-of", "as_of", type=DATE, required=True, help="The date of the snapshot, YYYY-MM-DD.")
 @TERMS_OPTION
 @NO_SPLIT_OPTION
-@click.option("--json", "as_json", is_flag=True, help="Print a JSON object (notes and total) instead of tables.")
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON object (notes, total, holders, flags) instead of tables.")
 @WIDE_OPTION
 def position_cmd(vwaps_file: Path, events_file: Path, as_of: dt.datetime, terms_file: Path | None,
                  no_split: bool, as_json: bool) -> None:
     """The deal as it stands at the end of a date: every note's principal, accrued interest,
     next interest, prices, what converting it all that day would give, shares issued (as issued
-    and on the current share basis), the holder's ownership and cap headroom, the share reserve
-    and the flags open that day. The ledger runs over the events up to and including the date."""
+    and on the current share basis), the holders' ownership and cap headroom (a line per holder
+    when they are several or have caps of their own), the share reserve and the flags open that
+    day. The ledger runs over the events up to and including the date."""
     from ascent_xl.events import events_from_csv
     from ascent_xl.ledger.position import deal_state, holder_rows, position_dict
     from ascent_xl.market import MarketData
