@@ -103,9 +103,14 @@ def value_cmd(paths: int, seed: int, terms_file: Path | None, as_of: dt.datetime
                              no_spot="give --vwaps FILE or --spot")
     setup = prepared.setup
     if prepared.left_out and not as_json:
-        kinds = sorted({e.kind.value for e in prepared.left_out})
+        from ascent_xl.valuation.behaviour import SIMULATED_KINDS
+
+        simulated = sorted({e.kind.value for e in prepared.left_out if e.kind in SIMULATED_KINDS})
+        unknown = sorted({e.kind.value for e in prepared.left_out if e.kind not in SIMULATED_KINDS})
+        why = ([f"{', '.join(simulated)}: the simulation decides those"] if simulated else []) + (
+            [f"{', '.join(unknown)}: not known on {when}, the deal is valued as it stands then"] if unknown else [])
         console().print(f"{len(prepared.applied)} planned events applied; {len(prepared.left_out)} after {when} "
-                        f"left out ({', '.join(kinds)}: the simulation decides those).", markup=False)
+                        f"left out ({'; '.join(why)}).", markup=False)
     show = not as_json and (progress if progress is not None else (sys.stdout.isatty() and paths >= PROGRESS_FROM))
     if show:
         from rich.progress import BarColumn, Progress, TimeRemainingColumn
@@ -207,7 +212,8 @@ def fair_value_table(r: ValuationResult) -> object:
 def run_line(r: ValuationResult) -> str:
     """Valuation date, horizon, paths, seed, time, and whether the values are fair values."""
     kind = "fair values (risk-neutral)" if r.risk_neutral else "[bold red]expected values under the given drift, not fair values[/]"
-    return (f"Valuation date {r.valuation_date}, {r.trading_days} trading days to {r.horizon}; "
+    days = f"{r.trading_days} trading day{'' if r.trading_days == 1 else 's'}"
+    return (f"Valuation date {r.valuation_date}, {days} to {r.horizon}; "
             f"{r.paths:,} paths, seed {r.seed}, {r.elapsed:.2f} s; {kind}.")
 
 

@@ -225,6 +225,10 @@ class Behaviour(Terms):
 PLANNED_KINDS = (EventKind.PREPAYMENT, EventKind.OPTIONAL_PREPAYMENT, EventKind.DEFAULT,
                  EventKind.INTEREST_ELECTION)
 """Event kinds the valuation applies (the others describe the deal's history: the ledger's)."""
+SIMULATED_KINDS = frozenset({EventKind.CONVERSION, EventKind.HOLDER_SALE})
+"""Event kinds after the valuation date that the simulation decides on each path (the holder's
+conversions and sales); the other unplanned kinds after it (a split, an amendment, a cash
+balance ...) are not known on the valuation date: the deal is valued as it stands then."""
 
 
 def planned_events(events: Iterable[Event], *, start: dt.date) -> tuple[list[Event], list[Event]]:

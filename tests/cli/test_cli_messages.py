@@ -161,3 +161,21 @@ def test_a_valuation_date_past_the_vwaps_is_named_once(tmp_path):
     assert r.exit_code != 0
     assert "valuation date (the spot) 2030-01-02 is outside the data (2022-12-01 to 2024-06-28)" in r.output
     assert r.output.count("2030-01-02") == 1
+
+
+def test_events_left_out_of_a_valuation_say_why_by_kind():
+    # on 2023-09-11 the sample deal has ahead of it: the split of 09-12, cash balances and the
+    # conversion of 10-02 (and planned prepayments, which are applied). A conversion is the
+    # simulation's; a split or a cash balance is not known on the valuation date.
+    from ascent_xl.samples import SAMPLE_EVENTS, SAMPLE_VWAPS, data_path
+
+    r = CliRunner().invoke(cli, ["value", "--as-of", "2023-09-11", "--events", str(data_path(SAMPLE_EVENTS)),
+                                 "--vwaps", str(data_path(SAMPLE_VWAPS)), "--paths", "100"], env={"COLUMNS": "200"})
+    assert r.exit_code == 0, r.output
+    assert ("6 planned events applied; 5 after 2023-09-11 left out (Conversion: the simulation decides those; "
+            "Cash Balance, Split: not known on 2023-09-11, the deal is valued as it stands then).") in r.output
+    # after the last maturity, one trading day is left (the warrants'): "1 trading day", not "days"
+    r = CliRunner().invoke(cli, ["value", "--as-of", "2024-06-20", "--events", str(data_path(SAMPLE_EVENTS)),
+                                 "--vwaps", str(data_path(SAMPLE_VWAPS)), "--paths", "100"], env={"COLUMNS": "200"})
+    assert r.exit_code == 0, r.output
+    assert "Valuation date 2024-06-20, 1 trading day to 2024-06-21;" in r.output
