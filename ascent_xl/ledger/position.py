@@ -169,8 +169,14 @@ def deal_state(
 
 
 def position_from(schedule: Schedule, *, as_of: dt.date, no_split: bool = False) -> DealPosition:
-    """The snapshot of a schedule whose ledger ran up to and including ``as_of``."""
+    """The snapshot of a schedule whose ledger ran up to and including ``as_of``; refused before
+    the notes' issue (no deal exists yet: its warrants, cap headroom and prices would be the
+    preset's, not the deal's)."""
     s = schedule.state
+    closing = min(n.issue_date for n in s.terms.notes)
+    if as_of < closing:
+        raise LedgerError(f"as of {as_of}: before the notes' issue on {closing}, nothing is issued yet; "
+                          "give that date or a later one")
     notes = tuple(_note_position(s, n, as_of, no_split) for n in s.notes.values())
     c = s.terms.conversion
     holders = tuple(s.holder(h) for h in s.holders())

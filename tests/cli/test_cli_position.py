@@ -127,3 +127,13 @@ def test_two_holders_each_under_its_own_cap(tmp_path):
     one = CliRunner().invoke(cli, ["position", "--events", E, "--vwaps", V, "--as-of", "2023-02-01"],
                              env={"COLUMNS": "200"})
     assert "holders together" not in one.output and "cap 4.99%: headroom" in one.output  # one holder: one line
+
+
+def test_a_position_before_the_issue_is_refused():
+    from ascent_xl.samples import SAMPLE_EVENTS, SAMPLE_VWAPS, data_path
+
+    r = CliRunner().invoke(cli, ["position", "--events", str(data_path(SAMPLE_EVENTS)), "--vwaps",
+                                 str(data_path(SAMPLE_VWAPS)), "--as-of", "2022-12-18"], env={"COLUMNS": "200"})
+    assert r.exit_code != 0
+    assert "as of 2022-12-18: before the notes' issue on 2022-12-19, nothing is issued yet; give that date" in r.output
+    assert "warrants" not in r.output

@@ -75,3 +75,13 @@ def test_a_bad_date_is_refused_with_the_positions_message(ranges, bad):
     assert isinstance(told, str) and "as_of" in told
     assert told == udfs.ASCENT_POSITION(*ranges, bad)
     assert lite.ASCENT_HOLDERS(*ranges, [[bad]]) == told
+
+
+@pytest.mark.parametrize("udf", [udfs.ASCENT_POSITION, udfs.ASCENT_HOLDERS])
+def test_a_date_before_the_issue_is_refused_not_shown_as_the_presets(udf, ranges):
+    # on 2022-12-01 no note is issued: the position showed the preset's 2,513,406 warrants and a
+    # cap headroom on a deal that did not exist yet
+    out = udf(*ranges, "2022-12-01")
+    text = out if isinstance(out, str) else out[0][0]
+    assert "as of 2022-12-01: before the notes' issue on 2022-12-19, nothing is issued yet" in text
+    assert udf(*ranges, "2022-12-19")[0][0] in ("Note", "Holder")  # the closing day itself is shown
