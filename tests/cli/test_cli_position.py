@@ -130,8 +130,6 @@ def test_two_holders_each_under_its_own_cap(tmp_path):
 
 
 def test_a_position_before_the_issue_is_refused():
-    from ascent_xl.samples import SAMPLE_EVENTS, SAMPLE_VWAPS, data_path
-
     r = CliRunner().invoke(cli, ["position", "--events", str(data_path(SAMPLE_EVENTS)), "--vwaps",
                                  str(data_path(SAMPLE_VWAPS)), "--as-of", "2022-12-18"], env={"COLUMNS": "200"})
     assert r.exit_code != 0
