@@ -12,7 +12,12 @@ from typing import Any
 import numpy as np
 
 from ascent_xl.calendar import TradingCalendar, as_day, day_text, read_date
-from ascent_xl.cli.options import NO_SPLIT_WAY_OUT, check_amount_as_issued, check_window_in_data
+from ascent_xl.cli.options import (
+    NO_SPLIT_WAY_OUT,
+    check_after_issue,
+    check_amount_as_issued,
+    check_window_in_data,
+)
 from ascent_xl.csvfile import read_csv
 from ascent_xl.errors import AscentError, InputError
 from ascent_xl.market import MarketData
@@ -88,9 +93,11 @@ def price_notices(terms: DealTerms, market: MarketData, notices: Notices, *,
     (of ``vwaps_name``), is refused first, naming its line."""
     largest = max((n.face for n in terms.notes), default=np.inf)
     late = notices.dates > market.dates[-1]
-    for k in np.flatnonzero((notices.amounts > largest) | late).tolist():
+    early = notices.dates < np.datetime64(min((n.issue_date for n in terms.notes), default=dt.date.min))
+    for k in np.flatnonzero((notices.amounts > largest) | late | early).tolist():
         where = f"{notices.name} line {notices.lines[k]}"
         day = notices.dates[k].item()
+        check_after_issue(day, terms, f"{where}: notice date")
         check_window_in_data(day, market, terms.conversion.alternate_price_days, vwaps_name, f"{where}: notice date")
         check_amount_as_issued(float(notices.amounts[k]), terms, f"{where}: amount", way_out="")
     try:

@@ -205,6 +205,15 @@ def check_window_in_data(day: dt.date, market: Any, days: int, source: str, opti
         f"or give a notice date up to {day_text(latest)}")
 
 
+def check_after_issue(day: dt.date, terms: DealTerms, option: str = "--notice-date") -> None:
+    """Refuse a notice dated before the notes' issue (no note exists yet to convert), naming the
+    option and the issue date; the deal's state (``--events``) refuses it as no principal
+    outstanding."""
+    closing = min((n.issue_date for n in terms.notes), default=None)
+    if closing is not None and day < closing:
+        raise InputError(f"{option} {day}: before the notes' issue on {closing}; give a notice date on or after it")
+
+
 def check_amount_as_issued(amount: float | None, terms: DealTerms, option: str = "--amount",
                            way_out: str = ", or --events FILE to price on the deal's state that day") -> None:
     """Refuse an amount more than any note's face when a notice is priced on the terms as

@@ -17,6 +17,7 @@ from ascent_xl.cli.options import (
     TERMS_OPTION,
     USD,
     WIDE_OPTION,
+    check_after_issue,
     check_amount_as_issued,
     check_note_name,
     check_out_file,
@@ -96,6 +97,7 @@ def price_cmd(vwaps_file: Path, notice_date: dt.datetime | None, amount: float |
     if events_file is not None:
         _price_on_state(terms, market, events_file, notice.date(), amount, note, no_split, as_json)
         return
+    check_after_issue(notice.date(), terms)
     check_window_in_data(notice.date(), market, terms.conversion.alternate_price_days, vwaps_file.name)
     check_amount_as_issued(amount, terms)
     amt = terms.notes[0].face if amount is None else amount

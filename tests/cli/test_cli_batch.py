@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+from pathlib import Path
 
 from click.testing import CliRunner
 
@@ -57,9 +58,16 @@ def test_notices_refused_with_the_files_line(tmp_path):
     notices.write_text("Notice Date,Amount\n2023-03-28,-4\n")
     r = invoke("price", "--vwaps", VWAPS, "--notices", str(notices))
     assert r.exit_code == 2 and "n.csv line 2: amount '-4' is not a positive number" in r.output
-    notices.write_text("Notice Date,Amount\n2022-12-05,100\n")  # the window reaches before the data
+    notices.write_text("Notice Date,Amount\n2022-12-05,100\n")  # before the notes' issue
     r = invoke("price", "--vwaps", VWAPS, "--notices", str(notices))
-    assert r.exit_code == 2 and "n.csv line 2: notice date 2022-12-05 needs 10 trading days" in r.output
+    assert r.exit_code == 2 and "n.csv line 2: notice date 2022-12-05: before the notes' issue on 2022-12-19" in r.output
+    # the window reaches before the data: VWAPs from 2022-12-12, 5 sessions before the issue day
+    lines = Path(VWAPS).read_text(encoding="utf-8").splitlines()
+    late = tmp_path / "late.csv"
+    late.write_text("\n".join([lines[0], *[x for x in lines[1:] if x[:10] >= "2022-12-12"]]) + "\n", encoding="utf-8")
+    notices.write_text("Notice Date,Amount\n2022-12-19,100\n")
+    r = invoke("price", "--vwaps", str(late), "--notices", str(notices))
+    assert r.exit_code == 2 and "n.csv line 2: notice date 2022-12-19 needs 10 trading days" in r.output
     r = invoke("price", "--vwaps", VWAPS, "--notices", str(notices), "--out", str(tmp_path / "q.pdf"))
     assert r.exit_code == 2 and ".csv or .xlsx" in r.output
     r = invoke("price", "--vwaps", VWAPS)

@@ -69,3 +69,16 @@ def test_a_file_of_notices_names_the_line_whose_amount_is_above_every_face(tmp_p
         "n.csv line 3: amount $20,000,000.00: more than any note's face as issued (Registered: $12,500,000.00); "
         "give at most that")
     assert _error("--notices", str(notices), "--amount", "13000000").startswith("--amount $13,000,000.00: more than")
+
+
+def test_a_notice_before_the_issue_is_refused_on_the_terms_as_issued(tmp_path):
+    # the notes were issued on 2022-12-19: a notice of 2022-12-15 priced 352 shares of nothing
+    assert _error("--notice-date", "2022-12-15", "--amount", "1000") == (
+        "--notice-date 2022-12-15: before the notes' issue on 2022-12-19; give a notice date on or after it")
+    notices = tmp_path / "n.csv"
+    notices.write_text("Notice Date,Amount\n2023-01-10,1000\n2022-12-16,1000\n", encoding="utf-8")
+    assert _error("--notices", str(notices)) == (
+        "n.csv line 3: notice date 2022-12-16: before the notes' issue on 2022-12-19; give a notice date on or "
+        "after it")
+    r = CliRunner().invoke(cli, ["price", "--vwaps", VWAPS, "--notice-date", "2022-12-19", "--amount", "1000"])
+    assert r.exit_code == 0, r.output  # the issue day itself is priced
