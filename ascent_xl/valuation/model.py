@@ -407,27 +407,28 @@ class SimulatedPaths:
         # Generator.random(float32) is (bits >> 8) / 2**24; 1 - u1 = (2**24 - (bits >> 8)) / 2**24
         # (in (0, 1]: the logarithm is finite) and 2 pi u2 = (bits >> 8) * (2 pi / 2**24), both
         # exactly as computed from the float32 uniforms (a power of 2 scales without rounding)
+        # (with the compiled copy, the integer steps and the float32 products compiled: the same
+        # numbers; the logarithm, cosine and sine are numpy's either way)
         i, r, u2, c = self._int, self._radius, self._angle, self._compiled
-        if c is not None:  # the integer steps and the float32 products compiled (the same numbers)
+        if c is not None:
             c.uniforms(self._halves, r, u2, _TWO_M24, _TWO_PI_M24)
-            np.log(r, out=r)
-            np.cos(u2, out=self._z1)
-            if self._nu:
-                np.sin(u2, out=self._z2)
-            c.normals(r.reshape(-1), self._z1.reshape(-1), self._z2.reshape(-1), bool(self._nu))
-            return
-        np.right_shift(self._bits1, 8, out=i)
-        np.subtract(_TWO_24, i, out=i)
-        np.multiply(i.reshape(D, -1), _TWO_M24, out=r, dtype=np.float32, casting="unsafe")
-        np.right_shift(self._bits2, 8, out=i)
-        np.multiply(i.reshape(D, -1), _TWO_PI_M24, out=u2, dtype=np.float32, casting="unsafe")
+        else:
+            np.right_shift(self._bits1, 8, out=i)
+            np.subtract(_TWO_24, i, out=i)
+            np.multiply(i.reshape(D, -1), _TWO_M24, out=r, dtype=np.float32, casting="unsafe")
+            np.right_shift(self._bits2, 8, out=i)
+            np.multiply(i.reshape(D, -1), _TWO_PI_M24, out=u2, dtype=np.float32, casting="unsafe")
         np.log(r, out=r)
-        np.multiply(r, _MINUS_TWO, out=r)
-        np.sqrt(r, out=r)
         np.cos(u2, out=self._z1)
-        self._z1 *= r
         if self._nu:
             np.sin(u2, out=self._z2)
+        if c is not None:
+            c.normals(r.reshape(-1), self._z1.reshape(-1), self._z2.reshape(-1), bool(self._nu))
+            return
+        np.multiply(r, _MINUS_TWO, out=r)
+        np.sqrt(r, out=r)
+        self._z1 *= r
+        if self._nu:
             self._z2 *= r
 
     def _compiled_vwap(self, mode: int, z: np.ndarray, live: np.ndarray) -> None:
@@ -522,37 +523,34 @@ class SimulatedPaths:
         if self._batch_normals:  # this batch began on a whole day: its normals are there
             f = self._z1[d].take(need)
             z2 = self._z2[d].take(live) if vwaps else None
-        elif c is not None:  # the same steps, the integer ones and the products compiled
+        else:  # the steps of _draw for these paths (compiled or not, as there)
             bits = self._raw[d].reshape(-1).view(np.uint32)
-            r = np.empty(len(need), np.float32)
-            u2 = np.empty(len(need), np.float32)
-            c.uniforms_at(bits, u1_at, PATHS_PER_STREAM, r, u2, _TWO_M24, _TWO_PI_M24)
+            if c is not None:
+                r = np.empty(len(need), np.float32)
+                u2 = np.empty(len(need), np.float32)
+                c.uniforms_at(bits, u1_at, PATHS_PER_STREAM, r, u2, _TWO_M24, _TWO_PI_M24)
+            else:
+                i = np.right_shift(bits.take(u1_at), 8)
+                np.subtract(_TWO_24, i, out=i)
+                r = np.multiply(i, _TWO_M24, dtype=np.float32, casting="unsafe")
+                np.right_shift(bits.take(u1_at + PATHS_PER_STREAM), 8, out=i)
+                u2 = np.multiply(i, _TWO_PI_M24, dtype=np.float32, casting="unsafe")
             np.log(r, out=r)
             f = np.cos(u2)
-            c.normals(r, f, f, False)  # r: the radius from here
+            if c is not None:
+                c.normals(r, f, f, False)  # r: the radius from here
+            else:
+                np.multiply(r, _MINUS_TWO, out=r)
+                np.sqrt(r, out=r)
+                np.multiply(f, r, out=f)
             z2 = None
             if vwaps:
                 z2 = np.sin(u2.take(live_at))
                 z2 *= r.take(live_at)
+        if c is not None:  # (a batch of normals drawn on a whole day went by path, above)
             c.move(c.IN_ORDER, self.log_price, f, need, self._shock[t], self._trend[t])
             self._compiled_vwap(c.IN_ORDER, f if z2 is None else z2, live)
             return
-        else:
-            bits = self._raw[d].reshape(-1).view(np.uint32)
-            i = np.right_shift(bits.take(u1_at), 8)
-            np.subtract(_TWO_24, i, out=i)
-            r = np.multiply(i, _TWO_M24, dtype=np.float32, casting="unsafe")
-            np.right_shift(bits.take(u1_at + PATHS_PER_STREAM), 8, out=i)
-            u2 = np.multiply(i, _TWO_PI_M24, dtype=np.float32, casting="unsafe")
-            np.log(r, out=r)
-            np.multiply(r, _MINUS_TWO, out=r)
-            np.sqrt(r, out=r)
-            f = np.cos(u2)
-            np.multiply(f, r, out=f)
-            z2 = None
-            if vwaps:
-                z2 = np.sin(u2.take(live_at))
-                z2 *= r.take(live_at)
         x = np.multiply(f, self._shock[t], dtype=np.float64)
         x += self._trend[t]
         lp = self.log_price.take(need)
