@@ -29,6 +29,7 @@ from ascent_xl.valuation.model import GivenPaths, PathSource, SimulatedPaths, Ti
 from ascent_xl.valuation.montecarlo import (
     COMPACT_EVERY,
     ChunkResult,
+    keep_share,
     last_conversion_day,
     price_groups,
 )
@@ -270,7 +271,7 @@ def _path(c: Contract, grid: TimeGrid, vwap: list[float], volume: list[float],
     dollar_volume: list[float] = []
     market_cap: list[float] = []
     cap, leak = c.ownership_cap, c.leak_out
-    keep_cap = (1.0 - cap) if cap < 1 else 1.0
+    keep_cap = keep_share(cap)
     raise_day, raised = c.cap_raise if c.cap_raise is not None else (-1, cap)
     scale = 1.0 - (c.alternate_discount or 0.0)
     settle_start = {t for note in notes for t, due in note.due.items() if due < dates[t]}
@@ -337,7 +338,7 @@ def _path(c: Contract, grid: TimeGrid, vwap: list[float], volume: list[float],
         V, vol = vwap[t - 1], volume[t - 1]
         if t == raise_day:  # the holder's raise takes effect: its cap from today's conversions on
             cap = raised
-            keep_cap = (1.0 - cap) if cap < 1 else 1.0
+            keep_cap = keep_share(cap)
         for j, note in enumerate(notes):
             inc = note.accrual[t]
             if inc:

@@ -163,6 +163,13 @@ class LowestSum:
             _insert(tails[:, p], block[p], self._tmp)
 
 
+def keep_share(cap: float) -> float:
+    """The divisor of the ownership cap's room, ``1 - cap``: the holder may receive ``(cap x
+    outstanding - held) / (1 - cap)`` new shares (:func:`ascent_xl.pricing.max_conversion_shares`);
+    1 for a cap of 1 (no cap: the room is never read)."""
+    return (1.0 - cap) if cap < 1 else 1.0
+
+
 def _insert(lowest: np.ndarray, x: np.ndarray, tmp: np.ndarray) -> None:
     """Insert ``x`` into the sorted rows ``lowest`` (k, n), keeping the k smallest."""
     for m in range(len(lowest) - 1, 0, -1):
@@ -324,7 +331,7 @@ def run_chunk(contract: Contract, grid: TimeGrid, source: PathSource, *, sample:
     groups, of_note = price_groups(c)
     G = len(groups)
     floors = [floor for _, floor in groups]
-    keep_cap = (1.0 - cap) if cap < 1 else 1.0
+    keep_cap = keep_share(cap)
     raise_day, raised = c.cap_raise if c.cap_raise is not None else (-1, cap)
     scale = 1.0 - (c.alternate_discount or 0.0)
     rounder = _ROUNDERS[c.share_rounding]
@@ -377,7 +384,7 @@ def run_chunk(contract: Contract, grid: TimeGrid, source: PathSource, *, sample:
     for t in range(1, T + 1):
         if t == raise_day:  # the holder's raise takes effect: its cap from today's conversions on
             cap = raised
-            keep_cap = (1.0 - cap) if cap < 1 else 1.0
+            keep_cap = keep_share(cap)
         source.advance(t, None if n == n_all else st.idx)
         if keep:
             paths[t] = source.sample_price(keep)
@@ -855,4 +862,5 @@ def _default(c: Contract, t: int, grid: TimeGrid, V: np.ndarray, U: np.ndarray, 
         np.minimum(U[g], reset, out=U[g], where=keep)
 
 
-__all__ = ["COMPACT_EVERY", "ChunkResult", "LowestSum", "last_conversion_day", "price_groups", "run_chunk"]
+__all__ = ["COMPACT_EVERY", "ChunkResult", "LowestSum", "keep_share", "last_conversion_day", "price_groups",
+           "run_chunk"]
