@@ -372,13 +372,13 @@ def quote_conversion(
     amount = whole_cents(check_amount(amount, "amount"), name="amount")
     if not no_split:  # the fixed price and floor are the terms' as issued: check from the issue on
         check_split_jumps(market, np.array([np.datetime64(day, "D")]), days=c.alternate_price_days,
-                          threshold=c.split_jump_threshold, since=min(n.issue_date for n in terms.notes),
+                          threshold=c.split_jump_threshold, since=terms.closing,
                           way_out=way_out)
     from ascent_xl.family import alternate_applies  # the family's rules build on this module
 
     # without events no default (as quote_conversions)
     alternate = alternate_applies(applies=c.alternate_price_applies, start_days=c.alternate_price_start_days,
-                                  issue_date=min(n.issue_date for n in terms.notes), notice_date=day,
+                                  issue_date=terms.closing, notice_date=day,
                                   in_default=False)
     return capped_conversion(market, conversion=c, notice_date=day, principal=float(amount),
                              fixed_price=fixed, floor_price=floor, alternate=bool(alternate))
@@ -422,7 +422,7 @@ def quote_conversions(
     # days after the first issue, gives way to the fixed price where it does not apply
     applies = np.broadcast_to(alternate_applies(
         applies=c.alternate_price_applies, start_days=c.alternate_price_start_days,
-        issue_date=min(n.issue_date for n in terms.notes), notice_date=refs, in_default=False), refs.shape)
+        issue_date=terms.closing, notice_date=refs, in_default=False), refs.shape)
     alt = np.full(refs.shape, fixed)
     if applies.any():
         alt[applies] = alternate_conversion_price(
@@ -435,7 +435,7 @@ def quote_conversions(
         )
     if not no_split:  # the fixed price and floor are the terms' as issued: check from the issue on
         check_split_jumps(market, refs, days=c.alternate_price_days, threshold=c.split_jump_threshold,
-                          since=min(n.issue_date for n in terms.notes), way_out=way_out)
+                          since=terms.closing, way_out=way_out)
     q = price_notice(fixed_price=np.full(refs.shape, fixed), alternate_price=alt, floor_price=floor,
                      floor_mode=c.floor_mode)
     pays = q.floor_pays
@@ -604,7 +604,7 @@ def resolve_fixed_price(terms: DealTerms, market: MarketData | None) -> float:
         return (1.0 + c.fixed_price_premium) * c.fixed_price_average
     if market is None:
         raise InputError("conversion.fixed_price is blank and no VWAPs were given to compute it")
-    issue = min(n.issue_date for n in terms.notes)
+    issue = terms.closing
     return fixed_conversion_price(
         market, issue_date=issue, premium=c.fixed_price_premium, days=c.fixed_price_days
     )

@@ -588,6 +588,12 @@ class DealTerms(Terms):
     placement: PlacementTerms = term(unit="", doc="placement fee and expenses")
     covenants: CovenantTerms = term(unit="", doc="covenants and limits")
 
+    @property
+    def closing(self) -> dt.date:
+        """The closing: the first issue date of the notes issued at closing (the deal exists from
+        it; a notice, a position or a valuation before it is refused)."""
+        return min(n.issue_date for n in self.notes)
+
     def _check_consistency(self) -> None:
         if not self.notes:
             raise TermsError("notes", "at least one note is needed")

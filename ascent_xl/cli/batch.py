@@ -93,7 +93,7 @@ def price_notices(terms: DealTerms, market: MarketData, notices: Notices, *,
     (of ``vwaps_name``), is refused first, naming its line."""
     largest = max((n.face for n in terms.notes), default=np.inf)
     late = notices.dates > market.dates[-1]
-    early = notices.dates < np.datetime64(min((n.issue_date for n in terms.notes), default=dt.date.min))
+    early = notices.dates < np.datetime64(terms.closing)
     for k in np.flatnonzero((notices.amounts > largest) | late | early).tolist():
         where = f"{notices.name} line {notices.lines[k]}"
         day = notices.dates[k].item()

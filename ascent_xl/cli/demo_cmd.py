@@ -136,7 +136,7 @@ def _notes_table(terms: DealTerms) -> object:
 def _print_fixed_price(terms: DealTerms, market: MarketData) -> None:
     out = console()
     c = terms.conversion
-    issue = min(n.issue_date for n in terms.notes)
+    issue = terms.closing
     window = market.window(np.datetime64(issue, "D"), c.fixed_price_days, what="issue date")[0]
     days = market.calendar.sessions_before(issue, c.fixed_price_days)
     computed = fixed_conversion_price(

@@ -209,9 +209,9 @@ def check_after_issue(day: dt.date, terms: DealTerms, option: str = "--notice-da
     """Refuse a notice dated before the notes' issue (no note exists yet to convert), naming the
     option and the issue date; the deal's state (``--events``) refuses it as no principal
     outstanding."""
-    closing = min((n.issue_date for n in terms.notes), default=None)
-    if closing is not None and day < closing:
-        raise InputError(f"{option} {day}: before the notes' issue on {closing}; give a notice date on or after it")
+    if day < terms.closing:
+        raise InputError(f"{option} {day}: before the notes' issue on {terms.closing}; give a notice date on or "
+                         "after it")
 
 
 def check_amount_as_issued(amount: float | None, terms: DealTerms, option: str = "--amount",

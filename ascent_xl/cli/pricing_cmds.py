@@ -113,7 +113,7 @@ def price_cmd(vwaps_file: Path, notice_date: dt.datetime | None, amount: float |
         click.echo(json.dumps(record, indent=2))
         return
     c = terms.conversion
-    issue = min(n.issue_date for n in terms.notes)
+    issue = terms.closing
     rows = [
         ("Notice date", day(q.notice_date)),
         ("Amount converted", usd(q.amount)),

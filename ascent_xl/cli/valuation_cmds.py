@@ -86,7 +86,7 @@ def value_cmd(paths: int, seed: int, terms_file: Path | None, as_of: dt.datetime
     check_out_file(chart, (".png",), "--chart")  # before any work
     terms = load_deal_terms(terms_file)
     market = MarketData.from_csv(vwaps_file, calendar=terms.calendar) if vwaps_file else None
-    closing = min(n.issue_date for n in terms.notes)
+    closing = terms.closing
     when = as_of.date() if as_of else closing
     if when != closing and events_file is None:
         raise InputError(f"--as-of {when}: the notes were issued on {closing}; give --events FILE "

@@ -728,7 +728,7 @@ def valuation_setup(terms: DealTerms, events: list[Event], market: MarketData, *
     from ascent_xl.valuation.run import prepare_valuation
     from ascent_xl.valuation.start import deal_start, market_inputs
 
-    closing = min(n.issue_date for n in terms.notes)
+    closing = terms.closing
     model = settings.model
     when = closing if model.valuation_date is None else model.valuation_date
     if when < closing:

@@ -823,7 +823,7 @@ def _quote(events: Cells, dates: Cells, vwaps: Cells, terms: Cells, notice_date:
     if amount is not None and amount > 0:  # to the cent, named as the cell's argument (not "principal")
         amount = whole_cents(amount, name="amount")
     state = _state(events, dates, vwaps, terms, day, before_conversions=True, no_split=no_split)
-    first = min(n.issue_date for n in state.terms.notes)
+    first = state.terms.closing
     if day < first:
         raise cells.CellError(f"notice_date {day}: before the notes' issue on {first}; give a later date")
     try:
@@ -960,7 +960,7 @@ def ASCENT_FAIR_VALUE(
         daily_volume=to_number(daily_volume, "daily_volume", _M.daily_volume),
         valuation_date=None if cells.is_blank(valuation_date) else cells.to_date(valuation_date, "valuation_date"),
     )
-    closing = min(n.issue_date for n in deal.notes)
+    closing = deal.closing
     if model.valuation_date not in (None, closing):
         raise cells.CellError(f"valuation_date {model.valuation_date}: the notes were issued on {closing}; give "
                               "the deal's events up to that date (the events argument) so the value "
@@ -980,7 +980,7 @@ def _fair_value_as_of(deal: DealTerms, name: str, events: Cells, dates: Cells, v
     input fingerprint: the cells of one book that ask for each instrument share one run."""
     from ascent_xl.valuation.run import instrument_estimates_of, prepare_as_of
 
-    closing = min(n.issue_date for n in deal.notes)
+    closing = deal.closing
     when = closing if cells.is_blank(valuation_date) else cells.to_date(valuation_date, "valuation_date")
     given = {k: None if cells.is_blank(v) else to_number(v, k, getattr(_M, k), percent=k not in ("spot", "daily_volume"))
              for k, v in inputs.items()}

@@ -282,7 +282,7 @@ class Ledger:
             fixed = resolve_fixed_price(terms, market)
         except AscentError as exc:
             raise LedgerError(f"fixed conversion price: {exc}") from None
-        self.closing = min(n.issue_date for n in terms.notes)
+        self.closing = terms.closing
         self.state = DealState(
             terms=terms,
             market=market.priced_by(terms.conversion.price_source) if market is not None else None,

@@ -173,7 +173,7 @@ def position_from(schedule: Schedule, *, as_of: dt.date, no_split: bool = False)
     the notes' issue (no deal exists yet: its warrants, cap headroom and prices would be the
     preset's, not the deal's)."""
     s = schedule.state
-    closing = min(n.issue_date for n in s.terms.notes)
+    closing = s.terms.closing
     if as_of < closing:
         raise LedgerError(f"as of {as_of}: before the notes' issue on {closing}, nothing is issued yet; "
                           "give that date or a later one")

@@ -112,7 +112,7 @@ def prepare_valuation(
     reported as "model assumption"), for the inputs the result lists.
     """
     behaviour = Behaviour() if behaviour is None else behaviour
-    closing = min(n.issue_date for n in terms.notes)
+    closing = terms.closing
     if start is None:
         when: dt.date = closing if model.valuation_date is None else model.valuation_date
         if when != closing:
@@ -180,7 +180,7 @@ def prepare_as_of(
     from ascent_xl.valuation.behaviour import planned_events
     from ascent_xl.valuation.start import market_inputs
 
-    closing = min(n.issue_date for n in terms.notes)
+    closing = terms.closing
     events = list(events)
     start = deal_start(terms, events, market, as_of=as_of)
     for name, x in given.items():
@@ -528,7 +528,7 @@ def valuation_inputs(setup: ValuationSetup, *, paths: int, seed: int | None) -> 
     deal's state on the valuation date (shares, prices, each note's principal, PIK notes and
     accrued interest)."""
     m, c, start = setup.model, setup.contract, setup.start
-    closing = min(n.issue_date for n in setup.terms.notes)
+    closing = setup.terms.closing
     state = (f"deal state at the end of {start.as_of} ({start.events_applied} events)"
              if start.as_of != closing or start.events_applied else "the terms, as issued")
     rows: list[tuple[str, Any, str, str]] = [("valuation_date", setup.grid.valuation_date, "date", state)]

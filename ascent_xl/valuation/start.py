@@ -94,7 +94,7 @@ def deal_start(terms: DealTerms, events: Iterable[Event], market: MarketData | N
     from ascent_xl.ledger import run_ledger
     from ascent_xl.ledger.position import position_from
 
-    closing = min(n.issue_date for n in terms.notes)
+    closing = terms.closing
     if as_of < closing:
         raise InputError(f"valuation date {as_of} is before the notes' issue on {closing}; value on or after it")
     events = list(events)
