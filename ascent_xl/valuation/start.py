@@ -36,8 +36,8 @@ class NoteStart:
     terms: NoteTerms
     maturity: dt.date
     face: float
-    principal: float
-    pik_principal: float
+    principal: float  # its own and its private PIK notes' (interest at the note's rate)
+    pik_principal: float  # its registered PIK notes' (interest at its pik_note_rate)
     accrued: float
     fixed_price: float
     floor_price: float
@@ -106,8 +106,10 @@ def deal_start(terms: DealTerms, events: Iterable[Event], market: MarketData | N
 def from_position(position: DealPosition, state: DealState, *, events_applied: int = 0) -> DealStart:
     """The :class:`DealStart` of a deal snapshot (``position``) and the ledger state it was read
     from (``state``: each note's terms, which PIK notes belong to which note, the VWAPs restated
-    for the splits). A note's PIK notes are valued with it: their principal and accrued interest
-    add to the note's. The holder is the live notes' (the first note's when none is live): its
+    for the splits). A note's PIK notes are valued with it: a registered PIK note's principal
+    as the note's PIK notes (interest at its ``pik_note_rate``), a private PIK note's (interest
+    at the note's rate) as the note's principal, whose interest the simulation then pays by its
+    rule rather than capitalising it; their accrued interest adds to the note's. The holder is the live notes' (the first note's when none is live): its
     shares and its cap on that date (after a raise that took effect) start the simulation."""
     notes = []
     for note in state.notes.values():
@@ -116,14 +118,17 @@ def from_position(position: DealPosition, state: DealState, *, events_applied: i
         own = position.note(note.name)
         if own.maturity is None:  # no maturity (a convertible preferred): no horizon to value to
             refuse_shape("notes.maturity_months", who="the Monte Carlo valuation")
-        children = [position.note(c.name) for c in state.notes.values() if c.parent == note.name]
+        kids = [c for c in state.notes.values() if c.parent == note.name]
+        children = [position.note(c.name) for c in kids]
+        private = {c.name for c in kids if _private_pik(c.terms, note.terms)}
         notes.append(NoteStart(
             name=note.name,
             terms=note.terms,
             maturity=own.maturity,
             face=float(note.terms.face),
-            principal=float(own.outstanding_principal),
-            pik_principal=float(sum(c.outstanding_principal for c in children)),
+            principal=float(own.outstanding_principal
+                            + sum(c.outstanding_principal for c in children if c.note in private)),
+            pik_principal=float(sum(c.outstanding_principal for c in children if c.note not in private)),
             accrued=float(own.accrued_interest + sum(c.accrued_interest for c in children)),
             fixed_price=float(own.fixed_price),
             floor_price=float(own.floor_price),
@@ -148,6 +153,22 @@ def from_position(position: DealPosition, state: DealState, *, events_applied: i
         ownership_cap=state.cap_of(holder),
         cap_raise=state.holder(holder).cap_pending,
     )
+
+
+def _private_pik(pik: NoteTerms, parent: NoteTerms) -> bool:
+    """True for a private PIK note (the equity conditions failed on its interest date): interest
+    at its parent's rate, capitalised, the parent's maturity and conversion terms, so it is
+    valued as the parent's principal; False for a registered PIK note, at the parent's
+    ``pik_note_rate`` (the simulation's PIK notes). Any other rate (the parent's rate amended
+    since) is refused: the valuation has one rate for a note's PIK notes."""
+    if pik.interest_payment == "pik" and pik.rate == parent.rate:
+        return True
+    if pik.interest_payment != "pik" and pik.rate == parent.pik_note_rate:
+        return False
+    expected = parent.rate if pik.interest_payment == "pik" else parent.pik_note_rate
+    raise InputError(f"{pik.name}: a PIK note of {parent.name} at {pik.rate:.4%}, not its note's "
+                     f"{expected:.4%}; the valuation values a note's PIK notes at one rate: value "
+                     "on a date before the rate changed, or amend the note's rate back")
 
 
 VOLUME_DAYS = 20

@@ -46,8 +46,10 @@ def test_a_mid_life_valuation_date_values_what_is_outstanding(template, tmp_path
     assert result.ok, result.status
     inputs = _inputs(book)
     # the sample's Registered note by 2023-06-30: $12,500,000 less $2,746,212 converted in Q1 and
-    # three $1,000,000 prepayments (April, May, June)
-    assert inputs["Registered.principal"][0] == pytest.approx(12_500_000 - 2_746_212 - 3 * 1_000_000)
+    # three $1,000,000 prepayments (April, May, June), with its private PIK note of 2023-03-31,
+    # $129,097.50 at the note's 4.5% (the equity conditions failed), valued as its principal
+    assert inputs["Registered.principal"][0] == pytest.approx(12_500_000 - 2_746_212 - 3 * 1_000_000 + 129_097.50)
+    assert inputs["Registered.pik_notes"][0] == 0.0
     assert inputs["spot"] == (0.1196, "VWAP of 2023-06-30 (VWAP sheet)")  # the sample's VWAP that day
     assert inputs["valuation_date"][1].startswith("deal state at the end of 2023-06-30")
     # the floor amended to $0.20 on 2023-03-29; the fixed price ratcheted to $0.15 on 2023-06-20

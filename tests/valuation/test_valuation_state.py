@@ -129,8 +129,11 @@ def test_the_start_is_the_deal_states_snapshot(day):
     position = deal_state(ASTI_2022, market, events, as_of=as_of)
     for note in start.notes:
         pik = [n for n in position.notes if n.note.startswith(f"{note.name}-PIK")]
-        assert note.principal == position.note(note.name).outstanding_principal
-        assert note.pik_principal == pytest.approx(sum(n.outstanding_principal for n in pik), abs=1e-9)
+        # the sample's PIK notes are private (the equity conditions failed on their dates):
+        # interest at the note's rate, valued as its principal; no registered PIK notes
+        assert note.principal == pytest.approx(position.note(note.name).outstanding_principal
+                                               + sum(n.outstanding_principal for n in pik), abs=1e-9)
+        assert note.pik_principal == 0.0
         assert note.accrued == pytest.approx(position.note(note.name).accrued_interest
                                              + sum(n.accrued_interest for n in pik), abs=1e-9)
         assert note.fixed_price == position.note(note.name).fixed_price
