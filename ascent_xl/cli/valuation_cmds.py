@@ -29,7 +29,12 @@ from ascent_xl.errors import InputError
 from ascent_xl.events import events_from_csv
 from ascent_xl.market import MarketData
 from ascent_xl.valuation.presets import DEMO_BEHAVIOUR, DEMO_MODEL
-from ascent_xl.valuation.results import CASH_KINDS, ValuationResult
+from ascent_xl.valuation.results import (
+    CASH_KINDS,
+    CONVERTED_LABEL,
+    CONVERTED_PARTS,
+    ValuationResult,
+)
 from ascent_xl.valuation.run import DEFAULT_PATHS, MAX_PATHS, prepare_as_of, run_valuation
 
 PROGRESS_FROM = 50_000
@@ -153,6 +158,8 @@ def result_json(r: ValuationResult) -> dict[str, Any]:
         "shares_issued_mean": r.shares_issued.mean,
         "floor_probability": r.floor_probability.value,
         "expected_cash": r.expected_cash,
+        "expected_pik_interest": r.expected_pik_interest,
+        "expected_converted": {"total": r.expected_converted, **r.converted_parts},
     }
 
 
@@ -238,6 +245,9 @@ def _print(r: ValuationResult) -> None:
     cash += [("Total cash", usd(r.expected_cash["total"], 0)),
              ("Interest paid in kind (not cash)", usd(r.expected_pik_interest, 0))]
     out.print(table("Expected cash paid by the company (undiscounted)", ("Item", "USD"), cash))
+    converted = [(CONVERTED_LABEL, usd(r.expected_converted, 0))]
+    converted += [(f"  {label}", usd(r.converted_parts[key], 0)) for key, label in CONVERTED_PARTS]
+    out.print(table("Expected amount converted into shares (undiscounted)", ("Item", "USD"), converted))
     out.print("Assumptions: " + "; ".join(r.assumptions) + ".")
 
 

@@ -161,7 +161,7 @@ def run_paths(setup: ValuationSetup, *, paths: int | None = None, seed: int = 0,
     vwap, volume, price = path_data(c, grid, source)
     n = source.n
     J = len(c.notes)
-    keys = ("converted", "floor_paid", "interest_cash", "interest_pik", "principal_cash",
+    keys = ("converted", "converted_interest", "converted_pik", "floor_paid", "interest_cash", "interest_pik", "principal_cash",
             "default_cash", "prepaid_cash")
     out = {k: np.zeros(n) for k in keys}
     values, shares = np.zeros((J, n)), np.zeros(n)
@@ -262,7 +262,7 @@ def _path(c: Contract, grid: TimeGrid, vwap: list[float], volume: list[float],
     fixed = [float(f) for f, _ in groups]
     floors = [float(fl) for _, fl in groups]
     modes = ["none" if not fl else "make_up" if c.floor_cash else "cap" for fl in floors]
-    tot = dict.fromkeys(("converted", "floor_paid", "interest_cash", "interest_pik", "principal_cash",
+    tot = dict.fromkeys(("converted", "converted_interest", "converted_pik", "floor_paid", "interest_cash", "interest_pik", "principal_cash",
                          "default_cash", "prepaid_cash"), 0.0)
     hist = c.history.tolist()
     past = hist + []  # VWAPs of days up to yesterday (history first)
@@ -414,6 +414,8 @@ def _path(c: Contract, grid: TimeGrid, vwap: list[float], volume: list[float],
                 rem -= part
                 aj = part if i == 0 else aj + part
                 parts[b] = part
+                if b != "P":
+                    tot["converted_interest" if b == "AI" else "converted_pik"] += part
             s = _shares(aj / p, c.share_rounding)
             value[j] += s * y
             pay = 0.0

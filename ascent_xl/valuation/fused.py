@@ -102,8 +102,8 @@ def _price(alt, fixed, k, scale, U):
 
 
 def _convert(V, vol, U, floors, floor_cash, leak, sell_through, min_value, above, thresholds,
-             cap, keep_cap, of_note, buckets, AI, K, P, value, O, H, converted, floor_paid,
-             df_equity, df_cash, rounding, work):
+             cap, keep_cap, of_note, buckets, AI, K, P, value, O, H, converted, conv_interest,
+             conv_pik, floor_paid, df_equity, df_cash, rounding, work):
     """Every path's day after the conversion price, in the order of ``run_chunk``'s array
     operations: the holder's request, the cap, the conversions note by note (``buckets[j]``
     bit 1: the accrued interest, 2: the PIK notes, then the principal), the leak-out sales.
@@ -191,6 +191,7 @@ def _convert(V, vol, U, floors, floor_cash, leak, sell_through, min_value, above
             if (kind == 0 and not bk & 1) or (kind == 1 and not bk & 2):
                 continue
             B = AI if kind == 0 else (K if kind == 1 else P)
+            share = conv_interest if kind == 0 else conv_pik  # the interest's or the PIK notes'
             for i in range(n):
                 x = rem[i]
                 bucket = B[j, i]
@@ -198,6 +199,8 @@ def _convert(V, vol, U, floors, floor_cash, leak, sell_through, min_value, above
                 B[j, i] = bucket - part
                 rem[i] = x - part
                 aj[i] = part if first else aj[i] + part
+                if kind < 2:
+                    share[i] += part
             first = False
         for i in range(n):
             s = _shares(aj[i] / work[PR + g, i], rounding)
@@ -371,7 +374,8 @@ def _normals(log_r, z1, z2, both):
 
 def _day(stage, V, vol, P, K, AI, NI, inc, pik_inc, nxt, pik_nxt, flags, alt, fixed, k, scale, U,
          floors, floor_cash, leak, sell_through, min_value, above, thresholds, cap, keep_cap,
-         of_note, buckets, value, O, H, converted, floor_paid, df_equity, df_cash, rounding, work):
+         of_note, buckets, value, O, H, converted, conv_interest, conv_pik, floor_paid, df_equity, df_cash,
+         rounding, work):
     """One day of every live path (at least one note): ``stage`` bit :data:`ACCRUE` the
     accrual, :data:`PRICE` the conversion price ``U`` (from ``alt``, the sum of the window's
     lowest VWAPs), :data:`CONVERT` the conversions and sales; ``work``: scratch, ``(3 x price
@@ -382,8 +386,8 @@ def _day(stage, V, vol, P, K, AI, NI, inc, pik_inc, nxt, pik_nxt, flags, alt, fi
         _price(alt, fixed, k, scale, U)
     if stage & 4:
         _convert(V, vol, U, floors, floor_cash, leak, sell_through, min_value, above, thresholds,
-                 cap, keep_cap, of_note, buckets, AI, K, P, value, O, H, converted, floor_paid,
-                 df_equity, df_cash, rounding, work)
+                 cap, keep_cap, of_note, buckets, AI, K, P, value, O, H, converted, conv_interest,
+                 conv_pik, floor_paid, df_equity, df_cash, rounding, work)
 
 
 if numba is not None:

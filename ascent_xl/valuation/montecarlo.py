@@ -222,7 +222,9 @@ class ChunkResult:
     note_values: np.ndarray  # (notes, n)
     warrant_value: np.ndarray
     shares: np.ndarray  # conversion shares issued
-    converted: np.ndarray  # principal converted, USD
+    converted: np.ndarray  # all the conversions took, USD: interest, PIK notes and principal
+    converted_interest: np.ndarray  # of which accrued interest
+    converted_pik: np.ndarray  # of which PIK notes
     floor_paid: np.ndarray
     interest_cash: np.ndarray
     interest_pik: np.ndarray
@@ -232,7 +234,7 @@ class ChunkResult:
     sample: np.ndarray  # (T + 1, k) share prices of the first k paths, day 0 first
 
 
-_TOTALS = ("converted", "floor_paid", "interest_cash", "interest_pik", "principal_cash",
+_TOTALS = ("converted", "converted_interest", "converted_pik", "floor_paid", "interest_cash", "interest_pik", "principal_cash",
            "default_cash", "prepaid_cash")
 COMPACT_EVERY = 8
 """Days between checks for paths whose notes are settled (they leave the day loop)."""
@@ -350,6 +352,7 @@ def run_chunk(contract: Contract, grid: TimeGrid, source: PathSource, *, sample:
     P, K, AI, NI, value = list(st.P), list(st.K), list(st.AI), list(st.NI), list(st.value)
     O, H, fixed, tot = st.O, st.H, st.fixed, st.totals
     buckets = _buckets(c, P, K, AI)
+    bucket_kinds = _bucket_kinds(c)
 
     if fk is not None:
         day_args = _fused_day_args(c, plan, floors, of_note, fk)
@@ -404,7 +407,7 @@ def run_chunk(contract: Contract, grid: TimeGrid, source: PathSource, *, sample:
                     c.floor_cash, leak, c.sell_through, c.min_conversion_value,
                     c.convert_all_above, day_args.thresholds.get(t, day_args.none), cap, keep_cap,
                     day_args.of_note, day_args.buckets, st.value, st.O, st.H, tot["converted"],
-                    tot["floor_paid"], grid.df_equity[t], grid.df_cash[t], day_args.rounding, work)
+                    tot["converted_interest"], tot["converted_pik"], tot["floor_paid"], grid.df_equity[t], grid.df_cash[t], day_args.rounding, work)
             if ordinary:  # the window and the records read the day before its conversions
                 push_recent(t, V, vol, O)
                 if alt:
@@ -513,11 +516,13 @@ def run_chunk(contract: Contract, grid: TimeGrid, source: PathSource, *, sample:
                 if cap < 1:  # no more than the room the earlier notes left (shares rounded up)
                     np.multiply(room, p, out=tmp)
                     np.minimum(rem, tmp, out=rem)
-                for i, bucket in enumerate(buckets[j]):
+                for i, (bucket, kind) in enumerate(zip(buckets[j], bucket_kinds[j], strict=True)):
                     part = aj if i == 0 else x
                     np.minimum(rem, bucket, out=part)
                     bucket -= part
                     rem -= part
+                    if kind:  # the interest's or the PIK notes' share of what it took
+                        tot[kind] += part
                     if i:
                         aj += part
                 np.divide(aj, p, out=s)
@@ -679,6 +684,13 @@ def _buckets(c: Contract, P: list, K: list, AI: list) -> list[tuple[np.ndarray, 
         parts.append(P[j])
         out.append(tuple(parts))
     return out
+
+
+def _bucket_kinds(c: Contract) -> list[tuple[str | None, ...]]:
+    """The total each of :func:`_buckets`' parts adds to besides ``converted``:
+    ``converted_interest``, ``converted_pik``, or none (the principal)."""
+    return [(("converted_interest",) if c.convert_interest else ()) + (("converted_pik",) if note.pik_notes else ())
+            + (None,) for note in c.notes]
 
 
 @dataclass(frozen=True, slots=True, eq=False)

@@ -23,6 +23,12 @@ CASH_KINDS = (
 CONVERTED_LABEL = "Converted (interest, PIK notes, principal)"
 """The expected amount the conversions took, USD: a note's accrued interest (when the holder
 converts it), its PIK notes and its principal."""
+CONVERTED_PARTS = (
+    ("interest", "of which accrued interest"),
+    ("pik", "of which PIK notes"),
+    ("principal", "of which principal (with capitalised PIK)"),
+)
+"""The parts of :data:`CONVERTED_LABEL`'s amount, keys of ``ValuationResult.converted_parts``."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,6 +131,7 @@ class ValuationResult:
     expected_cash: dict[str, float]
     expected_pik_interest: float
     expected_converted: float
+    converted_parts: dict[str, float]  # expected_converted by part (CONVERTED_PARTS), USD
     fixed_price: float
     floor_price: float
     sample_dates: np.ndarray
@@ -192,6 +199,7 @@ class ValuationResult:
         # what the conversions took: with convert_interest, a note's accrued interest first, then
         # its PIK notes, then principal (labelled "principal", it read as more than the face)
         cash.append([CONVERTED_LABEL, self.expected_converted])
+        cash += [[label, self.converted_parts[key]] for key, label in CONVERTED_PARTS]
 
         run: list[list[Any]] = [["Item", "Value"]]
         run += [
@@ -217,4 +225,4 @@ class ValuationResult:
         }
 
 
-__all__ = ["CASH_KINDS", "DEFAULT_PERCENTILES", "Distribution", "Estimate", "NoteValue", "ValuationResult"]
+__all__ = ["CASH_KINDS", "CONVERTED_LABEL", "CONVERTED_PARTS", "DEFAULT_PERCENTILES", "Distribution", "Estimate", "NoteValue", "ValuationResult"]

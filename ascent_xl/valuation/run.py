@@ -383,7 +383,7 @@ def _count(value: Any, name: str, lo: int, hi: int) -> int:
     return int(x)
 
 
-_PER_PATH = ("warrant_value", "shares", "converted", "floor_paid", "interest_cash", "interest_pik",
+_PER_PATH = ("warrant_value", "shares", "converted", "converted_interest", "converted_pik", "floor_paid", "interest_cash", "interest_pik",
              "principal_cash", "default_cash", "prepaid_cash")
 _KEPT = ("shares", "floor_paid")
 
@@ -481,6 +481,7 @@ def _assemble(setup: ValuationSetup, acc: _Accumulator, seed: int | None,
             rate=model.rate, volatility=model.volatility)
     expected = {key: acc.estimate(key).value for key, _ in CASH_KINDS}
     expected["total"] = sum(expected.values())
+    converted, interest, pik = (acc.estimate(key).value for key in ("converted", "converted_interest", "converted_pik"))
     p = acc.estimate("binds").value
     first = acc.sample
     assert first is not None
@@ -502,7 +503,8 @@ def _assemble(setup: ValuationSetup, acc: _Accumulator, seed: int | None,
         floor_probability=Estimate(p, math.sqrt(p * (1 - p) / n)),
         expected_cash=expected,
         expected_pik_interest=acc.estimate("interest_pik").value,
-        expected_converted=acc.estimate("converted").value,
+        expected_converted=converted,
+        converted_parts={"interest": interest, "pik": pik, "principal": max(converted - interest - pik, 0.0)},
         fixed_price=c.fixed_price,
         floor_price=c.floor_price,
         sample_dates=grid.dates,

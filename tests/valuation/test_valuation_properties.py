@@ -25,7 +25,7 @@ from ascent_xl.valuation.model import PATHS_PER_STREAM
 from ascent_xl.valuation.montecarlo import LowestSum
 from ascent_xl.valuation.presets import DEMO_BEHAVIOUR, DEMO_MODEL
 
-PER_PATH = ("warrant_value", "shares", "converted", "floor_paid", "interest_cash", "interest_pik",
+PER_PATH = ("warrant_value", "shares", "converted", "converted_interest", "converted_pik", "floor_paid", "interest_cash", "interest_pik",
             "principal_cash", "default_cash", "prepaid_cash")
 
 
@@ -54,7 +54,8 @@ def test_the_per_path_loop_gives_the_kernels_numbers_exactly(rounding):
     for name in PER_PATH:
         np.testing.assert_array_equal(fast.per_path[name], getattr(slow, name), err_msg=name)
     # every feature was exercised on these paths
-    for name in ("floor_paid", "interest_cash", "interest_pik", "default_cash", "prepaid_cash"):
+    for name in ("floor_paid", "interest_cash", "interest_pik", "default_cash", "prepaid_cash",
+                 "converted_interest", "converted_pik"):
         assert fast.per_path[name].max() > 0, name
 
 

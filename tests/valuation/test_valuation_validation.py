@@ -143,7 +143,13 @@ def test_zero_volatility_conversion_on_day_one_is_shares_times_the_deterministic
     # what the conversions took is the face and the day's interest: 12,500,000 + 12,500,000 x
     # 4.5% / 360 + 2,500,000 + 2,500,000 x 4.5% / 360 = 15,001,875, more than the principal
     assert r.expected_converted == pytest.approx(15_001_875.0, rel=1e-12)
-    assert dict(r.tables()["Expected cash"][1:])[CONVERTED_LABEL] == r.expected_converted
+    table = dict(r.tables()["Expected cash"][1:])
+    assert table[CONVERTED_LABEL] == r.expected_converted
+    # of which interest 12,500,000 x 4.5% / 360 + 2,500,000 x 4.5% / 360 = 1,562.50 + 312.50
+    # = 1,875; no PIK notes; principal 15,000,000
+    assert table["of which accrued interest"] == pytest.approx(1_875.0, rel=1e-12)
+    assert table["of which PIK notes"] == 0.0
+    assert table["of which principal (with capitalised PIK)"] == pytest.approx(15_000_000.0, rel=1e-12)
 
 
 def test_a_traced_path_prices_conversions_like_the_engine():
