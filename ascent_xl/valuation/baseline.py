@@ -24,7 +24,7 @@ from ascent_xl.errors import InputError
 from ascent_xl.market import MarketData
 from ascent_xl.money import round_cents
 from ascent_xl.pricing import price_notice
-from ascent_xl.valuation.contract import Contract
+from ascent_xl.valuation.contract import CONDITIONAL_RULES, Contract
 from ascent_xl.valuation.model import GivenPaths, PathSource, SimulatedPaths, TimeGrid
 from ascent_xl.valuation.montecarlo import (
     COMPACT_EVERY,
@@ -296,16 +296,19 @@ def _path(c: Contract, grid: TimeGrid, vwap: list[float], volume: list[float],
                 continue
             if note.interest_days.get(t) is not None:
                 rule = note.interest_days[t]
-                if rule == "equity_conditions" and ok is None:
+                if rule in CONDITIONAL_RULES and ok is None:
                     ok = _equity_ok(c, _window(dv_hist, dollar_volume, t, c.equity.days),
                                     _window(cap_hist, market_cap, t, c.equity.days))
-                pik = rule == "pik" or (rule == "equity_conditions" and ok)
+                pik = rule in ("pik", "pik_or_private") or (rule == "equity_conditions" and ok)
                 amount = AI[j]
+                to_k = to_p = 0.0
                 if pik:
                     tot["interest_pik"] += amount
-                    if note.pik_notes:
+                    if note.pik_notes and (rule != "pik_or_private" or ok):
+                        to_k = amount
                         K[j] += amount
-                    else:
+                    else:  # capitalised, or a private PIK note valued as the note's principal
+                        to_p = amount
                         P[j] += amount
                     if amount:
                         record("interest pik", j, t, interest=amount, due=due)
@@ -316,6 +319,11 @@ def _path(c: Contract, grid: TimeGrid, vwap: list[float], volume: list[float],
                         record("interest cash", j, t, interest=amount, cash=amount, value=amount * dfc[t],
                                due=due)
                 AI[j], NI[j] = NI[j], 0.0
+                nxt = note.accrual_next[t]
+                if nxt:  # the PIK paid today bears interest from the nominal date
+                    AI[j] += to_p * (note.rate * nxt)
+                    if note.pik_rate:
+                        AI[j] += to_k * (note.pik_rate * nxt)
             elif note.maturity_day == t:
                 owed = P[j] + AI[j]
                 pc = tot["principal_cash"]

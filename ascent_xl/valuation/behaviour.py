@@ -22,9 +22,12 @@ order (:mod:`ascent_xl.events`):
    the monthly limit; unused allowance is not carried forward);
 5. **scheduled prepayments** are paid in cash at their premium plus accrued interest;
 6. interest and maturity **due today**: the company pays interest in cash or in kind by
-   ``interest`` (or an explicit election); registered PIK notes bear the note's
-   ``pik_note_rate``, private PIK interest is capitalised (``pik_style``); at maturity what is
-   left is repaid in cash.
+   ``interest`` (or an explicit election); PIK on a note paid in registered PIK notes
+   (``pik_style`` pik_note) is registered only when the equity conditions hold on the interest
+   date, else the election's (or the note's) ``pik_fallback``: cash, or private PIK notes at the
+   note's rate; registered PIK notes bear the note's ``pik_note_rate``; capitalised PIK interest
+   bears the note's rate; PIK bears interest from its nominal date. At maturity what is left is
+   repaid in cash.
 
 Defaults that are deal terms (the leak-out, the ownership cap) are left blank here and read
 from the deal's terms, so a behaviour record holds no deal number.
@@ -39,7 +42,7 @@ from typing import Literal
 
 from ascent_xl.errors import InputError, TermsError
 from ascent_xl.events import Event, EventKind
-from ascent_xl.terms import DealTerms, InterestMethod, Terms, term
+from ascent_xl.terms import DealTerms, InterestMethod, PikFallback, Terms, term
 
 InterestRule = Literal["cash", "pik", "equity_conditions"]
 DefaultElection = Literal["better", "redeem", "reset"]
@@ -67,6 +70,11 @@ class InterestElection(Terms):
     date: dt.date = term(unit="date", doc="first interest date the election applies to")
     note: str = term(unit="text", doc="note (blank: every note)", default="")
     method: InterestMethod = term(unit="text", doc="cash or pik")
+    fallback: PikFallback | None = term(
+        unit="text",
+        doc="registered PIK notes when the equity conditions fail: cash or private_pik (blank: the note's)",
+        default=None,
+    )
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -123,7 +131,8 @@ class Behaviour(Terms):
     )
     interest: InterestRule = term(
         unit="text",
-        doc="company's interest: cash, pik, or equity_conditions (PIK when they hold, else cash)",
+        doc="company's interest: cash, pik, or equity_conditions (PIK when they hold, else cash); "
+        "registered PIK notes only when the equity conditions hold, else the note's pik_fallback",
         default="equity_conditions",
     )
     interest_elections: tuple[InterestElection, ...] = term(
@@ -205,10 +214,9 @@ class Behaviour(Terms):
                                          "reset or blank")
                     election = text
             elif e.kind is EventKind.INTEREST_ELECTION:
-                text = e.value.method  # an events.InterestChoice, typed when read
-                if e.value.fallback is not None:
-                    raise InputError(f"{e.label}: Value {str(e.value)!r}: the valuation takes cash or pik")
-                elections.append(InterestElection(date=e.date, note=note, method=text))
+                choice = e.value  # an events.InterestChoice, typed when read
+                elections.append(InterestElection(date=e.date, note=note, method=choice.method,
+                                                  fallback=choice.fallback))
             else:
                 raise InputError(
                     f"{e.label}: the valuation takes planned Prepayment, Optional Prepay, Default "

@@ -30,7 +30,7 @@ from ascent_xl.errors import InputError, TermsError, UnmodelledStateError
 from ascent_xl.family import refuse_unmodelled
 from ascent_xl.interest import interest_dates, year_fraction
 from ascent_xl.market import MarketData
-from ascent_xl.terms import DealTerms
+from ascent_xl.terms import DealTerms, NoteTerms
 from ascent_xl.valuation.behaviour import Behaviour
 from ascent_xl.valuation.model import ModelParams, TimeGrid, volume_at
 from ascent_xl.valuation.start import DealStart, NoteStart
@@ -43,7 +43,7 @@ class NotePlan:
     ``accrual[t]`` is the year fraction accrued over day t's step for the period paid next;
     ``accrual_next[t]`` the part of the step after a nominal interest date (nonzero only on the
     payment day of a period that ended between two sessions). ``interest_days`` maps a payment
-    day to the interest rule of that date (``cash``, ``pik`` or ``equity_conditions``), ``due``
+    day to the interest rule of that date (a key of :data:`INTEREST_RULES`), ``due``
     every payment day (interest and maturity) to its nominal date.
     """
 
@@ -191,7 +191,7 @@ class Contract:
         need = self.alternate_days if self.alternate_discount is not None else 1
         if self.default is not None:
             need = max(need, self.default.reset_days)
-        if any(m == "equity_conditions" for n in self.notes for m in n.interest_days.values()):
+        if any(m in CONDITIONAL_RULES for n in self.notes for m in n.interest_days.values()):
             need = max(need, self.equity.days)
         return need
 
@@ -377,7 +377,7 @@ def _note_plan(start: NoteStart, *, behaviour: Behaviour, grid: TimeGrid) -> Not
         if end == start.maturity:
             maturity_day = pay
         else:
-            interest_days[pay] = _interest_rule(behaviour, start.name, end)
+            interest_days[pay] = interest_rule(behaviour, note, end)
         previous_pay = pay
     return NotePlan(
         name=start.name,
@@ -395,11 +395,51 @@ def _note_plan(start: NoteStart, *, behaviour: Behaviour, grid: TimeGrid) -> Not
     )
 
 
-def _interest_rule(behaviour: Behaviour, note: str, date: dt.date) -> str:
+INTEREST_RULES = {
+    "cash": "interest paid in cash",
+    "pik": "interest paid in kind (added to principal, or a registered PIK note)",
+    "equity_conditions": "in kind when the equity conditions hold on the interest date, else in cash",
+    "pik_or_private": "a registered PIK note when the equity conditions hold, else a private PIK note "
+                      "at the note's rate (valued as the note's principal)",
+}
+"""How a note's interest is paid on one interest date in the simulation (:func:`interest_rule`)."""
+CONDITIONAL_RULES = frozenset({"equity_conditions", "pik_or_private"})
+"""The rules that read the equity conditions on the interest date."""
+
+
+def interest_rule(behaviour: Behaviour, note: NoteTerms, date: dt.date) -> str:
+    """How ``note``'s interest due on ``date`` is paid in the simulation (a key of
+    :data:`INTEREST_RULES`): the latest election on or before ``date`` for that note or for every
+    note, else the behaviour's ``interest``.
+
+    PIK on a note whose PIK is paid in registered PIK notes (``pik_style`` pik_note) is what the
+    deal allows, not what the company wishes: registered PIK notes only when the equity
+    conditions hold on the interest date; else the election's fallback (or the note's
+    ``pik_fallback``): cash, or private PIK notes at the note's rate.
+
+    Examples
+    --------
+    >>> import datetime as dt
+    >>> from ascent_xl.presets import ASTI_2022
+    >>> from ascent_xl.valuation.behaviour import InterestElection
+    >>> registered, private = ASTI_2022.note("Registered"), ASTI_2022.note("Private")
+    >>> day = dt.date(2023, 3, 31)
+    >>> interest_rule(Behaviour(interest="pik"), registered, day)
+    'pik_or_private'
+    >>> interest_rule(Behaviour(interest="pik"), private, day)
+    'pik'
+    >>> election = InterestElection(date=dt.date(2023, 1, 1), method="pik", fallback="cash")
+    >>> interest_rule(Behaviour(interest="cash", interest_elections=(election,)), registered, day)
+    'equity_conditions'
+    """
     rule: str = behaviour.interest
+    fallback = note.pik_fallback
     for e in sorted(behaviour.interest_elections, key=lambda e: e.date):  # the latest wins
-        if e.date <= date and (not e.note or e.note.lower() == note.lower()):
+        if e.date <= date and (not e.note or e.note.lower() == note.name.lower()):
             rule = e.method
+            fallback = e.fallback or note.pik_fallback
+    if rule == "pik" and note.pik_style == "pik_note":
+        return "equity_conditions" if fallback == "cash" else "pik_or_private"
     return rule
 
 
@@ -427,16 +467,19 @@ def _history(model: ModelParams, market: MarketData | None, grid: TimeGrid, days
         return np.array(model.history[-days:], dtype=float)
     if market is not None:
         after = grid.dates[1]  # the window strictly before day 1 ends on the valuation date
-        return np.array(market.window(after, days, what=f"valuation date {day_text(grid.dates[0])} (history)")[0])
+        return np.array(market.window(after, days, what=f"a valuation on {day_text(grid.dates[0])}: its first simulated day")[0])
     return np.full(days, model.spot)
 
 
 __all__ = [
+    "CONDITIONAL_RULES",
     "Contract",
     "DefaultPlan",
     "EquityTest",
+    "INTEREST_RULES",
     "NotePlan",
     "PrepaymentPlan",
     "WarrantPlan",
     "build_contract",
+    "interest_rule",
 ]

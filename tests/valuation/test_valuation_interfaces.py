@@ -114,8 +114,6 @@ def test_planned_events_become_behaviour():
     ({"Date": "2023-02-01", "Event": "Conversion", "Note": "Registered", "Amount": 1000}, "belongs to the ledger"),
     ({"Date": "2023-02-01", "Event": "Default", "Value": "demand"}, "Value 'demand': the valuation takes redeem, reset"),
     ({"Date": "2023-02-01", "Event": "Prepayment", "Note": "Nope"}, "no note named"),
-    ({"Date": "2023-02-01", "Event": "Interest Election", "Value": "pik or cash"},
-     "Value 'pik or cash': the valuation takes cash or pik"),
 ])
 def test_unusable_events_are_refused_naming_the_row(row, problem):
     with pytest.raises(InputError, match=problem) as info:
