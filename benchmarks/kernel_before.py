@@ -5,6 +5,10 @@ the same paths, and reports the ratio of their times; it also checks that both g
 numbers. Copied from ``ascent_xl/valuation/montecarlo.py`` (``run_chunk`` and its helpers) and
 ``ascent_xl/valuation/model.py`` (``SimulatedPaths``) at commit 0e3b249 (it imports only the
 contract and model types). Do not edit: it is the yardstick, not code that runs for a user.
+One exception, a rule and not a speed change: ``_pay_interest`` and its two callers follow the
+PIK rule fixed in dd471de (registered PIK notes only when the equity conditions hold, else the
+fallback; PIK bears interest from its nominal date), so that both kernels still give the same
+numbers; it runs on the interest days only (7 of 376).
 
 The original module docstring follows.
 
@@ -43,7 +47,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ascent_xl.errors import InputError
-from ascent_xl.valuation.contract import Contract, NotePlan, PrepaymentPlan
+from ascent_xl.valuation.contract import CONDITIONAL_RULES, Contract, NotePlan, PrepaymentPlan
 from ascent_xl.valuation.model import PATHS_PER_STREAM, ModelParams, PathSource, TimeGrid
 from ascent_xl.valuation.warrants import black_scholes_call
 
@@ -294,9 +298,9 @@ def run_chunk(contract: Contract, grid: TimeGrid, source: PathSource, *, sample:
                 continue
             rule = note.interest_days.get(t)
             if rule is not None:
-                if rule == "equity_conditions" and ok is None:
+                if rule in CONDITIONAL_RULES and ok is None:
                     ok = _equity_ok(c, recent_dv, recent_cap)
-                _pay_interest(rule, ok, grid.df_cash[t], has_k[j], j, P, K, AI, NI, value, tot)
+                _pay_interest(rule, ok, grid.df_cash[t], note, t, j, P, K, AI, NI, value, tot)
             elif note.maturity_day == t:
                 _repay(j, grid.df_cash[t], P, K, has_k, AI, value, tot, tmp)
 
@@ -532,7 +536,7 @@ class _DayPlan:
 def _day_plan(c: Contract, grid: TimeGrid) -> _DayPlan:
     T = grid.days
     dates = [d.item() for d in grid.dates]
-    equity = [t for note in c.notes for t, rule in note.interest_days.items() if rule == "equity_conditions"]
+    equity = [t for note in c.notes for t, rule in note.interest_days.items() if rule in CONDITIONAL_RULES]
     equity_record = np.zeros(T + 1, dtype=bool)
     for t in equity:
         equity_record[max(1, t - c.equity.days):t] = True
@@ -588,25 +592,38 @@ def _equity_ok(c: Contract, dv: _Recent | None, cap: _Recent | None) -> np.ndarr
     return (trimmed >= e.min_dollar_volume) & (days_ok >= e.min_market_cap_days)
 
 
-def _pay_interest(rule: str, ok: np.ndarray | None, df: float, pik_notes: bool, j: int,
+def _pay_interest(rule: str, ok: np.ndarray | None, df: float, note: NotePlan, t: int, j: int,
                   P: list, K: list, AI: list, NI: list, value: list, tot: dict) -> None:
-    """Pay note j's interest in cash or in kind, then start the next period's accrual."""
+    """Pay note j's interest due on day t in cash or in kind (:data:`INTEREST_RULES`), then start
+    the next period's accrual: what was accrued after the nominal date, and the interest the PIK
+    paid today bears from that date."""
+    n = len(AI[j])
+    held = np.zeros(n, dtype=bool) if ok is None else ok  # the equity conditions, when read
     if rule == "cash":
-        pik = np.zeros(len(AI[j]), dtype=bool)
-    elif rule == "pik":
-        pik = np.ones(len(AI[j]), dtype=bool)
+        pik = np.zeros(n, dtype=bool)
+    elif rule in ("pik", "pik_or_private"):
+        pik = np.ones(n, dtype=bool)
     else:
-        pik = ok  # type: ignore[assignment]
+        pik = held
+    if note.pik_notes:  # registered PIK notes, except private ones when the conditions fail
+        registered = held if rule == "pik_or_private" else pik
+    else:
+        registered = np.zeros(n, dtype=bool)
     cash = np.where(pik, 0.0, AI[j])
     kind = np.where(pik, AI[j], 0.0)
+    to_k = np.where(registered, kind, 0.0)
+    to_p = kind - to_k
     tot["interest_cash"] += cash
     tot["interest_pik"] += kind
     value[j] += cash * df
-    if pik_notes:
-        K[j] += kind
-    else:
-        P[j] += kind
+    K[j] += to_k
+    P[j] += to_p
     AI[j][:] = NI[j]
+    nxt = note.accrual_next[t]
+    if nxt:
+        AI[j] += to_p * (note.rate * nxt)
+        if note.pik_rate:
+            AI[j] += to_k * (note.pik_rate * nxt)
     NI[j].fill(0.0)
 
 
