@@ -447,11 +447,10 @@ def position_dict(p: DealPosition) -> dict[str, Any]:
         "share_reserve": p.share_reserve, "share_reserve_needed": p.share_reserve_needed,
         "share_reserve_left": p.share_reserve_left, "cash": p.cash,
     }
-    holders = [{"holder": h.holder, "shares": h.shares, "ownership": h.ownership, "ownership_cap": h.ownership_cap,
-                "cap_headroom_shares": h.headroom_shares,
-                "cap_pending": None if h.cap_pending is None else {"from": _iso(h.cap_pending[0]),
-                                                                   "cap": h.cap_pending[1]}}
-               for h in p.holders]
+    holders = [{"holder": holder, "shares": shares, "ownership": ownership, "ownership_cap": cap,
+                "cap_headroom_shares": headroom,
+                "cap_pending": None if raised is None else {"from": _iso(start), "cap": raised}}
+               for holder, shares, ownership, cap, raised, start, headroom in holder_rows(p)]
     return {"as_of": _iso(p.as_of), "terms": p.terms_name, "share_basis": p.share_basis,
             "notes": notes, "total": total, "holders": holders, "flags": list(p.flags)}
 
