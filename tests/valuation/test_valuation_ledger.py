@@ -11,6 +11,7 @@ conversion at the day's VWAP, plus a cent per row.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 
 import numpy as np
@@ -66,3 +67,26 @@ def test_deterministic_value_equals_the_ledgers_discounted_cash_flows(case):
     for note in mc.notes:
         assert trace.note_values[note.name] == pytest.approx(note.value, rel=1e-12)
         assert abs(values[note.name] - note.value) <= slack[note.name], note.name
+
+
+def test_pik_when_the_conditions_fail_is_the_ledgers_private_pik_notes():
+    """Interest in kind, the equity conditions failing (the path has no volumes, so the ledger
+    finds them not tested, never met; the simulation's dollar-volume minimum is set out of
+    reach), notes held to maturity: the ledger issues a private PIK note at 4.5% on each
+    interest date (Registered-PIK1..6, each repaid with its interest at maturity), the
+    simulation adds the PIK to the Registered note's principal. The two values agree: the
+    Registered note's with its PIK notes', and the Private note's (capitalised in both)."""
+    model = DEMO_MODEL.replace(volatility=0.0, vwap_noise=0.0, daily_volume=100_000)
+    behaviour = DEMO_BEHAVIOUR.replace(interest="pik", sell_through=False, convert_at_maturity=False,
+                                       convert_all_above=None)
+    setup = prepare_valuation(ASTI_2022, model=model, behaviour=behaviour)
+    setup = setup.with_contract(equity=dataclasses.replace(setup.contract.equity, min_dollar_volume=1e13))
+    mc = run_valuation(setup, paths=1)
+    trace = trace_path(setup)
+    values, slack = _ledger_values(setup, trace)
+    pik_notes = sorted(name for name in values if name.startswith("Registered-PIK"))
+    assert pik_notes == [f"Registered-PIK{i}" for i in range(1, 7)]  # 2022-12-31 to 2024-03-31
+    by_name = {note.name: note.value for note in mc.notes}
+    registered = values["Registered"] + sum(values[name] for name in pik_notes)
+    assert abs(registered - by_name["Registered"]) <= slack["Registered"] + sum(slack[n] for n in pik_notes)
+    assert abs(values["Private"] - by_name["Private"]) <= slack["Private"]
