@@ -49,7 +49,7 @@ CHART_FIRST_COLUMN = "H"  # the price-history table sits on Summary, right of th
 # Sheets whose results are ``ASCENT_*`` array formulas over the book's own ranges; refresh
 # enters each formula over the cells its result fills (a legacy array formula, which every Excel
 # calculates) and, in a book written without Excel, stores the result as the cells' values.
-BOOK_RANGES = "Events[#All],VWAP[Date],VWAP[VWAP]"
+BOOK_RANGES = "Events[#All],VWAP[Date],VWAP[[VWAP]:[Market Cap]]"  # the ledger reads volumes and caps too
 BOOK_TERMS = "Terms[[Term]:[Value]]"
 POSITION_AS_OF = (POSITION, "B4")  # the snapshot's date (an input)
 POSITION_AS_OF_NAME = "Position_AsOf"

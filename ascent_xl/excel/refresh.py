@@ -80,7 +80,8 @@ class BookInputs:
 @dataclass(frozen=True)
 class BookRanges:
     """The cells the book's ``ASCENT_*`` array formulas read, as Excel hands them over: the
-    Events table with its header, the VWAP dates and VWAPs, the Terms' Term and Value columns,
+    Events table with its header, the VWAP dates and the VWAP, Dollar Volume and Market Cap
+    columns (those the table has), the Terms' Term and Value columns,
     and the inputs of the Position, Conversions and Notice sheets (those the book has)."""
 
     events: list[list[Any]]
@@ -160,7 +161,7 @@ def read_ranges(book: BookIO) -> BookRanges:
     return BookRanges(
         events=[list(table_row) for table_row in [events.header, *events.rows]],
         dates=[[r[0]] for r in columns(vwap, ("Date",))[1:]],
-        vwaps=[[r[0]] for r in columns(vwap, ("VWAP",))[1:]],
+        vwaps=columns(vwap, tuple(c for c in L.VWAP_COLUMNS[1:] if c in vwap.header))[1:],
         terms=columns(terms, ("Term", "Value")),
         position=L.POSITION in sheets,
         as_of=book.read_cell(*L.POSITION_AS_OF) if L.POSITION in sheets else None,

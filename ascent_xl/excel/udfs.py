@@ -161,6 +161,8 @@ def _default(what: str, value: Any) -> str:
 
 DATES = "column of trading dates (Excel dates, serial numbers or YYYY-MM-DD)"
 VWAPS = "column of daily VWAPs beside the dates, USD/share (a blank is a missing VWAP)"
+VWAPS_TABLE = ("daily VWAPs beside the dates, USD/share: the VWAP column, or the VWAP, Dollar Volume and "
+               "Market Cap columns side by side (the book's VWAP table), which the equity conditions need")
 EVENTS_RANGE = "events range with the header Date, Event, Note, Amount, Value"
 TERMS_RANGE = ("two-column Term / Value range: a whole deal with a name row (the Inputs sheet's), "
                "else the terms that differ from ASTI_2022; blank: the ASTI_2022 terms")
@@ -663,7 +665,7 @@ def ASCENT_EQUITY_CONDITIONS(
 @xw.func(category=CATEGORY, call_in_wizard=False)
 @_range("events", EVENTS_RANGE)
 @_range("dates", DATES)
-@_range("vwaps", VWAPS)
+@_range("vwaps", VWAPS_TABLE)
 @_range("terms", TERMS_RANGE)
 @cell_errors
 def ASCENT_SCHEDULE(events: Cells, dates: Cells, vwaps: Cells, terms: Cells = None) -> Cell:
@@ -671,7 +673,7 @@ def ASCENT_SCHEDULE(events: Cells, dates: Cells, vwaps: Cells, terms: Cells = No
     maturities in date order with principal, conversions, shares, floor payments, interest, cash
     paid, ownership and the conservation check (USD, USD/share)."""
     deal = cells.terms_from_cells(terms, TERMS)
-    market = market_from_cells(dates, vwaps, calendar=deal.calendar)
+    market = _ledger_market(dates, vwaps, calendar=deal.calendar)
     schedule = run_ledger(deal, cells.events_from_cells(events), market)
     rows: list[list[Any]] = [list(SCHEDULE_COLUMNS)]
     rows.extend([to_cell(r[c]) for c in SCHEDULE_COLUMNS] for r in schedule.rows)
@@ -745,13 +747,30 @@ def _remember(cache: dict[Any, Any], key: Any, value: Any) -> Any:
     return value
 
 
+def _ledger_market(dates: Cells, vwaps: Cells, *, calendar: str) -> Any:
+    """The market data a ledger run reads: ``vwaps`` is the VWAP column, or the VWAP, Dollar
+    Volume and Market Cap columns side by side (the book's VWAP table: without the last two the
+    equity conditions are not tested, so never met, as in the ledger)."""
+    rows = vwaps.tolist() if isinstance(vwaps, np.ndarray) else vwaps
+    width = len(rows[0]) if isinstance(rows, (list, tuple)) and rows and isinstance(rows[0], (list, tuple)) else 1
+    if width == 1:
+        return market_from_cells(dates, vwaps, calendar=calendar)
+    if width > 3:
+        raise cells.CellError(f"vwaps: select the VWAP column, or VWAP, Dollar Volume and Market Cap "
+                              f"side by side (got {width} columns)")
+    parts = [[[row[i] if i < len(row) else None] for row in rows] for i in range(width)]
+    return market_from_cells(dates, parts[0], dollar_volumes=parts[1],
+                             market_caps=parts[2] if width == 3 else None, calendar=calendar,
+                             names=("dates", "vwaps", "vwaps' Dollar Volume column", "vwaps' Market Cap column"))
+
+
 def _book(events: Cells, dates: Cells, vwaps: Cells,
           terms: Cells) -> tuple[tuple[int, ...], tuple[DealTerms, Any, list[Any]]]:
     key = _fingerprint(events, dates, vwaps, terms)
     book = _BOOKS.get(key)
     if book is None:
         deal = cells.terms_from_cells(terms, TERMS)
-        market = market_from_cells(dates, vwaps, calendar=deal.calendar)
+        market = _ledger_market(dates, vwaps, calendar=deal.calendar)
         book = _remember(_BOOKS, key, (deal, market, cells.events_from_cells(events)))
     return key, book
 
@@ -788,7 +807,7 @@ def _spilled(columns: tuple[str, ...], rows: list[list[Any]]) -> list[list[Any]]
 @xw.func(category=CATEGORY, call_in_wizard=False)
 @_range("events", EVENTS_RANGE)
 @_range("dates", DATES)
-@_range("vwaps", VWAPS)
+@_range("vwaps", VWAPS_TABLE)
 @_arg("as_of", "the date of the snapshot (the ledger runs to the end of that day)")
 @_range("terms", TERMS_RANGE)
 @cell_errors
@@ -802,7 +821,7 @@ def ASCENT_POSITION(events: Cells, dates: Cells, vwaps: Cells, as_of: Cell, term
 @xw.func(category=CATEGORY, call_in_wizard=False)
 @_range("events", EVENTS_RANGE)
 @_range("dates", DATES)
-@_range("vwaps", VWAPS)
+@_range("vwaps", VWAPS_TABLE)
 @_arg("as_of", "the date of the snapshot (the ledger runs to the end of that day)")
 @_range("terms", TERMS_RANGE)
 @cell_errors
@@ -838,7 +857,7 @@ def _quote(events: Cells, dates: Cells, vwaps: Cells, terms: Cells, notice_date:
 @xw.func(category=CATEGORY, call_in_wizard=False)
 @_range("events", EVENTS_RANGE)
 @_range("dates", DATES)
-@_range("vwaps", VWAPS)
+@_range("vwaps", VWAPS_TABLE)
 @_arg("notice_date", "conversion notice date (a trading day)")
 @_arg("amount", "principal converted, USD")
 @_arg("note", "the note converted; blank: the first with principal outstanding")
@@ -860,7 +879,7 @@ def ASCENT_QUOTE(events: Cells, dates: Cells, vwaps: Cells, notice_date: Cell, a
 @xw.func(category=CATEGORY, call_in_wizard=False)
 @_range("events", EVENTS_RANGE)
 @_range("dates", DATES)
-@_range("vwaps", VWAPS)
+@_range("vwaps", VWAPS_TABLE)
 @_arg("notice_date", "conversion notice (conversion) date (a trading day)")
 @_arg("amount", "principal to convert, USD; blank: all of the note's")
 @_arg("note", "the note converted; blank: the first with principal outstanding")
@@ -906,7 +925,8 @@ def _empty(value: Cells | None) -> bool:
 @_arg("default_date", "date of an event of default to value; blank: none")
 @_range("terms", TERMS_RANGE)
 @_range("dates", "column of trading dates of the VWAPs up to the valuation date; blank: none")
-@_range("vwaps", "column of VWAPs beside the dates, USD/share; blank: the spot on every earlier day")
+@_range("vwaps", "VWAPs beside the dates, USD/share (with events, VWAP, Dollar Volume and Market Cap "
+                 "side by side: the equity conditions need them); blank: the spot on every earlier day")
 @_range("events", "the deal's events (Date, Event, Note, Amount, Value): valued from the deal's state at "
         "the end of the valuation date; blank: as issued")
 @cell_errors
@@ -942,7 +962,7 @@ def ASCENT_FAIR_VALUE(
         raise cells.CellError(f"paths {count:,}: {PATHS_PER_CELL_LIMIT}")
     if _empty(dates) != _empty(vwaps):
         raise cells.CellError("dates and vwaps: give both (the VWAPs up to the valuation date) or neither")
-    market = None if _empty(dates) else market_from_cells(dates, vwaps, calendar=deal.calendar)
+    market = None if _empty(dates) else _ledger_market(dates, vwaps, calendar=deal.calendar)
     rules = DEMO_BEHAVIOUR
     if not cells.is_blank(default_date):
         rules = rules.replace(default_date=cells.to_date(default_date, "default_date"))
