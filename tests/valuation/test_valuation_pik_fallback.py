@@ -162,3 +162,20 @@ def test_the_rule_of_each_interest_date():
     ]:
         assert (interest_rule(behaviour, registered, day), interest_rule(behaviour, private, day)) == expected
     assert np.isclose(1.0015 * 1.01125 ** 5 * 12_500_000, REGISTERED_COMPOUNDED, rtol=0, atol=1e-6)
+
+
+def test_too_little_history_names_the_valuation_date_and_its_first_day():
+    """At the closing the equity conditions' window needs the 20 VWAPs before the first simulated
+    day, 2022-12-20: from 2022-11-21; the sample data start on 2022-12-01."""
+    from ascent_xl.errors import MarketDataError
+    from ascent_xl.events import events_from_csv
+    from ascent_xl.samples import SAMPLE_EVENTS, data_path, sample_market
+    from ascent_xl.valuation.start import deal_start
+
+    start = deal_start(ASTI_2022, events_from_csv(data_path(SAMPLE_EVENTS)), sample_market(), as_of=CLOSING)
+    model = DEMO_MODEL.replace(spot=0.30, volatility=0.0, vwap_noise=0.0)
+    with pytest.raises(MarketDataError) as info:
+        prepare_valuation(ASTI_2022, model=model, behaviour=HOLD, start=start)
+    assert str(info.value) == ("a valuation on 2022-12-19: its first simulated day 2022-12-20 needs 20 trading "
+                               "days of VWAP from 2022-11-21, but the data start on 2022-12-01; add earlier "
+                               "data or use a later date")
