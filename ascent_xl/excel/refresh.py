@@ -81,7 +81,7 @@ class BookInputs:
 class BookRanges:
     """The cells the book's ``ASCENT_*`` array formulas read, as Excel hands them over: the
     Events table with its header, the VWAP dates and the VWAP, Dollar Volume and Market Cap
-    columns (those the table has), the Terms' Term and Value columns,
+    columns (:func:`_market_columns`), the Terms' Term and Value columns,
     and the inputs of the Position, Conversions and Notice sheets (those the book has)."""
 
     events: list[list[Any]]
@@ -161,13 +161,21 @@ def read_ranges(book: BookIO) -> BookRanges:
     return BookRanges(
         events=[list(table_row) for table_row in [events.header, *events.rows]],
         dates=[[r[0]] for r in columns(vwap, ("Date",))[1:]],
-        vwaps=columns(vwap, tuple(c for c in L.VWAP_COLUMNS[1:] if c in vwap.header))[1:],
+        vwaps=columns(vwap, _market_columns(vwap.header))[1:],
         terms=columns(terms, ("Term", "Value")),
         position=L.POSITION in sheets,
         as_of=book.read_cell(*L.POSITION_AS_OF) if L.POSITION in sheets else None,
         notices=notices,
         notice=tuple(book.read_cell(L.NOTICE, c) for _, c in L.NOTICE_INPUTS) if L.NOTICE in sheets else None,
     )
+
+
+def _market_columns(header: list[str]) -> tuple[str, ...]:
+    """The VWAP table's columns the book's functions read, as ``VWAP[[VWAP]:[Market Cap]]``
+    hands them over: VWAP, Dollar Volume and Market Cap when the table has the three (the
+    template's), else the VWAP alone (a Market Cap column alone is not taken for volumes)."""
+    market = L.VWAP_COLUMNS[1:]
+    return market if all(c in header for c in market) else market[:1]
 
 
 def _collect(problems: list[str], read: Any) -> Any:

@@ -94,3 +94,12 @@ def test_more_columns_than_the_vwap_table_are_refused_naming_the_argument():
         udfs._ledger_market(dates, [r + [1.0] for r in table], calendar="XNAS")
     result = udfs.ASCENT_POSITION(EVENTS, dates, [r + [1.0] for r in table], AS_OF)
     assert "got 4 columns" in str(result)  # a cell error, not a crash
+
+
+def test_the_functions_read_volumes_only_from_the_whole_vwap_table():
+    from ascent_xl.excel.refresh import _market_columns
+
+    assert _market_columns(["Date", "VWAP", "Dollar Volume", "Market Cap"]) == ("VWAP", "Dollar Volume", "Market Cap")
+    # a table without its Dollar Volume column: the market caps are not read as volumes
+    assert _market_columns(["Date", "VWAP", "Market Cap"]) == ("VWAP",)
+    assert _market_columns(["Date", "VWAP"]) == ("VWAP",)
