@@ -5,10 +5,11 @@ the same paths, and reports the ratio of their times; it also checks that both g
 numbers. Copied from ``ascent_xl/valuation/montecarlo.py`` (``run_chunk`` and its helpers) and
 ``ascent_xl/valuation/model.py`` (``SimulatedPaths``) at commit 0e3b249 (it imports only the
 contract and model types). Do not edit: it is the yardstick, not code that runs for a user.
-One exception, a rule and not a speed change: ``_pay_interest`` and its two callers follow the
-PIK rule fixed in dd471de (registered PIK notes only when the equity conditions hold, else the
-fallback; PIK bears interest from its nominal date), so that both kernels still give the same
-numbers; it runs on the interest days only (7 of 376).
+One exception, a rule and not a speed change: interest is paid by the package's own
+``montecarlo._pay_interest`` (imported, not copied), which follows the PIK rule fixed in dd471de
+(registered PIK notes only when the equity conditions hold, else the fallback; PIK bears
+interest from its nominal date), so that both kernels still give the same numbers; it runs on
+the interest days only (7 of 376).
 
 The original module docstring follows.
 
@@ -49,6 +50,7 @@ import numpy as np
 from ascent_xl.errors import InputError
 from ascent_xl.valuation.contract import CONDITIONAL_RULES, Contract, NotePlan, PrepaymentPlan
 from ascent_xl.valuation.model import PATHS_PER_STREAM, ModelParams, PathSource, TimeGrid
+from ascent_xl.valuation.montecarlo import _pay_interest
 from ascent_xl.valuation.warrants import black_scholes_call
 
 _INF = np.inf
@@ -590,41 +592,6 @@ def _equity_ok(c: Contract, dv: _Recent | None, cap: _Recent | None) -> np.ndarr
     trimmed = vols[e.trim_lowest:e.days - e.trim_highest].mean(axis=0)
     days_ok = (cap.rows() >= e.min_market_cap).sum(axis=0)  # type: ignore[union-attr]
     return (trimmed >= e.min_dollar_volume) & (days_ok >= e.min_market_cap_days)
-
-
-def _pay_interest(rule: str, ok: np.ndarray | None, df: float, note: NotePlan, t: int, j: int,
-                  P: list, K: list, AI: list, NI: list, value: list, tot: dict) -> None:
-    """Pay note j's interest due on day t in cash or in kind (:data:`INTEREST_RULES`), then start
-    the next period's accrual: what was accrued after the nominal date, and the interest the PIK
-    paid today bears from that date."""
-    n = len(AI[j])
-    held = np.zeros(n, dtype=bool) if ok is None else ok  # the equity conditions, when read
-    if rule == "cash":
-        pik = np.zeros(n, dtype=bool)
-    elif rule in ("pik", "pik_or_private"):
-        pik = np.ones(n, dtype=bool)
-    else:
-        pik = held
-    if note.pik_notes:  # registered PIK notes, except private ones when the conditions fail
-        registered = held if rule == "pik_or_private" else pik
-    else:
-        registered = np.zeros(n, dtype=bool)
-    cash = np.where(pik, 0.0, AI[j])
-    kind = np.where(pik, AI[j], 0.0)
-    to_k = np.where(registered, kind, 0.0)
-    to_p = kind - to_k
-    tot["interest_cash"] += cash
-    tot["interest_pik"] += kind
-    value[j] += cash * df
-    K[j] += to_k
-    P[j] += to_p
-    AI[j][:] = NI[j]
-    nxt = note.accrual_next[t]
-    if nxt:
-        AI[j] += to_p * (note.rate * nxt)
-        if note.pik_rate:
-            AI[j] += to_k * (note.pik_rate * nxt)
-    NI[j].fill(0.0)
 
 
 def _repay(j: int, df: float, P: list, K: list, has_k: list[bool], AI: list, value: list, tot: dict,
