@@ -24,7 +24,7 @@ from ascent_xl.errors import InputError
 from ascent_xl.market import MarketData
 from ascent_xl.money import round_cents
 from ascent_xl.pricing import price_notice
-from ascent_xl.valuation.contract import CONDITIONAL_RULES, Contract
+from ascent_xl.valuation.contract import CONDITIONAL_RULES, IN_KIND_RULES, Contract
 from ascent_xl.valuation.model import GivenPaths, PathSource, SimulatedPaths, TimeGrid
 from ascent_xl.valuation.montecarlo import (
     COMPACT_EVERY,
@@ -299,7 +299,7 @@ def _path(c: Contract, grid: TimeGrid, vwap: list[float], volume: list[float],
                 if rule in CONDITIONAL_RULES and ok is None:
                     ok = _equity_ok(c, _window(dv_hist, dollar_volume, t, c.equity.days),
                                     _window(cap_hist, market_cap, t, c.equity.days))
-                pik = rule in ("pik", "pik_or_private") or (rule == "equity_conditions" and ok)
+                pik = rule in IN_KIND_RULES or (rule == "equity_conditions" and ok)
                 amount = AI[j]
                 to_k = to_p = 0.0
                 if pik:

@@ -405,6 +405,9 @@ INTEREST_RULES = {
 """How a note's interest is paid on one interest date in the simulation (:func:`interest_rule`)."""
 CONDITIONAL_RULES = frozenset({"equity_conditions", "pik_or_private"})
 """The rules that read the equity conditions on the interest date."""
+IN_KIND_RULES = frozenset({"pik", "pik_or_private"})
+"""The rules that pay in kind whatever the equity conditions (``pik_or_private`` reads them only
+for the kind: registered or private PIK notes)."""
 
 
 def interest_rule(behaviour: Behaviour, note: NoteTerms, date: dt.date) -> str:
@@ -477,6 +480,7 @@ __all__ = [
     "DefaultPlan",
     "EquityTest",
     "INTEREST_RULES",
+    "IN_KIND_RULES",
     "NotePlan",
     "PrepaymentPlan",
     "WarrantPlan",

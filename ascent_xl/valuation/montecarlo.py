@@ -33,7 +33,13 @@ from typing import Any
 
 import numpy as np
 
-from ascent_xl.valuation.contract import CONDITIONAL_RULES, Contract, NotePlan, PrepaymentPlan
+from ascent_xl.valuation.contract import (
+    CONDITIONAL_RULES,
+    IN_KIND_RULES,
+    Contract,
+    NotePlan,
+    PrepaymentPlan,
+)
 from ascent_xl.valuation.model import PathSource, TimeGrid
 from ascent_xl.valuation.warrants import black_scholes_call
 
@@ -776,7 +782,7 @@ def _pay_interest(rule: str, ok: np.ndarray | None, df: float, note: NotePlan, t
     held = np.zeros(n, dtype=bool) if ok is None else ok  # the equity conditions, when read
     if rule == "cash":
         pik = np.zeros(n, dtype=bool)
-    elif rule in ("pik", "pik_or_private"):
+    elif rule in IN_KIND_RULES:
         pik = np.ones(n, dtype=bool)
     else:
         pik = held
