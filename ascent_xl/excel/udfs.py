@@ -758,7 +758,7 @@ def _ledger_market(dates: Cells, vwaps: Cells, *, calendar: str) -> Any:
     if width > 3:
         raise cells.CellError(f"vwaps: select the VWAP column, or VWAP, Dollar Volume and Market Cap "
                               f"side by side (got {width} columns)")
-    parts = [[[row[i] if i < len(row) else None] for row in rows] for i in range(width)]
+    parts = [[row[i] if i < len(row) else None for row in rows] for i in range(width)]
     return market_from_cells(dates, parts[0], dollar_volumes=parts[1],
                              market_caps=parts[2] if width == 3 else None, calendar=calendar,
                              names=("dates", "vwaps", "vwaps' Dollar Volume column", "vwaps' Market Cap column"))
