@@ -163,6 +163,54 @@ def test_events_reader_fuzz():
     _report("events file")
 
 
+# -- notices file (price --notices, with and without --events) ----------------------------------
+NOTICE_DATES = st.one_of(dates_text, st.sampled_from(["2023-01-10", "2023-03-28", "2023-10-02", "2024-06-10",
+                                                       "2023-09-13", "2022-12-19", "2024-06-20"]))
+
+
+@FUZZ
+@given(rows=st.lists(st.tuples(NOTICE_DATES, st.one_of(st.just(""), numbers_text),
+                               st.sampled_from(["", "Registered", "Private", "registered-pik1", "Nope", "=1+1"])),
+                     min_size=1, max_size=5),
+       on_state=st.booleans(), with_note=st.booleans())
+def _fuzz_notices_file(rows: list[tuple[str, str, str]], on_state: bool, with_note: bool) -> None:
+    from ascent_xl.cli.batch import price_notices, price_notices_on_state, read_notices
+
+    _count("notices file")
+    path = _TMP / "n.csv"
+    header = "Notice Date,Amount" + (",Note" if with_note else "")
+    path.write_text(header + "\n" + "".join(
+        ",".join(_csv_cell(c) for c in (r if with_note else r[:2])) + "\n" for r in rows), encoding="utf-8")
+    market = _FUZZ_MARKET[0]
+    try:
+        notices = read_notices(path, calendar=market.calendar, amount=None if on_state else 100_000.0,
+                               on_state=on_state)
+        if on_state:
+            quoted = price_notices_on_state(ASTI_2022, market, _FUZZ_EVENTS[0], notices, vwaps_name="v.csv")
+        else:
+            quoted = price_notices(ASTI_2022, market, notices, vwaps_name="v.csv")
+    except AscentError as exc:
+        assert str(exc).startswith("n.csv line ") or str(exc).startswith("n.csv: "), str(exc)
+        return
+    assert len(quoted) == len(rows)
+    _count("notices priced")
+    for q in quoted:
+        assert q["Shares"] >= 0 and math.isfinite(q["Floor Payment"]) and q["Floor Payment"] >= 0
+        assert q["Conversion Price"] > 0
+
+
+_FUZZ_MARKET: list[Any] = []
+_FUZZ_EVENTS: list[Any] = []
+
+
+def test_notices_reader_fuzz(sample, sample_events):
+    _FUZZ_MARKET[:] = [sample]
+    _FUZZ_EVENTS[:] = [sample_events]
+    _fuzz_notices_file()
+    _report("notices file")
+    assert COUNTS.get("notices priced", 0) >= 10  # some files get past the reader to the rule
+
+
 LEDGER_VALUES = st.sampled_from(
     ["1e308:1", "1:1e308", "nan", "inf", "1e400", "-1", "0", "1e300", "floor_price = 1e-308",
      "floor_price = 1e308", "alternate_price_days = inf", "fixed_price = 1e-300", "1:200", "1.00"])

@@ -1,9 +1,12 @@
 """``ascent-xl price --notices FILE.csv``: many conversion notices priced in one vectorised call
-(:func:`ascent_xl.pricing.quote_conversions`), written to CSV or XLSX."""
+(:func:`ascent_xl.pricing.quote_conversions`) on the terms as issued, or with ``--events`` each
+on the deal's state that day in one ledger pass (:func:`ascent_xl.ledger.position.conversion_quotes`,
+the book's Conversions sheet's rule), written to CSV or XLSX."""
 
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,12 +29,19 @@ from ascent_xl.pricing import quote_conversion, quote_conversions
 from ascent_xl.terms import DealTerms
 
 NOTICES_HEADER = "Notice Date[,Amount]"
+NOTICES_HEADER_STATE = "Notice Date[,Amount][,Note]"
 QUOTE_COLUMNS = ("Line", "Notice Date", "Amount", "Fixed Price", "Alternate Price", "Unfloored Price",
                  "Floor Price", "Conversion Price", "Floor Binds", "Shares", "VWAP", "Floor Payment")
 """Columns of the priced notices file: the notices file's line, then the quote's fields."""
 QUOTE_KINDS = {"Notice Date": "date", "Amount": "money", "Fixed Price": "price", "Alternate Price": "price",
                "Unfloored Price": "price", "Floor Price": "price", "Conversion Price": "price",
                "Shares": "shares", "VWAP": "price", "Floor Payment": "money"}
+STATE_QUOTE_COLUMNS = ("Line", "Notice Date", "Note", "Share Basis", "Amount", "Fixed Price", "Alternate Price",
+                       "Unfloored Price", "Floor Price", "Conversion Price", "Floor Binds", "Capped",
+                       "Principal Converted", "Shares", "VWAP", "Floor Payment")
+"""Columns of the notices priced on the deal's state (``--events``): the note converted, the share
+basis of the day, the amount asked and the principal the ownership cap lets convert."""
+STATE_QUOTE_KINDS = {**QUOTE_KINDS, "Principal Converted": "money"}
 NOTICES_OUT = (".csv", ".xlsx")
 
 
@@ -41,29 +51,43 @@ class Notices:
 
     name: str
     dates: np.ndarray
-    amounts: np.ndarray
+    amounts: np.ndarray  # NaN: blank, all of the note's principal (with events)
     lines: list[int]
+    notes: tuple[str | None, ...] = ()  # the Note column's (with events); () without one
+
+    def where(self, k: int) -> str:
+        """The place of the ``k``-th notice: ``notices.csv line 4``."""
+        return f"{self.name} line {self.lines[k]}"
 
 
 def _key(text: str) -> str:
     return re.sub(r"[^a-z]", "", text.lower())
 
 
-def read_notices(path: Path, *, calendar: TradingCalendar, amount: float) -> Notices:
+def read_notices(path: Path, *, calendar: TradingCalendar, amount: float | None, on_state: bool = False,
+                 note: str | None = None) -> Notices:
     """Read a notices CSV: a header naming ``Notice Date`` (or ``Date``) and optionally
-    ``Amount``; a blank or missing amount is ``amount``. Every refusal names the file's line."""
-    table = read_csv(path, what="notices file", error=InputError, expected=NOTICES_HEADER)
+    ``Amount`` and, priced on the deal's state (``on_state``), ``Note``; a blank or missing
+    amount is ``amount`` (None: all of the note's principal, on the state only), a blank note
+    ``note`` (None: the first with principal). Every refusal names the file's line."""
+    expected = NOTICES_HEADER_STATE if on_state else NOTICES_HEADER
+    table = read_csv(path, what="notices file", error=InputError, expected=expected)
     keys = [_key(h) for h in table.header]
     name = Path(table.name).name
     date_col = next((keys.index(k) for k in ("noticedate", "date", "notice") if k in keys), None)
     if date_col is None:
         raise InputError(f"{name} line {table.header_line}: the header must name a Notice Date column "
-                         f"(and optionally Amount), e.g. {NOTICES_HEADER}")
+                         f"(and optionally Amount{', Note' if on_state else ''}), e.g. {expected}")
     amount_col = keys.index("amount") if "amount" in keys else None
+    note_col = keys.index("note") if "note" in keys else None
+    if note_col is not None and not on_state:
+        raise InputError(f"{name} line {table.header_line}: a Note column names notes of the deal's state: "
+                         "give --events FILE to price each notice on it, or drop the column")
     default = amount
     cal = calendar
     dates: list[np.datetime64] = []
     amounts: list[float] = []
+    notes: list[str | None] = []
     for row, line in zip(table.rows, table.lines, strict=True):
         cell = row[date_col].strip() if date_col < len(row) else ""
         if not cell:
@@ -76,13 +100,17 @@ def read_notices(path: Path, *, calendar: TradingCalendar, amount: float) -> Not
         value = default if text == "" else read_number(
             text, f"{name} line {line}: amount", error=InputError, most=MAX_AMOUNT
         )
-        if not value > 0:
+        if value is not None and not value > 0:
             raise InputError(f"{name} line {line}: amount {text!r} is not a positive number of USD")
         dates.append(day)
-        amounts.append(float(value))
+        amounts.append(math.nan if value is None else float(value))
+        if note_col is not None:
+            written = row[note_col].strip() if note_col < len(row) else ""
+            notes.append(written or note)
     if not dates:
         raise InputError(f"{name}: no notices after the header line {table.header_line}")
-    return Notices(name, np.array(dates, dtype="datetime64[D]"), np.array(amounts), table.lines)
+    return Notices(name, np.array(dates, dtype="datetime64[D]"), np.array(amounts), table.lines,
+                   tuple(notes) if on_state and note_col is not None else ((note,) * len(dates) if on_state else ()))
 
 
 def price_notices(terms: DealTerms, market: MarketData, notices: Notices, *,
@@ -131,14 +159,60 @@ def price_notices(terms: DealTerms, market: MarketData, notices: Notices, *,
     return rows
 
 
-def write_quotes(rows: list[dict[str, Any]], path: Path) -> None:
-    """The priced notices to ``path``: CSV (numbers in full) or XLSX (formatted), atomically."""
+def price_notices_on_state(terms: DealTerms, market: MarketData, events: list[Any], notices: Notices, *,
+                           no_split: bool = False, vwaps_name: str = "the VWAP file") -> list[dict[str, Any]]:
+    """Every notice priced on the deal's state that day, as the book's Conversions sheet prices
+    a row (:func:`ascent_xl.ledger.position.conversion_quotes`: one ledger pass; each notice on
+    its own, before that day's conversions of the events). A row dated before the issue, whose
+    look-back window runs past the last VWAP (of ``vwaps_name``) or naming a note the deal does
+    not have is refused first; any other refusal names its line too."""
+    from ascent_xl.cli.options import check_note_name
+    from ascent_xl.ledger.position import conversion_quotes, note_to_convert, share_basis
+
+    window = terms.conversion.alternate_price_days
+    for k in range(len(notices.lines)):
+        where = notices.where(k)
+        day = notices.dates[k].item()
+        check_after_issue(day, terms, f"{where}: notice date")
+        check_window_in_data(day, market, window, vwaps_name, f"{where}: notice date")
+        check_note_name(notices.notes[k], terms, events, f"{where}: note")
+    asked = [(notices.dates[k].item(), None if math.isnan(a) else float(a), notices.notes[k])
+             for k, a in enumerate(notices.amounts.tolist())]
+    quotes = conversion_quotes(terms, market, events, notices=asked, no_split=no_split,
+                               names=[notices.where(k) for k in range(len(asked))])
+    rows = []
+    for line, (day, _, note), (q, state) in zip(notices.lines, asked, quotes, strict=True):
+        rows.append({
+            "Line": line,
+            "Notice Date": day,
+            "Note": note_to_convert(state, note, day).name,
+            "Share Basis": share_basis(state),
+            "Amount": q.principal_requested,
+            "Fixed Price": q.fixed_price,
+            "Alternate Price": q.alternate_price if q.alternate_applies else None,
+            "Unfloored Price": q.unfloored_price,
+            "Floor Price": q.floor_price,
+            "Conversion Price": q.conversion_price,
+            "Floor Binds": q.floor_binds,
+            "Capped": q.capped,
+            "Principal Converted": q.principal_converted,
+            "Shares": q.shares,
+            "VWAP": None if q.vwap is None or math.isnan(q.vwap) else q.vwap,
+            "Floor Payment": q.floor_payment,
+        })
+    return rows
+
+
+def write_quotes(rows: list[dict[str, Any]], path: Path, *, on_state: bool = False) -> None:
+    """The priced notices to ``path``: CSV (numbers in full) or XLSX (formatted), atomically;
+    ``on_state``: the columns of notices priced on the deal's state."""
+    columns, kinds = (STATE_QUOTE_COLUMNS, STATE_QUOTE_KINDS) if on_state else (QUOTE_COLUMNS, QUOTE_KINDS)
     if path.suffix.lower() == ".xlsx":
         from ascent_xl.excel.export import export_rows_xlsx
 
-        export_rows_xlsx(rows, QUOTE_COLUMNS, QUOTE_KINDS, path, sheet="Conversions")
+        export_rows_xlsx(rows, columns, kinds, path, sheet="Conversions")
         return
     from ascent_xl.csvfile import write_csv_rows
     from ascent_xl.fileio import atomic_write_text
 
-    atomic_write_text(path, write_csv_rows(QUOTE_COLUMNS, ([r[c] for c in QUOTE_COLUMNS] for r in rows)))
+    atomic_write_text(path, write_csv_rows(columns, ([r[c] for c in columns] for r in rows)))

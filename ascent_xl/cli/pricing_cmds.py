@@ -53,15 +53,17 @@ from ascent_xl.terms import DealTerms, term_label
 @notice_date_option("--notice", required=False)
 @click.option("--amount", type=USD, default=None,
               help="Principal to convert, USD (with --notices: for rows without an amount) "
-              "[default: the first note's face].")
+              "[default: the first note's face; with --events, all of the note's outstanding principal].")
 @click.option("--notices", "notices_file", type=FILE,
-              help="CSV of many notices, columns Notice Date[,Amount]: all priced in one call.")
+              help="CSV of many notices, columns Notice Date[,Amount]: all priced in one call "
+              "(with --events: [,Note] too, each on the deal's state that day).")
 @click.option("--out", "out_file", type=FILE,
               help="With --notices: write every quote to FILE.csv or FILE.xlsx.")
 @TERMS_OPTION
 @events_option(required=False, help="The deal's events (CSV): price on the deal's state that day (splits, "
                "amended floor, reset or ratcheted fixed price, the holder's shares and the cap).")
-@click.option("--note", default=None, help="With --events: the note converted [default: the first with principal outstanding].")
+@click.option("--note", default=None, help="With --events: the note converted (with --notices: for rows without "
+              "a Note) [default: the first with principal outstanding].")
 @NO_SPLIT_OPTION
 @click.option("--json", "as_json", is_flag=True, help="Print the quote as a JSON object.")
 @WIDE_OPTION
@@ -70,7 +72,10 @@ def price_cmd(vwaps_file: Path, notice_date: dt.datetime | None, amount: float |
               no_split: bool, as_json: bool) -> None:
     """Price one conversion (--notice-date) or a file of them (--notices) from your own VWAP data.
 
-    Without --events the notice is priced on the terms as issued. A look-back window that
+    Without --events the notice is priced on the terms as issued. With --events each notice is
+    priced on the deal's state that day, before that day's conversions (as the book's Conversions
+    sheet prices a row); a notice is a question, not an event: the notices of a file do not
+    change each other's state. A look-back window that
     crosses a day-over-day VWAP jump a split would explain (conversion.split_jump_threshold) is
     refused naming both days: give --events with the Split event, or --no-split."""
     from ascent_xl.cli.batch import NOTICES_OUT
@@ -80,13 +85,18 @@ def price_cmd(vwaps_file: Path, notice_date: dt.datetime | None, amount: float |
         raise click.UsageError("give --notice-date DATE for one conversion, or --notices FILE.csv for many")
     if out_file is not None and notices_file is None:
         raise click.UsageError("--out writes the quotes of --notices FILE.csv")
-    if notices_file is not None and (events_file is not None or as_json or note is not None):
-        raise click.UsageError("--events, --note and --json price one --notice-date")
+    if notices_file is not None and as_json:
+        raise click.UsageError("--json prints one --notice-date's quote; --out FILE.csv writes every quote of "
+                               "--notices")
     if note is not None and events_file is None:
         raise click.UsageError("--note names a note of the deal's state: give --events too")
     check_out_file(out_file, NOTICES_OUT)
     terms = load_deal_terms(terms_file)
     market = MarketData.from_csv(vwaps_file, calendar=terms.calendar)
+    if notices_file is not None and events_file is not None:
+        _price_many_on_state(terms, market, notices_file, events_file, amount, note, out_file, no_split,
+                             vwaps_file.name)
+        return
     if notices_file is not None:
         check_amount_as_issued(amount, terms, way_out="")
         amt = terms.notes[0].face if amount is None else amount
@@ -211,8 +221,8 @@ def _price_many(terms: DealTerms, market: MarketData, path: Path, amount: float,
     if out_file is not None:
         write_quotes(rows, out_file)
         binds = sum(r["Floor Binds"] for r in rows)
-        click.echo(f"priced {len(rows):,} notices of {notices.name} in one call ({binds:,} where the floor "
-                   f"binds); wrote {out_file}")
+        console().print(f"priced {len(rows):,} notices of {notices.name} in one call ({binds:,} where the floor "
+                        f"binds); wrote {out_file}", markup=False)
         return
     cols = ("Line", "Notice", "Amount", "Alternate", "Price", "Floor binds", "Shares", "Floor payment")
     shown = [(r["Line"], day(r["Notice Date"]), usd(r["Amount"]), price(r["Alternate Price"]),
@@ -221,6 +231,34 @@ def _price_many(terms: DealTerms, market: MarketData, path: Path, amount: float,
     title = f"Conversions of {notices.name} - {terms.name}; fixed price {price(rows[0]['Fixed Price'])}"
     console().print(table(title, cols, shown, kinds=(KEY, KEY, NUMBER, NUMBER, NUMBER, KEY, NUMBER, NUMBER),
                           drop=("Line", "Alternate"), more="--out FILE.csv has every field"))
+
+
+def _price_many_on_state(terms: DealTerms, market: MarketData, path: Path, events_file: Path,
+                         amount: float | None, note: str | None, out_file: Path | None, no_split: bool,
+                         vwaps_name: str) -> None:
+    """``--notices`` with ``--events``: each notice on the deal's state that day."""
+    from ascent_xl.cli.batch import price_notices_on_state, read_notices, write_quotes
+    from ascent_xl.events import events_from_csv
+
+    events = events_from_csv(events_file)
+    check_note_name(note, terms, events)
+    notices = read_notices(path, calendar=market.calendar, amount=amount, on_state=True, note=note)
+    rows = price_notices_on_state(terms, market, events, notices, no_split=no_split, vwaps_name=vwaps_name)
+    if out_file is not None:
+        write_quotes(rows, out_file, on_state=True)
+        capped = sum(r["Capped"] for r in rows)
+        binds = sum(r["Floor Binds"] for r in rows)
+        console().print(f"priced {len(rows):,} notices of {notices.name}, each on the deal's state that day "
+                        f"(the events of {events_file.name}; {binds:,} where the floor binds, {capped:,} cut by "
+                        f"the ownership cap); wrote {out_file}", markup=False)
+        return
+    cols = ("Line", "Notice", "Note", "Amount", "Price", "Capped", "Converted", "Shares", "Floor payment")
+    shown = [(r["Line"], day(r["Notice Date"]), r["Note"], usd(r["Amount"]), price(r["Conversion Price"]),
+              "yes" if r["Capped"] else "no", usd(r["Principal Converted"]), shares(r["Shares"]),
+              usd(r["Floor Payment"])) for r in rows]
+    title = f"Conversions of {notices.name} on the deal's state ({events_file.name}) - {terms.name}"
+    console().print(table(title, cols, shown, kinds=(KEY, KEY, KEY, NUMBER, NUMBER, KEY, NUMBER, NUMBER, NUMBER),
+                          drop=("Line", "Capped", "Amount"), more="--out FILE.csv has every field"))
 
 
 # ---------------------------------------------------------------------------------------------

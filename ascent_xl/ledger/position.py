@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -35,7 +35,7 @@ from ascent_xl.events import Event, EventKind
 from ascent_xl.family import conversion_on, interest_rate
 from ascent_xl.interest import accrued_in_period, interest_dates
 from ascent_xl.ledger import checks
-from ascent_xl.ledger.engine import SPLIT_ROW_WAY_OUT, run_ledger
+from ascent_xl.ledger.engine import SPLIT_ROW_WAY_OUT, LedgerCursor, run_ledger
 from ascent_xl.ledger.schedule import Schedule, ratio_text
 from ascent_xl.ledger.state import BALANCE_TOLERANCE, DealState, HolderView, NoteState
 from ascent_xl.market import MarketData
@@ -239,6 +239,53 @@ def conversion_quote(
     day = _day(notice_date)
     state = run_ledger(terms, events, market, until=day, before=EventKind.CONVERSION, no_split=no_split).state
     return quote_on(state, notice_date=day, amount=amount, note=note, no_split=no_split), state
+
+
+def conversion_quotes(
+    terms: DealTerms,
+    market: MarketData,
+    events: Iterable[Event],
+    *,
+    notices: Sequence[tuple[dt.date, float | None, str | None]],
+    no_split: bool = False,
+    names: Sequence[str] | None = None,
+) -> list[tuple[CappedConversion, DealState]]:
+    """Many notices ``(notice_date, amount, note)``, each priced as :func:`conversion_quote`
+    prices it (on the deal's state that day, before that day's conversions; ``amount`` None: all
+    of the note's principal; ``note`` None: the first with principal outstanding), in one ledger
+    pass: the notices are taken in date order and returned in theirs. Each is priced on its own
+    (a notice here is a question, not an event: it does not change the state of a later one).
+    A notice that cannot be priced is refused, its message starting with its name in ``names``
+    (e.g. ``notices.csv line 4``), else its position (``notice 4``).
+
+    Examples
+    --------
+    >>> from ascent_xl.presets import ASTI_2022
+    >>> from ascent_xl.events import events_from_csv
+    >>> from ascent_xl.samples import SAMPLE_EVENTS, data_path, sample_market
+    >>> events = events_from_csv(data_path(SAMPLE_EVENTS))
+    >>> (a, _), (b, _) = conversion_quotes(ASTI_2022, sample_market(), events, notices=[
+    ...     (dt.date(2023, 10, 2), 50_000.0, "Registered"), (dt.date(2023, 1, 10), 250_000.0, None)])
+    >>> a.conversion_price, a.shares, b.shares
+    (40.0, 1250, 125733)
+    """
+    events = list(events)
+    cursor = LedgerCursor(terms, events, market, no_split=no_split)
+    out: list[tuple[CappedConversion, DealState] | None] = [None] * len(notices)
+    for i in sorted(range(len(notices)), key=lambda k: notices[k][0]):
+        day, amount, note = notices[i]
+        try:
+            state = cursor.state_to(day, EventKind.CONVERSION)
+            out[i] = (quote_on(state, notice_date=day, amount=amount, note=note, no_split=no_split), state)
+        except AscentError as exc:
+            where = names[i] if names is not None else f"notice {i + 1}"
+            message = f"{where}: {exc}"
+            try:
+                renamed = type(exc)(message)
+            except TypeError:  # an error class with other arguments (TermsError's field)
+                renamed = LedgerError(message)
+            raise renamed from None
+    return [q for q in out if q is not None]
 
 
 def quote_on(state: DealState, *, notice_date: dt.date, amount: float | None = None,
