@@ -148,6 +148,12 @@ def event_kind(text: Any) -> EventKind:
         ) from None
 
 
+AUTO = "auto"
+"""The ``row`` of the rows the ledger inserts itself (interest dates, maturities, resets ...)."""
+_OWN_ROWS = {EventKind.INTEREST: "interest date", EventKind.MATURITY: "maturity", EventKind.ISSUE: "PIK note issue"}
+"""How a message names the ledger's own rows whose value does not say (``what``)."""
+
+
 @dataclass(frozen=True, slots=True)
 class Event:
     """One event. ``amount`` in USD or shares (see the table above); ``value`` typed by kind when
@@ -174,7 +180,12 @@ class Event:
 
     @property
     def label(self) -> str:
-        """``row 7 (2023-03-29, Amendment)``: how messages name the event."""
+        """``row 7 (2023-03-29, Amendment)``: how messages name the event; a row the ledger adds
+        itself (``row`` :data:`AUTO`) by what it is: ``the price reset of 2023-02-17 (the
+        ledger's own row)``."""
+        if self.row == AUTO:
+            what = getattr(self.value, "what", None) or _OWN_ROWS.get(self.kind, self.kind.value.lower())
+            return f"the {what} of {self.date.isoformat()} (the ledger's own row)"
         where = f"{self.row} " if self.row else ""
         return f"{where}({self.date.isoformat()}, {self.kind.value})"
 

@@ -33,11 +33,12 @@ import datetime as dt
 import heapq
 import math
 from collections.abc import Callable, Iterable
-from typing import Any
+from typing import Any, ClassVar
 
 from ascent_xl.errors import AscentError, LedgerError
 from ascent_xl.events import (
     ALL_INTEREST,
+    AUTO,
     FINANCING,
     Amendment,
     Consent,
@@ -93,13 +94,13 @@ from ascent_xl.pricing import (
 )
 from ascent_xl.terms import DealTerms, NoteTerms, is_whole, resolve_term_name
 
-AUTO = "auto"  # Source of rows the ledger inserts itself
-
 
 @dataclasses.dataclass(frozen=True)
 class _PriceReset(TypedValue):
     """Value of the ledger's own Amendment row on a dated reset of a note's fixed price;
     ``deferred_from``, the reset date of a reset deferred for the equity conditions."""
+
+    what: ClassVar[str] = "price reset"  # how messages name the row
 
     number: int
     deferred_from: dt.date | None = None
@@ -109,6 +110,8 @@ class _PriceReset(TypedValue):
 class _Installment(TypedValue):
     """Value of the ledger's own Conversion row of a monthly installment."""
 
+    what: ClassVar[str] = "installment conversion"  # how messages name the row
+
     number: int
 
 
@@ -116,12 +119,16 @@ class _Installment(TypedValue):
 class _TriggerPayment(TypedValue):
     """Value of the ledger's own Prepayment row of a price-triggered monthly payment."""
 
+    what: ClassVar[str] = "price-triggered payment"  # how messages name the row
+
     number: int
 
 
 @dataclasses.dataclass(frozen=True)
 class _CapChange(TypedValue):
     """Value of the ledger's own Amendment row on the day a holder's raised cap takes effect."""
+
+    what: ClassVar[str] = "raised ownership cap"  # how messages name the row
 
     holder: str
     cap: float
@@ -131,6 +138,8 @@ class _CapChange(TypedValue):
 @dataclasses.dataclass(frozen=True)
 class _DefaultPayment(TypedValue):
     """Value of the ledger's own Default row that pays a demand made on ``demand``."""
+
+    what: ClassVar[str] = "default payment"  # how messages name the row
 
     demand: dt.date
 

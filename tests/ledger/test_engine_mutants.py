@@ -678,7 +678,7 @@ def test_events_that_need_vwaps_without_a_market_are_refused(terms, rows, no_spl
         terms = terms.with_term("price_reset_days", reset_days)
     with pytest.raises(LedgerError) as err:
         run_ledger(terms, parse_events(rows), None, no_split=no_split)
-    where = "row 1 (2023-02-01, Default)" if rows else "auto (2023-02-17, Amendment)"
+    where = "row 1 (2023-02-01, Default)" if rows else "the price reset of 2023-02-17 (the ledger's own row)"
     assert str(err.value) == f"{where}: needs VWAP data; give the VWAP series"
 
 
