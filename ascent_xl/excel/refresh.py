@@ -219,10 +219,23 @@ def read_terms(book: BookIO) -> DealTerms:
         flat[name] = row[table.header.index("Value")]
         cells[name] = table.address(i, "Value")
     try:
-        return read_terms_values({k: None if is_blank(v) else v for k, v in flat.items()})
+        terms = read_terms_values({k: None if is_blank(v) else v for k, v in flat.items()})
     except TermsError as exc:
         where = _term_cell(exc.field, cells)
         raise WorkbookError(f"{where}: {exc}" if where else f"{L.INPUTS}: {exc}") from None
+    check_book_deal(terms, cells.get("conversion.price_source", L.INPUTS))
+    return terms
+
+
+def check_book_deal(terms: DealTerms, where: str, ending: str = "") -> None:
+    """Refuse, naming ``where``, a deal a deal book cannot hold: one priced on closing prices
+    (its VWAP table has no Close column; the command line prices it from a file that has one)."""
+    if terms.conversion.price_source == "close":
+        raise WorkbookError(
+            f"{where}: conversion.price_source = close: this deal prices on closing prices, and a deal "
+            "book's VWAP table holds VWAPs, dollar volumes and market caps, not closing prices; price it "
+            "with the command line (ascent-xl schedule, price, position and notice read a --vwaps file "
+            f"with a Close column){ending}")
 
 
 def _term_cell(field_name: str, cells: dict[str, str]) -> str | None:

@@ -24,7 +24,7 @@ from typing import Any
 from ascent_xl.errors import WorkbookError
 from ascent_xl.excel.book import OpenpyxlBook
 from ascent_xl.excel.cached import save_with_values
-from ascent_xl.excel.refresh import RefreshResult, refresh_book
+from ascent_xl.excel.refresh import RefreshResult, check_book_deal, refresh_book
 from ascent_xl.excel.template import keep_charts
 from ascent_xl.fileio import FileStamp, atomic_write, check_writable, file_lock
 
@@ -212,6 +212,7 @@ def new_deal_book(dest: str | os.PathLike[str], *, terms_file: str | os.PathLike
                 f"{module} exists already and the new book's Refresh button would run it; move it "
                 "away or choose another name for the book (nothing was written)")
     terms = load_terms(terms_file) if terms_file else ASTI_2022
+    check_book_deal(terms, str(terms_file), " (nothing was written)")
     sample_issue = sorted({n.issue_date for n in ASTI_2022.notes})
     if not vwaps_file and sorted({n.issue_date for n in terms.notes}) != sample_issue:
         # the bundled VWAPs and events are the Ascent deal's sample: another deal's (another

@@ -38,3 +38,32 @@ def test_another_deals_book_without_its_vwaps_is_refused_naming_the_option(tmp_p
         new_deal_book(tmp_path / "bbby.xlsx", terms_file="bbby_2023_series_a")
     assert "Bed Bath & Beyond" in str(info.value) and "(nothing was written)" in str(info.value)
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_deal_priced_on_closing_prices_is_refused_by_new_and_by_refresh_naming_the_term(tmp_path):
+    # a deal book's VWAP table has no Close column: refused up front, not "add a Close column"
+    # after the user gave one, and nothing is written
+    from openpyxl import load_workbook
+
+    from ascent_xl.excel.workbook_io import refresh_file
+    from ascent_xl.samples import data_path
+
+    vwaps = tmp_path / "closes.csv"
+    days = sessions_before("2023-01-03", 30)
+    vwaps.write_text("Date,VWAP,Close\n" + "".join(f"{d},2.60,2.61\n" for d in days), encoding="utf-8")
+    shapes = data_path("examples/family_shapes.toml")
+    with pytest.raises(WorkbookError, match=r"family_shapes.toml: conversion.price_source = close: this deal "
+                                            r"prices on closing prices, and a deal book's VWAP table holds VWAPs"):
+        new_deal_book(tmp_path / "shapes.xlsx", terms_file=shapes, vwaps_file=vwaps)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["closes.csv"]
+    # a book whose Inputs say close: the status names the term's Value cell
+    book = new_deal_book(tmp_path / "asti.xlsx")
+    wb = load_workbook(book)
+    ws = wb[L.INPUTS]
+    (cell,) = [row[2] for row in ws.iter_rows() if row[1].value == "conversion.price_source"]
+    cell.value = "close"
+    wb.save(book)
+    result = refresh_file(book)
+    assert not result.ok
+    assert result.problems[0].startswith(f"1 problem - fix and refresh again: {L.INPUTS}!{cell.coordinate}: "
+                                         "conversion.price_source = close: this deal prices on closing prices")
