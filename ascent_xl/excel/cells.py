@@ -617,8 +617,9 @@ def market_from_cells(
     *,
     dollar_volumes: Cells | None = None,
     market_caps: Cells | None = None,
+    closes: Cells | None = None,
     calendar: str = "XNAS",
-    names: tuple[str, str, str, str] = ("dates", "vwaps", "dollar_volumes", "market_caps"),
+    names: tuple[str, ...] = ("dates", "vwaps", "dollar_volumes", "market_caps", "closes"),
 ) -> MarketData:
     """:class:`~ascent_xl.market.MarketData` from a Date column and the value columns beside it.
 
@@ -628,13 +629,13 @@ def market_from_cells(
     needs it). The last few market data built are kept, keyed by the exact converted values, so
     that many cells reading the same range build it once.
     """
-    if dollar_volumes is None and market_caps is None:
+    if dollar_volumes is None and market_caps is None and closes is None:
         plain = _plain_cells(dates, vwaps)
         market = None if plain is None else _market_of_plain(calendar, *plain)
         if market is not None:
             return market
     given = [(names[0], column(dates, names[0]))]
-    for nm, col in ((names[1], vwaps), (names[2], dollar_volumes), (names[3], market_caps)):
+    for nm, col in ((names[1], vwaps), (names[2], dollar_volumes), (names[3], market_caps), (names[4], closes)):
         if col is not None:
             given.append((nm, column(col, nm)))
     n = max(last_filled(c) for _, c in given)
@@ -679,8 +680,9 @@ def market_from_cells(
     vwap = arrays.get(names[1], np.full(len(days), np.nan))
     volume = arrays.get(names[2])
     cap = arrays.get(names[3])
+    close = arrays.get(names[4])
     labels = None if rows is None else [f"row {i + 1}" for i in rows]
-    return _cached_market(calendar, days, vwap, volume, cap, labels)
+    return _cached_market(calendar, days, vwap, volume, cap, labels, close)
 
 
 def _plain_cells(dates: Cells, vwaps: Cells) -> tuple[list[Any], list[Any]] | None:
@@ -733,7 +735,8 @@ def _market_of_plain(calendar: str, days: list[Any], values: list[Any]) -> Marke
 
 
 def _cached_market(calendar: str, days: np.ndarray, vwap: np.ndarray, volume: np.ndarray | None,
-                   cap: np.ndarray | None, labels: list[str] | None = None) -> MarketData:
+                   cap: np.ndarray | None, labels: list[str] | None = None,
+                   close: np.ndarray | None = None) -> MarketData:
     """The market data for these arrays, from the cache when the same values were seen."""
     key = (
         calendar,
@@ -741,6 +744,7 @@ def _cached_market(calendar: str, days: np.ndarray, vwap: np.ndarray, volume: np
         vwap.tobytes(),
         None if volume is None else volume.tobytes(),
         None if cap is None else cap.tobytes(),
+        None if close is None else close.tobytes(),
     )
     with _MARKET_LOCK:
         market = _MARKET_CACHE.get(key)
@@ -748,7 +752,7 @@ def _cached_market(calendar: str, days: np.ndarray, vwap: np.ndarray, volume: np
             _MARKET_CACHE.move_to_end(key)
             return market
     market = MarketData.from_arrays(
-        days, vwap, dollar_volume=volume, market_cap=cap, calendar=calendar, labels=labels
+        days, vwap, dollar_volume=volume, market_cap=cap, close=close, calendar=calendar, labels=labels
     )
     with _MARKET_LOCK:
         _MARKET_CACHE[key] = market

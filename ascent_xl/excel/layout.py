@@ -40,6 +40,16 @@ TERMS_COLUMNS = ("Label", "Term", "Value", "Unit", "Meaning")
 argument name), its value (the input), unit and meaning. ``Terms[[Term]:[Value]]`` is the
 two-column range the ``ASCENT_*`` functions take as ``terms``."""
 VWAP_COLUMNS = ("Date", "VWAP", "Dollar Volume", "Market Cap")
+CLOSE_COLUMN = "Close"
+"""The VWAP table's fifth column, in a book whose market data has closing prices (a deal whose
+windows read closes, ``conversion.price_source = close``)."""
+
+
+def vwap_columns(*, close: bool) -> tuple[str, ...]:
+    """The VWAP table's columns: :data:`VWAP_COLUMNS`, then :data:`CLOSE_COLUMN` with ``close``."""
+    return (*VWAP_COLUMNS, CLOSE_COLUMN) if close else VWAP_COLUMNS
+
+
 EVENTS_COLUMNS = ("Date", "Event", "Note", "Amount", "Value")
 CONVERSION_INPUTS = ("Notice Date", "Amount", "Note")
 """The Conversions table: the notices to price (inputs). Each row's quote spills beside it."""
@@ -50,6 +60,15 @@ CHART_FIRST_COLUMN = "H"  # the price-history table sits on Summary, right of th
 # enters each formula over the cells its result fills (a legacy array formula, which every Excel
 # calculates) and, in a book written without Excel, stores the result as the cells' values.
 BOOK_RANGES = "Events[#All],VWAP[Date],VWAP[[VWAP]:[Market Cap]]"  # the ledger reads volumes and caps too
+_CLOSE_RANGE = ("VWAP[[VWAP]:[Market Cap]]", "VWAP[[VWAP]:[Close]]")
+
+
+def with_close(formula: str, close: bool) -> str:
+    """A formula of the book's ranges (:data:`BOOK_RANGES`) as it reads a VWAP table with a Close
+    column (``close``): the VWAP table's ``VWAP`` to ``Close`` columns, closes included."""
+    return formula.replace(*_CLOSE_RANGE) if close else formula
+
+
 BOOK_TERMS = "Terms[[Term]:[Value]]"
 POSITION_AS_OF = (POSITION, "B4")  # the snapshot's date (an input)
 POSITION_AS_OF_NAME = "Position_AsOf"

@@ -92,6 +92,7 @@ class BookRanges:
     as_of: Any = None
     notices: list[list[Any]] | None = None  # Conversions rows: Notice Date, Amount, Note
     notice: tuple[Any, ...] | None = None  # the Notice sheet's date, amount, note
+    close: bool = False  # the VWAP table has a Close column: the formulas read VWAP[[VWAP]:[Close]]
 
 
 @dataclass(frozen=True)
@@ -135,6 +136,10 @@ def read_inputs(book: BookIO) -> BookInputs:
     market = _collect(problems, lambda: read_market(book, terms.calendar if terms else "XNAS"))
     events = _collect(problems, lambda: read_events(book))
     valuation = _collect(problems, lambda: read_valuation(book, market)) if L.VALUATION in book.sheet_names() else None
+    if terms is not None and market is not None:
+        missing = closes_missing(terms, market, _term_address(book, "conversion.price_source"), book=True)
+        if missing:
+            problems.append(missing)
     if problems:
         raise WorkbookError(_summarise(problems))
     assert terms is not None and market is not None and events is not None
@@ -158,24 +163,29 @@ def read_ranges(book: BookIO) -> BookRanges:
         table = book.read_table(L.CONVERSIONS, L.CONVERSIONS_TABLE)
         _check_header(table, L.CONVERSION_INPUTS)
         notices = columns(table, L.CONVERSION_INPUTS)[1:]
+    market = _market_columns(vwap.header)
     return BookRanges(
         events=[list(table_row) for table_row in [events.header, *events.rows]],
         dates=[[r[0]] for r in columns(vwap, ("Date",))[1:]],
-        vwaps=columns(vwap, _market_columns(vwap.header))[1:],
+        vwaps=columns(vwap, market)[1:],
         terms=columns(terms, ("Term", "Value")),
         position=L.POSITION in sheets,
         as_of=book.read_cell(*L.POSITION_AS_OF) if L.POSITION in sheets else None,
         notices=notices,
         notice=tuple(book.read_cell(L.NOTICE, c) for _, c in L.NOTICE_INPUTS) if L.NOTICE in sheets else None,
+        close=L.CLOSE_COLUMN in market,
     )
 
 
 def _market_columns(header: list[str]) -> tuple[str, ...]:
     """The VWAP table's columns the book's functions read, as ``VWAP[[VWAP]:[Market Cap]]``
     hands them over: VWAP, Dollar Volume and Market Cap when the table has the three (the
-    template's), else the VWAP alone (a Market Cap column alone is not taken for volumes)."""
+    template's), and Close after them when it has that too (``VWAP[[VWAP]:[Close]]``), else the
+    VWAP alone (a Market Cap column alone is not taken for volumes)."""
     market = L.VWAP_COLUMNS[1:]
-    return market if all(c in header for c in market) else market[:1]
+    if not all(c in header for c in market):
+        return market[:1]
+    return (*market, L.CLOSE_COLUMN) if L.CLOSE_COLUMN in header else market
 
 
 def _collect(problems: list[str], read: Any) -> Any:
@@ -223,19 +233,27 @@ def read_terms(book: BookIO) -> DealTerms:
     except TermsError as exc:
         where = _term_cell(exc.field, cells)
         raise WorkbookError(f"{where}: {exc}" if where else f"{L.INPUTS}: {exc}") from None
-    check_book_deal(terms, cells.get("conversion.price_source", L.INPUTS))
     return terms
 
 
-def check_book_deal(terms: DealTerms, where: str, ending: str = "") -> None:
-    """Refuse, naming ``where``, a deal a deal book cannot hold: one priced on closing prices
-    (its VWAP table has no Close column; the command line prices it from a file that has one)."""
-    if terms.conversion.price_source == "close":
-        raise WorkbookError(
-            f"{where}: conversion.price_source = close: this deal prices on closing prices, and a deal "
-            "book's VWAP table holds VWAPs, dollar volumes and market caps, not closing prices; price it "
-            "with the command line (ascent-xl schedule, price, position and notice read a --vwaps file "
-            f"with a Close column){ending}")
+def closes_missing(terms: DealTerms, market: MarketData | None, where: str, *, book: bool) -> str | None:
+    """What to write when a deal priced on closing prices (``conversion.price_source = close``)
+    comes without them (``where`` names the place): in a book (``book``), a Close column in the
+    VWAP table; else a Close column in the VWAP file. None when nothing is missing."""
+    if terms.conversion.price_source != "close" or (market is not None and market.close is not None):
+        return None
+    add = (f"add a {L.CLOSE_COLUMN} column to the VWAP table, after Market Cap, with each day's closing price"
+           if book else f"give --vwaps FILE with a {L.CLOSE_COLUMN} column, each day's closing price "
+           f"(Date,VWAP,Dollar Volume,Market Cap,{L.CLOSE_COLUMN})")
+    return f"{where}: conversion.price_source = close: this deal's windows read closing prices; {add}"
+
+
+def _term_address(book: BookIO, name: str) -> str:
+    """The Value cell of the term ``name`` in the Inputs' Terms table (the sheet if it has none)."""
+    table = book.read_table(L.INPUTS, L.TERMS_TABLE)
+    column = table.header.index("Term")
+    found = [i for i, row in enumerate(table.rows) if str(row[column]).strip() == name]
+    return table.address(found[0], "Value") if found else L.INPUTS
 
 
 def _term_cell(field_name: str, cells: dict[str, str]) -> str | None:
@@ -253,7 +271,7 @@ def read_market(book: BookIO, calendar: str) -> MarketData:
     rows = _trim(table.rows)
     problems: list[str] = []
     dates: list[Any] = []
-    columns: dict[str, list[float | None]] = {c: [] for c in L.VWAP_COLUMNS[1:] if c in table.header}
+    columns: dict[str, list[float | None]] = {c: [] for c in L.vwap_columns(close=True)[1:] if c in table.header}
     labels = []
     for i, row in enumerate(rows):
         get = dict(zip(table.header, row, strict=False))
@@ -276,7 +294,7 @@ def read_market(book: BookIO, calendar: str) -> MarketData:
                 problems.append(f"{exc}; type a number or leave the cell blank")
                 columns[col].append(None)
                 continue
-            if (col == "VWAP" and x <= 0) or x < 0:
+            if (col in ("VWAP", L.CLOSE_COLUMN) and x <= 0) or x < 0:
                 problems.append(f"{table.address(i, col)}: {col} {x:g} must be a positive number")
             columns[col].append(x)
         if len(problems) > MAX_LISTED:
@@ -288,6 +306,7 @@ def read_market(book: BookIO, calendar: str) -> MarketData:
         columns["VWAP"],
         dollar_volume=columns.get("Dollar Volume"),
         market_cap=columns.get("Market Cap"),
+        close=columns.get(L.CLOSE_COLUMN),
         calendar=calendar,
         labels=labels,
     )
@@ -377,7 +396,8 @@ def _fingerprint(terms: DealTerms, market: MarketData, events: list[Event],
             "terms": terms.to_mapping(),
             "vwap": [str(market.dates[0]), market.vwap.tolist(),
                      None if market.dollar_volume is None else market.dollar_volume.tolist(),
-                     None if market.market_cap is None else market.market_cap.tolist()],
+                     None if market.market_cap is None else market.market_cap.tolist()]
+                    + ([] if market.close is None else [market.close.tolist()]),  # a book without closes: as before
             "events": [[str(e.date), e.kind.value, e.note, e.amount, str(e.value)] for e in events],
         },
         default=str,
@@ -535,6 +555,7 @@ def _plan_arrays(ranges: BookRanges) -> list[Write]:
     def array(sheet: str, area: str, formula: str, result: Any, *, header: bool,
               names: tuple[str, ...] = ()) -> int:
         """Plan the array formula's write; the number of rows its result fills."""
+        formula = L.with_close(formula, ranges.close)
         rows = [list(r) for r in result] if isinstance(result, list) else [[result]]
         r1, c1, r2, c2 = parse_ref(area)
         if len(rows) > r2 - r1 + 1 or any(len(r) > c2 - c1 + 1 for r in rows):

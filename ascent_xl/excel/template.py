@@ -322,15 +322,21 @@ MEANING_WIDTH = 70
 def _vwap(ws: Any, market: MarketData) -> None:
     from openpyxl.worksheet.datavalidation import DataValidation
 
+    closes = market.close is not None
     _title(ws, "VWAP: daily market data", "One row per trading day, VWAPs as traded (not split-adjusted). "
-           "Dollar volume and market cap (USD) feed the leak-out and equity-condition checks.")
+           "Dollar volume and market cap (USD) feed the leak-out and equity-condition checks."
+           + (" Close: the closing prices the deal's windows read (conversion.price_source = close)."
+              if closes else ""))
+    columns = L.vwap_columns(close=closes)
     frame = market.to_frame()
     rows = []
-    for rec in frame.itertuples(index=False):
-        values = [None if v != v else float(v) for v in rec[1:]]
-        rows.append([rec[0].date(), *values, *[None] * (3 - len(values))])
-    _table(ws, L.VWAP_TABLE, L.VWAP_COLUMNS, rows, widths=(12, 12, 16, 18))
-    formats = {1: DATE, 2: "$0.0000", 3: USD_WHOLE, 4: USD_WHOLE}
+    for rec in frame.to_dict("records"):  # by column name: a file without volumes has no column for them
+        values = [rec.get(c) for c in columns[1:]]
+        rows.append([rec["Date"].date(), *(None if v is None or v != v else float(v) for v in values)])
+    _table(ws, L.VWAP_TABLE, columns, rows, widths=(12, 12, 16, 18, 12)[:len(columns)])
+    formats = {1: DATE, 2: "$0.0000", 3: USD_WHOLE, 4: USD_WHOLE, 5: "$0.0000"}
+    if not closes:
+        del formats[5]
     last = HEADER_ROW + max(len(rows), 1)
     for r in range(HEADER_ROW + 1, last + 1):
         for c, fmt in formats.items():
@@ -343,7 +349,7 @@ def _vwap(ws: Any, market: MarketData) -> None:
                            errorTitle="VWAP", error="A VWAP is a positive price in USD per share")
     amounts = DataValidation(type="decimal", operator="greaterThanOrEqual", formula1="0", allow_blank=True,
                              errorTitle="Amount", error="Dollar volume and market cap are USD amounts, zero or more")
-    for dv, col in ((dates, "A"), (price, "B"), (amounts, "C"), (amounts, "D")):
+    for dv, col in ((dates, "A"), (price, "B"), (amounts, "C"), (amounts, "D"), (price, "E"))[:len(columns)]:
         dv.add(f"{col}{HEADER_ROW + 1}:{col}{HEADER_ROW + 5000}")
     for dv in (dates, price, amounts):
         ws.add_data_validation(dv)

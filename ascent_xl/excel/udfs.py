@@ -162,7 +162,8 @@ def _default(what: str, value: Any) -> str:
 DATES = "column of trading dates (Excel dates, serial numbers or YYYY-MM-DD)"
 VWAPS = "column of daily VWAPs beside the dates, USD/share (a blank is a missing VWAP)"
 VWAPS_TABLE = ("daily VWAPs beside the dates, USD/share: the VWAP column, or the VWAP, Dollar Volume and "
-               "Market Cap columns side by side (the book's VWAP table), which the equity conditions need")
+               "Market Cap columns side by side (the book's VWAP table), which the equity conditions need, "
+               "and a Close column after them for a deal priced on closes")
 EVENTS_RANGE = "events range with the header Date, Event, Note, Amount, Value"
 TERMS_RANGE = ("two-column Term / Value range: a whole deal with a name row (the Inputs sheet's), "
                "else the terms that differ from ASTI_2022; blank: the ASTI_2022 terms")
@@ -750,18 +751,21 @@ def _remember(cache: dict[Any, Any], key: Any, value: Any) -> Any:
 def _ledger_market(dates: Cells, vwaps: Cells, *, calendar: str) -> Any:
     """The market data a ledger run reads: ``vwaps`` is the VWAP column, or the VWAP, Dollar
     Volume and Market Cap columns side by side (the book's VWAP table: without the last two the
-    equity conditions are not tested, so never met, as in the ledger)."""
+    equity conditions are not tested, so never met, as in the ledger), and a Close column after
+    them (the closing prices of a deal priced on closes)."""
     rows = vwaps.tolist() if isinstance(vwaps, np.ndarray) else vwaps
     width = len(rows[0]) if isinstance(rows, (list, tuple)) and rows and isinstance(rows[0], (list, tuple)) else 1
     if width == 1:
         return market_from_cells(dates, vwaps, calendar=calendar)
-    if width > 3:
+    if width > 4:
         raise cells.CellError(f"vwaps: select the VWAP column, or VWAP, Dollar Volume and Market Cap "
-                              f"side by side (got {width} columns)")
+                              f"side by side, and Close after them (got {width} columns)")
     parts = [[row[i] if i < len(row) else None for row in rows] for i in range(width)]
     return market_from_cells(dates, parts[0], dollar_volumes=parts[1],
-                             market_caps=parts[2] if width == 3 else None, calendar=calendar,
-                             names=("dates", "vwaps", "vwaps' Dollar Volume column", "vwaps' Market Cap column"))
+                             market_caps=parts[2] if width >= 3 else None,
+                             closes=parts[3] if width == 4 else None, calendar=calendar,
+                             names=("dates", "vwaps", "vwaps' Dollar Volume column", "vwaps' Market Cap column",
+                                    "vwaps' Close column"))
 
 
 def _book(events: Cells, dates: Cells, vwaps: Cells,

@@ -24,7 +24,7 @@ from typing import Any
 from ascent_xl.errors import WorkbookError
 from ascent_xl.excel.book import OpenpyxlBook
 from ascent_xl.excel.cached import save_with_values
-from ascent_xl.excel.refresh import RefreshResult, check_book_deal, refresh_book
+from ascent_xl.excel.refresh import RefreshResult, closes_missing, refresh_book
 from ascent_xl.excel.template import keep_charts
 from ascent_xl.fileio import FileStamp, atomic_write, check_writable, file_lock
 
@@ -212,7 +212,6 @@ def new_deal_book(dest: str | os.PathLike[str], *, terms_file: str | os.PathLike
                 f"{module} exists already and the new book's Refresh button would run it; move it "
                 "away or choose another name for the book (nothing was written)")
     terms = load_terms(terms_file) if terms_file else ASTI_2022
-    check_book_deal(terms, str(terms_file), " (nothing was written)")
     sample_issue = sorted({n.issue_date for n in ASTI_2022.notes})
     if not vwaps_file and sorted({n.issue_date for n in terms.notes}) != sample_issue:
         # the bundled VWAPs and events are the Ascent deal's sample: another deal's (another
@@ -222,6 +221,9 @@ def new_deal_book(dest: str | os.PathLike[str], *, terms_file: str | os.PathLike
             f"{', '.join(map(str, sample_issue))}, not of '{terms.name}'; give this deal's VWAPs with "
             "--vwaps FILE (and its events with --events FILE) (nothing was written)")
     market = MarketData.from_csv(vwaps_file, calendar=terms.calendar) if vwaps_file else None
+    missing = closes_missing(terms, market, str(terms_file), book=False)
+    if missing:
+        raise WorkbookError(f"{missing} (nothing was written)")
     # The bundled example events only fit the bundled VWAPs: with your VWAPs, start with none.
     events = events_from_csv(events_file) if events_file else ([] if vwaps_file else None)
     folder = target.parent if str(target.parent) else Path(".")

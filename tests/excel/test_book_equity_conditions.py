@@ -90,10 +90,10 @@ def test_the_vwap_column_alone_leaves_the_conditions_untested():
 def test_more_columns_than_the_vwap_table_are_refused_naming_the_argument():
     dates, table = _vwap_table()
     with pytest.raises(CellError, match=r"vwaps: select the VWAP column, or VWAP, Dollar Volume and Market Cap "
-                                        r"side by side \(got 4 columns\)"):
-        udfs._ledger_market(dates, [r + [1.0] for r in table], calendar="XNAS")
-    result = udfs.ASCENT_POSITION(EVENTS, dates, [r + [1.0] for r in table], AS_OF)
-    assert "got 4 columns" in str(result)  # a cell error, not a crash
+                                        r"side by side, and Close after them \(got 5 columns\)"):
+        udfs._ledger_market(dates, [r + [1.0, 1.0] for r in table], calendar="XNAS")
+    result = udfs.ASCENT_POSITION(EVENTS, dates, [r + [1.0, 1.0] for r in table], AS_OF)
+    assert "got 5 columns" in str(result)  # a cell error, not a crash
 
 
 def test_the_functions_read_volumes_only_from_the_whole_vwap_table():

@@ -40,23 +40,53 @@ def test_another_deals_book_without_its_vwaps_is_refused_naming_the_option(tmp_p
     assert list(tmp_path.iterdir()) == []
 
 
-def test_a_deal_priced_on_closing_prices_is_refused_by_new_and_by_refresh_naming_the_term(tmp_path):
-    # a deal book's VWAP table has no Close column: refused up front, not "add a Close column"
-    # after the user gave one, and nothing is written
+def test_a_book_of_a_deal_priced_on_closing_prices_holds_them_and_prices_on_them(tmp_path):
+    # The family example prices on closes (conversion.price_source = close); its Tranche2 takes
+    # as its fixed price 130% of the 5 closes before its issue on 2023-06-01. Closes a flat $2.00,
+    # VWAPs a flat $2.60: fixed price 1.30 x 2.00 = $2.60 (on the VWAPs it would be $3.38); not in
+    # default, so no alternate price: $100,000 of Tranche2 converts at $2.60 into 100,000 / 2.60
+    # = 38,461.5 -> 38,462 shares (rounded up; at $3.38 it would be 29,586)
+    from openpyxl import load_workbook
+
+    from ascent_xl.samples import data_path
+
+    days = [d for d in sessions_before("2023-08-01", 170)]
+    vwaps = tmp_path / "closes.csv"
+    vwaps.write_text("Date,VWAP,Close\n" + "".join(f"{d},2.60,2.00\n" for d in days), encoding="utf-8")
+    events = tmp_path / "events.csv"
+    events.write_text("Date,Event,Note,Amount,Value\n2023-07-03,Conversion,Tranche2,100000,\n", encoding="utf-8")
+    book = new_deal_book(tmp_path / "shapes.xlsx", terms_file=data_path("examples/family_shapes.toml"),
+                         vwaps_file=vwaps, events_file=events)
+    wb = load(book)
+    assert wb[L.SUMMARY]["B4"].value == "OK"
+    ws = wb[L.VWAP]
+    assert [c.value for c in ws[5]][:5] == ["Date", "VWAP", "Dollar Volume", "Market Cap", "Close"]
+    assert (ws["B6"].value, ws["C6"].value, ws["D6"].value, ws["E6"].value) == (2.6, None, None, 2.0)
+    (conversion,) = [r for r in table_records(wb, L.SCHEDULE, L.SCHEDULE_TABLE) if r["Event"] == "Conversion"]
+    assert conversion["Shares Issued"] == 38_462
+    # the book's own formulas read the closes too: the Position sheet's Tranche2 fixed price
+    formulas = load_workbook(book)
+    assert formulas[L.POSITION]["A6"].value.text == L.POSITION_FORMULA.replace("[Market Cap]]", "[Close]]")
+    values = {r[0]: r for r in wb[L.POSITION].iter_rows(min_row=7, values_only=True) if r[0]}
+    assert values["Tranche2"][7] == pytest.approx(2.60, abs=1e-12)
+
+
+def test_a_close_priced_deal_without_closes_is_refused_naming_what_to_add(tmp_path):
     from openpyxl import load_workbook
 
     from ascent_xl.excel.workbook_io import refresh_file
     from ascent_xl.samples import data_path
 
-    vwaps = tmp_path / "closes.csv"
+    vwaps = tmp_path / "vwaps.csv"
     days = sessions_before("2023-01-03", 30)
-    vwaps.write_text("Date,VWAP,Close\n" + "".join(f"{d},2.60,2.61\n" for d in days), encoding="utf-8")
+    vwaps.write_text("Date,VWAP\n" + "".join(f"{d},2.60\n" for d in days), encoding="utf-8")
     shapes = data_path("examples/family_shapes.toml")
-    with pytest.raises(WorkbookError, match=r"family_shapes.toml: conversion.price_source = close: this deal "
-                                            r"prices on closing prices, and a deal book's VWAP table holds VWAPs"):
+    with pytest.raises(WorkbookError, match=r"family_shapes.toml: conversion.price_source = close: this deal's "
+                                            r"windows read closing prices; give --vwaps FILE with a Close column"):
         new_deal_book(tmp_path / "shapes.xlsx", terms_file=shapes, vwaps_file=vwaps)
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["closes.csv"]
-    # a book whose Inputs say close: the status names the term's Value cell
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["vwaps.csv"]  # nothing was written
+    # a book whose Inputs say close and whose VWAP table has no Close column: the status names
+    # the term's Value cell and the column to add
     book = new_deal_book(tmp_path / "asti.xlsx")
     wb = load_workbook(book)
     ws = wb[L.INPUTS]
@@ -65,5 +95,7 @@ def test_a_deal_priced_on_closing_prices_is_refused_by_new_and_by_refresh_naming
     wb.save(book)
     result = refresh_file(book)
     assert not result.ok
-    assert result.problems[0].startswith(f"1 problem - fix and refresh again: {L.INPUTS}!{cell.coordinate}: "
-                                         "conversion.price_source = close: this deal prices on closing prices")
+    assert result.problems[0] == (
+        f"1 problem - fix and refresh again: {L.INPUTS}!{cell.coordinate}: conversion.price_source = close: this "
+        "deal's windows read closing prices; add a Close column to the VWAP table, after Market Cap, with each "
+        "day's closing price")
