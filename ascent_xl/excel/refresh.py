@@ -24,7 +24,6 @@ from typing import Any
 from ascent_xl import __version__
 from ascent_xl.errors import (
     AscentError,
-    MarketDataError,
     TermsError,
     UnmodelledError,
     UnmodelledStateError,
@@ -765,8 +764,6 @@ def valuation_setup(terms: DealTerms, events: list[Event], market: MarketData, *
     date (blank: the notes' issue date), after the book's events up to that day; a blank spot is
     the VWAP on (or the last before) that date, a blank daily volume the VWAP table's median
     dollar volume over the spot; the planned events after the date are applied."""
-    from dataclasses import replace
-
     from ascent_xl.valuation.behaviour import planned_events
     from ascent_xl.valuation.run import prepare_valuation
     from ascent_xl.valuation.start import deal_start, market_inputs
@@ -790,13 +787,9 @@ def valuation_setup(terms: DealTerms, events: list[Event], market: MarketData, *
     model = model.replace(valuation_date=when, **changes)
     used, _ = planned_events(events, start=when)
     behaviour = DEMO_BEHAVIOUR.with_events(used, terms=terms)
-    try:
-        return prepare_valuation(terms, model=model, behaviour=behaviour, start=start, sources=sources)
-    except MarketDataError:
-        # The VWAPs do not reach back over the look-back windows before the valuation date: the
-        # model then takes the spot for those days, and its assumptions (written below) say so.
-        return prepare_valuation(terms, model=model, behaviour=behaviour, start=replace(start, market=None),
-                                 sources=sources)
+    # VWAPs that do not reach back over the first day's look-back windows: the model takes the
+    # spot for the sessions before the data's first, and its assumptions (written below) say so
+    return prepare_valuation(terms, model=model, behaviour=behaviour, start=start, sources=sources)
 
 
 def _valuation_format(header: str) -> str | None:

@@ -147,6 +147,7 @@ class Contract:
     warrant: WarrantPlan | None
     history: np.ndarray
     history_volume: np.ndarray
+    history_filled: int = 0  # sessions of ``history`` before the market data's first, taken as the spot
     floor_cash: bool = True  # the floor's shortfall is paid in cash (floor_mode make_up); else cap
     cap_raise: tuple[int, float] | None = None  # (day, cap): ownership_cap is ``cap`` from that day on
 
@@ -291,8 +292,8 @@ def build_contract(
         history=np.empty(0),
         history_volume=np.empty(0),
     )
-    history = _history(model, market, grid, contract.history_days)
-    return contract.replace(history=history, history_volume=volume_at(model, history))
+    history, filled = _history(model, market, grid, contract.history_days)
+    return contract.replace(history=history, history_volume=volume_at(model, history), history_filled=filled)
 
 
 def _day(grid: TimeGrid, date: dt.date, field: str) -> int:
@@ -459,7 +460,11 @@ def _warrant_plan(terms: DealTerms, model: ModelParams, grid: TimeGrid, start: D
                        (expiry - grid.valuation_date).days / 365.0)
 
 
-def _history(model: ModelParams, market: MarketData | None, grid: TimeGrid, days: int) -> np.ndarray:
+def _history(model: ModelParams, market: MarketData | None, grid: TimeGrid, days: int) -> tuple[np.ndarray, int]:
+    """The ``days`` VWAPs up to the valuation date the first simulated day's look-back windows
+    read, and how many of them (the oldest) are the spot: from ``model.history``; else the
+    market data's, the sessions before its first day taken as the spot (the assumptions say
+    which); else the spot on every day."""
     if model.history and market is not None:
         raise InputError("history: give VWAPs before the valuation date either in the model or "
                          "as market data, not both")
@@ -467,11 +472,15 @@ def _history(model: ModelParams, market: MarketData | None, grid: TimeGrid, days
         if len(model.history) < days:
             raise TermsError("history", f"{len(model.history)} VWAPs; the look-back windows need "
                              f"the last {days} up to the valuation date")
-        return np.array(model.history[-days:], dtype=float)
-    if market is not None:
-        after = grid.dates[1]  # the window strictly before day 1 ends on the valuation date
-        return np.array(market.window(after, days, what=f"a valuation on {day_text(grid.dates[0])}: its first simulated day")[0])
-    return np.full(days, model.spot)
+        return np.array(model.history[-days:], dtype=float), 0
+    if market is None:
+        return np.full(days, model.spot), days
+    after = grid.dates[1]  # the window strictly before day 1 ends on the valuation date
+    wanted = market.calendar.sessions_before(after, days)
+    filled = int(np.count_nonzero(wanted < market.dates[0]))
+    what = f"a valuation on {day_text(grid.dates[0])}: its first simulated day"
+    given = market.window(after, days - filled, what=what)[0] if filled < days else np.empty(0)
+    return np.concatenate([np.full(filled, model.spot), given]), filled
 
 
 __all__ = [

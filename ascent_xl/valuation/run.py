@@ -21,7 +21,7 @@ from typing import Any
 
 import numpy as np
 
-from ascent_xl.calendar import trading_calendar
+from ascent_xl.calendar import day_text, trading_calendar
 from ascent_xl.errors import InputError
 from ascent_xl.events import Event
 from ascent_xl.market import MarketData
@@ -576,8 +576,14 @@ def _assumptions(setup: ValuationSetup) -> tuple[str, ...]:
         "warrants: Black-Scholes on each path's price at the notes' last day (no dilution, no "
         "exercise-price adjustment)",
     ]
+    filled = setup.contract.history_filled
     if setup.history_assumed:
         out.append("VWAPs before the valuation date taken as the spot (no history given)")
+    elif filled:
+        days = setup.grid.calendar.sessions_before(setup.grid.dates[1], len(setup.contract.history))[:filled]
+        out.append(f"VWAPs of the {filled} session{'s' if filled > 1 else ''} {day_text(days[0])}"
+                   f"{f' to {day_text(days[-1])}' if filled > 1 else ''} taken as the spot: the look-back windows "
+                   "of the first simulated day reach back before the VWAP data")
     if not m.risk_neutral:
         out.append("drift differs from the risk-free rate: values are expectations, not fair values")
     return tuple(out)

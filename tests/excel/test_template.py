@@ -49,6 +49,7 @@ def test_the_book_has_its_sheets_tables_names_and_validation(built):
 
 
 def test_the_valuation_sheet_holds_the_monte_carlo_results(built):
+    from ascent_xl.samples import sample_market
     from ascent_xl.valuation import value_deal
     from ascent_xl.valuation.behaviour import planned_events
     from ascent_xl.valuation.presets import DEMO_BEHAVIOUR, DEMO_MODEL, DEMO_PATHS
@@ -63,7 +64,8 @@ def test_the_valuation_sheet_holds_the_monte_carlo_results(built):
     assert ws.cell(row=cells["spot"], column=9).value == "VWAP of 2022-12-19 (VWAP sheet)"
     assert inputs["Registered.principal"] == 12_500_000 and inputs["paths"] == DEMO_PATHS
     events = events_from_csv(data_path(SAMPLE_EVENTS))
-    start = deal_start(ASTI_2022, events, None, as_of=start_day(ASTI_2022))
+    # the book's VWAPs: those before 2022-12-01 (the data's first) taken as the spot, as `value` does
+    start = deal_start(ASTI_2022, events, sample_market(), as_of=start_day(ASTI_2022))
     behaviour = DEMO_BEHAVIOUR.with_events(planned_events(events, start=start.as_of)[0], terms=ASTI_2022)
     model = DEMO_MODEL.replace(spot=inputs["spot"], daily_volume=inputs["daily_volume"])
     direct = value_deal(ASTI_2022, model=model, behaviour=behaviour, start=start, paths=DEMO_PATHS, seed=0)

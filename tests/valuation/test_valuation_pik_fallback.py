@@ -164,18 +164,27 @@ def test_the_rule_of_each_interest_date():
     assert np.isclose(1.0015 * 1.01125 ** 5 * 12_500_000, REGISTERED_COMPOUNDED, rtol=0, atol=1e-6)
 
 
-def test_too_little_history_names_the_valuation_date_and_its_first_day():
+def test_history_before_the_data_is_the_spot_and_the_assumptions_say_which_days():
     """At the closing the equity conditions' window needs the 20 VWAPs before the first simulated
-    day, 2022-12-20: from 2022-11-21; the sample data start on 2022-12-01."""
-    from ascent_xl.errors import MarketDataError
+    day, 2022-12-20: from 2022-11-21; the sample data start on 2022-12-01. The 7 sessions
+    2022-11-21 to 2022-11-30 (Nov 24, Thanksgiving, closed) are the spot, the 13 from 2022-12-01
+    to 2022-12-19 the sample's own VWAPs (the book once dropped them all and said "no history
+    given"; `value --as-of` refused)."""
+    import csv
+
     from ascent_xl.events import events_from_csv
-    from ascent_xl.samples import SAMPLE_EVENTS, data_path, sample_market
+    from ascent_xl.samples import SAMPLE_EVENTS, SAMPLE_VWAPS, data_path, sample_market
+    from ascent_xl.valuation import value_deal
     from ascent_xl.valuation.start import deal_start
 
     start = deal_start(ASTI_2022, events_from_csv(data_path(SAMPLE_EVENTS)), sample_market(), as_of=CLOSING)
     model = DEMO_MODEL.replace(spot=0.30, volatility=0.0, vwap_noise=0.0)
-    with pytest.raises(MarketDataError) as info:
-        prepare_valuation(ASTI_2022, model=model, behaviour=HOLD, start=start)
-    assert str(info.value) == ("a valuation on 2022-12-19: its first simulated day 2022-12-20 needs 20 trading "
-                               "days of VWAP from 2022-11-21, but the data start on 2022-12-01; add earlier "
-                               "data or use a later date")
+    setup = prepare_valuation(ASTI_2022, model=model, behaviour=HOLD, start=start)
+    lines = [line for line in data_path(SAMPLE_VWAPS).read_text().splitlines() if not line.startswith("#")]
+    december = [float(r["VWAP"]) for r in csv.DictReader(lines) if "2022-12-01" <= r["Date"] <= "2022-12-19"]
+    assert len(december) == 13 and december[0] == 3.4195
+    assert setup.contract.history.tolist() == [0.30] * 7 + december
+    assert setup.contract.history_filled == 7
+    assert ("VWAPs of the 7 sessions 2022-11-21 to 2022-11-30 taken as the spot: the look-back windows of the "
+            "first simulated day reach back before the VWAP data") in value_deal(
+        ASTI_2022, model=model, behaviour=HOLD, start=start, paths=64, seed=0).assumptions
