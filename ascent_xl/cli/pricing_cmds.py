@@ -139,6 +139,12 @@ def price_cmd(vwaps_file: Path, notice_date: dt.datetime | None, amount: float |
     console().print(table(f"Conversion on {day(q.notice_date)} - {terms.name}", ("Item", "Value"), rows,
                           kinds=(TEXT, "number")))
     _say_no_alternate(c, q.alternate_applies, q.notice_date, issue)
+    console().print(AS_ISSUED, markup=False)
+
+
+AS_ISSUED = ("Priced on the terms as issued: no split, amendment, reset or ownership cap applied; "
+             "--events FILE prices on the deal's state that day.")
+"""What a quote without ``--events`` says under it."""
 
 
 def _alternate_row(c: Any, q: CappedConversion, restated: str = "") -> tuple[str, str]:
@@ -222,7 +228,7 @@ def _price_many(terms: DealTerms, market: MarketData, path: Path, amount: float,
         write_quotes(rows, out_file)
         binds = sum(r["Floor Binds"] for r in rows)
         console().print(f"priced {len(rows):,} notices of {notices.name} in one call ({binds:,} where the floor "
-                        f"binds); wrote {out_file}", markup=False)
+                        f"binds); wrote {out_file}. {AS_ISSUED}", markup=False)
         return
     cols = ("Line", "Notice", "Amount", "Alternate", "Price", "Floor binds", "Shares", "Floor payment")
     shown = [(r["Line"], day(r["Notice Date"]), usd(r["Amount"]), price(r["Alternate Price"]),
@@ -231,6 +237,7 @@ def _price_many(terms: DealTerms, market: MarketData, path: Path, amount: float,
     title = f"Conversions of {notices.name} - {terms.name}; fixed price {price(rows[0]['Fixed Price'])}"
     console().print(table(title, cols, shown, kinds=(KEY, KEY, NUMBER, NUMBER, NUMBER, KEY, NUMBER, NUMBER),
                           drop=("Line", "Alternate"), more="--out FILE.csv has every field"))
+    console().print(AS_ISSUED, markup=False)
 
 
 def _price_many_on_state(terms: DealTerms, market: MarketData, path: Path, events_file: Path,

@@ -137,3 +137,17 @@ def test_the_terminal_table_fits_80_columns(tmp_path):
     assert max(len(line) for line in r.output.splitlines()) <= 80
     assert "$258,148.27" in r.output and "$655,560.00" in r.output  # what the cap let convert
     assert "16,389" in r.output
+
+
+def test_a_quote_without_events_says_it_is_on_the_terms_as_issued(tmp_path):
+    notices = tmp_path / "notices.csv"
+    notices.write_text("Notice Date,Amount\n2023-03-28,400000\n")
+    said = "Priced on the terms as issued: no split, amendment, reset or ownership cap applied; --events FILE " \
+           "prices on the deal's state that day."
+    for args in (("--notices", str(notices)), ("--notices", str(notices), "--out", str(tmp_path / "q.csv")),
+                 ("--notice-date", "2023-03-28", "--amount", "400000")):
+        r = invoke("price", "--vwaps", VWAPS, *args)
+        assert r.exit_code == 0, r.output
+        assert said in " ".join(r.output.split())
+    r = invoke("price", "--vwaps", VWAPS, "--events", EVENTS, "--notices", str(notices))
+    assert "terms as issued" not in r.output
