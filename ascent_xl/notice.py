@@ -48,6 +48,17 @@ class ConversionNotice:
     source: str  # what the state was built from, e.g. "events.csv up to 2023-03-28"
     alternate_rule: str = ""  # when the alternate price applies, said when it does not that day
     floor_mode: str = "make_up"  # make_up (floor + cash), cap (floor, no cash), none (no floor)
+    price: str = "VWAP"  # the price the windows read: "VWAP", or "close" for a deal priced on closes
+
+    @property
+    def prices(self) -> str:
+        """The window's prices, plural: ``VWAPs`` or ``closes``."""
+        return f"{self.price}s" if self.price == "VWAP" else "closes"
+
+    @property
+    def price_label(self) -> str:
+        """The price as a row's label starts: ``VWAP`` or ``Close``."""
+        return self.price[0].upper() + self.price[1:]
 
     @property
     def discount(self) -> float:
@@ -105,6 +116,7 @@ def notice_on(state: DealState, quote: CappedConversion, *, notice_date: dt.date
         share_basis=share_basis(state), rounding=c.share_rounding, source=source,
         alternate_rule=alternate_rule(c, held.issue_date),
         floor_mode=c.floor_mode,
+        price="close" if state.market.price_name == "closing price" else "VWAP",
     )
 
 
@@ -138,9 +150,11 @@ def notice_rows(n: ConversionNotice) -> list[tuple[str, Any, str, str]]:
     ]
     if n.alternate_applies:
         for d, v, low in n.window:
-            rows.append((f"VWAP {day_text(d)}", v, "USD/share", f"among the {n.lowest} lowest" if low else ""))
+            rows.append((f"{n.price_label} {day_text(d)}", v, "USD/share",
+                         f"among the {n.lowest} lowest" if low else ""))
         rows += [
-            (f"Average of the {n.lowest} lowest", n.lowest_average, "USD/share", f"of the {len(n.window)} VWAPs above"),
+            (f"Average of the {n.lowest} lowest", n.lowest_average, "USD/share",
+             f"of the {len(n.window)} {n.prices} above"),
             ("1. Alternate price", q.alternate_price, "USD/share", f"{1 - n.discount:.1%} of the average"),
         ]
     else:
@@ -160,9 +174,11 @@ def notice_rows(n: ConversionNotice) -> list[tuple[str, Any, str, str]]:
     ]
     if _floor_pays(n):
         rows += [
-            ("   VWAP on the conversion date", q.vwap, "USD/share", ""),
+            (f"   {n.price_label} on the conversion date", q.vwap,
+             "USD/share", ""),
             ("7. Floor payment (cash)", q.floor_payment, "USD",
-             f"({_usd(q.converted)} / {_px(q.unfloored_price)} - {_usd(q.converted)} / {_px(q.floor_price)}) x VWAP"),
+             f"({_usd(q.converted)} / {_px(q.unfloored_price)} - {_usd(q.converted)} / {_px(q.floor_price)}) x "
+             f"{n.price}"),
         ]
     else:
         rows.append(("7. Floor payment (cash)", q.floor_payment, "USD", f"none: {_no_floor_payment(n)}"))
@@ -226,7 +242,7 @@ def notice_lines(n: ConversionNotice) -> list[str]:
     if n.alternate_applies:
         lines += [
             f"1. Alternate price: {1 - n.discount:.1%} of the average of the {n.lowest} lowest of the",
-            f"   {len(n.window)} VWAPs {_ending(n)} {day_text(n.notice_date)} (* = among the lowest)",
+            f"   {len(n.window)} {n.prices} {_ending(n)} {day_text(n.notice_date)} (* = among the lowest)",
         ]
         for d, v, low in n.window:
             lines.append(f"     {day_text(d)}  {_px(v):>12}{'  *' if low else ''}")
@@ -263,7 +279,7 @@ def notice_lines(n: ConversionNotice) -> list[str]:
         lines += [
             f"7. Floor payment (cash): ({_usd(q.converted)} / {_px(q.unfloored_price)} - "
             f"{_usd(q.converted)} / {_px(q.floor_price)})",
-            f"   x VWAP {_px(q.vwap)} on {day_text(n.notice_date)} = {_usd(q.floor_payment)}",
+            f"   x {n.price} {_px(q.vwap)} on {day_text(n.notice_date)} = {_usd(q.floor_payment)}",
         ]
     else:
         lines.append(f"7. Floor payment: none ({_no_floor_payment(n)})")

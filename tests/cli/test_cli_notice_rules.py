@@ -141,3 +141,35 @@ def test_a_quote_names_the_converting_holders_own_cap(tmp_path):
     assert "Cut by the 4.99% cap" in run(*args, "--note", "Registered")
     q = json.loads(run(*args, "--note", "Private", "--json"))
     assert (q["holder_shares"], q["ownership_cap"]) == (0, 0.04)  # the Registered conversions are Investor's
+
+
+def test_a_notice_of_a_deal_priced_on_closes_shows_the_closes(tmp_path):
+    # family_shapes prices on closes, its alternate price only in default at 80% (default_discount
+    # 0.20) of the 3 lowest of the 10 closes before the notice. Closes a flat $2.00, VWAPs $2.60:
+    # in default from 2023-07-03, on 2023-07-10 the alternate is 0.80 x 2.00 = $1.60, below
+    # Tranche2's own fixed price 1.30 x 2.00 = $2.60: 100,000 / 1.60 = 62,500 shares (on the VWAPs
+    # 0.80 x 2.60 = $2.08 and 48,077)
+    days = sessions_before("2023-08-01", 170)
+    vwaps = tmp_path / "v.csv"
+    vwaps.write_text("Date,VWAP,Close\n" + "".join(f"{d},2.60,2.00\n" for d in days))
+    events = tmp_path / "e.csv"
+    events.write_text("Date,Event,Note,Amount,Value\n2023-07-03,Default,,,\n")
+    shapes = str(data_path("examples/family_shapes.toml"))
+    out = run("notice", "--events", str(events), "--vwaps", str(vwaps), "--terms", shapes, "--notice-date",
+              "2023-07-10", "--amount", "100000", "--note", "Tranche2")
+    assert "of the 3 lowest of the\n   10 closes before 2023-07-10" in out
+    assert "average of the 3 lowest $2.00000 x 80.0% = $1.60000" in out
+    assert "Shares to deliver: $100,000.00 / $1.60000 = 62,500" in out
+    assert "VWAP" not in out.split("1. Alternate price")[1].split("4. Conversion price")[0]
+    # the Notice sheet's rows (ASCENT_NOTICE) say the same
+    from ascent_xl.events import events_from_csv
+    from ascent_xl.market import MarketData
+    from ascent_xl.notice import build_notice, notice_rows
+    from ascent_xl.terms_io import load_terms
+
+    n = build_notice(load_terms(shapes), MarketData.from_csv(vwaps), events_from_csv(events),
+                     notice_date=dt.date(2023, 7, 10), amount=100_000.0, note="Tranche2")
+    labels = [r[0] for r in notice_rows(n)]
+    assert [x for x in labels if x.startswith(("Close ", "VWAP "))] == [
+        f"Close {d}" for d in sessions_before("2023-07-10", 10)]
+    assert dict((r[0], r[3]) for r in notice_rows(n))["Average of the 3 lowest"] == "of the 10 closes above"
