@@ -173,3 +173,9 @@ def test_a_notice_of_a_deal_priced_on_closes_shows_the_closes(tmp_path):
     assert [x for x in labels if x.startswith(("Close ", "VWAP "))] == [
         f"Close {d}" for d in sessions_before("2023-07-10", 10)]
     assert dict((r[0], r[3]) for r in notice_rows(n))["Average of the 3 lowest"] == "of the 10 closes above"
+
+    # and the price command's quote (on the terms as issued, and on the state) names the close
+    for extra in ((), ("--events", str(events), "--note", "Tranche2")):
+        quote = run("price", "--vwaps", str(vwaps), "--terms", shapes, "--notice-date", "2023-07-10",
+                    "--amount", "100000", *extra)
+        assert "Close on the conversion date" in quote and "VWAP on" not in quote
