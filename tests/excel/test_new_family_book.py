@@ -69,6 +69,12 @@ def test_a_book_of_a_deal_priced_on_closing_prices_holds_them_and_prices_on_them
     assert formulas[L.POSITION]["A6"].value.text == L.POSITION_FORMULA.replace("[Market Cap]]", "[Close]]")
     values = {r[0]: r for r in wb[L.POSITION].iter_rows(min_row=7, values_only=True) if r[0]}
     assert values["Tranche2"][7] == pytest.approx(2.60, abs=1e-12)
+    # and a spreadsheet engine reading the structured reference (pycel, as Excel would) hands the
+    # function the four columns: the same fixed price, computed from the formula, not the cache
+    from tests.helpers.recalc import evaluate
+
+    row = 7 + list(values).index("Tranche2")
+    assert evaluate(book, [f"{L.POSITION}!A{row}", f"{L.POSITION}!H{row}"]) == ["Tranche2", pytest.approx(2.60)]
 
 
 def test_a_close_priced_deal_without_closes_is_refused_naming_what_to_add(tmp_path):
