@@ -10,10 +10,12 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from openpyxl import load_workbook
 
 from ascent_xl.cli import _register, cli
-from ascent_xl.errors import LedgerError
+from ascent_xl.errors import AscentError, LedgerError
 from ascent_xl.events import events_from_csv
 from ascent_xl.excel import layout as L
 from ascent_xl.ledger.position import conversion_quote, conversion_quotes
@@ -151,3 +153,42 @@ def test_a_quote_without_events_says_it_is_on_the_terms_as_issued(tmp_path):
         assert said in " ".join(r.output.split())
     r = invoke("price", "--vwaps", VWAPS, "--events", EVENTS, "--notices", str(notices))
     assert "terms as issued" not in r.output
+
+
+_SAMPLE_DAYS = [d for d in sample_market().dates.astype(dt.date).tolist()
+                if dt.date(2022, 12, 19) <= d <= dt.date(2024, 6, 10)]
+
+
+@given(rows=st.lists(st.tuples(st.sampled_from(_SAMPLE_DAYS),
+                               st.one_of(st.none(), st.integers(1, 3_000_000).map(float)),
+                               st.sampled_from([None, "Registered", "Private", "Registered-PIK1"])),
+                     min_size=1, max_size=5))
+@settings(max_examples=40, deadline=None, derandomize=True, database=None)
+def test_one_pass_over_many_notices_is_each_notice_priced_alone(rows):
+    """The batch's single ledger pass (stops in date order, the file's order kept) gives, row by
+    row, what a fresh ledger run to each notice date gives, or the same refusal."""
+    events = _EVENTS
+    market = sample_market()
+
+    def alone(day, amount, note):
+        try:
+            return conversion_quote(ASTI_2022, market, events, notice_date=day, amount=amount, note=note)[0]
+        except AscentError as exc:
+            return str(exc)
+
+    expected = [alone(*r) for r in rows]
+    refused = [i for i, e in enumerate(expected) if isinstance(e, str)]
+    names = [f"row {i}" for i in range(len(rows))]
+    if refused:
+        first = min(refused, key=lambda i: (rows[i][0], i))  # the pass meets the earliest first
+        with pytest.raises(AscentError) as info:
+            conversion_quotes(ASTI_2022, market, events, notices=rows, names=names)
+        assert str(info.value).startswith("row ")
+        k = int(str(info.value).split(":")[0].split()[1])
+        assert k == first and str(info.value) == f"row {k}: {expected[k]}"
+        return
+    got = conversion_quotes(ASTI_2022, market, events, notices=rows, names=names)
+    assert [q for q, _ in got] == expected
+
+
+_EVENTS = events_from_csv(EVENTS)
