@@ -563,7 +563,10 @@ class Ledger:
         face = base.face if ev.amount is None else whole_cents(ev.amount, name="Amount")
         if face <= 0:
             raise ev.error("Amount: the principal must be more than zero")
-        pct = s.terms.additional_notes.purchase_price_pct if kind == "additional" else base.purchase_price_pct
+        # a note the terms list is bought at its own purchase price; a note an Issue row adds
+        # under the facility, at the facility's
+        pct = (s.terms.additional_notes.purchase_price_pct if kind == "additional" and not in_terms
+               else base.purchase_price_pct)
         try:
             terms = base.replace(name=ev.note, kind=kind, face=face, issue_date=ev.date, purchase_price_pct=pct)
         except AscentError as exc:
