@@ -54,6 +54,14 @@ EVENTS_COLUMNS = ("Date", "Event", "Note", "Amount", "Value")
 CONVERSION_INPUTS = ("Notice Date", "Amount", "Note")
 """The Conversions table: the notices to price (inputs). Each row's quote spills beside it."""
 CHART_COLUMNS = ("Date", "VWAP", "Alternate Price", "Fixed Price", "Floor Price", "Conversion Price")
+
+
+def chart_columns(*, close: bool) -> tuple[str, ...]:
+    """The Summary's price-history columns: :data:`CHART_COLUMNS`, the price the deal's windows
+    read named Close for a deal priced on closes (``close``)."""
+    return (CHART_COLUMNS[0], CLOSE_COLUMN, *CHART_COLUMNS[2:]) if close else CHART_COLUMNS
+
+
 CHART_FIRST_COLUMN = "H"  # the price-history table sits on Summary, right of the key figures
 
 # Sheets whose results are ``ASCENT_*`` array formulas over the book's own ranges; refresh

@@ -476,7 +476,8 @@ def plan_outputs(inputs: BookInputs, schedule: Schedule, *, now: dt.datetime | N
             writes.append(functools.partial(_write_cell, L.SUMMARY, address, value, fmt))
     history = _chart_rows(price_history(schedule, inputs.market, inputs.events).rows(),
                           inputs.terms)
-    chart_formats = {c: PRICE for c in L.CHART_COLUMNS[1:]} | {"Date": SCHEDULE_FORMATS["Date"]}
+    chart_formats = {c: PRICE for c in L.chart_columns(close=True)[1:] + L.CHART_COLUMNS[1:2]} | {
+        "Date": SCHEDULE_FORMATS["Date"]}
     writes.append(lambda b: b.write_table(L.SUMMARY, L.CHART_TABLE, history, chart_formats))
     maturities = [n.maturity for n in schedule.notes.values()]
     # a note without maturity (a convertible preferred) is never repaid at one: no check (blank)
