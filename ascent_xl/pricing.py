@@ -522,6 +522,7 @@ def capped_conversion(
     shares_outstanding: int | None = None,
     cap: float | None = None,
     alternate: bool = True,
+    unit: float = 0.0,
 ) -> CappedConversion:
     """Convert ``principal`` (and ``interest``) USD on ``notice_date`` as the ledger does: the
     conversion price from ``fixed_price``, the alternate price and ``floor_price``
@@ -532,7 +533,9 @@ def capped_conversion(
     ``conversion.ownership_cap``). Without ``holder_shares`` no cap applies (a plain quote).
     ``alternate`` False: the alternate price does not apply that day
     (:func:`ascent_xl.family.conversion_on`), the fixed price is the price before the floor (and
-    is reported as the alternate)."""
+    is reported as the alternate). ``unit``: the principal converts in whole multiples of it (a
+    preferred's stated value: whole preferred shares), so under the cap the largest whole
+    number of them converts; 0: to the cent."""
     c = conversion
     principal = whole_cents(principal, name="principal")
     interest = whole_cents(interest, name="interest")
@@ -562,6 +565,8 @@ def capped_conversion(
         assert allowed is not None
         interest_conv = min(interest, allowed)
         principal_conv = min(principal, round_cents(allowed - interest_conv))
+        if unit:  # whole preferred shares: the largest number the cap allows
+            principal_conv = round_cents(math.floor(principal_conv / unit + 1e-9) * unit)
     else:
         interest_conv, principal_conv = interest, principal
     converted = principal_conv + interest_conv

@@ -5,6 +5,7 @@ ownership cap, which the conversion itself applies (and flags)."""
 from __future__ import annotations
 
 import datetime as dt
+import math
 
 import numpy as np
 
@@ -177,3 +178,17 @@ def unknown_shares(state: DealState, what: str) -> str | None:
     return (f"the shares outstanding are 0, so {what} allows no share: write the deal's count "
             "before its first issue in the terms (shares_outstanding) or add a Shares Outstanding "
             "event before this one")
+
+
+def not_whole_preferred(note: NoteState, amount: float) -> str | None:
+    """Why converting ``amount`` USD of a preferred (a note with a stated value) cannot be done:
+    not a whole number of its shares (what to write instead); None when it can, or for a note."""
+    from ascent_xl.terms import is_whole
+
+    stated = note.terms.stated_value
+    if not stated or is_whole(note.terms.preferred_shares(amount)):
+        return None
+    whole = math.floor(note.terms.preferred_shares(amount))
+    return (f"converts ${amount:,.2f}: not a whole number of {note.name} preferred shares of ${stated:,.2f} stated "
+            f"value (notes.{note.name}.stated_value); write a multiple of ${stated:,.2f} ({whole:,} shares is "
+            f"${whole * stated:,.2f})")

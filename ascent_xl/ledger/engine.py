@@ -648,11 +648,9 @@ class Ledger:
             raise ev.error(f"converts ${requested:,.2f} but note {note.name} has ${note.principal:,.2f} outstanding")
         requested = min(requested, note.principal)
         stated = note.terms.stated_value
-        if stated and ev.amount is not None and not is_whole(note.terms.preferred_shares(requested)):
-            whole = math.floor(note.terms.preferred_shares(requested))
-            raise ev.error(f"converts ${requested:,.2f}: not a whole number of {note.name} preferred shares of "
-                           f"${stated:,.2f} stated value (notes.{note.name}.stated_value); write a multiple of "
-                           f"${stated:,.2f} ({whole:,} shares is ${whole * stated:,.2f})")
+        why = checks.not_whole_preferred(note, requested) if ev.amount is not None else None
+        if why:
+            raise ev.error(why)
         before = note.principal
         accrued_now = self._accrue(note, ev.date)
         interest_req = self._interest_to_convert(ev, note)
@@ -666,7 +664,7 @@ class Ledger:
         q = capped_conversion(market, conversion=c, notice_date=ev.date, principal=requested, interest=interest_req,
                               fixed_price=note.fixed_price, floor_price=note.floor_price,
                               holder_shares=s.holdings.get(holder, 0), shares_outstanding=s.shares_outstanding,
-                              cap=s.cap_of(holder), alternate=alternate)
+                              cap=s.cap_of(holder), alternate=alternate, unit=stated)
         alt, unfloored, price = q.alternate_price, q.unfloored_price, q.conversion_price
         principal_conv, interest_conv, shares, pay = q.principal_converted, q.interest_converted, q.shares, q.floor_payment
         reasons: list[tuple[str, str]] = []

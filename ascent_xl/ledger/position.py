@@ -301,6 +301,9 @@ def quote_on(state: DealState, *, notice_date: dt.date, amount: float | None = N
     if principal > n.principal + BALANCE_TOLERANCE:
         raise LedgerError(f"amount ${principal:,.2f} converts more than note {n.name} has outstanding on "
                           f"{notice_date} (${n.principal:,.2f}); give at most that")
+    why = checks.not_whole_preferred(n, principal) if amount is not None else None
+    if why:
+        raise LedgerError(f"amount: {why}")
     found = state.market.calendar.date_index(notice_date)
     if found is None or not found[1]:
         raise LedgerError(f"notice date {notice_date}: not a trading day; a conversion needs a day the market is open")
@@ -316,7 +319,7 @@ def quote_on(state: DealState, *, notice_date: dt.date, amount: float | None = N
                              principal=min(principal, n.principal), fixed_price=n.fixed_price,
                              floor_price=n.floor_price, holder_shares=state.holder(n.terms.holder).shares,
                              shares_outstanding=state.shares_outstanding, cap=state.cap_of(n.terms.holder),
-                             alternate=alternate)
+                             alternate=alternate, unit=n.terms.stated_value)
 
 
 def share_basis(state: DealState) -> str:

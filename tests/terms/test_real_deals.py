@@ -136,6 +136,29 @@ def test_bbby_a_conversion_converts_whole_preferred_shares():
         run_ledger(_bbby_ledger_deal(), events, m)
 
 
+def test_bbby_under_the_ownership_cap_whole_preferred_shares_convert():
+    """The 4.99% cap cuts a conversion of the preferred to the largest whole number of its
+    shares the cap allows (before, a fraction of a preferred share converted); a quote on the
+    deal's state refuses a part of a share as the ledger does, and cuts as it does."""
+    from ascent_xl.errors import LedgerError
+    from ascent_xl.ledger.position import conversion_quote
+
+    t = _deal("bbby_2023_series_a").with_term("shares_outstanding", 40_000_000)
+    m = _bbby_market([3.10, 3.00, 2.95, 2.90, 2.85, 2.80, 2.75, 2.70, 2.65], 2.60)
+    events = _bbby_events(["2023-03-01", "Conversion", "SeriesA", None, None])
+    (row,) = [r for r in run_ledger(t, events, m).rows if r["Event"] == "Conversion"]
+    # the holder has no shares: at most 0.0499 x 40,000,000 / 0.9501 = 2,100,831.5 -> 2,100,831
+    # new shares, $5,025,187.75 at 2.392 (the cap's amount), 502.5 preferred shares: 502 convert,
+    # $5,020,000 / 2.392 = 2,098,662.2 -> 2,098,662 (rounded down)
+    assert (row["Principal Converted"], row["Shares Issued"]) == (5_020_000, 2_098_662)
+    assert "502 preferred shares of $10,000.00 stated value" in row["Detail"]
+    q, _ = conversion_quote(t, m, _bbby_events(), notice_date="2023-03-01", note="SeriesA")
+    assert (q.capped, q.principal_converted, q.shares) == (True, 5_020_000, 2_098_662)
+    with pytest.raises(LedgerError, match=r"^amount: converts \$105,000.00: not a whole number of SeriesA preferred "
+                                          r"shares of \$10,000.00 stated value"):
+        conversion_quote(t, m, _bbby_events(), notice_date="2023-03-01", amount=105_000)
+
+
 def test_bbby_no_maturity_is_refused_by_the_monte_carlo():
     from ascent_xl.errors import TermsError
     from ascent_xl.valuation.start import deal_start
