@@ -255,8 +255,8 @@ def conversion_quotes(
     of the note's principal; ``note`` None: the first with principal outstanding), in one ledger
     pass: the notices are taken in date order and returned in theirs. Each is priced on its own
     (a notice here is a question, not an event: it does not change the state of a later one).
-    A notice that cannot be priced is refused, its message starting with its name in ``names``
-    (e.g. ``notices.csv line 4``), else its position (``notice 4``).
+    A notice that cannot be priced is refused (a :class:`LedgerError`), its message starting
+    with its name in ``names`` (e.g. ``notices.csv line 4``), else its position (``notice 4``).
 
     Examples
     --------
@@ -279,12 +279,7 @@ def conversion_quotes(
             out[i] = (quote_on(state, notice_date=day, amount=amount, note=note, no_split=no_split), state)
         except AscentError as exc:
             where = names[i] if names is not None else f"notice {i + 1}"
-            message = f"{where}: {exc}"
-            try:
-                renamed = type(exc)(message)
-            except TypeError:  # an error class with other arguments (TermsError's field)
-                renamed = LedgerError(message)
-            raise renamed from None
+            raise LedgerError(f"{where}: {exc}") from None
     return [q for q in out if q is not None]
 
 

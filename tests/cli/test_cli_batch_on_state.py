@@ -5,22 +5,15 @@ one ledger pass, as the book's Conversions sheet prices it."""
 from __future__ import annotations
 
 import csv
-import datetime as dt
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from hypothesis import given, settings
-from hypothesis import strategies as st
 from openpyxl import load_workbook
 
 from ascent_xl.cli import _register, cli
-from ascent_xl.errors import AscentError, LedgerError
-from ascent_xl.events import events_from_csv
 from ascent_xl.excel import layout as L
-from ascent_xl.ledger.position import conversion_quote, conversion_quotes
-from ascent_xl.presets import ASTI_2022
-from ascent_xl.samples import SAMPLE_EVENTS, SAMPLE_VWAPS, data_path, sample_market
+from ascent_xl.samples import SAMPLE_EVENTS, SAMPLE_VWAPS, data_path
 
 _register()
 VWAPS = str(data_path(SAMPLE_VWAPS))
@@ -69,19 +62,6 @@ def test_the_notices_are_questions_in_file_order_none_changes_another(tmp_path):
     assert rows[0] == {**rows[2], "Line": "2"}  # the first notice did not convert anything
 
 
-def test_each_row_is_the_single_notice_on_the_deals_state():
-    events = events_from_csv(EVENTS)
-    market = sample_market()
-    asked = [(dt.date(2023, 3, 14), 600_000.0, "Registered"), (dt.date(2023, 3, 28), 400_000.0, None),
-             (dt.date(2024, 3, 28), None, "Private")]
-    many = conversion_quotes(ASTI_2022, market, events, notices=asked)
-    for (day, amount, note), (q, state) in zip(asked, many, strict=True):
-        one, alone = conversion_quote(ASTI_2022, market, events, notice_date=day, amount=amount, note=note)
-        assert q == one
-        assert state.shares_outstanding == alone.shares_outstanding
-    assert many[0][0].capped and many[0][0].principal_converted == 258_148.27  # the cap cuts 600,000
-
-
 def test_the_book_conversions_sheet_gives_what_the_command_gives(tmp_path):
     wb = load_workbook(SHIPPED, data_only=True)
     ws = wb[L.CONVERSIONS]
@@ -125,12 +105,6 @@ def test_a_note_column_without_events_is_refused_not_ignored(tmp_path):
         " ".join(r.output.split())
 
 
-def test_the_ledger_names_the_notice_it_could_not_price():
-    with pytest.raises(LedgerError, match=r"^log line 9: amount \$99,000,000.00 converts more than note Registered"):
-        conversion_quotes(ASTI_2022, sample_market(), events_from_csv(EVENTS),
-                          notices=[(dt.date(2023, 1, 10), 99e6, None)], names=["log line 9"])
-
-
 def test_the_terminal_table_fits_80_columns(tmp_path):
     notices = tmp_path / "notices.csv"
     notices.write_text("Notice Date,Amount,Note\n2023-03-14,600000,\n2023-10-02,,Private\n")
@@ -153,42 +127,3 @@ def test_a_quote_without_events_says_it_is_on_the_terms_as_issued(tmp_path):
         assert said in " ".join(r.output.split())
     r = invoke("price", "--vwaps", VWAPS, "--events", EVENTS, "--notices", str(notices))
     assert "terms as issued" not in r.output
-
-
-_SAMPLE_DAYS = [d for d in sample_market().dates.astype(dt.date).tolist()
-                if dt.date(2022, 12, 19) <= d <= dt.date(2024, 6, 10)]
-
-
-@given(rows=st.lists(st.tuples(st.sampled_from(_SAMPLE_DAYS),
-                               st.one_of(st.none(), st.integers(1, 3_000_000).map(float)),
-                               st.sampled_from([None, "Registered", "Private", "Registered-PIK1"])),
-                     min_size=1, max_size=5))
-@settings(max_examples=40, deadline=None, derandomize=True, database=None)
-def test_one_pass_over_many_notices_is_each_notice_priced_alone(rows):
-    """The batch's single ledger pass (stops in date order, the file's order kept) gives, row by
-    row, what a fresh ledger run to each notice date gives, or the same refusal."""
-    events = _EVENTS
-    market = sample_market()
-
-    def alone(day, amount, note):
-        try:
-            return conversion_quote(ASTI_2022, market, events, notice_date=day, amount=amount, note=note)[0]
-        except AscentError as exc:
-            return str(exc)
-
-    expected = [alone(*r) for r in rows]
-    refused = [i for i, e in enumerate(expected) if isinstance(e, str)]
-    names = [f"row {i}" for i in range(len(rows))]
-    if refused:
-        first = min(refused, key=lambda i: (rows[i][0], i))  # the pass meets the earliest first
-        with pytest.raises(AscentError) as info:
-            conversion_quotes(ASTI_2022, market, events, notices=rows, names=names)
-        assert str(info.value).startswith("row ")
-        k = int(str(info.value).split(":")[0].split()[1])
-        assert k == first and str(info.value) == f"row {k}: {expected[k]}"
-        return
-    got = conversion_quotes(ASTI_2022, market, events, notices=rows, names=names)
-    assert [q for q, _ in got] == expected
-
-
-_EVENTS = events_from_csv(EVENTS)

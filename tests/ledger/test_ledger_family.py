@@ -210,20 +210,21 @@ def test_a_tranche_with_its_own_fixed_price_rate_and_maturity(tmp_path, sample):
 
 def test_a_tranche_the_terms_list_is_bought_at_its_own_purchase_price(tmp_path, sample):
     """A note listed in the terms (kind additional) pays what its own purchase_price_pct says,
-    not the additional-note facility's 90%; a note an Issue row adds under the facility pays the
-    facility's. Before, the listed tranche's 0.92 was ignored."""
+    not the additional-note facility's; a note an Issue row adds under the facility pays the
+    facility's (85% here), not the first note's. Before, the listed tranche's 0.92 was ignored."""
     from ascent_xl.terms_io import load_terms
 
     path = tmp_path / "tranches.toml"
     path.write_text(_TRANCHES.replace("purchase_price_pct = 0.9", "purchase_price_pct = 0.92"))
-    terms = load_terms(path)
-    assert terms.note("Tranche2").purchase_price_pct == 0.92 and terms.additional_notes.purchase_price_pct == 0.9
+    terms = load_terms(path).with_term("additional_notes.purchase_price_pct", 0.85)  # not the first note's 0.90
+    assert terms.note("Tranche2").purchase_price_pct == 0.92 and terms.notes[0].purchase_price_pct == 0.9
     s = run_ledger(terms, parse_events([["2023-04-03", "Issue", "Extra", 500_000, None]]), sample)
     tranche = next(r for r in s.rows if r["Event"] == "Issue" and r["Note"] == "Tranche2")
     # 1,000,000 x 0.92 = 920,000 (at the facility's 0.90 it would be 900,000)
     assert tranche["Cash Received"] == 920_000 and "for $920,000.00 (92%)" in tranche["Detail"]
     extra = next(r for r in s.rows if r["Event"] == "Issue" and r["Note"] == "Extra")
-    assert extra["Cash Received"] == 450_000  # 500,000 x the facility's 0.90
+    assert extra["Cash Received"] == 425_000  # 500,000 x the facility's 0.85
+    assert "for $425,000.00 (85%)" in extra["Detail"]
 
 
 def test_resets_need_their_average_and_rule():

@@ -159,6 +159,24 @@ def test_bbby_under_the_ownership_cap_whole_preferred_shares_convert():
         conversion_quote(t, m, _bbby_events(), notice_date="2023-03-01", amount=105_000)
 
 
+def test_bbby_a_blank_amount_converts_all_that_is_outstanding_even_a_part_of_a_share():
+    """The whole-share rule is for an amount written: a blank amount converts all the principal
+    outstanding, also when a prepayment of $5,000 left half a preferred share (23,684.5 of
+    them), in the ledger and in a quote on the state."""
+    from ascent_xl.ledger.position import conversion_quote
+
+    t = _bbby_ledger_deal()
+    m = _bbby_market([3.10, 3.00, 2.95, 2.90, 2.85, 2.80, 2.75, 2.70, 2.65], 2.60)
+    prepaid = ["2023-02-28", "Prepayment", "SeriesA", 5_000, None]
+    (row,) = [r for r in run_ledger(t, _bbby_events(prepaid, ["2023-03-01", "Conversion", "SeriesA", None, None]),
+                                    m).rows if r["Event"] == "Conversion"]
+    # 236,845,000 / 2.392 = 99,015,468.2 -> 99,015,468 (rounded down)
+    assert (row["Principal Converted"], row["Shares Issued"]) == (236_845_000, 99_015_468)
+    assert "23,684.5000 preferred shares" in row["Detail"]
+    q, _ = conversion_quote(t, m, _bbby_events(prepaid), notice_date="2023-03-01", note="SeriesA")
+    assert (q.principal_converted, q.shares) == (236_845_000, 99_015_468)
+
+
 def test_bbby_no_maturity_is_refused_by_the_monte_carlo():
     from ascent_xl.errors import TermsError
     from ascent_xl.valuation.start import deal_start
