@@ -17,7 +17,7 @@ import numpy as np
 
 from ascent_xl.errors import InputError, UnmodelledError
 from ascent_xl.market import MarketData
-from ascent_xl.money import round_cents
+from ascent_xl.money import round_cents, round_shares
 from ascent_xl.pricing import fixed_conversion_price, split_adjusted_price
 from ascent_xl.terms import ConversionTerms, CovenantTerms, DealTerms, NoteTerms, check_term
 
@@ -200,14 +200,17 @@ class ExchangeCapCut:
 
 
 def exchange_cap_cut(*, principal: float, interest: float, shares: int, price: float, room: float,
-                     excess: str, vwap: float | None) -> ExchangeCapCut:
+                     excess: str, vwap: float | None, unit: float = 0.0, rounding: str = "up") -> ExchangeCapCut:
     """Apply the exchange cap to a conversion of ``principal`` + ``interest`` USD into ``shares``
     at ``price``, with ``room`` shares left under the cap (:func:`exchange_cap_room`).
 
     ``excess`` (term ``covenants.exchange_cap_excess``): ``refuse`` converts only what ``room``
     shares pay for (``room`` x ``price`` rounded down to the cent, interest first) and the rest
     stays outstanding; ``cash`` converts everything, issues ``room`` shares and pays the shares
-    beyond it in cash at ``vwap`` (rounded to the cent).
+    beyond it in cash at ``vwap`` (rounded to the cent). ``unit``: under ``refuse`` the principal
+    converts in whole multiples of it (a preferred's stated value), so the largest whole number
+    of them within ``room`` converts, into its shares rounded by ``rounding`` (never above
+    ``room``); 0: to the cent, into ``room`` shares.
 
     Examples
     --------
@@ -217,6 +220,13 @@ def exchange_cap_cut(*, principal: float, interest: float, shares: int, price: f
     >>> exchange_cap_cut(principal=100_000, interest=0, shares=200_000, price=0.5, room=150_000,
     ...                  excess="cash", vwap=0.55)
     ExchangeCapCut(principal=100000.0, interest=0.0, shares=150000, excess_shares=50000, cash=27500.0)
+
+    Whole preferred shares of $10,000: the room's $75,000 is 7.5 of them, 7 convert, into
+    70,000 / 0.5 = 140,000 shares:
+
+    >>> exchange_cap_cut(principal=100_000, interest=0, shares=200_000, price=0.5, room=150_000,
+    ...                  excess="refuse", vwap=None, unit=10_000)
+    ExchangeCapCut(principal=70000.0, interest=0.0, shares=140000, excess_shares=60000, cash=0.0)
     """
     how = check_term(CovenantTerms, "exchange_cap_excess", excess, label="excess")
     principal, interest = float(principal), float(interest)
@@ -231,6 +241,10 @@ def exchange_cap_cut(*, principal: float, interest: float, shares: int, price: f
     amount = math.floor(round(allowed * price * 100, 6)) / 100
     interest_conv = min(interest, amount)
     principal_conv = min(principal, round_cents(amount - interest_conv))
+    if unit:  # whole preferred shares: the largest number within the room
+        principal_conv = round_cents(math.floor(principal_conv / unit + 1e-9) * unit)
+        issued = min(allowed, int(round_shares((principal_conv + interest_conv) / price, rounding)))
+        return ExchangeCapCut(float(principal_conv), float(interest_conv), issued, shares - issued, 0.0)
     return ExchangeCapCut(float(principal_conv), float(interest_conv), allowed, over, 0.0)
 
 

@@ -672,7 +672,7 @@ class Ledger:
             reasons.append(("cap", f"{holder} capped at {s.cap_of(holder):.2%}: converted ${principal_conv + interest_conv:,.2f} "
                             f"of ${requested + interest_req:,.2f} requested; ${requested - principal_conv:,.2f} stays as principal"))
         principal_conv, interest_conv, shares, pay, cap_cash = self._exchange_cap(
-            ev, q, principal_conv, interest_conv, shares, pay, reasons)
+            ev, q, principal_conv, interest_conv, shares, pay, reasons, unit=stated)
         note.principal = round_cents(note.principal - principal_conv)
         note.converted = round_cents(note.converted + principal_conv)
         note.accrued = round_cents(note.accrued - interest_conv)
@@ -714,9 +714,11 @@ class Ledger:
         )
 
     def _exchange_cap(self, ev: Event, q: CappedConversion, principal: float, interest: float, shares: int,
-                      pay: float, reasons: list[tuple[str, str]]) -> tuple[float, float, int, float, float]:
+                      pay: float, reasons: list[tuple[str, str]], unit: float = 0.0
+                      ) -> tuple[float, float, int, float, float]:
         """A conversion cut to the exchange cap (``covenants.exchange_cap``, :mod:`ascent_xl.family`):
-        (principal, interest, shares, floor payment, cash for the shares beyond the cap), flagged."""
+        (principal, interest, shares, floor payment, cash for the shares beyond the cap), flagged;
+        ``unit``, a preferred's stated value: whole preferred shares convert."""
         s, t = self.state, self.state.terms.covenants
         factor = math.prod(ratio for _, ratio in s.splits)
         issued = sum(n.shares_restated for n in s.notes.values())
@@ -727,7 +729,8 @@ class Ledger:
         vwap = self._market(ev).vwap_on_date(ev.date, what="conversion date (for the exchange cap's cash)") \
             if t.exchange_cap_excess == "cash" else None
         cut = exchange_cap_cut(principal=principal, interest=interest, shares=shares, price=q.conversion_price,
-                               room=room, excess=t.exchange_cap_excess, vwap=vwap)
+                               room=room, excess=t.exchange_cap_excess, vwap=vwap, unit=unit,
+                               rounding=s.terms.conversion.share_rounding)
         if pay and cut.principal + cut.interest < principal + interest:  # the make-up on what converts
             c = s.terms.conversion
             pay = floor_payment(cut.principal + cut.interest, unfloored_price=q.unfloored_price,

@@ -177,6 +177,21 @@ def test_bbby_a_blank_amount_converts_all_that_is_outstanding_even_a_part_of_a_s
     assert (q.principal_converted, q.shares) == (236_845_000, 99_015_468)
 
 
+def test_bbby_under_the_exchange_cap_whole_preferred_shares_convert():
+    """An unapproved exchange cap (1% here, so that it binds before the 4.99% ownership cap)
+    under ``refuse`` cuts a conversion of the preferred to whole preferred shares too."""
+    t = (_deal("bbby_2023_series_a").with_term("shares_outstanding", 40_000_000)
+         .with_term("covenants.exchange_cap", 0.01).with_term("covenants.exchange_cap_approved", False)
+         .with_term("covenants.exchange_cap_excess", "refuse"))
+    m = _bbby_market([3.10, 3.00, 2.95, 2.90, 2.85, 2.80, 2.75, 2.70, 2.65], 2.60)
+    (row,) = [r for r in run_ledger(t, _bbby_events(["2023-03-01", "Conversion", "SeriesA", 20_000_000, None]), m).rows
+              if r["Event"] == "Conversion"]
+    # room 1% x 40,000,000 = 400,000 shares, $956,800 at 2.392: 95.68 preferred shares, 95
+    # convert: $950,000 / 2.392 = 397,157.2 -> 397,157 shares (rounded down)
+    assert (row["Principal Converted"], row["Shares Issued"]) == (950_000, 397_157)
+    assert "95 preferred shares of $10,000.00 stated value" in row["Detail"]
+
+
 def test_bbby_no_maturity_is_refused_by_the_monte_carlo():
     from ascent_xl.errors import TermsError
     from ascent_xl.valuation.start import deal_start
