@@ -714,7 +714,7 @@ class Ledger:
         )
 
     def _exchange_cap(self, ev: Event, q: CappedConversion, principal: float, interest: float, shares: int,
-                      pay: float, reasons: list[tuple[str, str]], unit: float = 0.0
+                      pay: float, reasons: list[tuple[str, str]], *, unit: float
                       ) -> tuple[float, float, int, float, float]:
         """A conversion cut to the exchange cap (``covenants.exchange_cap``, :mod:`ascent_xl.family`):
         (principal, interest, shares, floor payment, cash for the shares beyond the cap), flagged;
