@@ -104,13 +104,12 @@ def read_notices(path: Path, *, calendar: TradingCalendar, amount: float | None,
             raise InputError(f"{name} line {line}: amount {text!r} is not a positive number of USD")
         dates.append(day)
         amounts.append(math.nan if value is None else float(value))
-        if note_col is not None:
-            written = row[note_col].strip() if note_col < len(row) else ""
+        if on_state:
+            written = row[note_col].strip() if note_col is not None and note_col < len(row) else ""
             notes.append(written or note)
     if not dates:
         raise InputError(f"{name}: no notices after the header line {table.header_line}")
-    return Notices(name, np.array(dates, dtype="datetime64[D]"), np.array(amounts), table.lines,
-                   tuple(notes) if on_state and note_col is not None else ((note,) * len(dates) if on_state else ()))
+    return Notices(name, np.array(dates, dtype="datetime64[D]"), np.array(amounts), table.lines, tuple(notes))
 
 
 def price_notices(terms: DealTerms, market: MarketData, notices: Notices, *,
@@ -197,7 +196,7 @@ def price_notices_on_state(terms: DealTerms, market: MarketData, events: list[An
             "Capped": q.capped,
             "Principal Converted": q.principal_converted,
             "Shares": q.shares,
-            "VWAP": None if q.vwap is None or math.isnan(q.vwap) else q.vwap,
+            "VWAP": q.vwap,  # None when the notice day has none (and no floor payment needs it)
             "Floor Payment": q.floor_payment,
         })
     return rows
