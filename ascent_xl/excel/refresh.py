@@ -135,10 +135,9 @@ def read_inputs(book: BookIO) -> BookInputs:
     market = _collect(problems, lambda: read_market(book, terms.calendar if terms else "XNAS"))
     events = _collect(problems, lambda: read_events(book))
     valuation = _collect(problems, lambda: read_valuation(book, market)) if L.VALUATION in book.sheet_names() else None
-    if terms is not None and market is not None:
-        missing = closes_missing(terms, market, _term_address(book, "conversion.price_source"), book=True)
-        if missing:
-            problems.append(missing)
+    missing = closes_missing(terms, market, book=True) if terms is not None and market is not None else None
+    if missing:  # the term's cell looked up only then
+        problems.append(f"{_term_address(book, 'conversion.price_source')}: {missing}")
     if problems:
         raise WorkbookError(_summarise(problems))
     assert terms is not None and market is not None and events is not None
@@ -235,16 +234,16 @@ def read_terms(book: BookIO) -> DealTerms:
     return terms
 
 
-def closes_missing(terms: DealTerms, market: MarketData | None, where: str, *, book: bool) -> str | None:
+def closes_missing(terms: DealTerms, market: MarketData | None, *, book: bool) -> str | None:
     """What to write when a deal priced on closing prices (``conversion.price_source = close``)
-    comes without them (``where`` names the place): in a book (``book``), a Close column in the
-    VWAP table; else a Close column in the VWAP file. None when nothing is missing."""
+    comes without them (the caller names the place before it): in a book (``book``), a Close
+    column in the VWAP table; else a Close column in the VWAP file. None when nothing is missing."""
     if terms.conversion.price_source != "close" or (market is not None and market.close is not None):
         return None
     add = (f"add a {L.CLOSE_COLUMN} column to the VWAP table, after Market Cap, with each day's closing price"
            if book else f"give --vwaps FILE with a {L.CLOSE_COLUMN} column, each day's closing price "
            f"(Date,VWAP,Dollar Volume,Market Cap,{L.CLOSE_COLUMN})")
-    return f"{where}: conversion.price_source = close: this deal's windows read closing prices; {add}"
+    return f"conversion.price_source = close: this deal's windows read closing prices; {add}"
 
 
 def _term_address(book: BookIO, name: str) -> str:
@@ -476,8 +475,7 @@ def plan_outputs(inputs: BookInputs, schedule: Schedule, *, now: dt.datetime | N
             writes.append(functools.partial(_write_cell, L.SUMMARY, address, value, fmt))
     history = _chart_rows(price_history(schedule, inputs.market, inputs.events).rows(),
                           inputs.terms)
-    chart_formats = {c: PRICE for c in L.chart_columns(close=True)[1:] + L.CHART_COLUMNS[1:2]} | {
-        "Date": SCHEDULE_FORMATS["Date"]}
+    chart_formats = {c: PRICE for c in (*L.CHART_COLUMNS[1:], L.CLOSE_COLUMN)} | {"Date": SCHEDULE_FORMATS["Date"]}
     writes.append(lambda b: b.write_table(L.SUMMARY, L.CHART_TABLE, history, chart_formats))
     maturities = [n.maturity for n in schedule.notes.values()]
     # a note without maturity (a convertible preferred) is never repaid at one: no check (blank)

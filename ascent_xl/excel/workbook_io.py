@@ -221,9 +221,9 @@ def new_deal_book(dest: str | os.PathLike[str], *, terms_file: str | os.PathLike
             f"{', '.join(map(str, sample_issue))}, not of '{terms.name}'; give this deal's VWAPs with "
             "--vwaps FILE (and its events with --events FILE) (nothing was written)")
     market = MarketData.from_csv(vwaps_file, calendar=terms.calendar) if vwaps_file else None
-    missing = closes_missing(terms, market, str(terms_file), book=False)
+    missing = closes_missing(terms, market, book=False)
     if missing:
-        raise WorkbookError(f"{missing} (nothing was written)")
+        raise WorkbookError(f"{terms_file}: {missing} (nothing was written)")
     # The bundled example events only fit the bundled VWAPs: with your VWAPs, start with none.
     events = events_from_csv(events_file) if events_file else ([] if vwaps_file else None)
     folder = target.parent if str(target.parent) else Path(".")
