@@ -17,7 +17,7 @@ import numpy as np
 
 from ascent_xl.errors import InputError, UnmodelledError
 from ascent_xl.market import MarketData
-from ascent_xl.money import round_cents, round_shares
+from ascent_xl.money import round_cents, round_shares, whole_units
 from ascent_xl.pricing import fixed_conversion_price, split_adjusted_price
 from ascent_xl.terms import ConversionTerms, CovenantTerms, DealTerms, NoteTerms, check_term
 
@@ -242,7 +242,7 @@ def exchange_cap_cut(*, principal: float, interest: float, shares: int, price: f
     interest_conv = min(interest, amount)
     principal_conv = min(principal, round_cents(amount - interest_conv))
     if unit:  # whole preferred shares: the largest number within the room
-        principal_conv = round_cents(math.floor(principal_conv / unit + 1e-9) * unit)
+        principal_conv = whole_units(principal_conv, unit)
         issued = min(allowed, int(round_shares((principal_conv + interest_conv) / price, rounding)))
         return ExchangeCapCut(float(principal_conv), float(interest_conv), issued, shares - issued, 0.0)
     return ExchangeCapCut(float(principal_conv), float(interest_conv), allowed, over, 0.0)

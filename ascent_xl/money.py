@@ -50,6 +50,18 @@ def round_cents(amount: float | np.ndarray) -> float | np.ndarray:
     return float(out) if np.ndim(out) == 0 else out
 
 
+def whole_units(amount: float, unit: float) -> float:
+    """``amount`` USD cut down to a whole number of ``unit`` (a preferred's stated value: whole
+    preferred shares), to the cent.
+
+    Examples
+    --------
+    >>> whole_units(5_025_187.75, 10_000), whole_units(20_000.0, 10_000)
+    (5020000.0, 20000.0)
+    """
+    return round_cents(math.floor(amount / unit + 1e-9) * unit)
+
+
 @overload
 def round_shares(shares: float, rounding: str) -> int: ...
 @overload

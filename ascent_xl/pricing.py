@@ -28,6 +28,7 @@ from ascent_xl.money import (
     round_cents,
     round_shares,
     to_float,
+    whole_units,
 )
 from ascent_xl.terms import (
     ConversionTerms,
@@ -566,7 +567,7 @@ def capped_conversion(
         interest_conv = min(interest, allowed)
         principal_conv = min(principal, round_cents(allowed - interest_conv))
         if unit:  # whole preferred shares: the largest number the cap allows
-            principal_conv = round_cents(math.floor(principal_conv / unit + 1e-9) * unit)
+            principal_conv = whole_units(principal_conv, unit)
     else:
         interest_conv, principal_conv = interest, principal
     converted = principal_conv + interest_conv
