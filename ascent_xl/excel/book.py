@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Sequence
 from copy import copy
 from dataclasses import dataclass
 from typing import Any, Protocol
@@ -45,9 +46,12 @@ class BookIO(Protocol):
         """Header and body values of a table (ListObject)."""
         ...
 
-    def write_table(self, sheet: str, table: str, rows: list[list[Any]], formats: dict[str, str]) -> None:
-        """Replace a table's body by ``rows`` (resizing it; the header stays), with number
-        formats by column name."""
+    def write_table(self, sheet: str, table: str, rows: list[list[Any]], formats: dict[str, str],
+                    header: Sequence[str] | None = None) -> None:
+        """Replace a table's body by ``rows`` (resizing it), with number formats by column name.
+        The header stays, unless ``header`` names the columns (as many as the table has): a
+        column named otherwise is renamed first (an output table whose names follow the terms,
+        such as the Summary's VWAP or Close)."""
         ...
 
     def read_cell(self, sheet: str, address: str) -> Any:
@@ -100,6 +104,14 @@ def formula_excerpt(formula: Any) -> str:
     if len(text) <= FORMULA_SHOWN:
         return f"the formula {text}"
     return f"a formula of {len(typed):,} characters, starting {text[:FORMULA_START]}..."
+
+
+def _header_names(sheet: str, table: str, header: Sequence[str], width: int) -> list[str]:
+    """``header`` as the names of a table ``width`` columns wide (refused otherwise)."""
+    if len(header) != width:
+        raise WorkbookError(f"{sheet}!{table}: has {width} columns where the refresh writes {len(header)} "
+                            f"({', '.join(header)})")
+    return list(header)
 
 
 def _table_error(sheet: str, table: str, present: list[str]) -> WorkbookError:
@@ -169,11 +181,20 @@ class OpenpyxlBook:
         header = [str(h).strip() if h is not None else "" for h in values[0]]
         return TableRead(sheet, table, header, values[1:], r1, c1)
 
-    def write_table(self, sheet: str, table: str, rows: list[list[Any]], formats: dict[str, str]) -> None:
-        """Replace the body; clear cells of old rows below; resize the table."""
+    def write_table(self, sheet: str, table: str, rows: list[list[Any]], formats: dict[str, str],
+                    header: Sequence[str] | None = None) -> None:
+        """Replace the body; clear cells of old rows below; resize the table; rename the
+        columns ``header`` names otherwise."""
         ws = self._ws(sheet)
         tbl = self._table(sheet, table)
         r1, c1, r2, c2 = parse_ref(tbl.ref)
+        if header is not None:
+            names = _header_names(sheet, table, header, c2 - c1 + 1)
+            for j, name in enumerate(names):
+                ws.cell(row=r1, column=c1 + j).value = name
+            # a table made in this run has no columns yet: openpyxl names them from the cells
+            for column, name in zip(tbl.tableColumns, names, strict=False):
+                column.name = name
         header = [ws.cell(row=r1, column=c).value for c in range(c1, c2 + 1)]
         body = rows or [[None] * len(header)]
         # a column whose first body cell is aligned (the template's Schedule: Flags and Detail
@@ -372,11 +393,17 @@ class XlwingsBook:
         rows = [] if body is None else _as_rows(body.value, len(header))
         return TableRead(sheet, table, header, rows, header_range.row, header_range.column)
 
-    def write_table(self, sheet: str, table: str, rows: list[list[Any]], formats: dict[str, str]) -> None:
-        """Replace the body; clear cells of old rows below; resize the table."""
+    def write_table(self, sheet: str, table: str, rows: list[list[Any]], formats: dict[str, str],
+                    header: Sequence[str] | None = None) -> None:
+        """Replace the body; clear cells of old rows below; resize the table; rename the
+        columns ``header`` names otherwise (Excel renames a table's column when its header
+        cell is written)."""
         sh = self._sheet(sheet)
         tbl = self._table(sheet, table)
         head = tbl.header_row_range
+        held = [str(h) for h in _as_row(head.value)]
+        if header is not None and list(header) != held:
+            head.value = [_header_names(sheet, table, header, len(held))]
         header = [str(h) for h in _as_row(head.value)]
         r1, c1, width = head.row, head.column, len(header)
         old_last = tbl.range.last_cell.row

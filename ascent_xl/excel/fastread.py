@@ -17,6 +17,7 @@ import math
 import os
 import re
 import zipfile
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -70,7 +71,8 @@ class CalamineBook:
             return None
         return rows[r - 1][c - 1]
 
-    def write_table(self, sheet: str, table: str, rows: list[list[Any]], formats: dict[str, str]) -> None:
+    def write_table(self, sheet: str, table: str, rows: list[list[Any]], formats: dict[str, str],
+                    header: Sequence[str] | None = None) -> None:
         raise AscentError("a CalamineBook is read only")
 
     def write_area(self, sheet: str, area: str, rows: list[list[Any]], formats: list[list[str | None]],
@@ -110,8 +112,12 @@ class _Compare:
         self.book = book
         self.expected: dict[tuple[str, int, int], Any] = {}
 
-    def write_table(self, sheet: str, table: str, rows: list[list[Any]], formats: dict[str, str]) -> None:
-        held = self.book.read_table(sheet, table).rows
+    def write_table(self, sheet: str, table: str, rows: list[list[Any]], formats: dict[str, str],
+                    header: Sequence[str] | None = None) -> None:
+        read = self.book.read_table(sheet, table)
+        if header is not None and read.header != list(header):
+            raise _Differs(f"{sheet}!{table}: columns {read.header}, {list(header)} to write")
+        held = read.rows
         while held and all(v is None for v in held[-1]) and len(held) > len(rows):
             held = held[:-1]  # a table keeps one blank body row when emptied
         if len(held) != len(rows):

@@ -630,17 +630,19 @@ def _summary(wb: Any, ws: Any, *, close: bool = False) -> None:
     _table(ws, L.CHART_TABLE, L.chart_columns(close=close), [], widths=(12, 11, 15, 13, 12, 17), first_col=start,
            style="TableStyleLight9")
     ws.cell(row=4, column=start, value="Price history (restated to the latest share basis)").font = _font(bold=True)
-    _chart(ws, start, price="close" if close else "VWAP")
+    _chart(ws, start)
 
 
-def _chart(ws: Any, start: int, *, price: str = "VWAP") -> None:
+def _chart(ws: Any, start: int) -> None:
     from openpyxl.chart import LineChart, Reference
     from openpyxl.chart.axis import DateAxis
 
     chart = LineChart()
-    chart.title = f"Conversion price, {price} and floor (USD/share, restated for splits)"
+    # the legend names the market price from the table's header (VWAP or Close), which the
+    # refresh sets from the terms: the title holds for either
+    chart.title = "Market, conversion and floor prices"
     chart.height, chart.width = 10, summary_print_width_cm(ws)
-    chart.y_axis.title = "USD per share"
+    chart.y_axis.title = "USD per share, restated for splits"
     chart.y_axis.number_format = '"$"#,##0.00'
     chart.x_axis = DateAxis(crossAx=100)
     chart.x_axis.number_format = "mmm yy"
@@ -648,7 +650,7 @@ def _chart(ws: Any, start: int, *, price: str = "VWAP") -> None:
     chart.x_axis.majorUnit = 2
     chart.x_axis.title = None
     first, last = HEADER_ROW, HEADER_ROW + 1
-    for offset in (1, 5, 4):  # VWAP, Conversion Price, Floor Price
+    for offset in (1, 5, 4):  # VWAP (or Close), Conversion Price, Floor Price
         col = start + offset
         chart.add_data(Reference(ws, min_col=col, min_row=first, max_row=last), titles_from_data=True)
     chart.set_categories(Reference(ws, min_col=start, min_row=first + 1, max_row=last))

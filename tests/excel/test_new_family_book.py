@@ -67,7 +67,10 @@ def test_a_book_of_a_deal_priced_on_closing_prices_holds_them_and_prices_on_them
     # the Summary's price history names the price it holds: the close, $2.00 (not the VWAP, $2.60)
     history = table_records(wb, L.SUMMARY, L.CHART_TABLE)
     assert list(history[0])[:2] == ["Date", "Close"] and {h["Close"] for h in history} == {2.0}
-    assert wb[L.SUMMARY]._charts[0].title.tx.rich.p[0].r[0].t.startswith("Conversion price, close and floor")
+    # the chart's first series takes its legend name from that header cell
+    ref = wb[L.SUMMARY]._charts[0].series[0].tx.strRef.f
+    sheet, cell = ref.split("!")
+    assert wb[sheet.strip("'")][cell.replace("$", "")].value == "Close"
     # the book's own formulas read the closes too: the Position sheet's Tranche2 fixed price
     formulas = load_workbook(book)
     assert formulas[L.POSITION]["A6"].value.text == L.POSITION_FORMULA.replace("[Market Cap]]", "[Close]]")
