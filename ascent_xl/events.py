@@ -148,8 +148,10 @@ def event_kind(text: Any) -> EventKind:
         ) from None
 
 
-AUTO = "auto"
-"""The ``row`` of the rows the ledger inserts itself (interest dates, maturities, resets ...)."""
+AUTO = "ledger"
+"""The ``row`` of the rows the ledger inserts itself (interest dates, maturities, resets ...),
+which the Schedule's Source column shows (an Events row shows its place, ``Events!A6``; a note
+the terms list, ``terms``)."""
 _OWN_ROWS = {EventKind.INTEREST: "interest date", EventKind.MATURITY: "maturity", EventKind.ISSUE: "PIK note issue"}
 """How a message names the ledger's own rows whose value does not say (``what``)."""
 

@@ -53,7 +53,10 @@ that a sum of it never adds counts of different bases. ``Fixed Price`` is the fi
 on the row's note (after amendments, splits, full ratchets and a default reset: the lower of the
 fixed price and the reset price), ``Reset Price`` the note's default reset price once a Default
 row with Value reset sets it (None before). ``Total Principal`` is the deal's principal
-outstanding after the row, all notes together (``Principal Before`` / ``After``: the row's note)."""
+outstanding after the row, all notes together (``Principal Before`` / ``After``: the row's note).
+``Source`` is where the row comes from: an Events row (``Events!A6``, ``events.csv line 2``),
+``terms`` (a note the terms list, issued on its date) or ``ledger`` (a row the ledger adds
+itself: interest dates, maturities, resets, installments, PIK notes, payments due)."""
 
 SCHEDULE_COLUMNS = tuple(SCHEDULE_COLUMN_KINDS)
 MONEY_COLUMNS = tuple(c for c, kind in SCHEDULE_COLUMN_KINDS.items() if kind == "money")

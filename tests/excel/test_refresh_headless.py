@@ -54,7 +54,7 @@ def test_refresh_writes_the_engines_schedule_and_summary(book, engine):
     rows = table_records(wb, L.SCHEDULE, L.SCHEDULE_TABLE)
     assert len(rows) == len(engine.rows)
     for got, want in zip(rows, engine.rows, strict=True):
-        assert got["Source"].startswith("Events!A") or got["Source"] in ("auto", "terms")
+        assert got["Source"].startswith("Events!A") or got["Source"] in ("ledger", "terms")
         for col in SCHEDULE_COLUMNS:
             if col == "Source":
                 continue  # the book names its own cells; the engine run named the CSV's lines

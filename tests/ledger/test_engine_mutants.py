@@ -82,7 +82,7 @@ def test_a_maturity_pays_the_default_interest_of_a_note_with_no_coupon(two_holde
         "Date": dt.date(2023, 9, 1), "Event": "Maturity", "Note": "Short", "Principal Before": 6_600_000,
         "Interest Accrued": 99_000, "Interest Paid Cash": 99_000, "Principal Repaid": 6_600_000,
         "Cash Paid": 6_699_000, "Principal After": 0.0, "Total Principal": 3_400_000, **_QUIET,
-        "Detail": "principal repaid in cash at maturity", "Source": "auto"}
+        "Detail": "principal repaid in cash at maturity", "Source": "ledger"}
     (notice,) = rows_of(s, "Default", "Short")
     assert filled(notice) == {
         "Date": dt.date(2023, 8, 1), "Event": "Default", "Note": "Short", "Principal After": 6_600_000,
@@ -476,7 +476,7 @@ def test_a_monthly_payment_runs_on_to_the_next_note(sample, prepaid, third):
              .with_term("trigger_days", 3).with_term("trigger_cure_days", 5).with_term("trigger_delay_days", 2)
              .with_term("trigger_payment", 500_000).with_term("trigger_premium", 1.05))
     s = run_ledger(terms, parse_events([["2023-01-03", "Prepayment", "Registered", prepaid, None]]), sample)
-    paid = [r for r in rows_of(s, "Prepayment") if r["Source"] == "auto"]
+    paid = [r for r in rows_of(s, "Prepayment") if r["Source"] == "ledger"]
     assert [(r["Date"].isoformat(), r["Note"], r["Principal Repaid"]) for r in paid[:5]] == [
         ("2023-02-27", "Registered", 500_000), ("2023-03-27", "Registered", 500_000),
         *[("2023-04-27", note, amount) for note, amount in third], ("2023-05-27", "Private", 500_000)]

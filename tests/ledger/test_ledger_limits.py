@@ -155,7 +155,7 @@ def test_cap_cuts_raises_and_their_rows(terms, run):
         ("2023-01-12", "Investor: ownership cap 4.00% -> 4.00%", investor, "row 4"),
         ("2023-01-13", "InvestorB: notice raising the ownership cap 4.00% -> 9.99%, effective 2023-03-14 "
                        "(60 days after notice)", investor_b, "row 5"),
-        ("2023-03-14", "InvestorB: ownership cap 4.00% -> 9.99% (notice of 2023-01-13)", investor_b, "auto"),
+        ("2023-03-14", "InvestorB: ownership cap 4.00% -> 9.99% (notice of 2023-01-13)", investor_b, "ledger"),
         ("2023-03-15", "InvestorB: ownership cap 9.99% -> 6.00%", investor_b, "row 6"),
     ]
     assert (s.state.cap_of("Investor"), s.state.cap_of("InvestorB")) == (0.04, 0.06)
@@ -225,7 +225,7 @@ def test_a_default_demand_paid_on_a_later_date_and_one_left_to_come(run, sample)
     # (0.4647) of the two dates: parity 2,500,000 / 0.3182925 x 0.4647 = 3,649,944.63 above the
     # premium 1.20 x 2,500,000 = 3,000,000; interest 30/360 from 2022-12-31: 80 days x 4.5% =
     # 25,000.00; 3,649,944.63 + 25,000.00 = 3,674,944.63
-    assert (str(paid["Date"]), paid["Note"], paid["Source"]) == ("2023-03-20", "Private", "auto")
+    assert (str(paid["Date"]), paid["Note"], paid["Source"]) == ("2023-03-20", "Private", "ledger")
     assert round(2_500_000 / p0320 * 0.4647, 2) == 3_649_944.63
     assert (paid["Default Amount"], paid["Interest Paid Cash"], paid["Principal Repaid"]) == (
         3_674_944.63, 25_000.00, 2_500_000)
