@@ -133,7 +133,7 @@ def test_cap_cuts_raises_and_their_rows(terms, run):
     """Kills _cap_notice mutants 10, 11, 17, 22-28, 31-33, 36, 47, 56, 61, 65, _cap_notice_days
     2, 7, _cap_takes_effect 3, 5, 9, 13: a cut for every holder at once, each row carrying its
     holder's shares and an exact detail; a holder named in any case; a raise waiting the
-    holder's own notice days; the raise's row inserted by the ledger (Source auto); a cut after
+    holder's own notice days; the raise's row inserted by the ledger (Source ledger); a cut after
     it takes effect."""
     two = terms.with_term("notes.Private.holder", "InvestorB")
     # 2023-01-10: 92.5% of the 3 lowest of the 10 VWAPs before = 1.98834917 (the sample schedule)
@@ -160,6 +160,21 @@ def test_cap_cuts_raises_and_their_rows(terms, run):
     ]
     assert (s.state.cap_of("Investor"), s.state.cap_of("InvestorB")) == (0.04, 0.06)
     assert not s.state.cap_pending
+
+
+def test_a_conversion_cut_by_a_holders_own_cap_names_that_cap(run):
+    """Kills _convert's cap flag naming the deal's cap (4.99%) instead of the holder's own."""
+    # Investor's cap cut to 4% (its own; the deal's stays 4.99%). On 2023-01-10 the price is
+    # 92.5% of the 3 lowest of the 10 VWAPs before, 1.98834917; with 33,930,812 shares out and
+    # none held, the room is floor(0.04 x 33,930,812 / 0.96) = floor(1,413,783.8) = 1,413,783
+    # shares, which 1,413,783 x 1.98834917 = 2,811,094.2499, so $2,811,094.24 (down to the cent), buys;
+    # 12,500,000 - 2,811,094.24 = 9,688,905.76 stays
+    s = run([["2023-01-09", "Amendment", "Investor", None, "ownership_cap = 0.04"],
+             ["2023-01-10", "Conversion", "Registered", 12_500_000, None]])
+    r = one(s, "Conversion")
+    assert (r["Shares Issued"], r["Principal Converted"]) == (1_413_783, 2_811_094.24)
+    assert r["Flags"] == ("cap: Investor capped at 4.00%: converted $2,811,094.24 of $12,500,000.00 requested; "
+                          "$9,688,905.76 stays as principal")
 
 
 def test_a_holder_at_its_cap_exercises_no_warrant_shares(run, sample):
