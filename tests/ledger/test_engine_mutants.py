@@ -524,6 +524,28 @@ def test_a_conversion_of_exactly_the_room_left_is_not_cut(one_percent_cap, sampl
     assert (row["Shares Issued"], row["Principal Converted"], row["Flags"]) == (339_308, 323_328, None)
 
 
+def test_the_exchange_cap_after_a_split_is_restated_to_the_new_share_basis(terms, sample):
+    """Kills _exchange_cap: the split factor dropped from the room (the cap counted in shares of
+    before the 1:200 split, 200 times too many)."""
+    # 19.99% of the 33,930,812 shares at the agreement, without approval: 6,782,769.3 shares
+    # before the split, x 0.005 after it = 33,913.8, so 33,913 shares (none issued yet). The
+    # Shares Outstanding row keeps the 4.99% ownership cap out of the way.
+    s = run_ledger(terms.with_term("exchange_cap_approved", False),
+                   parse_events([["2023-09-12", "Split", None, None, "1:200"],
+                                 ["2023-09-29", "Shares Outstanding", None, None, 2_000_000],
+                                 ["2023-10-02", "Conversion", "Registered", 3_000_000, None]]), sample)
+    (row,) = rows_of(s, "Conversion")
+    # 10-02: the floor binds, $0.29 x 200 = $58 (alternate 9.5777275: 92.5% of the 3 lowest of
+    # the 10 VWAPs before, whose mean is 10.3543, as in tests/cli/test_cli_batch_on_state.py). 33,913 x 58 = 1,966,954.00
+    # converts (51,725 shares wanted: 3,000,000 / 58 = 51,724.1); the make-up on it:
+    # (1,966,954 / 9.5777275 - 33,913) x VWAP 9.6451 = 1,653,695.85
+    assert (row["Shares Issued"], row["Principal Converted"]) == (33_913, 1_966_954.00)
+    assert row["Conversion Price"] == pytest.approx(58.0, abs=1e-9)
+    assert row["Floor Payment"] == round((1_966_954 / (0.925 * 10.3543) - 33_913) * 9.6451, 2) == 1_653_695.85
+    assert row["Flags"] == ("exchange cap: exchange cap 19.99% of 33,930,812 shares: 33,913 shares left; converted "
+                            "$1,966,954.00 of $3,000,000.00; $1,033,046.00 stays as principal")
+
+
 # -- dated price resets ---------------------------------------------------------------------------
 @pytest.mark.parametrize(("converted", "private_reset"), [(2_499_999.50, True), (2_500_000, False)])
 def test_a_dated_reset_below_the_floor_and_of_a_note_converted_in_full(terms, sample, converted, private_reset):
