@@ -204,6 +204,13 @@ VALUATION_SETTINGS = ("spot", "volatility", "rate", "credit_spread", "vwap_noise
 """Rows of the Valuation sheet's inputs: model parameters (blank: the demo's) and the run."""
 VALUATION_OUTPUT = (VALUATION, "F5:K120")
 """Where refresh writes the valuation's result tables (cleared first)."""
+_NOTE_ROW = TABLE_HEADER_ROW + len(VALUATION_SETTINGS) + 2  # a blank row after the settings
+VALUATION_NOTE = (VALUATION, f"A{_NOTE_ROW}:D{_NOTE_ROW + 14}")
+"""Where refresh says why it did not value the deal: "Not valued", then the reason in lines of
+:data:`VALUATION_NOTE_WIDTH`, under the settings, so that it prints with them on the sheet's
+first page (the results area is then left blank). Cleared when the deal is valued."""
+VALUATION_NOTE_WIDTH = 120
+"""Width (in digits) the "Not valued" reason's lines hold: within the settings' columns A:D."""
 VALUATION_OUTPUT_WIDTHS = (34, 30, 18, 19, 16, 16)
 """Widths of the results' columns F:K: labels; values, right-aligned under the widest header
 ("Expected (USD, undiscounted)"); units and numbers; the inputs' Source, with room for

@@ -464,8 +464,8 @@ def plan_outputs(inputs: BookInputs, schedule: Schedule, *, now: dt.datetime | N
     deal's state on the valuation date, the model, the behaviour, paths and seed: e.g. an event
     after the valuation date that the simulation does not read), the results are kept too."""
     writes: list[Write] = []
-    rows = [[r[c] for c in SCHEDULE_COLUMNS] for r in schedule.rows]
-    writes.append(lambda b: b.write_table(L.SCHEDULE, L.SCHEDULE_TABLE, rows, SCHEDULE_FORMATS))
+    schedule_rows = [[r[c] for c in SCHEDULE_COLUMNS] for r in schedule.rows]
+    writes.append(lambda b: b.write_table(L.SCHEDULE, L.SCHEDULE_TABLE, schedule_rows, SCHEDULE_FORMATS))
     values = engine_values(inputs, schedule)
     for i, (_, _, source) in enumerate(L.SUMMARY_VALUES):
         kind, key = source.split(":", 1)
@@ -496,19 +496,24 @@ def plan_outputs(inputs: BookInputs, schedule: Schedule, *, now: dt.datetime | N
         area_rows: list[list[Any]]
         area_formats: list[list[str | None]]
         area_aligns: list[list[str | None]]
-        if setup is None:  # say why, value nothing: the reason in lines the print width holds
-            reason = text_lines(str(unmodelled), sum(L.VALUATION_OUTPUT_WIDTHS))
-            area_rows = [[NOT_VALUED], *([line] for line in reason)]
-            area_formats = area_aligns = [[None] for _ in area_rows]
+        note_rows: list[list[Any]] = []
+        if setup is None:  # say why under the settings (printed with them), value nothing
+            reason = text_lines(str(unmodelled), L.VALUATION_NOTE_WIDTH)
+            note_rows = [[NOT_VALUED], *([line] for line in reason)]
+            area_rows, area_formats, area_aligns = [], [], []
         else:
             area_rows, area_formats, area_aligns = valuation_area(inputs, setup)
-        sheet, area = L.VALUATION_OUTPUT
-        r1, c1, r2, c2 = parse_ref(area)
-        if len(area_rows) > r2 - r1 + 1 or any(len(r) > c2 - c1 + 1 for r in area_rows):
-            raise WorkbookError(f"{sheet}!{area}: the valuation results need more room; nothing was written")
+        for (sheet, area), block, what in ((L.VALUATION_OUTPUT, area_rows, "the valuation results"),
+                                           (L.VALUATION_NOTE, note_rows, "the reason the deal is not valued")):
+            r1, c1, r2, c2 = parse_ref(area)
+            if len(block) > r2 - r1 + 1 or any(len(r) > c2 - c1 + 1 for r in block):
+                raise WorkbookError(f"{sheet}!{area}: too small for {what}; nothing was written")
         # a results table that would run over a printed page's end starts the next page
         breaks = table_page_breaks(area_rows, page_rows(L.VALUATION_OUTPUT_WIDTHS, portrait=True))
-        writes.append(lambda b: b.write_area(sheet, area, area_rows, area_formats, area_aligns, page_breaks=breaks))
+        writes.append(lambda b: b.write_area(*L.VALUATION_OUTPUT, area_rows, area_formats, area_aligns,
+                                             page_breaks=breaks))
+        plain: list[list[str | None]] = [[None] for _ in note_rows]
+        writes.append(lambda b: b.write_area(*L.VALUATION_NOTE, note_rows, plain, plain))
     if inputs.ranges is not None:
         writes.extend(plan_arrays(inputs.ranges))
     moment = (now or dt.datetime.now(dt.UTC)).strftime("%Y-%m-%d %H:%M UTC")
@@ -644,16 +649,17 @@ def valuation_fingerprint(setup: Any, settings: ValuationSettings) -> str | None
 
 def _last_refresh(book: BookIO) -> tuple[str, str] | None:
     """(input fingerprint, stamp) of the last refresh when it succeeded (status OK) by this
-    version (the stamp) and filled the Valuation sheet's results area; else None."""
+    version (the stamp) and filled the Valuation sheet's results area (or said why not, under
+    the settings); else None."""
     try:
         status = book.read_cell(*L.CELLS[L.STATUS])
         stored = book.read_cell(*L.CELLS[L.INPUT_HASH])
         stamp = book.read_cell(*L.CELLS[L.STAMP])
-        sheet, area = L.VALUATION_OUTPUT
-        first = book.read_cell(sheet, area.split(":")[0])
+        # the results, or why there are none
+        first = [book.read_cell(sheet, area.split(":")[0]) for sheet, area in (L.VALUATION_OUTPUT, L.VALUATION_NOTE)]
     except AscentError:
         return None
-    if status != "OK" or not isinstance(stored, str) or not stamp_matches(stamp, stored) or is_blank(first):
+    if status != "OK" or not isinstance(stored, str) or not stamp_matches(stamp, stored) or all(map(is_blank, first)):
         return None
     return stored, stamp
 
@@ -816,6 +822,8 @@ def refresh_book(book: BookIO, *, now: dt.datetime | None = None, full: bool = F
     ``full``, it is run)."""
     try:
         inputs = read_inputs(book)
+        if inputs.valuation is not None:
+            check_note_area(book)
         schedule = compute(inputs)
         current = not full and valuation_is_current(book, inputs)
         writes, stamp = plan_outputs(inputs, schedule, now=now, keep_valuation=current,
@@ -835,12 +843,13 @@ def refresh_book(book: BookIO, *, now: dt.datetime | None = None, full: bool = F
 
 
 NOT_VALUED = "Not valued"
-"""The title of the Valuation results when the valuation could not be done (the reason below)."""
+"""The title of :data:`~ascent_xl.excel.layout.VALUATION_NOTE` when the valuation could not be
+done (the reason below it)."""
 
 
 def not_valued_reason(book: BookIO) -> str | None:
-    """The reason the Valuation sheet's results give for not valuing, or None when valued."""
-    sheet, area = L.VALUATION_OUTPUT
+    """The reason the Valuation sheet gives for not valuing (under its settings), or None when valued."""
+    sheet, area = L.VALUATION_NOTE
     r1, c1, r2, _ = parse_ref(area)
     if book.read_cell(sheet, area.split(":")[0]) != NOT_VALUED:
         return None
@@ -851,6 +860,28 @@ def not_valued_reason(book: BookIO) -> str | None:
             break
         lines.append(text)
     return " ".join(lines)
+
+
+def check_note_area(book: BookIO) -> None:
+    """Refuse (:class:`WorkbookError`, naming the cell) to write why a deal is not valued over
+    what someone typed under the Valuation settings (:data:`~ascent_xl.excel.layout.VALUATION_NOTE`,
+    e.g. in a book made before the reason was written there): the area may hold only blanks or
+    the refresh's own "Not valued" and the lines of its reason below it, in its first column."""
+    sheet, area = L.VALUATION_NOTE
+    r1, c1, r2, c2 = parse_ref(area)
+    ours = False
+    for r in range(r1, r2 + 1):
+        for c in range(c1, c2 + 1):
+            address = f"{L.column_letter(c)}{r}"
+            value = book.read_cell(sheet, address)
+            if is_blank(value):
+                continue
+            if c == c1 and r == r1 and value == NOT_VALUED:
+                ours = True
+            elif not (c == c1 and ours and isinstance(value, str)):
+                raise WorkbookError(
+                    f"{sheet}!{address}: holds {' '.join(str(value).split())[:40]!r}, where the refresh writes why a deal "
+                    f"is not valued ({area}, under the settings); move it elsewhere and refresh")
 
 
 def _failed(book: BookIO, message: str) -> RefreshResult:

@@ -765,8 +765,8 @@ def _valuation(ws: Any) -> None:
 
     _title(ws, "Valuation: fair value and dilution (Monte Carlo)", "Blue cells are the model's "
            "assumptions; Refresh simulates the deal's rules from its state on the valuation date and "
-           "writes the inputs used and the results on the right. Illustrative assumptions - set your "
-           "own for a real valuation.")
+           "writes the inputs used and the results on the right (or, under the settings, why it cannot "
+           "value the deal). Illustrative assumptions - set your own for a real valuation.")
     rows = []
     for name in L.VALUATION_SETTINGS:
         if name == "paths":
@@ -802,12 +802,17 @@ def _valuation(ws: Any) -> None:
     for r in range(r1, r2 + 1):  # the results' values: a gap before the unit or the next number
         ws.cell(row=r, column=c1 + 1).alignment = Alignment(horizontal="right", indent=1)
     _style_results(ws, L.VALUATION_OUTPUT[1])
-    _valuation_print(ws, HEADER_ROW + len(rows))
+    note = parse_ref(L.VALUATION_NOTE[1])
+    if note[0] <= HEADER_ROW + len(rows):
+        raise AssertionError(f"{L.VALUATION_NOTE[1]} overlaps the settings")  # layout.py: not a user's error
+    ws.cell(row=note[0], column=note[1]).font = _font(bold=True, color=TITLE_COLOR)  # "Not valued"
+    _valuation_print(ws, note[2])
 
 
-def _valuation_print(ws: Any, last_setting: int) -> None:
+def _valuation_print(ws: Any, last_row: int) -> None:
     """Print the Valuation sheet portrait, one page wide, in two parts: the title and settings
-    (A:D), then the results (F:K) from the top of the next page. Printed as the screen shows
+    (A:D, to ``last_row``: with the "Not valued" reason under them, one page when the deal is
+    not valued), then the results (F:K) from the top of the next page. Printed as the screen shows
     them (one range, landscape), the results ran on below the settings and the second page
     had its left half empty, all at about 60%; the two parts print at one scale, the results'
     width (about 77%). The note under the title wraps within A:D (the results' rows start
@@ -819,7 +824,7 @@ def _valuation_print(ws: Any, last_setting: int) -> None:
     ws["A2"].alignment = Alignment(wrap_text=True, vertical="top")
     width = sum(ws.column_dimensions[c].width for c in "ABCD")
     ws.row_dimensions[2].height = LINE_HEIGHT * wrapped_lines(ws["A2"].value, width)
-    ws.print_area = [f"A1:D{last_setting}", L.VALUATION_OUTPUT[1]]
+    ws.print_area = [f"A1:D{last_row}", L.VALUATION_OUTPUT[1]]
 
 
 def valuation_meaning_width(meanings: list[str]) -> int:
@@ -845,7 +850,7 @@ def _style_results(ws: Any, area: str) -> None:
     row, above = r1, r1 - 1
     rest, rest_above = (f"${L.column_letter(c1 + 1)}{r}:${last}{r}" for r in (row, above))
     # a title: the first cell alone, after a blank row; a header: the row after a title, more
-    # than one cell (a one-cell line after a title, as the text of "Not valued", stays plain)
+    # than one cell (a one-cell line after a title stays plain)
     title = f'AND(${first}{row}<>"",COUNTA({rest})=0,${first}{above}="")'
     header = f'AND(${first}{row}<>"",COUNTA({rest})>0,${first}{above}<>"",COUNTA({rest_above})=0)'
 

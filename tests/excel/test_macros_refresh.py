@@ -21,7 +21,8 @@ def template(tmp_path_factory):
 def _output_cells(wb):
     """Every cell refresh may write: the Schedule and price-history tables (as far as they
     reach), the Summary's engine rows, the status, stamp, fingerprint and latest maturity, the
-    Valuation results and the cells of the Position, Conversions and Notice array formulas."""
+    Valuation results (or the reason it is not valued, under its settings) and the cells of the
+    Position, Conversions and Notice array formulas."""
     allowed = set()
     for sheet, table in ((L.SCHEDULE, L.SCHEDULE_TABLE), (L.SUMMARY, L.CHART_TABLE)):
         c1, r1, c2, _ = range_boundaries(wb[sheet].tables[table].ref)
@@ -33,7 +34,7 @@ def _output_cells(wb):
         c, r, _, _ = range_boundaries(cell)
         allowed.add((sheet, r, c))
     rows = len(table_records(wb, L.CONVERSIONS, L.CONVERSIONS_TABLE))
-    for sheet, area in (L.VALUATION_OUTPUT, (L.POSITION, L.POSITION_AREA), (L.NOTICE, L.NOTICE_AREA),
+    for sheet, area in (L.VALUATION_OUTPUT, L.VALUATION_NOTE, (L.POSITION, L.POSITION_AREA), (L.NOTICE, L.NOTICE_AREA),
                         (L.CONVERSIONS, L.conversions_output(rows))):  # the array formulas' cells
         c1, r1, c2, r2 = range_boundaries(area)
         allowed |= {(sheet, r, c) for r in range(r1, r2 + 1) for c in range(c1, c2 + 1)}

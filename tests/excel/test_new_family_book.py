@@ -25,8 +25,8 @@ def test_a_book_of_a_deal_the_monte_carlo_does_not_model_refreshes_and_says_not_
     assert wb[L.SUMMARY]["B4"].value == "OK"
     rows = table_records(wb, L.SCHEDULE, L.SCHEDULE_TABLE)
     assert [r["Event"] for r in rows if r["Event"] in ("Interest", "Maturity")] == []  # no coupon, no maturity
-    sheet, area = L.VALUATION_OUTPUT
-    first = area.split(":")[0]  # F5: the title, then the reason below it
+    sheet, area = L.VALUATION_NOTE
+    first = area.split(":")[0]  # A16, under the settings: the title, then the reason below it
     ws = wb[sheet]
     assert ws[first].value == "Not valued"
     reason = ws.cell(row=ws[first].row + 1, column=ws[first].column).value

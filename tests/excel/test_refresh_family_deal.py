@@ -14,7 +14,7 @@ def test_a_family_deal_book_refreshes_and_says_it_is_not_valued(tmp_path):
     book = canoo_book(tmp_path)  # flat $2.00 VWAPs, $1,000,000 converted on 2024-08-28
     wb = openpyxl.load_workbook(book)
     assert wb[L.CELLS[L.STATUS][0]][L.CELLS[L.STATUS][1]].value == "OK"
-    sheet, area = L.VALUATION_OUTPUT
+    sheet, area = L.VALUATION_NOTE
     col, row = area.split(":")[0][0], int(area.split(":")[0][1:])
     cells = [wb[sheet][f"{col}{row + k}"].value for k in range(2)]
     assert cells[0] == "Not valued"

@@ -38,7 +38,9 @@ def test_a_default_outstanding_on_the_valuation_date_is_not_valued_and_the_rest_
             "(since 2023-03-10, not waived)") in out
     wb = openpyxl.load_workbook(book)
     ws = wb[L.VALUATION]
-    assert ws["F5"].value == "Not valued" and ws["F6"].value.startswith("valuation date 2023-03-15: note Registered")
+    # under the settings (printed with them); the results area is left blank
+    assert ws["A16"].value == "Not valued" and ws["A17"].value.startswith("valuation date 2023-03-15: note Registered")
+    assert ws["F5"].value is None
     assert wb[L.SUMMARY][L.CELLS[L.STATUS][1]].value == "OK"
     # refreshed again, unchanged: it still says why
     again = CliRunner().invoke(cli, ["refresh", str(book)], env={"COLUMNS": "80"})
@@ -50,3 +52,36 @@ def test_a_valued_book_says_nothing_of_it(tmp_path):
     r = CliRunner().invoke(cli, ["refresh", "--full", str(_book(tmp_path, dt.date(2023, 3, 30)))])
     assert r.exit_code == 0, r.output
     assert "Not valued" not in r.output and "; valuation " in " ".join(r.output.split())
+
+
+def test_valued_again_the_reason_is_cleared_and_the_results_written(tmp_path):
+    book = _book(tmp_path, dt.date(2023, 3, 15))  # in default: not valued
+    assert CliRunner().invoke(cli, ["refresh", str(book)]).exit_code == 0
+    # a --full refresh reads the reason it wrote under the settings as its own (not refused)
+    again = CliRunner().invoke(cli, ["refresh", "--full", str(book)])
+    assert again.exit_code == 0 and "Not valued (the Valuation sheet says why)" in " ".join(again.output.split())
+    wb = openpyxl.load_workbook(book)
+    ws = wb[L.VALUATION]
+    row = next(r for r in range(1, 40) if ws.cell(row=r, column=1).value == "valuation_date")
+    ws.cell(row=row, column=2).value = dt.date(2023, 3, 30)  # waived on 03-29: valued
+    wb.save(book)
+    r = CliRunner().invoke(cli, ["refresh", str(book)])
+    assert r.exit_code == 0 and "Not valued" not in r.output
+    ws = openpyxl.load_workbook(book)[L.VALUATION]
+    assert ws["F5"].value == "Inputs"
+    assert all(ws.cell(row=r, column=c).value is None for r in range(16, 31) for c in range(1, 5))
+
+
+def test_what_someone_typed_under_the_settings_is_not_written_over(tmp_path):
+    # e.g. a book made before the reason was written there, with a note of the user's in A:D
+    for cell in ("A20", "B16"):
+        book = _book(tmp_path, dt.date(2023, 3, 15))
+        wb = openpyxl.load_workbook(book)
+        wb[L.VALUATION][cell] = "my own note: vol from the 2023 board pack"
+        wb.save(book)
+        r = CliRunner().invoke(cli, ["refresh", str(book)], env={"COLUMNS": "80"})
+        assert r.exit_code != 0
+        out = " ".join(r.output.split())
+        assert (f"Valuation!{cell}: holds 'my own note: vol from the 2023 board pac', where the refresh writes "
+                "why a deal is not valued (A16:D30, under the settings); move it elsewhere and refresh (the book was not changed)") in out
+        assert openpyxl.load_workbook(book)[L.VALUATION][cell].value == "my own note: vol from the 2023 board pack"

@@ -1,5 +1,5 @@
 """What the printed books show (issue 15): the Valuation results' texts read from the left and
-fit the print width (K), the "Not valued" reason wraps within it, the Summary chart has no
+fit the print width (K), the "Not valued" reason wraps within the settings' (D), the Summary chart has no
 Floor Price point for a deal without a floor and prints whole."""
 
 from __future__ import annotations
@@ -84,9 +84,13 @@ def test_a_long_text_is_broken_into_lines_on_the_rows_below():
 
 
 def test_the_not_valued_reason_wraps_within_the_print_width(canoo):
+    # under the settings, within their columns A:D (printed with them on the first page); the
+    # results area F:K is blank
     ws = canoo[L.VALUATION]
-    rows = _area(ws)
-    assert rows[0][0].value == "Not valued"
+    assert all(c.value is None for r in _area(ws) for c in r)
+    r1, c1, r2, c2 = parse_ref(L.VALUATION_NOTE[1])
+    rows = [[ws.cell(row=r, column=c) for c in range(c1, c2 + 1)] for r in range(r1, r2 + 1)]
+    assert rows[0][0].value == "Not valued" and rows[0][0].font.b
     lines = []
     for r in rows[1:]:
         if r[0].value is None:
@@ -96,9 +100,11 @@ def test_the_not_valued_reason_wraps_within_the_print_width(canoo):
     reason = " ".join(lines)
     assert reason.startswith("conversion.alternate_price_applies: the Monte Carlo valuation does not model")
     assert reason.endswith("or set the term back to the Ascent deal's shape to value an approximation")
-    # about 250 characters: one line ran 200 digits past K; F:K hold 133 digits
-    assert len(lines) == 2 and text_width(reason) > sum(L.VALUATION_OUTPUT_WIDTHS)
-    assert all(text_width(line) <= 0.98 * sum(L.VALUATION_OUTPUT_WIDTHS) for line in lines)
+    # about 250 characters: one line ran 200 digits past K; lines of 120 digits, within A:D
+    settings = sum(ws.column_dimensions[c].width for c in "ABCD")
+    assert L.VALUATION_NOTE_WIDTH <= settings == 125
+    assert len(lines) == 2 and text_width(reason) > L.VALUATION_NOTE_WIDTH
+    assert all(text_width(line) <= 0.98 * L.VALUATION_NOTE_WIDTH for line in lines)
 
 
 def test_a_deal_without_a_floor_has_no_floor_point_on_the_chart(canoo, shipped):
