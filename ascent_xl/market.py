@@ -227,7 +227,7 @@ class MarketData:
         calendar: str | TradingCalendar = "XNAS",
         decimal_comma: bool = False,
     ) -> MarketData:
-        """Read a CSV file with a header (``Date,VWAP[,Dollar Volume,Market Cap]``); lines that
+        """Read a CSV file with a header (``Date,VWAP[,Dollar Volume,Market Cap][,Close]``); lines that
         start with ``#`` and blank lines are skipped. Errors name the file and line number
         (``prices.csv line 5 (2022-12-12): VWAP '4,2347' has an ambiguous comma ...``).
 

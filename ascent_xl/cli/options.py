@@ -136,7 +136,8 @@ TERMS_OPTION = click.option(
     "a wrong name lists them) [default: the ASTI_2022 preset].",
 )
 
-VWAPS_HELP = "CSV with columns Date,VWAP[,Dollar Volume,Market Cap], as traded, one row per trading day."
+VWAPS_HELP = ("CSV with columns Date,VWAP[,Dollar Volume,Market Cap][,Close], as traded, one row per trading "
+              "day (Close: for a deal priced on closing prices).")
 EVENTS_HELP = "CSV of the deal's events: Date,Event,Note,Amount,Value (kinds: `ascent-xl schedule --help`)."
 
 

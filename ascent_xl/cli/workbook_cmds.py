@@ -135,8 +135,8 @@ def refresh_cmd(book: Path, out: Path | None, full: bool) -> None:
 @click.argument("dest", type=_FILE)
 @click.option("--terms", "terms_file", type=_FILE, help="Deal terms file (.toml or .json), or a shipped deal's "
               "name (e.g. bbby_2023_series_a; a wrong name lists them) [default: the ASTI_2022 preset].")
-@click.option("--vwaps", "vwaps_file", type=_FILE, help="CSV with columns Date,VWAP[,Dollar Volume,Market Cap], as "
-              "traded, one row per trading day [default: the bundled sample VWAPs, the Ascent deal's: another "
+@click.option("--vwaps", "vwaps_file", type=_FILE, help="CSV with columns Date,VWAP[,Dollar Volume,Market Cap]"
+              "[,Close], as traded, one row per trading day (Close: for a deal priced on closing prices) [default: the bundled sample VWAPs, the Ascent deal's: another "
               "deal's --terms need its own VWAPs].")
 @click.option("--events", "events_file", type=_FILE, help="CSV of the deal's events: Date,Event,Note,Amount,Value "
               "(kinds: `ascent-xl schedule --help`) [default: the bundled sample events; none when --vwaps "
