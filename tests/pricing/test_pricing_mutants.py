@@ -33,6 +33,7 @@ from ascent_xl.pricing import (
     split_adjusted_price,
     split_adjusted_shares,
     split_ratio,
+    unfloored_price,
     warrant_cashless_shares,
     whole_cents,
 )
@@ -114,6 +115,11 @@ REFUSALS = [
                                                                rounding="up"), r"market_price 0 must be"),
     ("warrant rounding", lambda t: warrant_cashless_shares(5.0, exercise_price=1.0, market_price=2.0,
                                                            rounding="sideways"), r"rounding: "),
+    # unfloored_price: the fixed price named (the alternate price already was)
+    ("unfloored fixed price", lambda t: unfloored_price(fixed_price=-1.0, alternate_price=2.0),
+     r"fixed_price -1 must be a positive price"),
+    # whole_cents: a text is refused under the name given, before the cents are looked at
+    ("whole cents text", lambda t: whole_cents("abc", name="Amount"), r"Amount 'abc' is not a number"),
 ]
 
 
