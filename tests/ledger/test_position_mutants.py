@@ -403,3 +403,77 @@ def test_position_dict_shows_a_pending_cap_raise(terms, sample):
     holders = position_dict(deal_state(terms, sample, ev, as_of="2023-01-11"))["holders"]
     assert holders == [{"holder": "Investor", "shares": 0, "ownership": 0.0, "ownership_cap": 0.0499,
                         "cap_headroom_shares": ROOM, "cap_pending": {"from": "2023-03-12", "cap": 0.0999}}]
+
+
+# -- survivors of the full mutation run of 2026-12-04 ------------------------------------------
+
+def test_a_position_on_a_day_the_market_is_closed_says_why_it_prices_nothing(terms, sample):
+    # kills _note_position's `why = str(exc)` as None or "None": 2023-01-14 is a Saturday
+    p = deal_state(terms, sample, parse_events([]), as_of="2023-01-14")
+    n = p.note("Registered")
+    assert n.conversion is None
+    assert n.conversion_note == "notice date 2023-01-14: not a trading day; a conversion needs a day the market is open"
+
+
+def test_the_position_shows_a_default_reset_price(terms):
+    # kills reset_price dropped: 80% of the mean of the 3 lowest of the 10 VWAPs before the
+    # 2023-03-10 default (0.30, 0.31, 0.32): 0.8 x 0.31 = 0.248 (as tests/ledger/test_engine_mutants.py)
+    from tests.helpers.markets import market_before
+
+    market = market_before("2023-03-10", [0.39, 0.38, 0.37, 0.36, 0.35, 0.34, 0.33, 0.32, 0.31, 0.30], include_day=0.50)
+    p = deal_state(terms, market, parse_events([["2023-03-10", "Default", "Registered", None, "reset"]]),
+                   as_of="2023-03-10")
+    assert p.note("Registered").reset_price == pytest.approx(0.248, abs=1e-12)
+    assert p.note("Private").reset_price is None  # the Default named Registered
+    assert position_dict(p)["notes"][0]["reset_price"] == pytest.approx(0.248, abs=1e-12)
+
+
+@pytest.mark.parametrize(("converted", "first"), [(12_499_999, "Registered"), (12_500_000, "Private")])
+def test_a_notice_without_a_note_converts_the_first_with_principal_left(sample, converted, first):
+    # kills note_to_convert's `not closed or principal > 0`, `principal >= 0` (Registered,
+    # converted whole on 2023-01-10 and still owing its interest to the 03-31 coupon, is not
+    # closed but has nothing to convert) and `principal > 1` ($1.00 left is principal to convert).
+    # The cap raised out of the way: 12,500,000 / 1.98834917 = 6,286,622.1 -> 6,286,623 shares,
+    # 12,499,999 / 1.98834917 -> 6,286,622 (the price of 2023-01-10, test_ledger_limits.py)
+    from ascent_xl.ledger.position import note_to_convert
+    from ascent_xl.presets import ASTI_2022
+
+    terms = ASTI_2022.with_term("ownership_cap_max", 0.5).with_term("conversion.ownership_cap", 0.49)
+    s = run_ledger(terms, parse_events([["2023-01-10", "Conversion", "Registered", converted, None]]), sample,
+                   until=dt.date(2023, 1, 12))
+    assert note_to_convert(s.state, None, dt.date(2023, 1, 12)).name == first
+    # the JSON's shares by basis, keyed basis and shares (kills the keys misspelt)
+    d = position_dict(position_from(s, as_of=dt.date(2023, 1, 12)))
+    assert d["notes"][0]["shares_issued"] == [{"basis": "current", "shares": 6_286_622 if first == "Registered"
+                                               else 6_286_623}]
+
+
+def test_a_quote_where_the_alternate_price_does_not_apply_and_one_without_a_holder(sample):
+    # the alternate price only in default (not in default on 2023-01-10): the JSON and the row
+    # leave it and its discount blank (kills `if alternate_applies` made always true); a quote on
+    # the terms as issued (no events) knows no holder: capped is null, not False
+    from ascent_xl.presets import ASTI_2022
+    from ascent_xl.pricing import quote_conversion
+
+    q, _ = conversion_quote(ASTI_2022.with_term("alternate_price_applies", "in_default"), sample, parse_events([]),
+                            notice_date="2023-01-10", amount=100_000)
+    d = conversion_dict(q)
+    assert (d["alternate_price"], d["alternate_discount"], quote_row(q)[5]) == (None, None, None)
+    assert d["conversion_price"] == 3.93042 and d["capped"] is False  # the fixed price; a holder with room
+    bare = conversion_dict(quote_conversion(ASTI_2022, sample, notice_date="2023-01-10", amount=100_000))
+    assert bare["capped"] is None and bare["holder_shares"] is None
+
+
+def test_the_reserve_flag_is_the_end_of_days_not_a_row_before_it(terms, sample):
+    # kills _open_flags' "reserve" code misspelt (the day's rows' reserve flags then added to the
+    # end of day's): a reserve of 100,000,000 set on 2022-12-20, then $1,000,000 of Registered
+    # converts that day. Before it: 12,500,000 / 0.29 -> 43,103,449, 2,500,000 / 0.29 ->
+    # 8,620,690 and 2,513,406 warrant shares, 3 x 54,237,545 = 162,712,635 required; after it:
+    # 11,500,000 / 0.29 -> 39,655,173, so 3 x 50,789,269 = 152,367,807, the one flag shown
+    p = deal_state(terms, sample, parse_events([["2022-12-20", "Share Reserve", None, None, 100_000_000],
+                                                ["2022-12-20", "Conversion", "Registered", 1_000_000, None]]),
+                   as_of="2022-12-20")
+    assert p.flags == ("reserve: 100,000,000 shares reserved, 152,367,807 required (3x issuable at the floor)",)
+    s = run_ledger(terms, parse_events([["2022-12-20", "Share Reserve", None, None, 100_000_000]]), sample)
+    (row,) = [r for r in s.rows if r["Event"] == "Share Reserve"]
+    assert row["Flags"] == "reserve: 100,000,000 shares reserved, 162,712,635 required (3x issuable at the floor)"
