@@ -558,7 +558,7 @@ def test_a_dated_reset_below_the_floor_and_of_a_note_converted_in_full(terms, sa
                    .with_term("floor_price", 1.3))
     s = run_ledger(reset_terms, parse_events([["2023-02-16", "Conversion", "Private", converted, None]]), sample)
     resets = rows_of(s, "Price Reset")
-    assert [r["Note"] for r in resets] == ["Registered", "Private"] if private_reset else ["Registered"]
+    assert [r["Note"] for r in resets] == (["Registered", "Private"] if private_reset else ["Registered"])
     for r in resets:
         assert r["Fixed Price"] == pytest.approx(1.23658, abs=1e-12)
         assert r["Flags"] == (f"below-floor: fixed price $1.23658 below the floor $1.30000 ({r['Note']}): conversions "
