@@ -122,3 +122,23 @@ def test_refusals_name_the_row_and_what_to_write(sample, terms, rows, message):
     with pytest.raises(LedgerError) as info:
         run_ledger(terms, parse_events(rows), sample)
     assert str(info.value) == message
+
+
+def test_a_default_amount_by_parity_at_the_alternate_price_of_a_deal_without_a_floor():
+    # kills _conversion_price's in_default dropped (the alternate price, here only in default,
+    # would not apply: the fixed $3.93042) and its floor mode dropped (make_up: the $0.29 floor).
+    # The 10 VWAPs before 2023-03-10, lowest three 0.20: alternate 92.5% x 0.20 = $0.185, no
+    # floor (floor_mode none), so the price is $0.185; the VWAP that day $1.00. Parity:
+    # 12,500,000 / 0.185 x 1.00 = 67,567,567.57 (67,567,567.5676), above the 120% premium,
+    # 15,000,000; interest 12-31 -> 03-10, 70 days: 12,500,000 x 4.5% x 70 / 360 = 109,375.00;
+    # the default amount 67,676,942.57, of which 55,067,567.57 over the principal
+    from tests.helpers.markets import market_before
+
+    market = market_before("2023-03-10", [0.30, 0.20, 0.25, 0.20, 0.35, 0.20, 0.40, 0.45, 0.50, 0.55], include_day=1.00)
+    terms = (ASTI_2022.with_term("share_reserve_price", "fixed").with_term("floor_mode", "none")
+             .with_term("alternate_price_applies", "in_default"))
+    s = run_ledger(terms, parse_events([["2023-03-10", "Default", "Registered", None, "redeem 2023-03-10"]]), market)
+    demand, payment = [r for r in s.rows if r["Event"] == "Default" and r["Note"] == "Registered"]
+    assert demand["Conversion Price"] == pytest.approx(0.185, abs=1e-12)
+    assert (payment["Interest Paid Cash"], payment["Premium Paid"], payment["Default Amount"]) == (
+        109_375.0, 55_067_567.57, 67_676_942.57)
