@@ -608,6 +608,15 @@ _FINANCING = ["2023-02-01", "Dilutive Issue", None, 1_000_000, 1.0]  # $1,000,00
     ([["2023-02-04", "Conversion", "Registered", 100, None]],
      "row 1 (2023-02-04, Conversion): notice date 2023-02-04: not a trading day; a conversion needs a day the "
      "market is open"),
+    # a prepayment's sub-cent amount refused under its column's name; and _prepay's, out of a
+    # financing (after a $1,000,000 Dilutive Issue): the name dropped or misspelt
+    ([["2023-04-17", "Prepayment", "Registered", 1_000.005, 1.0]],
+     "row 1 (2023-04-17, Prepayment): Amount $1,000.005 is not a whole number of cents; write it to the cent "
+     "(e.g. 1,000.01)"),
+    ([["2023-02-01", "Dilutive Issue", None, 1_000_000, 1.0],
+      ["2023-02-15", "Prepayment", "Registered", 1_000.005, "financing"]],
+     "row 2 (2023-02-15, Prepayment): Amount $1,000.005 is not a whole number of cents; write it to the cent "
+     "(e.g. 1,000.01)"),
 ])
 def test_refusals_name_the_row_and_the_amounts(terms, sample, rows, message):
     with pytest.raises(LedgerError) as err:

@@ -93,35 +93,20 @@ def test_shares_are_refused_while_their_count_is_unknown_and_capped_once_it_is_k
         "row 1 (2023-01-10, Conversion): the shares outstanding are 0, so the ownership cap allows no share: "
         "write the deal's count before its first issue in the terms (shares_outstanding) or add a Shares "
         "Outstanding event before this one")
+    # a warrant exercise the same, naming the warrants' cap (kills what _warrant_exercise names)
+    with pytest.raises(LedgerError) as info:
+        run_ledger(ASTI_2022.with_term("shares_outstanding", 0),
+                   parse_events([["2023-01-05", "Warrant Exercise", None, 1_000, "cash"]]), sample)
+    assert str(info.value) == (
+        "row 1 (2023-01-05, Warrant Exercise): the shares outstanding are 0, so the warrants' ownership cap allows "
+        "no share: write the deal's count before its first issue in the terms (shares_outstanding) or add a Shares "
+        "Outstanding event before this one")
     # one share outstanding is a count (kills "> 1"): the 4.99% cap allows
     # floor(0.0499 x 1 / 0.9501) = floor(0.0525) = 0 shares, so nothing converts
     got = _flags(ASTI_2022.with_term("shares_outstanding", 1),
                  [["2023-01-10", "Conversion", "Registered", 100, None]], sample)
     assert got == [("2023-01-10", "Conversion", "cap: Investor capped at 4.99%: converted $0.00 of $100.00 "
                                                 "requested; $100.00 stays as principal")]
-
-
-@pytest.mark.parametrize(("terms", "rows", "message"), [
-    # a prepayment: a sub-cent amount refused under its column's name
-    (ASTI_2022, [["2023-04-17", "Prepayment", "Registered", 1_000.005, 1.0]],
-     "row 1 (2023-04-17, Prepayment): Amount $1,000.005 is not a whole number of cents; write it to the cent "
-     "(e.g. 1,000.01)"),
-    # _prepay out of a financing (after a $1,000,000 Dilutive Issue): the same (kills the name
-    # dropped or misspelt)
-    (ASTI_2022, [["2023-02-01", "Dilutive Issue", None, 1_000_000, 1.0],
-                 ["2023-02-15", "Prepayment", "Registered", 1_000.005, "financing"]],
-     "row 2 (2023-02-15, Prepayment): Amount $1,000.005 is not a whole number of cents; write it to the cent "
-     "(e.g. 1,000.01)"),
-    # _warrant_exercise: no share count, so the warrants' cap allows nothing (kills what it names)
-    (ASTI_2022.with_term("shares_outstanding", 0), [["2023-01-05", "Warrant Exercise", None, 1_000, "cash"]],
-     "row 1 (2023-01-05, Warrant Exercise): the shares outstanding are 0, so the warrants' ownership cap allows "
-     "no share: write the deal's count before its first issue in the terms (shares_outstanding) or add a Shares "
-     "Outstanding event before this one"),
-])
-def test_refusals_name_the_row_and_what_to_write(sample, terms, rows, message):
-    with pytest.raises(LedgerError) as info:
-        run_ledger(terms, parse_events(rows), sample)
-    assert str(info.value) == message
 
 
 def test_a_default_amount_by_parity_at_the_alternate_price_of_a_deal_without_a_floor():

@@ -36,20 +36,19 @@ def test_deferred_resets_are_tried_until_the_next_reset_or_maturity_then_skipped
     # kills the deadline (the next reset's day, else maturity: its `if later` and the sign), the
     # "defer" branch's text, the flag's code "reset", and the retries' Source
     got = _resets(_RESETS.with_term("price_reset_conditions", "defer"), sample)
+
+    def row(day, n, days, how, why, price="3.93042"):
+        return (day, _equity(n, days) + f"; reset: reset {n} {how}",
+                f"reset {n} {how}: {why}; fixed price stays ${price}", "ledger")
+
+    deferred = "the equity conditions do not hold; tried each trading day before"
     assert got == [
-        ("2023-02-17", _equity(1, 11) + "; reset: reset 1 deferred",
-         "reset 1 deferred: the equity conditions do not hold; tried each trading day before 2023-04-18; "
-         "fixed price stays $3.93042", "ledger"),
-        ("2023-04-17", _equity(1, 0) + "; reset: reset 1 skipped",
-         "reset 1 skipped: the equity conditions held on no trading day from 2023-02-17 to 2023-04-18; "
-         "fixed price stays $3.93042", "ledger"),
-        ("2023-04-18", _equity(2, 0) + "; reset: reset 2 deferred",
-         "reset 2 deferred: the equity conditions do not hold; tried each trading day before 2024-06-19; "
-         "fixed price stays $3.93042", "ledger"),
+        row("2023-02-17", 1, 11, "deferred", f"{deferred} 2023-04-18"),
+        row("2023-04-17", 1, 0, "skipped", "the equity conditions held on no trading day from 2023-02-17 to 2023-04-18"),
+        row("2023-04-18", 2, 0, "deferred", f"{deferred} 2024-06-19"),
         # after the 1:200 split the $3.93042 is $786.08400 a share
-        ("2024-06-18", _equity(2, 0) + "; reset: reset 2 skipped",
-         "reset 2 skipped: the equity conditions held on no trading day from 2023-04-18 to 2024-06-19; "
-         "fixed price stays $786.08400", "ledger"),
+        row("2024-06-18", 2, 0, "skipped", "the equity conditions held on no trading day from 2023-04-18 to 2024-06-19",
+            price="786.08400"),
     ]
 
 
