@@ -84,3 +84,41 @@ def test_an_alternate_that_applies_only_in_default_is_charted_from_the_default_o
     assert on[dt.date(2024, 8, 19)] == (pytest.approx(1.85), pytest.approx(1.85))
     for day in (dt.date(2024, 8, 20), dt.date(2024, 8, 30)):
         assert np.isnan(on[day][0]) and on[day][1] == 2.30
+
+
+# -- survivors of the full mutation run of 2026-12-04 ------------------------------------------
+
+def _sample_history(terms, rows, sample):
+    from ascent_xl.events import parse_events as parse
+
+    events = parse(rows)
+    h = price_history(run_ledger(terms, events, sample), sample, events)
+    return {str(d): i for i, d in enumerate(h.dates)}, h
+
+
+def test_the_alternate_price_deepens_in_default(terms, sample):
+    # default.default_discount 25% (the 7.5% otherwise): in default from 2023-03-10 to the
+    # waiver of 03-29 the alternate price is 75% of the mean of the 3 lowest of the 10 VWAPs
+    # before the day, 92.5% before and after (the sample's VWAPs, read from its CSV)
+    from tests.helpers.sample_csv import lowest_mean_before
+
+    deeper = terms.with_term("default_discount", 0.25)
+    at, h = _sample_history(deeper, [["2023-03-10", "Default", None, None, None],
+                                     ["2023-03-29", "Waiver", None, None, None]], sample)
+    for day, pct in (("2023-03-09", 0.925), ("2023-03-15", 0.75), ("2023-03-28", 0.75), ("2023-03-30", 0.925)):
+        assert h.alternate[at[day]] == pytest.approx(pct * lowest_mean_before(day, days=10, lowest=3), abs=1e-12), day
+
+
+def test_an_alternate_price_only_in_default_is_blank_with_no_default(terms, sample):
+    # alternate_price_applies in_default and no Default row: no alternate price on any day
+    # (kills the no-default branch's zeros mis-sized), the conversion price the fixed $3.93042
+    at, h = _sample_history(terms.with_term("alternate_price_applies", "in_default"), [], sample)
+    assert np.isnan(h.alternate).all() and h.conversion[at["2023-03-15"]] == pytest.approx(3.93042, abs=1e-12)
+
+
+def test_before_the_first_row_the_history_takes_the_first_rows_price(terms, sample):
+    # the sample's history starts on 2022-12-15 (its 11th session), before the 12-19 issue: the
+    # first schedule row's fixed price, Registered's $3.93042, not the second's (Private's own
+    # $2.00 here; kills _step's `before` taken from the second row)
+    at, h = _sample_history(terms.with_term("notes.Private.own_fixed_price", 2.0), [], sample)
+    assert str(h.dates[0]) == "2022-12-15" and h.fixed[0] == pytest.approx(3.93042, abs=1e-12)
