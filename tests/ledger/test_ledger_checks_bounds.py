@@ -6,6 +6,8 @@ Every figure is worked out by hand in the test; each test names what its mutants
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
 from ascent_xl.errors import LedgerError
@@ -127,3 +129,25 @@ def test_a_default_amount_by_parity_at_the_alternate_price_of_a_deal_without_a_f
     assert demand["Conversion Price"] == pytest.approx(0.185, abs=1e-12)
     assert (payment["Interest Paid Cash"], payment["Premium Paid"], payment["Default Amount"]) == (
         109_375.0, 55_067_567.57, 67_676_942.57)
+
+
+def test_the_company_cash_follows_the_rows_after_a_cash_balance(sample):
+    # a Cash Balance of $5,000,000 on 2023-01-04; a cash exercise of 1,000,000 warrant shares at
+    # $3.93 brings in 3,930,000.00 (kills the cash received subtracted); a conversion moves no
+    # cash (kills a row with no cash paid taken as $1.00); the 03-31 coupons pay Registered
+    # 12,500,000 x 4.5% x 10 / 360 = 15,625.00 to the 01-10 conversion plus 12,400,000 x 4.5% x
+    # 80 / 360 = 124,000.00, so 139,625.00, and Private 28,125.00:
+    # 5,000,000 + 3,930,000 - 139,625 - 28,125 = 8,762,250.00
+    rows = [["2023-01-04", "Cash Balance", None, None, 5_000_000],
+            ["2023-01-05", "Warrant Exercise", None, 1_000_000, "cash"],
+            ["2023-01-10", "Conversion", "Registered", 100_000, None]]
+    assert run_ledger(ASTI_2022, parse_events(rows), sample, until=dt.date(2023, 1, 10)).state.cash == 8_930_000.0
+    assert run_ledger(ASTI_2022, parse_events(rows), sample, until=dt.date(2023, 4, 1)).state.cash == 8_762_250.0
+
+
+def test_with_no_share_count_the_holders_own_nothing(sample):
+    # shares outstanding 0 (terms that do not know the count): a holder's ownership is 0, not
+    # 100% (kills the division's fallback made 1.0)
+    s = run_ledger(ASTI_2022.with_term("shares_outstanding", 0), parse_events([]), sample, until=dt.date(2023, 1, 1))
+    assert [(r["Event"], r["Holder Ownership"]) for r in s.rows] == [
+        ("Issue", 0.0), ("Issue", 0.0), ("Interest", 0.0), ("Interest", 0.0)]
