@@ -1,0 +1,56 @@
+"""A note's own terms amended after issue, and the ledger's own installment rows, as the full
+mutation run of 2026-12-04 found them unchecked. Every figure worked out by hand."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from ascent_xl.events import parse_events
+from ascent_xl.ledger import run_ledger
+from ascent_xl.presets import ASTI_2022
+
+
+def test_amended_interest_months_move_the_coupons(sample):
+    # Registered's coupons made half-yearly (June and December) on 2023-01-15: no March or
+    # September coupon; 12-31 -> 06-30 is 180 days under 30/360, 12,500,000 x 4.5% x 180 / 360
+    # = 281,250.00 (kills the interest dates not rescheduled for interest_months)
+    s = run_ledger(ASTI_2022, parse_events([["2023-01-15", "Amendment", "Registered", None, "interest_months = 6, 12"]]),
+                   sample, until=dt.date(2024, 1, 1))
+    coupons = [(r["Date"].isoformat(), r["Interest Paid Cash"]) for r in s.rows
+               if r["Note"] == "Registered" and r["Event"] == "Interest"]
+    assert coupons == [("2022-12-31", 18_750.0), ("2023-06-30", 281_250.0), ("2023-12-31", 281_250.0)]
+
+
+def test_an_own_price_under_a_dollar_is_the_notes_own(sample):
+    # Registered's own price amended to $0.50 (above the $0.29 floor): its own, so a later
+    # amendment of the deal's price to $3.00 moves Private only (kills "own_fixed_price > 1")
+    s = run_ledger(ASTI_2022, parse_events([["2023-01-15", "Amendment", "Registered", None, "own_fixed_price = 0.5"],
+                                            ["2023-01-20", "Amendment", None, None, "conversion.fixed_price = 3.00"]]),
+                   sample, until=dt.date(2023, 2, 1))
+    assert {k: (n.fixed_price, n.own_price) for k, n in s.state.notes.items()} == {
+        "Registered": (0.5, True), "Private": (3.0, False)}
+
+
+def test_a_pik_note_follows_its_parents_own_amended_price(sample):
+    # Registered pays its 03-31 coupon in a private PIK note (the equity conditions fail); its
+    # own fixed price amended to $3.00 on 04-03 moves its PIK note with it (kills the PIK note's
+    # price and ownership of it lost when the parent's changes)
+    s = run_ledger(ASTI_2022, parse_events([["2023-03-15", "Interest Election", "Registered", None, "pik"],
+                                            ["2023-04-03", "Amendment", "Registered", None, "fixed_price = 3.00"]]),
+                   sample, until=dt.date(2023, 4, 4))
+    assert {k: (n.fixed_price, n.own_price) for k, n in s.state.notes.items()} == {
+        "Registered": (3.0, True), "Private": (3.93042, False), "Registered-PIK1": (3.0, True)}
+
+
+def test_installment_rows_are_the_ledgers_own(sample):
+    # the monthly installments (tests/ledger/test_ledger_family.py) come from the terms: their
+    # Source says ledger (kills the row's place dropped)
+    terms = (ASTI_2022.with_term("installment_first_month", 1).with_term("installment_discount", 0.08)
+             .with_term("installment_days", 20).with_term("installment_lowest", 1)
+             .with_term("installment_amount", 250_000))
+    s = run_ledger(terms, parse_events([["2023-09-12", "Split", None, None, "1:200"]]), sample,
+                   until=dt.date(2023, 3, 1))
+    rows = [r for r in s.rows if r["Event"] == "Installment"]
+    assert [(r["Date"].isoformat(), r["Note"], r["Source"]) for r in rows] == [
+        ("2023-01-19", "Registered", "ledger"), ("2023-01-19", "Private", "ledger"),
+        ("2023-02-21", "Registered", "ledger"), ("2023-02-21", "Private", "ledger")]
