@@ -403,8 +403,9 @@ class XlwingsBook:
         head = tbl.header_row_range
         held = [str(h) for h in _as_row(head.value)]
         if header is not None and list(header) != held:
-            head.value = [_header_names(sheet, table, header, len(held))]
-        header = [str(h) for h in _as_row(head.value)]
+            held = _header_names(sheet, table, header, len(held))
+            head.value = [held]
+        header = held
         r1, c1, width = head.row, head.column, len(header)
         old_last = tbl.range.last_cell.row
         body = rows or [[None] * width]

@@ -802,9 +802,7 @@ def _valuation(ws: Any) -> None:
     for r in range(r1, r2 + 1):  # the results' values: a gap before the unit or the next number
         ws.cell(row=r, column=c1 + 1).alignment = Alignment(horizontal="right", indent=1)
     _style_results(ws, L.VALUATION_OUTPUT[1])
-    note = parse_ref(L.VALUATION_NOTE[1])
-    if note[0] <= HEADER_ROW + len(rows):
-        raise AssertionError(f"{L.VALUATION_NOTE[1]} overlaps the settings")  # layout.py: not a user's error
+    note = parse_ref(L.VALUATION_NOTE[1])  # under the settings (layout.py counts their rows)
     ws.cell(row=note[0], column=note[1]).font = _font(bold=True, color=TITLE_COLOR)  # "Not valued"
     _valuation_print(ws, note[2])
 

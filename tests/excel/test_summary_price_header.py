@@ -12,6 +12,7 @@ from openpyxl import load_workbook
 from openpyxl.worksheet.table import TableColumn
 
 from ascent_xl.excel import layout as L
+from ascent_xl.excel.book import parse_ref
 from ascent_xl.excel.workbook_io import new_deal_book, refresh_file
 from tests.helpers.books import table_records
 
@@ -28,7 +29,7 @@ def _set_price_source(book, source: str, *, add_close: bool = False) -> dict[dt.
     if add_close:
         ws = wb[L.VWAP]
         table = ws.tables[L.VWAP_TABLE]
-        r1, c1, r2, c2 = _bounds(table.ref)
+        r1, c1, r2, c2 = parse_ref(table.ref)
         ws.cell(row=r1, column=c2 + 1, value=L.CLOSE_COLUMN)
         for r in range(r1 + 1, r2 + 1):
             day, vwap = ws.cell(row=r, column=c1).value, ws.cell(row=r, column=c1 + 1).value
@@ -42,12 +43,6 @@ def _set_price_source(book, source: str, *, add_close: bool = False) -> dict[dt.
             table.autoFilter.ref = table.ref
     wb.save(book)
     return closes
-
-
-def _bounds(ref: str) -> tuple[int, int, int, int]:
-    from ascent_xl.excel.book import parse_ref
-
-    return parse_ref(ref)
 
 
 def _history(book) -> tuple[list[str], list[dict]]:
@@ -102,7 +97,7 @@ def test_the_refresh_button_renames_the_column_in_excel_too(tmp_path):
     result = macros.refresh(fake)
     assert result.ok, result.status
     table = wb[L.SUMMARY].tables[L.CHART_TABLE]
-    r1, c1, _, _ = _bounds(table.ref)
+    r1, c1, _, _ = parse_ref(table.ref)
     assert [wb[L.SUMMARY].cell(row=r1, column=c1 + j).value for j in range(3)] == ["Date", "Close", "Alternate Price"]
     # the header row was written (as one range: its six cells), and nothing else of that row
     # beside the stamp (B5, left of the table)
