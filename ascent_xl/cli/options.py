@@ -10,6 +10,7 @@ from typing import Any, TypeVar
 
 import click
 
+from ascent_xl.cli.help_texts import EVENTS_HELP, TERMS_HELP, VWAPS_HELP
 from ascent_xl.cli.render import set_wide
 from ascent_xl.errors import AscentError, InputError
 from ascent_xl.presets import ASTI_2022
@@ -128,17 +129,8 @@ class AliasOption(click.Option):
 DATE = _Date(["%Y-%m-%d"])
 """A date, YYYY-MM-DD (every date option uses it)."""
 
-TERMS_OPTION = click.option(
-    "--terms",
-    "terms_file",
-    type=FILE,
-    help="Deal terms file (.toml or .json), or a shipped deal's name (e.g. bbby_2023_series_a; "
-    "a wrong name lists them) [default: the ASTI_2022 preset].",
-)
-
-VWAPS_HELP = ("CSV with columns Date,VWAP[,Dollar Volume,Market Cap][,Close], as traded, one row per trading "
-              "day (Close: for a deal priced on closing prices).")
-EVENTS_HELP = "CSV of the deal's events: Date,Event,Note,Amount,Value (kinds: `ascent-xl schedule --help`)."
+TERMS_OPTION = click.option("--terms", "terms_file", type=FILE, help=TERMS_HELP)
+"""``--terms FILE|NAME``."""
 
 
 def vwaps_option(*, required: bool) -> Callable[[F], F]:

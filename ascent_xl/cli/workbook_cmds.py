@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from ascent_xl.cli.app import cli
+from ascent_xl.cli.help_texts import EVENTS_HELP, TERMS_HELP, VWAPS_HELP
 from ascent_xl.errors import WorkbookError
 
 _FILE = click.Path(dir_okay=False, path_type=Path)
@@ -133,14 +134,11 @@ def refresh_cmd(book: Path, out: Path | None, full: bool) -> None:
 
 @cli.command("new")
 @click.argument("dest", type=_FILE)
-@click.option("--terms", "terms_file", type=_FILE, help="Deal terms file (.toml or .json), or a shipped deal's "
-              "name (e.g. bbby_2023_series_a; a wrong name lists them) [default: the ASTI_2022 preset].")
-@click.option("--vwaps", "vwaps_file", type=_FILE, help="CSV with columns Date,VWAP[,Dollar Volume,Market Cap]"
-              "[,Close], as traded, one row per trading day (Close: for a deal priced on closing prices) [default: the bundled sample VWAPs, the Ascent deal's: another "
-              "deal's --terms need its own VWAPs].")
-@click.option("--events", "events_file", type=_FILE, help="CSV of the deal's events: Date,Event,Note,Amount,Value "
-              "(kinds: `ascent-xl schedule --help`) [default: the bundled sample events; none when --vwaps "
-              "is given].")
+@click.option("--terms", "terms_file", type=_FILE, help=TERMS_HELP)
+@click.option("--vwaps", "vwaps_file", type=_FILE, help=VWAPS_HELP[:-1] + " [default: the bundled sample VWAPs, "
+              "the Ascent deal's: another deal's --terms need its own VWAPs].")
+@click.option("--events", "events_file", type=_FILE, help=EVENTS_HELP[:-1] + " [default: the bundled sample "
+              "events; none when --vwaps is given].")
 def new_cmd(dest: Path, terms_file: Path | None, vwaps_file: Path | None, events_file: Path | None) -> None:
     """Start a new deal book DEST (.xlsm with the Refresh button, or .xlsx) from your files."""
     from ascent_xl.excel.workbook_io import new_deal_book

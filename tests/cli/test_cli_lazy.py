@@ -38,8 +38,22 @@ def test_help_imports_no_command():
 
 def test_a_command_imports_its_own_module_only():
     loaded = _loaded_after(["refresh", "--help"])
-    assert loaded["modules"] == ["workbook_cmds"]
+    assert loaded["modules"] == ["help_texts", "workbook_cmds"]  # help_texts: strings only
     assert loaded["heavy"] == []
+
+
+def test_shared_help_texts_are_one_text_each():
+    """``new`` (light, in workbook_cmds) and the other commands (through options) show the same
+    description of --terms, --vwaps and --events: one text each, in help_texts."""
+    from ascent_xl.cli.help_texts import EVENTS_HELP, TERMS_HELP, VWAPS_HELP
+
+    _register()
+    helps = {name: {p.name: p.help for p in cli.commands[name].params}
+             for name in ("new", "schedule", "price")}
+    assert helps["new"]["terms_file"] == helps["price"]["terms_file"] == TERMS_HELP
+    assert helps["new"]["vwaps_file"].startswith(VWAPS_HELP[:-1] + " [default: the bundled sample VWAPs")
+    assert helps["price"]["vwaps_file"] == helps["schedule"]["vwaps_file"] == VWAPS_HELP
+    assert helps["new"]["events_file"].startswith(EVENTS_HELP[:-1] + " [default: the bundled sample events")
 
 
 def test_every_command_is_listed_with_its_module_and_help():
