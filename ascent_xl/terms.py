@@ -302,6 +302,12 @@ class ConversionTerms(Terms):
         hint="4 stops a 1:5 reverse split's jump and lets a day's VWAP halve or triple",
     )
 
+    @property
+    def price_name(self) -> str:
+        """The daily price the windows read (``price_source``), as a column and a label say
+        it: ``VWAP``, or ``Close``."""
+        return "Close" if self.price_source == "close" else "VWAP"
+
     def with_field(self, name: str, value: Any) -> ConversionTerms:
         """A copy with one term changed; a fixed price set by itself is stated, no longer
         computed from ``fixed_price_average`` (which is then blanked)."""

@@ -133,18 +133,13 @@ def price_cmd(vwaps_file: Path, notice_date: dt.datetime | None, amount: float |
         ("Conversion price", price(q.conversion_price)),
         ("Floor binds", "yes" if q.floor_binds else "no"),
         (f"Shares (rounded {c.share_rounding})", shares(q.shares)),
-        (f"{_price_word(terms)} on the conversion date", price(q.vwap)),
+        (f"{terms.conversion.price_name} on the conversion date", price(q.vwap)),
         ("Floor payment (cash)", usd(q.floor_payment)),
     ]
     console().print(table(f"Conversion on {day(q.notice_date)} - {terms.name}", ("Item", "Value"), rows,
                           kinds=(TEXT, "number")))
     _say_no_alternate(c, q.alternate_applies, q.notice_date, issue)
     console().print(AS_ISSUED, markup=False)
-
-
-def _price_word(terms: DealTerms) -> str:
-    """The price the deal's windows and floor payment read, as a label: VWAP, or Close."""
-    return "Close" if terms.conversion.price_source == "close" else "VWAP"
 
 
 AS_ISSUED = ("Priced on the terms as issued: no split, amendment, reset or ownership cap applied; "
@@ -215,7 +210,7 @@ def _price_on_state(terms: DealTerms, market: MarketData, events_file: Path, not
         (f"Cut by the {q.ownership_cap:.2%} cap", "yes" if q.capped else "no"),
         ("Principal converted", usd(q.principal_converted)),
         (f"Shares (rounded {c.share_rounding})", shares(q.shares)),
-        (f"{_price_word(state.terms)} on the conversion date", price(q.vwap)),
+        (f"{state.terms.conversion.price_name} on the conversion date", price(q.vwap)),
         ("Floor payment (cash)", usd(q.floor_payment)),
     ]
     console().print(table(f"Conversion on {day(q.notice_date)} on the deal's state - {terms.name}",

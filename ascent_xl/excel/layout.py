@@ -56,10 +56,10 @@ CONVERSION_INPUTS = ("Notice Date", "Amount", "Note")
 CHART_COLUMNS = ("Date", "VWAP", "Alternate Price", "Fixed Price", "Floor Price", "Conversion Price")
 
 
-def chart_columns(*, close: bool) -> tuple[str, ...]:
-    """The Summary's price-history columns: :data:`CHART_COLUMNS`, the price the deal's windows
-    read named Close for a deal priced on closes (``close``)."""
-    return (CHART_COLUMNS[0], CLOSE_COLUMN, *CHART_COLUMNS[2:]) if close else CHART_COLUMNS
+def chart_columns(*, price: str) -> tuple[str, ...]:
+    """The Summary's price-history columns: :data:`CHART_COLUMNS`, the second named for the price
+    the deal's windows read (``price``: ``ConversionTerms.price_name``, VWAP or Close)."""
+    return (CHART_COLUMNS[0], price, *CHART_COLUMNS[2:])
 
 
 CHART_FIRST_COLUMN = "H"  # the price-history table sits on Summary, right of the key figures

@@ -477,7 +477,7 @@ def plan_outputs(inputs: BookInputs, schedule: Schedule, *, now: dt.datetime | N
                           inputs.terms)
     chart_formats = {c: PRICE for c in (*L.CHART_COLUMNS[1:], L.CLOSE_COLUMN)} | {"Date": SCHEDULE_FORMATS["Date"]}
     # the price column is named for what the deal's windows read, whatever the book was built for
-    chart_header = L.chart_columns(close=inputs.terms.conversion.price_source == "close")
+    chart_header = L.chart_columns(price=inputs.terms.conversion.price_name)
     writes.append(lambda b: b.write_table(L.SUMMARY, L.CHART_TABLE, history, chart_formats, header=chart_header))
     maturities = [n.maturity for n in schedule.notes.values()]
     # a note without maturity (a convertible preferred) is never repaid at one: no check (blank)

@@ -172,7 +172,7 @@ def fill_book(wb: Any, terms: DealTerms, market: MarketData, events: list[Event]
     _position(wb, wb[L.POSITION], market, events)
     _conversions(wb[L.CONVERSIONS], events)
     _notice(wb[L.NOTICE], events)
-    _summary(wb, wb[L.SUMMARY], close=terms.conversion.price_source == "close")
+    _summary(wb, wb[L.SUMMARY], price=terms.conversion.price_name)
     _checks(wb, wb[L.CHECKS])
     _valuation(wb[L.VALUATION])
     wb.active = 0
@@ -598,7 +598,7 @@ def _notice(ws: Any, events: list[Event]) -> None:
         ws.column_dimensions[col].width = width
 
 
-def _summary(wb: Any, ws: Any, *, close: bool = False) -> None:
+def _summary(wb: Any, ws: Any, *, price: str) -> None:
     from openpyxl.styles import Alignment
     from openpyxl.workbook.defined_name import DefinedName
 
@@ -627,7 +627,7 @@ def _summary(wb: Any, ws: Any, *, close: bool = False) -> None:
     for col in "DE":  # the refresh stamp (79 digits wide) runs on from B to E, the print width
         ws.column_dimensions[col].width = 14
     start = L.column_index(L.CHART_FIRST_COLUMN)
-    _table(ws, L.CHART_TABLE, L.chart_columns(close=close), [], widths=(12, 11, 15, 13, 12, 17), first_col=start,
+    _table(ws, L.CHART_TABLE, L.chart_columns(price=price), [], widths=(12, 11, 15, 13, 12, 17), first_col=start,
            style="TableStyleLight9")
     ws.cell(row=4, column=start, value="Price history (restated to the latest share basis)").font = _font(bold=True)
     _chart(ws, start)

@@ -107,3 +107,17 @@ def test_the_refresh_button_renames_the_column_in_excel_too(tmp_path):
     fake.log.clear()
     assert macros.refresh(fake).ok
     assert not [(s, r, c) for s, r, c in fake.log if s == L.SUMMARY and r == r1 and c >= c1]
+
+
+def test_the_price_is_named_once_for_the_chart_the_table_and_the_commands():
+    """``ConversionTerms.price_name`` is the one name of the price the windows read: the VWAP
+    table's Close column and the chart's second column say what it says."""
+    from ascent_xl.presets import ASTI_2022
+
+    vwap = ASTI_2022.conversion
+    close = vwap.replace(price_source="close")
+    assert (vwap.price_name, close.price_name) == ("VWAP", "Close")
+    assert close.price_name == L.CLOSE_COLUMN == L.vwap_columns(close=True)[-1]
+    assert L.chart_columns(price=close.price_name) == (
+        "Date", "Close", "Alternate Price", "Fixed Price", "Floor Price", "Conversion Price")
+    assert L.chart_columns(price=vwap.price_name) == L.CHART_COLUMNS
