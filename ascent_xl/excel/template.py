@@ -629,7 +629,7 @@ def _summary(wb: Any, ws: Any, *, price: str) -> None:
     start = L.column_index(L.CHART_FIRST_COLUMN)
     _table(ws, L.CHART_TABLE, L.chart_columns(price=price), [], widths=(12, 11, 15, 13, 12, 17), first_col=start,
            style="TableStyleLight9")
-    ws.cell(row=4, column=start, value="Price history (restated to the latest share basis)").font = _font(bold=True)
+    ws.cell(row=4, column=start, value="Price history (the first note's prices, restated to the latest share basis)").font = _font(bold=True)
     _chart(ws, start)
 
 

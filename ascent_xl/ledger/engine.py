@@ -153,6 +153,16 @@ def _matures(maturity: dt.date | None) -> str:
     return f"matures {maturity}" if maturity is not None else "no maturity: outstanding until converted or redeemed"
 
 
+def _record_prices(note: NoteState, day: dt.date) -> None:
+    """Add the note's fixed and floor prices to its ``price_changes`` when they differ from the
+    last recorded (a change later the same day replaces that day's entry: the end of the day)."""
+    changes = note.price_changes
+    if changes and changes[-1][1] == note.fixed_price and changes[-1][2] == note.floor_price:
+        return
+    entry = (day, note.fixed_price, note.floor_price)
+    note.price_changes = (changes[:-1] if changes and changes[-1][0] == day else changes) + (entry,)
+
+
 def run_ledger(
     terms: DealTerms,
     events: Iterable[Event],
@@ -434,9 +444,12 @@ class Ledger:
             row["Fixed Price"] = note.fixed_price
             row["Floor Price"] = note.floor_price
             row["Reset Price"] = note.reset_price
+            _record_prices(note, ev.date)
         else:
             row["Fixed Price"] = s.fixed_price
             row["Floor Price"] = s.floor_price
+            for n in s.notes.values():  # a deal-wide row (split, ratchet, amendment) moves every note
+                _record_prices(n, ev.date)
         row["Total Principal"] = s.total_principal
         row["Shares Outstanding"] = s.shares_outstanding
         holder = values.get("_holder") or (s.holder_of(note.name) if note is not None else None)

@@ -40,8 +40,9 @@ class PriceHistory:
 def price_history(schedule: Schedule, market: MarketData, events: list[Event]) -> PriceHistory:
     """Each trading day's conversion price as the ledger would compute it that day: the lower of
     the fixed and the alternate price, not below the floor, with the fixed price and the floor
-    as the schedule shows them (after amendments, resets, ratchets), all restated by the splits
-    that follow the day so that the series is continuous.
+    of the deal's first note as the ledger set them (after amendments, resets, ratchets; a note
+    with a price of its own is not on this series: its rows in the Schedule show its prices),
+    all restated by the splits that follow the day so that the series is continuous.
 
     Where the deal's alternate price applies only on some days (``alternate_price_applies``
     ``in_default``, ``alternate_price_start_days``) or deepens in default
@@ -85,8 +86,8 @@ def price_history(schedule: Schedule, market: MarketData, events: list[Event]) -
             issue_date=first.issue_date, notice_date=dates, in_default=in_default), dates.shape)
         alternate = np.where(applies, alternate, np.nan)
     restate = _restatement(dates, splits)
-    fixed = _step(schedule, dates, "Fixed Price") * restate
-    floor = _step(schedule, dates, "Floor Price") * restate
+    fixed, floor = _followed_prices(schedule, dates)
+    fixed, floor = fixed * restate, floor * restate
     # a day with no alternate price prices at the fixed price: lower of the fixed and itself
     raw = unfloored_price(fixed_price=fixed, alternate_price=np.where(np.isnan(alternate), fixed, alternate))
     conversion = np.where(floor_binds(unfloored_price=raw, floor_price=floor, floor_mode=c.floor_mode),
@@ -110,6 +111,24 @@ def _restatement(dates: np.ndarray, splits: list[tuple[dt.date, float]]) -> np.n
     for day, ratio in splits:
         factor[dates < np.datetime64(day, "D")] /= ratio
     return factor
+
+
+def _followed_prices(schedule: Schedule, dates: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The fixed and floor prices in force on each date, on that date's share basis: the deal's
+    first note's (``NoteState.price_changes``), so that a note with a price of its own (a tranche
+    at its own fixed price, an Amendment naming a note) does not make the series jump between
+    notes; before that note is issued, or in a deal without one, the schedule's rows (the
+    deal's prices)."""
+    fixed, floor = _step(schedule, dates, "Fixed Price"), _step(schedule, dates, "Floor Price")
+    first = schedule.terms.notes[0].name if schedule.terms.notes else None
+    n = schedule.state.notes.get(first) if first is not None else None
+    if n is None or not n.price_changes:
+        return fixed, floor
+    changes = n.price_changes
+    issued = dates >= np.datetime64(changes[0][0], "D")
+    fixed = np.where(issued, _in_force([(d, f) for d, f, _ in changes], dates, before=np.nan), fixed)
+    floor = np.where(issued, _in_force([(d, f) for d, _, f in changes], dates, before=np.nan), floor)
+    return fixed, floor
 
 
 def _step(schedule: Schedule, dates: np.ndarray, column: str) -> np.ndarray:

@@ -38,6 +38,8 @@ class NoteState:
     in_default: bool = False
     default_changes: tuple[tuple[dt.date, bool], ...] = ()  # (day, in default from that day) per change
     default_demand: tuple[dt.date, float, float] | None = None  # (date, price, VWAP) of a demand
+    # (day, fixed price, floor price) at the end of each day either changed, on that day's share basis
+    price_changes: tuple[tuple[dt.date, float, float], ...] = ()
     closed: bool = False  # fully redeemed or matured
     schedule_version: int = 0  # bumped when interest dates or maturity are amended
     pik_count: int = 0
