@@ -58,6 +58,10 @@ class BookIO(Protocol):
         """One cell's value."""
         ...
 
+    def read_area(self, sheet: str, area: str) -> list[list[Any]]:
+        """The values of ``area`` (``A16:D30``), a list of its rows, in one read."""
+        ...
+
     def write_area(self, sheet: str, area: str, rows: list[list[Any]], formats: list[list[str | None]],
                    aligns: list[list[str | None]] | None = None, page_breaks: list[int] | None = None) -> None:
         """Clear ``area`` (``F5:K120``) and write ``rows`` from its top-left cell, with a number
@@ -242,6 +246,12 @@ class OpenpyxlBook:
         ws = self._ws(sheet)
         return self._value(ws, ws[address])
 
+    def read_area(self, sheet: str, area: str) -> list[list[Any]]:
+        """The values of ``area``, row by row (a formula's as last calculated)."""
+        ws = self._ws(sheet)
+        r1, c1, r2, c2 = parse_ref(area)
+        return [[self._value(ws, ws.cell(row=r, column=c)) for c in range(c1, c2 + 1)] for r in range(r1, r2 + 1)]
+
     def write_area(self, sheet: str, area: str, rows: list[list[Any]], formats: list[list[str | None]],
                    aligns: list[list[str | None]] | None = None, page_breaks: list[int] | None = None) -> None:
         """Clear ``area`` and write ``rows`` (with number formats, alignments and page breaks,
@@ -422,6 +432,19 @@ class XlwingsBook:
     def read_cell(self, sheet: str, address: str) -> Any:
         """One cell's value."""
         return self._sheet(sheet).range(address).value
+
+    def read_area(self, sheet: str, area: str) -> list[list[Any]]:
+        """The values of ``area``, row by row, in one call to Excel (xlwings gives a single row
+        or column as a flat list, one cell as its value: shaped here from the area)."""
+        r1, c1, r2, c2 = parse_ref(area)
+        values = self._sheet(sheet).range(area).value
+        if r1 == r2 and c1 == c2:
+            return [[values]]
+        if r1 == r2:
+            return [list(values)]
+        if c1 == c2:
+            return [[v] for v in values]
+        return [list(row) for row in values]
 
     def write_area(self, sheet: str, area: str, rows: list[list[Any]], formats: list[list[str | None]],
                    aligns: list[list[str | None]] | None = None, page_breaks: list[int] | None = None) -> None:

@@ -71,6 +71,12 @@ class CalamineBook:
             return None
         return rows[r - 1][c - 1]
 
+    def read_area(self, sheet: str, area: str) -> list[list[Any]]:
+        r1, c1, r2, c2 = parse_ref(area)
+        rows = self.values(sheet)
+        return [[rows[r - 1][c - 1] if r <= len(rows) and c <= len(rows[r - 1]) else None
+                 for c in range(c1, c2 + 1)] for r in range(r1, r2 + 1)]
+
     def write_table(self, sheet: str, table: str, rows: list[list[Any]], formats: dict[str, str],
                     header: Sequence[str] | None = None) -> None:
         raise AscentError("a CalamineBook is read only")

@@ -850,12 +850,11 @@ done (the reason below it)."""
 def not_valued_reason(book: BookIO) -> str | None:
     """The reason the Valuation sheet gives for not valuing (under its settings), or None when valued."""
     sheet, area = L.VALUATION_NOTE
-    r1, c1, r2, _ = parse_ref(area)
     if book.read_cell(sheet, area.split(":")[0]) != NOT_VALUED:
         return None
+    r1, c1, r2, _ = parse_ref(area)
     lines = []
-    for r in range(r1 + 1, r2 + 1):
-        text = book.read_cell(sheet, f"{L.column_letter(c1)}{r}")
+    for (text,) in book.read_area(sheet, f"{L.column_letter(c1)}{r1 + 1}:{L.column_letter(c1)}{r2}"):
         if not isinstance(text, str):
             break
         lines.append(text)
@@ -868,12 +867,11 @@ def check_note_area(book: BookIO) -> None:
     e.g. in a book made before the reason was written there): the area may hold only blanks or
     the refresh's own "Not valued" and the lines of its reason below it, in its first column."""
     sheet, area = L.VALUATION_NOTE
-    r1, c1, r2, c2 = parse_ref(area)
+    r1, c1, _, _ = parse_ref(area)
     ours = False
-    for r in range(r1, r2 + 1):
-        for c in range(c1, c2 + 1):
+    for r, row in enumerate(book.read_area(sheet, area), start=r1):  # one read: a round trip in Excel
+        for c, value in enumerate(row, start=c1):
             address = f"{L.column_letter(c)}{r}"
-            value = book.read_cell(sheet, address)
             if is_blank(value):
                 continue
             if c == c1 and r == r1 and value == NOT_VALUED:

@@ -85,3 +85,48 @@ def test_what_someone_typed_under_the_settings_is_not_written_over(tmp_path):
         assert (f"Valuation!{cell}: holds 'my own note: vol from the 2023 board pac', where the refresh writes "
                 "why a deal is not valued (A16:D30, under the settings); move it elsewhere and refresh (the book was not changed)") in out
         assert openpyxl.load_workbook(book)[L.VALUATION][cell].value == "my own note: vol from the 2023 board pack"
+
+
+def test_the_area_is_read_at_once_in_excel(tmp_path):
+    # through xlwings (its stand-in over the same book), the check of A16:D30 and the reason read
+    # the area in one call each, not cell by cell (60 round trips to Excel)
+    from ascent_xl.excel import macros
+    from ascent_xl.excel.book import XlwingsBook
+    from tests.helpers.books import load
+    from tests.helpers.fake_xlwings import FakeBook
+
+    wb = load(_book(tmp_path, dt.date(2023, 3, 15)))
+    fake = FakeBook(wb)
+    result = macros.refresh(fake)
+    assert result.ok and result.not_valued.startswith("valuation date 2023-03-15: note Registered is in default")
+    note_reads = [r for r in fake.reads if r[0] == L.VALUATION and r[1] >= 16 and r[3] <= 30 and r[4] <= 4]
+    assert (L.VALUATION, 16, 1, 30, 4) in note_reads  # the check: A16:D30 at once
+    assert (L.VALUATION, 17, 1, 30, 1) in note_reads  # the reason: A17:A30 at once
+    # besides those two, only the title A16 is read alone (whether the area is the refresh's):
+    # 5 reads in all, where the cell-by-cell check and reason made 60 + 15
+    assert set(note_reads) == {(L.VALUATION, 16, 1, 30, 4), (L.VALUATION, 17, 1, 30, 1), (L.VALUATION, 16, 1, 16, 1)}
+    assert len(note_reads) <= 5
+    # the reads' shapes as xlwings gives them (a row, a column, a cell: flat or single)
+    book = XlwingsBook(fake)
+    assert book.read_area(L.VALUATION, "A16:B16") == [["Not valued", None]]
+    assert book.read_area(L.VALUATION, "A16:A17")[0] == ["Not valued"]
+    assert book.read_area(L.VALUATION, "A16") == [["Not valued"]]
+    assert len(book.read_area(L.VALUATION, "A16:D30")) == 15 and {len(r) for r in book.read_area(L.VALUATION, "A16:D30")} == {4}
+
+
+def test_every_reader_reads_an_area_alike(tmp_path):
+    # openpyxl, python-calamine and xlwings (its stand-in) give the same rows for A16:D18 of a
+    # "Not valued" book, and None past the sheet's used range
+    from ascent_xl.excel.book import OpenpyxlBook, XlwingsBook
+    from ascent_xl.excel.fastread import CalamineBook
+    from tests.helpers.books import load
+    from tests.helpers.fake_xlwings import FakeBook
+
+    book = _book(tmp_path, dt.date(2023, 3, 15))
+    assert CliRunner().invoke(cli, ["refresh", str(book)]).exit_code == 0
+    readers = [OpenpyxlBook(load(book)), CalamineBook(book), XlwingsBook(FakeBook(load(book)))]
+    areas = [reader.read_area(L.VALUATION, "A16:D18") for reader in readers]
+    assert areas[0][0] == ["Not valued", None, None, None]
+    assert areas[0][1][0].startswith("valuation date 2023-03-15: note Registered is in default")
+    assert areas[0] == areas[1] == areas[2]
+    assert all(reader.read_area(L.VALUATION, "AA900:AB900") == [[None, None]] for reader in readers)

@@ -2,7 +2,7 @@
 openpyxl workbook: ``book.sheets[name]``, ``sheet.range(...)`` (value, clear_contents,
 number_format, row, column, last_cell), ``sheet.tables[name]`` (range, header_row_range,
 data_body_range, resize, name), ``book.app.alert``. Every write is logged so tests can prove
-which cells a refresh touched."""
+which cells a refresh touched, and every read (a round trip to Excel) so they can count them."""
 
 from __future__ import annotations
 
@@ -43,6 +43,7 @@ class FakeRange:
                 return dt.datetime(v.year, v.month, v.day)
             return v
 
+        self.sheet.book.reads.append((self.sheet.name, self.r1, self.c1, self.r2, self.c2))
         vals = [[conv(c.value) for c in row] for row in self._cells()]
         if self.r1 == self.r2 and self.c1 == self.c2:
             return vals[0][0]
@@ -183,6 +184,7 @@ class FakeBook:
     def __init__(self, workbook: Any) -> None:
         self.wb = workbook
         self.log: list[tuple[str, int, int]] = []
+        self.reads: list[tuple[str, int, int, int, int]] = []  # (sheet, r1, c1, r2, c2) per range read
         self.app = FakeApp()
 
     @property
