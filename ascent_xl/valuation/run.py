@@ -528,7 +528,9 @@ def valuation_inputs(setup: ValuationSetup, *, paths: int, seed: int | None) -> 
     """Every input the valuation used, as ``(name, value, unit, where it came from)``: the
     model's (spot, volatility, rate, spread, noise, volume), the run's (paths, seed) and the
     deal's state on the valuation date (shares, prices, each note's principal, PIK notes and
-    accrued interest)."""
+    accrued interest). A note's principal includes its private PIK notes (interest at the
+    note's rate, valued as its principal), shown as ``NOTE.of_which_private_pik`` when there are
+    any; ``NOTE.pik_notes`` are its registered PIK notes."""
     m, c, start = setup.model, setup.contract, setup.start
     closing = setup.terms.closing
     state = (f"deal state at the end of {start.as_of} ({start.events_applied} events)"
@@ -558,6 +560,10 @@ def valuation_inputs(setup: ValuationSetup, *, paths: int, seed: int | None) -> 
     for note in start.notes:
         rows += [
             (f"{note.name}.principal", note.principal, "USD", state),
+        ]
+        if note.private_pik:  # private PIK notes: at the note's rate, valued as its principal
+            rows.append((f"{note.name}.of_which_private_pik", note.private_pik, "USD", state))
+        rows += [
             (f"{note.name}.pik_notes", note.pik_principal, "USD", state),
             (f"{note.name}.accrued_interest", note.accrued, "USD", state),
         ]

@@ -25,6 +25,7 @@ from ascent_xl.family import refuse_shape
 from ascent_xl.ledger.position import DealPosition
 from ascent_xl.ledger.state import BALANCE_TOLERANCE, DealState
 from ascent_xl.market import MarketData
+from ascent_xl.money import round_cents
 from ascent_xl.terms import DealTerms, NoteTerms
 
 
@@ -43,6 +44,7 @@ class NoteStart:
     floor_price: float
     default_since: dt.date | None = None  # in default at the end of the valuation date: since when
     demanded_on: dt.date | None = None  # the mandatory default amount demanded that day, not yet paid
+    private_pik: float = 0.0  # the part of ``principal`` that is its private PIK notes'
 
     @property
     def owed(self) -> float:
@@ -121,13 +123,13 @@ def from_position(position: DealPosition, state: DealState, *, events_applied: i
         kids = [c for c in state.notes.values() if c.parent == note.name]
         children = [position.note(c.name) for c in kids]
         private = {c.name for c in kids if _private_pik(c.terms, note.terms)}
+        private_pik = round_cents(sum(c.outstanding_principal for c in children if c.note in private))
         notes.append(NoteStart(
             name=note.name,
             terms=note.terms,
             maturity=own.maturity,
             face=float(note.terms.face),
-            principal=float(own.outstanding_principal
-                            + sum(c.outstanding_principal for c in children if c.note in private)),
+            principal=float(own.outstanding_principal + private_pik),
             pik_principal=float(sum(c.outstanding_principal for c in children if c.note not in private)),
             accrued=float(own.accrued_interest + sum(c.accrued_interest for c in children)),
             fixed_price=float(own.fixed_price),
@@ -135,6 +137,7 @@ def from_position(position: DealPosition, state: DealState, *, events_applied: i
             default_since=(note.default_changes[-1][0] if note.default_changes else position.as_of)
             if note.in_default else None,
             demanded_on=None if note.default_demand is None else note.default_demand[0],
+            private_pik=float(private_pik),
         ))
     live = [n for n in notes if not n.settled] or notes
     holder = live[0].terms.holder if live else state.terms.notes[0].holder

@@ -53,6 +53,16 @@ def test_a_private_pik_note_in_the_state_is_principal_at_the_notes_rate():
     # 9,753,788 + 129,097.50 + 2,528,125 = 12,411,010.50
     assert r.converted_parts["principal"] == pytest.approx(12_411_010.50, abs=1e-6)
     assert r.expected_converted == pytest.approx(12_411_010.50 + 6_205.5063125, abs=1e-6)
+    # the inputs used say the PIK note is in the principal: 9,753,788.00 + 129,097.50 =
+    # 9,882,885.50, of which 129,097.50 private PIK; no registered PIK notes; the Private note,
+    # without PIK notes, has no such row
+    inputs = {name: value for name, value, _, _ in r.inputs}
+    assert inputs["Registered.principal"] == pytest.approx(9_882_885.50, abs=1e-6)
+    assert inputs["Registered.of_which_private_pik"] == 129_097.50
+    assert inputs["Registered.pik_notes"] == 0.0
+    assert "Private.of_which_private_pik" not in inputs and inputs["Private.principal"] == 2_528_125.00
+    names = [name for name, _, _, _ in r.inputs]
+    assert names[names.index("Registered.principal") + 1] == "Registered.of_which_private_pik"
 
 
 def _with_registered_pik(start, amount: float):
