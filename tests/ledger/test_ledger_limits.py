@@ -162,6 +162,63 @@ def test_cap_cuts_raises_and_their_rows(terms, run):
     assert not s.state.cap_pending
 
 
+def test_a_raise_for_every_holder_reaches_a_holder_of_warrants_only(terms, run):
+    """Kills _cap_notice_days mutants 12 and 14 (a holder with no note, the warrants' own, given
+    no notice days: max of nothing): a raise for every holder gives the warrant holder the
+    longest notice of the deal's notes, 61 days (the registered note's; the private's is 60)."""
+    deal = terms.with_term("warrants.holder", "Agent")
+    s = run([["2023-01-13", "Amendment", None, None, "ownership_cap = 0.0999"]], deal=deal)
+    # 2023-01-13 + 61 days = 2023-03-15, for Investor (its notes: 61 and 60) and Agent alike
+    assert [(r["Detail"], r["Holder Shares"]) for r in s.rows if r["Event"] == "Amendment"][:2] == [
+        ("Investor: notice raising the ownership cap 4.99% -> 9.99%, effective 2023-03-15 (61 days after notice)", 0),
+        ("Agent: notice raising the ownership cap 4.99% -> 9.99%, effective 2023-03-15 (61 days after notice)", 0)]
+    assert s.state.cap_of("Agent") == 0.0999
+
+
+def test_a_raise_waits_the_longest_notice_of_the_notes_as_issued(run):
+    """Kills _cap_notice_days mutant 8 (the holder's notes as the terms list them only): Add1,
+    issued as an additional note on the first note's terms (61 days' notice), keeps its 61 days
+    when the Registered note's notice is amended to 30 afterwards."""
+    s = run([*PREPAID,
+             ["2023-07-17", "Issue", "Add1", 1_000_000, "additional"],
+             ["2023-07-18", "Amendment", None, None, "notes.Registered.ownership_cap_notice_days = 30"],
+             ["2023-07-20", "Amendment", "Investor", None, "ownership_cap = 0.0999"]])
+    # Investor's notes: Registered 30 (amended), Private 60, Add1 61: the longest, 61 days;
+    # 2023-07-20 + 61 days = 2023-09-19 (the terms' notes alone, 60: 2023-09-18)
+    row = [r for r in s.rows if r["Event"] == "Amendment"][-2]
+    assert row["Detail"] == ("Investor: notice raising the ownership cap 4.99% -> 9.99%, effective 2023-09-19 "
+                             "(61 days after notice)")
+
+
+def test_consent_by_a_holder_whose_notes_are_all_converted_counts_nothing(tmp_path, sample):
+    """Kills _consent mutants 36, 38 (a consenting holder without outstanding notes summed as
+    None: a TypeError) and 40 (counted as $1.00 of notes)."""
+    from ascent_xl.terms_io import load_terms
+    from tests.helpers.notes import note_table
+
+    path = tmp_path / "two.toml"
+    path.write_text('base = "ASTI_2022"\n[conversion]\nalternate_price_applies = "in_default"\n[[notes]]\n'
+                    'name = "Registered"\nface = 3400000\n'
+                    + note_table("Short", issue_date="2023-03-01", face=6_600_000, rate=0.0, maturity_months=6))
+    deal = load_terms(path)
+    # Investor converts all of Registered's 3,400,000, Fund B all of Short but $1.00 (at the
+    # fixed $3.93042: 3,400,000 / 3.93042 = 865,047.50 -> 865,048 and 6,599,999 / 3.93042 = 1,679,209.60
+    # -> 1,679,210 shares, rounded up, within their 4.99% caps); after the default,
+    # Investor alone consents: it holds none of the $1.00 outstanding, 0% < 66%
+    rows = [["2023-03-02", "Conversion", "Registered", None, None],
+            ["2023-03-02", "Conversion", "Short", 6_599_999, None],
+            ["2023-04-03", "Event of Default", None, None, None],
+            ["2023-04-10", "Waiver", None, None, "by Investor"]]
+    with pytest.raises(LedgerError) as err:
+        run_ledger(deal, parse_events(rows), sample)
+    assert str(err.value) == ("row 4 (2023-04-10, Waiver): consent of holders of 0% of the outstanding notes; "
+                              "it needs 66%")
+    # by Fund B, holder of the whole $1.00: the waiver passes
+    ok = run_ledger(deal, parse_events([*rows[:3], ["2023-04-10", "Waiver", None, None, "by Fund B"]]), sample)
+    assert [r["Detail"] for r in ok.rows if r["Event"] == "Waiver"] == ["event of default waived (Short)"]
+    assert [r["Shares Issued"] for r in ok.rows if r["Event"] == "Conversion"] == [865_048, 1_679_210]
+
+
 def test_a_conversion_cut_by_a_holders_own_cap_names_that_cap(run):
     """Kills _convert's cap flag naming the deal's cap (4.99%) instead of the holder's own."""
     # Investor's cap cut to 4% (its own; the deal's stays 4.99%). On 2023-01-10 the price is
