@@ -858,7 +858,7 @@ class Ledger:
                   f"{ev.date}{when_not} ({', '.join(n.name for n in notes) or 'no notes'})")
 
     def _redeem(self, ev: Event, premium: float, why: str, reasons: list[tuple[str, str]] | None = None,
-                *, change_of_control: bool = False) -> None:
+                *, change_of_control: bool = False, note_after: str = "") -> None:
         targets = self._targets(ev)
         if ev.amount is not None and len(targets) > 1:
             raise ev.error("Amount is given but Note is blank: name the note to prepay part of it")
@@ -886,7 +886,8 @@ class Ledger:
                 "Premium Paid": premium_paid or None,
                 "Cash Paid": cash,
                 "Detail": f"{why} at {premium:.0%} of "
-                + ("(principal plus accrued interest)" if on_interest else "principal plus accrued interest"),
+                + ("(principal plus accrued interest)" if on_interest else "principal plus accrued interest")
+                + note_after,
             })
             reasons = None  # the flag goes on the first row only
 
@@ -918,11 +919,15 @@ class Ledger:
         price = float(restated_trigger_prices([ev.date], price=r.trigger_price, splits=self.state.splits)[0])
         why = (f"monthly payment {payment.number} (the VWAP below ${price:,.4f} on "
                f"{r.trigger_days} of {r.trigger_window} trading days)")
+        market, projected = self.state.market, ""
+        if market is not None and len(market.dates) and ev.date > (last := market.dates[-1].item()):
+            projected = f"; projected: the VWAPs end on {last}, due unless the price cures before"
         for note in [n for n in self.state.notes.values() if not n.closed and n.principal > 0]:
             if left <= 0:
                 break
             amount = round_cents(min(left, note.principal))
-            self._redeem(dataclasses.replace(ev, note=note.name, amount=amount), r.trigger_premium, why)
+            self._redeem(dataclasses.replace(ev, note=note.name, amount=amount), r.trigger_premium, why,
+                         note_after=projected)
             left = round_cents(left - amount)
 
     def _optional_prepay(self, ev: Event) -> None:

@@ -300,6 +300,59 @@ def test_the_trigger_price_is_restated_by_splits():
         "2023-02-07", "2023-03-07"]
 
 
+def _trigger_terms(*, maturity: bool):
+    terms = (ASTI_2022.with_term("trigger_window", 5).with_term("trigger_price", 1.0)
+             .with_term("trigger_days", 3).with_term("trigger_cure_days", 5).with_term("trigger_delay_days", 2)
+             .with_term("trigger_payment", 500_000).with_term("trigger_premium", 1.05))
+    if not maturity:  # preferred-like: no coupon, no maturity
+        for note in ("Registered", "Private"):
+            terms = (terms.with_term(f"notes.{note}.rate", 0.0).with_term(f"notes.{note}.interest_months", [])
+                     .with_term(f"notes.{note}.maturity_months", 0))
+    return terms
+
+
+def _to_june_7():
+    """XNAS sessions 2022-12-19 .. 2023-06-07 (a Wednesday): VWAP 1.20 to 01-31, 0.90 after."""
+    from ascent_xl.calendar import trading_calendar
+    from ascent_xl.market import MarketData
+
+    days = [str(d) for d in trading_calendar("XNAS").sessions_between("2022-12-19", "2023-06-07")]
+    return MarketData.from_lists(days, [1.20 if d < "2023-02-01" else 0.90 for d in days])
+
+
+def test_trigger_payments_of_notes_without_maturity_run_to_the_last_vwap():
+    """Kills _push_trigger_payments mutants 13-16 (the end of notes without maturity: the last
+    VWAP's day, not the second or the next to last) and 18 (a Split row of 'none', no ratio)."""
+    # 02-01, 02-02, 02-03 at 0.90: three of five below 1.00 on 02-03, the trigger; two sessions
+    # later, 02-07, the first payment, then the 7th of each month while nothing cures (the VWAP
+    # stays 0.90), to the last VWAP, 06-07: five payments of 500,000 x 105% = 525,000 (no coupon)
+    rows = run_ledger(_trigger_terms(maturity=False), parse_events([["2023-03-15", "Split", None, None, "none"]]),
+                      _to_june_7()).rows
+    paid = [(r["Date"].isoformat(), r["Note"], r["Principal Repaid"], r["Cash Paid"]) for r in rows
+            if r["Event"] == "Prepayment"]
+    assert paid == [(day, "Registered", 500_000, 525_000) for day in
+                    ("2023-02-07", "2023-03-07", "2023-04-07", "2023-05-07", "2023-06-07")]
+
+
+def test_trigger_payments_after_the_last_vwap_say_they_are_projected():
+    """Kills _push_trigger_payments mutant 12 (the end taken as the last VWAP's day for notes with
+    a maturity): the payments run, uncured, to the notes' maturity, 2022-12-19 + 18 months =
+    2024-06-19, beyond the VWAPs' last day; those after it say they are projected."""
+    rows = [r for r in run_ledger(_trigger_terms(maturity=True), parse_events([]), _to_june_7()).rows
+            if r["Event"] == "Prepayment"]
+    # monthly from 2023-02-07 to 2024-06-07: 17 payments, 8,500,000 of Registered's 12,500,000
+    assert [r["Date"].isoformat() for r in rows] == [f"{y}-{m:02d}-07" for y, m in
+                                                     [(2023, m) for m in range(2, 13)] + [(2024, m) for m in range(1, 7)]]
+    assert rows[-1]["Principal After"] == 12_500_000 - 17 * 500_000 == 4_000_000
+    # 06-07 is the last VWAP: a payment of the data; 07-07 the first projected
+    assert rows[4]["Detail"] == ("monthly payment 5 (the VWAP below $1.0000 on 3 of 5 trading days) at 105% of "
+                                 "principal plus accrued interest")
+    assert rows[5]["Detail"] == ("monthly payment 6 (the VWAP below $1.0000 on 3 of 5 trading days) at 105% of "
+                                 "principal plus accrued interest; projected: the VWAPs end on 2023-06-07, due "
+                                 "unless the price cures before")
+    assert all(r["Detail"].endswith("due unless the price cures before") for r in rows[5:])
+
+
 def test_monthly_installment_conversions(sample):
     terms = (ASTI_2022.with_term("installment_first_month", 1).with_term("installment_discount", 0.08)
              .with_term("installment_days", 20).with_term("installment_lowest", 1)
