@@ -1322,8 +1322,14 @@ class Ledger:
         if note is None:
             return resolve_term_name(s.terms, name)
         in_terms = any(n.name == note.name for n in s.terms.notes)
-        if in_terms and name.split(".")[-1] in NoteTerms.__dataclass_fields__:
-            return resolve_term_name(s.terms, f"notes.{note.name}.{name.split('.')[-1]}")
+        field_name = name.split(".")[-1]
+        if field_name in NoteTerms.__dataclass_fields__:
+            if in_terms:
+                return resolve_term_name(s.terms, f"notes.{note.name}.{field_name}")
+            article = "an" if note.kind[:1] in ("a", "e", "i", "o", "u") else "a"
+            what = f"a PIK note of {note.parent}" if note.parent else f"{article} {note.kind} note"
+            raise ev.error(f"{note.name} is {what}: its terms were set at its issue and are not among the deal's "
+                           "terms to amend; naming it amends only its own floor_price or fixed_price")
         full = resolve_term_name(s.terms, name)
         if full in ("conversion.floor_price", "conversion.fixed_price"):
             return full
@@ -1360,8 +1366,15 @@ class Ledger:
                 note.fixed_price = note.terms.own_fixed_price if note.own_price else s.fixed_price
                 self._follow_parent(note)
             if field_name in ("maturity_months", "interest_months"):
+                if field_name == "maturity_months" and not note.closed and note.terms.maturity is not None \
+                        and note.terms.maturity < ev.date:
+                    raise ev.error(f"{full} = {getattr(note.terms, field_name)!r}: {note.name} would mature on {note.terms.maturity}, before this "
+                                   "amendment; a note cannot be matured in the past (date the amendment on or before "
+                                   "that day, or give more months)")
                 note.maturity = note.terms.maturity
-                self._schedule_dates(note, after=ev.date)
+                # amendments apply before the day's interest: a coupon date of the amended terms
+                # on the amendment's own day is paid that day (the old schedule's is dropped)
+                self._schedule_dates(note, after=ev.date - dt.timedelta(days=1))
             if field_name == "interest_payment":
                 note.interest_method = note.terms.interest_payment
         return []

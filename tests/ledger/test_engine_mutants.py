@@ -899,3 +899,19 @@ def test_a_dotted_term_on_a_notes_row_and_interest_payment_amended_back_to_cash(
     assert (registered["Date"], registered["Interest Paid Cash"], registered["Interest PIK"]) == (
         dt.date(2023, 3, 31), 171_354.17, None)
     assert rows_of(s, "Interest", "Private")[1]["Interest Paid Cash"] is None
+
+
+def test_a_maturity_pays_interest_under_a_dollar_left_on_a_converted_note(two_holders, sample):
+    """Kills _maturity: `interest <= 0` as `<= 1` (the last 0.50 of default interest on a note
+    converted whole never paid, and no row)."""
+    rows = [["2023-03-02", "Conversion", "Short", 6_599_000, None],
+            ["2023-08-01", "Event of Default", "Short", None, None],
+            ["2023-08-02", "Conversion", "Short", 1_000, None]]
+    s = run_ledger(two_holders, parse_events(rows), sample)
+    # Short has no coupon; in default from 08-01 at 18%, its last $1,000 accrues one day of
+    # 30/360 to its conversion on 08-02: 1,000 x 0.18 / 360 = 0.50, left unpaid by the conversion
+    # (no interest converted) and paid in cash at the 2023-09-01 maturity
+    (row,) = rows_of(s, "Maturity", "Short")
+    assert (row["Date"], row["Principal Before"], row["Interest Paid Cash"], row["Cash Paid"]) == (
+        dt.date(2023, 9, 1), 0.0, 0.50, 0.50)
+    assert summary_of(s, "Short")["Interest Paid Cash"] == 0.50

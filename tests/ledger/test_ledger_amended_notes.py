@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
+
+from ascent_xl.errors import LedgerError
 from ascent_xl.events import parse_events
 from ascent_xl.ledger import run_ledger
 from ascent_xl.presets import ASTI_2022
@@ -54,3 +57,39 @@ def test_installment_rows_are_the_ledgers_own(sample):
     assert [(r["Date"].isoformat(), r["Note"], r["Source"]) for r in rows] == [
         ("2023-01-19", "Registered", "ledger"), ("2023-01-19", "Private", "ledger"),
         ("2023-02-21", "Registered", "ledger"), ("2023-02-21", "Private", "ledger")]
+
+
+def test_a_coupon_of_the_amended_months_on_the_amendments_day_is_paid(sample):
+    # the Private note's coupons amended on 2023-03-31 to March and September: an amendment
+    # applies before that day's interest, and 03-31 is a coupon date of the amended terms too, so
+    # it is paid that day: 2,500,000 x 4.5% x 90/360 (12-31 -> 03-31, 30/360) = 28,125.00, then
+    # 09-30 six months later, 56,250.00. (It was dropped with the old schedule, and its interest
+    # paid on 09-30 with the next: 84,375.00.) Kills _schedule_dates' `d > after` as `>=` too.
+    s = run_ledger(ASTI_2022, parse_events([["2023-03-31", "Amendment", None, None, "notes.Private.interest_months = 3, 9"]]),
+                   sample, until=dt.date(2023, 12, 31))
+    coupons = [(r["Date"].isoformat(), r["Interest Paid Cash"]) for r in s.rows
+               if r["Note"] == "Private" and r["Event"] == "Interest"]
+    # 12-19 -> 12-31, 12 days: 2,500,000 x 4.5% x 12/360 = 3,750.00
+    assert coupons == [("2022-12-31", 3_750.0), ("2023-03-31", 28_125.0), ("2023-09-30", 56_250.0)]
+    # amended to June and December on a March coupon date, the March coupon is not one any more
+    s = run_ledger(ASTI_2022, parse_events([["2023-03-31", "Amendment", None, None, "notes.Private.interest_months = 6, 12"]]),
+                   sample, until=dt.date(2023, 12, 31))
+    coupons = [(r["Date"].isoformat(), r["Interest Paid Cash"]) for r in s.rows
+               if r["Note"] == "Private" and r["Event"] == "Interest"]
+    assert coupons == [("2022-12-31", 3_750.0), ("2023-06-30", 56_250.0), ("2023-12-31", 56_250.0)]
+
+
+def test_a_maturity_amended_into_the_past_is_refused(sample):
+    # 2022-12-19 + 3 months = 2023-03-19, before the amendment of 2023-04-19: refused (the
+    # maturity row was dated 03-19 after the 03-31 coupon, out of order); 4 months, 2023-04-19,
+    # matures that day: 19 days of interest, 2,500,000 x 4.5% x 19/360 = 5,937.50, and the principal
+    with pytest.raises(LedgerError) as err:
+        run_ledger(ASTI_2022, parse_events([["2023-04-19", "Amendment", None, None, "notes.Private.maturity_months = 3"]]),
+                   sample)
+    assert str(err.value) == ("row 1 (2023-04-19, Amendment): notes.Private.maturity_months = 3: Private would mature "
+                              "on 2023-03-19, before this amendment; a note cannot be matured in the past (date the "
+                              "amendment on or before that day, or give more months)")
+    s = run_ledger(ASTI_2022, parse_events([["2023-04-19", "Amendment", None, None, "notes.Private.maturity_months = 4"]]),
+                   sample, until=dt.date(2023, 12, 31))
+    last = [(r["Date"].isoformat(), r["Event"], r["Cash Paid"]) for r in s.rows if r["Note"] == "Private"][-2:]
+    assert last == [("2023-04-19", "Interest", 5_937.50), ("2023-04-19", "Maturity", 2_500_000.0)]

@@ -122,3 +122,60 @@ def test_an_amended_note_keeps_the_date_and_principal_it_was_issued_with(sample)
     start = deal_start(ASTI_2022, events, sample, as_of=dt.date(2023, 2, 1))
     private = next(n for n in start.notes if n.name == "Private")
     assert (private.face, private.maturity) == (2_000_000, dt.date(2025, 1, 17))
+
+
+@pytest.mark.parametrize(("note", "what"), [("Registered-PIK1", "a PIK note of Registered"),
+                                            ("Add1", "an additional note")])
+def test_a_note_outside_the_terms_is_told_what_naming_it_amends(sample, note, what):
+    """Kills Ledger._amended_term mutant 9 (a note outside the terms read as in them). A PIK note
+    (the sample deal's Registered-PIK1, of 2023-03-31) or an additional note has no terms of its
+    own among the deal's: its maturity cannot be amended by naming it (the message said
+    'ambiguous term name; say which: notes.Private..., notes.Registered...', which would amend
+    another note); its own fixed price can."""
+    from ascent_xl.events import events_from_csv
+    from ascent_xl.samples import SAMPLE_EVENTS, data_path
+
+    events = [e for e in events_from_csv(data_path(SAMPLE_EVENTS)) if e.date <= dt.date(2023, 4, 3)]
+    events += parse_events([["2023-04-04", "Issue", "Add1", 1_000_000, "additional"]])
+    with pytest.raises(LedgerError) as err:
+        run_ledger(ASTI_2022, events + parse_events([["2023-04-05", "Amendment", note, None, "maturity_months = 24"]]),
+                   sample, until=dt.date(2023, 4, 5))
+    assert str(err.value) == (f"row 1 (2023-04-05, Amendment): {note} is {what}: its terms were set at its issue "
+                              "and are not among the deal's terms to amend; naming it amends only its own floor_price "
+                              "or fixed_price")
+    s = run_ledger(ASTI_2022, events + parse_events([["2023-04-05", "Amendment", note, None, "fixed_price = 0.30"]]),
+                   sample, until=dt.date(2023, 4, 5))
+    assert s.rows[-1]["Detail"] == f"{note}: conversion.fixed_price 3.93042 -> 0.3"
+    assert s.state.notes[note].fixed_price == 0.30
+
+
+def test_a_demand_before_the_alternate_price_starts_is_priced_at_the_fixed_price(sample):
+    """Kills Ledger._conversion_price mutant 18 (the alternate price taken when it does not
+    apply): with the alternate price from day 60 after the issue, a demand on 2023-01-20 (day
+    32) prices at the fixed $3.93042, not at 92.5% of the 3 lowest of the 10 VWAPs before."""
+    terms = ASTI_2022.with_term("alternate_price_start_days", 60)
+    s = run_ledger(terms, parse_events([["2023-01-20", "Default", None, None, "demand"]]), sample,
+                   until=dt.date(2023, 1, 25))
+    rows = [r for r in s.rows if r["Event"] == "Default"]
+    assert [(r["Note"], r["Conversion Price"]) for r in rows] == [("Registered", 3.93042), ("Private", 3.93042)]
+    # the VWAP of 2023-01-20, from the CSV
+    assert rows[0]["Detail"] == (f"mandatory default amount demanded: price $3.93042, VWAP ${sample_vwaps()['2023-01-20']:.4f} "
+                                 "on the demand date; payment date to come (a Default row with Value pay)")
+
+
+def test_a_demand_across_a_split_jump_names_the_demand_date(sample):
+    # kills Ledger._conversion_price mutant 12 (the guard's message naming a notice date)
+    with pytest.raises(LedgerError) as err:
+        run_ledger(ASTI_2022, parse_events([["2023-09-20", "Default", None, None, "demand"]]), sample)
+    assert str(err.value).startswith("row 1 (2023-09-20, Default): demand date 2023-09-20: the VWAP jumps from "
+                                     "$0.0561 on 2023-09-11 to $11.1688 on 2023-09-12 (x199.1)")
+
+
+def test_every_flag_names_the_schedule_row_that_raised_it(sample, sample_events):
+    # kills Ledger._row mutant 150 (the flag's row index lost): on the sample deal, each flag's
+    # row is a row of its date whose Flags column holds it
+    s = run_ledger(ASTI_2022, sample_events, sample)
+    assert len(s.flags) == 10  # the Summary: default 2, cap 1, equity 1, below-floor 1, min-cash 5
+    for f in s.flags:
+        row = s.rows[f.row]
+        assert row["Date"] == f.date and str(f) in row["Flags"], f
