@@ -915,3 +915,31 @@ def test_a_maturity_pays_interest_under_a_dollar_left_on_a_converted_note(two_ho
     assert (row["Date"], row["Principal Before"], row["Interest Paid Cash"], row["Cash Paid"]) == (
         dt.date(2023, 9, 1), 0.0, 0.50, 0.50)
     assert summary_of(s, "Short")["Interest Paid Cash"] == 0.50
+
+
+def test_a_sale_without_a_seller_is_refused_when_a_second_holder_has_one_share(two_holders, sample):
+    """Kills _seller: `n > 0` as `n > 1` (a holder of a single share left out of who may be
+    selling, so the sale was put on the other holder without asking)."""
+    # Fund B converts $1.00 of Short at the fixed $3.93042: 0.25 -> 1 share (rounded up)
+    rows = [["2023-03-02", "Conversion", "Registered", 100_000, None],
+            ["2023-03-02", "Conversion", "Short", 1.00, None],
+            ["2023-03-03", "Holder Sale", None, 10_000, None]]
+    with pytest.raises(LedgerError) as err:
+        run_ledger(two_holders, parse_events(rows), sample)
+    assert str(err.value) == ("row 3 (2023-03-03, Holder Sale): holders Investor, Fund B have shares: name the "
+                              "seller in the Note column")
+    s = run_ledger(two_holders, parse_events(rows[:2]), sample)
+    assert s.state.holdings == {"Investor": 25_443, "Fund B": 1}  # 100,000 / 3.93042 = 25,442.57 -> 25,443
+
+
+def test_a_waiver_puts_the_note_out_of_default_as_false(two_holders, sample):
+    """Kills _waiver: `in_default=False` as None (a position's and its JSON's in_default null,
+    not false, after a waiver)."""
+    from ascent_xl.ledger import deal_state
+    from ascent_xl.ledger.position import position_dict
+
+    events = _defaults_then(["2023-04-10", "Waiver", None, None, "by Fund B"])
+    p = deal_state(two_holders, sample, events, as_of="2023-04-10")
+    assert [(n.note, n.in_default) for n in p.notes] == [("Registered", False), ("Short", False)]
+    assert all(n.in_default is False for n in p.notes)
+    assert [n["in_default"] for n in position_dict(p)["notes"]] == [False, False]

@@ -71,6 +71,11 @@ def test_a_coupon_of_the_amended_months_on_the_amendments_day_is_paid(sample):
                if r["Note"] == "Private" and r["Event"] == "Interest"]
     # 12-19 -> 12-31, 12 days: 2,500,000 x 4.5% x 12/360 = 3,750.00
     assert coupons == [("2022-12-31", 3_750.0), ("2023-03-31", 28_125.0), ("2023-09-30", 56_250.0)]
+    # amended the day after the March coupon: the same coupons, 03-31 paid once
+    s = run_ledger(ASTI_2022, parse_events([["2023-04-01", "Amendment", None, None, "notes.Private.interest_months = 3, 9"]]),
+                   sample, until=dt.date(2023, 12, 31))
+    assert [(r["Date"].isoformat(), r["Interest Paid Cash"]) for r in s.rows
+            if r["Note"] == "Private" and r["Event"] == "Interest"] == coupons
     # amended to June and December on a March coupon date, the March coupon is not one any more
     s = run_ledger(ASTI_2022, parse_events([["2023-03-31", "Amendment", None, None, "notes.Private.interest_months = 6, 12"]]),
                    sample, until=dt.date(2023, 12, 31))
