@@ -1371,10 +1371,15 @@ class Ledger:
                     raise ev.error(f"{full} = {getattr(note.terms, field_name)!r}: {note.name} would mature on {note.terms.maturity}, before this "
                                    "amendment; a note cannot be matured in the past (date the amendment on or before "
                                    "that day, or give more months)")
-                note.maturity = note.terms.maturity
                 # amendments apply before the day's interest: a coupon date of the amended terms
                 # on the amendment's own day is paid that day (the old schedule's is dropped)
+                note.maturity = note.terms.maturity
                 self._schedule_dates(note, after=ev.date - dt.timedelta(days=1))
+                for child in s.notes.values():  # its PIK notes: the same maturity (and coupons)
+                    if child.parent == note.name and not child.closed:
+                        child.terms = child.terms.replace(**{field_name: getattr(note.terms, field_name)})
+                        child.maturity = note.maturity
+                        self._schedule_dates(child, after=ev.date - dt.timedelta(days=1))
             if field_name == "interest_payment":
                 note.interest_method = note.terms.interest_payment
         return []

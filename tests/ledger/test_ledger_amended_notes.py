@@ -98,3 +98,23 @@ def test_a_maturity_amended_into_the_past_is_refused(sample):
                    sample, until=dt.date(2023, 12, 31))
     last = [(r["Date"].isoformat(), r["Event"], r["Cash Paid"]) for r in s.rows if r["Note"] == "Private"][-2:]
     assert last == [("2023-04-19", "Interest", 5_937.50), ("2023-04-19", "Maturity", 2_500_000.0)]
+
+
+def test_a_pik_note_keeps_its_parents_maturity_when_that_is_amended(sample, sample_events):
+    # PIK notes have the same maturity as their note (deal terms, interest in kind). The sample
+    # deal's Registered-PIK1 (a private PIK note of 2023-03-31, 129,097.50 at 4.5%) matured with
+    # Registered on 2024-06-19; Registered's maturity amended on 2023-05-01 to 24 months,
+    # 2024-12-19, the PIK note now matures with it (it was repaid on 2024-06-19 still)
+    events = [e for e in sample_events if e.date <= dt.date(2023, 4, 3)] + parse_events(
+        [["2023-05-01", "Amendment", None, None, "notes.Registered.maturity_months = 24"],
+         ["2023-09-12", "Split", None, None, "1:200"]])
+    s = run_ledger(ASTI_2022, events, sample)
+    assert [(r["Date"].isoformat(), r["Note"], r["Cash Paid"]) for r in s.rows if r["Event"] == "Maturity"] == [
+        ("2024-06-19", "Private", 2_528_125.0), ("2024-12-19", "Registered", 9_753_788.0),
+        ("2024-12-19", "Registered-PIK1", 129_097.50)]
+    pik = [(r["Date"].isoformat(), r["Interest Paid Cash"]) for r in s.rows
+           if r["Note"] == "Registered-PIK1" and r["Event"] == "Interest"]
+    # its coupons run on to the new maturity: 129,097.50 x 4.5% x 90/360 = 1,452.35 a quarter
+    # (cash, as elected on 2023-04-03), then 09-30 -> 12-19, 79 days: 1,274.84
+    assert pik[-3:] == [("2024-06-30", 1_452.35), ("2024-09-30", 1_452.35), ("2024-12-19", 1_274.84)]
+    assert s.state.notes["Registered-PIK1"].maturity == dt.date(2024, 12, 19)
