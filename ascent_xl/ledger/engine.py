@@ -548,7 +548,7 @@ class Ledger:
         """Queue the note's interest dates after ``after`` and its maturity (none without one)."""
         note.schedule_version += 1
         version = note.schedule_version
-        if note.terms.rate > 0:
+        if note.terms.rate > 0 or note.accrued > 0:  # interest accrued before a rate cut to 0 is paid on its date
             for d in interest_dates(note.issue_date, note.maturity, note.terms.interest_months):
                 if d > after:
                     self._push(Event(d, EventKind.INTEREST, note.name, None, version, AUTO))
@@ -1365,23 +1365,31 @@ class Ledger:
                 note.own_price = note.terms.own_fixed_price > 0
                 note.fixed_price = note.terms.own_fixed_price if note.own_price else s.fixed_price
                 self._follow_parent(note)
+            children = [c for c in s.notes.values() if c.parent == note.name and not c.closed]
             if field_name in ("maturity_months", "interest_months"):
                 if field_name == "maturity_months" and not note.closed and note.terms.maturity is not None \
                         and note.terms.maturity < ev.date:
-                    raise ev.error(f"{full} = {getattr(note.terms, field_name)!r}: {note.name} would mature on {note.terms.maturity}, before this "
-                                   "amendment; a note cannot be matured in the past (date the amendment on or before "
-                                   "that day, or give more months)")
-                # amendments apply before the day's interest: a coupon date of the amended terms
-                # on the amendment's own day is paid that day (the old schedule's is dropped)
+                    raise ev.error(f"{full} = {getattr(note.terms, field_name)!r}: {note.name} would mature on "
+                                   f"{note.terms.maturity}, before this amendment; a note cannot be matured in the "
+                                   "past (date the amendment on or before that day, or give more months)")
                 note.maturity = note.terms.maturity
-                self._schedule_dates(note, after=ev.date - dt.timedelta(days=1))
-                for child in s.notes.values():  # its PIK notes: the same maturity (and coupons)
-                    if child.parent == note.name and not child.closed:
-                        child.terms = child.terms.replace(**{field_name: getattr(note.terms, field_name)})
-                        child.maturity = note.maturity
-                        self._schedule_dates(child, after=ev.date - dt.timedelta(days=1))
+                for child in children:  # its PIK notes: the same maturity (and coupon months)
+                    child.terms = child.terms.replace(**{field_name: getattr(note.terms, field_name)})
+                    child.maturity = note.maturity
             if field_name == "interest_payment":
                 note.interest_method = note.terms.interest_payment
+            if field_name in ("rate", "pik_note_rate"):  # its PIK notes' rate: a private PIK note's is
+                private = field_name == "rate"  # the note's (its interest capitalised), a registered one's
+                children = [c for c in children if (c.terms.interest_payment == "pik") == private]
+                for child in children:  # the note's pik_note_rate
+                    self._accrue(child, ev.date)
+                    child.terms = child.terms.replace(rate=getattr(note.terms, field_name))
+            if field_name in ("maturity_months", "interest_months", "rate", "pik_note_rate"):
+                # its coupon dates anew (a rate from or to 0 adds or ends them). Amendments apply
+                # before the day's interest: a coupon date of the amended terms on the amendment's
+                # own day is paid that day (the old schedule's is dropped)
+                for n in (note, *children) if field_name != "pik_note_rate" else children:
+                    self._schedule_dates(n, after=ev.date - dt.timedelta(days=1))
         return []
 
     def _follow_parent(self, note: NoteState) -> None:

@@ -118,3 +118,59 @@ def test_a_pik_note_keeps_its_parents_maturity_when_that_is_amended(sample, samp
     # (cash, as elected on 2023-04-03), then 09-30 -> 12-19, 79 days: 1,274.84
     assert pik[-3:] == [("2024-06-30", 1_452.35), ("2024-09-30", 1_452.35), ("2024-12-19", 1_274.84)]
     assert s.state.notes["Registered-PIK1"].maturity == dt.date(2024, 12, 19)
+
+
+def test_a_private_pik_note_follows_its_parents_amended_rate(sample, sample_events):
+    # a private PIK note is the note's interest capitalised (deal terms): at the note's rate. The
+    # sample deal's Registered-PIK1 (129,097.50 from 2023-03-31) after Registered's rate is
+    # amended to 6% on 2023-05-01: 03-31 -> 05-01 at 4.5%, 31 days of 30/360, 500.25; 05-01 ->
+    # 06-30 at 6%, 59 days, 129,097.50 x 6% x 59/360 = 1,269.46; paid together on 06-30,
+    # 1,769.71; then 90 days at 6%: 1,936.46 (it stayed at 4.5%: 1,452.35)
+    from ascent_xl.valuation.start import deal_start
+
+    events = [e for e in sample_events if e.date <= dt.date(2023, 4, 3)] + parse_events(
+        [["2023-05-01", "Amendment", None, None, "notes.Registered.rate = 0.06"]])
+    s = run_ledger(ASTI_2022, events, sample, until=dt.date(2023, 9, 30))
+    pik = [(r["Date"].isoformat(), r["Interest Accrued"], r["Cash Paid"]) for r in s.rows
+           if r["Note"] == "Registered-PIK1" and r["Event"] == "Interest"]
+    assert pik == [("2023-06-30", 1_269.46, 1_769.71), ("2023-09-30", 1_936.46, 1_936.46)]
+    # the valuation reads it as the note's principal again (it refused a PIK note at 4.5% of a
+    # note at 6%): 9,753,788.00 + 129,097.50
+    start = deal_start(ASTI_2022, events, sample, as_of=dt.date(2023, 6, 1))
+    assert (start.notes[0].principal, start.notes[0].private_pik) == (9_882_885.50, 129_097.50)
+
+
+def test_a_rate_amended_from_or_to_zero_adds_or_ends_the_coupons(sample):
+    # Private without a coupon, its rate amended to 6% on 2023-02-01: coupons from 03-31, 30/360
+    # (bond basis) 02-01 -> 03-31 60 days, 2,500,000 x 6% x 60/360 = 25,000.00, then 37,500.00 a
+    # quarter (there were none: no coupon dates had been queued for a note at 0%)
+    s = run_ledger(ASTI_2022.with_term("notes.Private.rate", 0.0),
+                   parse_events([["2023-02-01", "Amendment", None, None, "notes.Private.rate = 0.06"]]),
+                   sample, until=dt.date(2023, 12, 31))
+    assert [(r["Date"].isoformat(), r["Interest Paid Cash"]) for r in s.rows
+            if r["Note"] == "Private" and r["Event"] == "Interest"] == [
+        ("2023-03-31", 25_000.0), ("2023-06-30", 37_500.0), ("2023-09-30", 37_500.0), ("2023-12-31", 37_500.0)]
+    # Private's 4.5% cut to 0 on 2023-02-01: the interest to then, 12-31 -> 02-01, 31 days,
+    # 2,500,000 x 4.5% x 31/360 = 9,687.50, is paid on its coupon date, 03-31 (not at maturity);
+    # no coupon after it
+    s = run_ledger(ASTI_2022, parse_events([["2023-02-01", "Amendment", None, None, "notes.Private.rate = 0"]]),
+                   sample, until=dt.date(2024, 6, 30))
+    rows = [(r["Date"].isoformat(), r["Event"], r["Interest Paid Cash"], r["Cash Paid"]) for r in s.rows
+            if r["Note"] == "Private" and r["Event"] in ("Interest", "Maturity")]
+    assert rows == [("2022-12-31", "Interest", 3_750.0, 3_750.0), ("2023-03-31", "Interest", 9_687.50, 9_687.50),
+                    ("2024-06-19", "Maturity", None, 2_500_000.0)]
+
+
+def test_a_registered_pik_note_follows_an_amended_pik_note_rate(sample):
+    # Registered's 12-31 coupon, 12,500,000 x 4.5% x 12/360 = 18,750.00, paid in a registered
+    # PIK note at 0% (the equity conditions hold); pik_note_rate amended to 2% on 2023-01-15:
+    # 01-15 -> 03-31, 75 days, 18,750 x 2% x 75/360 = 78.13 (in cash, a registered PIK note's
+    # interest), then 93.75 a quarter
+    s = run_ledger(ASTI_2022, parse_events([["2022-12-20", "Interest Election", "Registered", None, "pik"],
+                                            ["2023-01-15", "Amendment", None, None, "notes.Registered.pik_note_rate = 0.02"]]),
+                   sample, until=dt.date(2023, 6, 30))
+    assert [(r["Date"].isoformat(), r["Interest Paid Cash"]) for r in s.rows
+            if r["Note"] == "Registered-PIK1" and r["Event"] == "Interest"] == [("2023-03-31", 78.13), ("2023-06-30", 93.75)]
+    # Registered's own coupons and its private PIK notes keep the note's 4.5%
+    assert {n.name: n.terms.rate for n in s.state.notes.values()} == {
+        "Registered": 0.045, "Private": 0.045, "Registered-PIK1": 0.02, "Registered-PIK2": 0.045, "Registered-PIK3": 0.045}

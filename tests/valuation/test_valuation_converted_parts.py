@@ -96,16 +96,23 @@ def test_registered_pik_notes_are_converted_after_the_interest_and_bear_no_inter
         np.testing.assert_array_equal(getattr(slow, name), getattr(chunk, name), err_msg=name)
 
 
-def test_a_pik_note_at_another_rate_than_its_notes_is_refused():
+def test_a_private_pik_note_follows_its_notes_amended_rate_into_the_valuation():
     """The Registered note's rate amended to 6% after its private PIK note was issued at 4.5%:
-    the valuation has one rate for a note's PIK notes, so it refuses, naming the PIK note."""
+    the PIK note, the note's interest capitalised, follows the rate (the ledger), so the
+    valuation takes it as the note's principal (it was refused: one rate for a note's PIK
+    notes). A PIK note at a rate of its own, which no event can now make, is still refused."""
     from ascent_xl.errors import InputError
     from ascent_xl.events import Event, EventKind
+    from ascent_xl.valuation.start import _private_pik
 
     events = events_from_csv(data_path(SAMPLE_EVENTS))
     events.append(Event(dt.date(2023, 4, 3), EventKind.AMENDMENT, None, None, "notes.Registered.rate = 0.06"))
-    with pytest.raises(InputError, match=r"Registered-PIK1: a PIK note of Registered at 4\.5000%, not its note's 6\.0000%"):
-        deal_start(ASTI_2022, events, sample_market(), as_of=dt.date(2023, 4, 3))
+    start = deal_start(ASTI_2022, events, sample_market(), as_of=dt.date(2023, 4, 3))
+    assert (start.notes[0].principal, start.notes[0].private_pik) == (9_753_788.00 + 129_097.50, 129_097.50)
+    registered = ASTI_2022.note("Registered")
+    pik = registered.replace(name="Registered-PIK1", kind="pik", interest_payment="pik", rate=0.05)
+    with pytest.raises(InputError, match=r"Registered-PIK1: a PIK note of Registered at 5\.0000%, not its note's 4\.5000%"):
+        _private_pik(pik, registered)
 
 
 def test_value_prints_and_exports_the_parts_of_what_was_converted():
