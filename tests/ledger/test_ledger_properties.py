@@ -124,3 +124,56 @@ def test_splits_restate_shares_by_their_ratio_and_only_combinations_reduce_them(
         prev = r["Shares Outstanding"]
     converted = [r for r in s.rows if r["Event"] == "Conversion"]
     assert all(r["Shares Issued"] >= 0 for r in converted)
+
+
+MONTH_SETS = ((3, 6, 9, 12), (6, 12), (3, 9), (12,), (1, 4, 7, 10), tuple(range(1, 13)))
+
+
+@settings(max_examples=examples(40), deadline=None)
+@given(day=st.dates(min_value=np.datetime64("2022-12-20").item(), max_value=np.datetime64("2024-06-18").item()),
+       months=st.sampled_from(MONTH_SETS), rate=st.sampled_from((None, 0.0, 0.06)))
+def test_amended_coupons_pay_the_interest_once(day, months, rate):
+    """The Private note's coupon months (and, some of the time, its rate) amended on any day:
+    every coupon date comes once, in order, on a month end of the months in force that day (the
+    quarter ends before the amendment, the amended months after it, the amendment's day included),
+    and the interest paid over the note's life is its principal x rate x 30/360 days of each
+    period, to within half a cent a payment (without an amendment: 18 x 30 = 540 days from
+    2022-12-19 to 2024-06-19, 2,500,000 x 4.5% x 540/360 = 168,750.00)."""
+    import calendar
+    import datetime as dt
+
+    from ascent_xl.events import parse_events
+
+    rows = [[day.isoformat(), "Amendment", None, None, f"notes.Private.interest_months = {', '.join(map(str, months))}"]]
+    if rate is not None:
+        rows.append([day.isoformat(), "Amendment", None, None, f"notes.Private.rate = {rate}"])
+    s = run_ledger(ASTI_2022, parse_events(rows), _market())
+    paid = [(r["Date"], (r["Interest Paid Cash"] or 0.0) + (r["Interest PIK"] or 0.0)) for r in s.rows
+            if r["Note"] == "Private" and r["Event"] in ("Interest", "Maturity") and (r["Interest Paid Cash"] or r["Interest PIK"])]
+    dates = [d for d, _ in paid]
+    assert dates == sorted(set(dates)), dates
+    maturity = dt.date(2024, 6, 19)
+    for d in dates:
+        month_end = d.day == calendar.monthrange(d.year, d.month)[1]
+        in_force = (3, 6, 9, 12) if d < day else months
+        assert d == maturity or (month_end and d.month in in_force) or d == day, (d, day, months)
+    # each period from one payment to the next is 30/360 days of its start (the bond basis: a
+    # 31st counts as the 30th when the start is a 30th or 31st); a period the rate changes in
+    # pays the old rate to the amendment and the new one for the rest of its days
+    def days_30_360(a: dt.date, b: dt.date) -> int:
+        d1 = min(a.day, 30)
+        d2 = 30 if b.day == 31 and d1 == 30 else b.day
+        return 360 * (b.year - a.year) + 30 * (b.month - a.month) + (d2 - d1)
+
+    if rate != 0.0:  # every coupon due comes: the quarter ends before the amendment, then the
+        ends = [dt.date(y, m, calendar.monthrange(y, m)[1]) for y in (2022, 2023, 2024) for m in range(1, 13)]
+        due = [e for e in ends if dt.date(2022, 12, 19) < e < day and e.month in (3, 6, 9, 12)]
+        due += [e for e in ends if day <= e < maturity and e.month in months]  # amended months'
+        assert dates == [*due, maturity], (dates, due)
+    new_rate = 0.045 if rate is None else rate
+    expected = 0.0
+    for a, b in zip([dt.date(2022, 12, 19), *dates[:-1]], dates, strict=True):
+        before = days_30_360(a, day) if a < day < b else (days_30_360(a, b) if b <= day else 0)
+        expected += 2_500_000 * (0.045 * before + new_rate * (days_30_360(a, b) - before)) / 360
+    # each payment is rounded to the cent, and so is the interest accrued to the amendment
+    assert abs(sum(x for _, x in paid) - expected) <= 0.005 * (len(paid) + 1) + 1e-6, (paid, expected)
