@@ -153,6 +153,11 @@ def _matures(maturity: dt.date | None) -> str:
     return f"matures {maturity}" if maturity is not None else "no maturity: outstanding until converted or redeemed"
 
 
+AS_ISSUED = frozenset({"name", "kind", "face", "issue_date", "purchase_price_pct", "stated_value",
+                       "interest_counts_issue_day"})
+"""A note's terms that say what it is as issued: an Amendment of one after the issue is refused."""
+
+
 def _record_prices(note: NoteState, day: dt.date) -> None:
     """Add the note's fixed and floor prices to its ``price_changes`` when they differ from the
     last recorded (a change later the same day replaces that day's entry: the end of the day)."""
@@ -1193,6 +1198,7 @@ class Ledger:
                 self._row(ev, note, consent + checks.check_prices(s, [note]),
                           Detail=f"{note.name}: {full} {old:g} -> {new_value:g}")
                 return
+            self._refuse_as_issued(ev, full)
             old_terms = s.terms
             s.terms = s.terms.with_term(full, raw)
         except LedgerError:
@@ -1209,6 +1215,19 @@ class Ledger:
             detail += (f"; {', '.join(kept)} {'keeps its' if len(kept) == 1 else 'keep their'} own fixed "
                        "price (to amend it: an Amendment row naming the note)")
         self._row(ev, note, reasons, Detail=detail)
+
+    def _refuse_as_issued(self, ev: Event, full: str) -> None:
+        """Refuse an Amendment of what a note is as issued (its name, kind, face, issue date,
+        purchase price, stated value, whether its issue day accrues) once it is issued: it
+        would change the terms and not the note. Before the issue the note is issued on them."""
+        parts = full.split(".")
+        if len(parts) != 3 or parts[0] != "notes" or parts[2] not in AS_ISSUED:
+            return
+        note = self._find(parts[1])
+        if note is not None:
+            how = " (principal moves by events: Conversion, Prepayment, an Issue row of a new note)" if parts[2] == "face" else ""
+            raise ev.error(f"{full}: fixed when {note.name} was issued on {note.issue_date}; an amendment cannot "
+                           f"change it{how}")
 
     def _cap_notice(self, ev: Event, raw: str) -> None:
         """A holder's cap change (lines 221, 263): a raise, at most ``ownership_cap_max``, takes

@@ -174,3 +174,30 @@ def test_a_registered_pik_note_follows_an_amended_pik_note_rate(sample):
     # Registered's own coupons and its private PIK notes keep the note's 4.5%
     assert {n.name: n.terms.rate for n in s.state.notes.values()} == {
         "Registered": 0.045, "Private": 0.045, "Registered-PIK1": 0.02, "Registered-PIK2": 0.045, "Registered-PIK3": 0.045}
+
+
+@pytest.mark.parametrize(("term", "value", "hint"), [
+    ("face", "3000000", " (principal moves by events: Conversion, Prepayment, an Issue row of a new note)"),
+    ("issue_date", "2023-01-05", ""), ("purchase_price_pct", "0.8", ""), ("kind", "registered", ""),
+    ("name", "Foo", ""), ("stated_value", "1000", ""), ("interest_counts_issue_day", "true", "")])
+def test_what_a_note_is_as_issued_cannot_be_amended_after_its_issue(sample, term, value, hint):
+    # the row said e.g. "notes.Private.face: 2500000 -> 3000000.0" and the note stayed as
+    # issued (a name raised a bare KeyError)
+    with pytest.raises(LedgerError) as err:
+        run_ledger(ASTI_2022, parse_events([["2023-02-01", "Amendment", None, None, f"notes.Private.{term} = {value}"]]),
+                   sample)
+    assert str(err.value) == (f"row 1 (2023-02-01, Amendment): notes.Private.{term}: fixed when Private was issued on "
+                              f"2022-12-19; an amendment cannot change it{hint}")
+
+
+def test_a_note_not_issued_yet_is_issued_on_its_amended_face(tmp_path, sample):
+    # Tranche2, issued 2023-02-17 by the terms, its face amended on 2023-02-01 to 1,000,000
+    from ascent_xl.terms_io import load_terms
+    from tests.ledger.test_ledger_amend_fixed_price import _TERMS
+
+    path = tmp_path / "tranches.toml"
+    path.write_text(_TERMS)
+    s = run_ledger(load_terms(path), parse_events([["2023-02-01", "Amendment", None, None, "notes.Tranche2.face = 1000000"]]),
+                   sample, until=dt.date(2023, 2, 28))
+    (issue,) = [r for r in s.rows if r["Event"] == "Issue" and r["Note"] == "Tranche2"]
+    assert (issue["Date"], issue["Principal After"]) == (dt.date(2023, 2, 17), 1_000_000)
