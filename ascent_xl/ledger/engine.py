@@ -157,6 +157,15 @@ AS_ISSUED = frozenset({"name", "kind", "face", "issue_date", "purchase_price_pct
                        "interest_counts_issue_day"})
 """A note's terms that say what it is as issued: an Amendment of one after the issue is refused."""
 
+DEAL_AS_ISSUED = {
+    "shares_outstanding": "the share count moves by conversions, exercises and Dilutive Issue rows; a Shares "
+                          "Outstanding row states it",
+    "warrants.shares": "warrants are exercised by Warrant Exercise rows",
+    "agreement_date": None, "warrants.issue_date": None, "calendar": None,
+}
+"""The deal's terms that say what it was at the agreement, each with how it moves instead (None:
+it does not): an Amendment of one is refused (it would change the terms and not the deal)."""
+
 
 def _record_prices(note: NoteState, day: dt.date) -> None:
     """Add the note's fixed and floor prices to its ``price_changes`` when they differ from the
@@ -1220,6 +1229,10 @@ class Ledger:
         """Refuse an Amendment of what a note is as issued (its name, kind, face, issue date,
         purchase price, stated value, whether its issue day accrues) once it is issued: it
         would change the terms and not the note. Before the issue the note is issued on them."""
+        if full in DEAL_AS_ISSUED:
+            how = DEAL_AS_ISSUED[full]
+            raise ev.error(f"{full}: fixed by the agreement; an amendment cannot change it"
+                           + (f" ({how})" if how else ""))
         parts = full.split(".")
         if len(parts) != 3 or parts[0] != "notes" or parts[2] not in AS_ISSUED:
             return
@@ -1373,6 +1386,8 @@ class Ledger:
                 if not n.own_price:
                     n.fixed_price = s.fixed_price
             return [n.name for n in s.notes.values() if n.own_price and not n.closed and n.parent is None]
+        elif full == "warrants.exercise_price":  # as written: on the current share basis
+            s.warrant_price = s.terms.warrants.exercise_price
         elif full.startswith("notes."):
             _, name, field_name = full.split(".", 2)
             note = self._find(name)

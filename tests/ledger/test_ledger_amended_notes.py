@@ -201,3 +201,26 @@ def test_a_note_not_issued_yet_is_issued_on_its_amended_face(tmp_path, sample):
                    sample, until=dt.date(2023, 2, 28))
     (issue,) = [r for r in s.rows if r["Event"] == "Issue" and r["Note"] == "Tranche2"]
     assert (issue["Date"], issue["Principal After"]) == (dt.date(2023, 2, 17), 1_000_000)
+
+
+def test_an_amended_warrant_price_is_the_price_warrants_are_exercised_at(sample):
+    # the warrants' exercise price amended to $2.00 on 2023-01-04: 100,000 exercised for cash on
+    # 01-05 bring 100,000 x 2.00 = $200,000.00 (they were exercised at the $3.93 of the terms)
+    s = run_ledger(ASTI_2022, parse_events([["2023-01-04", "Amendment", None, None, "warrants.exercise_price = 2.00"],
+                                            ["2023-01-05", "Warrant Exercise", None, 100_000, "cash"]]),
+                   sample, until=dt.date(2023, 1, 6))
+    (row,) = [r for r in s.rows if r["Event"] == "Warrant Exercise"]
+    assert (row["Cash Received"], row["Detail"]) == (200_000.00, "Investor: 100,000 warrant shares for cash at $2.0000")
+    assert s.state.warrant_price == 2.00
+
+
+@pytest.mark.parametrize(("term", "value", "how"), [
+    ("shares_outstanding", "40000000", " (the share count moves by conversions, exercises and Dilutive Issue rows; a "
+                                       "Shares Outstanding row states it)"),
+    ("warrants.shares", "1000000", " (warrants are exercised by Warrant Exercise rows)"),
+    ("agreement_date", "2022-12-01", ""), ("warrants.issue_date", "2022-12-01", ""), ("calendar", "XNYS", "")])
+def test_what_the_deal_was_at_the_agreement_cannot_be_amended(sample, term, value, how):
+    # each was accepted ("shares_outstanding: 33930812 -> 40000000") and changed nothing
+    with pytest.raises(LedgerError) as err:
+        run_ledger(ASTI_2022, parse_events([["2023-01-04", "Amendment", None, None, f"{term} = {value}"]]), sample)
+    assert str(err.value) == f"row 1 (2023-01-04, Amendment): {term}: fixed by the agreement; an amendment cannot change it{how}"
