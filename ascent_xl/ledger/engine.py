@@ -166,6 +166,15 @@ DEAL_AS_ISSUED = {
 """The deal's terms that say what it was at the agreement, each with how it moves instead (None:
 it does not): an Amendment of one is refused (it would change the terms and not the deal)."""
 
+SCHEDULE_SHAPING = {
+    "conversion.price_reset_days": "price resets",
+    "conversion.installment_first_month": "monthly installments",
+    **{f"redemption.trigger_{k}": "price-triggered monthly payments"
+       for k in ("price", "days", "window", "cure_days", "delay_days")},
+}
+"""Terms that date entries of the schedule (with ``conversion.installment_amount`` from or to 0):
+an Amendment of one, once those entries are set, is refused."""
+
 
 def _record_prices(note: NoteState, day: dt.date) -> None:
     """Add the note's fixed and floor prices to its ``price_changes`` when they differ from the
@@ -1207,9 +1216,9 @@ class Ledger:
                 self._row(ev, note, consent + checks.check_prices(s, [note]),
                           Detail=f"{note.name}: {full} {old:g} -> {new_value:g}")
                 return
-            self._refuse_as_issued(ev, full)
-            old_terms = s.terms
-            s.terms = s.terms.with_term(full, raw)
+            new_terms = s.terms.with_term(full, raw)
+            self._refuse_as_issued(ev, full, new_terms)
+            old_terms, s.terms = s.terms, new_terms
         except LedgerError:
             raise  # _amended_term's refusal already names the row
         except AscentError as exc:
@@ -1225,10 +1234,21 @@ class Ledger:
                        "price (to amend it: an Amendment row naming the note)")
         self._row(ev, note, reasons, Detail=detail)
 
-    def _refuse_as_issued(self, ev: Event, full: str) -> None:
+    def _refuse_as_issued(self, ev: Event, full: str, new_terms: DealTerms) -> None:
         """Refuse an Amendment of what a note is as issued (its name, kind, face, issue date,
-        purchase price, stated value, whether its issue day accrues) once it is issued: it
-        would change the terms and not the note. Before the issue the note is issued on them."""
+        purchase price, stated value, whether its issue day accrues) once it is issued, of what
+        the deal was at the agreement, and of the terms that set dated entries of the schedule
+        when the notes are issued (price resets, installments) or when the ledger starts
+        (price-triggered payments): it would change the terms and not the deal. Before its issue
+        a note is issued on the amended terms."""
+        c_old, c_new = self.state.terms.conversion, new_terms.conversion
+        shaped = (full in SCHEDULE_SHAPING or (full == "conversion.installment_amount"
+                                                 and bool(c_old.installment_amount) != bool(c_new.installment_amount)))
+        if shaped and (full.startswith("redemption.") or self.state.notes):
+            what = SCHEDULE_SHAPING.get(full, "monthly installments")
+            raise ev.error(f"{full}: the {what} are dated in the schedule when "
+                           + ("the ledger starts" if full.startswith("redemption.") else "the notes are issued")
+                           + "; an amendment cannot add, move or end them: give the term in the deal's terms")
         if full in DEAL_AS_ISSUED:
             how = DEAL_AS_ISSUED[full]
             raise ev.error(f"{full}: fixed by the agreement; an amendment cannot change it"

@@ -224,3 +224,31 @@ def test_what_the_deal_was_at_the_agreement_cannot_be_amended(sample, term, valu
     with pytest.raises(LedgerError) as err:
         run_ledger(ASTI_2022, parse_events([["2023-01-04", "Amendment", None, None, f"{term} = {value}"]]), sample)
     assert str(err.value) == f"row 1 (2023-01-04, Amendment): {term}: fixed by the agreement; an amendment cannot change it{how}"
+
+
+_TRIGGER = (ASTI_2022.with_term("trigger_window", 5).with_term("trigger_price", 1.0).with_term("trigger_days", 3)
+            .with_term("trigger_cure_days", 5).with_term("trigger_delay_days", 2).with_term("trigger_payment", 500_000)
+            .with_term("trigger_premium", 1.05))
+
+
+@pytest.mark.parametrize(("deal", "term", "value", "what", "when"), [
+    (ASTI_2022, "redemption.trigger_price", "1.0", "price-triggered monthly payments", "the ledger starts"),
+    (_TRIGGER, "redemption.trigger_days", "2", "price-triggered monthly payments", "the ledger starts"),
+    (ASTI_2022, "conversion.installment_amount", "250000", "monthly installments", "the notes are issued"),
+    (ASTI_2022, "conversion.price_reset_days", "90", "price resets", "the notes are issued")])
+def test_terms_that_date_the_schedule_cannot_be_amended_once_it_is_dated(sample, deal, term, value, what, when):
+    # each was accepted and nothing came of it: no payments, installments or resets were dated
+    with pytest.raises(LedgerError) as err:
+        run_ledger(deal, parse_events([["2023-01-04", "Amendment", None, None, f"{term} = {value}"]]), sample)
+    assert str(err.value) == (f"row 1 (2023-01-04, Amendment): {term}: the {what} are dated in the schedule when {when}; "
+                              "an amendment cannot add, move or end them: give the term in the deal's terms")
+
+
+def test_what_each_payment_reads_can_be_amended(sample):
+    # the trigger payment's amount is read on each payment: amended to 100,000 on 2023-01-04, the
+    # five payments of 02-27 to 06-27 (the trigger of the sample's VWAPs, see test_ledger_family)
+    # pay 100,000 each
+    s = run_ledger(_TRIGGER, parse_events([["2023-01-04", "Amendment", None, None, "redemption.trigger_payment = 100000"]]),
+                   sample, until=dt.date(2023, 6, 30))
+    assert [(r["Date"].isoformat(), r["Principal Repaid"]) for r in s.rows if r["Event"] == "Prepayment"] == [
+        (f"2023-0{m}-27", 100_000) for m in range(2, 7)]
