@@ -1378,8 +1378,8 @@ class Ledger:
         if field_name in NoteTerms.__dataclass_fields__:
             if in_terms:
                 return resolve_term_name(s.terms, f"notes.{note.name}.{field_name}")
-            article = "an" if note.kind[:1] in ("a", "e", "i", "o", "u") else "a"
-            what = f"a PIK note of {note.parent}" if note.parent else f"{article} {note.kind} note"
+            what = (f"a PIK note of {note.parent}" if note.parent
+                    else "an additional note" if note.kind == "additional" else f"a {note.kind} note")
             raise ev.error(f"{note.name} is {what}: its terms were set at its issue and are not among the deal's "
                            "terms to amend; naming it amends only its own floor_price or fixed_price")
         full = resolve_term_name(s.terms, name)
@@ -1442,7 +1442,7 @@ class Ledger:
                 # its coupon dates anew (a rate from or to 0 adds or ends them). Amendments apply
                 # before the day's interest: a coupon date of the amended terms on the amendment's
                 # own day is paid that day (the old schedule's is dropped)
-                for n in (note, *children) if field_name != "pik_note_rate" else children:
+                for n in (note, *children):  # (the note's own dates are the same after a pik_note_rate)
                     self._schedule_dates(n, after=ev.date - dt.timedelta(days=1))
         return []
 

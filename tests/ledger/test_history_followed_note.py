@@ -79,3 +79,58 @@ def test_a_split_restates_the_recorded_prices(terms, sample):
         (D(2022, 12, 19), 3.93042, 0.29), (D(2023, 9, 12), pytest.approx(786.084), pytest.approx(58.0)))
     h = {r[0]: (r[3], r[4]) for r in price_history(s, sample, events).rows()}
     assert h[D(2023, 9, 11)] == h[D(2023, 9, 12)] == (pytest.approx(786.084), pytest.approx(58.0))
+
+
+def test_before_the_first_note_is_issued_the_series_is_the_deals(tmp_path, sample):
+    # a deal whose first note (Late) is issued on 2023-02-17, the schedule run to 2023-01-31:
+    # the first note is not in the state yet, so the series is the deal's rows (kills
+    # _followed_prices' `n is None or ...` as `and`: no note to read)
+    from tests.helpers.notes import note_table
+
+    path = tmp_path / "late.toml"
+    path.write_text('base = "ASTI_2022"\n[placement]\nfee_notes = ["Late"]\n' + note_table("Late", issue_date="2023-02-17", face=1_000_000))
+    late = load_terms(path)
+    events = parse_events([["2022-12-19", "Share Reserve", None, None, 10_000_000]])  # a row of the deal
+    s = run_ledger(late, events, sample, until=D(2023, 1, 31))
+    assert "Late" not in s.state.notes
+    h = {r[0]: (r[3], r[4]) for r in price_history(s, sample, events).rows()}
+    assert h[D(2023, 1, 3)] == h[D(2023, 1, 31)] == (3.93042, 0.29)
+
+
+def test_the_first_notes_own_floor_is_on_the_series_after_other_notes_rows(terms, sample):
+    # Registered's own floor amended to 0.10 on 2023-01-20; from 03-31 Tranche2's Interest row
+    # (floor 0.29) comes after Registered's that day: the series keeps Registered's 0.10 (the
+    # last row's 0.29 was the old series' and a mutant's)
+    s, h = _history(terms, sample, [["2023-01-20", "Amendment", "Registered", None, "floor_price = 0.10"]])
+    assert [r["Note"] for r in s.rows if r["Date"] == D(2023, 3, 31)][-1] == "Tranche2"
+    assert h[D(2023, 1, 19)][1] == 0.29
+    assert h[D(2023, 1, 20)][1] == h[D(2023, 4, 3)][1] == 0.10
+
+
+def test_a_day_of_several_changes_records_its_end(terms, sample):
+    # Registered's own price amended three times: 2.50 on 02-21, then 2.20 and 2.00 on 03-01:
+    # one entry a day, the end of the day (kills _record_prices keeping the day's first change
+    # as well, or dropping the entries before it)
+    s, h = _history(terms, sample, [["2023-02-21", "Amendment", "Registered", None, "fixed_price = 2.50"],
+                                    ["2023-03-01", "Amendment", "Registered", None, "fixed_price = 2.20"],
+                                    ["2023-03-01", "Amendment", "Registered", None, "fixed_price = 2.00"]])
+    assert s.state.notes["Registered"].price_changes == (
+        (D(2022, 12, 19), 3.93042, 0.29), (D(2023, 2, 21), 2.50, 0.29), (D(2023, 3, 1), 2.00, 0.29))
+    assert (h[D(2023, 2, 28)][0], h[D(2023, 3, 1)][0]) == (2.50, 2.00)
+
+
+def test_on_the_first_notes_issue_day_the_series_is_its_price(tmp_path, sample):
+    # Private, issued the same day as Registered (2022-12-19) at its own $2.00, has the day's last
+    # Issue row: on 12-19 the series is Registered's 3.93042, not the day's last row's 2.00
+    from tests.helpers.notes import note_table
+
+    path = tmp_path / "two.toml"
+    path.write_text('base = "ASTI_2022"\n[conversion]\nalternate_price_applies = "in_default"\n[[notes]]\n'
+                    'name = "Registered"\n' + note_table("Private", issue_date="2022-12-19", face=2_500_000,
+                                                         own_fixed_price=2.0))
+    deal = load_terms(path)
+    s = run_ledger(deal, parse_events([]), sample, until=D(2023, 1, 31))
+    assert [(r["Note"], r["Fixed Price"]) for r in s.rows if r["Event"] == "Issue"] == [("Registered", 3.93042),
+                                                                                        ("Private", 2.0)]
+    h = {r[0]: r[3] for r in price_history(s, sample, parse_events([])).rows()}
+    assert h[D(2022, 12, 19)] == h[D(2022, 12, 20)] == 3.93042

@@ -252,3 +252,28 @@ def test_what_each_payment_reads_can_be_amended(sample):
                    sample, until=dt.date(2023, 6, 30))
     assert [(r["Date"].isoformat(), r["Principal Repaid"]) for r in s.rows if r["Event"] == "Prepayment"] == [
         (f"2023-0{m}-27", 100_000) for m in range(2, 7)]
+
+
+def test_a_pik_note_follows_its_notes_amended_coupon_months(sample, sample_events):
+    # Registered's coupons made half-yearly on 2023-05-01: its private PIK note Registered-PIK1
+    # (129,097.50 at 4.5% from 2023-03-31) pays with it on 06-30 and 12-31, not on 09-30:
+    # 03-31 -> 06-30, 90 days, 1,452.35; 06-30 -> 12-31, 180 days, 2,904.69 (129,097.50 x 4.5%
+    # x 180/360 = 2,904.69375)
+    events = [e for e in sample_events if e.date <= dt.date(2023, 4, 3)] + parse_events(
+        [["2023-05-01", "Amendment", None, None, "notes.Registered.interest_months = 6, 12"]])
+    s = run_ledger(ASTI_2022, events, sample, until=dt.date(2023, 12, 31))
+    assert [(r["Date"].isoformat(), r["Interest Paid Cash"]) for r in s.rows
+            if r["Note"] == "Registered-PIK1" and r["Event"] == "Interest"] == [("2023-06-30", 1_452.35),
+                                                                               ("2023-12-31", 2_904.69)]
+    assert s.state.notes["Registered-PIK1"].terms.interest_months == (6, 12)
+
+
+def test_interest_under_a_dollar_before_a_cut_to_zero_is_paid_on_its_date(sample):
+    # Private converted on 2023-01-03 but $100.00, its interest with it (Value all); on 01-13 its
+    # rate is cut to 0: $100 x 4.5% x 10/360 = 0.125 -> 0.13 accrued, paid on the 03-31 coupon
+    # date (kills the coupon dates queued only above a dollar accrued)
+    s = run_ledger(ASTI_2022, parse_events([["2023-01-03", "Conversion", "Private", 2_499_900, "all"],
+                                            ["2023-01-13", "Amendment", None, None, "notes.Private.rate = 0"]]),
+                   sample, until=dt.date(2023, 12, 31))
+    assert [(r["Date"].isoformat(), r["Interest Paid Cash"]) for r in s.rows
+            if r["Note"] == "Private" and r["Event"] == "Interest"] == [("2022-12-31", 3_750.0), ("2023-03-31", 0.13)]

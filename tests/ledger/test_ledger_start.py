@@ -125,7 +125,7 @@ def test_an_amended_note_keeps_the_date_and_principal_it_was_issued_with(sample)
 
 
 @pytest.mark.parametrize(("note", "what"), [("Registered-PIK1", "a PIK note of Registered"),
-                                            ("Add1", "an additional note")])
+                                            ("Add1", "an additional note"), ("Extra", "a registered note")])
 def test_a_note_outside_the_terms_is_told_what_naming_it_amends(sample, note, what):
     """Kills Ledger._amended_term mutant 9 (a note outside the terms read as in them). A PIK note
     (the sample deal's Registered-PIK1, of 2023-03-31) or an additional note has no terms of its
@@ -136,7 +136,8 @@ def test_a_note_outside_the_terms_is_told_what_naming_it_amends(sample, note, wh
     from ascent_xl.samples import SAMPLE_EVENTS, data_path
 
     events = [e for e in events_from_csv(data_path(SAMPLE_EVENTS)) if e.date <= dt.date(2023, 4, 3)]
-    events += parse_events([["2023-04-04", "Issue", "Add1", 1_000_000, "additional"]])
+    events += parse_events([["2023-04-04", "Issue", "Add1", 1_000_000, "additional"],
+                            ["2023-04-04", "Issue", "Extra", 500_000, "registered"]])  # outside the terms
     with pytest.raises(LedgerError) as err:
         run_ledger(ASTI_2022, events + parse_events([["2023-04-05", "Amendment", note, None, "maturity_months = 24"]]),
                    sample, until=dt.date(2023, 4, 5))
@@ -179,3 +180,21 @@ def test_every_flag_names_the_schedule_row_that_raised_it(sample, sample_events)
     for f in s.flags:
         row = s.rows[f.row]
         assert row["Date"] == f.date and str(f) in row["Flags"], f
+
+
+def test_a_position_across_a_split_jump_is_priced_only_when_said_real(sample):
+    """Kills deal_state mutants 9 and 14 (``no_split`` not passed to the ledger): no Split row for
+    the sample's 1:200 jump of 2023-09-12, so on 2023-09-20 the conversion is not priced and the
+    flags say why; said real (``no_split``), the Private note prices at the $0.29 floor."""
+    from ascent_xl.ledger import deal_state
+
+    refused = deal_state(ASTI_2022, sample, [], as_of="2023-09-20")
+    assert refused.note("Private").conversion_price is None
+    assert refused.flags[-1].startswith("split-jump: notice date 2023-09-20: the VWAP jumps from $0.0561 on "
+                                        "2023-09-11 to $11.1688 on 2023-09-12 (x199.1)")
+    real = deal_state(ASTI_2022, sample, [], as_of="2023-09-20", no_split=True)
+    assert (real.note("Private").conversion_price, real.flags) == (0.29, ())
+    # and the ledger's own conversions across it, said real: $10,000 at the floor, 34,483 shares
+    # (10,000 / 0.29 = 34,482.8, rounded up), where without no_split the ledger refuses the row
+    converted = deal_state(ASTI_2022, sample, parse_events(CROSSING), as_of="2023-09-20", no_split=True)
+    assert converted.note("Private").shares_issued_restated == 34_483
