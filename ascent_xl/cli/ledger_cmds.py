@@ -224,7 +224,9 @@ def schedule_cmd(events_file: Path, vwaps_file: Path, terms_file: Path | None, o
     Holder Sale         holder or note / shares sold [all] / -
     Shares Outstanding, Share Reserve, Cash Balance: - / - / the number
 
-    Interest dates and maturities are added by the ledger.
+    Interest dates, maturities, resets and installments are added by the ledger,
+    and price-triggered payments (those after the last VWAP say they are
+    projected).
     """
     check_out_file(out_file, SCHEDULE_OUT)
     terms = load_deal_terms(terms_file)
