@@ -1,4 +1,5 @@
-"""Fuzz suite over the readers (VWAP file, events file, terms file) and every UDF argument.
+"""Fuzz suite over the readers (VWAP file, events file, terms file), every UDF argument, and an
+Amendment of every term.
 
 Invariants, for any input hypothesis makes up:
 - no traceback: a reader either reads the input or raises one of the project's own errors
@@ -16,6 +17,7 @@ since the machine is shared and a deadline would only make the suite flaky).
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import inspect
 import math
 import string
@@ -442,3 +444,32 @@ def test_every_udf_argument_fuzz(ranges):
     _fuzz_udfs(base)
     _report("UDF arguments")
     assert {name for name, _ in _udf_cases()} >= set(base)
+
+
+_ASTI_FLAT = ASTI_2022.flat()
+
+
+@functools.cache
+def _fuzz_market() -> MarketData:
+    from ascent_xl.samples import sample_market
+
+    return sample_market()
+
+
+@settings(FUZZ, max_examples=120)
+@given(term=st.sampled_from(sorted(_ASTI_FLAT)), value=st.sampled_from(
+    ["0", "1", "0.5", "2", "-1", "1000000", "2023-01-05", "none", "true", "abc", "3, 9", "", "0.0999", "1:200"]),
+    day=st.sampled_from(["2022-12-19", "2023-01-10", "2023-06-30", "2024-06-18"]))
+def test_an_amendment_of_any_term_is_applied_or_refused_never_a_crash(term, value, day):
+    """Every term of the deal amended to any of these values on any of these days: the ledger
+    applies it or refuses it with an ascent-xl error naming the row (the Amendment's, or one the
+    ledger adds, such as an installment it made), never another exception (a note's name
+    amended on its issue day raised a bare KeyError)."""
+    from ascent_xl.events import parse_events
+    from ascent_xl.ledger import run_ledger
+
+    try:
+        run_ledger(ASTI_2022, parse_events([[day, "Amendment", None, None, f"{term} = {value}"]]), _fuzz_market(),
+                   until=dt.date(2024, 6, 30))
+    except AscentError as exc:  # the Amendment's row, or a row the ledger adds that it changed
+        assert str(exc).startswith(f"row 1 ({day}, Amendment): ") or "(the ledger's own row): " in str(exc), str(exc)

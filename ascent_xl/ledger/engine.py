@@ -1256,6 +1256,9 @@ class Ledger:
         parts = full.split(".")
         if len(parts) != 3 or parts[0] != "notes" or parts[2] not in AS_ISSUED:
             return
+        if parts[2] == "name":  # issued or not: the events and the terms name the note by it
+            raise ev.error(f"{full}: a note's name is how the events and the terms name it; an amendment cannot "
+                           "change it (rename the note in the terms file and in the events)")
         note = self._find(parts[1])
         if note is not None:
             how = " (principal moves by events: Conversion, Prepayment, an Issue row of a new note)" if parts[2] == "face" else ""

@@ -179,7 +179,7 @@ def test_a_registered_pik_note_follows_an_amended_pik_note_rate(sample):
 @pytest.mark.parametrize(("term", "value", "hint"), [
     ("face", "3000000", " (principal moves by events: Conversion, Prepayment, an Issue row of a new note)"),
     ("issue_date", "2023-01-05", ""), ("purchase_price_pct", "0.8", ""), ("kind", "registered", ""),
-    ("name", "Foo", ""), ("stated_value", "1000", ""), ("interest_counts_issue_day", "true", "")])
+    ("stated_value", "1000", ""), ("interest_counts_issue_day", "true", "")])
 def test_what_a_note_is_as_issued_cannot_be_amended_after_its_issue(sample, term, value, hint):
     # the row said e.g. "notes.Private.face: 2500000 -> 3000000.0" and the note stayed as
     # issued (a name raised a bare KeyError)
@@ -277,3 +277,14 @@ def test_interest_under_a_dollar_before_a_cut_to_zero_is_paid_on_its_date(sample
                    sample, until=dt.date(2023, 12, 31))
     assert [(r["Date"].isoformat(), r["Interest Paid Cash"]) for r in s.rows
             if r["Note"] == "Private" and r["Event"] == "Interest"] == [("2022-12-31", 3_750.0), ("2023-03-31", 0.13)]
+
+
+@pytest.mark.parametrize("day", ["2022-12-19", "2023-02-01"])
+def test_a_notes_name_cannot_be_amended(sample, day):
+    # before the note's issue on its issue day too (an Amendment comes before that day's Issue):
+    # renamed there, the terms' own Issue row met a note the terms no longer had (a bare KeyError)
+    with pytest.raises(LedgerError) as err:
+        run_ledger(ASTI_2022, parse_events([[day, "Amendment", None, None, "notes.Private.name = Foo"]]), sample)
+    assert str(err.value) == (f"row 1 ({day}, Amendment): notes.Private.name: a note's name is how the events and "
+                              "the terms name it; an amendment cannot change it (rename the note in the terms file "
+                              "and in the events)")
