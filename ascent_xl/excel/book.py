@@ -435,16 +435,9 @@ class XlwingsBook:
 
     def read_area(self, sheet: str, area: str) -> list[list[Any]]:
         """The values of ``area``, row by row, in one call to Excel (xlwings gives a single row
-        or column as a flat list, one cell as its value: shaped here from the area)."""
-        r1, c1, r2, c2 = parse_ref(area)
-        values = self._sheet(sheet).range(area).value
-        if r1 == r2 and c1 == c2:
-            return [[values]]
-        if r1 == r2:
-            return [list(values)]
-        if c1 == c2:
-            return [[v] for v in values]
-        return [list(row) for row in values]
+        or column as a flat list, one cell as its value: shaped as the table reads are)."""
+        _, c1, _, c2 = parse_ref(area)
+        return _as_rows(self._sheet(sheet).range(area).value, c2 - c1 + 1)
 
     def write_area(self, sheet: str, area: str, rows: list[list[Any]], formats: list[list[str | None]],
                    aligns: list[list[str | None]] | None = None, page_breaks: list[int] | None = None) -> None:

@@ -850,11 +850,13 @@ done (the reason below it)."""
 def not_valued_reason(book: BookIO) -> str | None:
     """The reason the Valuation sheet gives for not valuing (under its settings), or None when valued."""
     sheet, area = L.VALUATION_NOTE
-    if book.read_cell(sheet, area.split(":")[0]) != NOT_VALUED:
-        return None
     r1, c1, r2, _ = parse_ref(area)
+    column = L.column_letter(c1)
+    (title,), *rest = book.read_area(sheet, f"{column}{r1}:{column}{r2}")  # the title and its lines, one read
+    if title != NOT_VALUED:
+        return None
     lines = []
-    for (text,) in book.read_area(sheet, f"{L.column_letter(c1)}{r1 + 1}:{L.column_letter(c1)}{r2}"):
+    for (text,) in rest:
         if not isinstance(text, str):
             break
         lines.append(text)

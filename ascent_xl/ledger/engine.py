@@ -168,11 +168,12 @@ it does not): an Amendment of one is refused (it would change the terms and not 
 
 SCHEDULE_SHAPING = {
     "conversion.price_reset_days": "price resets",
+    "conversion.installment_amount": "monthly installments",  # from or to 0 only: the amount is read each month
     "conversion.installment_first_month": "monthly installments",
     **{f"redemption.trigger_{k}": "price-triggered monthly payments"
        for k in ("price", "days", "window", "cure_days", "delay_days")},
 }
-"""Terms that date entries of the schedule (with ``conversion.installment_amount`` from or to 0):
+"""Terms that date entries of the schedule (``conversion.installment_amount`` only from or to 0):
 an Amendment of one, once those entries are set, is refused."""
 
 
@@ -1242,10 +1243,10 @@ class Ledger:
         (price-triggered payments): it would change the terms and not the deal. Before its issue
         a note is issued on the amended terms."""
         c_old, c_new = self.state.terms.conversion, new_terms.conversion
-        shaped = (full in SCHEDULE_SHAPING or (full == "conversion.installment_amount"
-                                                 and bool(c_old.installment_amount) != bool(c_new.installment_amount)))
+        shaped = full in SCHEDULE_SHAPING and (full != "conversion.installment_amount"
+                                               or bool(c_old.installment_amount) != bool(c_new.installment_amount))
         if shaped and (full.startswith("redemption.") or self.state.notes):
-            what = SCHEDULE_SHAPING.get(full, "monthly installments")
+            what = SCHEDULE_SHAPING[full]
             raise ev.error(f"{full}: the {what} are dated in the schedule when "
                            + ("the ledger starts" if full.startswith("redemption.") else "the notes are issued")
                            + "; an amendment cannot add, move or end them: give the term in the deal's terms")

@@ -117,11 +117,9 @@ def _followed_prices(schedule: Schedule, dates: np.ndarray) -> tuple[np.ndarray,
     """The fixed and floor prices in force on each date, on that date's share basis: the deal's
     first note's (``NoteState.price_changes``), so that a note with a price of its own (a tranche
     at its own fixed price, an Amendment naming a note) does not make the series jump between
-    notes; before that note is issued, or in a deal without one, the schedule's rows (the
-    deal's prices)."""
+    notes; before that note is issued, the schedule's rows (the deal's prices)."""
     fixed, floor = _step(schedule, dates, "Fixed Price"), _step(schedule, dates, "Floor Price")
-    first = schedule.terms.notes[0].name if schedule.terms.notes else None
-    n = schedule.state.notes.get(first) if first is not None else None
+    n = schedule.state.notes.get(schedule.terms.notes[0].name)  # a deal has a note (DealTerms)
     if n is None or not n.price_changes:
         return fixed, floor
     changes = n.price_changes
