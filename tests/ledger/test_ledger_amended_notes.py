@@ -288,3 +288,30 @@ def test_a_notes_name_cannot_be_amended(sample, day):
     assert str(err.value) == (f"row 1 ({day}, Amendment): notes.Private.name: a note's name is how the events and "
                               "the terms name it; an amendment cannot change it (rename the note in the terms file "
                               "and in the events)")
+
+
+def test_an_installment_amount_amended_between_nonzero_amounts_is_read_each_month(sample):
+    # installments of 250,000 a month from 2023-01-19 (tests/ledger/test_ledger_family.py), the
+    # amount amended to 100,000 on 2023-02-01: not refused (only from or to 0 dates anew); the
+    # 02-21 installment converts 100,000 at 92% of the lowest of the 20 VWAPs before, 1.0048:
+    # 100,000 / 0.924416 = 108,176.9 -> 108,177 shares (rounded up)
+    terms = (ASTI_2022.with_term("installment_first_month", 1).with_term("installment_discount", 0.08)
+             .with_term("installment_days", 20).with_term("installment_lowest", 1)
+             .with_term("installment_amount", 250_000))
+    s = run_ledger(terms, parse_events([["2023-02-01", "Amendment", None, None, "conversion.installment_amount = 100000"]]),
+                   sample, until=dt.date(2023, 2, 28))
+    rows = [r for r in s.rows if r["Event"] == "Installment" and r["Note"] == "Registered"]
+    assert [(r["Date"].isoformat(), r["Principal Converted"]) for r in rows] == [("2023-01-19", 250_000),
+                                                                                ("2023-02-21", 100_000)]
+    assert rows[1]["Shares Issued"] == 108_177
+
+
+def test_a_trigger_amended_before_the_notes_issue_is_refused_too(sample):
+    # on the closing day an Amendment comes before the Issue rows: no note is issued yet, but the
+    # price-triggered payments were dated when the ledger started
+    with pytest.raises(LedgerError) as err:
+        run_ledger(ASTI_2022, parse_events([["2022-12-19", "Amendment", None, None, "redemption.trigger_price = 1.0"]]),
+                   sample)
+    assert str(err.value) == ("row 1 (2022-12-19, Amendment): redemption.trigger_price: the price-triggered monthly "
+                              "payments are dated in the schedule when the ledger starts; an amendment cannot add, "
+                              "move or end them: give the term in the deal's terms")
