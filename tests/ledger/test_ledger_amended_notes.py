@@ -13,6 +13,13 @@ from ascent_xl.ledger import run_ledger
 from ascent_xl.presets import ASTI_2022
 
 
+def _refusal(market, day, amendment, *, deal=ASTI_2022):
+    """The message of the ledger's refusal of an Amendment row (``term = value``) of ``day``."""
+    with pytest.raises(LedgerError) as err:
+        run_ledger(deal, parse_events([[day, "Amendment", None, None, amendment]]), market)
+    return str(err.value)
+
+
 def test_amended_interest_months_move_the_coupons(sample):
     # Registered's coupons made half-yearly (June and December) on 2023-01-15: no March or
     # September coupon; 12-31 -> 06-30 is 180 days under 30/360, 12,500,000 x 4.5% x 180 / 360
@@ -88,12 +95,10 @@ def test_a_maturity_amended_into_the_past_is_refused(sample):
     # 2022-12-19 + 3 months = 2023-03-19, before the amendment of 2023-04-19: refused (the
     # maturity row was dated 03-19 after the 03-31 coupon, out of order); 4 months, 2023-04-19,
     # matures that day: 19 days of interest, 2,500,000 x 4.5% x 19/360 = 5,937.50, and the principal
-    with pytest.raises(LedgerError) as err:
-        run_ledger(ASTI_2022, parse_events([["2023-04-19", "Amendment", None, None, "notes.Private.maturity_months = 3"]]),
-                   sample)
-    assert str(err.value) == ("row 1 (2023-04-19, Amendment): notes.Private.maturity_months = 3: Private would mature "
-                              "on 2023-03-19, before this amendment; a note cannot be matured in the past (date the "
-                              "amendment on or before that day, or give more months)")
+    assert _refusal(sample, "2023-04-19", "notes.Private.maturity_months = 3") == (
+        "row 1 (2023-04-19, Amendment): notes.Private.maturity_months = 3: Private would mature "
+        "on 2023-03-19, before this amendment; a note cannot be matured in the past (date the "
+        "amendment on or before that day, or give more months)")
     s = run_ledger(ASTI_2022, parse_events([["2023-04-19", "Amendment", None, None, "notes.Private.maturity_months = 4"]]),
                    sample, until=dt.date(2023, 12, 31))
     last = [(r["Date"].isoformat(), r["Event"], r["Cash Paid"]) for r in s.rows if r["Note"] == "Private"][-2:]
@@ -183,11 +188,9 @@ def test_a_registered_pik_note_follows_an_amended_pik_note_rate(sample):
 def test_what_a_note_is_as_issued_cannot_be_amended_after_its_issue(sample, term, value, hint):
     # the row said e.g. "notes.Private.face: 2500000 -> 3000000.0" and the note stayed as
     # issued (a name raised a bare KeyError)
-    with pytest.raises(LedgerError) as err:
-        run_ledger(ASTI_2022, parse_events([["2023-02-01", "Amendment", None, None, f"notes.Private.{term} = {value}"]]),
-                   sample)
-    assert str(err.value) == (f"row 1 (2023-02-01, Amendment): notes.Private.{term}: fixed when Private was issued on "
-                              f"2022-12-19; an amendment cannot change it{hint}")
+    assert _refusal(sample, "2023-02-01", f"notes.Private.{term} = {value}") == (
+        f"row 1 (2023-02-01, Amendment): notes.Private.{term}: fixed when Private was issued on "
+        f"2022-12-19; an amendment cannot change it{hint}")
 
 
 def test_a_note_not_issued_yet_is_issued_on_its_amended_face(tmp_path, sample):
@@ -221,9 +224,7 @@ def test_an_amended_warrant_price_is_the_price_warrants_are_exercised_at(sample)
     ("agreement_date", "2022-12-01", ""), ("warrants.issue_date", "2022-12-01", ""), ("calendar", "XNYS", "")])
 def test_what_the_deal_was_at_the_agreement_cannot_be_amended(sample, term, value, how):
     # each was accepted ("shares_outstanding: 33930812 -> 40000000") and changed nothing
-    with pytest.raises(LedgerError) as err:
-        run_ledger(ASTI_2022, parse_events([["2023-01-04", "Amendment", None, None, f"{term} = {value}"]]), sample)
-    assert str(err.value) == f"row 1 (2023-01-04, Amendment): {term}: fixed by the agreement; an amendment cannot change it{how}"
+    assert _refusal(sample, "2023-01-04", f"{term} = {value}") == f"row 1 (2023-01-04, Amendment): {term}: fixed by the agreement; an amendment cannot change it{how}"
 
 
 _TRIGGER = (ASTI_2022.with_term("trigger_window", 5).with_term("trigger_price", 1.0).with_term("trigger_days", 3)
@@ -238,10 +239,9 @@ _TRIGGER = (ASTI_2022.with_term("trigger_window", 5).with_term("trigger_price", 
     (ASTI_2022, "conversion.price_reset_days", "90", "price resets", "the notes are issued")])
 def test_terms_that_date_the_schedule_cannot_be_amended_once_it_is_dated(sample, deal, term, value, what, when):
     # each was accepted and nothing came of it: no payments, installments or resets were dated
-    with pytest.raises(LedgerError) as err:
-        run_ledger(deal, parse_events([["2023-01-04", "Amendment", None, None, f"{term} = {value}"]]), sample)
-    assert str(err.value) == (f"row 1 (2023-01-04, Amendment): {term}: the {what} are dated in the schedule when {when}; "
-                              "an amendment cannot add, move or end them: give the term in the deal's terms")
+    assert _refusal(sample, "2023-01-04", f"{term} = {value}", deal=deal) == (
+        f"row 1 (2023-01-04, Amendment): {term}: the {what} are dated in the schedule when {when}; "
+        "an amendment cannot add, move or end them: give the term in the deal's terms")
 
 
 def test_what_each_payment_reads_can_be_amended(sample):
@@ -283,11 +283,10 @@ def test_interest_under_a_dollar_before_a_cut_to_zero_is_paid_on_its_date(sample
 def test_a_notes_name_cannot_be_amended(sample, day):
     # before the note's issue on its issue day too (an Amendment comes before that day's Issue):
     # renamed there, the terms' own Issue row met a note the terms no longer had (a bare KeyError)
-    with pytest.raises(LedgerError) as err:
-        run_ledger(ASTI_2022, parse_events([[day, "Amendment", None, None, "notes.Private.name = Foo"]]), sample)
-    assert str(err.value) == (f"row 1 ({day}, Amendment): notes.Private.name: a note's name is how the events and "
-                              "the terms name it; an amendment cannot change it (rename the note in the terms file "
-                              "and in the events)")
+    assert _refusal(sample, day, "notes.Private.name = Foo") == (
+        f"row 1 ({day}, Amendment): notes.Private.name: a note's name is how the events and "
+        "the terms name it; an amendment cannot change it (rename the note in the terms file "
+        "and in the events)")
 
 
 def test_an_installment_amount_amended_between_nonzero_amounts_is_read_each_month(sample):
@@ -309,9 +308,7 @@ def test_an_installment_amount_amended_between_nonzero_amounts_is_read_each_mont
 def test_a_trigger_amended_before_the_notes_issue_is_refused_too(sample):
     # on the closing day an Amendment comes before the Issue rows: no note is issued yet, but the
     # price-triggered payments were dated when the ledger started
-    with pytest.raises(LedgerError) as err:
-        run_ledger(ASTI_2022, parse_events([["2022-12-19", "Amendment", None, None, "redemption.trigger_price = 1.0"]]),
-                   sample)
-    assert str(err.value) == ("row 1 (2022-12-19, Amendment): redemption.trigger_price: the price-triggered monthly "
-                              "payments are dated in the schedule when the ledger starts; an amendment cannot add, "
-                              "move or end them: give the term in the deal's terms")
+    assert _refusal(sample, "2022-12-19", "redemption.trigger_price = 1.0") == (
+        "row 1 (2022-12-19, Amendment): redemption.trigger_price: the price-triggered monthly "
+        "payments are dated in the schedule when the ledger starts; an amendment cannot add, "
+        "move or end them: give the term in the deal's terms")
